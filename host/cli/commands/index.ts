@@ -1,0 +1,6 @@
+import type { Command } from "commander";
+import { formatsCommand } from "./formats.js";
+import { quantizeCommand } from "./quantize.js";
+
+/** Every command, one file each; the entry only wires them. */
+export const commands: Array<() => Command> = [formatsCommand, quantizeCommand];
