@@ -1,0 +1,145 @@
+// Rounding of f32 values to a Format: one named decision per mode, one core that applies it.
+import { ROUND_RNE, ROUND_RNA, ROUND_RZ, ROUND_RU, ROUND_RD, ROUND_RO, ROUND_SR } from "../generated/formats";
+import { Format, F32_INF, F32_QNAN, F32_SIGN, pow2Bits } from "./format";
+import { Rng } from "./prng";
+
+export { ROUND_RNE, ROUND_RNA, ROUND_RZ, ROUND_RU, ROUND_RD, ROUND_RO, ROUND_SR };
+
+// Each decision answers: given the kept part's last bit (`odd`) and the discarded part `dropped` out of
+// `one` (= 2^shift), does the magnitude go up by one unit in the last place?
+
+// @ts-ignore: decorator
+@inline function upNearestEven(dropped: u32, half: u32, odd: bool): bool {
+  return dropped > half || (dropped == half && odd);
+}
+// @ts-ignore: decorator
+@inline function upNearestAway(dropped: u32, half: u32): bool {
+  return dropped >= half;
+}
+// @ts-ignore: decorator
+@inline function upTowardPositive(dropped: u32, negative: bool): bool {
+  return dropped != 0 && !negative;
+}
+// @ts-ignore: decorator
+@inline function upTowardNegative(dropped: u32, negative: bool): bool {
+  return dropped != 0 && negative;
+}
+// @ts-ignore: decorator
+@inline function upToOdd(dropped: u32, odd: bool): bool {
+  return dropped != 0 && !odd;
+}
+/**
+ * Stochastic rounding with r random bits (DESIGN.md): keep the top r bits of the discarded fraction, add r
+ * fresh random bits there, carry out means up. With r >= shift this is exact probability dropped/2^shift;
+ * using the draw's top min(r, shift) bits is the same decision as padding the fraction with zeros.
+ */
+// @ts-ignore: decorator
+@inline function upStochastic(dropped: u32, shift: i32, srBits: i32, draw: u32): bool {
+  const r = srBits < shift ? srBits : shift;
+  const kept = dropped >>> <u32>(shift - r);
+  const random = draw >>> <u32>(32 - r);
+  return ((kept + random) >>> <u32>r) != 0;
+}
+
+/** True when a result rounded past the largest finite value becomes inf / NaN rather than ±max. */
+// @ts-ignore: decorator
+@inline function overflowsToInfinity(mode: i32, negative: bool): bool {
+  if (mode == ROUND_RZ || mode == ROUND_RO) return false;
+  if (mode == ROUND_RU) return !negative;
+  if (mode == ROUND_RD) return negative;
+  return true;
+}
+
+/** Maximum SR bits: one 32-bit draw per rounding. */
+export const SR_BITS_MAX: i32 = 32;
+
+/**
+ * Rounds |x| (magnitude bits `a`, finite) to the format; `srBits` is 1..32, `draw` is this rounding's
+ * random word (ignored unless mode is sr). Returns magnitude bits, overflow not yet applied.
+ */
+// @ts-ignore: decorator
+@inline function roundMagnitude(a: u32, negative: bool, f: Format, mode: i32, srBits: i32, draw: u32): u32 {
+  const biased = <i32>(a >>> 23);
+  const exponent = (biased > 1 ? biased : 1) - 127;
+  const ulpExp = exponent < f.emin ? f.subUlpExp : exponent - f.m;
+  const shift = ulpExp - exponent + 23;
+  if (shift <= 0) return a;
+  if (shift <= 23) {
+    // The discarded bits all lie in the f32 fraction field, so integer rounding carries into the
+    // exponent field exactly as the value carries into the next binade.
+    const one: u32 = <u32>1 << <u32>shift;
+    const dropped = a & (one - 1);
+    const kept = a - dropped;
+    // Parity of the kept code. At shift 23 the kept bit is the implicit one, absent from the f32 bits:
+    // a subnormal result then holds exactly one ulp (odd), and an m = 0 normal result is odd when its
+    // exponent code is.
+    const odd = shift < 23 || biased == 0
+      ? (kept & one) != 0
+      : exponent < f.emin || ((exponent + f.bias) & 1) != 0;
+    let up = false;
+    switch (mode) {
+      case ROUND_RNE: up = upNearestEven(dropped, one >>> 1, odd); break;
+      case ROUND_RNA: up = upNearestAway(dropped, one >>> 1); break;
+      case ROUND_RU: up = upTowardPositive(dropped, negative); break;
+      case ROUND_RD: up = upTowardNegative(dropped, negative); break;
+      case ROUND_RO: up = upToOdd(dropped, odd); break;
+      case ROUND_SR: up = upStochastic(dropped, shift, srBits, draw); break;
+      default: break;
+    }
+    return up ? kept + one : kept;
+  }
+  return roundBelowOneUlp(a, biased, negative, ulpExp, shift, mode, srBits, draw);
+}
+
+/**
+ * |x| is below one unit of the result's last place (shift >= 24): the result is 0 or 2^ulpExp. Kept out
+ * of line because it is rare and needs 64-bit arithmetic for the stochastic case.
+ */
+function roundBelowOneUlp(a: u32, biased: i32, negative: bool, ulpExp: i32, shift: i32, mode: i32, srBits: i32, draw: u32): u32 {
+  const significand: u64 = biased == 0 ? <u64>a : <u64>((a & 0x7f_ffff) | 0x80_0000);
+  const half: u64 = shift - 1 < 64 ? <u64>1 << <u64>(shift - 1) : 0xffff_ffff_ffff_ffff;
+  let up = false;
+  switch (mode) {
+    case ROUND_RNE: up = significand > half; break; // the tie goes to 0, the even neighbour
+    case ROUND_RNA: up = significand >= half; break;
+    case ROUND_RU: up = significand != 0 && !negative; break;
+    case ROUND_RD: up = significand != 0 && negative; break;
+    case ROUND_RO: up = significand != 0; break;
+    case ROUND_SR: {
+      const r = srBits < shift ? srBits : shift;
+      const drop = shift - r;
+      const kept: u64 = drop < 64 ? significand >> <u64>drop : 0;
+      const random: u64 = <u64>(draw >>> <u32>(32 - r));
+      up = ((kept + random) >> <u64>r) != 0;
+      break;
+    }
+    default: break;
+  }
+  return up ? pow2Bits(ulpExp) : 0;
+}
+
+/** Rounds one f32 value to the format with the given mode (the scalar reference every kernel matches). */
+export function roundValue(x: f32, f: Format, mode: i32, srBits: i32, draw: u32): f32 {
+  const u = reinterpret<u32>(x);
+  const sign = u & F32_SIGN;
+  const a = u ^ sign;
+  const negative = sign != 0;
+  if (a >= F32_INF) {
+    if (a > F32_INF) return reinterpret<f32>(sign | F32_QNAN);
+    return reinterpret<f32>(sign | (negative ? f.negOverflowBits : f.overflowBits));
+  }
+  let r = roundMagnitude(a, negative, f, mode, srBits, draw);
+  const limit = negative ? f.negMaxBits : f.maxBits;
+  if (r > limit) {
+    r = overflowsToInfinity(mode, negative) ? (negative ? f.negOverflowBits : f.overflowBits) : limit;
+  }
+  return reinterpret<f32>(sign | r);
+}
+
+/** Rounds one value, taking a draw from `rng` when the mode is sr (one draw per rounding, always). */
+// @ts-ignore: decorator
+@inline
+export function quantize(x: f32, f: Format, mode: i32, srBits: i32, rng: Rng | null): f32 {
+  const draw: u32 = mode == ROUND_SR ? rng!.next() : 0;
+  return roundValue(x, f, mode, srBits, draw);
+}
