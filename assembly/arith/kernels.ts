@@ -3,7 +3,7 @@
 // only hoist what is constant for a float format, and the SIMD paths compute four independent elements
 // at once (draw i of a stochastic run always goes to element i).
 import { ROUND_RNE, ROUND_SR } from "../generated/formats";
-import { Format, F32_INF, F32_QNAN, F32_SIGN } from "./format";
+import { Format, F32_INF, F32_QNAN, F32_SIGN, pow2 } from "./format";
 import { roundValue } from "./rounding";
 import { Rng, drawAt, GOLDEN } from "./prng";
 import { encodeRounded, decodeCode, buildDecodeTable } from "./codec";
@@ -80,17 +80,30 @@ function roundArrayNearestEven(f: Format, src: usize, dst: usize, n: i32): void 
   }
 }
 
+/**
+ * Stochastic rounding of float formats without per-element branches. The discarded fraction is taken as a
+ * 0.32 fixed-point number F and the element rounds up when F + draw carries out of 32 bits, both masked to
+ * the top srBits bits. That is the rule of rounding.ts (keep r bits of the fraction, add r random bits,
+ * carry means up): padding the kept fraction with zeros, or keeping more of the draw's bits than the
+ * fraction has, never changes a carry. Below 2^emin the fraction comes from exact f32 scaling instead of a
+ * fixed shift, which also covers values under one unit of the last place.
+ */
 function roundArrayStochastic(f: Format, srBits: i32, key: u32, base: u32, src: usize, dst: usize, n: i32): void {
-  const shift = 23 - f.m;
-  const r = srBits < shift ? srBits : shift;
-  const one: u32 = <u32>1 << <u32>shift;
-  const dropShift = <u32>(shift - r);
-  const drawShift = <u32>(32 - r);
+  const shift = <u32>(23 - f.m);
+  const lowMask: u32 = (<u32>1 << shift) - 1;
+  const toFixed = 32 - shift;
+  const drawMask: u32 = srBits >= 32 ? 0xffff_ffff : ~(<u32>0xffff_ffff >>> <u32>srBits);
+  // e8 formats with subnormals keep one fixed rounding position: f32 subnormals are linear in 2^-149.
+  const integerEverywhere = f.e == 8 && f.subnormals;
+  const toUlps = integerEverywhere ? <f32>1 : pow2(-f.subUlpExp);
+  const ulp = integerEverywhere ? <f32>1 : pow2(f.subUlpExp);
+  const minNormal = integerEverywhere ? <u32>0 : f.minNormalBits;
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const vSign = i32x4.splat(F32_SIGN);
-    const vLow = i32x4.splat(one - 1);
-    const vMinNormal = i32x4.splat(f.minNormalBits);
+    const vLow = i32x4.splat(lowMask);
+    const vDrawMask = i32x4.splat(drawMask);
+    const vMinNormal = i32x4.splat(minNormal);
     const vMax = i32x4.splat(f.maxBits);
     const vOverflow = i32x4.splat(f.overflowBits);
     const vInf = i32x4.splat(F32_INF);
@@ -98,8 +111,12 @@ function roundArrayStochastic(f: Format, srBits: i32, key: u32, base: u32, src: 
     const vKey = i32x4.splat(key);
     const vGolden = i32x4.splat(GOLDEN);
     const vLane = i32x4(0, 1, 2, 3);
+    const vToUlps = f32x4.splat(toUlps);
+    const vUlp = f32x4.splat(ulp);
+    const vTwo32 = f32x4.splat(4294967296.0);
+    const vOneF = f32x4.splat(1.0);
     for (; i + 4 <= n; i += 4) {
-      // Draws base+i .. base+i+3, the same fmix32 as drawAt, lane by lane.
+      // Draws base+i .. base+i+3: drawAt lane by lane.
       let d = v128.xor(i32x4.mul(i32x4.add(i32x4.splat(base + <u32>i), vLane), vGolden), vKey);
       d = v128.xor(d, i32x4.shr_u(d, 16));
       d = i32x4.mul(d, i32x4.splat(0x85ebca6b));
@@ -109,24 +126,21 @@ function roundArrayStochastic(f: Format, srBits: i32, key: u32, base: u32, src: 
       const u = v128.load(src + (<usize>i << 2));
       const sign = v128.and(u, vSign);
       const a = v128.xor(u, sign);
+      const isNormal = i32x4.ge_u(a, vMinNormal);
       const dropped = v128.and(a, vLow);
-      const kept = i32x4.sub(a, dropped);
-      const up = i32x4.shr_u(i32x4.add(i32x4.shr_u(dropped, dropShift), i32x4.shr_u(d, drawShift)), <u32>r);
-      let res = i32x4.add(kept, i32x4.shl(up, <u32>shift));
+      const keptNormal = i32x4.sub(a, dropped);
+      const ulps = f32x4.mul(a, vToUlps);
+      const whole = f32x4.floor(ulps);
+      const fractionSub = i32x4.trunc_sat_f32x4_u(f32x4.mul(f32x4.sub(ulps, whole), vTwo32));
+      const fraction = v128.bitselect(i32x4.shl(dropped, toFixed), fractionSub, isNormal);
+      const fm = v128.and(fraction, vDrawMask);
+      const carry = i32x4.lt_u(i32x4.add(fm, v128.and(d, vDrawMask)), fm); // all ones where up
+      const normal = i32x4.add(keptNormal, i32x4.shl(i32x4.shr_u(carry, 31), shift));
+      const sub = f32x4.mul(f32x4.add(whole, v128.and(carry, vOneF)), vUlp);
+      let res = v128.bitselect(normal, sub, isNormal);
       res = v128.bitselect(vOverflow, res, i32x4.gt_u(res, vMax));
       res = v128.bitselect(vNaN, res, i32x4.gt_u(a, vInf));
-      res = v128.or(sign, res);
-      v128.store(dst + (<usize>i << 2), res);
-      if (v128.any_true(i32x4.lt_u(a, vMinNormal))) {
-        // Below 2^emin the rounding position moves with the exponent: finish those lanes one by one.
-        for (let j = 0; j < 4; j++) {
-          const p = <usize>(i + j) << 2;
-          const x = load<f32>(src + p);
-          if ((reinterpret<u32>(x) & ~F32_SIGN) < f.minNormalBits) {
-            store<f32>(dst + p, roundValue(x, f, ROUND_SR, srBits, drawAt(key, base + <u32>(i + j))));
-          }
-        }
-      }
+      v128.store(dst + (<usize>i << 2), v128.or(sign, res));
     }
   }
   for (; i < n; i++) {
@@ -135,17 +149,19 @@ function roundArrayStochastic(f: Format, srBits: i32, key: u32, base: u32, src: 
     const draw = drawAt(key, base + <u32>i);
     const sign = u & F32_SIGN;
     const a = u ^ sign;
-    let res: u32;
-    if (a < f.minNormalBits) {
-      res = reinterpret<u32>(roundValue(reinterpret<f32>(u), f, ROUND_SR, srBits, draw));
-    } else {
-      const dropped = a & (one - 1);
-      const up = ((dropped >>> dropShift) + (draw >>> drawShift)) >>> <u32>r;
-      res = a - dropped + (up << <u32>shift);
-      res = select<u32>(f.overflowBits, res, res > f.maxBits);
-      res = sign | select<u32>(F32_QNAN, res, a > F32_INF);
-    }
-    store<u32>(dst + p, res);
+    const isNormal = a >= minNormal;
+    const dropped = a & lowMask;
+    const ulps = reinterpret<f32>(a) * toUlps;
+    const whole = Mathf.floor(ulps);
+    const fraction = isNormal ? dropped << toFixed : <u32>((ulps - whole) * 4294967296.0);
+    const fm = fraction & drawMask;
+    const up = <u32>(fm + (draw & drawMask) < fm);
+    let res = isNormal
+      ? a - dropped + (up << shift)
+      : reinterpret<u32>((whole + <f32>up) * ulp);
+    res = select<u32>(f.overflowBits, res, res > f.maxBits);
+    res = select<u32>(F32_QNAN, res, a > F32_INF);
+    store<u32>(dst + p, sign | res);
   }
 }
 

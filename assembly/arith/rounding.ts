@@ -61,7 +61,8 @@ export const SR_BITS_MAX: i32 = 32;
 @inline function roundMagnitude(a: u32, negative: bool, f: Format, mode: i32, srBits: i32, draw: u32): u32 {
   const biased = <i32>(a >>> 23);
   const exponent = (biased > 1 ? biased : 1) - 127;
-  const ulpExp = exponent < f.emin ? f.subUlpExp : exponent - f.m;
+  // Compare bits, not exponents: f32 subnormals share exponent -126 yet lie below 2^-126.
+  const ulpExp = a < f.minNormalBits ? f.subUlpExp : exponent - f.m;
   const shift = ulpExp - exponent + 23;
   if (shift <= 0) return a;
   if (shift <= 23) {

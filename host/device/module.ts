@@ -50,7 +50,7 @@ export function loadDevice(options: { simd?: boolean; mmio?: Mmio } = {}): Devic
     throw new Error(`device module ${path} is missing; run npm run build`);
   }
   const mmio = options.mmio ?? ABSENT_MMIO;
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(bytes)), {
     env: {
       mmio_read32: (address: number) => mmio.read32(address >>> 0) | 0,
       mmio_write32: (address: number, value: number) => mmio.write32(address >>> 0, value >>> 0),
