@@ -94,7 +94,7 @@ export interface BenchmarkOptions {
    * experiences (default 10), or the length of `angles` when angles are listed.
    */
   experiences?: number;
-  /** Split only: classes per experience (default 2); when it does not divide the classes, the last experience has the rest. */
+  /** Split only: classes per experience (default 2); if it does not divide the classes, the last one has the rest. */
   classesPerExperience?: number;
   /** Split only: "seeded" (default, shuffled by the seed), "natural" (0, 1, 2, ...) or an explicit order. */
   classOrder?: "seeded" | "natural" | readonly number[];
@@ -169,7 +169,9 @@ function planSplit(options: BenchmarkOptions, classes: number, seed: number): { 
     order = [...requested];
     const sorted = [...order].sort((a, b) => a - b);
     if (sorted.length !== classes || sorted.some((c, i) => c !== i)) {
-      throw expected(`a class order listing each class 0 .. ${classes - 1} once`, `[${order.join(", ")}]`);
+      throw new UsageError(
+        `expected a class order listing each class 0 .. ${classes - 1} once, received [${order.join(", ")}]`,
+      );
     }
   } else {
     throw expected('a class order: "seeded", "natural" or a list of classes', requested);
@@ -215,13 +217,16 @@ function planPermuted(options: BenchmarkOptions, classes: number, size: number, 
 
 function planRotated(options: BenchmarkOptions, classes: number, shape: readonly number[], seed: number): Plan[] {
   if (shape.length !== 3) {
-    throw expected("an image data set (samples of shape [channels, height, width]) for rotated-mnist", `shape [${shape.join(", ")}]`);
+    throw new UsageError(
+      "expected an image data set (samples of shape [channels, height, width]) for rotated-mnist, " +
+        `received shape [${shape.join(", ")}]`,
+    );
   }
   const angles = options.angles ?? "even";
   let degrees: number[];
   if (Array.isArray(angles)) {
     if (angles.length === 0 || angles.some((a) => typeof a !== "number" || !Number.isFinite(a))) {
-      throw expected("a non-empty list of finite angles in degrees", `[${angles.join(", ")}]`);
+      throw new UsageError(`expected a non-empty list of finite angles in degrees, received [${angles.join(", ")}]`);
     }
     if (options.experiences !== undefined && options.experiences !== angles.length) {
       throw expected(`experiences to equal the ${angles.length} angles listed`, options.experiences);
@@ -259,7 +264,9 @@ function buildPart(part: Dataset, plan: Plan, labelShift: number): ExperienceDat
     labels[k++] = w + labelShift;
   }
   if (plan.permutation) inputs = permuteSamples(inputs, size, plan.permutation);
-  if (plan.angleDegrees !== undefined && plan.angleDegrees !== 0) inputs = rotateImages(inputs, part.shape, plan.angleDegrees);
+  if (plan.angleDegrees !== undefined && plan.angleDegrees !== 0) {
+    inputs = rotateImages(inputs, part.shape, plan.angleDegrees);
+  }
   return { inputs, labels };
 }
 
@@ -309,9 +316,9 @@ export function makeBenchmark(options: BenchmarkOptions): Benchmark {
   const sizes = plans.map((plan) => plan.classes.length);
   const totalClasses = sizes.reduce((sum, k) => sum + k, 0);
   if (scenario === "class" && totalClasses > 256) {
-    throw expected(
-      "at most 256 classes in the class scenario (labels are bytes)",
-      `${plans.length} experiences with ${totalClasses} classes in all`,
+    throw new UsageError(
+      "expected at most 256 classes in the class scenario (labels are bytes), " +
+        `received ${plans.length} experiences with ${totalClasses} classes in all`,
     );
   }
   const heads = scenario === "task" ? sizes : scenario === "domain" ? [Math.max(...sizes)] : [totalClasses];

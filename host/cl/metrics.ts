@@ -13,7 +13,9 @@ export interface ClMetrics {
 }
 
 function checkAccuracy(value: unknown, where: string): void {
-  if (typeof value !== "number" || !(value >= 0 && value <= 1)) throw expected(`an accuracy in [0, 1] at ${where}`, value);
+  if (typeof value !== "number" || !(value >= 0 && value <= 1)) {
+    throw expected(`an accuracy in [0, 1] at ${where}`, value);
+  }
 }
 
 /** Checks that R is a non-empty T x T matrix of accuracies in [0, 1]; returns T. */
@@ -22,7 +24,8 @@ export function checkAccuracyMatrix(R: readonly (readonly number[])[]): number {
   const T = R.length;
   R.forEach((row, i) => {
     if (!Array.isArray(row) || row.length !== T) {
-      throw expected(`row ${i} of the ${T} x ${T} accuracy matrix to have ${T} entries`, Array.isArray(row) ? row.length : row);
+      const received = Array.isArray(row) ? row.length : row;
+      throw expected(`row ${i} of the ${T} x ${T} accuracy matrix to have ${T} entries`, received);
     }
     row.forEach((value, j) => checkAccuracy(value, `R[${i}][${j}]`));
   });

@@ -44,7 +44,9 @@ export function parseCsvRecords(text: string, file: string, delimiter = ","): Cs
       i++;
       for (;;) {
         if (i >= text.length) {
-          throw new UsageError(`${file} line ${quoteLine}, column ${fields.length + 1}: a quoted field is never closed`);
+          throw new UsageError(
+            `${file} line ${quoteLine}, column ${fields.length + 1}: a quoted field is never closed`,
+          );
         }
         if (text[i] === '"') {
           if (text[i + 1] === '"') {
@@ -148,9 +150,9 @@ export function csvTable(
     featureColumns = options.featureColumns.map((name) => {
       const column = columnOf.get(name);
       if (column === undefined || column === labelColumn) {
+        const allowed = header.filter((_, c) => c !== labelColumn).map((n) => JSON.stringify(n));
         throw new UsageError(
-          `${file}: expected feature columns among ${header.filter((_, c) => c !== labelColumn).map((n) => JSON.stringify(n)).join(", ")}, ` +
-            `received ${JSON.stringify(name)}`,
+          `${file}: expected feature columns among ${allowed.join(", ")}, received ${JSON.stringify(name)}`,
         );
       }
       return column;
@@ -174,7 +176,8 @@ export function csvTable(
   rows.forEach((record, row) => {
     if (record.fields.length !== header.length) {
       throw new UsageError(
-        `${file} line ${record.line}: ragged row: ${record.fields.length} fields, expected ${header.length} as in the header`,
+        `${file} line ${record.line}: ragged row: ${record.fields.length} fields, ` +
+          `expected ${header.length} as in the header`,
       );
     }
     const label = record.fields[labelColumn].trim();
@@ -227,7 +230,10 @@ export function csvTable(
  * A feature that is constant over the training part keeps std = 1 (it becomes 0 rather than NaN).
  * Sums in f64; results stored as f32.
  */
-export function standardize(train: Dataset, others: readonly Dataset[] = []): { mean: Float64Array; std: Float64Array } {
+export function standardize(
+  train: Dataset,
+  others: readonly Dataset[] = [],
+): { mean: Float64Array; std: Float64Array } {
   const features = train.shape.reduce((a, b) => a * b, 1);
   const n = sampleCount(train);
   const mean = new Float64Array(features);
@@ -269,9 +275,8 @@ export function loadCsv(file: string, options: CsvOptions): CsvData {
     text = readFileSync(file, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      code === "ENOENT" ? `missing file: ${file} does not exist` : `${file}: cannot read it (${code ?? (error as Error).message})`,
-    );
+    if (code === "ENOENT") throw new UsageError(`missing file: ${file} does not exist`);
+    throw new UsageError(`${file}: cannot read it (${code ?? (error as Error).message})`);
   }
   return csvDataset(text, file, options);
 }

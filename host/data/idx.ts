@@ -27,6 +27,7 @@ export interface IdxArray {
 }
 
 const hex32 = (value: number) => `0x${value.toString(16).padStart(8, "0")}`;
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
 
 /**
  * Parses the bytes of one IDX file of unsigned bytes, checking it is exactly what its header says.
@@ -61,8 +62,8 @@ export function parseIdx(bytes: Uint8Array, file: string, magic: number): IdxArr
   }
   if (dataBytes > expectedBytes) {
     throw new UsageError(
-      `${file}: ${dataBytes - expectedBytes} bytes after the ${expectedBytes} bytes of data that the header ` +
-        `(dimensions ${dims.join(" x ")}) announces`,
+      `${file}: ${plural(dataBytes - expectedBytes, "byte")} after the ${plural(expectedBytes, "byte")} ` +
+        `of data that the header (dimensions ${dims.join(" x ")}) announces`,
     );
   }
   return { dims, data: bytes.subarray(headerBytes) };

@@ -11,7 +11,7 @@
 // seed XOR FNV-1a-64(stream name). Separate streams keep one choice from shifting another: adding
 // an experience never changes the permutations of the earlier ones.
 
-import { expected } from "../cli/errors.js";
+import { expected, UsageError } from "../cli/errors.js";
 
 const MASK64 = (1n << 64n) - 1n;
 
@@ -59,7 +59,9 @@ export class Rng {
 
   /** From four 32-bit state words; they must not all be zero (the all-zero state is a fixed point). */
   constructor(s0: number, s1: number, s2: number, s3: number) {
-    if ((s0 | s1 | s2 | s3) === 0) throw expected("a xoshiro128++ state with a non-zero word", "0, 0, 0, 0");
+    if ((s0 | s1 | s2 | s3) === 0) {
+      throw new UsageError("expected a xoshiro128++ state with a non-zero word, received 0, 0, 0, 0");
+    }
     this.s0 = s0 >>> 0;
     this.s1 = s1 >>> 0;
     this.s2 = s2 >>> 0;

@@ -1,17 +1,21 @@
 // Deterministic per-sample transforms used to build benchmark streams: a fixed pixel permutation
 // (Permuted MNIST) and a bilinear rotation about the image centre (Rotated MNIST).
 
-import { expected } from "../cli/errors.js";
+import { expected, UsageError } from "../cli/errors.js";
 import { sampleSize } from "./dataset.js";
 
 /** Checks that `permutation` is a bijection of 0 .. size-1. */
 export function checkPermutation(permutation: ArrayLike<number>, size: number): void {
-  if (permutation.length !== size) throw expected(`a permutation of ${size} positions`, `${permutation.length} positions`);
+  if (permutation.length !== size) {
+    throw new UsageError(`expected a permutation of ${size} positions, received ${permutation.length} positions`);
+  }
   const seen = new Uint8Array(size);
   for (let i = 0; i < size; i++) {
     const p = permutation[i];
     if (!Number.isInteger(p) || p < 0 || p >= size || seen[p]) {
-      throw expected(`a permutation of 0 .. ${size - 1} (each position once)`, `${p} at index ${i}`);
+      throw new UsageError(
+        `expected a permutation of 0 .. ${size - 1} (each position once), received ${p} at index ${i}`,
+      );
     }
     seen[p] = 1;
   }
@@ -54,7 +58,9 @@ function cosSin(degrees: number): [number, number] {
  * Arithmetic in f64, one rounding to f32 per output pixel: deterministic on every platform.
  */
 export function rotateImages(inputs: Float32Array, shape: readonly number[], degrees: number): Float32Array {
-  if (shape.length !== 3) throw expected("images of shape [channels, height, width]", `shape [${shape.join(", ")}]`);
+  if (shape.length !== 3) {
+    throw new UsageError(`expected images of shape [channels, height, width], received shape [${shape.join(", ")}]`);
+  }
   if (!Number.isFinite(degrees)) throw expected("a finite rotation angle in degrees", degrees);
   const [channels, height, width] = shape;
   const size = sampleSize(shape);
