@@ -1,0 +1,103 @@
+// Builds the firmware image with firmware/Makefile and reports its section sizes.
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { RunError, expected } from "../cli/errors.js";
+import { requireToolchain } from "./toolchain.js";
+
+const run = promisify(execFile);
+
+export type FirmwareEntry = "serve" | "selftest";
+
+/** RAM the image is linked for and QEMU is given, in MiB (QEMU's `virt` default). */
+export const DEFAULT_RAM_MB = 128;
+
+export interface FirmwareBuildOptions {
+  /** Directory for generated C, objects and the image; created if missing. */
+  outDir: string;
+  /** The module to translate with wasm2c and link in. */
+  wasm: string;
+  entry: FirmwareEntry;
+  ramMb?: number;
+  /** Largest linear memory the module may have, in 64 KiB pages (the board's limit). */
+  memoryLimitPages?: number;
+}
+
+/** Berkeley-style sizes, as riscv64-unknown-elf-size prints them: text includes read-only data. */
+export interface SectionSizes {
+  text: number;
+  data: number;
+  bss: number;
+}
+
+export interface FirmwareImage {
+  elf: string;
+  entry: FirmwareEntry;
+  ramMb: number;
+  /** The whole image. */
+  sizes: SectionSizes;
+  /** The translated module alone (device.o). */
+  moduleSizes: SectionSizes;
+}
+
+export function firmwareDir(): string {
+  // Works from host/firmware (sources, under vitest) and dist/host/firmware (compiled).
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    if (existsSync(join(dir, "firmware", "Makefile"))) return join(dir, "firmware");
+    dir = dirname(dir);
+  }
+  throw new RunError(`firmware/Makefile not found above ${fileURLToPath(import.meta.url)}`);
+}
+
+/** Parses `size` (Berkeley format) output: a header line, then "text data bss dec hex filename". */
+export function parseSizeOutput(output: string): Map<string, SectionSizes> {
+  const sizes = new Map<string, SectionSizes>();
+  const lines = output.trim().split("\n");
+  if (!/^\s*text\s+data\s+bss\s+dec\s+hex\s+filename\s*$/.test(lines[0] ?? ""))
+    throw new RunError(`unexpected output from riscv64-unknown-elf-size: ${JSON.stringify(lines[0])}`);
+  for (const line of lines.slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    if (fields.length < 6) throw new RunError(`unexpected line from riscv64-unknown-elf-size: ${JSON.stringify(line)}`);
+    const [text, data, bss] = fields.slice(0, 3).map(Number);
+    sizes.set(fields.slice(5).join(" "), { text, data, bss });
+  }
+  return sizes;
+}
+
+export async function readSizes(...files: string[]): Promise<SectionSizes[]> {
+  const { stdout } = await run("riscv64-unknown-elf-size", files);
+  const byFile = parseSizeOutput(stdout);
+  return files.map((file) => {
+    const sizes = byFile.get(file);
+    if (!sizes) throw new RunError(`riscv64-unknown-elf-size printed nothing for ${file}`);
+    return sizes;
+  });
+}
+
+export async function buildFirmware(options: FirmwareBuildOptions): Promise<FirmwareImage> {
+  const ramMb = options.ramMb ?? DEFAULT_RAM_MB;
+  if (!Number.isInteger(ramMb) || ramMb < 1) throw expected("ramMb as a positive whole number of MiB", ramMb);
+  if (options.memoryLimitPages !== undefined && (!Number.isInteger(options.memoryLimitPages) || options.memoryLimitPages < 0))
+    throw expected("memoryLimitPages as a whole number of 64 KiB pages", options.memoryLimitPages);
+  if (options.entry !== "serve" && options.entry !== "selftest") throw expected('entry "serve" or "selftest"', options.entry);
+  const wasm = resolve(options.wasm);
+  if (!existsSync(wasm)) throw expected("a .wasm module to build the firmware from", options.wasm, "run `npm run build` first");
+  requireToolchain(["build"]);
+
+  const outDir = resolve(options.outDir);
+  const vars = [`O=${outDir}`, `WASM=${wasm}`, `ENTRY=${options.entry}`, `RAM_MB=${ramMb}`];
+  if (options.memoryLimitPages !== undefined) vars.push(`MEMORY_LIMIT_PAGES=${options.memoryLimitPages}`);
+  try {
+    await run("make", ["-C", firmwareDir(), "-j2", ...vars], { maxBuffer: 64 << 20 });
+  } catch (err) {
+    const { stderr, message } = err as { stderr?: string; message: string };
+    const tail = (stderr || message).trim().split("\n").slice(-12).join("\n");
+    throw new RunError(`firmware build failed (make ${vars.join(" ")}):\n${tail}`);
+  }
+  const elf = join(outDir, "edgecl.elf");
+  const [sizes, moduleSizes] = await readSizes(elf, join(outDir, "obj", "device.o"));
+  return { elf, entry: options.entry, ramMb, sizes, moduleSizes };
+}

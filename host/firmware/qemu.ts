@@ -1,0 +1,96 @@
+// Starts and stops qemu-system-riscv32 on a firmware image. The UART is either this process's pipe
+// (stdio) or a TCP connection QEMU opens to a socket the host already listens on, so nothing the board
+// prints before the host is ready is lost.
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { RunError, expected } from "../cli/errors.js";
+import { requireToolchain } from "./toolchain.js";
+
+export type SerialTarget = { kind: "stdio" } | { kind: "tcp"; host: string; port: number };
+
+export interface QemuImage {
+  elf: string;
+  ramMb: number;
+}
+
+export interface QemuExit {
+  /** QEMU's exit status: the firmware's exit() status through semihosting; null when killed. */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface QemuProcess {
+  readonly pid: number;
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly exited: Promise<QemuExit>;
+  /** Everything QEMU wrote on stderr so far (its own diagnostics, never the UART). */
+  stderr(): string;
+  /** Ends QEMU (SIGTERM, then SIGKILL after graceMs) and resolves when it has exited. */
+  stop(graceMs?: number): Promise<QemuExit>;
+}
+
+/** The machine: `virt` without firmware (the ELF is the whole program), semihosting on so exit() ends QEMU. */
+export function qemuArgs(image: QemuImage, serial: SerialTarget): string[] {
+  const args = ["-machine", "virt", "-bios", "none", "-m", `${image.ramMb}M`, "-display", "none", "-monitor", "none", "-no-reboot"];
+  args.push("-semihosting-config", "enable=on,target=native");
+  if (serial.kind === "stdio") args.push("-serial", "stdio");
+  else if (serial.kind === "tcp") {
+    if (!Number.isInteger(serial.port) || serial.port < 1 || serial.port > 65535) throw expected("a TCP port 1..65535", serial.port);
+    args.push("-chardev", `socket,id=uart0,host=${serial.host},port=${serial.port},server=off`, "-serial", "chardev:uart0");
+  } else throw expected('serial kind "stdio" or "tcp"', (serial as { kind: unknown }).kind);
+  args.push("-kernel", image.elf);
+  return args;
+}
+
+export function startQemu(image: QemuImage, serial: SerialTarget = { kind: "stdio" }): QemuProcess {
+  requireToolchain(["run"]);
+  const child = spawn("qemu-system-riscv32", qemuArgs(image, serial), { stdio: ["pipe", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.setEncoding("utf8");
+  child.stderr.on("data", (chunk: string) => (stderr += chunk));
+  const exited = new Promise<QemuExit>((resolveExit, rejectExit) => {
+    child.once("error", (err) => rejectExit(new RunError(`could not start qemu-system-riscv32: ${err.message}`)));
+    // "close", not "exit": by then every byte the UART sent on stdout has been read.
+    child.once("close", (code, signal) => resolveExit({ code, signal }));
+  });
+  const stop = async (graceMs = 2000): Promise<QemuExit> => {
+    if (child.exitCode !== null || child.signalCode !== null) return exited;
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+    try {
+      return await exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  if (child.pid === undefined) throw new RunError("could not start qemu-system-riscv32");
+  return { pid: child.pid, child, exited, stderr: () => stderr, stop };
+}
+
+export interface QemuRun {
+  exit: QemuExit;
+  /** What the firmware printed on the UART. */
+  output: string;
+  stderr: string;
+  /** True when the image did not exit by itself within the time limit and was stopped. */
+  timedOut: boolean;
+}
+
+/** Boots the image with the UART on a pipe, collects its output until it exits, or stops it after timeoutMs. */
+export async function runQemu(image: QemuImage, timeoutMs: number): Promise<QemuRun> {
+  if (!(timeoutMs > 0)) throw expected("a positive timeout in milliseconds", timeoutMs);
+  const qemu = startQemu(image, { kind: "stdio" });
+  let output = "";
+  qemu.child.stdout.setEncoding("latin1");
+  qemu.child.stdout.on("data", (chunk: string) => (output += chunk));
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    void qemu.stop();
+  }, timeoutMs);
+  try {
+    const exit = await qemu.exited;
+    return { exit, output, stderr: qemu.stderr(), timedOut };
+  } finally {
+    clearTimeout(timer);
+  }
+}
