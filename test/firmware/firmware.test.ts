@@ -5,7 +5,7 @@
 // qemu-system-misc and wabt: without them every test fails and names what to install.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type AddressInfo, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -247,6 +247,17 @@ describe("firmware on QEMU virt (wasm2c runtime)", () => {
       "instantiate -> error memory-limit none: expected initial linear memory <= 0 pages (board limit), received 1 pages",
     ]);
     expect(refused.exit.code).toBe(3);
+  });
+
+  it.each([
+    ["an import boards do not provide", '(module (import "env" "abort" (func)) (func (export "f")))', "the module imports env.abort; boards provide only env.mmio_read32, env.mmio_write32"],
+    ["an export with an i64 parameter", '(module (func (export "f") (param i64)))', "parameter 1 of export 'f' has C type u64"],
+  ])("refuses to build a module with %s, naming it", async (_what, wat, message) => {
+    ready();
+    const name = `refused-${message.length}`;
+    writeFileSync(join(tmp, `${name}.wat`), wat);
+    execFileSync("wat2wasm", [join(tmp, `${name}.wat`), "-o", join(tmp, `${name}.wasm`)]);
+    await expect(buildFirmware({ outDir: join(tmp, name), wasm: join(tmp, `${name}.wasm`), entry: "selftest" })).rejects.toThrow(message);
   });
 
   it("translates, links and instantiates the real device module (build/device.wasm)", async () => {
