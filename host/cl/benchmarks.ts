@@ -270,14 +270,17 @@ function buildPart(part: Dataset, plan: Plan, labelShift: number): ExperienceDat
   return { inputs, labels };
 }
 
-/** Defines a property that is computed on first read and then kept. */
+/**
+ * Defines a property that is computed on first read and then kept. Not enumerable, so that logging or
+ * serialising an experience for a report shows its description without building (or dumping) its samples.
+ */
 function lazyProperty<T>(target: object, key: string, compute: () => T): void {
   Object.defineProperty(target, key, {
-    enumerable: true,
+    enumerable: false,
     configurable: true,
     get() {
       const value = compute();
-      Object.defineProperty(target, key, { value, enumerable: true, writable: false });
+      Object.defineProperty(target, key, { value, enumerable: false, writable: false });
       return value;
     },
   });

@@ -185,9 +185,13 @@ describe("split benchmarks", () => {
     expect(make({ ...natural, scenario: "class", classesPerExperience: 3 }).heads).toEqual([10]);
   });
 
-  it("builds an experience's samples once", () => {
+  it("builds an experience's samples once and leaves them out of its serialised description", () => {
     const e = make({}).experiences[0];
     expect(e.train).toBe(e.train);
+    expect(Object.keys(e)).not.toContain("train");
+    expect(JSON.parse(JSON.stringify(e))).toEqual({
+      id: 0, classes: e.classes, labelOffset: 0, taskId: null, head: 0, headSize: 10, classesSeen: 2,
+    });
   });
 
   it("splits the embedded digits into 5 experiences holding every training and test digit once", () => {
