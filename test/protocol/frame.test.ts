@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { crc32 as zlibCrc32 } from "node:zlib";
 import { encodeFrame, FrameDecoder, maxWireLength, packFrame } from "../../host/protocol/frame.js";
 import { ErrorCode, MessageType } from "../../host/protocol/generated.js";
+import { frameCases, hello } from "./cases.js";
 import { fromHex, rawFrame, toHex, wire } from "./reference.js";
 
 const bytes = (...b: number[]) => Uint8Array.from(b);
@@ -37,29 +38,6 @@ describe("encodeFrame", () => {
     expect(encodeFrame(frame, { maxFrameSize: 112 }).length).toBeGreaterThan(112);
   });
 });
-
-// Each case: the bytes of one delimited frame and the result expected from a decoder with maxFrameSize 64.
-const hello = { type: MessageType.HELLO, seq: 7, payload: new Uint8Array(0) };
-const eval5 = { type: MessageType.EVAL, seq: 9, payload: bytes(5, 0, 1) };
-const frameCases: Array<[string, Uint8Array, object]> = [
-  ["a HELLO", wire(rawFrame(hello)), { ok: hello }],
-  ["an EVAL with payload", wire(rawFrame(eval5)), { ok: eval5 }],
-  ["a payload of 52 bytes: exactly the maximum", wire(rawFrame({ type: MessageType.DATA, seq: 3, payload: new Uint8Array(52).fill(1) })), { ok: { type: MessageType.DATA, seq: 3, payload: new Uint8Array(52).fill(1) } }],
-  ["a delimiter inside a COBS block", bytes(0x05, 0x11, 0x22, 0x00), { error: ErrorCode.BAD_ENCODING }],
-  ["a frame shorter than header and CRC", wire(bytes(1, 1, 7, 0, 0, 0, 0, 0, 1, 2, 3)), { error: ErrorCode.TRUNCATED }],
-  ["a wrong CRC", wire(rawFrame({ ...hello, crc: 0x12345678 })), { error: ErrorCode.BAD_CRC }],
-  ["a flipped payload bit", wire((() => { const f = rawFrame(eval5); f[9] ^= 0x04; return f; })()), { error: ErrorCode.BAD_CRC }],
-  ["version 2", wire(rawFrame({ ...hello, version: 2 })), { error: ErrorCode.BAD_VERSION, seq: 7, type: MessageType.HELLO }],
-  ["version 0", wire(rawFrame({ ...hello, version: 0 })), { error: ErrorCode.BAD_VERSION, seq: 7, type: MessageType.HELLO }],
-  ["type 0x00", wire(rawFrame({ ...hello, type: 0x00 })), { error: ErrorCode.UNKNOWN_TYPE, seq: 7, type: 0 }],
-  ["type 0x42", wire(rawFrame({ ...hello, type: 0x42 })), { error: ErrorCode.UNKNOWN_TYPE, seq: 7, type: 0x42 }],
-  ["type 0xFF", wire(rawFrame({ ...hello, type: 0xff })), { error: ErrorCode.UNKNOWN_TYPE, seq: 7, type: 0xff }],
-  ["a declared length beyond the maximum", wire(rawFrame({ ...hello, length: 53 })), { error: ErrorCode.OVERSIZE, seq: 7, type: MessageType.HELLO }],
-  ["a declared length of 4 GiB - 1", wire(rawFrame({ ...hello, length: 0xffffffff })), { error: ErrorCode.OVERSIZE, seq: 7, type: MessageType.HELLO }],
-  ["a declared length one short", wire(rawFrame({ ...eval5, length: 2 })), { error: ErrorCode.BAD_LENGTH, seq: 9, type: MessageType.EVAL }],
-  ["a declared length one long", wire(rawFrame({ ...eval5, length: 4 })), { error: ErrorCode.BAD_LENGTH, seq: 9, type: MessageType.EVAL }],
-  ["a frame of 65 bytes", wire(rawFrame({ type: MessageType.DATA, seq: 3, payload: new Uint8Array(53).fill(1) })), { error: ErrorCode.OVERSIZE }],
-];
 
 describe("FrameDecoder", () => {
   it.each(frameCases)("decodes %s", (_, stream, expected) => {
