@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { formatsCommand } from "./formats.js";
 import { quantizeCommand } from "./quantize.js";
+import { boardsCommand } from "./boards.js";
 
 /** Every command, one file each; the entry only wires them. */
-export const commands: Array<() => Command> = [formatsCommand, quantizeCommand];
+export const commands: Array<() => Command> = [formatsCommand, quantizeCommand, boardsCommand];
