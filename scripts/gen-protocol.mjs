@@ -394,13 +394,13 @@ function docSections(spec) {
     .join("\n") + "\n";
   const msgs = [];
   for (const m of spec.messages) {
-    msgs.push(`### ${m.name} (${hex2(m.code)}, ${m.direction})`, "", `${m.meaning}.`, "", "Payload:", "", fieldTable(m.payload).trimEnd());
+    msgs.push(`#### ${m.name} (${hex2(m.code)}, ${m.direction})`, "", sentence(m.meaning), "", "Payload:", "", fieldTable(m.payload).trimEnd());
     if (m.reply) msgs.push("", `RESULT body (after \`requestType\` = ${hex2(m.code)}):`, "", fieldTable(m.reply).trimEnd());
     msgs.push("");
   }
   sections.messages = msgs.join("\n");
   sections.enums = Object.entries(spec.enums)
-    .map(([name, en]) => [`**${name}** (${en.kind}): ${en.meaning}.`, "", "| name | value | meaning |", "|---|---|---|"]
+    .map(([name, en]) => [`**${name}** (${en.kind}): ${sentence(en.meaning)}`, "", "| name | value | meaning |", "|---|---|---|"]
       .concat(en.values.map((v) => `| ${v.name} | ${v.value} | ${cell(v.meaning)} |`)).join("\n"))
     .join("\n\n") + "\n";
   sections.errors = ["| code | name | layer | meaning |", "|---|---|---|---|"]

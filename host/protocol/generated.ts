@@ -284,7 +284,7 @@ export const REPLY_LAYOUTS = {
     { name: "memoryLimit", type: "u32" },
     { name: "accelJobs", type: "u32" },
     { name: "macsByFormat", type: "list", of: [
-      { name: "format", type: "u8" },
+      { name: "format", type: "u32" },
       { name: "macs", type: "f64" },
     ] },
   ],

@@ -104,6 +104,13 @@ describe("gen-protocol", () => {
 });
 
 describe("the three views agree with the spec", () => {
+  it("gives every named format of spec/formats.json a bit in the HELLO accelFormats mask (u32)", () => {
+    const formats = JSON.parse(readFileSync(join(root, "spec/formats.json"), "utf8"));
+    const field = spec.messages.find((m: SpecMessage) => m.name === "HELLO").reply.find((f: SpecField) => f.name === "accelFormats");
+    expect(field.type).toBe("u32");
+    expect(formats.named.length).toBeLessThanOrEqual(32);
+  });
+
   it("TypeScript: message types, error codes, enums, version", () => {
     expect(generated.PROTOCOL_VERSION).toBe(spec.version);
     for (const m of spec.messages) expect(generated.MessageType[m.name as keyof typeof generated.MessageType]).toBe(m.code);

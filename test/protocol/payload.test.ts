@@ -42,13 +42,13 @@ describe("payload layouts, hand-worked bytes", () => {
   it("TELEMETRY reply with a list and NaN energy", () => {
     const values = {
       timeUs: 1.5, macs: 2 ** 40, cycles: 0, energyJ: NaN, memoryUsed: 1000, memoryPeak: 2000, memoryLimit: 262144, accelJobs: 3,
-      macsByFormat: [{ format: 4, macs: 10 }, { format: 9, macs: 0.5 }],
+      macsByFormat: [{ format: 0x0305, macs: 10 }, { format: 0x0a0400, macs: 0.5 }],
     };
     const bytes = encodeResult("TELEMETRY", values);
-    // requestType + 4 f64 + 4 u32 + u16 count + 2 x (u8 + f64)
-    expect(bytes.length).toBe(1 + 32 + 16 + 2 + 2 * 9);
+    // requestType + 4 f64 + 4 u32 + u16 count + 2 x (u32 format word + f64)
+    expect(bytes.length).toBe(1 + 32 + 16 + 2 + 2 * 12);
     expect(toHex(bytes.subarray(49, 51))).toBe("0200");
-    expect(toHex(bytes.subarray(51, 60))).toBe("04" + "0000000000002440"); // 10.0 = 0x4024000000000000
+    expect(toHex(bytes.subarray(51, 63))).toBe("05030000" + "0000000000002440"); // 10.0 = 0x4024000000000000
     expect(decodeResult("TELEMETRY", bytes)).toEqual({ ok: values });
   });
 
