@@ -62,7 +62,10 @@ export const SR_BITS_MAX: i32 = 32;
   const biased = <i32>(a >>> 23);
   const exponent = (biased > 1 ? biased : 1) - 127;
   // Compare bits, not exponents: f32 subnormals share exponent -126 yet lie below 2^-126.
-  const ulpExp = a < f.minNormalBits ? f.subUlpExp : exponent - f.m;
+  // A format whose normals reach below 2^-126 (an MX element under a block scale under 2^-112) puts
+  // f32 subnormals in its normal range: their ulp follows their true exponent, floor(log2 a) - 149.
+  const trueExponent = biased != 0 ? exponent : 31 - <i32>clz(a) - 149;
+  const ulpExp = a < f.minNormalBits ? f.subUlpExp : trueExponent - f.m;
   const shift = ulpExp - exponent + 23;
   if (shift <= 0) return a;
   if (shift <= 23) {
