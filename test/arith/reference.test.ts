@@ -11,8 +11,8 @@ import { inputsFor } from "../helpers/inputs.js";
 
 const INPUTS = 8000;
 
-describe("deterministic rounding equals exact rational rounding", () => {
-  const device = ArithDevice.load();
+describe.each([false, true])("deterministic rounding equals exact rational rounding (simd=%s)", (simd) => {
+  const device = ArithDevice.load(simd);
   const list = sweepFormats();
   list.forEach((format, index) => {
     it(format.label, () => {

@@ -152,8 +152,8 @@ describe("sr statistics over 10^5 draws (round_array)", () => {
   });
 });
 
-describe("round_array with sr equals the rule applied with the documented draws", () => {
-  const device = ArithDevice.load();
+describe.each([false, true])("round_array with sr equals the rule applied with the documented draws (simd=%s)", (simd) => {
+  const device = ArithDevice.load(simd);
   sweepFormats().forEach((format, index) => {
     it(format.label, () => {
       const ref = refFormat(format.spec);
