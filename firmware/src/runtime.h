@@ -1,9 +1,11 @@
 /*
  * The WebAssembly runtime as the rest of the firmware sees it. One interface, two builds:
- * runtime_wasm2c.c (the module translated to C and linked into the image) and, later, a WAMR build.
+ * runtime_wasm2c.c (the module translated to C and linked into the image; the default) and
+ * runtime_wamr.c (WAMR's interpreter, which loads a module from bytes at run time: make RUNTIME=wamr).
  *
- * A straight line, as in WAMR's samples/basic: runtime_init, runtime_instantiate, then any number of
- * runtime_call / runtime_memory_read / runtime_memory_write. Every function returns a status and, on
+ * A straight line, as in WAMR's samples/basic: runtime_init, runtime_load_builtin (or runtime_load
+ * with a module received over the wire), runtime_instantiate, then any number of runtime_call /
+ * runtime_memory_read / runtime_memory_write. Every function returns a status and, on
  * failure, fills *err with the same status and a one-line message; a trap inside the module is such a
  * failure, never a crash, and the instance keeps answering afterwards.
  *
@@ -13,17 +15,20 @@
 #ifndef EDGECL_RUNTIME_H
 #define EDGECL_RUNTIME_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 typedef enum {
   RUNTIME_OK = 0,
-  RUNTIME_ERR_NOT_READY,     /* no module instantiated (runtime_init or runtime_instantiate missing or failed) */
+  RUNTIME_ERR_NOT_READY,     /* no module loaded or instantiated (an earlier step missing or failed) */
   RUNTIME_ERR_NO_EXPORT,     /* the module exports no function of that name */
   RUNTIME_ERR_SIGNATURE,     /* argument count or types differ from the export's */
   RUNTIME_ERR_TRAP,          /* the module trapped; err->trap says which trap */
   RUNTIME_ERR_BOUNDS,        /* a host access outside linear memory */
   RUNTIME_ERR_MEMORY_LIMIT,  /* the module needs more linear memory than the board allows */
   RUNTIME_ERR_OUT_OF_MEMORY, /* the firmware heap cannot hold the module's memory */
+  RUNTIME_ERR_INVALID_MODULE, /* runtime_load: not a valid module, or it imports what the board lacks */
+  RUNTIME_ERR_UNSUPPORTED,   /* this build cannot do that (wasm2c: loading a module at run time) */
 } runtime_status_t;
 
 /* Value types, spelled as in a signature string: "ii" -> "i" is (i32, i32) -> i32. */
@@ -67,6 +72,20 @@ const char *runtime_name(void);
 
 /* Prepares the runtime. Call once, before anything else. */
 runtime_status_t runtime_init(runtime_error_t *err);
+
+/* Makes the module the image was built with (make WASM=...) the current one. wasm2c: a no-op, that
+ * module is compiled into the image. WAMR: runtime_load of the module's bytes, which the build
+ * embeds in the image. Boot code calls this once after runtime_init, on either build. */
+runtime_status_t runtime_load_builtin(runtime_error_t *err);
+
+/* Replaces the current module with the .wasm binary in bytes[0..len) (what DEPLOY receives): the
+ * module is validated completely, its imports must be ones the board provides (env.mmio_read32,
+ * env.mmio_write32) and its initial memory must fit the board's limit. The runtime keeps its own
+ * copy of the bytes. On failure (RUNTIME_ERR_INVALID_MODULE, RUNTIME_ERR_MEMORY_LIMIT,
+ * RUNTIME_ERR_OUT_OF_MEMORY) the module and instance already there stay and keep answering; on
+ * success the previous instance is gone and runtime_instantiate comes next. The wasm2c build returns
+ * RUNTIME_ERR_UNSUPPORTED: its module is compiled in, so a new one means rebuilding the image. */
+runtime_status_t runtime_load(const uint8_t *bytes, size_t len, runtime_error_t *err);
 
 /* Creates a fresh instance of the module (dropping any previous one): allocates linear memory,
  * applies data segments, runs the start function. Refuses a module whose initial memory exceeds the

@@ -87,6 +87,19 @@ runtime_status_t runtime_init(runtime_error_t *err) {
   return ok(err);
 }
 
+runtime_status_t runtime_load_builtin(runtime_error_t *err) {
+  if (!initialized) return fail(err, RUNTIME_ERR_NOT_READY, "runtime_init has not run");
+  return ok(err); /* the module is compiled into the image */
+}
+
+runtime_status_t runtime_load(const uint8_t *bytes, size_t len, runtime_error_t *err) {
+  (void)bytes;
+  return fail(err, RUNTIME_ERR_UNSUPPORTED,
+              "not supported: the wasm2c image has its module compiled in; rebuild the image with the new "
+              "module (%lu bytes), or use the WAMR build",
+              (unsigned long)len);
+}
+
 /* setjmp must stay in the frame that calls into the module, so each entry has its own function. */
 static runtime_status_t enter_instantiate(runtime_error_t *err) {
   wasm_rt_trap_t trap = wasm_rt_impl_try();
@@ -193,33 +206,4 @@ uint32_t runtime_memory_size(void) {
   if (!instantiated) return 0;
   wasm_rt_memory_t *memory = module_memory(module_instance);
   return memory == NULL ? 0 : memory->size;
-}
-
-const char *runtime_status_name(runtime_status_t status) {
-  switch (status) {
-    case RUNTIME_OK: return "ok";
-    case RUNTIME_ERR_NOT_READY: return "not-ready";
-    case RUNTIME_ERR_NO_EXPORT: return "no-export";
-    case RUNTIME_ERR_SIGNATURE: return "signature";
-    case RUNTIME_ERR_TRAP: return "trap";
-    case RUNTIME_ERR_BOUNDS: return "bounds";
-    case RUNTIME_ERR_MEMORY_LIMIT: return "memory-limit";
-    case RUNTIME_ERR_OUT_OF_MEMORY: return "out-of-memory";
-  }
-  return "unknown";
-}
-
-const char *runtime_trap_name(runtime_trap_t trap) {
-  switch (trap) {
-    case RUNTIME_TRAP_NONE: return "none";
-    case RUNTIME_TRAP_OUT_OF_BOUNDS: return "out-of-bounds";
-    case RUNTIME_TRAP_INTEGER_OVERFLOW: return "integer-overflow";
-    case RUNTIME_TRAP_DIVIDE_BY_ZERO: return "divide-by-zero";
-    case RUNTIME_TRAP_INVALID_CONVERSION: return "invalid-conversion";
-    case RUNTIME_TRAP_UNREACHABLE: return "unreachable";
-    case RUNTIME_TRAP_INDIRECT_CALL: return "indirect-call";
-    case RUNTIME_TRAP_STACK_EXHAUSTED: return "stack-exhausted";
-    case RUNTIME_TRAP_OTHER: return "other";
-  }
-  return "unknown";
 }

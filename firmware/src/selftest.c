@@ -1,8 +1,10 @@
 /*
  * ENTRY=selftest: drives the runtime through runtime.h, exactly as the protocol layer will, against
  * the module test/firmware/fixtures/selftest.wat, and prints one line per step on the UART. The
- * test (test/firmware/firmware.test.ts) judges the lines; this file only reports what happened, so an
- * error is data here (the run goes on), and only a runtime that cannot start ends it early.
+ * tests (test/firmware/firmware.test.ts, wamr.test.ts) judge the lines; this file only reports what
+ * happened, so an error is data here (the run goes on), and only a runtime that cannot start ends it
+ * early. Builds that load modules at run time (WAMR) first load the built-in module's bytes and end
+ * with the steps of a deployment over the wire.
  *
  * Line format: "<step> -> <outcome>", outcome "i32 <decimal>", "f32 0x<bits>", "void", "ok",
  * "<hex bytes>" or "error <status> <trap>: <message>".
@@ -17,6 +19,7 @@
 #define SELFTEST_RAN 0
 #define SELFTEST_INIT_FAILED 2
 #define SELFTEST_INSTANTIATE_FAILED 3
+#define SELFTEST_LOAD_FAILED 4
 
 static runtime_value_t i32(int32_t value) {
   runtime_value_t v = {.type = RUNTIME_I32, .as.i32 = value};
@@ -101,6 +104,63 @@ static void memory_read(uint32_t offset, uint32_t len) {
   printf("\n");
 }
 
+static int instantiate(void) {
+  printf("instantiate -> ");
+  runtime_error_t err;
+  if (runtime_instantiate(&err) != RUNTIME_OK) {
+    print_error(&err);
+    return 0;
+  }
+  printf("ok\n");
+  return 1;
+}
+
+#if EDGECL_RUNTIME_LOADS_MODULES
+static int load_builtin(void) {
+  printf("load builtin -> ");
+  runtime_error_t err;
+  if (runtime_load_builtin(&err) != RUNTIME_OK) {
+    print_error(&err);
+    return 0;
+  }
+  printf("ok\n");
+  return 1;
+}
+
+static void load(const char *what, const uint8_t *bytes, uint32_t len) {
+  printf("load %s -> ", what);
+  runtime_error_t err;
+  if (runtime_load(bytes, len, &err) != RUNTIME_OK) {
+    print_error(&err);
+    return;
+  }
+  printf("ok\n");
+}
+
+/* A deployment over the wire: modules the board cannot run are refused and the running instance keeps
+ * answering; an accepted module replaces it, and calls wait for its fresh instance. */
+static void deploy_steps(void) {
+  static const uint8_t not_a_module[] = {'n', 'o', 't', ' ', 'w', 'a', 's', 'm'};
+  /* wat2wasm of (module (import "env" "abort" (func))) */
+  static const uint8_t imports_abort[] = {
+      0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,                               /* magic, version 1 */
+      0x01, 0x04, 0x01, 0x60, 0x00, 0x00,                                           /* type: () -> () */
+      0x02, 0x0d, 0x01, 0x03, 'e', 'n', 'v', 0x05, 'a', 'b', 'o', 'r', 't', 0x00, 0x00, /* import env.abort */
+  };
+  load("8 bytes of text", not_a_module, sizeof not_a_module);
+  CALL("add", i32(1), i32(2));
+  load("a module importing env.abort", imports_abort, sizeof imports_abort);
+  CALL("add", i32(3), i32(4));
+  load_builtin();
+  CALL("add", i32(5), i32(6));
+  instantiate();
+  printf("memory size -> %lu\n", (unsigned long)runtime_memory_size());
+  memory_read(512, 4);
+  memory_read(16, 5);
+  CALL("add", i32(5), i32(6));
+}
+#endif
+
 int selftest_run(void) {
   runtime_error_t err;
   printf("edgecl selftest: runtime %s, memory limit %lu pages\n", runtime_name(),
@@ -110,12 +170,10 @@ int selftest_run(void) {
     print_error(&err);
     return SELFTEST_INIT_FAILED;
   }
-  printf("instantiate -> ");
-  if (runtime_instantiate(&err) != RUNTIME_OK) {
-    print_error(&err);
-    return SELFTEST_INSTANTIATE_FAILED;
-  }
-  printf("ok\n");
+#if EDGECL_RUNTIME_LOADS_MODULES
+  if (!load_builtin()) return SELFTEST_LOAD_FAILED;
+#endif
+  if (!instantiate()) return SELFTEST_INSTANTIATE_FAILED;
   printf("memory size -> %lu\n", (unsigned long)runtime_memory_size());
 
   /* Integers wrap modulo 2^32. */
@@ -163,6 +221,10 @@ int selftest_run(void) {
   CALL("missing", i32(1));
   CALL("add", i32(1));
   CALL("add", i32(1), f32_bits(0x3f800000));
+
+#if EDGECL_RUNTIME_LOADS_MODULES
+  deploy_steps();
+#endif
 
   printf("selftest done\n");
   return SELFTEST_RAN;

@@ -1,0 +1,33 @@
+/* The stable names of runtime.h's statuses and traps, shared by every runtime build. */
+#include "runtime.h"
+
+const char *runtime_status_name(runtime_status_t status) {
+  switch (status) {
+    case RUNTIME_OK: return "ok";
+    case RUNTIME_ERR_NOT_READY: return "not-ready";
+    case RUNTIME_ERR_NO_EXPORT: return "no-export";
+    case RUNTIME_ERR_SIGNATURE: return "signature";
+    case RUNTIME_ERR_TRAP: return "trap";
+    case RUNTIME_ERR_BOUNDS: return "bounds";
+    case RUNTIME_ERR_MEMORY_LIMIT: return "memory-limit";
+    case RUNTIME_ERR_OUT_OF_MEMORY: return "out-of-memory";
+    case RUNTIME_ERR_INVALID_MODULE: return "invalid-module";
+    case RUNTIME_ERR_UNSUPPORTED: return "unsupported";
+  }
+  return "unknown";
+}
+
+const char *runtime_trap_name(runtime_trap_t trap) {
+  switch (trap) {
+    case RUNTIME_TRAP_NONE: return "none";
+    case RUNTIME_TRAP_OUT_OF_BOUNDS: return "out-of-bounds";
+    case RUNTIME_TRAP_INTEGER_OVERFLOW: return "integer-overflow";
+    case RUNTIME_TRAP_DIVIDE_BY_ZERO: return "divide-by-zero";
+    case RUNTIME_TRAP_INVALID_CONVERSION: return "invalid-conversion";
+    case RUNTIME_TRAP_UNREACHABLE: return "unreachable";
+    case RUNTIME_TRAP_INDIRECT_CALL: return "indirect-call";
+    case RUNTIME_TRAP_STACK_EXHAUSTED: return "stack-exhausted";
+    case RUNTIME_TRAP_OTHER: return "other";
+  }
+  return "unknown";
+}

@@ -1,0 +1,428 @@
+/*
+ * runtime.h on WAMR's interpreter (make RUNTIME=wamr WAMR_ROOT=...): the module arrives as .wasm
+ * bytes at run time, built into the image (runtime_load_builtin) or received over the wire
+ * (runtime_load), and WAMR validates, instantiates and interprets it.
+ *
+ * Memory: WAMR's own structures (the module copy, its loaded form, the instance, the interpreter's
+ * stack) live in a static pool of EDGECL_WAMR_POOL_BYTES; linear memory comes from picolibc's heap
+ * through the platform layer (firmware/wamr/platform), as in the wasm2c build.
+ *
+ * Traps: WAMR reports them as an exception string on the instance ("Exception: <what>"); <what> is
+ * one of the fixed texts of WAMR's exception_msgs[] (core/iwasm/common/wasm_runtime_common.c), which
+ * trap_kind() maps to runtime_trap_t. The exception is cleared after each call so the instance
+ * keeps answering.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mmio.h"
+#include "runtime.h"
+#include "wasm_export.h"
+
+#ifndef EDGECL_WAMR_POOL_BYTES
+#define EDGECL_WAMR_POOL_BYTES (1024u * 1024u)
+#endif
+#ifndef EDGECL_WAMR_STACK_BYTES
+#define EDGECL_WAMR_STACK_BYTES (64u * 1024u)
+#endif
+
+/* runtime_call passes at most this many arguments (wasm2c's glue has no such limit, but no export of
+ * the device module comes close). */
+#define MAX_PARAMS 16
+
+/* The module the image was built with (make WASM=...), generated into $(O)/gen/builtin_module.c. */
+extern const uint8_t runtime_builtin_module[];
+extern const uint32_t runtime_builtin_module_size;
+
+static uint8_t pool[EDGECL_WAMR_POOL_BYTES] __attribute__((aligned(8)));
+
+/* The board's limit as a variable, so comparisons with it read the same when the limit is 0. */
+static const uint32_t memory_limit_pages = EDGECL_MEMORY_LIMIT_PAGES;
+
+static int initialized;
+static uint8_t *module_bytes; /* WAMR's loader keeps pointers into the bytes: they live as long as the module */
+static wasm_module_t module;
+static wasm_module_inst_t instance;
+static wasm_exec_env_t exec_env;
+static wasm_memory_inst_t exported_memory; /* NULL when the module exports no memory */
+
+/* ---- board natives: env.mmio_read32 / env.mmio_write32 ---- */
+
+static uint32_t native_mmio_read32(wasm_exec_env_t env, uint32_t addr) {
+  (void)env;
+  return board_mmio_read32(addr);
+}
+
+static void native_mmio_write32(wasm_exec_env_t env, uint32_t addr, uint32_t value) {
+  (void)env;
+  board_mmio_write32(addr, value);
+}
+
+static NativeSymbol natives[] = {
+    {"mmio_read32", (void *)native_mmio_read32, "(i)i", NULL},
+    {"mmio_write32", (void *)native_mmio_write32, "(ii)", NULL},
+};
+#define NATIVE_MODULE "env"
+#define NATIVE_LIST "env.mmio_read32, env.mmio_write32"
+
+/* ---- errors ---- */
+
+static runtime_status_t ok(runtime_error_t *err) {
+  err->status = RUNTIME_OK;
+  err->trap = RUNTIME_TRAP_NONE;
+  err->message[0] = '\0';
+  return RUNTIME_OK;
+}
+
+static runtime_status_t fail(runtime_error_t *err, runtime_status_t status, const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static runtime_status_t fail(runtime_error_t *err, runtime_status_t status, const char *format, ...) {
+  va_list args;
+  va_start(args, format);
+  vsnprintf(err->message, sizeof err->message, format, args);
+  va_end(args);
+  err->status = status;
+  err->trap = RUNTIME_TRAP_NONE;
+  return status;
+}
+
+/* WAMR's exception texts, after its "Exception: " prefix. */
+static const struct {
+  const char *text;
+  runtime_trap_t trap;
+} wamr_traps[] = {
+    {"unreachable", RUNTIME_TRAP_UNREACHABLE},
+    {"out of bounds memory access", RUNTIME_TRAP_OUT_OF_BOUNDS},
+    {"out of bounds table access", RUNTIME_TRAP_OUT_OF_BOUNDS},
+    {"integer overflow", RUNTIME_TRAP_INTEGER_OVERFLOW},
+    {"integer divide by zero", RUNTIME_TRAP_DIVIDE_BY_ZERO},
+    {"invalid conversion to integer", RUNTIME_TRAP_INVALID_CONVERSION},
+    {"indirect call type mismatch", RUNTIME_TRAP_INDIRECT_CALL},
+    {"invalid function index", RUNTIME_TRAP_INDIRECT_CALL},
+    {"undefined element", RUNTIME_TRAP_INDIRECT_CALL},
+    {"uninitialized element", RUNTIME_TRAP_INDIRECT_CALL},
+    {"wasm operand stack overflow", RUNTIME_TRAP_STACK_EXHAUSTED},
+    {"native stack overflow", RUNTIME_TRAP_STACK_EXHAUSTED},
+};
+
+#define EXCEPTION_PREFIX "Exception: "
+
+static const char *exception_text(const char *exception) {
+  const char *at = strstr(exception, EXCEPTION_PREFIX);
+  return at != NULL ? at + strlen(EXCEPTION_PREFIX) : exception;
+}
+
+static runtime_trap_t trap_kind(const char *text) {
+  for (size_t i = 0; i < sizeof wamr_traps / sizeof wamr_traps[0]; i++)
+    if (strcmp(text, wamr_traps[i].text) == 0) return wamr_traps[i].trap;
+  return RUNTIME_TRAP_OTHER;
+}
+
+static runtime_status_t trapped(runtime_error_t *err, const char *exception, const char *where) {
+  const char *text = exception_text(exception);
+  fail(err, RUNTIME_ERR_TRAP, "trap in %s: %s", where, text);
+  err->trap = trap_kind(text);
+  return RUNTIME_ERR_TRAP;
+}
+
+/* ---- module and instance lifetime, in reverse order of creation ---- */
+
+static void drop_instance(void) {
+  if (exec_env != NULL) wasm_runtime_destroy_exec_env(exec_env);
+  if (instance != NULL) wasm_runtime_deinstantiate(instance);
+  exec_env = NULL;
+  instance = NULL;
+  exported_memory = NULL;
+}
+
+static void drop_module(void) {
+  drop_instance();
+  if (module != NULL) wasm_runtime_unload(module);
+  if (module_bytes != NULL) wasm_runtime_free(module_bytes);
+  module = NULL;
+  module_bytes = NULL;
+}
+
+const char *runtime_name(void) { return "wamr"; }
+
+uint32_t runtime_memory_limit_pages(void) { return memory_limit_pages; }
+
+runtime_status_t runtime_init(runtime_error_t *err) {
+  if (initialized) return ok(err);
+  RuntimeInitArgs args;
+  memset(&args, 0, sizeof args);
+  args.mem_alloc_type = Alloc_With_Pool;
+  args.mem_alloc_option.pool.heap_buf = pool;
+  args.mem_alloc_option.pool.heap_size = sizeof pool;
+  args.running_mode = Mode_Interp;
+  if (!wasm_runtime_full_init(&args))
+    return fail(err, RUNTIME_ERR_OUT_OF_MEMORY, "WAMR did not start in a pool of %u bytes", (unsigned)sizeof pool);
+  if (!wasm_runtime_register_natives(NATIVE_MODULE, natives, sizeof natives / sizeof natives[0])) {
+    wasm_runtime_destroy();
+    return fail(err, RUNTIME_ERR_OUT_OF_MEMORY, "WAMR could not register the board natives");
+  }
+  initialized = 1;
+  return ok(err);
+}
+
+/* The board provides functions env.mmio_read32 and env.mmio_write32 only; WAMR would load a module
+ * with other imports and trap when one is called, but a module the board cannot run is refused here
+ * (the wasm2c build refuses it at build time, with the same words). */
+static runtime_status_t check_imports(wasm_module_t candidate, runtime_error_t *err) {
+  int32_t count = wasm_runtime_get_import_count(candidate);
+  for (int32_t i = 0; i < count; i++) {
+    wasm_import_t import;
+    wasm_runtime_get_import_type(candidate, i, &import);
+    int board_native = import.kind == WASM_IMPORT_EXPORT_KIND_FUNC && strcmp(import.module_name, NATIVE_MODULE) == 0 &&
+                       (strcmp(import.name, "mmio_read32") == 0 || strcmp(import.name, "mmio_write32") == 0);
+    if (!board_native)
+      return fail(err, RUNTIME_ERR_INVALID_MODULE, "the module imports %s.%s; boards provide only " NATIVE_LIST,
+                  import.module_name, import.name);
+    if (!import.linked)
+      return fail(err, RUNTIME_ERR_INVALID_MODULE, "the module imports %s.%s with another signature than the board's",
+                  import.module_name, import.name);
+  }
+  return ok(err);
+}
+
+/* Initial and maximum pages of the module's exported memory; 0 and 0 when it exports none. */
+static void exported_memory_pages(wasm_module_t candidate, uint32_t *initial, uint32_t *max) {
+  *initial = 0;
+  *max = 0;
+  int32_t count = wasm_runtime_get_export_count(candidate);
+  for (int32_t i = 0; i < count; i++) {
+    wasm_export_t export_type;
+    wasm_runtime_get_export_type(candidate, i, &export_type);
+    if (export_type.kind != WASM_IMPORT_EXPORT_KIND_MEMORY) continue;
+    *initial = wasm_memory_type_get_init_page_count(export_type.u.memory_type);
+    *max = wasm_memory_type_get_max_page_count(export_type.u.memory_type);
+    return;
+  }
+}
+
+static runtime_status_t memory_limit_exceeded(uint32_t pages, runtime_error_t *err) {
+  return fail(err, RUNTIME_ERR_MEMORY_LIMIT,
+              "expected initial linear memory <= %u pages (board limit), received %u pages",
+              (unsigned)memory_limit_pages, (unsigned)pages);
+}
+
+runtime_status_t runtime_load(const uint8_t *bytes, size_t len, runtime_error_t *err) {
+  if (!initialized) return fail(err, RUNTIME_ERR_NOT_READY, "runtime_init has not run");
+  if (bytes == NULL || len == 0) return fail(err, RUNTIME_ERR_INVALID_MODULE, "expected a .wasm module, received 0 bytes");
+  if (len > UINT32_MAX) return fail(err, RUNTIME_ERR_INVALID_MODULE, "expected a module below 4 GiB, received %lu bytes", (unsigned long)len);
+  /* The candidate is loaded next to the current module, which stays until the candidate passed. */
+  uint8_t *copy = wasm_runtime_malloc((uint32_t)len);
+  if (copy == NULL)
+    return fail(err, RUNTIME_ERR_OUT_OF_MEMORY, "no room in the runtime pool (%u bytes) for a module of %lu bytes",
+                (unsigned)sizeof pool, (unsigned long)len);
+  memcpy(copy, bytes, len);
+  char error[RUNTIME_MESSAGE_MAX];
+  wasm_module_t candidate = wasm_runtime_load(copy, (uint32_t)len, error, sizeof error);
+  if (candidate == NULL) {
+    wasm_runtime_free(copy);
+    return fail(err, RUNTIME_ERR_INVALID_MODULE, "%s", error);
+  }
+  runtime_status_t status = check_imports(candidate, err);
+  uint32_t initial, max;
+  exported_memory_pages(candidate, &initial, &max);
+  if (status == RUNTIME_OK && initial > memory_limit_pages) status = memory_limit_exceeded(initial, err);
+  if (status != RUNTIME_OK) {
+    wasm_runtime_unload(candidate);
+    wasm_runtime_free(copy);
+    return status;
+  }
+  drop_module();
+  module = candidate;
+  module_bytes = copy;
+  return ok(err);
+}
+
+runtime_status_t runtime_load_builtin(runtime_error_t *err) {
+  return runtime_load(runtime_builtin_module, runtime_builtin_module_size, err);
+}
+
+static wasm_memory_inst_t find_exported_memory(void) {
+  int32_t count = wasm_runtime_get_export_count(module);
+  for (int32_t i = 0; i < count; i++) {
+    wasm_export_t export_type;
+    wasm_runtime_get_export_type(module, i, &export_type);
+    if (export_type.kind == WASM_IMPORT_EXPORT_KIND_MEMORY) return wasm_runtime_lookup_memory(instance, export_type.name);
+  }
+  return NULL;
+}
+
+/* Instantiation failures come back as one error_buf text; a start function's trap carries WAMR's
+ * "Exception: " prefix, an allocation failure its fixed words. */
+static runtime_status_t instantiate_failed(const char *error, runtime_error_t *err) {
+  if (strstr(error, EXCEPTION_PREFIX) != NULL) return trapped(err, error, "instantiation (start function)");
+  if (strstr(error, "allocate memory failed") != NULL)
+    return fail(err, RUNTIME_ERR_OUT_OF_MEMORY, "no room for the instance: %s", error);
+  if (strstr(error, "out of bounds") != NULL || strstr(error, "does not fit") != NULL) {
+    fail(err, RUNTIME_ERR_TRAP, "trap in instantiation (data or element segments): %s", error);
+    err->trap = RUNTIME_TRAP_OUT_OF_BOUNDS;
+    return RUNTIME_ERR_TRAP;
+  }
+  return fail(err, RUNTIME_ERR_INVALID_MODULE, "%s", error);
+}
+
+runtime_status_t runtime_instantiate(runtime_error_t *err) {
+  if (!initialized) return fail(err, RUNTIME_ERR_NOT_READY, "runtime_init has not run");
+  if (module == NULL) return fail(err, RUNTIME_ERR_NOT_READY, "no module loaded (runtime_load_builtin or runtime_load)");
+  drop_instance();
+  uint32_t initial, max;
+  exported_memory_pages(module, &initial, &max);
+  if (initial > memory_limit_pages) return memory_limit_exceeded(initial, err);
+
+  /* memory.grow past the board's limit fails inside the module (returns -1), as on any engine. A
+   * max_memory_pages of 0 means "the module's own maximum" to WAMR, and a value above the module's
+   * maximum only earns a warning, so the smaller of the two is passed. */
+  InstantiationArgs args;
+  memset(&args, 0, sizeof args);
+  args.default_stack_size = EDGECL_WAMR_STACK_BYTES;
+  args.host_managed_heap_size = 0; /* no WAMR-managed heap inside linear memory: the module sees exactly its own pages */
+  args.max_memory_pages = max != 0 && max < memory_limit_pages ? max : memory_limit_pages;
+  char error[RUNTIME_MESSAGE_MAX];
+  instance = wasm_runtime_instantiate_ex(module, &args, error, sizeof error);
+  if (instance == NULL) return instantiate_failed(error, err);
+
+  /* A module whose memory is not exported escaped the check above: refuse it now. */
+  wasm_memory_inst_t memory = wasm_runtime_get_default_memory(instance);
+  uint32_t pages = memory != NULL ? (uint32_t)wasm_memory_get_cur_page_count(memory) : 0;
+  if (pages > memory_limit_pages) {
+    drop_instance();
+    return memory_limit_exceeded(pages, err);
+  }
+  exec_env = wasm_runtime_create_exec_env(instance, EDGECL_WAMR_STACK_BYTES);
+  if (exec_env == NULL) {
+    drop_instance();
+    return fail(err, RUNTIME_ERR_OUT_OF_MEMORY, "no room in the runtime pool for a %u-byte interpreter stack",
+                (unsigned)EDGECL_WAMR_STACK_BYTES);
+  }
+  exported_memory = find_exported_memory();
+  return ok(err);
+}
+
+/* ---- calls ---- */
+
+static char type_letter(wasm_valkind_t kind) {
+  switch (kind) {
+    case WASM_I32: return RUNTIME_I32;
+    case WASM_F32: return RUNTIME_F32;
+    case WASM_I64: return 'I';
+    case WASM_F64: return 'F';
+    case WASM_V128: return 'V';
+    default: return 'r';
+  }
+}
+
+static const char *type_name(char letter) {
+  switch (letter) {
+    case RUNTIME_I32: return "i32";
+    case RUNTIME_F32: return "f32";
+    case 'I': return "i64";
+    case 'F': return "f64";
+    case 'V': return "v128";
+    case 'r': return "a reference";
+    default: return "another type";
+  }
+}
+
+runtime_status_t runtime_call(const char *name, const runtime_value_t *args, uint32_t nargs, runtime_value_t *result,
+                              runtime_error_t *err) {
+  result->type = RUNTIME_VOID;
+  if (instance == NULL) return fail(err, RUNTIME_ERR_NOT_READY, "no module instantiated");
+  wasm_function_inst_t fn = wasm_runtime_lookup_function(instance, name);
+  if (fn == NULL) return fail(err, RUNTIME_ERR_NO_EXPORT, "expected an exported function, received '%s'", name);
+
+  uint32_t nparams = wasm_func_get_param_count(fn, instance);
+  uint32_t nresults = wasm_func_get_result_count(fn, instance);
+  if (nparams > MAX_PARAMS)
+    return fail(err, RUNTIME_ERR_SIGNATURE, "export '%s' has %u parameters; runtime_call passes at most %u", name,
+                (unsigned)nparams, (unsigned)MAX_PARAMS);
+  wasm_valkind_t kinds[MAX_PARAMS];
+  char params[MAX_PARAMS + 1];
+  wasm_func_get_param_types(fn, instance, kinds);
+  for (uint32_t i = 0; i < nparams; i++) params[i] = type_letter(kinds[i]);
+  params[nparams] = '\0';
+  if (nargs != nparams)
+    return fail(err, RUNTIME_ERR_SIGNATURE, "export '%s' expects %u arguments (%s), received %u", name,
+                (unsigned)nparams, params, (unsigned)nargs);
+  for (uint32_t i = 0; i < nargs; i++)
+    if (args[i].type != (runtime_type_t)params[i])
+      return fail(err, RUNTIME_ERR_SIGNATURE, "export '%s' argument %u: expected %s, received %s", name, (unsigned)i,
+                  type_name(params[i]), type_name((char)args[i].type));
+  wasm_valkind_t result_kind = WASM_I32;
+  if (nresults == 1) wasm_func_get_result_types(fn, instance, &result_kind);
+  if (nresults > 1 || (nresults == 1 && result_kind != WASM_I32 && result_kind != WASM_F32))
+    return fail(err, RUNTIME_ERR_SIGNATURE, "export '%s' returns %u values; runtime_call takes at most one i32 or f32",
+                name, (unsigned)nresults);
+
+  wasm_val_t wasm_args[MAX_PARAMS];
+  for (uint32_t i = 0; i < nargs; i++) {
+    memset(&wasm_args[i], 0, sizeof wasm_args[i]);
+    if (args[i].type == RUNTIME_I32) {
+      wasm_args[i].kind = WASM_I32;
+      wasm_args[i].of.i32 = args[i].as.i32;
+    } else {
+      wasm_args[i].kind = WASM_F32;
+      wasm_args[i].of.f32 = args[i].as.f32;
+    }
+  }
+  wasm_val_t wasm_result;
+  memset(&wasm_result, 0, sizeof wasm_result);
+  if (!wasm_runtime_call_wasm_a(exec_env, fn, nresults, &wasm_result, nargs, wasm_args)) {
+    const char *exception = wasm_runtime_get_exception(instance);
+    char where[RUNTIME_MESSAGE_MAX / 2];
+    snprintf(where, sizeof where, "export '%s'", name);
+    trapped(err, exception != NULL ? exception : "no exception recorded", where);
+    wasm_runtime_clear_exception(instance);
+    return RUNTIME_ERR_TRAP;
+  }
+  if (nresults == 1) {
+    if (result_kind == WASM_I32) {
+      result->type = RUNTIME_I32;
+      result->as.i32 = wasm_result.of.i32;
+    } else {
+      result->type = RUNTIME_F32;
+      result->as.f32 = wasm_result.of.f32;
+    }
+  }
+  return ok(err);
+}
+
+/* ---- linear memory shared with the host ---- */
+
+static uint32_t memory_bytes(void) {
+  if (exported_memory == NULL) return 0;
+  return (uint32_t)(wasm_memory_get_cur_page_count(exported_memory) * wasm_memory_get_bytes_per_page(exported_memory));
+}
+
+static runtime_status_t memory_range(uint32_t offset, uint32_t len, uint8_t **bytes, runtime_error_t *err) {
+  if (instance == NULL) return fail(err, RUNTIME_ERR_NOT_READY, "no module instantiated");
+  if (exported_memory == NULL) return fail(err, RUNTIME_ERR_BOUNDS, "the module exports no linear memory");
+  uint32_t size = memory_bytes();
+  if ((uint64_t)offset + len > size)
+    return fail(err, RUNTIME_ERR_BOUNDS, "expected a range inside %u bytes of linear memory, received offset %u length %u",
+                (unsigned)size, (unsigned)offset, (unsigned)len);
+  /* Re-read on every access: memory.grow may move the buffer (realloc in the platform layer). */
+  *bytes = (uint8_t *)wasm_memory_get_base_address(exported_memory) + offset;
+  return ok(err);
+}
+
+runtime_status_t runtime_memory_read(uint32_t offset, void *dst, uint32_t len, runtime_error_t *err) {
+  uint8_t *bytes;
+  runtime_status_t status = memory_range(offset, len, &bytes, err);
+  if (status == RUNTIME_OK) memcpy(dst, bytes, len);
+  return status;
+}
+
+runtime_status_t runtime_memory_write(uint32_t offset, const void *src, uint32_t len, runtime_error_t *err) {
+  uint8_t *bytes;
+  runtime_status_t status = memory_range(offset, len, &bytes, err);
+  if (status == RUNTIME_OK) memcpy(bytes, src, len);
+  return status;
+}
+
+uint32_t runtime_memory_size(void) { return instance == NULL ? 0 : memory_bytes(); }
