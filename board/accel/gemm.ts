@@ -1,0 +1,85 @@
+// The accelerator's functional GEMM: what its MAC array computes, one output at a time, in the order the
+// hardware sums (k ascending). Bit-exact with the CPU path (assembly/arith/mac.ts, docs/gemm.md):
+//   exact:  p = round_mul(x·w), sum = round_acc(sum + p)       per MAC, draws 2·t and 2·t + 1
+//   fma:    sum = round_acc(sum + x·w)                          per MAC, draw 2·t + 1
+//   fast:   sum = f32(sum + f32(x·w)), then round_acc(sum)      per output, draw i·n + j
+// where t = (i·n + j)·k + kk is the MAC's position. Each rounding sees the exact value: an f32 product is
+// exact in f64, and a sum is carried as its f64 value plus the TwoSum error term.
+import { FloatFormat, roundExact, f32Value } from "./rounding.js";
+import { drawAt } from "./prng.js";
+import { ROUND_SR } from "../../host/generated/formats.js";
+
+export interface GemmJob {
+  m: number;
+  n: number;
+  k: number;
+  /** Byte offsets in linear memory, multiples of 4. */
+  x: number;
+  ldx: number;
+  transX: boolean;
+  w: number;
+  ldw: number;
+  transW: boolean;
+  z: number;
+  ldz: number;
+  accumulate: boolean;
+  mul: FloatFormat;
+  mulMode: number;
+  acc: FloatFormat;
+  accMode: number;
+  fma: boolean;
+  fast: boolean;
+  /** 1..32. */
+  srBits: number;
+  srKey: number;
+}
+
+/** The exact sum a + b as hi + lo (Knuth's TwoSum; exact for finite f64 that do not overflow). */
+function twoSumLo(a: number, b: number, s: number): number {
+  if (!Number.isFinite(s)) return 0;
+  const bb = s - a;
+  return (a - (s - bb)) + (b - bb);
+}
+
+/** Runs the job on the f32 values in `memory` (the caller has checked every index is inside it). */
+export function runGemm(memory: ArrayBuffer, job: GemmJob): void {
+  const mem = new Float32Array(memory);
+  const bits = new Uint32Array(memory);
+  const { m, n, k, ldx, ldw, ldz, transX, transW, mul, mulMode, acc, accMode, srBits, srKey } = job;
+  const x0 = job.x >>> 2, w0 = job.w >>> 2, z0 = job.z >>> 2;
+  // Strides between consecutive k of one row of X and one column of W, and between rows / columns.
+  const xStepK = transX ? ldx : 1, xStepI = transX ? 1 : ldx;
+  const wStepK = transW ? 1 : ldw, wStepJ = transW ? ldw : 1;
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      const zi = z0 + i * ldz + j;
+      let sum = job.accumulate ? mem[zi] : 0;
+      let sumBits = job.accumulate ? bits[zi] : 0;
+      const t0 = (i * n + j) * k;
+      let xi = x0 + i * xStepI;
+      let wi = w0 + j * wStepJ;
+      if (job.fast) {
+        let s = Math.fround(sum);
+        for (let kk = 0; kk < k; kk++, xi += xStepK, wi += wStepK) s = Math.fround(s + Math.fround(mem[xi] * mem[wi]));
+        sumBits = roundExact(s, 0, acc, accMode, srBits, accMode === ROUND_SR ? drawAt(srKey, (i * n + j) >>> 0) : 0);
+        bits[zi] = sumBits;
+        continue;
+      }
+      for (let kk = 0; kk < k; kk++, xi += xStepK, wi += wStepK) {
+        const pos = (2 * (t0 + kk)) % 4294967296;
+        const product = mem[xi] * mem[wi];
+        let addend: number;
+        if (job.fma) {
+          addend = product;
+        } else {
+          const pBits = roundExact(product, 0, mul, mulMode, srBits, mulMode === ROUND_SR ? drawAt(srKey, pos) : 0);
+          addend = f32Value(pBits);
+        }
+        const s = sum + addend;
+        sumBits = roundExact(s, twoSumLo(sum, addend, s), acc, accMode, srBits, accMode === ROUND_SR ? drawAt(srKey, (pos + 1) % 4294967296) : 0);
+        sum = f32Value(sumBits);
+      }
+      bits[zi] = sumBits;
+    }
+  }
+}
