@@ -1,0 +1,37 @@
+// Allocation for a bump allocator that never frees: everything a model needs is taken when it is built.
+
+/** A zeroed block of `bytes` (16-byte aligned). */
+export function allocZeroed(bytes: usize): usize {
+  const p = heap.alloc(bytes);
+  memory.fill(p, 0, bytes);
+  return p;
+}
+
+/** A zeroed unmanaged object. */
+export function allocObject<T>(): T {
+  return changetype<T>(allocZeroed(offsetof<T>()));
+}
+
+/** Bytes heap.alloc takes for a block of `bytes` (the stub runtime's 4-byte header and 16-byte alignment). */
+export function blockBytes(bytes: usize): usize {
+  return ((bytes + 4 + 15) & ~<usize>15);
+}
+
+/** The allocator's high-water mark: a zero-byte probe block, given straight back. */
+export function heapTop(): usize {
+  const probe = heap.alloc(0);
+  heap.free(probe);
+  return probe - 4;
+}
+
+/**
+ * Makes sure linear memory holds `bytes` more past the heap top, growing it by exactly the pages missing
+ * (the stub runtime would otherwise double memory on each growth). False when the runtime refuses.
+ */
+export function reserve(bytes: usize): bool {
+  const end = heapTop() + bytes;
+  const have = <usize>memory.size() << 16;
+  if (end <= have) return true;
+  const pages = <i32>((end - have + 0xffff) >>> 16);
+  return memory.grow(pages) >= 0;
+}

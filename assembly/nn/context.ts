@@ -1,0 +1,193 @@
+// What every layer needs besides its own buffers: the precision roles, the GEMM job stream, the random
+// streams of stochastic rounding, telemetry counters and the shared scratch buffers.
+import { Rng, streamKey, ROUND_SR } from "../arith";
+import { MacSpec, macSpecNew, gemm } from "./gemm";
+import { Role, newRole, roundRun, decodeStored } from "./precision";
+import {
+  ROLE_WEIGHT, ROLE_ACTIVATION, ROLE_ERROR, ROLE_GRADIENT, ROLE_MUL, ROLE_ACC, ROLE_MASTER, ROLE_OPTIMIZER,
+  ROLE_REPLAY, T_COUNT, T_MACS_FORWARD, T_MACS_EVAL, T_GEMM_JOBS, T_ERROR_VALUES, T_ERROR_NONZERO,
+  T_ERROR_FLUSHED, T_GRADIENT_VALUES, T_GRADIENT_ZEROS,
+} from "./abi";
+import { allocObject, allocZeroed } from "./alloc";
+
+// Random streams of a run: stream ids under the run seed (streamKey(seed, id)), documented in docs/precision.md.
+export const STREAM_INIT: u32 = 1;
+export const STREAM_GEMM_TRAIN: u32 = 2;
+export const STREAM_GEMM_EVAL: u32 = 3;
+export const STREAM_ACTIVATION: u32 = 4;
+export const STREAM_ACTIVATION_EVAL: u32 = 5;
+export const STREAM_ERROR: u32 = 6;
+export const STREAM_GRADIENT: u32 = 7;
+export const STREAM_WEIGHT: u32 = 8;
+export const STREAM_MASTER: u32 = 9;
+export const STREAM_OPTIMIZER: u32 = 10;
+
+@final @unmanaged
+export class Context {
+  weight: Role = changetype<Role>(0);
+  activation: Role = changetype<Role>(0);
+  error: Role = changetype<Role>(0);
+  gradient: Role = changetype<Role>(0);
+  mul: Role = changetype<Role>(0);
+  acc: Role = changetype<Role>(0);
+  master: Role = changetype<Role>(0);
+  optimizer: Role = changetype<Role>(0);
+  replay: Role = changetype<Role>(0);
+  spec: MacSpec = changetype<MacSpec>(0);
+  seed: u32 = 0;
+  /** Training pass (true) or evaluation: they draw from separate streams, so evaluating never shifts training. */
+  training: bool = false;
+  gemmKeyTrain: u32 = 0;
+  gemmKeyEval: u32 = 0;
+  jobsTrain: u32 = 0;
+  jobsEval: u32 = 0;
+  activationRng: Rng = changetype<Rng>(0);
+  activationEvalRng: Rng = changetype<Rng>(0);
+  errorRng: Rng = changetype<Rng>(0);
+  gradientRng: Rng = changetype<Rng>(0);
+  weightRng: Rng = changetype<Rng>(0);
+  masterRng: Rng = changetype<Rng>(0);
+  optimizerRng: Rng = changetype<Rng>(0);
+  /** T_COUNT f64 counters (abi.ts). */
+  telemetry: usize = 0;
+  /** Stored weights (in the weight role's storage) and f32 gradients, indexed by parameter. */
+  weights: usize = 0;
+  grads: usize = 0;
+  /** Scratch: decoded weights and biases of one layer, im2col of one sample and its gradient, a run of ones. */
+  weightScratch: usize = 0;
+  biasScratch: usize = 0;
+  col: usize = 0;
+  dcol: usize = 0;
+  ones: usize = 0;
+}
+
+export function newContext(seed: u32): Context {
+  const ctx = allocObject<Context>();
+  ctx.weight = newRole();
+  ctx.activation = newRole();
+  ctx.error = newRole();
+  ctx.gradient = newRole();
+  ctx.mul = newRole();
+  ctx.acc = newRole();
+  ctx.master = newRole();
+  ctx.optimizer = newRole();
+  ctx.replay = newRole();
+  ctx.spec = macSpecNew();
+  ctx.seed = seed;
+  ctx.gemmKeyTrain = streamKey(seed, STREAM_GEMM_TRAIN);
+  ctx.gemmKeyEval = streamKey(seed, STREAM_GEMM_EVAL);
+  ctx.activationRng = Rng.create(seed, STREAM_ACTIVATION);
+  ctx.activationEvalRng = Rng.create(seed, STREAM_ACTIVATION_EVAL);
+  ctx.errorRng = Rng.create(seed, STREAM_ERROR);
+  ctx.gradientRng = Rng.create(seed, STREAM_GRADIENT);
+  ctx.weightRng = Rng.create(seed, STREAM_WEIGHT);
+  ctx.masterRng = Rng.create(seed, STREAM_MASTER);
+  ctx.optimizerRng = Rng.create(seed, STREAM_OPTIMIZER);
+  ctx.telemetry = allocZeroed(<usize>T_COUNT << 3);
+  return ctx;
+}
+
+export function roleAt(ctx: Context, index: i32): Role {
+  switch (index) {
+    case ROLE_WEIGHT: return ctx.weight;
+    case ROLE_ACTIVATION: return ctx.activation;
+    case ROLE_ERROR: return ctx.error;
+    case ROLE_GRADIENT: return ctx.gradient;
+    case ROLE_MUL: return ctx.mul;
+    case ROLE_ACC: return ctx.acc;
+    case ROLE_MASTER: return ctx.master;
+    case ROLE_OPTIMIZER: return ctx.optimizer;
+    default: return ctx.replay;
+  }
+}
+
+/** Fills the GEMM spec from the mul and acc roles; SR bits come from acc when it rounds stochastically. */
+export function configureMac(ctx: Context, fma: bool, fast: bool): void {
+  const spec = ctx.spec;
+  spec.mul = ctx.mul.format;
+  spec.mulMode = ctx.mul.mode;
+  spec.acc = ctx.acc.format;
+  spec.accMode = ctx.acc.mode;
+  spec.fma = fma;
+  spec.fast = fast;
+  spec.srBits = ctx.acc.mode == ROUND_SR || ctx.mul.mode != ROUND_SR ? ctx.acc.srBits : ctx.mul.srBits;
+}
+
+// @ts-ignore: decorator
+@inline export function count(ctx: Context, slot: i32, amount: f64): void {
+  const at = ctx.telemetry + (<usize>slot << 3);
+  store<f64>(at, load<f64>(at) + amount);
+}
+
+/**
+ * One GEMM job (Z = or += X.W, see gemm.ts). Each job gets its own SR key, streamKey(pass key, job number),
+ * so a job's random bits depend only on the run seed and how many jobs came before it in its pass.
+ */
+export function gemmJob(ctx: Context, macSlot: i32, m: i32, n: i32, k: i32, x: usize, ldx: i32, transX: bool,
+                        w: usize, ldw: i32, transW: bool, z: usize, ldz: i32, accumulate: bool): void {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    if (!accumulate) for (let i = 0; i < m; i++) memory.fill(z + (<usize>(i * ldz) << 2), 0, <usize>n << 2);
+    return;
+  }
+  let job: u32;
+  if (ctx.training) {
+    job = ctx.jobsTrain++;
+    ctx.spec.srKey = streamKey(ctx.gemmKeyTrain, job);
+  } else {
+    job = ctx.jobsEval++;
+    ctx.spec.srKey = streamKey(ctx.gemmKeyEval, job);
+  }
+  count(ctx, macSlot, <f64>m * <f64>n * <f64>k);
+  count(ctx, T_GEMM_JOBS, 1);
+  gemm(m, n, k, x, ldx, transX, w, ldw, transW, z, ldz, accumulate, ctx.spec);
+}
+
+/** Where forward MACs are counted in the current pass. */
+// @ts-ignore: decorator
+@inline export function forwardSlot(ctx: Context): i32 {
+  return ctx.training ? T_MACS_FORWARD : T_MACS_EVAL;
+}
+
+/** Rounds a layer's outputs to the activation format. */
+export function roundActivations(ctx: Context, ptr: usize, n: i32): void {
+  roundRun(ctx.activation, ctx.training ? ctx.activationRng : ctx.activationEvalRng, ptr, n);
+}
+
+/** Rounds backward errors to the error format, counting values that underflow to zero. */
+export function roundErrors(ctx: Context, ptr: usize, n: i32): void {
+  if (ctx.error.format == null) {
+    count(ctx, T_ERROR_VALUES, n);
+    return;
+  }
+  let nonzeroBefore = 0;
+  for (let i = 0; i < n; i++) if (load<f32>(ptr + (<usize>i << 2)) != 0) nonzeroBefore++;
+  roundRun(ctx.error, ctx.errorRng, ptr, n);
+  let nonzeroAfter = 0;
+  for (let i = 0; i < n; i++) if (load<f32>(ptr + (<usize>i << 2)) != 0) nonzeroAfter++;
+  count(ctx, T_ERROR_VALUES, n);
+  count(ctx, T_ERROR_NONZERO, nonzeroBefore);
+  count(ctx, T_ERROR_FLUSHED, nonzeroBefore - nonzeroAfter);
+}
+
+/** Rounds weight gradients to the gradient format and counts the zeros among them. */
+export function roundGradients(ctx: Context, ptr: usize, n: i32): void {
+  roundRun(ctx.gradient, ctx.gradientRng, ptr, n);
+  let zeros = 0;
+  for (let i = 0; i < n; i++) if (load<f32>(ptr + (<usize>i << 2)) == 0) zeros++;
+  count(ctx, T_GRADIENT_VALUES, n);
+  count(ctx, T_GRADIENT_ZEROS, zeros);
+}
+
+/** f32 values of parameters first .. first+n-1: the store itself, or decoded into `scratch`. */
+export function paramsF32(ctx: Context, first: i32, n: i32, scratch: usize): usize {
+  if (ctx.weight.bytes == 4) return ctx.weights + (<usize>first << 2);
+  decodeStored(ctx.weight, ctx.weights, first, scratch, n);
+  return scratch;
+}
+
+/** Address of gradient `first`. */
+// @ts-ignore: decorator
+@inline export function gradAt(ctx: Context, first: i32): usize {
+  return ctx.grads + (<usize>first << 2);
+}

@@ -1,0 +1,7 @@
+// Training on the device: tensors, layers, loss, optimizers and the model that ties them together.
+export * from "./abi";
+export * from "./tensor";
+export * from "./precision";
+export * from "./context";
+export * from "./layer";
+export * from "./model";

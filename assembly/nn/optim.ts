@@ -1,0 +1,96 @@
+// Optimizers as one general step: read the gradient and the weight, update the state, move the weight.
+// SGD (momentum, L2 weight decay, as torch.optim.SGD) and Adam (Kingma & Ba 2015, Algorithm 1, with L2
+// weight decay added to the gradient, as torch.optim.Adam). State is kept in the optimizer format and
+// rounded after every update; the new weight goes to the master copy (when there is one), and the
+// weight store gets it rounded to the weight format.
+import { Context } from "./context";
+import { loadStored, storeRounded, roundOne } from "./precision";
+import { OPTIMIZER_SGD } from "./abi";
+import { allocObject } from "./alloc";
+
+@final @unmanaged
+export class Optimizer {
+  kind: i32 = 0;
+  lr: f32 = 0;
+  momentum: f32 = 0;
+  weightDecay: f32 = 0;
+  beta1: f32 = 0;
+  beta2: f32 = 0;
+  epsilon: f32 = 0;
+  /** SGD: momentum buffer (0 without momentum). Adam: first moment. */
+  state1: usize = 0;
+  /** Adam: second moment. */
+  state2: usize = 0;
+  /** Master copy (0 without one). */
+  master: usize = 0;
+  steps: i32 = 0;
+  /** Adam bias corrections 1 - beta^t of the current step. */
+  correction1: f32 = 1;
+  correction2: f32 = 1;
+  beta1Power: f64 = 1;
+  beta2Power: f64 = 1;
+}
+
+export function newOptimizer(): Optimizer {
+  return allocObject<Optimizer>();
+}
+
+/** How many state buffers the optimizer keeps per parameter. */
+export function stateBuffers(kind: i32, momentum: f32): i32 {
+  if (kind == OPTIMIZER_SGD) return momentum != 0 ? 1 : 0;
+  return 2;
+}
+
+export function beginStep(opt: Optimizer): void {
+  opt.steps++;
+  opt.beta1Power *= <f64>opt.beta1;
+  opt.beta2Power *= <f64>opt.beta2;
+  opt.correction1 = <f32>(1 - opt.beta1Power);
+  opt.correction2 = <f32>(1 - opt.beta2Power);
+}
+
+/** Weight i as the optimizer sees it: the master copy when there is one. */
+// @ts-ignore: decorator
+@inline export function currentWeight(ctx: Context, opt: Optimizer, i: i32): f32 {
+  return ctx.master.present ? loadStored(ctx.master, opt.master, i) : loadStored(ctx.weight, ctx.weights, i);
+}
+
+/** Sets weight i (master and stored weight) to v, rounding to each role. */
+// @ts-ignore: decorator
+@inline export function setWeight(ctx: Context, opt: Optimizer, i: i32, v: f32): void {
+  let w = v;
+  if (ctx.master.present) {
+    w = roundOne(ctx.master, ctx.masterRng, w);
+    storeRounded(ctx.master, opt.master, i, w);
+  }
+  storeRounded(ctx.weight, ctx.weights, i, roundOne(ctx.weight, ctx.weightRng, w));
+}
+
+/** Updates parameters first .. first+n-1 from their (unscaled) gradients. */
+export function updateRange(ctx: Context, opt: Optimizer, first: i32, n: i32): void {
+  const state = ctx.optimizer;
+  const rng = ctx.optimizerRng;
+  const lr = opt.lr, decay = opt.weightDecay;
+  for (let i = first; i < first + n; i++) {
+    let g = load<f32>(ctx.grads + (<usize>i << 2));
+    const w = currentWeight(ctx, opt, i);
+    if (decay != 0) g += decay * w;
+    let step: f32;
+    if (opt.kind == OPTIMIZER_SGD) {
+      if (opt.state1 != 0) {
+        const v = roundOne(state, rng, opt.momentum * loadStored(state, opt.state1, i) + g);
+        storeRounded(state, opt.state1, i, v);
+        step = v;
+      } else {
+        step = g;
+      }
+    } else {
+      const m = roundOne(state, rng, opt.beta1 * loadStored(state, opt.state1, i) + (1 - opt.beta1) * g);
+      const v = roundOne(state, rng, opt.beta2 * loadStored(state, opt.state2, i) + (1 - opt.beta2) * g * g);
+      storeRounded(state, opt.state1, i, m);
+      storeRounded(state, opt.state2, i, v);
+      step = (m / opt.correction1) / (Mathf.sqrt(v / opt.correction2) + opt.epsilon);
+    }
+    setWeight(ctx, opt, i, w - lr * step);
+  }
+}
