@@ -36,10 +36,10 @@ const M4 = 448;
 const M5 = 57344;
 const inf = Infinity;
 
-const TABLES: Record<string, { max: number; minNormal: number; minSubnormal: number; bias: number; rows: Row[] }> = {
+const TABLES: Record<string, { max: number; minNormal: number; minSubnormal: number; bias: number; inf: boolean; nan: boolean; rows: Row[] }> = {
   // E4M3: max 448 = S.1111.110, the next step 480 is the NaN code; no inf: overflow gives NaN or 448.
   e4m3: {
-    max: 448, minNormal: 2 ** -6, minSubnormal: 2 ** -9, bias: 7,
+    max: 448, minNormal: 2 ** -6, minSubnormal: 2 ** -9, bias: 7, inf: false, nan: true,
     rows: [
       [448, all(M4)],
       [456, [M4, M4, M4, "nan", M4, M4], all(M4)],
@@ -59,7 +59,7 @@ const TABLES: Record<string, { max: number; minNormal: number; minSubnormal: num
   },
   // E5M2: max 57344 = S.11110.11, inf = S.11111.00; the tie 61440 goes to the even 2^16, past max: inf.
   e5m2: {
-    max: 57344, minNormal: 2 ** -14, minSubnormal: 2 ** -16, bias: 15,
+    max: 57344, minNormal: 2 ** -14, minSubnormal: 2 ** -16, bias: 15, inf: true, nan: true,
     rows: [
       [57344, all(M5)],
       [59392, [M5, M5, M5, inf, M5, M5], all(M5)],
@@ -78,7 +78,7 @@ const TABLES: Record<string, { max: number; minNormal: number; minSubnormal: num
   },
   // FP6 E3M2: max 28 = S.111.11, no inf, no NaN: always saturates.
   e3m2: {
-    max: 28, minNormal: 2 ** -2, minSubnormal: 2 ** -4, bias: 3,
+    max: 28, minNormal: 2 ** -2, minSubnormal: 2 ** -4, bias: 3, inf: false, nan: false,
     rows: [
       [28, all(28)], [29, all(28)], [30, all(28)], [31, all(28)], [32, all(28)], [1e30, all(28)], [inf, all(28)],
       [-29, all(-28)], [-30, all(-28)], [-inf, all(-28)],
@@ -88,7 +88,7 @@ const TABLES: Record<string, { max: number; minNormal: number; minSubnormal: num
   },
   // FP6 E2M3: max 7.5 = S.11.111.
   e2m3: {
-    max: 7.5, minNormal: 1, minSubnormal: 2 ** -3, bias: 1,
+    max: 7.5, minNormal: 1, minSubnormal: 2 ** -3, bias: 1, inf: false, nan: false,
     rows: [
       [7.5, all(7.5)], [7.625, all(7.5)], [7.75, all(7.5)], [7.875, all(7.5)], [8, all(7.5)], [inf, all(7.5)],
       [-7.75, all(-7.5)], [-inf, all(-7.5)],
@@ -98,7 +98,7 @@ const TABLES: Record<string, { max: number; minNormal: number; minSubnormal: num
   },
   // FP4 E2M1: values 0, 0.5, 1, 1.5, 2, 3, 4, 6.
   e2m1: {
-    max: 6, minNormal: 1, minSubnormal: 0.5, bias: 1,
+    max: 6, minNormal: 1, minSubnormal: 0.5, bias: 1, inf: false, nan: false,
     rows: [
       [6, all(6)], [6.5, all(6)], [7, all(6)], [7.5, all(6)], [8, all(6)], [inf, all(6)],
       [-7, all(-6)], [-inf, all(-6)],
@@ -118,6 +118,10 @@ describe("OCP boundary tables", () => {
         expect(device.x.fmt_min_normal(fmt)).toBe(table.minNormal);
         expect(device.x.fmt_min_subnormal(fmt)).toBe(table.minSubnormal);
         expect(device.x.fmt_fact(fmt, 1)).toBe(table.bias);
+        expect(device.x.fmt_fact(fmt, 6), "has inf").toBe(table.inf ? 1 : 0);
+        expect(device.x.fmt_fact(fmt, 7), "has NaN").toBe(table.nan ? 1 : 0);
+        // Formats with neither inf nor NaN can only saturate.
+        expect(device.x.fmt_fact(fmt, 8), "saturates").toBe(saturate || (!table.inf && !table.nan) ? 1 : 0);
         const inputs = Uint32Array.from(table.rows, (row) => f32Bits(row[0]));
         const failures = new Mismatches(`${name} saturate=${saturate}`);
         DETERMINISTIC_MODES.forEach((mode, column) => {
