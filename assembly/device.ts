@@ -1,2 +1,3 @@
 // The device module's exports: the only entry points a board calls.
 export * from "./api/arith";
+export * from "./api/gemm";
