@@ -4,10 +4,11 @@
 //   fma:    sum = round_acc(sum + x·w)                          per MAC, draw 2·t + 1
 //   fast:   sum = f32(sum + f32(x·w)), then round_acc(sum)      per output, draw i·n + j
 // where t = (i·n + j)·k + kk is the MAC's position. Each rounding sees the exact value: an f32 product is
-// exact in f64, and a sum is carried as its f64 value plus the TwoSum error term.
+// exact in f64, and a sum is carried as its f64 value plus the TwoSum error term. An exact zero sum is +0,
+// or -0 when both terms are -0 or the mode is rd (IEEE 754, 6.3). NaN results are stored as 0x7FC00000.
 import { FloatFormat, roundExact, f32Value } from "./rounding.js";
 import { drawAt } from "./prng.js";
-import { ROUND_SR } from "../../host/generated/formats.js";
+import { ROUND_RD, ROUND_SR } from "../../host/generated/formats.js";
 
 export interface GemmJob {
   m: number;
@@ -32,6 +33,14 @@ export interface GemmJob {
   /** 1..32. */
   srBits: number;
   srKey: number;
+}
+
+const F32_SIGN = 0x80000000;
+const F32_QNAN = 0x7fc00000;
+
+/** Every NaN result is stored as the one quiet NaN 0x7FC00000, as the CPU path stores it. */
+function canonical(bits: number): number {
+  return (bits & 0x7fffffff) > 0x7f800000 ? F32_QNAN : bits;
 }
 
 /** The exact sum a + b as hi + lo (Knuth's TwoSum; exact for finite f64 that do not overflow). */
@@ -62,7 +71,7 @@ export function runGemm(memory: ArrayBuffer, job: GemmJob): void {
         let s = Math.fround(sum);
         for (let kk = 0; kk < k; kk++, xi += xStepK, wi += wStepK) s = Math.fround(s + Math.fround(mem[xi] * mem[wi]));
         sumBits = roundExact(s, 0, acc, accMode, srBits, accMode === ROUND_SR ? drawAt(srKey, (i * n + j) >>> 0) : 0);
-        bits[zi] = sumBits;
+        bits[zi] = canonical(sumBits);
         continue;
       }
       for (let kk = 0; kk < k; kk++, xi += xStepK, wi += wStepK) {
@@ -76,10 +85,15 @@ export function runGemm(memory: ArrayBuffer, job: GemmJob): void {
           addend = f32Value(pBits);
         }
         const s = sum + addend;
-        sumBits = roundExact(s, twoSumLo(sum, addend, s), acc, accMode, srBits, accMode === ROUND_SR ? drawAt(srKey, (pos + 1) % 4294967296) : 0);
+        if (s === 0 && accMode === ROUND_RD && !(Object.is(sum, 0) && Object.is(addend, 0))) {
+          // IEEE 754 6.3: an exact zero sum is -0 when rounding toward negative (f64 addition gave +0).
+          sumBits = F32_SIGN;
+        } else {
+          sumBits = roundExact(s, twoSumLo(sum, addend, s), acc, accMode, srBits, accMode === ROUND_SR ? drawAt(srKey, (pos + 1) % 4294967296) : 0);
+        }
         sum = f32Value(sumBits);
       }
-      bits[zi] = sumBits;
+      bits[zi] = canonical(sumBits);
     }
   }
 }

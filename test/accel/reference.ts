@@ -180,7 +180,10 @@ export function gemmRef(job: RefJob): Uint32Array {
           if (isSpecialF32(p)) { sumBits = p; special = true; break; }
           addend = exactOfF32(p);
         }
-        sumBits = roundRef(add(exactOfF32(sumBits), addend), job.acc, job.accMode, job.srBits, job.accMode === SR ? refDraw(job.srKey, 2 * t + 1) : 0);
+        const exactSum = add(exactOfF32(sumBits), addend);
+        // IEEE 754 6.3: an exact zero sum of terms not both +0 is -0 under rd.
+        if (exactSum.mant === 0n && job.accMode === RD && (exactOfF32(sumBits).negative || addend.negative)) exactSum.negative = true;
+        sumBits = roundRef(exactSum, job.acc, job.accMode, job.srBits, job.accMode === SR ? refDraw(job.srKey, 2 * t + 1) : 0);
       }
       if (special) throw new Error(`gemmRef: output (${i}, ${j}) left the finite range; keep reference inputs small`);
       if (job.fast) sumBits = roundRef(exactOfF32(sumBits), job.acc, job.accMode, job.srBits, job.accMode === SR ? refDraw(job.srKey, i * job.n + j) : 0);

@@ -1,0 +1,99 @@
+// What a job costs on the modelled hardware: bytes moved by its dataflow, cycles, and energy by part.
+//
+// Dataflow: the rows x cols MAC array computes one tile of Z (up to rows x cols outputs) at a time,
+// streaming K steps; each step reads one element of X per tile row and one of W per tile column and
+// every MAC unit does one multiply-accumulate. So a job reads X once per column of tiles, W once per row
+// of tiles, Z once when accumulating, and writes Z once. Operands cost their storage width (1, 2 or 4
+// bytes: X_FMT, W_FMT; Z holds values of ACC_FMT).
+import { EnergyParams, addPj, multiplyPj, srPj, memoryPj } from "./energy.js";
+import { FloatFormat } from "./rounding.js";
+
+export interface ArrayShape {
+  rows: number;
+  cols: number;
+  /** Operand bytes the memory port delivers per cycle. */
+  bandwidthBytesPerCycle: number;
+  /** Cycles to start a job (register decode, address generation, pipeline fill). */
+  setupCycles: number;
+}
+
+export interface CostJob {
+  m: number;
+  n: number;
+  k: number;
+  accumulate: boolean;
+  mul: FloatFormat;
+  mulMode: number;
+  acc: FloatFormat;
+  accMode: number;
+  fma: boolean;
+  fast: boolean;
+  srBits: number;
+  xFormat: FloatFormat;
+  wFormat: FloatFormat;
+}
+
+export interface JobCost {
+  macs: number;
+  bytesRead: number;
+  bytesWritten: number;
+  computeCycles: number;
+  memoryCycles: number;
+  cycles: number;
+  /** MACs over the array's capacity in those cycles (0..1). */
+  utilisation: number;
+  /** Stochastic roundings, each taking one draw. */
+  srDraws: number;
+  energyPj: { multiply: number; add: number; sr: number; memory: number; total: number };
+}
+
+const ROUND_SR = 6;
+const FP32_P = 24;
+const FP32_BITS = 32;
+
+/** Bytes one stored code of the format takes (docs/formats.md, Storage). */
+export function storageBytes(f: FloatFormat): number {
+  return f.bits <= 8 ? 1 : f.bits <= 16 ? 2 : 4;
+}
+
+export function jobCost(shape: ArrayShape, energy: EnergyParams, job: CostJob): JobCost {
+  const { m, n, k } = job;
+  const macs = m * n * k;
+  const tileRows = Math.ceil(m / shape.rows);
+  const tileCols = Math.ceil(n / shape.cols);
+  const zBytes = storageBytes(job.acc);
+  const bytesRead = m * k * tileCols * storageBytes(job.xFormat) + k * n * tileRows * storageBytes(job.wFormat) + (job.accumulate ? m * n * zBytes : 0);
+  const bytesWritten = m * n * zBytes;
+  const computeCycles = tileRows * tileCols * k;
+  const memoryCycles = Math.ceil((bytesRead + bytesWritten) / shape.bandwidthBytesPerCycle);
+  const cycles = shape.setupCycles + Math.max(computeCycles, memoryCycles);
+
+  // Which units each MAC uses, by mode: a multiplier of the product's width and an adder of the sum's.
+  let multiply: number, add: number, srDraws: number;
+  if (job.fast) {
+    multiply = macs * multiplyPj(energy, FP32_P);
+    add = macs * addPj(energy, FP32_BITS);
+    srDraws = job.accMode === ROUND_SR ? m * n : 0;
+  } else if (job.fma) {
+    multiply = macs * multiplyPj(energy, job.acc.m + 1);
+    add = macs * addPj(energy, job.acc.bits);
+    srDraws = job.accMode === ROUND_SR ? macs : 0;
+  } else {
+    multiply = macs * multiplyPj(energy, job.mul.m + 1);
+    add = macs * addPj(energy, job.acc.bits);
+    srDraws = (job.accMode === ROUND_SR ? macs : 0) + (job.mulMode === ROUND_SR ? macs : 0);
+  }
+  const sr = srDraws * srPj(energy, job.srBits);
+  const memory = memoryPj(energy, bytesRead) + memoryPj(energy, bytesWritten);
+  return {
+    macs,
+    bytesRead,
+    bytesWritten,
+    computeCycles,
+    memoryCycles,
+    cycles,
+    utilisation: macs / (shape.rows * shape.cols * cycles),
+    srDraws,
+    energyPj: { multiply, add, sr, memory, total: multiply + add + sr + memory },
+  };
+}

@@ -1,0 +1,137 @@
+// The energy model: picojoules per operation by format, derived from Horowitz's 45 nm figures
+// ("Computing's energy problem (and what we can do about it)", ISSCC 2014). docs/energy.md states every
+// constant, its source and the derivation rule; board manifests carry the parameters in their `energy` group.
+
+/** A published energy figure: an operation of a format with p significand bits and `bits` total bits. */
+export interface EnergyAnchor {
+  format: string;
+  p: number;
+  bits: number;
+  pj: number;
+}
+
+export interface EnergyParams {
+  /** Published multiplier energies, by significand width p = m + 1 (Horowitz: fp16 1.1 pJ, fp32 3.7 pJ). */
+  multiply: EnergyAnchor[];
+  /** Published adder energies, by total width (Horowitz: fp16 0.4 pJ, fp32 0.9 pJ). */
+  add: EnergyAnchor[];
+  /** One 32-bit draw of the counter-based SR stream (two 32-bit multiplies and five 32-bit add-class steps). */
+  srDrawPj: number;
+  /** The r-bit SR adder, per bit (a 32-bit integer add, 0.1 pJ, over 32 bits). */
+  srAddPjPerBit: number;
+  /** One 64-bit access of the memory the operands live in. */
+  memoryPjPer64Bits: number;
+  /** One instruction of the host core, all overheads included (the CPU path's cost). */
+  cpuPjPerInstruction: number;
+  /** Instructions the host core spends per MAC on the CPU path, by GEMM mode. */
+  cpuInstructionsPerMac: { exact: number; exactSr: number; fast: number };
+}
+
+/** Horowitz, ISSCC 2014, 45 nm, 0.9 V: the defaults of every board (docs/energy.md). */
+export const HOROWITZ_2014: EnergyParams = {
+  multiply: [
+    { format: "fp16", p: 11, bits: 16, pj: 1.1 },
+    { format: "fp32", p: 24, bits: 32, pj: 3.7 },
+  ],
+  add: [
+    { format: "fp16", p: 11, bits: 16, pj: 0.4 },
+    { format: "fp32", p: 24, bits: 32, pj: 0.9 },
+  ],
+  srDrawPj: 2 * 3.1 + 5 * 0.1,
+  srAddPjPerBit: 0.1 / 32,
+  memoryPjPer64Bits: 100,
+  cpuPjPerInstruction: 70,
+  cpuInstructionsPerMac: { exact: 60, exactSr: 90, fast: 6 },
+};
+
+/**
+ * Piecewise rule through the anchors, sorted by width: at or below the narrowest anchor the energy scales
+ * as (width / width0)^power; between two anchors it is linear in width^power, so it passes through every
+ * published figure and never falls as the width grows. Above the widest anchor it extends the last piece.
+ */
+function throughAnchors(width: number, anchors: Array<{ width: number; pj: number }>, power: number): number {
+  const sorted = [...anchors].sort((a, b) => a.width - b.width);
+  const first = sorted[0];
+  if (width <= first.width || sorted.length === 1) return first.pj * (width / first.width) ** power;
+  for (let i = 1; i < sorted.length; i++) {
+    const lo = sorted[i - 1], hi = sorted[i];
+    if (width <= hi.width || i === sorted.length - 1) {
+      const t = (width ** power - lo.width ** power) / (hi.width ** power - lo.width ** power);
+      return lo.pj + t * (hi.pj - lo.pj);
+    }
+  }
+  return sorted[sorted.length - 1].pj;
+}
+
+/** Energy of one multiply whose result has p significand bits: grows as p^2 (multiplier array area). */
+export function multiplyPj(params: EnergyParams, p: number): number {
+  return throughAnchors(p, params.multiply.map((a) => ({ width: a.p, pj: a.pj })), 2);
+}
+
+/** Energy of one add in a format of `bits` total bits: grows linearly with the width. */
+export function addPj(params: EnergyParams, bits: number): number {
+  return throughAnchors(bits, params.add.map((a) => ({ width: a.bits, pj: a.pj })), 1);
+}
+
+/** Energy of one stochastic rounding with r random bits: the draw and the r-bit add. */
+export function srPj(params: EnergyParams, srBits: number): number {
+  return params.srDrawPj + srBits * params.srAddPjPerBit;
+}
+
+/** Energy of moving `bytes` to or from memory, in 64-bit accesses (a partial access costs a whole one). */
+export function memoryPj(params: EnergyParams, bytes: number): number {
+  return Math.ceil(bytes / 8) * params.memoryPjPer64Bits;
+}
+
+/** What one GEMM costs on the CPU path (the host core runs the per-MAC emulation), in pJ. */
+export function cpuGemmPj(params: EnergyParams, macs: number, mode: "exact" | "exactSr" | "fast"): number {
+  return macs * params.cpuInstructionsPerMac[mode] * params.cpuPjPerInstruction;
+}
+
+/** Checks an `energy` manifest group and fills what it leaves out from Horowitz 2014; errors name file and key. */
+export function energyParamsFrom(group: unknown, where: string): EnergyParams {
+  if (group === undefined) return HOROWITZ_2014;
+  if (typeof group !== "object" || group === null || Array.isArray(group)) throw new Error(`${where}: expected an object, received ${JSON.stringify(group)}`);
+  const g = group as Record<string, unknown>;
+  const known = new Set(["$comment", "source", ...Object.keys(HOROWITZ_2014)]);
+  for (const key of Object.keys(g)) {
+    if (!known.has(key)) throw new Error(`${where}.${key}: expected one of ${[...known].filter((k) => k !== "$comment").join(", ")}, received an unknown key`);
+  }
+  const positive = (key: string, value: unknown): number => {
+    if (typeof value !== "number" || !Number.isFinite(value) || value < 0) throw new Error(`${where}.${key}: expected a number >= 0, received ${JSON.stringify(value)}`);
+    return value;
+  };
+  const anchors = (key: "multiply" | "add"): EnergyAnchor[] => {
+    const value = g[key];
+    if (value === undefined) return HOROWITZ_2014[key];
+    if (!Array.isArray(value) || value.length === 0) throw new Error(`${where}.${key}: expected a non-empty list of {format, p, bits, pj}, received ${JSON.stringify(value)}`);
+    return value.map((a, i) => {
+      const at = `${key}[${i}]`;
+      if (typeof a !== "object" || a === null) throw new Error(`${where}.${at}: expected {format, p, bits, pj}, received ${JSON.stringify(a)}`);
+      const r = a as Record<string, unknown>;
+      if (typeof r.format !== "string") throw new Error(`${where}.${at}.format: expected a format name, received ${JSON.stringify(r.format)}`);
+      return { format: r.format, p: positive(`${at}.p`, r.p), bits: positive(`${at}.bits`, r.bits), pj: positive(`${at}.pj`, r.pj) };
+    });
+  };
+  const number = (key: "srDrawPj" | "srAddPjPerBit" | "memoryPjPer64Bits" | "cpuPjPerInstruction"): number =>
+    g[key] === undefined ? HOROWITZ_2014[key] : positive(key, g[key]);
+  let perMac = HOROWITZ_2014.cpuInstructionsPerMac;
+  if (g.cpuInstructionsPerMac !== undefined) {
+    const c = g.cpuInstructionsPerMac as Record<string, unknown>;
+    if (typeof c !== "object" || c === null) throw new Error(`${where}.cpuInstructionsPerMac: expected {exact, exactSr, fast}, received ${JSON.stringify(c)}`);
+    perMac = {
+      exact: positive("cpuInstructionsPerMac.exact", c.exact ?? perMac.exact),
+      exactSr: positive("cpuInstructionsPerMac.exactSr", c.exactSr ?? perMac.exactSr),
+      fast: positive("cpuInstructionsPerMac.fast", c.fast ?? perMac.fast),
+    };
+  }
+  return {
+    multiply: anchors("multiply"),
+    add: anchors("add"),
+    srDrawPj: number("srDrawPj"),
+    srAddPjPerBit: number("srAddPjPerBit"),
+    memoryPjPer64Bits: number("memoryPjPer64Bits"),
+    cpuPjPerInstruction: number("cpuPjPerInstruction"),
+    cpuInstructionsPerMac: perMac,
+  };
+}
