@@ -1,0 +1,371 @@
+// The simulated board's protocol engine: frames in, frames out, the device module in between.
+// The board answers HELLO from its manifest, reassembles CHUNKed requests, answers a repeated request
+// from its last reply, rejects bad frames with an ERROR and keeps going, and hands decoded requests
+// to the device module's command loop (board/sim/device.ts). DEPLOY's module part, the flash slots of
+// CHECKPOINT and RESTORE, and the time and accelerator counters of TELEMETRY are the board's own.
+// Nothing here throws: every failure becomes an ERROR reply. docs/boards.md describes the behaviour.
+import {
+  ChunkAssembler,
+  decodeFields,
+  decodePayload,
+  encodeErrorReply,
+  encodeFrame,
+  encodePayload,
+  encodeResult,
+  ErrorCode,
+  FRAME_OVERHEAD,
+  FrameDecoder,
+  MESSAGE_NAMES,
+  MessageType,
+  NO_SEQUENCE,
+  PROTOCOL_VERSION,
+  REPLY_LAYOUTS,
+  ResetFlag,
+  splitIntoChunks,
+  TelemetryFlag,
+  type ErrorCodeValue,
+  type MessageTypeCode,
+  type ReplyOf,
+  type RequestName,
+} from "../../host/protocol/index.js";
+import type { BoardManifest } from "../../host/boards/manifest.js";
+import { NAMED_FORMATS } from "../../host/generated/formats.js";
+import { parseFormat } from "../../host/formats/parse.js";
+import { DeviceInstance } from "./device.js";
+import { Flash, FLASH_SLOTS } from "./flash.js";
+import { Bus, type AcceleratorFactory } from "./mmio.js";
+import { prepareModule } from "./module.js";
+
+/** An error message is one line for a person; the protocol allows 65535 bytes, the board sends at most this. */
+const MAX_MESSAGE_CHARS = 2000;
+
+type Reply = { type: typeof MessageType.RESULT | typeof MessageType.ERROR; payload: Uint8Array };
+
+interface Deployment {
+  device: DeviceInstance;
+  bus: Bus;
+}
+
+/** What the board counts itself, since the counters were last reset. */
+interface BoardCounters {
+  timeUs: number;
+  cycles: number;
+  energyJ: number;
+  accelJobs: number;
+}
+
+export interface SimBoardOptions {
+  manifest: BoardManifest;
+  /** Checkpoint storage; an in-memory flash of the manifest's size when omitted. */
+  flash?: Flash;
+  /** The accelerator model, when the board has one (see loadAccelerator). */
+  accelerator?: AcceleratorFactory | null;
+}
+
+const errorReply = (requestType: number, code: ErrorCodeValue, detail: string): Reply => ({
+  type: MessageType.ERROR,
+  payload: encodeErrorReply(requestType & 0xff, code, detail.length > MAX_MESSAGE_CHARS ? `${detail.slice(0, MAX_MESSAGE_CHARS)}...` : detail),
+});
+
+const resultReply = (payload: Uint8Array): Reply => ({ type: MessageType.RESULT, payload });
+
+/** HELLO's accelFormats bit of a format: its index among the named formats of spec/formats.json. */
+function namedFormatBit(name: string): number | null {
+  const index = NAMED_FORMATS.findIndex((f) => f.id === parseFormat(name).id);
+  return index >= 0 && index < 32 ? index : null;
+}
+
+export class SimBoard {
+  readonly manifest: BoardManifest;
+  readonly flash: Flash;
+  readonly maxFrameSize: number;
+  readonly memoryLimit: number;
+  private readonly accelerator: AcceleratorFactory | null;
+  private deployment: Deployment | null = null;
+  private counters: BoardCounters = { timeUs: 0, cycles: 0, energyJ: 0, accelJobs: 0 };
+
+  constructor(options: SimBoardOptions) {
+    this.manifest = options.manifest;
+    this.flash = options.flash ?? new Flash(options.manifest.memory.flashBytes);
+    this.accelerator = options.accelerator ?? null;
+    this.maxFrameSize = options.manifest.transport.maxFrameSize;
+    this.memoryLimit = options.manifest.memory.linearMemoryBytes;
+  }
+
+  /** True once a DEPLOY succeeded (and no RESET dropped it). */
+  get deployed(): boolean {
+    return this.deployment !== null;
+  }
+
+  /** A link to the board: one byte stream with its own framing state (stdio, or one TCP connection). */
+  openLink(): BoardLink {
+    return new BoardLink(this);
+  }
+
+  /** Runs one whole request (chunks already reassembled); never throws. */
+  handle(type: number, payload: Uint8Array): Reply {
+    try {
+      return this.dispatch(type, payload);
+    } catch (err) {
+      return errorReply(type, ErrorCode.INTERNAL, `the board failed in ${MESSAGE_NAMES[type] ?? type}: ${(err as Error)?.message ?? String(err)}`);
+    }
+  }
+
+  private dispatch(type: number, payload: Uint8Array): Reply {
+    switch (type) {
+      case MessageType.HELLO:
+        return this.hello(payload);
+      case MessageType.DEPLOY:
+        return this.deploy(payload);
+      case MessageType.DATA:
+      case MessageType.TRAIN:
+      case MessageType.EVAL:
+        return this.forward(MESSAGE_NAMES[type] as "DATA" | "TRAIN" | "EVAL", payload);
+      case MessageType.TELEMETRY:
+        return this.telemetry(payload);
+      case MessageType.CHECKPOINT:
+        return this.checkpoint(payload);
+      case MessageType.RESTORE:
+        return this.restore(payload);
+      case MessageType.RESET:
+        return this.reset(payload);
+      case MessageType.RESULT:
+      case MessageType.ERROR:
+        return errorReply(type, ErrorCode.UNEXPECTED_TYPE, `expected a request, received a ${MESSAGE_NAMES[type]} (replies go from the board to the host)`);
+      default:
+        return errorReply(type, ErrorCode.UNEXPECTED_TYPE, `expected a request the board runs, received ${MESSAGE_NAMES[type] ?? `type ${type}`}`);
+    }
+  }
+
+  private hello(payload: Uint8Array): Reply {
+    const decoded = decodePayload("HELLO", payload);
+    if ("error" in decoded) return errorReply(MessageType.HELLO, decoded.error, decoded.detail);
+    const acceleratorPresent = this.accelerator !== null;
+    let accelFormats = 0;
+    if (acceleratorPresent) {
+      const names = [...(this.manifest.accelerator.productFormats ?? []), ...(this.manifest.accelerator.accumulatorFormats ?? [])];
+      for (const name of names) {
+        const bit = namedFormatBit(name);
+        if (bit !== null) accelFormats |= 1 << bit;
+      }
+    }
+    return resultReply(
+      encodeResult("HELLO", {
+        protocolVersion: PROTOCOL_VERSION,
+        maxFrameSize: this.maxFrameSize,
+        memoryLimit: this.memoryLimit,
+        flashSize: this.flash.sizeBytes,
+        accelPresent: acceleratorPresent ? 1 : 0,
+        accelFormats: accelFormats >>> 0,
+        runtime: this.manifest.runtime.kind,
+        board: this.manifest.id,
+      }),
+    );
+  }
+
+  /** Runs a request on a deployment's device and adds the time and accelerator work to the board's counters. */
+  private run(deployment: Deployment, type: number, payload: Uint8Array) {
+    const before = deployment.device.busyUs;
+    const result = deployment.device.run(type, payload);
+    this.counters.timeUs += deployment.device.busyUs - before;
+    const accel = deployment.bus.totals();
+    deployment.bus.resetTotals();
+    this.counters.cycles += accel.cycles;
+    this.counters.energyJ += accel.energyJ;
+    this.counters.accelJobs += accel.jobs;
+    return result;
+  }
+
+  /** Runs a request whose RESULT body the device lays out, checking the body against the reply layout. */
+  private runChecked(deployment: Deployment, name: RequestName, payload: Uint8Array): Reply {
+    const type = MessageType[name];
+    const result = this.run(deployment, type, payload);
+    if ("error" in result) return errorReply(type, result.error, result.detail);
+    const body = decodeFields(REPLY_LAYOUTS[name], result.ok, `${name} reply`);
+    if ("error" in body) return errorReply(type, ErrorCode.INTERNAL, `the device's ${name} reply does not match its layout: ${body.detail}`);
+    if (name === "DEPLOY") {
+      // The limit is the board's: the device module cannot see the maximum its memory was given.
+      return resultReply(encodeResult("DEPLOY", { ...(body.ok as ReplyOf<"DEPLOY">), memoryLimit: this.memoryLimit }));
+    }
+    return resultReply(encodePayload("RESULT", { requestType: type, body: result.ok }));
+  }
+
+  private notDeployed(type: number): Reply {
+    return errorReply(type, ErrorCode.NOT_DEPLOYED, `expected a deployed learner for ${MESSAGE_NAMES[type]}, received none; send DEPLOY first`);
+  }
+
+  private deploy(payload: Uint8Array): Reply {
+    const decoded = decodePayload("DEPLOY", payload);
+    if ("error" in decoded) return errorReply(MessageType.DEPLOY, decoded.error, decoded.detail);
+    const { config, module } = decoded.ok;
+    // The device sees the DEPLOY layout with the module part empty: the board has dealt with the module.
+    const configOnly = encodePayload("DEPLOY", { config, module: new Uint8Array(0) });
+    if (module.length === 0) {
+      if (!this.deployment) {
+        return errorReply(MessageType.DEPLOY, ErrorCode.NOT_DEPLOYED, "expected a module in the first DEPLOY, received a configuration alone");
+      }
+      return this.runChecked(this.deployment, "DEPLOY", configOnly);
+    }
+    const prepared = prepareModule(module, this.memoryLimit);
+    if ("error" in prepared) return errorReply(MessageType.DEPLOY, prepared.error, prepared.detail);
+    let memory: WebAssembly.Memory | null = null;
+    const bus = new Bus(this.accelerator ? this.accelerator(() => memory as WebAssembly.Memory) : null);
+    let device: DeviceInstance;
+    try {
+      device = new DeviceInstance(prepared.ok, bus, this.memoryLimit, (m) => (memory = m));
+    } catch (err) {
+      const trapped = err instanceof WebAssembly.RuntimeError;
+      return errorReply(
+        MessageType.DEPLOY,
+        trapped ? ErrorCode.TRAP : ErrorCode.BAD_CONFIG,
+        `${trapped ? "the device module trapped while starting" : "the device module could not be instantiated"}: ${(err as Error).message}`,
+      );
+    }
+    const candidate = { device, bus };
+    const reply = this.runChecked(candidate, "DEPLOY", configOnly);
+    // Only a deployment that succeeded replaces the previous one, which keeps working otherwise.
+    if (reply.type === MessageType.RESULT) this.deployment = candidate;
+    return reply;
+  }
+
+  private forward(name: "DATA" | "TRAIN" | "EVAL", payload: Uint8Array): Reply {
+    const type = MessageType[name];
+    const decoded = decodePayload(name, payload);
+    if ("error" in decoded) return errorReply(type, decoded.error, decoded.detail);
+    if (!this.deployment) return this.notDeployed(type);
+    return this.runChecked(this.deployment, name, payload);
+  }
+
+  private telemetry(payload: Uint8Array): Reply {
+    const decoded = decodePayload("TELEMETRY", payload);
+    if ("error" in decoded) return errorReply(MessageType.TELEMETRY, decoded.error, decoded.detail);
+    let device = { macs: 0, memoryUsed: 0, memoryPeak: 0, macsByFormat: [] as Array<{ format: number; macs: number }> };
+    if (this.deployment) {
+      const result = this.run(this.deployment, MessageType.TELEMETRY, payload);
+      if ("error" in result) return errorReply(MessageType.TELEMETRY, result.error, result.detail);
+      const body = decodeFields(REPLY_LAYOUTS.TELEMETRY, result.ok, "TELEMETRY reply");
+      if ("error" in body) return errorReply(MessageType.TELEMETRY, ErrorCode.INTERNAL, `the device's TELEMETRY reply does not match its layout: ${body.detail}`);
+      device = body.ok;
+    }
+    const counters = this.counters;
+    const reply = encodeResult("TELEMETRY", {
+      timeUs: counters.timeUs,
+      macs: device.macs,
+      cycles: counters.cycles,
+      // The accelerator model is the board's only energy model: without it there is no estimate.
+      energyJ: this.accelerator ? counters.energyJ : Number.NaN,
+      memoryUsed: device.memoryUsed,
+      memoryPeak: device.memoryPeak,
+      memoryLimit: this.memoryLimit,
+      accelJobs: counters.accelJobs,
+      macsByFormat: device.macsByFormat,
+    });
+    if (decoded.ok.flags & TelemetryFlag.RESET_COUNTERS) this.counters = { timeUs: 0, cycles: 0, energyJ: 0, accelJobs: 0 };
+    return resultReply(reply);
+  }
+
+  private checkpoint(payload: Uint8Array): Reply {
+    const decoded = decodePayload("CHECKPOINT", payload);
+    if ("error" in decoded) return errorReply(MessageType.CHECKPOINT, decoded.error, decoded.detail);
+    const { slot } = decoded.ok;
+    if (slot >= this.flashSlots) return errorReply(MessageType.CHECKPOINT, ErrorCode.BAD_PAYLOAD, `expected a flash slot 0..${this.flashSlots - 1}, received ${slot}`);
+    if (!this.deployment) return this.notDeployed(MessageType.CHECKPOINT);
+    const result = this.run(this.deployment, MessageType.CHECKPOINT, payload);
+    if ("error" in result) return errorReply(MessageType.CHECKPOINT, result.error, result.detail);
+    const written = this.flash.write(slot, result.ok);
+    if ("problem" in written) return errorReply(MessageType.CHECKPOINT, ErrorCode.DOES_NOT_FIT, written.detail);
+    return resultReply(encodeResult("CHECKPOINT", written.ok));
+  }
+
+  private restore(payload: Uint8Array): Reply {
+    const decoded = decodePayload("RESTORE", payload);
+    if ("error" in decoded) return errorReply(MessageType.RESTORE, decoded.error, decoded.detail);
+    const { slot } = decoded.ok;
+    if (slot >= this.flashSlots) return errorReply(MessageType.RESTORE, ErrorCode.BAD_PAYLOAD, `expected a flash slot 0..${this.flashSlots - 1}, received ${slot}`);
+    const read = this.flash.read(slot);
+    if ("problem" in read) return errorReply(MessageType.RESTORE, ErrorCode.NO_CHECKPOINT, read.detail);
+    if (!this.deployment) return this.notDeployed(MessageType.RESTORE);
+    // The device gets the image itself as the request payload, validates it and loads it or refuses it.
+    const result = this.run(this.deployment, MessageType.RESTORE, read.ok.image);
+    if ("error" in result) return errorReply(MessageType.RESTORE, result.error, result.detail);
+    return resultReply(encodeResult("RESTORE", { bytes: read.ok.image.length, crc: read.ok.crc }));
+  }
+
+  private reset(payload: Uint8Array): Reply {
+    const decoded = decodePayload("RESET", payload);
+    if ("error" in decoded) return errorReply(MessageType.RESET, decoded.error, decoded.detail);
+    if (this.deployment) {
+      const result = this.run(this.deployment, MessageType.RESET, payload);
+      if ("error" in result) return errorReply(MessageType.RESET, result.error, result.detail);
+    }
+    if (decoded.ok.flags & ResetFlag.ERASE_FLASH) this.flash.erase();
+    this.counters = { timeUs: 0, cycles: 0, energyJ: 0, accelJobs: 0 };
+    return resultReply(encodeResult("RESET", {}));
+  }
+
+  get flashSlots(): number {
+    return FLASH_SLOTS;
+  }
+}
+
+interface LastReply {
+  seq: number;
+  type: number;
+  payload: Uint8Array;
+  wire: Uint8Array[];
+}
+
+const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** One byte stream to the board: its frame decoder, chunk reassembly and last reply. */
+export class BoardLink {
+  private readonly decoder: FrameDecoder;
+  private readonly assembler: ChunkAssembler;
+  private last: LastReply | null = null;
+
+  constructor(private readonly board: SimBoard) {
+    this.decoder = new FrameDecoder({ maxFrameSize: board.maxFrameSize });
+    this.assembler = new ChunkAssembler({ maxTotal: board.memoryLimit });
+  }
+
+  /** Feeds received bytes; returns the bytes to send back (one reply per complete frame). Never throws. */
+  receive(bytes: Uint8Array): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    for (const result of this.decoder.push(bytes)) {
+      if ("ok" in result) {
+        out.push(...this.request(result.ok.type, result.ok.seq, result.ok.payload));
+      } else {
+        // A header whose CRC matched is trusted: the reply echoes its sequence number and type.
+        const trusted = result.seq !== undefined;
+        out.push(...this.wire(trusted ? (result.seq as number) : NO_SEQUENCE, errorReply(trusted ? (result.type as number) : 0, result.error, result.detail)));
+      }
+    }
+    return out;
+  }
+
+  private request(type: MessageTypeCode, seq: number, payload: Uint8Array): Uint8Array[] {
+    const last = this.last;
+    if (last && last.seq === seq && last.type === type && sameBytes(last.payload, payload)) return last.wire;
+    let reply: Reply;
+    if (type === MessageType.CHUNK) {
+      const chunk = this.assembler.push(payload);
+      if ("pending" in chunk) reply = resultReply(encodeResult("CHUNK", { received: chunk.pending.received }));
+      else if ("error" in chunk) reply = errorReply(MessageType.CHUNK, chunk.error, chunk.detail);
+      else reply = this.board.handle(chunk.ok.type, chunk.ok.payload);
+    } else {
+      // Any other request ends a chunked transfer in progress.
+      if (this.assembler.open) this.assembler.abort();
+      reply = this.board.handle(type, payload);
+    }
+    const wire = this.wire(seq, reply);
+    this.last = { seq, type, payload, wire };
+    return wire;
+  }
+
+  /** One reply as wire bytes: one frame, or CHUNKs with the same sequence number when it is too large. */
+  private wire(seq: number, reply: Reply): Uint8Array[] {
+    const max = this.board.maxFrameSize;
+    if (reply.payload.length + FRAME_OVERHEAD <= max) return [encodeFrame({ type: reply.type, seq, payload: reply.payload })];
+    return splitIntoChunks(reply.type, reply.payload, max).map((payload) => encodeFrame({ type: MessageType.CHUNK, seq, payload }));
+  }
+}

@@ -1,0 +1,121 @@
+// The simulated board's memory-mapped bus behind the device's mmio_read32/mmio_write32 imports. The
+// accelerator's register block (spec/regmap.json: base ACCEL_BASE, ACCEL_SPAN bytes) is served by the
+// accelerator model when the manifest has one and board/accel provides it; every other address, and
+// the whole block on a board without the accelerator, reads as ACCEL_ABSENT (all ones, as an unmapped
+// bus does) and ignores writes.
+import { existsSync } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import {
+  ACCEL_ABSENT,
+  ACCEL_BASE,
+  ACCEL_CTRL_CLEAR_MASK,
+  ACCEL_CTRL_CLEAR_SHIFT,
+  ACCEL_CTRL_OFFSET,
+  ACCEL_CYCLES_HI_OFFSET,
+  ACCEL_CYCLES_LO_OFFSET,
+  ACCEL_ENERGY_FJ_HI_OFFSET,
+  ACCEL_ENERGY_FJ_LO_OFFSET,
+  ACCEL_JOBS_OFFSET,
+  ACCEL_SPAN,
+} from "../../host/generated/regmap.js";
+import type { BoardManifest } from "../../host/boards/manifest.js";
+import type { Mmio } from "./device.js";
+
+/** The accelerator's registers, addressed by offset from ACCEL_BASE. */
+export interface RegisterBlock {
+  read32(offset: number): number;
+  write32(offset: number, value: number): void;
+}
+
+/** Makes the accelerator for one device instance; `memory` is that instance's linear memory. */
+export type AcceleratorFactory = (memory: () => WebAssembly.Memory) => RegisterBlock;
+
+/** Accelerator work since the counters were last reset. */
+export interface AcceleratorTotals {
+  cycles: number;
+  energyJ: number;
+  jobs: number;
+}
+
+const FEMTO = 1e-15;
+
+/**
+ * The bus of one device instance. The device's driver may soft-clear the accelerator's counters
+ * (CTRL.CLEAR) between jobs; the bus adds up what the counters held before every clear, so the board's
+ * telemetry covers all the work since its own counters were reset.
+ */
+export class Bus implements Mmio {
+  private carried: AcceleratorTotals = { cycles: 0, energyJ: 0, jobs: 0 };
+  private baseline: AcceleratorTotals = { cycles: 0, energyJ: 0, jobs: 0 };
+
+  constructor(private readonly accelerator: RegisterBlock | null) {}
+
+  get acceleratorPresent(): boolean {
+    return this.accelerator !== null;
+  }
+
+  read32(address: number): number {
+    const offset = address - ACCEL_BASE;
+    if (this.accelerator && offset >= 0 && offset < ACCEL_SPAN) return this.accelerator.read32(offset) >>> 0;
+    return ACCEL_ABSENT;
+  }
+
+  write32(address: number, value: number): void {
+    const offset = address - ACCEL_BASE;
+    if (!this.accelerator || offset < 0 || offset >= ACCEL_SPAN) return;
+    if (offset === ACCEL_CTRL_OFFSET && ((value >>> ACCEL_CTRL_CLEAR_SHIFT) & ACCEL_CTRL_CLEAR_MASK) !== 0) {
+      const now = this.registers();
+      this.carried = { cycles: this.carried.cycles + now.cycles, energyJ: this.carried.energyJ + now.energyJ, jobs: this.carried.jobs + now.jobs };
+    }
+    this.accelerator.write32(offset, value >>> 0);
+  }
+
+  private registers(): AcceleratorTotals {
+    const a = this.accelerator;
+    if (!a) return { cycles: 0, energyJ: 0, jobs: 0 };
+    const wide = (lo: number, hi: number) => (a.read32(hi) >>> 0) * 2 ** 32 + (a.read32(lo) >>> 0);
+    return {
+      cycles: wide(ACCEL_CYCLES_LO_OFFSET, ACCEL_CYCLES_HI_OFFSET),
+      energyJ: wide(ACCEL_ENERGY_FJ_LO_OFFSET, ACCEL_ENERGY_FJ_HI_OFFSET) * FEMTO,
+      jobs: a.read32(ACCEL_JOBS_OFFSET) >>> 0,
+    };
+  }
+
+  /** Work since the last resetTotals(). */
+  totals(): AcceleratorTotals {
+    const now = this.registers();
+    return {
+      cycles: this.carried.cycles + now.cycles - this.baseline.cycles,
+      energyJ: this.carried.energyJ + now.energyJ - this.baseline.energyJ,
+      jobs: this.carried.jobs + now.jobs - this.baseline.jobs,
+    };
+  }
+
+  resetTotals(): void {
+    const now = this.registers();
+    this.baseline = { cycles: this.carried.cycles + now.cycles, energyJ: this.carried.energyJ + now.energyJ, jobs: this.carried.jobs + now.jobs };
+  }
+}
+
+/** The accelerator model's module, when board/accel provides one (sources under vitest, compiled under dist). */
+function modelModuleUrl(): string | null {
+  for (const name of ["model.js", "model.ts"]) {
+    const url = new URL(`../accel/${name}`, import.meta.url);
+    if (existsSync(fileURLToPath(url))) return pathToFileURL(fileURLToPath(url)).href;
+  }
+  return null;
+}
+
+/**
+ * The accelerator factory for a board: null when the manifest has no accelerator or the accelerator
+ * model is not there (then the register block reads as absent).
+ */
+export async function loadAccelerator(manifest: BoardManifest): Promise<AcceleratorFactory | null> {
+  if (!manifest.accelerator.present) return null;
+  const url = modelModuleUrl();
+  if (!url) return null;
+  const mod = (await import(url)) as { AcceleratorModel?: new (options: { manifest: BoardManifest; memory: () => WebAssembly.Memory }) => RegisterBlock };
+  const Model = mod.AcceleratorModel;
+  if (typeof Model !== "function") return null;
+  return (memory) => new Model({ manifest, memory });
+}
