@@ -155,12 +155,21 @@ function constants(s) {
   return out;
 }
 
+/** Format words by CAPS_FORMATS bit (0xFFFFFFFF where no format has the bit). */
+function wordsByBit(s) {
+  const words = new Array(Math.max(...s.formats.map((f) => f.bit)) + 1).fill(0xffffffff);
+  for (const f of s.formats) words[f.bit] = f.word;
+  return words;
+}
+
 function genAs(s) {
   const L = [`// ${NOTICE}`, ""];
   for (const [name, value, comment, decimal] of constants(s)) {
     if (comment) L.push(`/** ${comment} */`);
     L.push(`export const ${name}: u32 = ${decimal ? value : hex(value)};`);
   }
+  L.push("/** Format words by CAPS_FORMATS bit (0xFFFFFFFF: no format has the bit). */");
+  L.push(`export const ACCEL_FORMAT_WORDS: StaticArray<u32> = [${wordsByBit(s).map((w) => hex(w)).join(", ")}];`);
   return L.join("\n") + "\n";
 }
 

@@ -232,3 +232,5 @@ export const ACCEL_FMT_BF16_WORD: u32 = 0x00070800;
 export const ACCEL_FMT_FP32_BIT: u32 = 4;
 /** format word of fp32 */
 export const ACCEL_FMT_FP32_WORD: u32 = 0x00170800;
+/** Format words by CAPS_FORMATS bit (0xFFFFFFFF: no format has the bit). */
+export const ACCEL_FORMAT_WORDS: StaticArray<u32> = [0x00030410, 0x00020500, 0x000A0500, 0x00070800, 0x00170800];

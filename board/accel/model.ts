@@ -107,6 +107,12 @@ export function acceleratorConfigFrom(accelerator: unknown, energy: unknown, fil
   };
 }
 
+/** How a board makes the model: its manifest (board/<id>.json) and the device instance's memory. */
+export interface BoardAccelerator {
+  manifest: { id: string; accelerator: unknown; energy?: unknown };
+  memory: () => WebAssembly.Memory;
+}
+
 export class AcceleratorModel {
   readonly config: AcceleratorConfig;
   private readonly memory: () => ArrayBuffer;
@@ -124,10 +130,21 @@ export class AcceleratorModel {
   /** The cost of the last job that ran, for telemetry. */
   lastJob: JobCost | null = null;
 
-  /** `memory` returns the current linear memory (it changes when the memory grows). */
-  constructor(config: AcceleratorConfig, memory: () => ArrayBuffer) {
-    this.config = config;
-    this.memory = memory;
+  /**
+   * `memory` returns the current linear memory (it changes when the memory grows). A board may instead
+   * pass its manifest and the instance's WebAssembly.Memory.
+   */
+  constructor(config: AcceleratorConfig | BoardAccelerator, memory?: () => ArrayBuffer) {
+    if ("manifest" in config) {
+      const board = config;
+      this.config = acceleratorConfigFrom(board.manifest.accelerator, board.manifest.energy, `board/${board.manifest.id}.json`);
+      this.memory = () => board.memory().buffer;
+    } else {
+      if (!memory) throw new Error("AcceleratorModel: expected a memory function, received none");
+      this.config = config;
+      this.memory = memory;
+    }
+    config = this.config;
     const bits = (ids: string[]) => ids.reduce((mask, id) => mask | (1 << FORMAT_BY_ID.get(id)!.bit), 0);
     this.productMask = bits(config.productFormats);
     this.accumulatorMask = bits(config.accumulatorFormats);
@@ -153,9 +170,17 @@ export class AcceleratorModel {
     return (this.status & (1 << R.ACCEL_STATUS_BUSY_SHIFT)) !== 0;
   }
 
+  /** Offset of a bus address in the block, or -1; an offset below ACCEL_SPAN is taken as it is (a board's bus may decode the base). */
+  private decode(address: number): number {
+    const a = address >>> 0;
+    if (a < R.ACCEL_SPAN) return a;
+    const offset = a - R.ACCEL_BASE;
+    return offset >= 0 && offset < R.ACCEL_SPAN ? offset : -1;
+  }
+
   read32(address: number): number {
-    const offset = (address >>> 0) - R.ACCEL_BASE;
-    if (offset < 0 || offset >= R.ACCEL_SPAN) return R.ACCEL_ABSENT;
+    const offset = this.decode(address);
+    if (offset < 0) return R.ACCEL_ABSENT;
     const lo = (v: number) => v % TWO32;
     const hi = (v: number) => Math.floor(v / TWO32) >>> 0;
     switch (offset) {
@@ -181,8 +206,8 @@ export class AcceleratorModel {
   }
 
   write32(address: number, value: number): void {
-    const offset = (address >>> 0) - R.ACCEL_BASE;
-    if (offset < 0 || offset >= R.ACCEL_SPAN) return;
+    const offset = this.decode(address);
+    if (offset < 0) return;
     value = value >>> 0;
     if (offset === R.ACCEL_CTRL_OFFSET) {
       if (value & (1 << R.ACCEL_CTRL_CLEAR_SHIFT)) this.reset();

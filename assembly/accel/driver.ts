@@ -1,0 +1,123 @@
+// The accelerator driver: one GEMM job as a straight sequence (docs/accelerator.md): clear, configure,
+// start, poll, check. The board provides the two bus imports; on a board without the accelerator every
+// read returns ACCEL_ABSENT (all ones).
+import {
+  ACCEL_BASE, ACCEL_ABSENT, ACCEL_ID_OFFSET, ACCEL_ID_MAGIC, ACCEL_ID_MAJOR, ACCEL_ID_MAGIC_SHIFT, ACCEL_ID_MAGIC_MASK,
+  ACCEL_ID_MAJOR_SHIFT, ACCEL_ID_MAJOR_MASK, ACCEL_CTRL_OFFSET, ACCEL_CTRL_START_SHIFT, ACCEL_CTRL_CLEAR_SHIFT,
+  ACCEL_STATUS_OFFSET, ACCEL_STATUS_BUSY_SHIFT, ACCEL_STATUS_ERROR_SHIFT, ACCEL_STATUS_ERROR_MASK,
+  ACCEL_X_ADDR_OFFSET, ACCEL_W_ADDR_OFFSET, ACCEL_Z_ADDR_OFFSET, ACCEL_M_OFFSET, ACCEL_N_OFFSET, ACCEL_K_OFFSET,
+  ACCEL_LDX_OFFSET, ACCEL_LDW_OFFSET, ACCEL_LDZ_OFFSET, ACCEL_OP_OFFSET, ACCEL_OP_ACCUMULATE_SHIFT,
+  ACCEL_OP_TRANS_X_SHIFT, ACCEL_OP_TRANS_W_SHIFT, ACCEL_MUL_FMT_OFFSET, ACCEL_ACC_FMT_OFFSET, ACCEL_ROUND_OFFSET,
+  ACCEL_ROUND_MUL_SHIFT, ACCEL_ROUND_ACC_SHIFT, ACCEL_MAC_OFFSET, ACCEL_MAC_FMA_SHIFT, ACCEL_MAC_FAST_SHIFT,
+  ACCEL_SR_BITS_OFFSET, ACCEL_SR_KEY_OFFSET, ACCEL_X_FMT_OFFSET, ACCEL_W_FMT_OFFSET, ACCEL_FMT_FP32_WORD,
+} from "../generated/regmap";
+import { ROUND_RNE } from "../generated/formats";
+import { MacSpec } from "../arith/mac";
+
+// @ts-ignore: decorator
+@external("env", "mmio_read32")
+declare function mmio_read32(addr: u32): u32;
+// @ts-ignore: decorator
+@external("env", "mmio_write32")
+declare function mmio_write32(addr: u32, value: u32): void;
+
+// @ts-ignore: decorator
+@inline export function accelRead(offset: u32): u32 {
+  return mmio_read32(ACCEL_BASE + offset);
+}
+// @ts-ignore: decorator
+@inline export function accelWrite(offset: u32, value: u32): void {
+  mmio_write32(ACCEL_BASE + offset, value);
+}
+
+/** accelGemm's results besides the accelerator's own error codes (1..255, spec/regmap.json). */
+export const ACCEL_OK: i32 = 0;
+/** No accelerator answered (ID all ones, or not an edgecl accelerator of this register-map version). */
+export const ACCEL_NOT_PRESENT: i32 = -1;
+/** STATUS stayed BUSY for ACCEL_POLL_LIMIT reads; the job was soft-cleared. */
+export const ACCEL_TIMEOUT: i32 = -2;
+
+/** Polls before a job counts as hung: far above any job's modelled length, low enough to end. */
+export const ACCEL_POLL_LIMIT: i32 = 1 << 24;
+
+/** True when an edgecl accelerator of this register-map major version answers at ACCEL_BASE. */
+export function accelPresent(): bool {
+  const id = accelRead(ACCEL_ID_OFFSET);
+  if (id == ACCEL_ABSENT) return false;
+  return ((id >>> ACCEL_ID_MAGIC_SHIFT) & ACCEL_ID_MAGIC_MASK) == ACCEL_ID_MAGIC &&
+    ((id >>> ACCEL_ID_MAJOR_SHIFT) & ACCEL_ID_MAJOR_MASK) == ACCEL_ID_MAJOR;
+}
+
+// Storage formats of X and W for the accelerator's traffic accounting (X_FMT, W_FMT); the values
+// themselves are always read from f32 containers.
+let operandFormatX: u32 = ACCEL_FMT_FP32_WORD;
+let operandFormatW: u32 = ACCEL_FMT_FP32_WORD;
+
+/** Sets the storage formats the next jobs' X and W are charged at (format words; fp32 until set). */
+export function accelSetOperandFormats(x: u32, w: u32): void {
+  operandFormatX = x;
+  operandFormatW = w;
+}
+
+/** The format word and rounding of a spec's product or sum: null means fp32 with rne (arith/mac.ts). */
+// @ts-ignore: decorator
+@inline export function specMulWord(spec: MacSpec): u32 {
+  return spec.mul == null ? ACCEL_FMT_FP32_WORD : spec.mul!.word;
+}
+// @ts-ignore: decorator
+@inline export function specMulMode(spec: MacSpec): u32 {
+  return spec.mul == null ? <u32>ROUND_RNE : <u32>spec.mulMode;
+}
+// @ts-ignore: decorator
+@inline export function specAccWord(spec: MacSpec): u32 {
+  return spec.acc == null ? ACCEL_FMT_FP32_WORD : spec.acc!.word;
+}
+// @ts-ignore: decorator
+@inline export function specAccMode(spec: MacSpec): u32 {
+  return spec.acc == null ? <u32>ROUND_RNE : <u32>spec.accMode;
+}
+
+/**
+ * Runs Z (= or +=) X·W on the accelerator with the arguments of arith/mac.ts gemm. Returns ACCEL_OK, the
+ * accelerator's error code (the job was refused and Z is untouched), ACCEL_NOT_PRESENT or ACCEL_TIMEOUT.
+ */
+export function accelGemm(m: i32, n: i32, k: i32, x: usize, ldx: i32, transX: bool, w: usize, ldw: i32, transW: bool,
+                          z: usize, ldz: i32, accumulate: bool, spec: MacSpec): i32 {
+  if (!accelPresent()) return ACCEL_NOT_PRESENT;
+  // Clear: registers, status and counters back to reset.
+  accelWrite(ACCEL_CTRL_OFFSET, <u32>1 << ACCEL_CTRL_CLEAR_SHIFT);
+  // Configure.
+  accelWrite(ACCEL_X_ADDR_OFFSET, <u32>x);
+  accelWrite(ACCEL_W_ADDR_OFFSET, <u32>w);
+  accelWrite(ACCEL_Z_ADDR_OFFSET, <u32>z);
+  accelWrite(ACCEL_M_OFFSET, <u32>m);
+  accelWrite(ACCEL_N_OFFSET, <u32>n);
+  accelWrite(ACCEL_K_OFFSET, <u32>k);
+  accelWrite(ACCEL_LDX_OFFSET, <u32>ldx);
+  accelWrite(ACCEL_LDW_OFFSET, <u32>ldw);
+  accelWrite(ACCEL_LDZ_OFFSET, <u32>ldz);
+  accelWrite(ACCEL_OP_OFFSET,
+    (<u32>accumulate << ACCEL_OP_ACCUMULATE_SHIFT) | (<u32>transX << ACCEL_OP_TRANS_X_SHIFT) | (<u32>transW << ACCEL_OP_TRANS_W_SHIFT));
+  accelWrite(ACCEL_MUL_FMT_OFFSET, specMulWord(spec));
+  accelWrite(ACCEL_ACC_FMT_OFFSET, specAccWord(spec));
+  accelWrite(ACCEL_ROUND_OFFSET, (specMulMode(spec) << ACCEL_ROUND_MUL_SHIFT) | (specAccMode(spec) << ACCEL_ROUND_ACC_SHIFT));
+  // fast takes precedence over fma, as in arith/mac.ts.
+  accelWrite(ACCEL_MAC_OFFSET, spec.fast ? <u32>1 << ACCEL_MAC_FAST_SHIFT : <u32>spec.fma << ACCEL_MAC_FMA_SHIFT);
+  accelWrite(ACCEL_SR_BITS_OFFSET, <u32>spec.srBits);
+  accelWrite(ACCEL_SR_KEY_OFFSET, spec.srKey);
+  accelWrite(ACCEL_X_FMT_OFFSET, operandFormatX);
+  accelWrite(ACCEL_W_FMT_OFFSET, operandFormatW);
+  // Start.
+  accelWrite(ACCEL_CTRL_OFFSET, <u32>1 << ACCEL_CTRL_START_SHIFT);
+  // Poll.
+  let status = accelRead(ACCEL_STATUS_OFFSET);
+  for (let polls = 1; (status >>> ACCEL_STATUS_BUSY_SHIFT) & 1; polls++) {
+    if (polls >= ACCEL_POLL_LIMIT) {
+      accelWrite(ACCEL_CTRL_OFFSET, <u32>1 << ACCEL_CTRL_CLEAR_SHIFT);
+      return ACCEL_TIMEOUT;
+    }
+    status = accelRead(ACCEL_STATUS_OFFSET);
+  }
+  // Check.
+  return <i32>((status >>> ACCEL_STATUS_ERROR_SHIFT) & ACCEL_STATUS_ERROR_MASK);
+}
