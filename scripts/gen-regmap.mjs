@@ -113,7 +113,7 @@ function loadSpec() {
   unique("registers", registers, "name");
   const idRegister = registers.find((r) => r.name === "ID");
   const idValue = ((magic << 16) | (spec.id.major << 8) | spec.id.minor) >>> 0;
-  if (!idRegister || idRegister.reset !== idValue) fail("registers.ID.reset", `0x${idValue.toString(16).toUpperCase()} (from id)`, idRegister?.reset);
+  if (!idRegister || idRegister.reset !== idValue) fail("registers.ID.reset", `0x${idValue.toString(16).toUpperCase()} (from id)`, spec.registers.find((r) => r.name === "ID")?.reset);
   registers.sort((a, b) => a.offset - b.offset);
   return { base, span, magic, major: spec.id.major, minor: spec.id.minor, absent, formats: accelFormats, errors, registers };
 }

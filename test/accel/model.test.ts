@@ -368,3 +368,27 @@ describe("configuration from a board manifest", () => {
     expect(() => acceleratorConfigFrom(accelerator, energy, "board/x.json")).toThrow(message);
   });
 });
+
+describe("as a board makes it", () => {
+  it("takes the manifest and the instance's WebAssembly.Memory, and offsets from the bus as well as addresses", () => {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 4 });
+    const manifest = JSON.parse(readFileSync(join(import.meta.dirname, "../../board/sim.json"), "utf8"));
+    const model = new AcceleratorModel({ manifest: { id: "sim", ...manifest }, memory: () => memory });
+    expect(model.read32(0) >>> 0).toBe(0xedc10100);
+    expect(model.read32(BASE) >>> 0).toBe(0xedc10100);
+    expect(model.config.rows).toBe(manifest.accelerator.rows);
+    const f32 = new Float32Array(memory.buffer);
+    f32.set([1, 2, 3, 4], 16);
+    f32.set([2, 0, 0, 2], 32);
+    for (const [offset, value] of [[0x10, 64], [0x14, 128], [0x18, 192], [0x1c, 2], [0x20, 2], [0x24, 2], [0x28, 2], [0x2c, 2], [0x30, 2], [0x38, word("fp16")]]) model.write32(offset, value);
+    model.write32(0x60, 1);
+    expect(model.read32(0x64)).toBe(STATUS_DONE);
+    expect(Array.from(new Float32Array(memory.buffer, 192, 4))).toEqual([2, 4, 6, 8]);
+    // After the memory grows, the model sees the new buffer.
+    memory.grow(1);
+    model.write32(0x18, 65536 + 64);
+    model.write32(0x60, 1);
+    expect(model.read32(0x64)).toBe(STATUS_DONE);
+    expect(Array.from(new Float32Array(memory.buffer, 65536 + 64, 4))).toEqual([2, 4, 6, 8]);
+  });
+});
