@@ -89,3 +89,21 @@ describe("never fewer joules for more bits", () => {
     expect([storageBytes(f("e4m3")), storageBytes(f("fp16")), storageBytes(f("bf16")), storageBytes(f("fp32"))]).toEqual([1, 2, 2, 4]);
   });
 });
+
+describe("the sim board's manifest", () => {
+  it("carries the documented Horowitz parameters and a valid accelerator group", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { acceleratorConfigFrom } = await import("../../board/accel/model");
+    const manifest = JSON.parse(readFileSync(join(import.meta.dirname, "../../board/sim.json"), "utf8"));
+    const config = acceleratorConfigFrom(manifest.accelerator, manifest.energy, "board/sim.json");
+    expect(config.energy.multiply).toEqual(P.multiply);
+    expect(config.energy.add).toEqual(P.add);
+    expect(config.energy.srDrawPj).toBeCloseTo(P.srDrawPj, 12);
+    expect(config.energy.srAddPjPerBit).toBeCloseTo(P.srAddPjPerBit, 12);
+    expect(config.energy.memoryPjPer64Bits).toBe(P.memoryPjPer64Bits);
+    expect(config.energy.cpuPjPerInstruction).toBe(P.cpuPjPerInstruction);
+    expect(config.energy.cpuInstructionsPerMac).toEqual(P.cpuInstructionsPerMac);
+    expect([config.rows, config.cols, config.clockHz]).toEqual([4, 4, 100_000_000]);
+  });
+});
