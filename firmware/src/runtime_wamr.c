@@ -3,7 +3,7 @@
  * bytes at run time, built into the image (runtime_load_builtin) or received over the wire
  * (runtime_load), and WAMR validates, instantiates and interprets it.
  *
- * Memory: WAMR's own structures (the module copy, its loaded form, the instance, the interpreter's
+ * Memory: WAMR's own structures (the module's bytes, its loaded form, the instance, the interpreter's
  * stack) live in a static pool of EDGECL_WAMR_POOL_BYTES; linear memory comes from picolibc's heap
  * through the platform layer (firmware/wamr/platform), as in the wasm2c build.
  *
@@ -41,8 +41,12 @@ static uint8_t pool[EDGECL_WAMR_POOL_BYTES] __attribute__((aligned(8)));
 static const uint32_t memory_limit_pages = EDGECL_MEMORY_LIMIT_PAGES;
 
 static int initialized;
-static uint8_t *module_bytes; /* WAMR's loader keeps pointers into the bytes: they live as long as the module */
+/* The module's bytes, while WAMR still points into them: the classic interpreter runs the bytecode in
+ * place; the fast interpreter copies what it needs, and then the bytes are freed at once (NULL). */
+static uint8_t *module_bytes;
 static wasm_module_t module;
+static uint32_t module_initial_pages; /* of the module's own memory, as declared in its binary */
+static uint32_t module_max_pages;
 static wasm_module_inst_t instance;
 static wasm_exec_env_t exec_env;
 static wasm_memory_inst_t exported_memory; /* NULL when the module exports no memory */
@@ -143,6 +147,8 @@ static void drop_module(void) {
   if (module_bytes != NULL) wasm_runtime_free(module_bytes);
   module = NULL;
   module_bytes = NULL;
+  module_initial_pages = 0;
+  module_max_pages = 0;
 }
 
 const char *runtime_name(void) { return "wamr"; }
@@ -187,18 +193,40 @@ static runtime_status_t check_imports(wasm_module_t candidate, runtime_error_t *
   return ok(err);
 }
 
-/* Initial and maximum pages of the module's exported memory; 0 and 0 when it exports none. */
-static void exported_memory_pages(wasm_module_t candidate, uint32_t *initial, uint32_t *max) {
+#define WASM_MAX_PAGES 65536u /* 4 GiB: a memory without a declared maximum */
+
+/* Reads an unsigned LEB128 of at most 32 bits at *p, advancing *p; 0 when it runs past end. */
+static int read_u32(const uint8_t **p, const uint8_t *end, uint32_t *value) {
+  uint32_t result = 0;
+  for (unsigned shift = 0; shift < 35 && *p < end; shift += 7) {
+    uint8_t byte = *(*p)++;
+    result |= (uint32_t)(byte & 0x7f) << shift;
+    if ((byte & 0x80) == 0) {
+      *value = result;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* Initial and maximum pages of the module's own memory, read from the binary's memory section
+ * (WebAssembly core spec 5.5.8; 0 and 0 without one). WAMR cannot be asked: its loader turns the
+ * memory of a module without memory.grow into one "page" of the whole size, and reports 1. The bytes
+ * have passed WAMR's validation, so only the section layout is walked here. */
+static void declared_memory_pages(const uint8_t *bytes, size_t len, uint32_t *initial, uint32_t *max) {
+  const uint8_t *p = bytes + 8, *end = bytes + len; /* after the magic and version */
   *initial = 0;
   *max = 0;
-  int32_t count = wasm_runtime_get_export_count(candidate);
-  for (int32_t i = 0; i < count; i++) {
-    wasm_export_t export_type;
-    wasm_runtime_get_export_type(candidate, i, &export_type);
-    if (export_type.kind != WASM_IMPORT_EXPORT_KIND_MEMORY) continue;
-    *initial = wasm_memory_type_get_init_page_count(export_type.u.memory_type);
-    *max = wasm_memory_type_get_max_page_count(export_type.u.memory_type);
-    return;
+  while (p < end) {
+    uint8_t id = *p++;
+    uint32_t size, count, flags;
+    if (!read_u32(&p, end, &size) || size > (size_t)(end - p)) return;
+    const uint8_t *next = p + size;
+    if (id == 5 && read_u32(&p, next, &count) && count > 0 && read_u32(&p, next, &flags) && read_u32(&p, next, initial)) {
+      if ((flags & 1) == 0 || !read_u32(&p, next, max)) *max = WASM_MAX_PAGES;
+      return;
+    }
+    p = next;
   }
 }
 
@@ -219,14 +247,18 @@ runtime_status_t runtime_load(const uint8_t *bytes, size_t len, runtime_error_t 
                 (unsigned)sizeof pool, (unsigned long)len);
   memcpy(copy, bytes, len);
   char error[RUNTIME_MESSAGE_MAX];
-  wasm_module_t candidate = wasm_runtime_load(copy, (uint32_t)len, error, sizeof error);
+  LoadArgs load_args;
+  memset(&load_args, 0, sizeof load_args);
+  load_args.name = "";
+  load_args.wasm_binary_freeable = true;
+  wasm_module_t candidate = wasm_runtime_load_ex(copy, (uint32_t)len, &load_args, error, sizeof error);
   if (candidate == NULL) {
     wasm_runtime_free(copy);
     return fail(err, RUNTIME_ERR_INVALID_MODULE, "%s", error);
   }
   runtime_status_t status = check_imports(candidate, err);
   uint32_t initial, max;
-  exported_memory_pages(candidate, &initial, &max);
+  declared_memory_pages(copy, len, &initial, &max);
   if (status == RUNTIME_OK && initial > memory_limit_pages) status = memory_limit_exceeded(initial, err);
   if (status != RUNTIME_OK) {
     wasm_runtime_unload(candidate);
@@ -236,6 +268,12 @@ runtime_status_t runtime_load(const uint8_t *bytes, size_t len, runtime_error_t 
   drop_module();
   module = candidate;
   module_bytes = copy;
+  module_initial_pages = initial;
+  module_max_pages = max;
+  if (wasm_runtime_is_underlying_binary_freeable(module)) {
+    wasm_runtime_free(module_bytes);
+    module_bytes = NULL;
+  }
   return ok(err);
 }
 
@@ -271,29 +309,21 @@ runtime_status_t runtime_instantiate(runtime_error_t *err) {
   if (!initialized) return fail(err, RUNTIME_ERR_NOT_READY, "runtime_init has not run");
   if (module == NULL) return fail(err, RUNTIME_ERR_NOT_READY, "no module loaded (runtime_load_builtin or runtime_load)");
   drop_instance();
-  uint32_t initial, max;
-  exported_memory_pages(module, &initial, &max);
-  if (initial > memory_limit_pages) return memory_limit_exceeded(initial, err);
+  if (module_initial_pages > memory_limit_pages) return memory_limit_exceeded(module_initial_pages, err);
 
   /* memory.grow past the board's limit fails inside the module (returns -1), as on any engine. A
-   * max_memory_pages of 0 means "the module's own maximum" to WAMR, and a value above the module's
-   * maximum only earns a warning, so the smaller of the two is passed. */
+   * max_memory_pages of 0 means "the module's own maximum" to WAMR (so a limit of 0 cannot stop a
+   * memory declared with 0 pages from growing), and a value above the module's maximum only earns a
+   * warning, so the smaller of the two is passed. */
   InstantiationArgs args;
   memset(&args, 0, sizeof args);
   args.default_stack_size = EDGECL_WAMR_STACK_BYTES;
   args.host_managed_heap_size = 0; /* no WAMR-managed heap inside linear memory: the module sees exactly its own pages */
-  args.max_memory_pages = max != 0 && max < memory_limit_pages ? max : memory_limit_pages;
+  args.max_memory_pages = module_max_pages < memory_limit_pages ? module_max_pages : memory_limit_pages;
   char error[RUNTIME_MESSAGE_MAX];
   instance = wasm_runtime_instantiate_ex(module, &args, error, sizeof error);
   if (instance == NULL) return instantiate_failed(error, err);
 
-  /* A module whose memory is not exported escaped the check above: refuse it now. */
-  wasm_memory_inst_t memory = wasm_runtime_get_default_memory(instance);
-  uint32_t pages = memory != NULL ? (uint32_t)wasm_memory_get_cur_page_count(memory) : 0;
-  if (pages > memory_limit_pages) {
-    drop_instance();
-    return memory_limit_exceeded(pages, err);
-  }
   exec_env = wasm_runtime_create_exec_env(instance, EDGECL_WAMR_STACK_BYTES);
   if (exec_env == NULL) {
     drop_instance();

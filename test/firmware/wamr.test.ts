@@ -1,0 +1,311 @@
+// The RISC-V firmware's WAMR build (make RUNTIME=wamr WAMR_ROOT=...) on QEMU: the self-test image
+// loads test/firmware/fixtures/selftest.wat from bytes embedded in the image, must print the same
+// outcomes as the wasm2c build (firmware.test.ts; values worked out independently: JavaScript's
+// IEEE-754 f32, two's complement, the WebAssembly spec's trap rules), and then goes through a
+// deployment: refused modules leave the running instance answering, an accepted one replaces it.
+//
+// WAMR is in no package registry, so these tests need a WAMR source tree named by WAMR_ROOT
+// (firmware/README.md says which release was tested); without it they are skipped, and say so.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { execFile, execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { DEFAULT_RAM_MB, firmwareDir, requireToolchain, runQemu, type QemuImage, type QemuRun } from "../../host/firmware/index.js";
+
+const run = promisify(execFile);
+const WAMR_ROOT = process.env.WAMR_ROOT;
+const SKIP_REASON = "needs WAMR_ROOT=<a WAMR source tree> (see firmware/README.md, section WAMR)";
+if (!WAMR_ROOT) console.warn(`test/firmware/wamr.test.ts: WAMR build tests skipped: ${SKIP_REASON}`);
+
+const fixture = fileURLToPath(new URL("./fixtures/selftest.wat", import.meta.url));
+const deviceWasm = fileURLToPath(new URL("../../build/device.wasm", import.meta.url));
+const QEMU_TIMEOUT_MS = 20_000;
+
+let tmp = "";
+let fixtureWasm = "";
+
+/** Builds a self-test image on WAMR; images of one interpreter share one build of WAMR's library. */
+async function buildWamrImage(name: string, wasm: string, vars: Record<string, string> = {}): Promise<QemuImage> {
+  const interp = vars.WAMR_INTERP ?? "fast";
+  const args = {
+    RUNTIME: "wamr",
+    WAMR_ROOT: resolve(WAMR_ROOT ?? ""),
+    WAMR_BUILD_DIR: join(tmp, `wamr-lib-${interp}`),
+    ENTRY: "selftest",
+    WASM: wasm,
+    O: join(tmp, name),
+    ...vars,
+  };
+  const list = Object.entries(args).map(([key, value]) => `${key}=${value}`);
+  try {
+    await run("make", ["-C", firmwareDir(), "-j2", ...list], { maxBuffer: 64 << 20 });
+  } catch (err) {
+    const { stderr, message } = err as { stderr?: string; message: string };
+    throw new Error(`firmware build failed (make ${list.join(" ")}):\n${(stderr || message).trim().split("\n").slice(-15).join("\n")}`);
+  }
+  return { elf: join(tmp, name, "edgecl.elf"), ramMb: DEFAULT_RAM_MB };
+}
+
+// ---- independent references (as in firmware.test.ts) ----
+const f32Bits = (x: number): number => {
+  const view = new DataView(new ArrayBuffer(4));
+  view.setFloat32(0, x, true);
+  return view.getUint32(0, true);
+};
+const fromBits = (bits: number): number => {
+  const view = new DataView(new ArrayBuffer(4));
+  view.setUint32(0, bits, true);
+  return view.getFloat32(0, true);
+};
+const hex8 = (bits: number) => `0x${bits.toString(16).padStart(8, "0")}`;
+const f32 = (x: number) => `f32 ${hex8(f32Bits(x))}`;
+const i32 = (x: number) => `i32 ${x | 0}`;
+const bytes = (b: Uint8Array) => [...b].map((v) => v.toString(16).padStart(2, "0")).join(" ");
+const le32 = (x: number) => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(x >>> 0);
+  return b;
+};
+
+// 1 + 2^-12 squared is 1 + 2^-11 + 2^-24, a tie at f32 precision that rounds to even (1 + 2^-11); adding
+// -(1 + 2^-11) then gives exactly 0. A fused multiply-add (one rounding) would give 2^-24.
+const ONE_PLUS_2M12 = 0x3f800800;
+const MINUS_ONE_PLUS_2M11 = 0xbf801000;
+const a = fromBits(ONE_PLUS_2M12);
+const c = fromBits(MINUS_ONE_PLUS_2M11);
+const mulAddTwoRoundings = Math.fround(Math.fround(a * a) + c);
+
+type Outcome = string | RegExp;
+const PAGE = 65536;
+const data = new Uint8Array([0x01, 0x02, 0x03, 0xfa]);
+
+// The steps every runtime build prints (firmware/src/selftest.c), with what each must print. Trap
+// messages carry WAMR's own words (core/iwasm/common/wasm_runtime_common.c, exception_msgs[]).
+const common: [string, Outcome][] = [
+  ["instantiate", "ok"],
+  ["memory size", String(1 * PAGE)],
+  ["call add(i32 2, i32 40)", i32(42)],
+  ["call add(i32 2147483647, i32 1)", i32(-(2 ** 31))],
+  [`call mul_add(f32 ${hex8(ONE_PLUS_2M12)}, f32 ${hex8(ONE_PLUS_2M12)}, f32 ${hex8(MINUS_ONE_PLUS_2M11)})`, f32(mulAddTwoRoundings)],
+  ["call div(f32 0x3f800000, f32 0x40400000)", f32(1 / 3)],
+  ["call sqrt(f32 0x40000000)", f32(Math.SQRT2)],
+  ["call boom()", "error trap unreachable: trap in export 'boom': unreachable"],
+  ["call add(i32 -7, i32 7)", i32(0)],
+  ["call div_s(i32 7, i32 0)", "error trap divide-by-zero: trap in export 'div_s': integer divide by zero"],
+  ["call div_s(i32 -2147483648, i32 -1)", "error trap integer-overflow: trap in export 'div_s': integer overflow"],
+  ["call div_s(i32 -7, i32 2)", i32(Math.trunc(-7 / 2))],
+  ["call peek(i32 65536)", "error trap out-of-bounds: trap in export 'peek': out of bounds memory access"],
+  ["call peek(i32 65532)", i32(0)],
+  ["call peek(i32 65533)", "error trap out-of-bounds: trap in export 'peek': out of bounds memory access"],
+  ["call recurse(i32 0)", "error trap stack-exhausted: trap in export 'recurse': wasm operand stack overflow"],
+  ["call add(i32 20, i32 22)", i32(42)],
+  ["memory read 16 5", bytes(Buffer.from("hello"))],
+  [`memory write 256 ${bytes(data)}`, "ok"],
+  ["call sum_bytes(i32 256, i32 4)", i32(data.reduce((s, v) => s + v, 0))],
+  [`call poke(i32 512, i32 ${0x11223344})`, "void"],
+  ["memory read 512 4", bytes(le32(0x11223344))],
+  ["memory read 65534 4", /^error bounds none: expected a range inside 65536 bytes of linear memory, received offset 65534 length 4$/],
+  [`memory write 65535 ${bytes(data.subarray(0, 2))}`, /^error bounds none: .*received offset 65535 length 2$/],
+  ["call grow(i32 1)", i32(1)],
+  ["memory size", String(2 * PAGE)],
+  ["memory read 256 4", bytes(data)],
+  ["call peek(i32 65536)", i32(0)],
+  ["call grow(i32 10)", i32(-1)],
+  ["call probe(i32 4096)", i32(0xffffffff)],
+  ["call missing(i32 1)", /^error no-export none: expected an exported function, received 'missing'$/],
+  ["call add(i32 1)", /^error signature none: export 'add' expects 2 arguments/],
+  ["call add(i32 1, f32 0x3f800000)", /^error signature none: export 'add' argument 1: expected i32, received f32$/],
+];
+
+// A deployment over the wire, in builds that load modules at run time.
+const deploy: [string, Outcome][] = [
+  ["load 8 bytes of text", /^error invalid-module none: .*magic header/],
+  ["call add(i32 1, i32 2)", i32(3)],
+  ["load a module importing env.abort", "error invalid-module none: the module imports env.abort; boards provide only env.mmio_read32, env.mmio_write32"],
+  ["call add(i32 3, i32 4)", i32(7)],
+  ["load builtin", "ok"],
+  ["call add(i32 5, i32 6)", "error not-ready none: no module instantiated"],
+  ["instantiate", "ok"],
+  ["memory size", String(1 * PAGE)],
+  ["memory read 512 4", bytes(new Uint8Array(4))],
+  ["memory read 16 5", bytes(Buffer.from("hello"))],
+  ["call add(i32 5, i32 6)", i32(11)],
+];
+
+const transcript: [string, Outcome][] = [["load builtin", "ok"], ...common, ...deploy];
+
+function lines(output: string): string[] {
+  return output.split("\n").map((l) => l.replace(/\r$/, "")).filter((l) => l.length > 0);
+}
+
+function steps(output: string): [string, string][] {
+  return lines(output)
+    .filter((l) => l.includes(" -> "))
+    .map((l) => {
+      const at = l.indexOf(" -> ");
+      return [l.slice(0, at), l.slice(at + 4)];
+    });
+}
+
+function expectTranscript(output: string): void {
+  const got = steps(output);
+  expect(got.map(([step]) => step)).toEqual(transcript.map(([step]) => step));
+  transcript.forEach(([step, want], i) => {
+    const outcome = got[i][1];
+    const message = `step ${i} "${step}": printed "${outcome}", expected ${want}`;
+    if (typeof want === "string") expect(outcome, message).toBe(want);
+    else expect(outcome, message).toMatch(want);
+  });
+}
+
+describe("the firmware Makefile's runtime choice", () => {
+  it("refuses RUNTIME=wamr without a WAMR source tree, naming WAMR_ROOT, and an unknown RUNTIME", () => {
+    requireToolchain(["build"]);
+    const make = (...vars: string[]) => {
+      try {
+        execFileSync("make", ["-C", firmwareDir(), "ENTRY=selftest", `O=${join(tmpdir(), "edgecl-never-built")}`, ...vars], { stdio: "pipe" });
+      } catch (err) {
+        return String((err as { stderr?: Buffer }).stderr);
+      }
+      throw new Error(`make ${vars.join(" ")} succeeded; expected a refusal`);
+    };
+    expect(make("RUNTIME=wamr", "WAMR_ROOT=")).toContain("RUNTIME=wamr needs WAMR_ROOT=/path/to/wasm-micro-runtime");
+    expect(make("RUNTIME=wamr", `WAMR_ROOT=${tmpdir()}`)).toContain(
+      `expected WAMR_ROOT to be a WAMR source tree with build-scripts/runtime_lib.cmake, received WAMR_ROOT=${tmpdir()}`,
+    );
+    expect(make("RUNTIME=wasm3")).toContain("expected RUNTIME=wasm2c or RUNTIME=wamr, received RUNTIME=wasm3");
+  });
+});
+
+describe.skipIf(!WAMR_ROOT)(`firmware on QEMU virt (WAMR runtime) [${SKIP_REASON}]`, () => {
+  let image: QemuImage;
+  let booted: QemuRun;
+  let setupError: unknown;
+
+  beforeAll(async () => {
+    try {
+      requireToolchain(["build", "run"]);
+      tmp = mkdtempSync(join(tmpdir(), "edgecl-wamr-"));
+      fixtureWasm = join(tmp, "selftest.wasm");
+      execFileSync("wat2wasm", [fixture, "-o", fixtureWasm]);
+      image = await buildWamrImage("selftest", fixtureWasm);
+      booted = await runQemu(image, QEMU_TIMEOUT_MS);
+    } catch (err) {
+      setupError = err;
+    }
+  });
+
+  afterAll(() => {
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  /** Every test fails, with the setup's message, when the toolchain is missing or the build broke. */
+  function ready(): void {
+    if (setupError) throw setupError;
+  }
+
+  it("boots, loads the embedded module, runs the self-test to the end and exits with status 0", () => {
+    ready();
+    expect(booted.timedOut, `QEMU did not exit within ${QEMU_TIMEOUT_MS} ms; output:\n${booted.output}`).toBe(false);
+    expect(booted.exit.code, `stderr: ${booted.stderr}\noutput:\n${booted.output}`).toBe(0);
+    const all = lines(booted.output);
+    expect(all[0]).toBe("edgecl selftest: runtime wamr, memory limit 512 pages");
+    expect(all.at(-1)).toBe("selftest done");
+  });
+
+  it("prints the same outcome as the wasm2c build for every step, in order, then the deployment steps", () => {
+    ready();
+    expectTranscript(booted.output);
+  });
+
+  it("rounds f32 like WebAssembly on a core without an FPU: libgcc soft-float, never fused", () => {
+    ready();
+    expect(mulAddTwoRoundings).toBe(0);
+    expect(f32Bits(Math.fround(1 / 3))).toBe(0x3eaaaaab);
+    expect(f32Bits(Math.fround(Math.SQRT2))).toBe(0x3fb504f3);
+    const got = new Map(steps(booted.output));
+    expect(got.get(`call mul_add(f32 ${hex8(ONE_PLUS_2M12)}, f32 ${hex8(ONE_PLUS_2M12)}, f32 ${hex8(MINUS_ONE_PLUS_2M11)})`)).toBe("f32 0x00000000");
+    // The image is built for rv32imac (no F or D extension), so WAMR's f32 operations are calls into
+    // libgcc's soft-float routines, which round to nearest even as IEEE 754 asks.
+    const attributes = execFileSync("riscv64-unknown-elf-readelf", ["-A", image.elf], { encoding: "utf8" });
+    const arch = /Tag_RISCV_arch: "([^"]+)"/.exec(attributes)?.[1] ?? "";
+    // e.g. "rv32i2p1_m2p0_a2p1_c2p0_zicsr2p0_zmmul1p0" -> i, m, a, c, zicsr, zmmul
+    const extensions = arch.replace(/^rv32/, "").split("_").map((ext) => ext.replace(/\d+p\d+$/, ""));
+    expect(extensions.slice(0, 4), arch).toEqual(["i", "m", "a", "c"]);
+    for (const fpu of ["f", "d", "q", "zfinx"]) expect(extensions, arch).not.toContain(fpu);
+    const symbols = execFileSync("riscv64-unknown-elf-nm", [image.elf], { encoding: "utf8" });
+    for (const routine of ["__addsf3", "__mulsf3", "__divsf3", "sqrtf"]) expect(symbols).toMatch(new RegExp(` T ${routine}$`, "m"));
+  });
+
+  it("turns each trap into an error with WAMR's message and keeps answering", () => {
+    ready();
+    const got = steps(booted.output);
+    const traps = got.filter(([, outcome]) => outcome.startsWith("error trap "));
+    expect(traps.map(([step]) => step)).toEqual([
+      "call boom()",
+      "call div_s(i32 7, i32 0)",
+      "call div_s(i32 -2147483648, i32 -1)",
+      "call peek(i32 65536)",
+      "call peek(i32 65533)",
+      "call recurse(i32 0)",
+    ]);
+    const afterRecurse = got.findIndex(([step]) => step === "call recurse(i32 0)") + 1;
+    expect(got[afterRecurse]).toEqual(["call add(i32 20, i32 22)", "i32 42"]);
+  });
+
+  it("refuses a module whose memory exceeds the board's limit when loading it, with an error and exit status 4", async () => {
+    ready();
+    const small = await buildWamrImage("limit0", fixtureWasm, { MEMORY_LIMIT_PAGES: "0" });
+    const refused = await runQemu(small, QEMU_TIMEOUT_MS);
+    expect(refused.timedOut).toBe(false);
+    expect(lines(refused.output)).toEqual([
+      "edgecl selftest: runtime wamr, memory limit 0 pages",
+      "load builtin -> error memory-limit none: expected initial linear memory <= 0 pages (board limit), received 1 pages",
+    ]);
+    expect(refused.exit.code).toBe(4);
+  });
+
+  it("takes a module's memory size from its binary, also where WAMR folds a memory without memory.grow into one page", async () => {
+    ready();
+    // No memory.size or memory.grow anywhere: WAMR's loader turns the 2 pages into one 128 KiB "page".
+    writeFileSync(join(tmp, "fixed.wat"), '(module (memory (export "memory") 2) (data (i32.const 65535) "ok"))');
+    const fixedWasm = join(tmp, "fixed.wasm");
+    execFileSync("wat2wasm", [join(tmp, "fixed.wat"), "-o", fixedWasm]);
+    const refused = await runQemu(await buildWamrImage("fixed-limit1", fixedWasm, { MEMORY_LIMIT_PAGES: "1" }), QEMU_TIMEOUT_MS);
+    expect(lines(refused.output).slice(1)).toEqual([
+      "load builtin -> error memory-limit none: expected initial linear memory <= 1 pages (board limit), received 2 pages",
+    ]);
+    expect(refused.exit.code).toBe(4);
+    const fits = await runQemu(await buildWamrImage("fixed-limit2", fixedWasm, { MEMORY_LIMIT_PAGES: "2" }), QEMU_TIMEOUT_MS);
+    const got = new Map(steps(fits.output));
+    expect(got.get("instantiate")).toBe("ok");
+    expect(got.get("memory size")).toBe(String(2 * PAGE));
+    expect(got.get("memory read 65534 4")).toBe(bytes(Buffer.from("\0ok\0", "latin1")));
+    expect(fits.exit.code).toBe(0);
+  });
+
+  it("gives the same transcript on WAMR's classic interpreter", async () => {
+    ready();
+    const classic = await buildWamrImage("classic", fixtureWasm, { WAMR_INTERP: "classic" });
+    const ran = await runQemu(classic, QEMU_TIMEOUT_MS);
+    expect(ran.exit.code, ran.output).toBe(0);
+    expect(ran.output).toBe(booted.output);
+  });
+
+  it("loads and instantiates the real device module (build/device.wasm)", async () => {
+    ready();
+    expect(existsSync(deviceWasm), "build/device.wasm is missing: run `npm run build`").toBe(true);
+    const device = await buildWamrImage("device", deviceWasm);
+    const ran = await runQemu(device, QEMU_TIMEOUT_MS);
+    expect(ran.timedOut).toBe(false);
+    expect(lines(ran.output).slice(0, 3)).toEqual([
+      "edgecl selftest: runtime wamr, memory limit 512 pages",
+      "load builtin -> ok",
+      "instantiate -> ok",
+    ]);
+    expect(ran.exit.code).toBe(0);
+  });
+});
