@@ -103,6 +103,10 @@ function isPowerOfTwo(a: number): boolean {
 
 const TWO32 = 2 ** 32;
 
+// 2^k for -1100 <= k <= 1100, so the hot path indexes instead of calling Math.pow.
+const POW2_BIAS = 1100;
+const POW2 = new Float64Array(2 * POW2_BIAS + 1).map((_, i) => 2 ** (i - POW2_BIAS));
+
 /** A result past max: infinity (what the format has for it) or max, by the IEEE 754 rule of each mode. */
 function overflowsToInfinity(mode: number, negative: boolean): boolean {
   if (mode === ROUND_RZ || mode === ROUND_RO) return false;
@@ -132,7 +136,7 @@ export function roundExact(hi: number, lo: number, f: FloatFormat, mode: number,
   const ulpExp = exponent < f.emin ? f.subUlpExp : exponent - f.m;
 
   // a / ulp as integer part and fraction: both exact (power-of-two scaling, then floor).
-  const scaled = a * 2 ** -ulpExp;
+  const scaled = a * POW2[POW2_BIAS - ulpExp];
   let kept = Math.floor(scaled);
   let fraction = scaled - kept;
   // The fraction as 0.32 fixed point, truncated (what an r-bit SR adder sees), and where it lies from 1/2.
@@ -165,16 +169,16 @@ export function roundExact(hi: number, lo: number, f: FloatFormat, mode: number,
     case ROUND_RO: up = inexact && !odd; break;
     case ROUND_SR: {
       // docs/formats.md: keep the top r bits of the fraction and of the draw; a carry out of 0.32 means up.
-      const drop = 32 - srBits;
-      const fr = Math.floor(fixed / 2 ** drop);
-      const dr = Math.floor((draw >>> 0) / 2 ** drop);
-      up = fr + dr >= 2 ** srBits;
+      const unit = POW2[POW2_BIAS + 32 - srBits];
+      const fr = Math.floor(fixed / unit);
+      const dr = Math.floor((draw >>> 0) / unit);
+      up = fr + dr >= POW2[POW2_BIAS + srBits];
       break;
     }
     default:
       throw new Error(`rounding code ${mode}: expected 0..6`);
   }
-  const magnitude = (kept + (up ? 1 : 0)) * 2 ** ulpExp;
+  const magnitude = (kept + (up ? 1 : 0)) * POW2[POW2_BIAS + ulpExp];
   if (magnitude > f.max) {
     const to = overflowsToInfinity(mode, negative) ? f.overflow : f.max;
     if (Number.isNaN(to)) return (sign | F32_QNAN) >>> 0;
