@@ -287,6 +287,22 @@ describe.skipIf(!WAMR_ROOT)(`firmware on QEMU virt (WAMR runtime) [${SKIP_REASON
     expect(fits.exit.code).toBe(0);
   });
 
+  it.each([
+    ["a start function that traps", "(func $start unreachable) (start $start)", "error trap unreachable: trap in instantiation (start function): unreachable"],
+    ["a data segment past the end of memory", '(data (i32.const 65535) "ab")', /^error trap out-of-bounds: trap in instantiation \(data or element segments\): .*data segment does not fit$/],
+  ])("reports %s as a trap at instantiation (exit status 3)", async (what, body, want) => {
+    ready();
+    const name = what.replace(/\W+/g, "-");
+    writeFileSync(join(tmp, `${name}.wat`), `(module (memory (export "memory") 1) ${body})`);
+    execFileSync("wat2wasm", [join(tmp, `${name}.wat`), "-o", join(tmp, `${name}.wasm`)]);
+    const ran = await runQemu(await buildWamrImage(name, join(tmp, `${name}.wasm`)), QEMU_TIMEOUT_MS);
+    const got = steps(ran.output);
+    expect(got.map(([step]) => step)).toEqual(["load builtin", "instantiate"]);
+    if (typeof want === "string") expect(got[1][1]).toBe(want);
+    else expect(got[1][1]).toMatch(want);
+    expect(ran.exit.code).toBe(3);
+  });
+
   it("gives the same transcript on WAMR's classic interpreter", async () => {
     ready();
     const classic = await buildWamrImage("classic", fixtureWasm, { WAMR_INTERP: "classic" });
