@@ -13,8 +13,8 @@ export function allocObject<T>(): T {
 }
 
 /** Bytes heap.alloc takes for a block of `bytes` (the stub runtime's 4-byte header and 16-byte alignment). */
-export function blockBytes(bytes: usize): usize {
-  return ((bytes + 4 + 15) & ~<usize>15);
+export function blockBytes(bytes: u64): u64 {
+  return (bytes + 4 + 15) & ~<u64>15;
 }
 
 /** The allocator's high-water mark: a zero-byte probe block, given straight back. */
@@ -28,10 +28,11 @@ export function heapTop(): usize {
  * Makes sure linear memory holds `bytes` more past the heap top, growing it by exactly the pages missing
  * (the stub runtime would otherwise double memory on each growth). False when the runtime refuses.
  */
-export function reserve(bytes: usize): bool {
-  const end = heapTop() + bytes;
-  const have = <usize>memory.size() << 16;
+export function reserve(bytes: u64): bool {
+  const end = <u64>heapTop() + bytes;
+  const have = <u64>memory.size() << 16;
   if (end <= have) return true;
+  if (end > <u64>0xffff_0000) return false; // past what a 32-bit address space can hold
   const pages = <i32>((end - have + 0xffff) >>> 16);
   return memory.grow(pages) >= 0;
 }

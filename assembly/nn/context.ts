@@ -1,7 +1,7 @@
 // What every layer needs besides its own buffers: the precision roles, the GEMM job stream, the random
 // streams of stochastic rounding, telemetry counters and the shared scratch buffers.
 import { Rng, streamKey, ROUND_SR } from "../arith";
-import { MacSpec, macSpecNew, gemm } from "./gemm";
+import { MacSpec, macSpecNew, gemm, macSpecUsesSr, MAC_SR_MAX_MACS } from "../arith/mac";
 import { Role, newRole, roundRun, decodeStored } from "./precision";
 import {
   ROLE_WEIGHT, ROLE_ACTIVATION, ROLE_ERROR, ROLE_GRADIENT, ROLE_MUL, ROLE_ACC, ROLE_MASTER, ROLE_OPTIMIZER,
@@ -109,7 +109,9 @@ export function configureMac(ctx: Context, fma: bool, fast: bool): void {
   spec.acc = ctx.acc.format;
   spec.accMode = ctx.acc.mode;
   spec.fma = fma;
-  spec.fast = fast;
+  // Unfused fp32 products and sums are f32 arithmetic itself, in the same order either way: the fast
+  // kernel (f32 accumulation, an identity final rounding) gives exactly the per-MAC bits.
+  spec.fast = fast || (spec.mul == null && spec.acc == null && !fma);
   spec.srBits = ctx.acc.mode == ROUND_SR || ctx.mul.mode != ROUND_SR ? ctx.acc.srBits : ctx.mul.srBits;
 }
 
@@ -130,17 +132,18 @@ export function gemmJob(ctx: Context, macSlot: i32, m: i32, n: i32, k: i32, x: u
     if (!accumulate) for (let i = 0; i < m; i++) memory.fill(z + (<usize>(i * ldz) << 2), 0, <usize>n << 2);
     return;
   }
-  let job: u32;
-  if (ctx.training) {
-    job = ctx.jobsTrain++;
-    ctx.spec.srKey = streamKey(ctx.gemmKeyTrain, job);
-  } else {
-    job = ctx.jobsEval++;
-    ctx.spec.srKey = streamKey(ctx.gemmKeyEval, job);
-  }
   count(ctx, macSlot, <f64>m * <f64>n * <f64>k);
-  count(ctx, T_GEMM_JOBS, 1);
-  gemm(m, n, k, x, ldx, transX, w, ldw, transW, z, ldz, accumulate, ctx.spec);
+  // SR draw positions of one job must fit a u32 (MAC_SR_MAX_MACS): larger jobs go in row blocks, one job each.
+  let rows = m;
+  if (macSpecUsesSr(ctx.spec)) rows = <i32>max<i64>(1, min<i64>(m, MAC_SR_MAX_MACS / (<i64>n * <i64>k)));
+  for (let first = 0; first < m; first += rows) {
+    const block = min(rows, m - first);
+    if (ctx.training) ctx.spec.srKey = streamKey(ctx.gemmKeyTrain, ctx.jobsTrain++);
+    else ctx.spec.srKey = streamKey(ctx.gemmKeyEval, ctx.jobsEval++);
+    count(ctx, T_GEMM_JOBS, 1);
+    const xBlock = x + (<usize>(transX ? first : first * ldx) << 2);
+    gemm(block, n, k, xBlock, ldx, transX, w, ldw, transW, z + (<usize>(first * ldz) << 2), ldz, accumulate, ctx.spec);
+  }
 }
 
 /** Where forward MACs are counted in the current pass. */

@@ -25,6 +25,9 @@ import { maxPoolForward, maxPoolBackward, avgPoolForward, avgPoolBackward } from
 import { softmaxCrossEntropy } from "./loss";
 import { Optimizer, newOptimizer, stateBuffers, beginStep, updateRange, setWeight } from "./optim";
 
+/** Most values one sample may have at any layer (and most inputs of one output). */
+const MAX_VALUES: i64 = 1 << 24;
+
 /** Scales a dynamic loss scale never leaves: 2^-64 .. 2^64. */
 const SCALE_MIN: f32 = pow2(-64);
 const SCALE_MAX: f32 = pow2(64);
@@ -81,7 +84,7 @@ export function buildModel(config: usize, words: i32, out: usize): i32 {
   if (maxBatch < 1 || maxBatch > 65536) return NN_BAD_BATCH;
   const inC = <i32>word(config, CFG_IN_C), inH = <i32>word(config, CFG_IN_H), inW = <i32>word(config, CFG_IN_W);
   const heads = <i32>word(config, CFG_HEADS), classes = <i32>word(config, CFG_HEAD_CLASSES);
-  if (inC < 1 || inH < 1 || inW < 1 || <i64>inC * inH * inW > 1 << 24) return NN_BAD_SHAPE;
+  if (inC < 1 || inH < 1 || inW < 1 || <i64>inC * inH * inW > MAX_VALUES) return NN_BAD_SHAPE;
   if (heads < 1 || heads > 1024 || classes < 1 || classes > 65536) return NN_BAD_SHAPE;
   const optimizerKind = <i32>word(config, CFG_OPTIMIZER);
   if (optimizerKind != OPTIMIZER_SGD && optimizerKind != OPTIMIZER_ADAM) return NN_BAD_CONFIG;
@@ -156,10 +159,12 @@ export function buildModel(config: usize, words: i32, out: usize): i32 {
       const stride = c & 0xffff, pad = c >>> 16;
       if (a < 1 || a > 1 << 16 || b < 1 || b > 64 || stride < 1 || pad > 64) return NN_BAD_LAYER;
       if (h + 2 * pad < b || w + 2 * pad < b) return NN_BAD_SHAPE;
+      const oh = (h + 2 * pad - b) / stride + 1, ow = (w + 2 * pad - b) / stride + 1;
+      if (<i64>oh * ow * a > MAX_VALUES || <i64>b * b * ch > MAX_VALUES) return NN_BAD_SHAPE;
       layer.k = b;
       layer.stride = stride;
       layer.pad = pad;
-      layer.output = tensorView(0, maxBatch, (h + 2 * pad - b) / stride + 1, (w + 2 * pad - b) / stride + 1, a);
+      layer.output = tensorView(0, maxBatch, oh, ow, a);
       layer.fanIn = b * b * ch;
     } else if (kind == LAYER_MAXPOOL || kind == LAYER_AVGPOOL) {
       if (a < 1 || a > 64 || b < 1 || b > 64) return NN_BAD_LAYER;
@@ -181,7 +186,6 @@ export function buildModel(config: usize, words: i32, out: usize): i32 {
       layer.paramsPerHead = <i32>perHead;
       params += <i32>perHead * layer.heads;
     }
-    if (<i64>layer.output.size > 1 << 24) return NN_BAD_SHAPE;
     store<usize>(model.layers + (<usize>i << alignof<usize>()), changetype<usize>(layer));
     current = layer.output;
   }
@@ -195,37 +199,38 @@ export function buildModel(config: usize, words: i32, out: usize): i32 {
   return NN_OK;
 }
 
-// Bytes by category while laying out buffers (module-level: the layout runs once per model build).
-let planned: usize = 0;
+// Bytes laid out so far (module-level: the layout runs once per model build). Sizes are u64 so that a
+// model too large for a 32-bit address space is refused, not wrapped around.
+let planned: u64 = 0;
 
-function take(dry: bool, bytes: usize): usize {
+function take(dry: bool, bytes: u64): usize {
   planned += blockBytes(bytes);
-  return dry ? 0 : allocZeroed(bytes);
+  return dry ? 0 : allocZeroed(<usize>bytes);
 }
 
 /**
  * Every buffer of the model, in one place: with dry = true only the bytes they will take (for the
  * memory check), then for real. Returns the bytes taken.
  */
-function layoutBuffers(model: Model, dry: bool): usize {
+function layoutBuffers(model: Model, dry: bool): u64 {
   const ctx = model.ctx;
-  const batch = <usize>model.maxBatch;
-  const params = <usize>model.params;
+  const batch = <u64>model.maxBatch;
+  const params = <u64>model.params;
   planned = 0;
-  ctx.weights = take(dry, params * <usize>ctx.weight.bytes);
-  model.modelBytes = <f64>(params * <usize>ctx.weight.bytes);
+  ctx.weights = take(dry, params * <u64>ctx.weight.bytes);
+  model.modelBytes = <f64>(params * <u64>ctx.weight.bytes);
   const opt = model.optimizer;
-  opt.master = ctx.master.present ? take(dry, params * <usize>ctx.master.bytes) : 0;
-  model.masterBytes = ctx.master.present ? <f64>(params * <usize>ctx.master.bytes) : 0;
+  opt.master = ctx.master.present ? take(dry, params * <u64>ctx.master.bytes) : 0;
+  model.masterBytes = ctx.master.present ? <f64>(params * <u64>ctx.master.bytes) : 0;
   const buffers = stateBuffers(opt.kind, opt.momentum);
-  opt.state1 = buffers >= 1 ? take(dry, params * <usize>ctx.optimizer.bytes) : 0;
-  opt.state2 = buffers >= 2 ? take(dry, params * <usize>ctx.optimizer.bytes) : 0;
-  model.optimizerBytes = <f64>(<usize>buffers * params * <usize>ctx.optimizer.bytes);
+  opt.state1 = buffers >= 1 ? take(dry, params * <u64>ctx.optimizer.bytes) : 0;
+  opt.state2 = buffers >= 2 ? take(dry, params * <u64>ctx.optimizer.bytes) : 0;
+  model.optimizerBytes = <f64>(<u64>buffers * params * <u64>ctx.optimizer.bytes);
   ctx.grads = take(dry, params << 2);
   model.gradientBytes = <f64>(params << 2);
   const before = planned;
 
-  model.input.data = take(dry, batch * <usize>model.input.size << 2);
+  model.input.data = take(dry, batch * <u64>model.input.size << 2);
   model.labels = take(dry, batch << 2);
   model.predictions = take(dry, batch << 2);
   let largest = model.input.size;
@@ -238,8 +243,8 @@ function layoutBuffers(model: Model, dry: bool): usize {
       layer.output.data = layer.input.data;
       continue;
     }
-    layer.output.data = take(dry, batch * <usize>layer.output.size << 2);
-    if (kind == LAYER_MAXPOOL) layer.argmax = take(dry, batch * <usize>layer.output.size << 2);
+    layer.output.data = take(dry, batch * <u64>layer.output.size << 2);
+    if (kind == LAYER_MAXPOOL) layer.argmax = take(dry, batch * <u64>layer.output.size << 2);
     largest = max(largest, layer.output.size);
     if (kind == LAYER_LINEAR || kind == LAYER_CONV) {
       weightScratch = max(weightScratch, layer.weightCount);
@@ -251,14 +256,14 @@ function layoutBuffers(model: Model, dry: bool): usize {
       ones = max(ones, positions);
     }
   }
-  model.errorA = take(dry, batch * <usize>largest << 2);
-  model.errorB = take(dry, batch * <usize>largest << 2);
+  model.errorA = take(dry, batch * <u64>largest << 2);
+  model.errorB = take(dry, batch * <u64>largest << 2);
   const packed = ctx.weight.bytes != 4;
-  ctx.weightScratch = packed ? take(dry, <usize>weightScratch << 2) : 0;
-  ctx.biasScratch = packed ? take(dry, <usize>biasScratch << 2) : 0;
-  ctx.col = columns > 0 ? take(dry, <usize>columns << 2) : 0;
-  ctx.dcol = columns > 0 ? take(dry, <usize>columns << 2) : 0;
-  ctx.ones = take(dry, <usize>ones << 2);
+  ctx.weightScratch = packed ? take(dry, <u64>weightScratch << 2) : 0;
+  ctx.biasScratch = packed ? take(dry, <u64>biasScratch << 2) : 0;
+  ctx.col = columns > 0 ? take(dry, <u64>columns << 2) : 0;
+  ctx.dcol = columns > 0 ? take(dry, <u64>columns << 2) : 0;
+  ctx.ones = take(dry, <u64>ones << 2);
   if (!dry) for (let i = 0; i < ones; i++) store<f32>(ctx.ones + (<usize>i << 2), 1);
   model.workBytes = <f64>(planned - before);
   return planned;
