@@ -1,0 +1,280 @@
+// Runs a stream of experiences on a board and collects the report: HELLO, DEPLOY, the test sets,
+// the untrained model's accuracies (for FWT), then for each experience DATA, TRAIN, a TELEMETRY read,
+// EVAL on every experience's test set and another TELEMETRY read. `edgecl run` builds the plan
+// (benchmark, strategy, precision); this file only talks to the board and fills the report.
+// When the board is lost, times out or refuses a request, the report so far is saved (if a path is
+// given) and the error says which experience was lost.
+import { RunError } from "../cli/errors.js";
+import { computeMetrics } from "../cl/metrics.js";
+import { formatWordName } from "../report/format-names.js";
+import { silentProgress, type Progress } from "../report/progress.js";
+import { writeReport } from "../report/io.js";
+import { REPORT_SCHEMA, REPORT_VERSION, type EvalTelemetry, type PhaseCounters, type Report, type TrainTelemetry } from "../report/types.js";
+import type { BoardClient, TelemetryReply } from "./client.js";
+import { BoardError, BoardLostError, BoardProtocolError, BoardTimeoutError } from "./errors.js";
+
+export interface RunSamples {
+  /** count x features values, sample after sample. */
+  inputs: Float32Array;
+  /** One label per sample, as the scenario wants them. */
+  labels: ArrayLike<number>;
+}
+
+export interface RunExperience {
+  train: RunSamples;
+  test: RunSamples;
+}
+
+export interface RunPlan {
+  /** Every resolved setting; copied into the report as `config`. */
+  config: Record<string, unknown>;
+  /** The device module and the learner's configuration (model, precision, strategy). */
+  deploy: { config: string | object; module: Uint8Array };
+  /** Values per sample. */
+  features: number;
+  experiences: RunExperience[];
+  /** Optimiser steps and samples per step of every TRAIN. */
+  iterations: number;
+  batchSize: number;
+  /** Seed of experience e's TRAIN (shuffling, stochastic rounding). */
+  trainSeed: (experience: number) => number;
+  /** EVAL predicts only among the evaluated experience's classes (task-incremental scenario). */
+  taskMask?: boolean;
+  /** Sample encoding on the wire (default "f32", exact). */
+  encoding?: "f32" | "u8";
+  /** Evaluate the untrained model on every test set first, for FWT (default true). */
+  evaluateUntrained?: boolean;
+  /** "resident" (default): every test set is sent once and stays on the board; "resend": sent again before each EVAL. */
+  testData?: "resident" | "resend";
+  /** Replay buffer budget in bytes, for the report; null (default) without one. */
+  replayBytes?: number | null;
+  /** Timeout of each TRAIN, ms (default: the client's). */
+  trainTimeoutMs?: number;
+}
+
+/** The request the runner is about to send, for progress and for tests that script faults. */
+export interface RunStep {
+  request: "HELLO" | "DEPLOY" | "DATA" | "TRAIN" | "EVAL" | "TELEMETRY";
+  /** The experience being trained, or null before the first one. */
+  experience: number | null;
+  /** The experience whose data is sent or evaluated, when it is not the one being trained. */
+  target?: number;
+}
+
+export interface RunHooks {
+  progress?: Progress;
+  /** Where to save the report if the run stops early. */
+  partialReportPath?: string;
+  /** Called before every request. */
+  onStep?: (step: RunStep) => void;
+  /** Called with the report after every completed experience. */
+  onExperience?: (report: Report, experience: number) => void;
+}
+
+/** The run stopped before its last experience; `report` holds what was completed. */
+export class RunInterruptedError extends RunError {
+  constructor(
+    message: string,
+    readonly report: Report,
+    readonly cause: Error,
+  ) {
+    super(message);
+  }
+}
+
+const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+function counters(t: TelemetryReply): PhaseCounters {
+  const macsByFormat: Record<string, number> = {};
+  for (const { format, macs } of t.macsByFormat) {
+    const name = formatWordName(format);
+    macsByFormat[name] = (macsByFormat[name] ?? 0) + macs;
+  }
+  return {
+    timeUs: t.timeUs,
+    macs: t.macs,
+    macsByFormat,
+    cycles: t.cycles,
+    accelJobs: t.accelJobs,
+    energyJ: finiteOrNull(t.energyJ),
+    memoryUsedBytes: t.memoryUsed,
+    memoryPeakBytes: t.memoryPeak,
+  };
+}
+
+function emptyReport(plan: RunPlan): Report {
+  return {
+    schema: REPORT_SCHEMA,
+    version: REPORT_VERSION,
+    status: { complete: false, experiencesPlanned: plan.experiences.length, experiencesCompleted: 0 },
+    config: plan.config,
+    accuracy: [],
+    metrics: { avgAccuracy: null, bwt: null, fwt: null, forgetting: null },
+    macs: {},
+    memory: { modelBytes: 0, replayBytes: plan.replayBytes ?? null, peakLinearMemoryBytes: 0 },
+    telemetry: [],
+  };
+}
+
+/** Totals, energy and metrics from the rows and telemetry collected so far. */
+function finish(report: Report): Report {
+  const macs: Record<string, number> = {};
+  let peak = report.memory.peakLinearMemoryBytes;
+  let energyKnown = false;
+  const perExperienceJ: number[] = [];
+  let jobs = 0;
+  let cycles = 0;
+  for (const t of report.telemetry) {
+    for (const phase of [t.train, t.eval]) {
+      for (const [name, n] of Object.entries(phase.macsByFormat)) macs[name] = (macs[name] ?? 0) + n;
+      peak = Math.max(peak, phase.memoryPeakBytes, phase.memoryUsedBytes);
+      jobs += phase.accelJobs;
+      cycles += phase.cycles;
+    }
+    if (t.train.energyJ !== null || t.eval.energyJ !== null) energyKnown = true;
+    perExperienceJ.push((t.train.energyJ ?? 0) + (t.eval.energyJ ?? 0));
+  }
+  report.macs = Object.fromEntries(Object.entries(macs).sort(([a], [b]) => a.localeCompare(b)));
+  report.memory.peakLinearMemoryBytes = peak;
+  if (energyKnown) report.energy = { totalJ: perExperienceJ.reduce((a, b) => a + b, 0), perExperienceJ };
+  if (report.board?.accelerator) report.accelerator = { jobs, cycles };
+  const T = report.status.experiencesPlanned;
+  report.status.experiencesCompleted = report.accuracy.length;
+  report.status.complete = report.accuracy.length === T && !report.status.lost;
+  if (report.status.complete) {
+    const metrics = computeMetrics(report.accuracy, report.untrained);
+    report.metrics = metrics;
+  }
+  return report;
+}
+
+const isBoardFailure = (err: unknown): err is BoardError | BoardLostError | BoardTimeoutError | BoardProtocolError =>
+  err instanceof BoardError || err instanceof BoardLostError || err instanceof BoardTimeoutError || err instanceof BoardProtocolError;
+
+/** Runs the plan on the board; resolves with the complete report or rejects with RunInterruptedError. */
+export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: RunHooks = {}): Promise<Report> {
+  const progress = hooks.progress ?? silentProgress;
+  const T = plan.experiences.length;
+  if (T === 0) throw new RunError("expected at least one experience to run, received none");
+  const resident = (plan.testData ?? "resident") === "resident";
+  const untrained = plan.evaluateUntrained ?? true;
+  const total = 2 + (resident ? T : 0) + (untrained ? T + 1 : 0) + T * (3 + T + (resident ? 0 : T));
+  const report = emptyReport(plan);
+  let done = 0;
+  let current: number | null = null;
+  const step = (s: RunStep, detail: string) => {
+    hooks.onStep?.(s);
+    progress.update(done, detail);
+    done++;
+  };
+  const sendTest = (j: number) =>
+    client.data({ experience: j, split: "test", inputs: plan.experiences[j].test.inputs, labels: plan.experiences[j].test.labels, features: plan.features, encoding: plan.encoding });
+  const evaluate = async (j: number) => {
+    const r = await client.eval({ experience: j, taskMask: plan.taskMask });
+    if (r.total === 0) throw new BoardProtocolError(client.board, `EVAL (experience ${j})`, "expected test samples to be evaluated, received a total of 0");
+    return r;
+  };
+
+  progress.start(total, `run on ${client.board}`);
+  try {
+    step({ request: "HELLO", experience: null }, "HELLO");
+    const hello = await client.hello();
+    report.board = {
+      id: hello.board,
+      runtime: hello.runtime,
+      memoryLimitBytes: hello.memoryLimit,
+      flashBytes: hello.flashSize,
+      maxFrameSize: hello.maxFrameSize,
+      accelerator: hello.accelPresent === 1,
+    };
+    report.memory.linearMemoryLimitBytes = hello.memoryLimit;
+
+    step({ request: "DEPLOY", experience: null }, "DEPLOY");
+    const deployed = await client.deploy(plan.deploy);
+    report.memory.modelBytes = deployed.modelBytes;
+    report.memory.peakLinearMemoryBytes = deployed.memoryUsed;
+
+    if (resident) {
+      for (let j = 0; j < T; j++) {
+        step({ request: "DATA", experience: null, target: j }, `test data of experience ${j}`);
+        await sendTest(j);
+      }
+    }
+    if (untrained) {
+      const b: number[] = [];
+      for (let j = 0; j < T; j++) {
+        step({ request: "EVAL", experience: null, target: j }, `untrained model on experience ${j}`);
+        if (!resident) await sendTest(j);
+        const r = await evaluate(j);
+        b.push(r.correct / r.total);
+      }
+      report.untrained = b;
+    }
+    // Counters start at the first experience: deployment and the untrained evaluation are not its work.
+    if (untrained) step({ request: "TELEMETRY", experience: null }, "reset counters");
+    await client.telemetry({ resetCounters: true });
+
+    for (let i = 0; i < T; i++) {
+      current = i;
+      const experience = plan.experiences[i];
+      step({ request: "DATA", experience: i }, `experience ${i + 1}/${T}: training data`);
+      await client.data({ experience: i, split: "train", inputs: experience.train.inputs, labels: experience.train.labels, features: plan.features, encoding: plan.encoding });
+
+      step({ request: "TRAIN", experience: i }, `experience ${i + 1}/${T}: training`);
+      const trained = await client.train(
+        { experience: i, iterations: plan.iterations, batchSize: plan.batchSize, seed: plan.trainSeed(i) >>> 0 },
+        plan.trainTimeoutMs ? { timeoutMs: plan.trainTimeoutMs } : {},
+      );
+      step({ request: "TELEMETRY", experience: i }, `experience ${i + 1}/${T}: counters`);
+      const train: TrainTelemetry = {
+        ...counters(await client.telemetry({ resetCounters: true })),
+        iterations: trained.iterations,
+        meanLoss: finiteOrNull(trained.meanLoss),
+        lastLoss: finiteOrNull(trained.lastLoss),
+      };
+
+      const row: number[] = [];
+      const loss: Array<number | null> = [];
+      for (let j = 0; j < T; j++) {
+        if (!resident) {
+          step({ request: "DATA", experience: i, target: j }, `experience ${i + 1}/${T}: test data of ${j}`);
+          await sendTest(j);
+        }
+        step({ request: "EVAL", experience: i, target: j }, `experience ${i + 1}/${T}: evaluating on ${j}`);
+        const r = await evaluate(j);
+        row.push(r.correct / r.total);
+        loss.push(finiteOrNull(r.meanLoss));
+      }
+      step({ request: "TELEMETRY", experience: i }, `experience ${i + 1}/${T}: counters`);
+      const evalTelemetry: EvalTelemetry = { ...counters(await client.telemetry({ resetCounters: true })), loss };
+
+      report.accuracy.push(row);
+      report.telemetry.push({ experience: i, train, eval: evalTelemetry });
+      finish(report);
+      const mean = row.slice(0, i + 1).reduce((a, b) => a + b, 0) / (i + 1);
+      progress.log(`experience ${i + 1}/${T}: loss ${train.meanLoss === null ? "not finite" : train.meanLoss.toFixed(4)}, mean accuracy on experiences so far ${(100 * mean).toFixed(2)}%`);
+      hooks.onExperience?.(report, i);
+    }
+    progress.update(total, "done");
+    progress.stop();
+    return finish(report);
+  } catch (err) {
+    progress.stop();
+    if (!isBoardFailure(err)) throw err;
+    const lost = current ?? 0;
+    report.status.lost = { experience: lost, request: "request" in err && err.request ? err.request : "?", reason: err.message };
+    finish(report);
+    let saved = "";
+    if (hooks.partialReportPath) {
+      writeReport(hooks.partialReportPath, report);
+      saved = `; the partial report is saved in ${hooks.partialReportPath}`;
+    }
+    const completed = report.accuracy.length;
+    const what = current === null ? `before experience 0 started (setting up the board)` : `during experience ${lost}`;
+    throw new RunInterruptedError(
+      `${err.message}. The run stopped ${what}: experience ${lost} was lost, ${completed} of ${T} experience${T === 1 ? "" : "s"} completed${saved}`,
+      report,
+      err,
+    );
+  }
+}

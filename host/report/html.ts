@@ -1,0 +1,211 @@
+// HTML reports: one self-contained page (inline CSS and SVG, no scripts, nothing fetched) drawn from
+// report JSON alone. renderHtml shows one run: status, metrics, the accuracy-matrix heat map,
+// per-experience accuracy curves, energy per experience, memory, MACs and telemetry. renderComparison
+// sets several runs side by side: accuracy against energy and against memory.
+import { accuracyCurvesSvg, energyBarsSvg, esc, heatMapSvg, scatterSvg, type ScatterPoint } from "./svg.js";
+import { statusLine } from "./terminal.js";
+import type { Report } from "./types.js";
+import { bytes, count, duration, joules, percent, points } from "./units.js";
+
+const STYLE = `
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #222; margin: 2em auto; max-width: 1100px; padding: 0 1em; }
+h1 { font-size: 1.5em; margin-bottom: 0.2em; }
+h2 { font-size: 1.15em; margin-top: 1.8em; border-bottom: 1px solid #ddd; padding-bottom: 0.2em; }
+table { border-collapse: collapse; margin: 0.5em 0; }
+th, td { padding: 3px 10px; border-bottom: 1px solid #eee; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+.status.incomplete { color: #a40000; font-weight: 600; }
+.note { color: #666; }
+.plots { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
+figure { margin: 0; }
+figcaption { color: #555; font-size: 0.9em; max-width: 560px; }
+code { background: #f5f5f5; padding: 0 3px; }
+`;
+
+function page(title: string, body: string): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+${body}
+</body>
+</html>
+`;
+}
+
+function htmlTable(header: string[], rows: string[][], cls = ""): string {
+  return `<table${cls ? ` class="${cls}"` : ""}><thead><tr>${header.map((h) => `<th>${esc(h)}</th>`).join("")}</tr></thead><tbody>${rows
+    .map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join("")}</tr>`)
+    .join("")}</tbody></table>`;
+}
+
+function configTable(config: Record<string, unknown>): string {
+  const rows = Object.entries(config).map(([k, v]) => [k, typeof v === "object" && v !== null ? JSON.stringify(v) : String(v)]);
+  return htmlTable(["setting", "value"], rows, "config");
+}
+
+/** Training and evaluation energy of each completed experience, when the board reported energy. */
+function energyPerExperience(report: Report): Array<{ train: number; eval: number }> | null {
+  if (!report.telemetry.some((t) => t.train.energyJ !== null || t.eval.energyJ !== null)) return null;
+  return report.telemetry.map((t) => ({ train: t.train.energyJ ?? 0, eval: t.eval.energyJ ?? 0 }));
+}
+
+/** A short name for a run: its label, or strategy and precision from its config. */
+export function runName(report: Report, fallback: string): string {
+  const c = report.config;
+  const parts = [c.strategy, c.precision].filter((v) => typeof v === "string" && v.length > 0);
+  return parts.length ? parts.join(" ") : fallback;
+}
+
+export function renderHtml(report: Report, title = "edgecl run report"): string {
+  const T = report.status.experiencesPlanned;
+  const incomplete = !report.status.complete;
+  const body: string[] = [];
+  body.push(`<h1>${esc(title)}</h1>`);
+  const c = report.config;
+  const what = ["benchmark", "scenario", "strategy", "precision", "seed"].filter((k) => c[k] !== undefined).map((k) => `${k} <code>${esc(String(c[k]))}</code>`);
+  if (what.length) body.push(`<p>${what.join(", ")}${report.board ? `, board <code>${esc(report.board.id)}</code>` : ""}</p>`);
+  body.push(`<p class="status${incomplete ? " incomplete" : ""}">${esc(statusLine(report))}</p>`);
+
+  const m = report.metrics;
+  body.push("<h2>Metrics</h2>");
+  body.push(
+    htmlTable(
+      ["average accuracy", "BWT", "FWT", "forgetting"],
+      [[percent(m.avgAccuracy), points(m.bwt), points(m.fwt), points(m.forgetting)]],
+      "metrics",
+    ),
+  );
+  if (incomplete) body.push(`<p class="note">The run did not finish: metrics need every experience.</p>`);
+
+  body.push("<h2>Accuracy</h2>");
+  body.push('<div class="plots">');
+  body.push(`<figure>${heatMapSvg(report.accuracy, T)}<figcaption>Accuracy matrix: row <i>i</i> after training experience <i>i</i>, column <i>j</i> the test set of experience <i>j</i> (percent).</figcaption></figure>`);
+  body.push(`<figure>${accuracyCurvesSvg(report.accuracy, T)}<figcaption>Accuracy on each experience's test set from the moment it is learnt: a falling curve is forgetting.</figcaption></figure>`);
+  body.push("</div>");
+  if (report.untrained) {
+    body.push(`<p class="note">Untrained model: ${report.untrained.map((v, j) => `experience ${j} ${percent(v)}`).join(", ")}.</p>`);
+  }
+
+  body.push("<h2>Energy</h2>");
+  const energy = energyPerExperience(report);
+  if (energy) {
+    body.push(`<figure>${energyBarsSvg(energy, joules)}<figcaption>Estimated energy of each experience: training and evaluation.</figcaption></figure>`);
+    if (report.energy) body.push(`<p>Total ${esc(joules(report.energy.totalJ))}.</p>`);
+    const b = report.energy?.breakdown;
+    if (b) body.push(htmlTable(["accelerator", "memory", "cpu"], [[joules(b.accelerator), joules(b.memory), joules(b.cpu)]], "breakdown"));
+  } else {
+    body.push('<p class="note">The board reported no energy estimate.</p>');
+  }
+  if (report.accelerator) {
+    const a = report.accelerator;
+    body.push(
+      htmlTable(
+        ["accelerator jobs", "cycles", "utilisation", "CPU fallbacks"],
+        [[String(a.jobs), count(a.cycles), a.utilisation === undefined ? "–" : percent(a.utilisation, 1), a.cpuFallbacks === undefined ? "–" : String(a.cpuFallbacks)]],
+        "accelerator",
+      ),
+    );
+  }
+
+  body.push("<h2>Memory and work</h2>");
+  const mem = report.memory;
+  body.push(
+    htmlTable(
+      ["model", "replay buffer", "peak linear memory", "linear memory limit"],
+      [[bytes(mem.modelBytes), mem.replayBytes === null ? "none" : bytes(mem.replayBytes), bytes(mem.peakLinearMemoryBytes), bytes(mem.linearMemoryLimitBytes)]],
+      "memory",
+    ),
+  );
+  const macs = Object.entries(report.macs);
+  body.push(macs.length ? htmlTable(["format", "MACs"], macs.map(([f, n]) => [f, count(n)]), "macs") : '<p class="note">No MACs reported.</p>');
+
+  if (report.telemetry.length) {
+    body.push("<h2>Per experience</h2>");
+    body.push(
+      htmlTable(
+        ["experience", "steps", "mean loss", "last loss", "train time", "train MACs", "train energy", "eval time", "eval energy", "peak memory"],
+        report.telemetry.map((t) => [
+          String(t.experience),
+          String(t.train.iterations),
+          t.train.meanLoss === null ? "–" : t.train.meanLoss.toFixed(4),
+          t.train.lastLoss === null ? "–" : t.train.lastLoss.toFixed(4),
+          duration(t.train.timeUs),
+          count(t.train.macs),
+          joules(t.train.energyJ),
+          duration(t.eval.timeUs),
+          joules(t.eval.energyJ),
+          bytes(Math.max(t.train.memoryPeakBytes, t.eval.memoryPeakBytes)),
+        ]),
+        "telemetry",
+      ),
+    );
+  }
+
+  body.push("<h2>Configuration</h2>");
+  body.push(configTable(report.config));
+  return page(title, body.join("\n"));
+}
+
+/** The accuracy a comparison plots for a run: its average accuracy, or null when it did not finish. */
+function comparedAccuracy(report: Report): number | null {
+  return report.metrics.avgAccuracy;
+}
+
+/** The deployed learner's memory (model, optimiser state, strategy buffers): what a precision choice changes. */
+export function learnerBytes(report: Report): number {
+  return report.memory.modelBytes;
+}
+
+export function renderComparison(runs: Array<{ label: string; report: Report }>, title = "edgecl run comparison"): string {
+  const body: string[] = [`<h1>${esc(title)}</h1>`];
+  const named = runs.map((r, i) => ({ ...r, name: r.label, index: i }));
+  body.push(
+    htmlTable(
+      ["run", "status", "average accuracy", "BWT", "forgetting", "energy", "learner memory", "peak linear memory"],
+      named.map(({ name, report }) => [
+        name,
+        report.status.complete ? "complete" : `incomplete (${report.status.experiencesCompleted}/${report.status.experiencesPlanned})`,
+        percent(report.metrics.avgAccuracy),
+        points(report.metrics.bwt),
+        points(report.metrics.forgetting),
+        joules(report.energy?.totalJ),
+        bytes(learnerBytes(report)),
+        bytes(report.memory.peakLinearMemoryBytes),
+      ]),
+      "runs",
+    ),
+  );
+
+  const withAccuracy = named.filter((r) => comparedAccuracy(r.report) !== null);
+  const skipped = named.filter((r) => comparedAccuracy(r.report) === null).map((r) => r.name);
+  if (skipped.length) body.push(`<p class="note">Not plotted (the run did not finish): ${esc(skipped.join(", "))}.</p>`);
+
+  body.push("<h2>Accuracy against energy</h2>");
+  const energyPoints: ScatterPoint[] = withAccuracy
+    .filter((r) => r.report.energy !== undefined && r.report.energy.totalJ > 0)
+    .map((r) => ({ x: r.report.energy!.totalJ, y: comparedAccuracy(r.report)!, label: r.name, run: r.index }));
+  const noEnergy = withAccuracy.filter((r) => !(r.report.energy && r.report.energy.totalJ > 0)).map((r) => r.name);
+  if (energyPoints.length) {
+    body.push(`<figure>${scatterSvg(energyPoints, { label: "total energy (log scale)", format: joules, log: true }, { label: "average accuracy", format: (v) => `${Math.round(v * 100)}%` }, "accuracy-energy", "Average accuracy against total energy")}<figcaption>Up and to the left is better.</figcaption></figure>`);
+  } else {
+    body.push('<p class="note">No run reported energy.</p>');
+  }
+  if (noEnergy.length && energyPoints.length) body.push(`<p class="note">Without an energy estimate: ${esc(noEnergy.join(", "))}.</p>`);
+
+  body.push("<h2>Accuracy against memory</h2>");
+  const memoryPoints: ScatterPoint[] = withAccuracy
+    .filter((r) => learnerBytes(r.report) > 0)
+    .map((r) => ({ x: learnerBytes(r.report), y: comparedAccuracy(r.report)!, label: r.name, run: r.index }));
+  if (memoryPoints.length) {
+    body.push(`<figure>${scatterSvg(memoryPoints, { label: "learner memory (log scale)", format: bytes, log: true }, { label: "average accuracy", format: (v) => `${Math.round(v * 100)}%` }, "accuracy-memory", "Average accuracy against learner memory")}<figcaption>Learner memory: the deployed model with its optimiser state and the strategy's buffers (replay included), as the board reported at DEPLOY.</figcaption></figure>`);
+  } else {
+    body.push('<p class="note">No run to plot.</p>');
+  }
+  return page(title, body.join("\n"));
+}

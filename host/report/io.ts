@@ -1,0 +1,116 @@
+// Reading and writing report files. A report read back is checked against the schema of
+// docs/report.md; a wrong or missing key is named with the file and its path in the JSON.
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { UsageError } from "../cli/errors.js";
+import { REPORT_SCHEMA, REPORT_VERSION, type Report } from "./types.js";
+
+/** Writes a report as indented JSON (creating the folder). */
+export function writeReport(path: string, report: Report): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+}
+
+class Checker {
+  constructor(private readonly file: string) {}
+
+  fail(path: string, what: string, value: unknown): never {
+    const shown = value === undefined ? "nothing" : JSON.stringify(value)?.slice(0, 80);
+    throw new UsageError(`${this.file}: key "${path}": expected ${what}, received ${shown}`);
+  }
+
+  object(value: unknown, path: string): Record<string, unknown> {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) this.fail(path, "an object", value);
+    return value as Record<string, unknown>;
+  }
+
+  number(value: unknown, path: string, options: { min?: number; max?: number; nullable?: boolean } = {}): void {
+    if (value === null && options.nullable) return;
+    if (typeof value !== "number" || !Number.isFinite(value)) this.fail(path, options.nullable ? "a number or null" : "a number", value);
+    const v = value as number;
+    if ((options.min !== undefined && v < options.min) || (options.max !== undefined && v > options.max)) {
+      this.fail(path, `a number in [${options.min ?? "-inf"}, ${options.max ?? "inf"}]`, value);
+    }
+  }
+
+  array(value: unknown, path: string): unknown[] {
+    if (!Array.isArray(value)) this.fail(path, "a list", value);
+    return value as unknown[];
+  }
+
+  numberMap(value: unknown, path: string): void {
+    for (const [key, n] of Object.entries(this.object(value, path))) this.number(n, `${path}.${key}`, { min: 0 });
+  }
+}
+
+/** Checks that `data` is a report (docs/report.md); throws a UsageError naming the file and key. */
+export function checkReport(data: unknown, file = "report"): Report {
+  const c = new Checker(file);
+  const r = c.object(data, "(top level)");
+  if (r.schema !== REPORT_SCHEMA) c.fail("schema", `"${REPORT_SCHEMA}" (an edgecl run report)`, r.schema);
+  if (r.version !== REPORT_VERSION) c.fail("version", `${REPORT_VERSION}`, r.version);
+  const status = c.object(r.status, "status");
+  if (typeof status.complete !== "boolean") c.fail("status.complete", "true or false", status.complete);
+  c.number(status.experiencesPlanned, "status.experiencesPlanned", { min: 1 });
+  c.number(status.experiencesCompleted, "status.experiencesCompleted", { min: 0 });
+  c.object(r.config, "config");
+  const T = status.experiencesPlanned as number;
+  const rows = c.array(r.accuracy, "accuracy");
+  if (rows.length > T) c.fail("accuracy", `at most ${T} rows (experiences planned)`, `${rows.length} rows`);
+  rows.forEach((row, i) => {
+    const cells = c.array(row, `accuracy[${i}]`);
+    if (cells.length !== T) c.fail(`accuracy[${i}]`, `${T} accuracies`, `${cells.length}`);
+    cells.forEach((v, j) => c.number(v, `accuracy[${i}][${j}]`, { min: 0, max: 1 }));
+  });
+  if (r.untrained !== undefined) {
+    const b = c.array(r.untrained, "untrained");
+    if (b.length !== T) c.fail("untrained", `${T} accuracies`, `${b.length}`);
+    b.forEach((v, j) => c.number(v, `untrained[${j}]`, { min: 0, max: 1 }));
+  }
+  const metrics = c.object(r.metrics, "metrics");
+  for (const key of ["avgAccuracy", "bwt", "fwt", "forgetting"]) c.number(metrics[key], `metrics.${key}`, { nullable: true });
+  c.numberMap(r.macs, "macs");
+  const memory = c.object(r.memory, "memory");
+  c.number(memory.modelBytes, "memory.modelBytes", { min: 0 });
+  c.number(memory.replayBytes, "memory.replayBytes", { min: 0, nullable: true });
+  c.number(memory.peakLinearMemoryBytes, "memory.peakLinearMemoryBytes", { min: 0 });
+  c.array(r.telemetry, "telemetry").forEach((t, i) => {
+    const entry = c.object(t, `telemetry[${i}]`);
+    c.number(entry.experience, `telemetry[${i}].experience`, { min: 0 });
+    for (const phase of ["train", "eval"]) {
+      const p = c.object(entry[phase], `telemetry[${i}].${phase}`);
+      for (const key of ["timeUs", "macs", "cycles", "accelJobs", "memoryUsedBytes", "memoryPeakBytes"]) c.number(p[key], `telemetry[${i}].${phase}.${key}`, { min: 0 });
+      c.number(p.energyJ, `telemetry[${i}].${phase}.energyJ`, { min: 0, nullable: true });
+      c.numberMap(p.macsByFormat, `telemetry[${i}].${phase}.macsByFormat`);
+    }
+  });
+  if (r.energy !== undefined) {
+    const energy = c.object(r.energy, "energy");
+    c.number(energy.totalJ, "energy.totalJ", { min: 0 });
+    c.array(energy.perExperienceJ, "energy.perExperienceJ").forEach((v, i) => c.number(v, `energy.perExperienceJ[${i}]`, { min: 0 }));
+    if (energy.breakdown !== undefined) c.numberMap(energy.breakdown, "energy.breakdown");
+  }
+  if (r.accelerator !== undefined) {
+    const a = c.object(r.accelerator, "accelerator");
+    c.number(a.jobs, "accelerator.jobs", { min: 0 });
+    c.number(a.cycles, "accelerator.cycles", { min: 0 });
+  }
+  return data as Report;
+}
+
+/** Reads and checks a report file. */
+export function readReport(file: string): Report {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new UsageError(`expected a readable report file, received ${JSON.stringify(file)} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`${file}: expected a JSON report, received text that is not JSON (${(err as Error).message})`);
+  }
+  return checkReport(data, file);
+}

@@ -1,0 +1,91 @@
+// Progress of long work: a cli-progress bar on a terminal, plain lines otherwise (a pipe, a file, CI),
+// so logs stay readable. One interface for both, so callers do not care which they have.
+import cliProgress, { type GenericBar, type MultiBar } from "cli-progress";
+
+export interface Progress {
+  /** Starts a new bar (or block of lines) of `total` steps. */
+  start(total: number, label: string): void;
+  /** Sets the steps done and says what is happening now. */
+  update(done: number, detail?: string): void;
+  /** A line of its own (printed above the bar on a terminal). */
+  log(line: string): void;
+  /** Ends the bar; further updates are ignored until the next start. */
+  stop(): void;
+}
+
+export interface ProgressOptions {
+  /** Where to draw (default process.stdout). */
+  stream?: NodeJS.WriteStream | NodeJS.WritableStream;
+  /** Force the bar (true) or plain lines (false); default: a bar when the stream is a terminal. */
+  tty?: boolean;
+}
+
+/** Plain lines: one when the label or detail changes, never a control character. */
+class LineProgress implements Progress {
+  private label = "";
+  private total = 0;
+  private lastDetail: string | undefined;
+  private active = false;
+
+  constructor(private readonly stream: NodeJS.WritableStream) {}
+
+  start(total: number, label: string): void {
+    this.label = label;
+    this.total = total;
+    this.lastDetail = undefined;
+    this.active = true;
+  }
+
+  update(done: number, detail?: string): void {
+    if (!this.active || detail === this.lastDetail) return;
+    this.lastDetail = detail;
+    this.stream.write(`${this.label} [${done}/${this.total}]${detail ? ` ${detail}` : ""}\n`);
+  }
+
+  log(line: string): void {
+    this.stream.write(`${line}\n`);
+  }
+
+  stop(): void {
+    this.active = false;
+  }
+}
+
+class BarProgress implements Progress {
+  private readonly multibar: MultiBar;
+  private bar: GenericBar | null = null;
+
+  constructor(stream: NodeJS.WritableStream) {
+    this.multibar = new cliProgress.MultiBar(
+      { format: "{label} |{bar}| {value}/{total} {detail}", stream, hideCursor: true, clearOnComplete: false, barsize: 30 },
+      cliProgress.Presets.shades_classic,
+    );
+  }
+
+  start(total: number, label: string): void {
+    if (this.bar) this.multibar.remove(this.bar);
+    this.bar = this.multibar.create(total, 0, { label, detail: "" });
+  }
+
+  update(done: number, detail?: string): void {
+    this.bar?.update(done, detail === undefined ? undefined : { detail });
+  }
+
+  log(line: string): void {
+    this.multibar.log(`${line}\n`);
+  }
+
+  stop(): void {
+    this.multibar.stop();
+    this.bar = null;
+  }
+}
+
+export function createProgress(options: ProgressOptions = {}): Progress {
+  const stream = options.stream ?? process.stdout;
+  const tty = options.tty ?? Boolean((stream as NodeJS.WriteStream).isTTY);
+  return tty ? new BarProgress(stream) : new LineProgress(stream);
+}
+
+/** Progress that shows nothing (quiet runs, tests). */
+export const silentProgress: Progress = { start() {}, update() {}, log() {}, stop() {} };

@@ -1,0 +1,86 @@
+// The terminal summary of a report: status, the accuracy matrix as a table, metrics, MACs, memory,
+// energy and per-experience telemetry. Plain text, no colour, so it reads the same in a pipe.
+import type { Report } from "./types.js";
+import { bytes, count, duration, joules, percent, points } from "./units.js";
+
+function table(header: string[], rows: string[][], alignLeft = 1): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i < alignLeft ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ").trimEnd();
+  return [line(header), ...rows.map(line)];
+}
+
+/** The config entries people look for first, in this order, then the rest. */
+const CONFIG_FIRST = ["benchmark", "scenario", "strategy", "precision", "model", "seed", "board", "experiences", "iterations", "batch"];
+
+function configLine(config: Record<string, unknown>): string {
+  const keys = [...CONFIG_FIRST.filter((k) => k in config), ...Object.keys(config).filter((k) => !CONFIG_FIRST.includes(k)).sort()];
+  const shown = keys
+    .map((k) => [k, config[k]] as const)
+    .filter(([, v]) => v !== undefined && v !== null && (typeof v !== "object" || Array.isArray(v)))
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(",") : String(v)}`);
+  return shown.join(" ");
+}
+
+export function statusLine(report: Report): string {
+  const s = report.status;
+  if (s.complete) return `complete: ${s.experiencesCompleted} of ${s.experiencesPlanned} experiences`;
+  const lost = s.lost ? `; experience ${s.lost.experience} was lost (${s.lost.request}): ${s.lost.reason}` : "";
+  return `INCOMPLETE: ${s.experiencesCompleted} of ${s.experiencesPlanned} experiences${lost}`;
+}
+
+export function renderSummary(report: Report): string {
+  const out: string[] = [];
+  const T = report.status.experiencesPlanned;
+  out.push(`edgecl run ${configLine(report.config)}`.trimEnd());
+  if (report.board) {
+    out.push(`board ${report.board.id} (${report.board.runtime}, ${bytes(report.board.memoryLimitBytes)} linear memory, ${report.board.accelerator ? "accelerator" : "no accelerator"})`);
+  }
+  out.push(`status: ${statusLine(report)}`);
+  out.push("");
+
+  out.push("accuracy (%): row = after training experience i, column = test set of experience j");
+  const header = ["", ...Array.from({ length: T }, (_, j) => `exp ${j}`)];
+  const rows = report.accuracy.map((row, i) => [`after ${i}`, ...row.map((v) => (100 * v).toFixed(2))]);
+  if (report.untrained) rows.unshift(["untrained", ...report.untrained.map((v) => (100 * v).toFixed(2))]);
+  if (rows.length === 0) out.push("  (no experience completed)");
+  else out.push(...table(header, rows).map((l) => `  ${l}`));
+  out.push("");
+
+  const m = report.metrics;
+  out.push(`average accuracy ${percent(m.avgAccuracy)}   BWT ${points(m.bwt)}   FWT ${points(m.fwt)}   forgetting ${points(m.forgetting)}`);
+  const macs = Object.entries(report.macs);
+  out.push(`MACs: ${macs.length ? macs.map(([f, n]) => `${f} ${count(n)}`).join(", ") : "none reported"}`);
+  const mem = report.memory;
+  const limit = mem.linearMemoryLimitBytes ? ` of ${bytes(mem.linearMemoryLimitBytes)}` : "";
+  out.push(`memory: model ${bytes(mem.modelBytes)}, replay ${mem.replayBytes === null ? "none" : bytes(mem.replayBytes)}, peak linear memory ${bytes(mem.peakLinearMemoryBytes)}${limit}`);
+  if (report.energy) {
+    out.push(`energy: ${joules(report.energy.totalJ)} in all; per experience ${report.energy.perExperienceJ.map((e) => joules(e)).join(", ")}`);
+    const b = report.energy.breakdown;
+    if (b) out.push(`  accelerator ${joules(b.accelerator)}, memory ${joules(b.memory)}, cpu ${joules(b.cpu)}`);
+  } else {
+    out.push("energy: not reported by the board");
+  }
+  if (report.accelerator) {
+    const a = report.accelerator;
+    const extra = [a.utilisation !== undefined ? `utilisation ${percent(a.utilisation, 1)}` : "", a.cpuFallbacks !== undefined ? `${a.cpuFallbacks} CPU fallbacks` : ""].filter(Boolean);
+    out.push(`accelerator: ${a.jobs} jobs, ${count(a.cycles)} cycles${extra.length ? `, ${extra.join(", ")}` : ""}`);
+  }
+  if (report.telemetry.length) {
+    out.push("");
+    out.push("per experience:");
+    const telemetryRows = report.telemetry.map((t) => [
+      String(t.experience),
+      String(t.train.iterations),
+      t.train.meanLoss === null ? "–" : t.train.meanLoss.toFixed(4),
+      duration(t.train.timeUs),
+      count(t.train.macs),
+      joules(t.train.energyJ),
+      duration(t.eval.timeUs),
+      joules(t.eval.energyJ),
+      bytes(Math.max(t.train.memoryPeakBytes, t.eval.memoryPeakBytes)),
+    ]);
+    out.push(...table(["exp", "steps", "loss", "train time", "train MACs", "train energy", "eval time", "eval energy", "peak memory"], telemetryRows).map((l) => `  ${l}`));
+  }
+  return `${out.join("\n")}\n`;
+}

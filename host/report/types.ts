@@ -1,0 +1,122 @@
+// The run report: what `edgecl run --json` writes and every renderer (terminal, CSV, HTML, comparison)
+// reads. Renderers work from this JSON alone, so any report can be rendered again later. The schema,
+// field by field, is docs/report.md; readReport() checks a file against it.
+
+export const REPORT_SCHEMA = "edgecl-report";
+export const REPORT_VERSION = 1;
+
+/** Work counted by the board over one phase (training or evaluation) of one experience. */
+export interface PhaseCounters {
+  /** Device time spent in commands, microseconds (wall clock of the board: differs between runs). */
+  timeUs: number;
+  /** Multiply-accumulates, all formats. */
+  macs: number;
+  /** Multiply-accumulates by format id of the products (e.g. "e4m3", "fp32"). */
+  macsByFormat: Record<string, number>;
+  /** Accelerator cycles (0 without an accelerator). */
+  cycles: number;
+  /** Accelerator jobs. */
+  accelJobs: number;
+  /** Estimated energy, joules; null when the board reports none. */
+  energyJ: number | null;
+  /** Linear memory in use at the end of the phase, bytes. */
+  memoryUsedBytes: number;
+  /** Most linear memory in use at once so far, bytes. */
+  memoryPeakBytes: number;
+}
+
+export interface TrainTelemetry extends PhaseCounters {
+  iterations: number;
+  /** Mean training loss over the steps; null when it was not finite. */
+  meanLoss: number | null;
+  /** Training loss of the last step; null when it was not finite. */
+  lastLoss: number | null;
+}
+
+export interface EvalTelemetry extends PhaseCounters {
+  /** Mean test loss on each experience j evaluated after this one was trained (index j); null when not finite. */
+  loss: Array<number | null>;
+}
+
+export interface ExperienceTelemetry {
+  experience: number;
+  train: TrainTelemetry;
+  eval: EvalTelemetry;
+}
+
+export interface ReportMetrics {
+  /** Mean of the last row of the accuracy matrix; null when the run did not finish. */
+  avgAccuracy: number | null;
+  /** Backward transfer (Lopez-Paz & Ranzato 2017); null with one experience or an unfinished run. */
+  bwt: number | null;
+  /** Forward transfer (Lopez-Paz & Ranzato 2017); null without the untrained accuracies. */
+  fwt: number | null;
+  /** Average forgetting (Chaudhry et al. 2018); null with one experience or an unfinished run. */
+  forgetting: number | null;
+}
+
+export interface ReportStatus {
+  complete: boolean;
+  /** Experiences in the plan. */
+  experiencesPlanned: number;
+  /** Experiences trained and evaluated: the rows of `accuracy`. */
+  experiencesCompleted: number;
+  /** Why the run stopped early, when it did. */
+  lost?: { experience: number; request: string; reason: string };
+}
+
+export interface ReportBoard {
+  id: string;
+  runtime: string;
+  memoryLimitBytes: number;
+  flashBytes: number;
+  maxFrameSize: number;
+  accelerator: boolean;
+}
+
+export interface ReportMemory {
+  /** Model, optimiser state and strategy buffers as deployed, bytes (the board's DEPLOY reply). */
+  modelBytes: number;
+  /** Replay buffer budget, bytes; null when the strategy keeps none. */
+  replayBytes: number | null;
+  /** Most linear memory in use at once during the run, bytes. */
+  peakLinearMemoryBytes: number;
+  /** The board's linear-memory limit, bytes. */
+  linearMemoryLimitBytes?: number;
+}
+
+export interface ReportEnergy {
+  totalJ: number;
+  /** Training and evaluation energy of each experience, joules. */
+  perExperienceJ: number[];
+  breakdown?: { accelerator?: number; memory?: number; cpu?: number };
+}
+
+export interface ReportAccelerator {
+  jobs: number;
+  cycles: number;
+  /** Fraction of the device time the accelerator was busy, 0..1. */
+  utilisation?: number;
+  /** Products the device computed on the CPU because the accelerator could not. */
+  cpuFallbacks?: number;
+}
+
+export interface Report {
+  schema: typeof REPORT_SCHEMA;
+  version: typeof REPORT_VERSION;
+  status: ReportStatus;
+  /** Every resolved setting of the run (benchmark, scenario, strategy, precision, seed, board, ...). */
+  config: Record<string, unknown>;
+  board?: ReportBoard;
+  /** R[i][j]: accuracy (0..1) on experience j's test set after training experience i; one row per completed experience. */
+  accuracy: number[][];
+  /** b[j]: accuracy on experience j's test set before any training (for FWT). */
+  untrained?: number[];
+  metrics: ReportMetrics;
+  /** Multiply-accumulates of the whole run (training and evaluation) by format id. */
+  macs: Record<string, number>;
+  memory: ReportMemory;
+  telemetry: ExperienceTelemetry[];
+  energy?: ReportEnergy;
+  accelerator?: ReportAccelerator;
+}
