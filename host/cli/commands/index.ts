@@ -2,6 +2,9 @@ import type { Command } from "commander";
 import { formatsCommand } from "./formats.js";
 import { quantizeCommand } from "./quantize.js";
 import { boardsCommand } from "./boards.js";
+import { deployCommand } from "./deploy.js";
+import { monitorCommand } from "./monitor.js";
+import { reportCommand } from "./report.js";
 import { trainCommand } from "./train.js";
 
 /** Every command, one file each; the entry only wires them. */
