@@ -2,10 +2,10 @@ import type { Command } from "commander";
 import { formatsCommand } from "./formats.js";
 import { quantizeCommand } from "./quantize.js";
 import { boardsCommand } from "./boards.js";
+import { trainCommand } from "./train.js";
 import { deployCommand } from "./deploy.js";
 import { monitorCommand } from "./monitor.js";
 import { reportCommand } from "./report.js";
-import { trainCommand } from "./train.js";
 
 /** Every command, one file each; the entry only wires them. */
-export const commands: Array<() => Command> = [formatsCommand, quantizeCommand, boardsCommand, trainCommand];
+export const commands: Array<() => Command> = [formatsCommand, quantizeCommand, boardsCommand, trainCommand, deployCommand, monitorCommand, reportCommand];
