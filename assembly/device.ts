@@ -2,3 +2,4 @@
 export * from "./api/arith";
 export * from "./api/gemm";
 export * from "./api/nn";
+export * from "./api/accel";

@@ -16,10 +16,13 @@ function trim(s) {
   return s
 }
 
+# An export the firmware cannot call (i64/f64 values) is left out of the table with a warning rather
+# than failing the build: such exports serve in-process tools, never the board's protocol.
 function letter(ctype, what) {
   if (ctype == "u32") return "i"
   if (ctype == "f32") return "f"
-  fail(what " has C type " ctype "; the firmware calls exports with i32 and f32 parameters and at most one i32 or f32 result")
+  if (unsupported == "") unsupported = what " has C type " ctype
+  return "x"
 }
 
 function c_string(s) {
@@ -33,6 +36,7 @@ BEGIN {
   allowed["env.mmio_write32"] = 1
   allowed_list = "env.mmio_read32, env.mmio_write32"
   n_exports = 0
+  n_skipped = 0
   memory_symbol = ""
   pending_export = ""
   instantiate_seen = 0
@@ -74,12 +78,20 @@ FNR == NR && pending_export != "" {
   args = substr($0, open_paren + 1, close_paren - open_paren - 1)
   n_args = split(args, arg, /,/)
   params = ""
+  unsupported = ""
   for (i = 2; i <= n_args; i++) params = params letter(trim(arg[i]), "parameter " (i - 1) " of export '" export_name "'")
+  result = (ret == "void") ? "v" : letter(ret, "the result of export '" export_name "'")
+  if (unsupported != "") {
+    n_skipped++
+    skipped[n_skipped] = unsupported
+    print "wasm2c_glue: left out: " unsupported "; the firmware calls exports with i32 and f32 values only" > "/dev/stderr"
+    next
+  }
   n_exports++
   export_names[n_exports] = export_name
   export_symbols[n_exports] = symbol
   export_params[n_exports] = params
-  export_results[n_exports] = (ret == "void") ? "v" : letter(ret, "the result of export '" export_name "'")
+  export_results[n_exports] = result
   next
 }
 
@@ -114,6 +126,7 @@ END {
   print "#include \"device.h\""
   print "#include \"module_glue.h\""
   print ""
+  for (k = 1; k <= n_skipped; k++) print "/* left out: " skipped[k] " (the firmware calls i32/f32 exports only) */"
   print "static Z_device_instance_t instance;"
   print "struct Z_device_instance_t *const module_instance = &instance;"
   print ""
