@@ -37,7 +37,16 @@ export interface AcceleratorTotals {
   jobs: number;
 }
 
+/** Counters as the registers hold them: whole cycles, femtojoules and jobs, exact in f64 below 2^53. */
+interface RawTotals {
+  cycles: number;
+  energyFj: number;
+  jobs: number;
+}
+
 const FEMTO = 1e-15;
+const ZERO: RawTotals = { cycles: 0, energyFj: 0, jobs: 0 };
+const add = (a: RawTotals, b: RawTotals): RawTotals => ({ cycles: a.cycles + b.cycles, energyFj: a.energyFj + b.energyFj, jobs: a.jobs + b.jobs });
 
 /**
  * The bus of one device instance. The device's driver may soft-clear the accelerator's counters
@@ -45,8 +54,8 @@ const FEMTO = 1e-15;
  * telemetry covers all the work since its own counters were reset.
  */
 export class Bus implements Mmio {
-  private carried: AcceleratorTotals = { cycles: 0, energyJ: 0, jobs: 0 };
-  private baseline: AcceleratorTotals = { cycles: 0, energyJ: 0, jobs: 0 };
+  private carried: RawTotals = ZERO;
+  private baseline: RawTotals = ZERO;
 
   constructor(private readonly accelerator: RegisterBlock | null) {}
 
@@ -64,36 +73,34 @@ export class Bus implements Mmio {
     const offset = address - ACCEL_BASE;
     if (!this.accelerator || offset < 0 || offset >= ACCEL_SPAN) return;
     if (offset === ACCEL_CTRL_OFFSET && ((value >>> ACCEL_CTRL_CLEAR_SHIFT) & ACCEL_CTRL_CLEAR_MASK) !== 0) {
-      const now = this.registers();
-      this.carried = { cycles: this.carried.cycles + now.cycles, energyJ: this.carried.energyJ + now.energyJ, jobs: this.carried.jobs + now.jobs };
+      this.carried = add(this.carried, this.registers());
     }
     this.accelerator.write32(offset, value >>> 0);
   }
 
-  private registers(): AcceleratorTotals {
+  private registers(): RawTotals {
     const a = this.accelerator;
-    if (!a) return { cycles: 0, energyJ: 0, jobs: 0 };
+    if (!a) return ZERO;
     const wide = (lo: number, hi: number) => (a.read32(hi) >>> 0) * 2 ** 32 + (a.read32(lo) >>> 0);
     return {
       cycles: wide(ACCEL_CYCLES_LO_OFFSET, ACCEL_CYCLES_HI_OFFSET),
-      energyJ: wide(ACCEL_ENERGY_FJ_LO_OFFSET, ACCEL_ENERGY_FJ_HI_OFFSET) * FEMTO,
+      energyFj: wide(ACCEL_ENERGY_FJ_LO_OFFSET, ACCEL_ENERGY_FJ_HI_OFFSET),
       jobs: a.read32(ACCEL_JOBS_OFFSET) >>> 0,
     };
   }
 
   /** Work since the last resetTotals(). */
   totals(): AcceleratorTotals {
-    const now = this.registers();
+    const all = add(this.carried, this.registers());
     return {
-      cycles: this.carried.cycles + now.cycles - this.baseline.cycles,
-      energyJ: this.carried.energyJ + now.energyJ - this.baseline.energyJ,
-      jobs: this.carried.jobs + now.jobs - this.baseline.jobs,
+      cycles: all.cycles - this.baseline.cycles,
+      energyJ: (all.energyFj - this.baseline.energyFj) * FEMTO,
+      jobs: all.jobs - this.baseline.jobs,
     };
   }
 
   resetTotals(): void {
-    const now = this.registers();
-    this.baseline = { cycles: this.carried.cycles + now.cycles, energyJ: this.carried.energyJ + now.energyJ, jobs: this.carried.jobs + now.jobs };
+    this.baseline = add(this.carried, this.registers());
   }
 }
 
