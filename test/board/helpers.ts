@@ -40,16 +40,21 @@ export function manifest(id: string, overrides: { linearMemoryBytes?: number; ma
   };
 }
 
-/** A board in this process and a client talking to it over an in-process link. */
-export function connectInProcess(options: SimBoardOptions, clientTimeoutMs = 10_000): { board: SimBoard; client: BoardClient } {
+/**
+ * A board in this process and a client talking to it over an in-process link. `control.hung = true`
+ * makes the board stop answering; closing `boardEnd` is the board dying.
+ */
+export function connectInProcess(options: SimBoardOptions, clientTimeoutMs = 10_000) {
   const board = new SimBoard(options);
   const [host, boardEnd] = transportPair(["test host", `board ${options.manifest.id}`]);
   const link = board.openLink();
+  const control = { hung: false };
   boardEnd.onData((bytes) => {
-    for (const frame of link.receive(bytes)) boardEnd.write(frame);
+    if (control.hung) return;
+    for (const frame of link.receive(bytes)) if (boardEnd.open) boardEnd.write(frame);
   });
   const client = new BoardClient(host, { board: options.manifest.id, timeoutMs: clientTimeoutMs });
-  return { board, client };
+  return { board, client, boardEnd, control };
 }
 
 /** A small data batch: `count` samples of `features` values, labels cycling through 0..classes-1. */

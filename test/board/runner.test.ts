@@ -1,0 +1,147 @@
+// The experience runner against the stand-in device, whose answers follow from its state: EVAL's
+// correct = min(test samples, optimiser steps so far). So the accuracy matrix, the metrics and the
+// MAC counts of a run can be worked out by hand, and compared with the report.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { RunInterruptedError, runExperiences, type RunPlan } from "../../host/board/runner.js";
+import { checkReport } from "../../host/report/io.js";
+import type { Progress } from "../../host/report/progress.js";
+import type { Report } from "../../host/report/types.js";
+import { batch, connectInProcess, manifest, standinWasm } from "./helpers.js";
+
+let module: Uint8Array;
+let dir: string;
+beforeAll(() => {
+  module = standinWasm(1);
+  dir = mkdtempSync(join(tmpdir(), "edgecl-runner-"));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const TEST_SIZES = [10, 6, 20];
+
+function plan(overrides: Partial<RunPlan> = {}): RunPlan {
+  return {
+    config: { benchmark: "standin", strategy: "naive", precision: "fp32", seed: 7 },
+    deploy: { config: { format: "fp32", modelBytes: 2048 }, module },
+    features: 4,
+    experiences: TEST_SIZES.map((n, e) => ({ train: batch(8 + e), test: batch(n) })),
+    iterations: 4,
+    batchSize: 2,
+    trainSeed: (e) => 100 + e,
+    ...overrides,
+  };
+}
+
+/** Report without the board's wall-clock times, which differ from run to run. */
+function withoutTimes(report: Report): unknown {
+  return JSON.parse(JSON.stringify(report, (key, value) => (key === "timeUs" ? undefined : value)));
+}
+
+class RecordingProgress implements Progress {
+  total = 0;
+  last = -1;
+  lines: string[] = [];
+  start(total: number) {
+    this.total = total;
+  }
+  update(done: number) {
+    this.last = done;
+  }
+  log(line: string) {
+    this.lines.push(line);
+  }
+  stop() {}
+}
+
+describe("runExperiences", () => {
+  test("fills the accuracy matrix, metrics, MACs and memory as worked out by hand", async () => {
+    const { client } = connectInProcess({ manifest: manifest("sim-noaccel") });
+    const progress = new RecordingProgress();
+    const report = await runExperiences(client, plan(), { progress });
+    // Steps so far after training i: 4 (i + 1); test sets of 10, 6 and 20 samples.
+    expect(report.accuracy).toEqual([
+      [4 / 10, 4 / 6, 4 / 20],
+      [8 / 10, 6 / 6, 8 / 20],
+      [10 / 10, 6 / 6, 12 / 20],
+    ]);
+    expect(report.untrained).toEqual([0, 0, 0]);
+    expect(report.metrics.avgAccuracy).toBeCloseTo((1 + 1 + 0.6) / 3, 12);
+    expect(report.metrics.bwt).toBeCloseTo((1 - 0.4 + (1 - 1)) / 2, 12);
+    expect(report.metrics.fwt).toBeCloseTo((4 / 6 - 0 + (8 / 20 - 0)) / 2, 12);
+    expect(report.metrics.forgetting).toBeCloseTo((0.8 - 1 + (1 - 1)) / 2, 12);
+    // 10 MACs per sample per step in fp32, training only: 4 steps x 2 samples x 10 per experience.
+    expect(report.macs).toEqual({ fp32: 3 * 80 });
+    expect(report.telemetry.map((t) => [t.experience, t.train.macs, t.train.macsByFormat, t.eval.macs, t.train.iterations])).toEqual([
+      [0, 80, { fp32: 80 }, 0, 4],
+      [1, 80, { fp32: 80 }, 0, 4],
+      [2, 80, { fp32: 80 }, 0, 4],
+    ]);
+    expect(report.telemetry[2].train.meanLoss).toBeCloseTo(1 / (1 + 12), 6);
+    expect(report.telemetry[0].eval.loss.map((l) => l?.toFixed(6))).toEqual(Array(3).fill((1 / 5).toFixed(6)));
+    expect(report.memory).toMatchObject({ modelBytes: 2048, replayBytes: null, linearMemoryLimitBytes: 4194304 });
+    expect(report.memory.peakLinearMemoryBytes).toBeGreaterThanOrEqual(65536);
+    expect(report.status).toEqual({ complete: true, experiencesPlanned: 3, experiencesCompleted: 3 });
+    expect(report.board).toMatchObject({ id: "sim-noaccel", accelerator: false });
+    expect(report.energy).toBeUndefined(); // sim-noaccel has no energy model
+    expect(report.config).toEqual(plan().config);
+    expect(checkReport(JSON.parse(JSON.stringify(report)))).toBeTruthy();
+    expect(progress.last).toBe(progress.total);
+    expect(progress.lines).toHaveLength(3);
+  });
+
+  test("the same plan gives the same report (apart from the board's wall-clock times)", async () => {
+    const a = await runExperiences(connectInProcess({ manifest: manifest("sim-noaccel") }).client, plan());
+    const b = await runExperiences(connectInProcess({ manifest: manifest("sim-noaccel") }).client, plan());
+    expect(withoutTimes(b)).toEqual(withoutTimes(a));
+  });
+
+  test("test data sent again before each evaluation gives the same matrix", async () => {
+    const a = await runExperiences(connectInProcess({ manifest: manifest("sim-noaccel") }).client, plan());
+    const b = await runExperiences(connectInProcess({ manifest: manifest("sim-noaccel") }).client, plan({ testData: "resend", evaluateUntrained: false }));
+    expect(b.accuracy).toEqual(a.accuracy);
+    expect(b.untrained).toBeUndefined();
+    expect(b.metrics.fwt).toBeNull();
+  });
+
+  test("a board lost during experience 1: the partial report is saved and the error says what was lost", async () => {
+    const { client, boardEnd } = connectInProcess({ manifest: manifest("sim-noaccel") });
+    const path = join(dir, "lost", "partial.json");
+    const run = runExperiences(client, plan(), {
+      partialReportPath: path,
+      onStep: (step) => {
+        if (step.request === "TRAIN" && step.experience === 1) void boardEnd.close();
+      },
+    });
+    await expect(run).rejects.toBeInstanceOf(RunInterruptedError);
+    await expect(run).rejects.toThrow(/board sim-noaccel was lost while waiting for the reply to TRAIN \(experience 1\)/);
+    await expect(run).rejects.toThrow(`experience 1 was lost, 1 of 3 experiences completed; the partial report is saved in ${path}`);
+    const saved = checkReport(JSON.parse(readFileSync(path, "utf8")), path);
+    expect(saved.accuracy).toEqual([[4 / 10, 4 / 6, 4 / 20]]);
+    expect(saved.status).toMatchObject({ complete: false, experiencesPlanned: 3, experiencesCompleted: 1, lost: { experience: 1, request: "TRAIN (experience 1)" } });
+    expect(saved.metrics).toEqual({ avgAccuracy: null, bwt: null, fwt: null, forgetting: null });
+    expect(saved.telemetry).toHaveLength(1);
+  });
+
+  test("a board that stops answering during an evaluation: timeout, partial report, the experience named", async () => {
+    const { client, control } = connectInProcess({ manifest: manifest("sim-noaccel") }, 300);
+    const path = join(dir, "hung", "partial.json");
+    const run = runExperiences(client, plan(), {
+      partialReportPath: path,
+      onStep: (step) => {
+        if (step.request === "EVAL" && step.experience === 2 && step.target === 1) control.hung = true;
+      },
+    });
+    await expect(run).rejects.toThrow(/board sim-noaccel did not answer EVAL \(experience 1\) within 300 ms.*experience 2 was lost, 2 of 3 experiences completed/);
+    const saved = checkReport(JSON.parse(readFileSync(path, "utf8")));
+    expect(saved.accuracy).toHaveLength(2);
+    expect(saved.status.lost).toMatchObject({ experience: 2, request: "EVAL (experience 1)" });
+  });
+
+  test("a DEPLOY the board refuses stops the run before experience 0", async () => {
+    const { client } = connectInProcess({ manifest: manifest("sim-tiny") });
+    const run = runExperiences(client, plan({ deploy: { config: { format: "fp32", modelBytes: 1 << 20 }, module } }));
+    await expect(run).rejects.toThrow(/DEPLOY failed with DOES_NOT_FIT.*before experience 0 started \(setting up the board\): experience 0 was lost, 0 of 3/);
+  });
+});
