@@ -12,7 +12,7 @@ import {
 } from "../generated/formats";
 import { Format, makeFormat, F32_QNAN, F32_SIGN } from "./format";
 import { roundValue } from "./rounding";
-import { drawAt, GOLDEN } from "./prng";
+import { drawAt, fmix32, GOLDEN } from "./prng";
 
 /** How the products and sums of a GEMM are rounded (docs/gemm.md). */
 @final @unmanaged
@@ -390,6 +390,717 @@ export function gemmF32Plain(m: i32, n: i32, k: i32, x: usize, w: usize, z: usiz
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// What a job's operands allow. One pass over X, W (and Z when accumulating) finds the widest significand
+// and the highest and lowest bits in use; with the formats they decide two facts that make the hot loops
+// cheaper without changing a bit (docs/gemm.md, "Fast paths"):
+//  - every product is a value of `mul`: rounding it is the identity, so it is skipped;
+//  - every sum s + term is exact in f64: the sum is rounded straight from f64, with no round-to-odd step.
+
+@final @unmanaged
+class Range {
+  /** Largest floor(log2 |v|) over the finite nonzero values (RANGE_NONE_MSB when there are none). */
+  msb: i32 = 0;
+  /** Smallest exponent of a last set bit. */
+  lsb: i32 = 0;
+  /** Widest significand, leading to trailing one. */
+  width: i32 = 0;
+  nonFinite: bool = false;
+}
+
+const RANGE_NONE_MSB: i32 = -10000;
+const RANGE_NONE_LSB: i32 = 10000;
+
+function newRange(): Range {
+  return changetype<Range>(heap.alloc(offsetof<Range>()));
+}
+const rangeX = newRange();
+const rangeW = newRange();
+const rangeZ = newRange();
+
+/** Scans rows x cols values at base (element strides) into r. */
+function probe(r: Range, base: usize, rows: i32, cols: i32, rowStride: i32, colStride: i32): void {
+  let msb = RANGE_NONE_MSB, lsb = RANGE_NONE_LSB, width = 0;
+  let nonFinite = false;
+  for (let a = 0; a < rows; a++) {
+    for (let b = 0; b < cols; b++) {
+      const u = load<u32>(at(base, a, rowStride, b, colStride)) & ~F32_SIGN;
+      if (u == 0) continue;
+      if (u >= 0x7f80_0000) {
+        nonFinite = true;
+        continue;
+      }
+      const biased = <i32>(u >>> 23);
+      const significand = biased != 0 ? (u & 0x7f_ffff) | 0x80_0000 : u;
+      const unit = (biased != 0 ? biased : 1) - 150;
+      const low = unit + <i32>ctz(significand);
+      const high = unit + 31 - <i32>clz(significand);
+      if (high > msb) msb = high;
+      if (low < lsb) lsb = low;
+      if (high - low + 1 > width) width = high - low + 1;
+    }
+  }
+  r.msb = msb;
+  r.lsb = lsb;
+  r.width = width;
+  r.nonFinite = nonFinite;
+}
+
+/** How a kernel treats products and sums. */
+const KIND_GENERAL: i32 = 0; // the reference kernel
+const KIND_EXACT: i32 = 1; // products: the exact product is already a value of mul
+const KIND_RNE: i32 = 2;
+const KIND_SR: i32 = 3;
+
+/** The hoisted constants of rounding an f64 magnitude to a float format with rne or sr. */
+@final @unmanaged
+class Hoisted {
+  format: Format | null = null;
+  shift: u64 = 0;
+  low: u64 = 0;
+  halfMinusOne: u64 = 0;
+  keep: u64 = 0;
+  minNormal: u64 = 0;
+  magic: f64 = 0;
+  max: u64 = 0;
+  overflow: u64 = 0;
+  srDrop: u64 = 0;
+  srDrawShift: u32 = 0;
+  srR: u64 = 0;
+}
+
+const hoistedMul = changetype<Hoisted>(heap.alloc(offsetof<Hoisted>()));
+const hoistedAcc = changetype<Hoisted>(heap.alloc(offsetof<Hoisted>()));
+
+function hoist(h: Hoisted, f: Format, srBits: i32): void {
+  const shift = 52 - f.m;
+  const r = srBits < shift ? srBits : shift;
+  h.format = f;
+  h.shift = <u64>shift;
+  h.low = (<u64>1 << <u64>shift) - 1;
+  h.halfMinusOne = (<u64>1 << <u64>(shift - 1)) - 1;
+  h.keep = ~h.low;
+  h.minNormal = pow2Bits64(f.emin);
+  h.magic = reinterpret<f64>(pow2Bits64(f.subUlpExp + 52));
+  h.max = widenBits(f.maxBits);
+  h.overflow = widenBits(f.overflowBits);
+  h.srDrop = <u64>(shift - r);
+  h.srDrawShift = <u32>(32 - r);
+  h.srR = <u64>r;
+}
+
+/** Round to nearest even from f64 bits, for a float format with m >= 1 (NaN stays NaN, any payload). */
+// @ts-ignore: decorator
+@inline function nearestEven64(u: u64, shift: u64, halfMinusOne: u64, keep: u64, minNormal: u64, magic: f64, max: u64, overflow: u64): u64 {
+  const sign = u & F64_SIGN;
+  const a = u ^ sign;
+  const normal = (a + halfMinusOne + ((a >> shift) & 1)) & keep;
+  // Below 2^emin the grid is fixed: adding 2^(subUlpExp + 52) rounds to it with the FPU's own rne.
+  const sub = reinterpret<u64>((reinterpret<f64>(a) + magic) - magic);
+  let r = select<u64>(normal, sub, a >= minNormal);
+  r = select<u64>(overflow, r, r > max);
+  r = select<u64>(a, r, a > F64_INF);
+  return sign | r;
+}
+
+/** Stochastic rounding from f64 bits of an exact value (or its 53-bit round to odd when srBits < shift). */
+// @ts-ignore: decorator
+@inline function stochastic64(u: u64, draw: u32, f: Format, srBits: i32, low: u64, shift: u64, srDrop: u64, srDrawShift: u32, srR: u64, minNormal: u64, max: u64, overflow: u64): u64 {
+  const sign = u & F64_SIGN;
+  const a = u ^ sign;
+  if (a < minNormal) {
+    // Below 2^emin the rounding position moves with the exponent: the general rule (zeros stay).
+    if (a == 0) return u;
+    return reinterpret<u64>(<f64>roundDouble(reinterpret<f64>(u), f, ROUND_SR, srBits, draw));
+  }
+  const dropped = a & low;
+  const up = ((dropped >> srDrop) + <u64>(draw >>> srDrawShift)) >> srR;
+  let r = (a - dropped) + (up << shift);
+  r = select<u64>(overflow, r, r > max);
+  r = select<u64>(a, r, a > F64_INF);
+  return sign | r;
+}
+
+/** f64 bits of hi + lo rounded to odd at 53 bits, from TwoSum (a NaN lo, from an infinite hi, changes nothing). */
+// @ts-ignore: decorator
+@inline function sumToOdd(a: f64, b: f64): u64 {
+  const hi = a + b;
+  const bb = hi - a;
+  const lo = (a - (hi - bb)) + (b - bb);
+  const hu = reinterpret<u64>(hi);
+  return select<u64>((hu - ((reinterpret<u64>(lo) ^ hu) >>> 63)) | 1, hu, abs<f64>(lo) > 0);
+}
+
+/**
+ * One output's MAC step in the f64 domain: the term is the exact product or its rounding to mul, the sum
+ * is exact in f64 or rounded to odd, then rounded to acc. `h` is the product's draw index times GOLDEN.
+ */
+// @ts-ignore: decorator
+@inline function step64(
+  mulKind: i32, accKind: i32, exactSum: bool, s: f64, product: f64, h: u32, key: u32, srBits: i32,
+  mulFormat: Format, mShift: u64, mLow: u64, mHalf: u64, mKeep: u64, mMin: u64, mMagic: f64, mMax: u64, mOver: u64, mDrop: u64, mDrawShift: u32, mR: u64,
+  accFormat: Format, aShift: u64, aLow: u64, aHalf: u64, aKeep: u64, aMin: u64, aMagic: f64, aMax: u64, aOver: u64, aDrop: u64, aDrawShift: u32, aR: u64,
+): f64 {
+  let term = product;
+  if (mulKind == KIND_RNE) {
+    term = reinterpret<f64>(nearestEven64(reinterpret<u64>(product), mShift, mHalf, mKeep, mMin, mMagic, mMax, mOver));
+  } else if (mulKind == KIND_SR) {
+    term = reinterpret<f64>(stochastic64(reinterpret<u64>(product), fmix32(h ^ key), mulFormat, srBits, mLow, mShift, mDrop, mDrawShift, mR, mMin, mMax, mOver));
+  }
+  const sum = exactSum ? reinterpret<u64>(s + term) : sumToOdd(s, term);
+  if (accKind == KIND_RNE) return reinterpret<f64>(nearestEven64(sum, aShift, aHalf, aKeep, aMin, aMagic, aMax, aOver));
+  return reinterpret<f64>(stochastic64(sum, fmix32((h + GOLDEN) ^ key), accFormat, srBits, aLow, aShift, aDrop, aDrawShift, aR, aMin, aMax, aOver));
+}
+
+/**
+ * The specialised exact kernel: four outputs of a row at a time (four independent chains for the
+ * processor to overlap), each in its own k order. Columns past n repeat the last one and are not stored.
+ */
+// @ts-ignore: decorator
+@inline function exactKernel(mulKind: i32, accKind: i32, exactSum: bool, key: u32, srBits: i32, from: i32): void {
+  const m = job.m, n = job.n, k = job.k;
+  const x = job.x, w = job.w, z = job.z, ldz = job.ldz;
+  const xRow = job.xRow, wCol = job.wCol;
+  const xStep = <usize>job.xK << 2, wStep = <usize>job.wK << 2;
+  const accumulate = job.accumulate;
+  const mh = hoistedMul, ah = hoistedAcc;
+  const mulFormat = mh.format!, mShift = mh.shift, mLow = mh.low, mHalf = mh.halfMinusOne, mKeep = mh.keep, mMin = mh.minNormal;
+  const mMagic = mh.magic, mMax = mh.max, mOver = mh.overflow, mDrop = mh.srDrop, mDrawShift = mh.srDrawShift, mR = mh.srR;
+  const accFormat = ah.format!, aShift = ah.shift, aLow = ah.low, aHalf = ah.halfMinusOne, aKeep = ah.keep, aMin = ah.minNormal;
+  const aMagic = ah.magic, aMax = ah.max, aOver = ah.overflow, aDrop = ah.srDrop, aDrawShift = ah.srDrawShift, aR = ah.srR;
+  const twoGolden: u32 = GOLDEN << 1;
+  for (let i = 0; i < m; i++) {
+    for (let j = from; j < n; j += 4) {
+      const j1 = min(j + 1, n - 1), j2 = min(j + 2, n - 1), j3 = min(j + 3, n - 1);
+      let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0;
+      if (accumulate) {
+        s0 = <f64>load<f32>(at(z, i, ldz, j, 1));
+        s1 = <f64>load<f32>(at(z, i, ldz, j1, 1));
+        s2 = <f64>load<f32>(at(z, i, ldz, j2, 1));
+        s3 = <f64>load<f32>(at(z, i, ldz, j3, 1));
+      }
+      // Draw index of output (i, c) at kk: 2 * ((i*n + c)*k + kk), carried as index * GOLDEN.
+      let h0 = <u32>(i * n + j) * <u32>k * twoGolden;
+      let h1 = <u32>(i * n + j1) * <u32>k * twoGolden;
+      let h2 = <u32>(i * n + j2) * <u32>k * twoGolden;
+      let h3 = <u32>(i * n + j3) * <u32>k * twoGolden;
+      let xp = at(x, i, xRow, 0, 1);
+      let w0 = at(w, 0, 1, j, wCol), w1 = at(w, 0, 1, j1, wCol), w2 = at(w, 0, 1, j2, wCol), w3 = at(w, 0, 1, j3, wCol);
+      for (let kk = 0; kk < k; kk++) {
+        const xv = <f64>load<f32>(xp);
+        s0 = step64(mulKind, accKind, exactSum, s0, xv * <f64>load<f32>(w0), h0, key, srBits,
+          mulFormat, mShift, mLow, mHalf, mKeep, mMin, mMagic, mMax, mOver, mDrop, mDrawShift, mR,
+          accFormat, aShift, aLow, aHalf, aKeep, aMin, aMagic, aMax, aOver, aDrop, aDrawShift, aR);
+        s1 = step64(mulKind, accKind, exactSum, s1, xv * <f64>load<f32>(w1), h1, key, srBits,
+          mulFormat, mShift, mLow, mHalf, mKeep, mMin, mMagic, mMax, mOver, mDrop, mDrawShift, mR,
+          accFormat, aShift, aLow, aHalf, aKeep, aMin, aMagic, aMax, aOver, aDrop, aDrawShift, aR);
+        s2 = step64(mulKind, accKind, exactSum, s2, xv * <f64>load<f32>(w2), h2, key, srBits,
+          mulFormat, mShift, mLow, mHalf, mKeep, mMin, mMagic, mMax, mOver, mDrop, mDrawShift, mR,
+          accFormat, aShift, aLow, aHalf, aKeep, aMin, aMagic, aMax, aOver, aDrop, aDrawShift, aR);
+        s3 = step64(mulKind, accKind, exactSum, s3, xv * <f64>load<f32>(w3), h3, key, srBits,
+          mulFormat, mShift, mLow, mHalf, mKeep, mMin, mMagic, mMax, mOver, mDrop, mDrawShift, mR,
+          accFormat, aShift, aLow, aHalf, aKeep, aMin, aMagic, aMax, aOver, aDrop, aDrawShift, aR);
+        xp += xStep;
+        w0 += wStep; w1 += wStep; w2 += wStep; w3 += wStep;
+        h0 += twoGolden; h1 += twoGolden; h2 += twoGolden; h3 += twoGolden;
+      }
+      store<f32>(at(z, i, ldz, j, 1), canonical(<f32>s0));
+      if (j + 1 < n) store<f32>(at(z, i, ldz, j + 1, 1), canonical(<f32>s1));
+      if (j + 2 < n) store<f32>(at(z, i, ldz, j + 2, 1), canonical(<f32>s2));
+      if (j + 3 < n) store<f32>(at(z, i, ldz, j + 3, 1), canonical(<f32>s3));
+    }
+  }
+}
+
+// The same steps, two outputs per f64x2 (SIMD build): lane for lane the operations of step64.
+
+// @ts-ignore: decorator
+@inline function nearestEven64x2(u: v128, shift: i32, vHalf: v128, vKeep: v128, vMin: v128, vMagic: v128, vMax: v128, vOver: v128): v128 {
+  const sign = v128.and(u, i64x2.splat(F64_SIGN));
+  const a = v128.xor(u, sign);
+  const lsb = v128.and(i64x2.shr_u(a, shift), i64x2.splat(1));
+  const normal = v128.and(i64x2.add(i64x2.add(a, vHalf), lsb), vKeep);
+  const sub = f64x2.sub(f64x2.add(a, vMagic), vMagic);
+  let r = v128.bitselect(normal, sub, i64x2.ge_s(a, vMin));
+  r = v128.bitselect(vOver, r, i64x2.gt_s(r, vMax));
+  r = v128.bitselect(a, r, i64x2.gt_s(a, i64x2.splat(F64_INF)));
+  return v128.or(r, sign);
+}
+
+// @ts-ignore: decorator
+@inline function stochastic64x2(u: v128, draws: v128, f: Format, srBits: i32, vLow: v128, shift: i32, srDrop: i32, drawShift: i32, srR: i32, vMin: v128, vMax: v128, vOver: v128): v128 {
+  const sign = v128.and(u, i64x2.splat(F64_SIGN));
+  const a = v128.xor(u, sign);
+  const dropped = v128.and(a, vLow);
+  const up = i64x2.shr_u(i64x2.add(i64x2.shr_u(dropped, srDrop), i64x2.shr_u(draws, drawShift)), srR);
+  let r = i64x2.add(i64x2.sub(a, dropped), i64x2.shl(up, shift));
+  r = v128.bitselect(vOver, r, i64x2.gt_s(r, vMax));
+  r = v128.bitselect(a, r, i64x2.gt_s(a, i64x2.splat(F64_INF)));
+  r = v128.or(r, sign);
+  // Nonzero magnitudes below 2^emin: the general rule, lane by lane (rare).
+  if (v128.any_true(v128.and(i64x2.lt_s(a, vMin), i64x2.ne(a, i64x2.splat(0))))) {
+    for (let lane = 0; lane < 2; lane++) {
+      const ul = lane == 0 ? i64x2.extract_lane(u, 0) : i64x2.extract_lane(u, 1);
+      const al = ul & ~F64_SIGN;
+      if (al != 0 && al < i64x2.extract_lane(vMin, 0)) {
+        const draw = <u32>(lane == 0 ? i64x2.extract_lane(draws, 0) : i64x2.extract_lane(draws, 1));
+        const fixed = reinterpret<u64>(<f64>roundDouble(reinterpret<f64>(ul), f, ROUND_SR, srBits, draw));
+        r = lane == 0 ? i64x2.replace_lane(r, 0, fixed) : i64x2.replace_lane(r, 1, fixed);
+      }
+    }
+  }
+  return r;
+}
+
+// @ts-ignore: decorator
+@inline function sumToOdd64x2(a: v128, b: v128): v128 {
+  const hi = f64x2.add(a, b);
+  const bb = f64x2.sub(hi, a);
+  const lo = f64x2.add(f64x2.sub(a, f64x2.sub(hi, bb)), f64x2.sub(b, bb));
+  const odd = v128.or(i64x2.sub(hi, i64x2.shr_u(v128.xor(lo, hi), 63)), i64x2.splat(1));
+  return v128.bitselect(odd, hi, f64x2.gt(f64x2.abs(lo), f64x2.splat(0)));
+}
+
+/** fmix32 of four lanes (prng.ts), the draws of four outputs at once. */
+// @ts-ignore: decorator
+@inline function fmix32x4(x: v128): v128 {
+  x = v128.xor(x, i32x4.shr_u(x, 16));
+  x = i32x4.mul(x, i32x4.splat(0x85ebca6b));
+  x = v128.xor(x, i32x4.shr_u(x, 13));
+  x = i32x4.mul(x, i32x4.splat(0xc2b2ae35));
+  return v128.xor(x, i32x4.shr_u(x, 16));
+}
+
+// @ts-ignore: decorator
+@inline function step64x2(
+  mulKind: i32, accKind: i32, exactSum: bool, s: v128, product: v128, mulDraws: v128, accDraws: v128, srBits: i32,
+  mulFormat: Format, mShift: i32, vmLow: v128, vmHalf: v128, vmKeep: v128, vmMin: v128, vmMagic: v128, vmMax: v128, vmOver: v128, mDrop: i32, mDrawShift: i32, mR: i32,
+  accFormat: Format, aShift: i32, vaLow: v128, vaHalf: v128, vaKeep: v128, vaMin: v128, vaMagic: v128, vaMax: v128, vaOver: v128, aDrop: i32, aDrawShift: i32, aR: i32,
+): v128 {
+  let term = product;
+  if (mulKind == KIND_RNE) term = nearestEven64x2(product, mShift, vmHalf, vmKeep, vmMin, vmMagic, vmMax, vmOver);
+  else if (mulKind == KIND_SR) term = stochastic64x2(product, mulDraws, mulFormat, srBits, vmLow, mShift, mDrop, mDrawShift, mR, vmMin, vmMax, vmOver);
+  const sum = exactSum ? f64x2.add(s, term) : sumToOdd64x2(s, term);
+  if (accKind == KIND_RNE) return nearestEven64x2(sum, aShift, vaHalf, vaKeep, vaMin, vaMagic, vaMax, vaOver);
+  return stochastic64x2(sum, accDraws, accFormat, srBits, vaLow, aShift, aDrop, aDrawShift, aR, vaMin, vaMax, vaOver);
+}
+
+/**
+ * The SIMD exact kernel: blocks of four outputs of a row (two f64x2), each output in its own k order, for
+ * W stored row-major. Returns the first column it did not compute.
+ */
+// @ts-ignore: decorator
+@inline function exactKernelSimd(mulKind: i32, accKind: i32, exactSum: bool, key: u32, srBits: i32, from: i32): i32 {
+  const m = job.m, n = job.n, k = job.k;
+  if (job.wCol != 1) return from;
+  const end = from + ((n - from) & ~3);
+  const x = job.x, w = job.w, z = job.z, ldz = job.ldz;
+  const xRow = job.xRow;
+  const xStep = <usize>job.xK << 2, wStep = <usize>job.wK << 2;
+  const accumulate = job.accumulate;
+  const mh = hoistedMul, ah = hoistedAcc;
+  const mulFormat = mh.format!, mShift = <i32>mh.shift, vmLow = i64x2.splat(mh.low), vmHalf = i64x2.splat(mh.halfMinusOne);
+  const vmKeep = i64x2.splat(mh.keep), vmMin = i64x2.splat(mh.minNormal), vmMagic = f64x2.splat(mh.magic);
+  const vmMax = i64x2.splat(mh.max), vmOver = i64x2.splat(mh.overflow), mDrop = <i32>mh.srDrop, mDrawShift = <i32>mh.srDrawShift, mR = <i32>mh.srR;
+  const accFormat = ah.format!, aShift = <i32>ah.shift, vaLow = i64x2.splat(ah.low), vaHalf = i64x2.splat(ah.halfMinusOne);
+  const vaKeep = i64x2.splat(ah.keep), vaMin = i64x2.splat(ah.minNormal), vaMagic = f64x2.splat(ah.magic);
+  const vaMax = i64x2.splat(ah.max), vaOver = i64x2.splat(ah.overflow), aDrop = <i32>ah.srDrop, aDrawShift = <i32>ah.srDrawShift, aR = <i32>ah.srR;
+  const twoGolden: u32 = GOLDEN << 1;
+  const vKey = i32x4.splat(key);
+  const vGolden = i32x4.splat(GOLDEN);
+  const vStep = i32x4.splat(twoGolden);
+  const laneStep = <u32>k * twoGolden; // from output (i, c) to (i, c + 1)
+  const vLanes = i32x4(0, laneStep, laneStep * 2, laneStep * 3);
+  for (let i = 0; i < m; i++) {
+    for (let j = from; j < end; j += 4) {
+      const zp = at(z, i, ldz, j, 1);
+      let s01 = f64x2.splat(0), s23 = f64x2.splat(0);
+      if (accumulate) {
+        const old = v128.load(zp);
+        s01 = f64x2.promote_low_f32x4(old);
+        s23 = f64x2.promote_low_f32x4(i32x4.shuffle(old, old, 2, 3, 0, 1));
+      }
+      let h = i32x4.add(i32x4.splat(<u32>(i * n + j) * <u32>k * twoGolden), vLanes);
+      let xp = at(x, i, xRow, 0, 1);
+      let wp = at(w, 0, 1, j, 1);
+      for (let kk = 0; kk < k; kk++) {
+        const xv = f64x2.splat(<f64>load<f32>(xp));
+        const wv = v128.load(wp);
+        const p01 = f64x2.mul(xv, f64x2.promote_low_f32x4(wv));
+        const p23 = f64x2.mul(xv, f64x2.promote_low_f32x4(i32x4.shuffle(wv, wv, 2, 3, 0, 1)));
+        let md01 = i64x2.splat(0), md23 = i64x2.splat(0), ad01 = i64x2.splat(0), ad23 = i64x2.splat(0);
+        if (mulKind == KIND_SR) {
+          const d = fmix32x4(v128.xor(h, vKey));
+          md01 = i64x2.extend_low_i32x4_u(d);
+          md23 = i64x2.extend_high_i32x4_u(d);
+        }
+        if (accKind == KIND_SR) {
+          const d = fmix32x4(v128.xor(i32x4.add(h, vGolden), vKey));
+          ad01 = i64x2.extend_low_i32x4_u(d);
+          ad23 = i64x2.extend_high_i32x4_u(d);
+        }
+        s01 = step64x2(mulKind, accKind, exactSum, s01, p01, md01, ad01, srBits,
+          mulFormat, mShift, vmLow, vmHalf, vmKeep, vmMin, vmMagic, vmMax, vmOver, mDrop, mDrawShift, mR,
+          accFormat, aShift, vaLow, vaHalf, vaKeep, vaMin, vaMagic, vaMax, vaOver, aDrop, aDrawShift, aR);
+        s23 = step64x2(mulKind, accKind, exactSum, s23, p23, md23, ad23, srBits,
+          mulFormat, mShift, vmLow, vmHalf, vmKeep, vmMin, vmMagic, vmMax, vmOver, mDrop, mDrawShift, mR,
+          accFormat, aShift, vaLow, vaHalf, vaKeep, vaMin, vaMagic, vaMax, vaOver, aDrop, aDrawShift, aR);
+        xp += xStep;
+        wp += wStep;
+        h = i32x4.add(h, vStep);
+      }
+      // Demote is exact (every lane holds a value of acc); NaN lanes become the one quiet NaN.
+      let out = i32x4.shuffle(f32x4.demote_f64x2_zero(s01), f32x4.demote_f64x2_zero(s23), 0, 1, 4, 5);
+      out = v128.bitselect(i32x4.splat(F32_QNAN), out, f32x4.ne(out, out));
+      v128.store(zp, out);
+    }
+  }
+  return end;
+}
+
+// One kernel per (product, sum, exactness) case, so each inner loop carries only its own work.
+function exactExactRneE(key: u32, srBits: i32, first: i32): void {
+  const from = ASC_FEATURE_SIMD ? exactKernelSimd(KIND_EXACT, KIND_RNE, true, key, srBits, first) : first;
+  exactKernel(KIND_EXACT, KIND_RNE, true, key, srBits, from);
+}
+function exactExactRneO(key: u32, srBits: i32, first: i32): void {
+  const from = ASC_FEATURE_SIMD ? exactKernelSimd(KIND_EXACT, KIND_RNE, false, key, srBits, first) : first;
+  exactKernel(KIND_EXACT, KIND_RNE, false, key, srBits, from);
+}
+function exactExactSrE(key: u32, srBits: i32, first: i32): void {
+  const from = ASC_FEATURE_SIMD ? exactKernelSimd(KIND_EXACT, KIND_SR, true, key, srBits, first) : first;
+  exactKernel(KIND_EXACT, KIND_SR, true, key, srBits, from);
+}
+function exactExactSrO(key: u32, srBits: i32, first: i32): void {
+  const from = ASC_FEATURE_SIMD ? exactKernelSimd(KIND_EXACT, KIND_SR, false, key, srBits, first) : first;
+  exactKernel(KIND_EXACT, KIND_SR, false, key, srBits, from);
+}
+function exactRneRneE(key: u32, srBits: i32, first: i32): void {
+  const from = ASC_FEATURE_SIMD ? exactKernelSimd(KIND_RNE, KIND_RNE, true, key, srBits, first) : first;
+  exactKernel(KIND_RNE, KIND_RNE, true, key, srBits, from);
+}
+function exactRneRneO(key: u32, srBits: i32, first: i32): void {
+  const from = ASC_FEATURE_SIMD ? exactKernelSimd(KIND_RNE, KIND_RNE, false, key, srBits, first) : first;
+  exactKernel(KIND_RNE, KIND_RNE, false, key, srBits, from);
+}
+function exactRneSrE(key: u32, srBits: i32, first: i32): void {
+  const from = ASC_FEATURE_SIMD ? exactKernelSimd(KIND_RNE, KIND_SR, true, key, srBits, first) : first;
+  exactKernel(KIND_RNE, KIND_SR, true, key, srBits, from);
+}
+function exactRneSrO(key: u32, srBits: i32, first: i32): void {
+  const from = ASC_FEATURE_SIMD ? exactKernelSimd(KIND_RNE, KIND_SR, false, key, srBits, first) : first;
+  exactKernel(KIND_RNE, KIND_SR, false, key, srBits, from);
+}
+function exactSrRneE(key: u32, srBits: i32, first: i32): void {
+  const from = ASC_FEATURE_SIMD ? exactKernelSimd(KIND_SR, KIND_RNE, true, key, srBits, first) : first;
+  exactKernel(KIND_SR, KIND_RNE, true, key, srBits, from);
+}
+function exactSrRneO(key: u32, srBits: i32, first: i32): void {
+  const from = ASC_FEATURE_SIMD ? exactKernelSimd(KIND_SR, KIND_RNE, false, key, srBits, first) : first;
+  exactKernel(KIND_SR, KIND_RNE, false, key, srBits, from);
+}
+function exactSrSrE(key: u32, srBits: i32, first: i32): void {
+  const from = ASC_FEATURE_SIMD ? exactKernelSimd(KIND_SR, KIND_SR, true, key, srBits, first) : first;
+  exactKernel(KIND_SR, KIND_SR, true, key, srBits, from);
+}
+function exactSrSrO(key: u32, srBits: i32, first: i32): void {
+  const from = ASC_FEATURE_SIMD ? exactKernelSimd(KIND_SR, KIND_SR, false, key, srBits, first) : first;
+  exactKernel(KIND_SR, KIND_SR, false, key, srBits, from);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The f32x4 kernel (SIMD build) for sums rounded to nearest even: four outputs per vector, eight vectors
+// (32 outputs) per block so the processor overlaps eight chains. The product is an f32 product that is
+// exact (probe) or is by definition the fp32-rne product, optionally rounded once to mul. The sum s + p is
+// split by TwoSum in f32 and rounded to odd at 24 bits: rne to a format whose last place is at least four
+// f32 ulps everywhere (m <= 21, subnormal ulp >= 2^-147) then rounds exactly like the exact sum (the
+// round-to-odd theorem again). An f32 sum that overflows needs no odd step: every such format overflows
+// at a smaller magnitude. fp32 itself with rne is the f32 sum.
+
+const P32_EXACT: i32 = 0; // the f32 product is the term
+const P32_RNE: i32 = 1; // the (exact) f32 product rounded to mul
+const A32_ODD: i32 = 0; // TwoSum, round to odd, rne to acc (integer rounding)
+const A32_ODD_MAGIC: i32 = 1; // the same, rne by adding and subtracting 1.5 * 2^(e + 23 - m)
+const A32_PLAIN: i32 = 2; // acc is fp32 with rne: the f32 sum
+
+/** Hoisted constants of rne to a float format (m >= 1) from f32 bits. */
+@final @unmanaged
+class Hoisted32 {
+  one: u32 = 0; // the kept part's last bit
+  half: u32 = 0;
+  keep: u32 = 0;
+  minNormalLess: u32 = 0; // thresholds minus one, for signed "greater than"
+  magic: f32 = 0;
+  overflowFromLess: u32 = 0;
+  overflow: u32 = 0;
+  /** Magic rounding: exponent field plus expK is 1.5 * 2^(e + 23 - m); magicSub the same at the subnormal ulp. */
+  expK: u32 = 0;
+  magicSub: u32 = 0;
+  /** Smallest magnitude whose rne result passes the largest value. */
+  overflowFrom: f32 = 0;
+}
+
+const hoisted32Mul = changetype<Hoisted32>(heap.alloc(offsetof<Hoisted32>()));
+const hoisted32Acc = changetype<Hoisted32>(heap.alloc(offsetof<Hoisted32>()));
+
+function hoist32(h: Hoisted32, f: Format): void {
+  const one: u32 = <u32>1 << <u32>(23 - f.m);
+  // Past max + half an ulp everything overflows; the tie itself overflows when max's last bit is odd.
+  const overflowFrom = f.maxBits + (one >>> 1) + ((f.maxBits & one) != 0 ? 0 : 1);
+  h.one = one;
+  h.half = one >>> 1;
+  h.keep = ~(one - 1);
+  h.minNormalLess = f.minNormalBits - 1;
+  h.magic = f.subMagic;
+  h.overflowFromLess = overflowFrom - 1;
+  h.overflow = f.overflowBits;
+  h.expK = (<u32>(23 - f.m) << 23) | 0x40_0000;
+  h.magicSub = (<u32>(f.subUlpExp + 23 + 127) << 23) | 0x40_0000;
+  h.overflowFrom = reinterpret<f32>(overflowFrom);
+}
+
+/**
+ * Magic rounding applies when 1.5 * 2^(e + 23 - m) stays finite for every value that does not overflow,
+ * |x| stays below half of it (m <= 21), and the subnormal grid is the finest below 2^emin (subnormals on).
+ */
+function magicRounds(f: Format): bool {
+  return f.isFloat && f.subnormals && f.m >= 1 && f.m <= 21 && f.emax - f.m <= 103;
+}
+
+// @ts-ignore: decorator
+@inline function nearestEven32x4(u: v128, vOne: v128, vHalf: v128, vKeep: v128, vMinLess: v128, vMagic: v128, vOverFromLess: v128, vOver: v128): v128 {
+  const sign = v128.and(u, i32x4.splat(F32_SIGN));
+  const a = v128.xor(u, sign);
+  // a + half - 1 when the kept part is even, a + half when odd: carries exactly when rne rounds up.
+  const even = i32x4.eq(v128.and(a, vOne), i32x4.splat(0));
+  const normal = v128.and(i32x4.add(i32x4.add(a, vHalf), even), vKeep);
+  const sub = f32x4.sub(f32x4.add(a, vMagic), vMagic);
+  // Magnitudes are below 2^31, so signed compares (one instruction each) order them; the thresholds are
+  // hoisted minus one. What an overflow gives is chosen off the sum's critical path: NaN stays NaN.
+  const over = v128.bitselect(a, vOver, i32x4.gt_s(a, i32x4.splat(0x7f80_0000)));
+  const r = v128.bitselect(normal, sub, i32x4.gt_s(a, vMinLess));
+  return v128.or(v128.bitselect(over, r, i32x4.gt_s(a, vOverFromLess)), sign);
+}
+
+/**
+ * rne by the FPU: x + M - M with M = 1.5 * 2^(e + 23 - m) (or the subnormal grid's, whichever is larger)
+ * rounds x to its binade's grid with ties to even. The sign is put back for values that round to zero;
+ * NaN fails the overflow compare and passes through.
+ */
+// @ts-ignore: decorator
+@inline function nearestEvenMagic32x4(u: v128, vExpK: v128, vMagicSub: v128, vOverFrom: v128, vOver: v128): v128 {
+  const magic = i32x4.max_u(i32x4.add(v128.and(u, i32x4.splat(0x7f80_0000)), vExpK), vMagicSub);
+  const r = f32x4.sub(f32x4.add(u, magic), magic);
+  const r2 = v128.bitselect(vOver, r, f32x4.ge(f32x4.abs(u), vOverFrom));
+  return v128.or(r2, v128.and(u, i32x4.splat(F32_SIGN)));
+}
+
+// @ts-ignore: decorator
+@inline function step32x4(
+  prodKind: i32, accKind: i32, s: v128, product: v128,
+  vmOne: v128, vmHalf: v128, vmKeep: v128, vmMin: v128, vmMagic: v128, vmOverFrom: v128, vmOver: v128,
+  vaOne: v128, vaHalf: v128, vaKeep: v128, vaMin: v128, vaMagic: v128, vaOverFrom: v128, vaOver: v128,
+  vaExpK: v128, vaMagicSub: v128, vaOverFromF: v128,
+): v128 {
+  let term = product;
+  if (prodKind == P32_RNE) term = nearestEven32x4(product, vmOne, vmHalf, vmKeep, vmMin, vmMagic, vmOverFrom, vmOver);
+  const hi = f32x4.add(s, term);
+  if (accKind == A32_PLAIN) return hi;
+  const bb = f32x4.sub(hi, s);
+  const lo = f32x4.add(f32x4.sub(s, f32x4.sub(hi, bb)), f32x4.sub(term, bb));
+  const odd = v128.or(i32x4.sub(hi, i32x4.shr_u(v128.xor(lo, hi), 31)), i32x4.splat(1));
+  const sum = v128.bitselect(odd, hi, f32x4.gt(f32x4.abs(lo), f32x4.splat(0)));
+  if (accKind == A32_ODD_MAGIC) return nearestEvenMagic32x4(sum, vaExpK, vaMagicSub, vaOverFromF, vaOver);
+  return nearestEven32x4(sum, vaOne, vaHalf, vaKeep, vaMin, vaMagic, vaOverFrom, vaOver);
+}
+
+// @ts-ignore: decorator
+@inline function storeCanonical(p: usize, v: v128): void {
+  v128.store(p, v128.bitselect(i32x4.splat(F32_QNAN), v, f32x4.ne(v, v)));
+}
+
+/** Columns [from, returned) in blocks of 4 * vectors outputs (vectors is 1 or 8); W rows contiguous. */
+// @ts-ignore: decorator
+@inline function exactKernel32(prodKind: i32, accKind: i32, vectors: i32, from: i32): i32 {
+  const m = job.m, n = job.n, k = job.k;
+  const width = vectors * 4;
+  const end = from + (n - from) / width * width;
+  const x = job.x, w = job.w, z = job.z, ldz = job.ldz;
+  const xRow = job.xRow;
+  const xStep = <usize>job.xK << 2, wStep = <usize>job.wK << 2;
+  const accumulate = job.accumulate;
+  const mh = hoisted32Mul, ah = hoisted32Acc;
+  const vmOne = i32x4.splat(mh.one), vmHalf = i32x4.splat(mh.half), vmKeep = i32x4.splat(mh.keep), vmMin = i32x4.splat(mh.minNormalLess);
+  const vmMagic = f32x4.splat(mh.magic), vmOverFrom = i32x4.splat(mh.overflowFromLess), vmOver = i32x4.splat(mh.overflow);
+  const vaOne = i32x4.splat(ah.one), vaHalf = i32x4.splat(ah.half), vaKeep = i32x4.splat(ah.keep), vaMin = i32x4.splat(ah.minNormalLess);
+  const vaMagic = f32x4.splat(ah.magic), vaOverFrom = i32x4.splat(ah.overflowFromLess), vaOver = i32x4.splat(ah.overflow);
+  const vaExpK = i32x4.splat(ah.expK), vaMagicSub = i32x4.splat(ah.magicSub), vaOverFromF = f32x4.splat(ah.overflowFrom);
+  for (let i = 0; i < m; i++) {
+    for (let j = from; j < end; j += width) {
+      const zp = at(z, i, ldz, j, 1);
+      let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+      let s4 = f32x4.splat(0), s5 = f32x4.splat(0), s6 = f32x4.splat(0), s7 = f32x4.splat(0);
+      if (accumulate) {
+        s0 = v128.load(zp);
+        if (vectors > 1) {
+          s1 = v128.load(zp, 16); s2 = v128.load(zp, 32); s3 = v128.load(zp, 48);
+          s4 = v128.load(zp, 64); s5 = v128.load(zp, 80); s6 = v128.load(zp, 96); s7 = v128.load(zp, 112);
+        }
+      }
+      let xp = at(x, i, xRow, 0, 1);
+      let wp = at(w, 0, 1, j, 1);
+      for (let kk = 0; kk < k; kk++) {
+        const xs = f32x4.splat(load<f32>(xp));
+        s0 = step32x4(prodKind, accKind, s0, f32x4.mul(xs, v128.load(wp)),
+          vmOne, vmHalf, vmKeep, vmMin, vmMagic, vmOverFrom, vmOver, vaOne, vaHalf, vaKeep, vaMin, vaMagic, vaOverFrom, vaOver, vaExpK, vaMagicSub, vaOverFromF);
+        if (vectors > 1) {
+          s1 = step32x4(prodKind, accKind, s1, f32x4.mul(xs, v128.load(wp, 16)),
+            vmOne, vmHalf, vmKeep, vmMin, vmMagic, vmOverFrom, vmOver, vaOne, vaHalf, vaKeep, vaMin, vaMagic, vaOverFrom, vaOver, vaExpK, vaMagicSub, vaOverFromF);
+          s2 = step32x4(prodKind, accKind, s2, f32x4.mul(xs, v128.load(wp, 32)),
+            vmOne, vmHalf, vmKeep, vmMin, vmMagic, vmOverFrom, vmOver, vaOne, vaHalf, vaKeep, vaMin, vaMagic, vaOverFrom, vaOver, vaExpK, vaMagicSub, vaOverFromF);
+          s3 = step32x4(prodKind, accKind, s3, f32x4.mul(xs, v128.load(wp, 48)),
+            vmOne, vmHalf, vmKeep, vmMin, vmMagic, vmOverFrom, vmOver, vaOne, vaHalf, vaKeep, vaMin, vaMagic, vaOverFrom, vaOver, vaExpK, vaMagicSub, vaOverFromF);
+          s4 = step32x4(prodKind, accKind, s4, f32x4.mul(xs, v128.load(wp, 64)),
+            vmOne, vmHalf, vmKeep, vmMin, vmMagic, vmOverFrom, vmOver, vaOne, vaHalf, vaKeep, vaMin, vaMagic, vaOverFrom, vaOver, vaExpK, vaMagicSub, vaOverFromF);
+          s5 = step32x4(prodKind, accKind, s5, f32x4.mul(xs, v128.load(wp, 80)),
+            vmOne, vmHalf, vmKeep, vmMin, vmMagic, vmOverFrom, vmOver, vaOne, vaHalf, vaKeep, vaMin, vaMagic, vaOverFrom, vaOver, vaExpK, vaMagicSub, vaOverFromF);
+          s6 = step32x4(prodKind, accKind, s6, f32x4.mul(xs, v128.load(wp, 96)),
+            vmOne, vmHalf, vmKeep, vmMin, vmMagic, vmOverFrom, vmOver, vaOne, vaHalf, vaKeep, vaMin, vaMagic, vaOverFrom, vaOver, vaExpK, vaMagicSub, vaOverFromF);
+          s7 = step32x4(prodKind, accKind, s7, f32x4.mul(xs, v128.load(wp, 112)),
+            vmOne, vmHalf, vmKeep, vmMin, vmMagic, vmOverFrom, vmOver, vaOne, vaHalf, vaKeep, vaMin, vaMagic, vaOverFrom, vaOver, vaExpK, vaMagicSub, vaOverFromF);
+        }
+        xp += xStep;
+        wp += wStep;
+      }
+      storeCanonical(zp, s0);
+      if (vectors > 1) {
+        storeCanonical(zp + 16, s1); storeCanonical(zp + 32, s2); storeCanonical(zp + 48, s3);
+        storeCanonical(zp + 64, s4); storeCanonical(zp + 80, s5); storeCanonical(zp + 96, s6); storeCanonical(zp + 112, s7);
+      }
+    }
+  }
+  return end;
+}
+
+// One function per (product, sum) case: blocks of 32 outputs, then of 4.
+function exact32ExactOdd(): i32 { return exactKernel32(P32_EXACT, A32_ODD, 1, exactKernel32(P32_EXACT, A32_ODD, 8, 0)); }
+function exact32ExactMagic(): i32 { return exactKernel32(P32_EXACT, A32_ODD_MAGIC, 1, exactKernel32(P32_EXACT, A32_ODD_MAGIC, 8, 0)); }
+function exact32ExactPlain(): i32 { return exactKernel32(P32_EXACT, A32_PLAIN, 1, exactKernel32(P32_EXACT, A32_PLAIN, 8, 0)); }
+function exact32RneOdd(): i32 { return exactKernel32(P32_RNE, A32_ODD, 1, exactKernel32(P32_RNE, A32_ODD, 8, 0)); }
+function exact32RneMagic(): i32 { return exactKernel32(P32_RNE, A32_ODD_MAGIC, 1, exactKernel32(P32_RNE, A32_ODD_MAGIC, 8, 0)); }
+function exact32RnePlain(): i32 { return exactKernel32(P32_RNE, A32_PLAIN, 1, exactKernel32(P32_RNE, A32_PLAIN, 8, 0)); }
+
+/**
+ * The f32x4 kernel when it applies (SIMD build, rne sums, W rows contiguous): returns the first column it
+ * did not compute, 0 when it does not apply.
+ */
+function tryExact32(spec: MacSpec, mul: Format, mulMode: i32, mulKind: i32, acc: Format, accMode: i32): i32 {
+  if (!ASC_FEATURE_SIMD || job.wCol != 1) return 0;
+  let accKind = A32_ODD;
+  if (isIdentityOnF32(acc, accMode)) accKind = A32_PLAIN;
+  else if (accMode != ROUND_RNE || !acc.isFloat || acc.m < 1 || acc.m > 21 || acc.subUlpExp < -147) return 0;
+  else if (magicRounds(acc)) accKind = A32_ODD_MAGIC;
+  const exact32 = rangeX.msb == RANGE_NONE_MSB || rangeW.msb == RANGE_NONE_MSB ||
+    (rangeX.width + rangeW.width <= 24 && rangeX.lsb + rangeW.lsb >= -149 && rangeX.msb + rangeW.msb + 1 <= 126);
+  let prodKind = P32_EXACT;
+  if (spec.fma || mulKind == KIND_EXACT) {
+    if (!exact32) return 0;
+  } else if (!isIdentityOnF32(mul, mulMode)) {
+    if (mulKind != KIND_RNE || !exact32) return 0;
+    prodKind = P32_RNE;
+    hoist32(hoisted32Mul, mul);
+  }
+  if (accKind != A32_PLAIN) hoist32(hoisted32Acc, acc);
+  if (prodKind == P32_EXACT) {
+    if (accKind == A32_ODD) return exact32ExactOdd();
+    return accKind == A32_ODD_MAGIC ? exact32ExactMagic() : exact32ExactPlain();
+  }
+  if (accKind == A32_ODD) return exact32RneOdd();
+  return accKind == A32_ODD_MAGIC ? exact32RneMagic() : exact32RnePlain();
+}
+
+/** The kind of kernel rounding to `f` with `mode` can use. */
+function kindFor(f: Format, mode: i32): i32 {
+  if (!f.isFloat) return KIND_GENERAL;
+  if (mode == ROUND_RNE && f.m >= 1) return KIND_RNE; // m = 0: ties follow the exponent code (rounding.ts)
+  if (mode == ROUND_SR) return KIND_SR;
+  return KIND_GENERAL;
+}
+
+/** Exact mode: probes the operands, picks the cheapest kernel that gives the reference's bits. */
+function gemmExact(spec: MacSpec): void {
+  const mul = spec.mul == null ? fp32Format : spec.mul!;
+  const acc = spec.acc == null ? fp32Format : spec.acc!;
+  const mulMode = spec.mul == null ? ROUND_RNE : spec.mulMode;
+  const accMode = spec.acc == null ? ROUND_RNE : spec.accMode;
+  const accKind = kindFor(acc, accMode);
+  if (accKind == KIND_GENERAL) {
+    gemmReference(spec, 0, job.n);
+    return;
+  }
+  probe(rangeX, job.x, job.m, job.k, job.xRow, job.xK);
+  probe(rangeW, job.w, job.k, job.n, job.wK, job.wCol);
+  const noProducts = rangeX.msb == RANGE_NONE_MSB || rangeW.msb == RANGE_NONE_MSB; // every product is 0 (or not finite)
+  const productMsb = rangeX.msb + rangeW.msb + 1; // |x*w| < 2^(productMsb + 1)
+  const productLsb = rangeX.lsb + rangeW.lsb;
+  let mulKind = KIND_EXACT;
+  if (!spec.fma) {
+    const representable = !rangeX.nonFinite && !rangeW.nonFinite && (noProducts ||
+      (mul.isFloat && rangeX.width + rangeW.width <= mul.m + 1 && productLsb >= mul.subUlpExp && productMsb + 1 <= mul.emax));
+    if (!representable) mulKind = kindFor(mul, mulMode);
+  }
+  if (mulKind == KIND_GENERAL) {
+    gemmReference(spec, 0, job.n);
+    return;
+  }
+  // Exact in f64 when every term and every running sum sits on the grid 2^lo below 2^hi: |s + t| < 2^(hi+1).
+  let hi = acc.emax + 1, lo = acc.subUlpExp;
+  if (mulKind == KIND_EXACT) {
+    if (!noProducts) {
+      hi = max(hi, productMsb + 1);
+      lo = min(lo, productLsb);
+    }
+  } else {
+    hi = max(hi, mul.emax + 1);
+    lo = min(lo, mul.subUlpExp);
+  }
+  if (job.accumulate) {
+    probe(rangeZ, job.z, job.m, job.n, job.ldz, 1);
+    if (rangeZ.msb != RANGE_NONE_MSB) {
+      hi = max(hi, rangeZ.msb + 1);
+      lo = min(lo, rangeZ.lsb);
+    }
+  }
+  const exactSum = hi + 1 - lo <= 53;
+  const srBits = spec.srBits;
+  // Rounded to odd at 53 bits, a sum keeps 52 - m fraction bits below acc's last place; sr may read
+  // only those above the last one (roundSum).
+  if (!exactSum && accKind == KIND_SR && srBits > 51 - acc.m) {
+    gemmReference(spec, 0, job.n);
+    return;
+  }
+  const from = tryExact32(spec, mul, mulMode, mulKind, acc, accMode);
+  if (from == job.n) return;
+  hoist(hoistedMul, mul, srBits);
+  hoist(hoistedAcc, acc, srBits);
+  const key = spec.srKey;
+  const which = (mulKind - KIND_EXACT) * 4 + (accKind - KIND_RNE) * 2 + (exactSum ? 0 : 1);
+  switch (which) {
+    case 0: exactExactRneE(key, srBits, from); break;
+    case 1: exactExactRneO(key, srBits, from); break;
+    case 2: exactExactSrE(key, srBits, from); break;
+    case 3: exactExactSrO(key, srBits, from); break;
+    case 4: exactRneRneE(key, srBits, from); break;
+    case 5: exactRneRneO(key, srBits, from); break;
+    case 6: exactRneSrE(key, srBits, from); break;
+    case 7: exactRneSrO(key, srBits, from); break;
+    case 8: exactSrRneE(key, srBits, from); break;
+    case 9: exactSrRneO(key, srBits, from); break;
+    case 10: exactSrSrE(key, srBits, from); break;
+    default: exactSrSrO(key, srBits, from); break;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // The entry point.
 
 /** Why a spec or a job was refused (0 = valid). */
@@ -456,5 +1167,5 @@ export function gemm(m: i32, n: i32, k: i32, x: usize, ldx: i32, transX: bool, w
     return;
   }
   if (spec.fast) gemmFast(spec);
-  else gemmReference(spec, 0, n);
+  else gemmExact(spec);
 }

@@ -1,0 +1,101 @@
+// GEMM throughput in the device module: 256 x 256 x 256, the plain f32 loop, fast mode and the exact
+// (per-MAC) mode for e4m3 x e4m3 -> fp16 with rne and sr and for bf16, in the scalar and the SIMD build of
+// the same run; M MAC/s and the ratio to the plain loop of the same build. Both builds must give the
+// same bits for every case (checked here on every run).
+// Usage: npm run bench -- gemm   (or: node bench/run.mjs gemm after a build)
+import { loadDevice } from "../dist/host/device/module.js";
+import { parseFormat, parseRounding } from "../dist/host/formats/parse.js";
+
+const M = 256, N = 256, K = 256;
+const MACS = M * N * K;
+const MIN_PASSES = 3;
+const MIN_SECONDS = 1.5;
+
+/** Operand values: seeded (xorshift32), roughly normal (sum of 4 uniforms), rounded to `format` by the module. */
+function fill(device, ptr, count, format, seed, scale) {
+  const values = device.f32(ptr, count);
+  let s = seed >>> 0;
+  const uniform = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 2 ** 32; };
+  for (let i = 0; i < count; i++) values[i] = (uniform() + uniform() + uniform() + uniform() - 2) * Math.sqrt(3) * scale;
+  const x = device.exports;
+  const status = x.round_array(x.fmt_new(parseFormat(format).word), parseRounding("rne"), 0, 0, ptr, ptr, count);
+  if (status !== 0) throw new Error(`round_array returned ${status}`);
+}
+
+/** Best pass time in seconds: at least MIN_PASSES passes and MIN_SECONDS in all, after one warm-up pass. */
+function best(fn) {
+  fn();
+  let bestTime = Infinity, total = 0, passes = 0;
+  while (passes < MIN_PASSES || total < MIN_SECONDS) {
+    const t0 = process.hrtime.bigint();
+    fn();
+    const dt = Number(process.hrtime.bigint() - t0) / 1e9;
+    bestTime = Math.min(bestTime, dt);
+    total += dt;
+    passes++;
+  }
+  return bestTime;
+}
+
+function checksum(u32) {
+  let h = 0;
+  for (const v of u32) h = (Math.imul(h, 31) + v) | 0;
+  return h >>> 0;
+}
+
+// name, operand format, [mul, mulMode], [acc, accMode], fma, fast
+const CASES = [
+  { name: "fast (f32 sums, one fp16 rne rounding)", operands: "e4m3", acc: ["fp16", "rne"], fast: true },
+  { name: "exact e4m3 x e4m3 -> fp16 rne", operands: "e4m3", mul: ["fp16", "rne"], acc: ["fp16", "rne"] },
+  { name: "exact e4m3 x e4m3 -> fp16 rne fma", operands: "e4m3", acc: ["fp16", "rne"], fma: true },
+  { name: "exact e4m3 x e4m3 -> fp16 sr", operands: "e4m3", mul: ["fp16", "sr"], acc: ["fp16", "sr"] },
+  { name: "exact e4m3 x e4m3 -> fp16 sr fma", operands: "e4m3", acc: ["fp16", "sr"], fma: true },
+  { name: "exact bf16 x bf16 -> bf16 rne", operands: "bf16", mul: ["bf16", "rne"], acc: ["bf16", "rne"] },
+  { name: "exact bf16 x bf16 -> bf16 sr", operands: "bf16", mul: ["bf16", "sr"], acc: ["bf16", "sr"] },
+  { name: "exact bf16 x bf16 -> fp32 rne", operands: "bf16", mul: ["bf16", "rne"], acc: ["fp32", "rne"] },
+];
+
+const rows = [];
+const sums = new Map();
+for (const simd of [false, true]) {
+  const device = loadDevice({ simd });
+  const x = device.exports;
+  const build = simd ? "simd" : "scalar";
+  const xs = device.alloc(M * K * 4), ws = device.alloc(K * N * 4), zs = device.alloc(M * N * 4);
+  const format = (name) => x.fmt_new(parseFormat(name).word);
+  let loaded = "";
+  const load = (operands) => {
+    if (loaded === operands) return;
+    fill(device, xs, M * K, operands, 0x1234, 1);
+    fill(device, ws, K * N, operands, 0x5678, 0.5);
+    loaded = operands;
+  };
+  load("e4m3");
+  const plain = best(() => x.gemm_f32_plain(M, N, K, xs, ws, zs));
+  rows.push({ build, name: "plain f32 loop (baseline)", mmacs: MACS / plain / 1e6, ratio: 1 });
+  for (const c of CASES) {
+    load(c.operands);
+    const spec = x.mac_spec_new(
+      c.mul ? format(c.mul[0]) : 0, c.mul ? parseRounding(c.mul[1]) : 0,
+      format(c.acc[0]), parseRounding(c.acc[1]), c.fma ? 1 : 0, c.fast ? 1 : 0, 32, 0x2468ace,
+    );
+    if (spec === 0) throw new Error(`mac_spec_new refused ${c.name}`);
+    const run = () => {
+      const status = x.gemm(M, N, K, xs, K, 0, ws, N, 0, zs, N, 0, spec);
+      if (status !== 0) throw new Error(`gemm returned ${status} for ${c.name}`);
+    };
+    const t = best(run);
+    run();
+    const h = checksum(device.u32(zs, M * N));
+    if (sums.has(c.name) && sums.get(c.name) !== h) throw new Error(`${c.name}: the scalar and SIMD builds gave different bits`);
+    sums.set(c.name, h);
+    rows.push({ build, name: c.name, mmacs: MACS / t / 1e6, ratio: plain / t });
+  }
+}
+
+console.log(`GEMM ${M}x${N}x${K} (${MACS.toLocaleString("en")} MACs), best pass of >= ${MIN_PASSES} and >= ${MIN_SECONDS} s, node ${process.version}`);
+console.log("build   kernel                                    M MAC/s   vs plain");
+for (const r of rows) {
+  console.log(`${r.build.padEnd(7)} ${r.name.padEnd(40)} ${r.mmacs.toFixed(0).padStart(9)}   ${r.ratio.toFixed(2).padStart(8)}`);
+}
+console.log("scalar and SIMD builds gave identical bits for every case");

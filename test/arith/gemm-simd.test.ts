@@ -1,0 +1,143 @@
+// The GEMM's fast paths: the SIMD build (f32x4 and f64x2 kernels, blocks of 32 and 4 outputs) and the
+// scalar build's specialised kernels must give the bits of the exact reference, and each other's, on
+// shapes wide enough to reach every block size, odd sizes, every rounding mode, with and without fma,
+// accumulate and transposes, and operands that do and do not let the kernels skip work (products that
+// fit mul or an f32, sums exact in f64, subnormal and overflowing sums, inf and NaN).
+import { describe, expect, it } from "vitest";
+import { referenceGemm } from "./gemm-reference.js";
+import {
+  GemmDevice, Random, makeJob, namedFormat, refJob, refSpec, describeSpec, compareBits, FAMILIES, MODE_NAMES,
+  type Family, type Mode, type NamedFormat, type Spec,
+} from "./gemm-harness.js";
+
+const F = {
+  e4m3: namedFormat("e4m3"),
+  e4m3sat: namedFormat("e4m3", { saturate: true }),
+  e5m2: namedFormat("e5m2"),
+  e5m2sat: namedFormat("e5m2", { saturate: true }),
+  fp16: namedFormat("fp16"),
+  fp16sat: namedFormat("fp16", { saturate: true }),
+  fp16nosub: namedFormat("fp16", { subnormals: false }),
+  bf16: namedFormat("bf16"),
+  tf32: namedFormat("tf32"),
+  fp32: namedFormat("fp32"),
+  e3m2: namedFormat("e3m2"),
+  e8m21: namedFormat("e8m21"),
+  e6m21: namedFormat("e6m21"),
+};
+
+const scalar = GemmDevice.load(false);
+const simd = GemmDevice.load(true);
+
+/** Specs that reach each kernel: f32x4 (plain, odd with integer or magic rne, products rounded or not), f64 and f64x2 (rne, sr), the reference. */
+const KERNEL_SPECS: (r: Random) => Spec[] = (r) => {
+  const base = { fma: false, fast: false, srBits: r.pick([1, 7, 16, 28, 32]), srKey: r.next() };
+  return [
+    { ...base, mul: null, mulMode: "rne", acc: null, accMode: "rne" },
+    { ...base, mul: F.fp16, mulMode: "rne", acc: F.fp16, accMode: "rne" },
+    { ...base, mul: null, mulMode: "rne", acc: F.fp16, accMode: "rne", fma: true },
+    { ...base, mul: F.e4m3, mulMode: "rne", acc: F.bf16, accMode: "rne" },
+    { ...base, mul: F.bf16, mulMode: "rne", acc: F.bf16, accMode: "rne" },
+    { ...base, mul: F.e5m2sat, mulMode: "rne", acc: F.fp16sat, accMode: "rne" },
+    { ...base, mul: F.fp16, mulMode: "rne", acc: F.fp16nosub, accMode: "rne" },
+    { ...base, mul: F.e4m3sat, mulMode: "rne", acc: F.e3m2, accMode: "rne" },
+    { ...base, mul: F.tf32, mulMode: "rne", acc: F.e8m21, accMode: "rne" },
+    { ...base, mul: F.fp16, mulMode: "rne", acc: F.e6m21, accMode: "rne", fma: true },
+    { ...base, mul: F.fp16, mulMode: "sr", acc: F.fp16, accMode: "sr" },
+    { ...base, mul: F.e5m2, mulMode: "rne", acc: F.bf16, accMode: "sr", fma: r.chance(0.5) },
+    { ...base, mul: F.bf16, mulMode: "sr", acc: F.fp16, accMode: "rne" },
+    { ...base, mul: F.fp32, mulMode: "sr", acc: F.fp32, accMode: "sr" },
+    { ...base, mul: F.e4m3, mulMode: r.pick(MODE_NAMES), acc: r.pick([F.fp16, F.bf16, F.e5m2]), accMode: r.pick(MODE_NAMES), fma: r.chance(0.3) },
+  ];
+};
+
+const OPERANDS: [Family, Family][] = [
+  ["e4m3", "e4m3"], ["e5m2", "e4m3"], ["bf16", "bf16"], ["fp16", "e5m2"], ["wide", "e4m3"], ["e2m1", "e2m1"],
+  ["tiny", "e4m3"], ["huge", "e5m2"], ["extreme", "e4m3"], ["wide", "wide"],
+];
+
+function shape(r: Random, wide: boolean) {
+  return { m: r.int(1, 3), n: wide ? r.int(28, 75) : r.int(1, 40), k: r.int(1, wide ? 24 : 48) };
+}
+
+describe("fast paths", () => {
+  it("the SIMD and the scalar build equal the exact reference on blocks of 32, 4 and single outputs", () => {
+    const r = new Random(0x3232);
+    const failures: string[] = [];
+    for (let c = 0; c < 4 && failures.length < 8; c++) {
+      for (const spec of KERNEL_SPECS(r)) {
+        const job = makeJob(r, shape(r, true), r.pick(OPERANDS));
+        const want = referenceGemm(refSpec(spec), refJob(job));
+        failures.push(...compareBits(simd.run(job, spec), want, job, `simd ${describeSpec(spec)}`));
+        failures.push(...compareBits(scalar.run(job, spec), want, job, `scalar ${describeSpec(spec)}`));
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it("operands that fit (small e4m3, e5m2) and that do not (full-range, f32), every kernel spec", () => {
+    const r = new Random(0xf17);
+    const failures: string[] = [];
+    for (const operands of OPERANDS) {
+      for (const spec of KERNEL_SPECS(r)) {
+        const job = makeJob(r, { m: r.int(1, 2), n: r.int(30, 40), k: r.int(4, 16) }, operands);
+        const want = referenceGemm(refSpec(spec), refJob(job));
+        failures.push(...compareBits(simd.run(job, spec), want, job, `simd ${describeSpec(spec)}`));
+        if (failures.length > 8) break;
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it("scalar and SIMD builds give identical bits: random shapes, odd sizes, every mode, fma, accumulate, transposes", () => {
+    const r = new Random(0x51d);
+    const failures: string[] = [];
+    const muls: (NamedFormat | null)[] = [null, F.e4m3, F.e5m2, F.fp16, F.bf16, F.fp32, F.tf32];
+    const accs: (NamedFormat | null)[] = [null, F.fp16, F.bf16, F.fp32, F.tf32, F.e5m2, F.fp16nosub, F.e8m21, F.fp16sat];
+    for (let c = 0; c < 300 && failures.length < 8; c++) {
+      const spec: Spec = {
+        mul: r.pick(muls), mulMode: r.pick(MODE_NAMES), acc: r.pick(accs), accMode: r.pick(MODE_NAMES),
+        fma: r.chance(0.4), fast: r.chance(0.1), srBits: r.pick([1, 5, 13, 23, 29, 32]), srKey: r.next(),
+      };
+      if (r.chance(0.5)) spec.accMode = r.pick(["rne", "sr"] as Mode[]);
+      if (r.chance(0.5)) spec.mulMode = r.pick(["rne", "sr"] as Mode[]);
+      const job = makeJob(r, { m: r.int(1, 6), n: r.int(1, 99), k: r.int(0, 90) }, [r.pick(FAMILIES), r.pick(FAMILIES)]);
+      failures.push(...compareBits(simd.run(job, spec), scalar.run(job, spec), job, `simd vs scalar ${describeSpec(spec)}`));
+    }
+    expect(failures).toEqual([]);
+  });
+});
+
+describe("boundary sums", () => {
+  // One row of sums a + b per column: a at the largest value, the smallest normal, zero and one, b a
+  // fraction of the local ulp (ties, just off ties, whole ulps), so every block size sees every boundary.
+  const OFFSETS = [0.5, -0.5, 0.5 + 2 ** -20, 0.5 - 2 ** -20, -0.5 - 2 ** -20, 1, -1, 1.5, -1.5, 0.25, 0.75, -0.75, 2 ** -19, -(2 ** -19), 0.5 + 2 ** -3, 3];
+  for (const acc of [F.fp16, F.fp16sat, F.e5m2, F.e4m3, F.e4m3sat, F.bf16, F.fp16nosub, F.e3m2, F.tf32]) {
+    it(`${acc.name}: around the largest value, the overflow threshold, the smallest normal and zero, every mode`, () => {
+      const ref = acc.ref;
+      const emax = ref.emax, m = ref.spec.m;
+      const max = Number(ref.maxPos) * 2 ** -320;
+      const anchors: [number, number][] = [
+        [max, 2 ** (emax - m)], [-max, 2 ** (emax - m)], [2 ** emax, 2 ** (emax - m)],
+        [2 ** ref.emin, 2 ** ref.subUlpExp], [-(2 ** ref.emin), 2 ** ref.subUlpExp], [0, 2 ** ref.subUlpExp], [1, 2 ** -m],
+      ];
+      const a: number[] = [], b: number[] = [];
+      for (const [anchor, ulp] of anchors) for (const o of OFFSETS) { a.push(anchor); b.push(Math.fround(o * ulp)); }
+      const n = a.length;
+      const job = {
+        m: 1, n, k: 2, x: new Float32Array([1, 1]), w: new Float32Array([...a, ...b]), z: new Float32Array(n),
+        transX: false, transW: false, padX: 0, padW: 0, padZ: 0, accumulate: false, label: `${acc.name} boundaries`,
+      };
+      const failures: string[] = [];
+      for (const mode of MODE_NAMES) {
+        for (const fma of [false, true]) {
+          const spec: Spec = { mul: null, mulMode: "rne", acc, accMode: mode, fma, fast: false, srBits: 32, srKey: 0x77 };
+          const want = referenceGemm(refSpec(spec), refJob(job));
+          failures.push(...compareBits(simd.run(job, spec), want, job, `simd ${describeSpec(spec)}`));
+          failures.push(...compareBits(scalar.run(job, spec), want, job, `scalar ${describeSpec(spec)}`));
+        }
+      }
+      expect(failures).toEqual([]);
+    });
+  }
+});
