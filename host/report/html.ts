@@ -203,7 +203,7 @@ export function renderComparison(runs: Array<{ label: string; report: Report }>,
     .filter((r) => learnerBytes(r.report) > 0)
     .map((r) => ({ x: learnerBytes(r.report), y: comparedAccuracy(r.report)!, label: r.name, run: r.index }));
   if (memoryPoints.length) {
-    body.push(`<figure>${scatterSvg(memoryPoints, { label: "learner memory (log scale)", format: bytes, log: true }, { label: "average accuracy", format: (v) => `${Math.round(v * 100)}%` }, "accuracy-memory", "Average accuracy against learner memory")}<figcaption>Learner memory: the deployed model with its optimiser state and the strategy's buffers (replay included), as the board reported at DEPLOY.</figcaption></figure>`);
+    body.push(`<figure>${scatterSvg(memoryPoints, { label: "learner memory (log scale)", format: bytes, log: true, logBase: 2 }, { label: "average accuracy", format: (v) => `${Math.round(v * 100)}%` }, "accuracy-memory", "Average accuracy against learner memory")}<figcaption>Learner memory: the deployed model with its optimiser state and the strategy's buffers (replay included), as the board reported at DEPLOY.</figcaption></figure>`);
   } else {
     body.push('<p class="note">No run to plot.</p>');
   }

@@ -29,6 +29,27 @@ export function heatColour(value: number): { fill: string; text: string } {
   return { fill: `rgb(${rgb.join(",")})`, text: luminance > 0.5 ? "#111" : "#fff" };
 }
 
+/** A round number at or above `max`, a whole number of tick steps from 0 (the top of a bar chart's axis). */
+export function niceMax(max: number, count = 5): number {
+  if (!(max > 0)) return 1;
+  const step = ticks(0, max, count)[1] ?? max;
+  return Math.ceil(max / step - 1e-9) * step;
+}
+
+/**
+ * Ticks of a log axis over [10^lo, 10^hi], as log10 positions: powers of `base` (2 suits bytes), and
+ * with base 10 also 2x and 5x each power when whole decades alone would be too few.
+ */
+export function logTicks(lo: number, hi: number, base: 2 | 10): number[] {
+  const inRange = (v: number) => Math.log10(v) >= lo - 1e-9 && Math.log10(v) <= hi + 1e-9;
+  const powers: number[] = [];
+  for (let k = Math.floor(lo / Math.log10(base)); k <= Math.ceil(hi / Math.log10(base)); k++) powers.push(base ** k);
+  let values = powers.filter(inRange);
+  if (base === 10 && values.length < 3) values = powers.flatMap((p) => [p, 2 * p, 5 * p]).filter(inRange);
+  while (values.length > 7) values = values.filter((_, i) => i % 2 === 0);
+  return values.map((v) => Math.log10(v));
+}
+
 /** About `count` round tick values covering [min, max]. */
 export function ticks(min: number, max: number, count = 5): number[] {
   if (!(max > min)) return [min];
@@ -140,12 +161,11 @@ export function accuracyCurvesSvg(accuracy: number[][], experiences: number): st
 export function energyBarsSvg(perExperience: Array<{ train: number; eval: number }>, format: (joules: number) => string): string {
   const frame = { width: 560, height: 280, left: 72, right: 110, top: 16, bottom: 44 };
   const max = Math.max(...perExperience.map((e) => e.train + e.eval), 0);
-  const yMax = max > 0 ? (ticks(0, max).at(-1) ?? max) : 1;
   const n = perExperience.length;
   const a = axes(
     frame,
     { min: -0.5, max: n - 0.5, label: "experience", ticks: Array.from({ length: n }, (_, i) => i) },
-    { min: 0, max: Math.max(yMax, max), label: "energy", format },
+    { min: 0, max: niceMax(max), label: "energy", format },
   );
   const parts = [svgOpen("energy", frame, "Energy per experience (training and evaluation)"), a.svg];
   const width = Math.max(6, (a.plotW / Math.max(1, n)) * 0.6);
@@ -175,7 +195,13 @@ export interface ScatterPoint {
 }
 
 /** A scatter plot of runs: one labelled point each. `logX` for quantities spanning decades (energy, memory). */
-export function scatterSvg(points: ScatterPoint[], x: { label: string; format: (v: number) => string; log?: boolean }, y: { label: string; format: (v: number) => string }, cls: string, title: string): string {
+export function scatterSvg(
+  points: ScatterPoint[],
+  x: { label: string; format: (v: number) => string; log?: boolean; logBase?: 2 | 10 },
+  y: { label: string; format: (v: number) => string },
+  cls: string,
+  title: string,
+): string {
   const frame = { width: 560, height: 320, left: 60, right: 24, top: 16, bottom: 44 };
   const tx = (v: number) => (x.log ? Math.log10(v) : v);
   const xs = points.map((p) => tx(p.x));
@@ -189,19 +215,25 @@ export function scatterSvg(points: ScatterPoint[], x: { label: string; format: (
     xMin -= pad;
     xMax += pad;
   }
-  // On a log axis, whole decades make the clearest ticks when the range holds at least two.
-  const decades = [];
-  for (let d = Math.ceil(xMin); d <= Math.floor(xMax); d++) decades.push(d);
-  const xTicks = x.log && decades.length >= 2 ? decades : undefined;
+  const logged = x.log ? logTicks(xMin, xMax, x.logBase ?? 10) : [];
+  const xTicks = x.log && logged.length >= 2 ? logged : undefined;
   const a = axes(frame, { min: xMin, max: xMax, label: x.label, ticks: xTicks, format: (v) => x.format(x.log ? 10 ** v : v) }, { min: 0, max: 1, label: y.label, format: y.format });
   const parts = [svgOpen(`scatter ${cls}`, frame, title), a.svg];
+  const labelsAt = new Map<string, number>();
   for (const p of points) {
     const colour = CATEGORICAL[p.run % CATEGORICAL.length];
     const cx = r2(a.sx(tx(p.x)));
     const cy = r2(a.sy(p.y));
+    // Labels near the right edge go to the left of their point, so they stay inside the plot.
+    const right = cx > frame.left + a.plotW * 0.7;
+    // Runs at the same place get their labels stacked below one another.
+    const key = `${Math.round(cx / 8)},${Math.round(cy / 8)}`;
+    const stacked = labelsAt.get(key) ?? 0;
+    labelsAt.set(key, stacked + 1);
+    const ly = cy - 8 + 13 * stacked + (stacked > 0 ? 10 : 0);
     parts.push(
       `<g class="point" data-run="${p.run}"><circle cx="${cx}" cy="${cy}" r="5" fill="${colour}"><title>${esc(p.label)}: ${esc(y.format(p.y))}, ${esc(x.format(p.x))}</title></circle>` +
-        `<text x="${cx + 8}" y="${cy - 6}" font-size="11">${esc(p.label)}</text></g>`,
+        `<text x="${right ? cx - 8 : cx + 8}" y="${ly}" font-size="11" text-anchor="${right ? "end" : "start"}">${esc(p.label)}</text></g>`,
     );
   }
   parts.push("</svg>");

@@ -43,8 +43,8 @@ export function renderSummary(report: Report): string {
   const header = ["", ...Array.from({ length: T }, (_, j) => `exp ${j}`)];
   const rows = report.accuracy.map((row, i) => [`after ${i}`, ...row.map((v) => (100 * v).toFixed(2))]);
   if (report.untrained) rows.unshift(["untrained", ...report.untrained.map((v) => (100 * v).toFixed(2))]);
-  if (rows.length === 0) out.push("  (no experience completed)");
-  else out.push(...table(header, rows).map((l) => `  ${l}`));
+  if (rows.length) out.push(...table(header, rows).map((l) => `  ${l}`));
+  if (report.accuracy.length === 0) out.push("  (no experience completed)");
   out.push("");
 
   const m = report.metrics;
