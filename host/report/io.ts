@@ -26,11 +26,12 @@ class Checker {
 
   number(value: unknown, path: string, options: { min?: number; max?: number; nullable?: boolean } = {}): void {
     if (value === null && options.nullable) return;
-    if (typeof value !== "number" || !Number.isFinite(value)) this.fail(path, options.nullable ? "a number or null" : "a number", value);
+    const { min, max } = options;
+    const range = min !== undefined && max !== undefined ? ` in [${min}, ${max}]` : min !== undefined ? ` >= ${min}` : max !== undefined ? ` <= ${max}` : "";
+    const what = `a number${range}${options.nullable ? " or null" : ""}`;
+    if (typeof value !== "number" || !Number.isFinite(value)) this.fail(path, what, value);
     const v = value as number;
-    if ((options.min !== undefined && v < options.min) || (options.max !== undefined && v > options.max)) {
-      this.fail(path, `a number in [${options.min ?? "-inf"}, ${options.max ?? "inf"}]`, value);
-    }
+    if ((options.min !== undefined && v < options.min) || (options.max !== undefined && v > options.max)) this.fail(path, what, value);
   }
 
   array(value: unknown, path: string): unknown[] {
