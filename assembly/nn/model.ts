@@ -203,6 +203,11 @@ export function buildModel(config: usize, words: i32, out: usize): i32 {
 // model too large for a 32-bit address space is refused, not wrapped around.
 let planned: u64 = 0;
 
+/** Bytes of buffers the last buildModel laid out, or needed when it answered NN_OUT_OF_MEMORY. */
+export function plannedBytes(): u64 {
+  return planned;
+}
+
 function take(dry: bool, bytes: u64): usize {
   planned += blockBytes(bytes);
   return dry ? 0 : allocZeroed(<usize>bytes);
@@ -342,6 +347,16 @@ export function backward(model: Model, batch: i32): void {
   count(ctx, T_TRAIN_SAMPLES, batch);
   count(ctx, T_TRAIN_LOSS_SUM, loss);
   count(ctx, T_TRAIN_CORRECT, correctCount(model, batch));
+  propagate(model, batch);
+}
+
+/**
+ * The backward pass from a loss gradient already in model.errorA (batch x classes of the active head,
+ * times the loss scale), after forward(model, batch, true): leaves the gradients as backward does.
+ * Strategies with their own loss (distillation) compute errorA themselves and call this.
+ */
+export function propagate(model: Model, batch: i32): void {
+  const ctx = model.ctx;
   roundErrors(ctx, model.errorA, batch * model.classes);
   let dy = model.errorA, spare = model.errorB;
   const wantInput = (model.flags & FLAG_INPUT_GRADIENT) != 0;
