@@ -56,6 +56,9 @@ export const SAMPLE_ENCODING_U8: u8 = 1;
 // DataFlag: bits of DATA flags (flags).
 export const DATA_FLAG_CLEAR: u8 = 1;
 
+// TrainFlag: bits of TRAIN flags (flags).
+export const TRAIN_FLAG_CONTINUE: u8 = 1;
+
 // EvalFlag: bits of EVAL flags (flags).
 export const EVAL_FLAG_TASK_MASK: u8 = 1;
 
@@ -97,7 +100,8 @@ export const TRAIN_EXPERIENCE_OFFSET: i32 = 0;
 export const TRAIN_ITERATIONS_OFFSET: i32 = 2;
 export const TRAIN_BATCH_SIZE_OFFSET: i32 = 6;
 export const TRAIN_SEED_OFFSET: i32 = 8;
-export const TRAIN_FIXED_SIZE: i32 = 12;
+export const TRAIN_FLAGS_OFFSET: i32 = 12;
+export const TRAIN_FIXED_SIZE: i32 = 13;
 export const TRAIN_REPLY_ITERATIONS_OFFSET: i32 = 0;
 export const TRAIN_REPLY_MEAN_LOSS_OFFSET: i32 = 4;
 export const TRAIN_REPLY_LAST_LOSS_OFFSET: i32 = 8;

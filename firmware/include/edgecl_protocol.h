@@ -113,6 +113,8 @@ enum edgecl_error {
 #define EDGECL_SAMPLE_ENCODING_U8 1u /* one u8 per value; the device reads it as value / 255 */
 /* DataFlag: bits of DATA flags (flags). */
 #define EDGECL_DATA_FLAG_CLEAR 1u /* drop the samples already stored for this experience and split before storing these */
+/* TrainFlag: bits of TRAIN flags (flags). */
+#define EDGECL_TRAIN_FLAG_CONTINUE 1u /* more TRAIN requests of this experience follow; without it the request ends the experience and the strategy acts at the boundary (Fisher, buffer update, pruning, snapshot) */
 /* EvalFlag: bits of EVAL flags (flags). */
 #define EDGECL_EVAL_FLAG_TASK_MASK 1u /* predict only among the classes of the evaluated experience (task-incremental scenario) */
 /* TelemetryFlag: bits of TELEMETRY flags (flags). */
@@ -131,7 +133,7 @@ enum edgecl_error {
 #define EDGECL_HELLO_REPLY_RUNTIME_OFFSET 18u /* str */
 #define EDGECL_HELLO_REPLY_FIXED_SIZE 18u /* before the first variable-length field */
 EDGECL_STATIC_ASSERT(EDGECL_HELLO_REPLY_ACCEL_FORMATS_OFFSET + 4u == EDGECL_HELLO_REPLY_FIXED_SIZE, "HELLO reply layout is contiguous");
-#define EDGECL_DEPLOY_CONFIG_OFFSET 0u /* text */
+#define EDGECL_DEPLOY_CONFIG_OFFSET 0u /* bytes */
 #define EDGECL_DEPLOY_FIXED_SIZE 0u /* before the first variable-length field */
 #define EDGECL_DEPLOY_REPLY_PARAMETERS_OFFSET 0u /* u32 */
 #define EDGECL_DEPLOY_REPLY_MODEL_BYTES_OFFSET 4u /* u32 */
@@ -156,8 +158,9 @@ EDGECL_STATIC_ASSERT(EDGECL_DATA_REPLY_MEMORY_USED_OFFSET + 4u == EDGECL_DATA_RE
 #define EDGECL_TRAIN_ITERATIONS_OFFSET 2u /* u32 */
 #define EDGECL_TRAIN_BATCH_SIZE_OFFSET 6u /* u16 */
 #define EDGECL_TRAIN_SEED_OFFSET 8u /* u32 */
-#define EDGECL_TRAIN_FIXED_SIZE 12u /* whole payload */
-EDGECL_STATIC_ASSERT(EDGECL_TRAIN_SEED_OFFSET + 4u == EDGECL_TRAIN_FIXED_SIZE, "TRAIN layout is contiguous");
+#define EDGECL_TRAIN_FLAGS_OFFSET 12u /* u8 */
+#define EDGECL_TRAIN_FIXED_SIZE 13u /* whole payload */
+EDGECL_STATIC_ASSERT(EDGECL_TRAIN_FLAGS_OFFSET + 1u == EDGECL_TRAIN_FIXED_SIZE, "TRAIN layout is contiguous");
 #define EDGECL_TRAIN_REPLY_ITERATIONS_OFFSET 0u /* u32 */
 #define EDGECL_TRAIN_REPLY_MEAN_LOSS_OFFSET 4u /* f32 */
 #define EDGECL_TRAIN_REPLY_LAST_LOSS_OFFSET 8u /* f32 */

@@ -245,9 +245,13 @@ export class BoardClient {
     return reply;
   }
 
-  /** Deploys a module (empty: keep the loaded one) with a configuration (an object is sent as JSON). */
-  deploy(deployment: { config: string | object; module?: Uint8Array }, options: RequestOptions = {}): Promise<DeployReply> {
-    const config = typeof deployment.config === "string" ? deployment.config : JSON.stringify(deployment.config);
+  /**
+   * Deploys a module (empty: keep the loaded one) with a configuration: the config blobs as bytes
+   * (docs/protocol.md DEPLOY), or text / an object sent as UTF-8 JSON (stand-in modules of tests).
+   */
+  deploy(deployment: { config: Uint8Array | string | object; module?: Uint8Array }, options: RequestOptions = {}): Promise<DeployReply> {
+    const c = deployment.config;
+    const config = c instanceof Uint8Array ? c : new TextEncoder().encode(typeof c === "string" ? c : JSON.stringify(c));
     const payload = encodePayload("DEPLOY", { config, module: deployment.module ?? new Uint8Array(0) });
     return this.request("DEPLOY", payload, { label: "DEPLOY", ...options });
   }
@@ -305,8 +309,9 @@ export class BoardClient {
     return reply as DataReply;
   }
 
-  train(params: { experience: number; iterations: number; batchSize: number; seed: number }, options: RequestOptions = {}): Promise<TrainReply> {
-    return this.request("TRAIN", encodePayload("TRAIN", params), { label: `TRAIN (experience ${params.experience})`, ...options });
+  /** Trains on one experience; without flags (TrainFlag.CONTINUE) the request ends the experience. */
+  train(params: { experience: number; iterations: number; batchSize: number; seed: number; flags?: number }, options: RequestOptions = {}): Promise<TrainReply> {
+    return this.request("TRAIN", encodePayload("TRAIN", { flags: 0, ...params }), { label: `TRAIN (experience ${params.experience})`, ...options });
   }
 
   eval(params: { experience: number; taskMask?: boolean }, options: RequestOptions = {}): Promise<EvalReply> {

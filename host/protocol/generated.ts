@@ -149,6 +149,10 @@ export const SampleEncoding = {
 export const DataFlag = {
   CLEAR: 1,
 } as const;
+/** Bits of TRAIN flags. Kind: flags. */
+export const TrainFlag = {
+  CONTINUE: 1,
+} as const;
 /** Bits of EVAL flags. Kind: flags. */
 export const EvalFlag = {
   TASK_MASK: 1,
@@ -165,6 +169,7 @@ export const ENUMS = {
   Split: { kind: "values", values: Split },
   SampleEncoding: { kind: "values", values: SampleEncoding },
   DataFlag: { kind: "flags", values: DataFlag },
+  TrainFlag: { kind: "flags", values: TrainFlag },
   EvalFlag: { kind: "flags", values: EvalFlag },
   TelemetryFlag: { kind: "flags", values: TelemetryFlag },
   ResetFlag: { kind: "flags", values: ResetFlag },
@@ -190,7 +195,7 @@ export const HEADER_LAYOUT = [
 export const PAYLOAD_LAYOUTS = {
   HELLO: [],
   DEPLOY: [
-    { name: "config", type: "text" },
+    { name: "config", type: "bytes" },
     { name: "module", type: "rest" },
   ],
   DATA: [
@@ -207,6 +212,7 @@ export const PAYLOAD_LAYOUTS = {
     { name: "iterations", type: "u32" },
     { name: "batchSize", type: "u16" },
     { name: "seed", type: "u32" },
+    { name: "flags", type: "u8", enum: "TrainFlag" },
   ],
   EVAL: [
     { name: "experience", type: "u16" },

@@ -120,7 +120,7 @@ describe("generated C header", () => {
 
   it.each(["c99", "c11"])("stops a %s build when a layout constant is edited by hand", (std) => {
     const header = readFileSync(join(root, "firmware/include/edgecl_protocol.h"), "utf8");
-    const tampered = header.replace("#define EDGECL_TRAIN_SEED_OFFSET 8u", "#define EDGECL_TRAIN_SEED_OFFSET 9u");
+    const tampered = header.replace("#define EDGECL_TRAIN_FLAGS_OFFSET 12u", "#define EDGECL_TRAIN_FLAGS_OFFSET 13u");
     expect(tampered).not.toBe(header);
     const bad = join(dir, `tampered-${std}`);
     execFileSync("mkdir", ["-p", bad]);

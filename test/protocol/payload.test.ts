@@ -15,10 +15,10 @@ import { ENUMS, ErrorCode, MessageType, PAYLOAD_LAYOUTS, REPLY_LAYOUTS } from ".
 import { fromHex, toHex } from "./reference.js";
 
 describe("payload layouts, hand-worked bytes", () => {
-  it("TRAIN: experience 1, 2000 iterations, batch 128, seed 42", () => {
-    const values = { experience: 1, iterations: 2000, batchSize: 128, seed: 42 };
-    // 0001 | 000007D0 | 0080 | 0000002A, each little-endian.
-    const expected = "0100" + "d0070000" + "8000" + "2a000000";
+  it("TRAIN: experience 1, 2000 iterations, batch 128, seed 42, CONTINUE", () => {
+    const values = { experience: 1, iterations: 2000, batchSize: 128, seed: 42, flags: 1 };
+    // 0001 | 000007D0 | 0080 | 0000002A | 01, each little-endian.
+    const expected = "0100" + "d0070000" + "8000" + "2a000000" + "01";
     expect(toHex(encodePayload("TRAIN", values))).toBe(expected);
     expect(decodePayload("TRAIN", fromHex(expected))).toEqual({ ok: values });
   });
@@ -58,21 +58,21 @@ describe("payload layouts, hand-worked bytes", () => {
     expect(decodeErrorReply(bytes)).toEqual({ ok: { requestType: 2, code: 35, message: "expected a format, received \"e9m9\"" } });
   });
 
-  it("DEPLOY: length-prefixed UTF-8 config, then the module to the end", () => {
-    const bytes = encodePayload("DEPLOY", { config: "{\"µ\":1}", module: Uint8Array.from([0, 0x61, 0x73, 0x6d]) });
-    // "{"µ":1}" is 8 bytes of UTF-8 (µ takes two).
-    expect(toHex(bytes)).toBe("08000000" + "7b22c2b5223a317d" + "0061736d");
+  it("DEPLOY: length-prefixed config bytes, then the module to the end", () => {
+    const bytes = encodePayload("DEPLOY", { config: Uint8Array.from([1, 0, 0, 0, 0xff, 0xfe]), module: Uint8Array.from([0, 0x61, 0x73, 0x6d]) });
+    // u32 count 6, the six bytes, then the module with no count.
+    expect(toHex(bytes)).toBe("06000000" + "01000000fffe" + "0061736d");
   });
 });
 
 describe("payload checks", () => {
   it.each([
-    ["TRAIN", { experience: 70000, iterations: 1, batchSize: 1, seed: 1 }, "expected TRAIN payload field experience to be an integer in [0, 65535] (u16), received 70000"],
-    ["TRAIN", { experience: 1, iterations: -1, batchSize: 1, seed: 1 }, "field iterations to be an integer in [0, 4294967295] (u32), received -1"],
+    ["TRAIN", { experience: 70000, iterations: 1, batchSize: 1, seed: 1, flags: 0 }, "expected TRAIN payload field experience to be an integer in [0, 65535] (u16), received 70000"],
+    ["TRAIN", { experience: 1, iterations: -1, batchSize: 1, seed: 1, flags: 0 }, "field iterations to be an integer in [0, 4294967295] (u32), received -1"],
     ["EVAL", { experience: 0 }, "field flags to be an integer in [0, 255] (u8), received undefined"],
     ["EVAL", { experience: 0, flags: 2 }, "expected flags to combine only the EvalFlag bits TASK_MASK (1), received 2"],
     ["DATA", { experience: 0, split: 2, encoding: 0, flags: 0, count: 0, features: 0, samples: new Uint8Array(0) }, "expected split to be one of TRAIN (0), TEST (1), received 2"],
-    ["DEPLOY", { config: 5, module: new Uint8Array(0) }, "expected DEPLOY payload field config to be a string, received number"],
+    ["DEPLOY", { config: 5, module: new Uint8Array(0) }, "expected DEPLOY payload field config to be a Uint8Array, received number"],
   ])("encoding %s %j throws a message naming the field", (name, values, message) => {
     expect(() => encodePayload(name as never, values as never)).toThrow(message);
   });

@@ -1,0 +1,56 @@
+// The continual-learning ABI: the strategy blob that follows the model config blob (assembly/nn/abi.ts)
+// in DEPLOY's `config` bytes, and the strategy ids. Host (host/cl/strategies.ts) and device (assembly/cl,
+// assembly/device.ts) both import this one file, so it holds integer constants only: it compiles
+// unchanged as AssemblyScript and as TypeScript. docs/strategies.md describes every word.
+
+/** Bumped whenever a word below moves or changes meaning. */
+export const CL_ABI_VERSION = 1;
+
+// ---- Strategy blob: little-endian u32 words; f32 values travel as their bit pattern. ----
+export const CL_VERSION = 0;
+/** Words of the strategy blob (CL_WORD_COUNT for this version). */
+export const CL_WORDS = 1;
+/** STRATEGY_* id. */
+export const CL_STRATEGY = 2;
+/** Largest linear memory the board gives the module, bytes (0: unknown, the runtime's own limit decides). */
+export const CL_MEMORY_LIMIT = 3;
+/** Replay buffer budget in bytes of stored values (replay, latent-replay, gdumb, agem). */
+export const CL_BUFFER_BYTES = 4;
+/** BUFFER_* policy of replay and latent-replay (gdumb is always class-balanced). */
+export const CL_BUFFER_POLICY = 5;
+/** Replayed samples per step (replay, latent-replay) or reference-batch size (agem). */
+export const CL_REPLAY_BATCH = 6;
+/** f32: penalty strength: EWC and online EWC lambda, SI c; LwF distillation weight alpha. */
+export const CL_LAMBDA = 7;
+/** f32: online EWC decay gamma; SI damping xi; LwF temperature. */
+export const CL_GAMMA = 8;
+/** f32: PackNet fraction of an experience's free weights pruned at its end. */
+export const CL_PRUNE = 9;
+/** PackNet retraining steps after pruning. */
+export const CL_RETRAIN = 10;
+/** Latent replay: index in the model's layer list of the first trainable layer (the layers before it freeze after experience 0). */
+export const CL_CUT = 11;
+/** EWC and online EWC: training samples the Fisher information is estimated on (0: all). */
+export const CL_FISHER_SAMPLES = 12;
+export const CL_WORD_COUNT = 13;
+
+export const STRATEGY_NAIVE = 0;
+export const STRATEGY_CUMULATIVE = 1;
+export const STRATEGY_REPLAY = 2;
+export const STRATEGY_LATENT_REPLAY = 3;
+export const STRATEGY_GDUMB = 4;
+export const STRATEGY_AGEM = 5;
+export const STRATEGY_EWC = 6;
+export const STRATEGY_ONLINE_EWC = 7;
+export const STRATEGY_SI = 8;
+export const STRATEGY_LWF = 9;
+export const STRATEGY_PACKNET = 10;
+export const STRATEGY_COUNT = 11;
+
+/** Reservoir sampling over every training sample seen (Vitter 1985, Algorithm R). */
+export const BUFFER_RESERVOIR = 0;
+/** Equal slots per class seen; a new class takes slots from the fullest classes. */
+export const BUFFER_CLASS_BALANCED = 1;
+
+/** Most experiences a deployment tracks (data stores, PackNet owners). */
+export const CL_MAX_EXPERIENCES = 250;
