@@ -22,6 +22,19 @@ function fill(device, ptr, count, format, seed, scale) {
   if (status !== 0) throw new Error(`round_array returned ${status}`);
 }
 
+/** Operand values spread over every finite code of an 8-bit format (seeded): products can overflow fp16. */
+function fillCodes(device, ptr, count, format, seed) {
+  const x = device.exports;
+  const fmt = x.fmt_new(parseFormat(format).word);
+  const values = device.f32(ptr, count);
+  let s = seed >>> 0;
+  for (let i = 0; i < count; i++) {
+    let v = NaN;
+    while (!Number.isFinite(v)) { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; v = x.decode_one(fmt, s & 0xff); }
+    values[i] = v;
+  }
+}
+
 /** Best pass time in seconds: at least MIN_PASSES passes and MIN_SECONDS in all, after one warm-up pass. */
 function best(fn) {
   fn();
@@ -43,11 +56,14 @@ function checksum(u32) {
   return h >>> 0;
 }
 
-// name, operand format, [mul, mulMode], [acc, accMode], fma, fast
+// Operands are roughly normal (X: sd 1, W: sd 0.5) and rounded to the operand format, as a layer's
+// activations and weights are; one row repeats a case with e4m3 operands over all codes, where products
+// overflow fp16 and every product must be rounded. name, operands, [mul, mulMode], [acc, accMode], fma, fast
 const CASES = [
   { name: "fast (f32 sums, one fp16 rne rounding)", operands: "e4m3", acc: ["fp16", "rne"], fast: true },
   { name: "exact e4m3 x e4m3 -> fp16 rne", operands: "e4m3", mul: ["fp16", "rne"], acc: ["fp16", "rne"] },
   { name: "exact e4m3 x e4m3 -> fp16 rne fma", operands: "e4m3", acc: ["fp16", "rne"], fma: true },
+  { name: "  same, e4m3 operands over all codes", operands: "e4m3-codes", mul: ["fp16", "rne"], acc: ["fp16", "rne"] },
   { name: "exact e4m3 x e4m3 -> fp16 sr", operands: "e4m3", mul: ["fp16", "sr"], acc: ["fp16", "sr"] },
   { name: "exact e4m3 x e4m3 -> fp16 sr fma", operands: "e4m3", acc: ["fp16", "sr"], fma: true },
   { name: "exact bf16 x bf16 -> bf16 rne", operands: "bf16", mul: ["bf16", "rne"], acc: ["bf16", "rne"] },
@@ -66,8 +82,13 @@ for (const simd of [false, true]) {
   let loaded = "";
   const load = (operands) => {
     if (loaded === operands) return;
-    fill(device, xs, M * K, operands, 0x1234, 1);
-    fill(device, ws, K * N, operands, 0x5678, 0.5);
+    if (operands.endsWith("-codes")) {
+      fillCodes(device, xs, M * K, operands.slice(0, -6), 0x1234);
+      fillCodes(device, ws, K * N, operands.slice(0, -6), 0x5678);
+    } else {
+      fill(device, xs, M * K, operands, 0x1234, 1);
+      fill(device, ws, K * N, operands, 0x5678, 0.5);
+    }
     loaded = operands;
   };
   load("e4m3");

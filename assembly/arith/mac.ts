@@ -457,15 +457,18 @@ class Hoisted {
   format: Format | null = null;
   shift: u64 = 0;
   low: u64 = 0;
-  halfMinusOne: u64 = 0;
-  keep: u64 = 0;
   minNormal: u64 = 0;
-  magic: f64 = 0;
   max: u64 = 0;
   overflow: u64 = 0;
   srDrop: u64 = 0;
   srDrawShift: u32 = 0;
   srR: u64 = 0;
+  /** rne by the FPU: exponent field plus expK is 1.5 * 2^(e + 52 - m); below 2^emin, magicSub. */
+  expK: u64 = 0;
+  magicSub: u64 = 0;
+  /** Smallest magnitude whose rne result passes the largest value, and what it then gives. */
+  overflowFrom: f64 = 0;
+  overflowValue: f64 = 0;
 }
 
 const hoistedMul = changetype<Hoisted>(heap.alloc(offsetof<Hoisted>()));
@@ -477,29 +480,33 @@ function hoist(h: Hoisted, f: Format, srBits: i32): void {
   h.format = f;
   h.shift = <u64>shift;
   h.low = (<u64>1 << <u64>shift) - 1;
-  h.halfMinusOne = (<u64>1 << <u64>(shift - 1)) - 1;
-  h.keep = ~h.low;
   h.minNormal = pow2Bits64(f.emin);
-  h.magic = reinterpret<f64>(pow2Bits64(f.subUlpExp + 52));
   h.max = widenBits(f.maxBits);
   h.overflow = widenBits(f.overflowBits);
   h.srDrop = <u64>(shift - r);
   h.srDrawShift = <u32>(32 - r);
   h.srR = <u64>r;
+  h.expK = (<u64>(52 - f.m) << 52) | (<u64>1 << 51);
+  h.magicSub = pow2Bits64(f.subUlpExp + 52) | (<u64>1 << 51);
+  // Past max + half an ulp everything overflows; the tie itself overflows when max's last bit is odd.
+  const maxOdd = ((f.maxBits >>> <u32>(23 - f.m)) & 1) != 0;
+  const tie = <f64>reinterpret<f32>(f.maxBits) + reinterpret<f64>(pow2Bits64(f.emax - f.m - 1));
+  h.overflowFrom = maxOdd ? tie : reinterpret<f64>(reinterpret<u64>(tie) + 1);
+  h.overflowValue = <f64>reinterpret<f32>(f.overflowBits);
 }
 
-/** Round to nearest even from f64 bits, for a float format with m >= 1 (NaN stays NaN, any payload). */
+/**
+ * Round to nearest even by the FPU, for a float format with m >= 1: x + M - M with M = 1.5 * 2^(e + 52 - m)
+ * (at or above 2^emin; below it 1.5 * 2^(subUlpExp + 52)) rounds x to its grid with ties to even, since
+ * |x| stays below half of M. The sign is restored for results that round to zero; NaN fails the overflow
+ * compare and passes through.
+ */
 // @ts-ignore: decorator
-@inline function nearestEven64(u: u64, shift: u64, halfMinusOne: u64, keep: u64, minNormal: u64, magic: f64, max: u64, overflow: u64): u64 {
-  const sign = u & F64_SIGN;
-  const a = u ^ sign;
-  const normal = (a + halfMinusOne + ((a >> shift) & 1)) & keep;
-  // Below 2^emin the grid is fixed: adding 2^(subUlpExp + 52) rounds to it with the FPU's own rne.
-  const sub = reinterpret<u64>((reinterpret<f64>(a) + magic) - magic);
-  let r = select<u64>(normal, sub, a >= minNormal);
-  r = select<u64>(overflow, r, r > max);
-  r = select<u64>(a, r, a > F64_INF);
-  return sign | r;
+@inline function nearestEven64(x: f64, expK: u64, minNormal: u64, magicSub: u64, overflowFrom: f64, overflowValue: f64): f64 {
+  const e = reinterpret<u64>(x) & F64_INF;
+  const magic = reinterpret<f64>(select<u64>(e + expK, magicSub, e >= minNormal));
+  const r = (x + magic) - magic;
+  return copysign<f64>(select<f64>(overflowValue, r, abs<f64>(x) >= overflowFrom), x);
 }
 
 /** Stochastic rounding from f64 bits of an exact value (or its 53-bit round to odd when srBits < shift). */
@@ -537,17 +544,17 @@ function hoist(h: Hoisted, f: Format, srBits: i32): void {
 // @ts-ignore: decorator
 @inline function step64(
   mulKind: i32, accKind: i32, exactSum: bool, s: f64, product: f64, h: u32, key: u32, srBits: i32,
-  mulFormat: Format, mShift: u64, mLow: u64, mHalf: u64, mKeep: u64, mMin: u64, mMagic: f64, mMax: u64, mOver: u64, mDrop: u64, mDrawShift: u32, mR: u64,
-  accFormat: Format, aShift: u64, aLow: u64, aHalf: u64, aKeep: u64, aMin: u64, aMagic: f64, aMax: u64, aOver: u64, aDrop: u64, aDrawShift: u32, aR: u64,
+  mulFormat: Format, mShift: u64, mLow: u64, mExpK: u64, mMagicSub: u64, mMin: u64, mOverFrom: f64, mOverValue: f64, mMax: u64, mOver: u64, mDrop: u64, mDrawShift: u32, mR: u64,
+  accFormat: Format, aShift: u64, aLow: u64, aExpK: u64, aMagicSub: u64, aMin: u64, aOverFrom: f64, aOverValue: f64, aMax: u64, aOver: u64, aDrop: u64, aDrawShift: u32, aR: u64,
 ): f64 {
   let term = product;
   if (mulKind == KIND_RNE) {
-    term = reinterpret<f64>(nearestEven64(reinterpret<u64>(product), mShift, mHalf, mKeep, mMin, mMagic, mMax, mOver));
+    term = nearestEven64(product, mExpK, mMin, mMagicSub, mOverFrom, mOverValue);
   } else if (mulKind == KIND_SR) {
     term = reinterpret<f64>(stochastic64(reinterpret<u64>(product), fmix32(h ^ key), mulFormat, srBits, mLow, mShift, mDrop, mDrawShift, mR, mMin, mMax, mOver));
   }
   const sum = exactSum ? reinterpret<u64>(s + term) : sumToOdd(s, term);
-  if (accKind == KIND_RNE) return reinterpret<f64>(nearestEven64(sum, aShift, aHalf, aKeep, aMin, aMagic, aMax, aOver));
+  if (accKind == KIND_RNE) return nearestEven64(reinterpret<f64>(sum), aExpK, aMin, aMagicSub, aOverFrom, aOverValue);
   return reinterpret<f64>(stochastic64(sum, fmix32((h + GOLDEN) ^ key), accFormat, srBits, aLow, aShift, aDrop, aDrawShift, aR, aMin, aMax, aOver));
 }
 
@@ -563,10 +570,10 @@ function hoist(h: Hoisted, f: Format, srBits: i32): void {
   const xStep = <usize>job.xK << 2, wStep = <usize>job.wK << 2;
   const accumulate = job.accumulate;
   const mh = hoistedMul, ah = hoistedAcc;
-  const mulFormat = mh.format!, mShift = mh.shift, mLow = mh.low, mHalf = mh.halfMinusOne, mKeep = mh.keep, mMin = mh.minNormal;
-  const mMagic = mh.magic, mMax = mh.max, mOver = mh.overflow, mDrop = mh.srDrop, mDrawShift = mh.srDrawShift, mR = mh.srR;
-  const accFormat = ah.format!, aShift = ah.shift, aLow = ah.low, aHalf = ah.halfMinusOne, aKeep = ah.keep, aMin = ah.minNormal;
-  const aMagic = ah.magic, aMax = ah.max, aOver = ah.overflow, aDrop = ah.srDrop, aDrawShift = ah.srDrawShift, aR = ah.srR;
+  const mulFormat = mh.format!, mShift = mh.shift, mLow = mh.low, mExpK = mh.expK, mMagicSub = mh.magicSub, mMin = mh.minNormal;
+  const mOverFrom = mh.overflowFrom, mOverValue = mh.overflowValue, mMax = mh.max, mOver = mh.overflow, mDrop = mh.srDrop, mDrawShift = mh.srDrawShift, mR = mh.srR;
+  const accFormat = ah.format!, aShift = ah.shift, aLow = ah.low, aExpK = ah.expK, aMagicSub = ah.magicSub, aMin = ah.minNormal;
+  const aOverFrom = ah.overflowFrom, aOverValue = ah.overflowValue, aMax = ah.max, aOver = ah.overflow, aDrop = ah.srDrop, aDrawShift = ah.srDrawShift, aR = ah.srR;
   const twoGolden: u32 = GOLDEN << 1;
   for (let i = 0; i < m; i++) {
     for (let j = from; j < n; j += 4) {
@@ -588,17 +595,17 @@ function hoist(h: Hoisted, f: Format, srBits: i32): void {
       for (let kk = 0; kk < k; kk++) {
         const xv = <f64>load<f32>(xp);
         s0 = step64(mulKind, accKind, exactSum, s0, xv * <f64>load<f32>(w0), h0, key, srBits,
-          mulFormat, mShift, mLow, mHalf, mKeep, mMin, mMagic, mMax, mOver, mDrop, mDrawShift, mR,
-          accFormat, aShift, aLow, aHalf, aKeep, aMin, aMagic, aMax, aOver, aDrop, aDrawShift, aR);
+          mulFormat, mShift, mLow, mExpK, mMagicSub, mMin, mOverFrom, mOverValue, mMax, mOver, mDrop, mDrawShift, mR,
+          accFormat, aShift, aLow, aExpK, aMagicSub, aMin, aOverFrom, aOverValue, aMax, aOver, aDrop, aDrawShift, aR);
         s1 = step64(mulKind, accKind, exactSum, s1, xv * <f64>load<f32>(w1), h1, key, srBits,
-          mulFormat, mShift, mLow, mHalf, mKeep, mMin, mMagic, mMax, mOver, mDrop, mDrawShift, mR,
-          accFormat, aShift, aLow, aHalf, aKeep, aMin, aMagic, aMax, aOver, aDrop, aDrawShift, aR);
+          mulFormat, mShift, mLow, mExpK, mMagicSub, mMin, mOverFrom, mOverValue, mMax, mOver, mDrop, mDrawShift, mR,
+          accFormat, aShift, aLow, aExpK, aMagicSub, aMin, aOverFrom, aOverValue, aMax, aOver, aDrop, aDrawShift, aR);
         s2 = step64(mulKind, accKind, exactSum, s2, xv * <f64>load<f32>(w2), h2, key, srBits,
-          mulFormat, mShift, mLow, mHalf, mKeep, mMin, mMagic, mMax, mOver, mDrop, mDrawShift, mR,
-          accFormat, aShift, aLow, aHalf, aKeep, aMin, aMagic, aMax, aOver, aDrop, aDrawShift, aR);
+          mulFormat, mShift, mLow, mExpK, mMagicSub, mMin, mOverFrom, mOverValue, mMax, mOver, mDrop, mDrawShift, mR,
+          accFormat, aShift, aLow, aExpK, aMagicSub, aMin, aOverFrom, aOverValue, aMax, aOver, aDrop, aDrawShift, aR);
         s3 = step64(mulKind, accKind, exactSum, s3, xv * <f64>load<f32>(w3), h3, key, srBits,
-          mulFormat, mShift, mLow, mHalf, mKeep, mMin, mMagic, mMax, mOver, mDrop, mDrawShift, mR,
-          accFormat, aShift, aLow, aHalf, aKeep, aMin, aMagic, aMax, aOver, aDrop, aDrawShift, aR);
+          mulFormat, mShift, mLow, mExpK, mMagicSub, mMin, mOverFrom, mOverValue, mMax, mOver, mDrop, mDrawShift, mR,
+          accFormat, aShift, aLow, aExpK, aMagicSub, aMin, aOverFrom, aOverValue, aMax, aOver, aDrop, aDrawShift, aR);
         xp += xStep;
         w0 += wStep; w1 += wStep; w2 += wStep; w3 += wStep;
         h0 += twoGolden; h1 += twoGolden; h2 += twoGolden; h3 += twoGolden;
@@ -614,16 +621,12 @@ function hoist(h: Hoisted, f: Format, srBits: i32): void {
 // The same steps, two outputs per f64x2 (SIMD build): lane for lane the operations of step64.
 
 // @ts-ignore: decorator
-@inline function nearestEven64x2(u: v128, shift: i32, vHalf: v128, vKeep: v128, vMin: v128, vMagic: v128, vMax: v128, vOver: v128): v128 {
-  const sign = v128.and(u, i64x2.splat(F64_SIGN));
-  const a = v128.xor(u, sign);
-  const lsb = v128.and(i64x2.shr_u(a, shift), i64x2.splat(1));
-  const normal = v128.and(i64x2.add(i64x2.add(a, vHalf), lsb), vKeep);
-  const sub = f64x2.sub(f64x2.add(a, vMagic), vMagic);
-  let r = v128.bitselect(normal, sub, i64x2.ge_s(a, vMin));
-  r = v128.bitselect(vOver, r, i64x2.gt_s(r, vMax));
-  r = v128.bitselect(a, r, i64x2.gt_s(a, i64x2.splat(F64_INF)));
-  return v128.or(r, sign);
+@inline function nearestEven64x2(x: v128, vExpK: v128, vMinLess: v128, vMagicSub: v128, vOverFrom: v128, vOverValue: v128): v128 {
+  const e = v128.and(x, i64x2.splat(F64_INF));
+  const magic = v128.bitselect(i64x2.add(e, vExpK), vMagicSub, i64x2.gt_s(e, vMinLess));
+  const r = f64x2.sub(f64x2.add(x, magic), magic);
+  const r2 = v128.bitselect(vOverValue, r, f64x2.ge(f64x2.abs(x), vOverFrom));
+  return v128.or(r2, v128.and(x, i64x2.splat(F64_SIGN)));
 }
 
 // @ts-ignore: decorator
@@ -673,36 +676,39 @@ function hoist(h: Hoisted, f: Format, srBits: i32): void {
 // @ts-ignore: decorator
 @inline function step64x2(
   mulKind: i32, accKind: i32, exactSum: bool, s: v128, product: v128, mulDraws: v128, accDraws: v128, srBits: i32,
-  mulFormat: Format, mShift: i32, vmLow: v128, vmHalf: v128, vmKeep: v128, vmMin: v128, vmMagic: v128, vmMax: v128, vmOver: v128, mDrop: i32, mDrawShift: i32, mR: i32,
-  accFormat: Format, aShift: i32, vaLow: v128, vaHalf: v128, vaKeep: v128, vaMin: v128, vaMagic: v128, vaMax: v128, vaOver: v128, aDrop: i32, aDrawShift: i32, aR: i32,
+  mulFormat: Format, mShift: i32, vmLow: v128, vmExpK: v128, vmMinLess: v128, vmMagicSub: v128, vmOverFrom: v128, vmOverValue: v128, vmMin: v128, vmMax: v128, vmOver: v128, mDrop: i32, mDrawShift: i32, mR: i32,
+  accFormat: Format, aShift: i32, vaLow: v128, vaExpK: v128, vaMinLess: v128, vaMagicSub: v128, vaOverFrom: v128, vaOverValue: v128, vaMin: v128, vaMax: v128, vaOver: v128, aDrop: i32, aDrawShift: i32, aR: i32,
 ): v128 {
   let term = product;
-  if (mulKind == KIND_RNE) term = nearestEven64x2(product, mShift, vmHalf, vmKeep, vmMin, vmMagic, vmMax, vmOver);
+  if (mulKind == KIND_RNE) term = nearestEven64x2(product, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue);
   else if (mulKind == KIND_SR) term = stochastic64x2(product, mulDraws, mulFormat, srBits, vmLow, mShift, mDrop, mDrawShift, mR, vmMin, vmMax, vmOver);
   const sum = exactSum ? f64x2.add(s, term) : sumToOdd64x2(s, term);
-  if (accKind == KIND_RNE) return nearestEven64x2(sum, aShift, vaHalf, vaKeep, vaMin, vaMagic, vaMax, vaOver);
+  if (accKind == KIND_RNE) return nearestEven64x2(sum, vaExpK, vaMinLess, vaMagicSub, vaOverFrom, vaOverValue);
   return stochastic64x2(sum, accDraws, accFormat, srBits, vaLow, aShift, aDrop, aDrawShift, aR, vaMin, vaMax, vaOver);
 }
 
 /**
- * The SIMD exact kernel: blocks of four outputs of a row (two f64x2), each output in its own k order, for
- * W stored row-major. Returns the first column it did not compute.
+ * The SIMD exact kernel: blocks of 4 * quads outputs of a row (two f64x2 per four), each output in its own
+ * k order, for W stored row-major. Returns the first column it did not compute.
  */
 // @ts-ignore: decorator
-@inline function exactKernelSimd(mulKind: i32, accKind: i32, exactSum: bool, key: u32, srBits: i32, from: i32): i32 {
+@inline function exactKernelSimd(mulKind: i32, accKind: i32, exactSum: bool, key: u32, srBits: i32, quads: i32, from: i32): i32 {
   const m = job.m, n = job.n, k = job.k;
   if (job.wCol != 1) return from;
-  const end = from + ((n - from) & ~3);
+  const width = quads * 4;
+  const end = from + (n - from) / width * width;
   const x = job.x, w = job.w, z = job.z, ldz = job.ldz;
   const xRow = job.xRow;
   const xStep = <usize>job.xK << 2, wStep = <usize>job.wK << 2;
   const accumulate = job.accumulate;
   const mh = hoistedMul, ah = hoistedAcc;
-  const mulFormat = mh.format!, mShift = <i32>mh.shift, vmLow = i64x2.splat(mh.low), vmHalf = i64x2.splat(mh.halfMinusOne);
-  const vmKeep = i64x2.splat(mh.keep), vmMin = i64x2.splat(mh.minNormal), vmMagic = f64x2.splat(mh.magic);
+  const mulFormat = mh.format!, mShift = <i32>mh.shift, vmLow = i64x2.splat(mh.low), vmExpK = i64x2.splat(mh.expK);
+  const vmMinLess = i64x2.splat(mh.minNormal - 1), vmMagicSub = i64x2.splat(mh.magicSub), vmMin = i64x2.splat(mh.minNormal);
+  const vmOverFrom = f64x2.splat(mh.overflowFrom), vmOverValue = f64x2.splat(mh.overflowValue);
   const vmMax = i64x2.splat(mh.max), vmOver = i64x2.splat(mh.overflow), mDrop = <i32>mh.srDrop, mDrawShift = <i32>mh.srDrawShift, mR = <i32>mh.srR;
-  const accFormat = ah.format!, aShift = <i32>ah.shift, vaLow = i64x2.splat(ah.low), vaHalf = i64x2.splat(ah.halfMinusOne);
-  const vaKeep = i64x2.splat(ah.keep), vaMin = i64x2.splat(ah.minNormal), vaMagic = f64x2.splat(ah.magic);
+  const accFormat = ah.format!, aShift = <i32>ah.shift, vaLow = i64x2.splat(ah.low), vaExpK = i64x2.splat(ah.expK);
+  const vaMinLess = i64x2.splat(ah.minNormal - 1), vaMagicSub = i64x2.splat(ah.magicSub), vaMin = i64x2.splat(ah.minNormal);
+  const vaOverFrom = f64x2.splat(ah.overflowFrom), vaOverValue = f64x2.splat(ah.overflowValue);
   const vaMax = i64x2.splat(ah.max), vaOver = i64x2.splat(ah.overflow), aDrop = <i32>ah.srDrop, aDrawShift = <i32>ah.srDrawShift, aR = <i32>ah.srR;
   const twoGolden: u32 = GOLDEN << 1;
   const vKey = i32x4.splat(key);
@@ -710,48 +716,61 @@ function hoist(h: Hoisted, f: Format, srBits: i32): void {
   const vStep = i32x4.splat(twoGolden);
   const laneStep = <u32>k * twoGolden; // from output (i, c) to (i, c + 1)
   const vLanes = i32x4(0, laneStep, laneStep * 2, laneStep * 3);
+  const vQuad = i32x4.splat(laneStep * 4);
   for (let i = 0; i < m; i++) {
-    for (let j = from; j < end; j += 4) {
+    for (let j = from; j < end; j += width) {
       const zp = at(z, i, ldz, j, 1);
-      let s01 = f64x2.splat(0), s23 = f64x2.splat(0);
+      let s01 = f64x2.splat(0), s23 = f64x2.splat(0), s45 = f64x2.splat(0), s67 = f64x2.splat(0);
       if (accumulate) {
         const old = v128.load(zp);
         s01 = f64x2.promote_low_f32x4(old);
         s23 = f64x2.promote_low_f32x4(i32x4.shuffle(old, old, 2, 3, 0, 1));
+        if (quads > 1) {
+          const old2 = v128.load(zp, 16);
+          s45 = f64x2.promote_low_f32x4(old2);
+          s67 = f64x2.promote_low_f32x4(i32x4.shuffle(old2, old2, 2, 3, 0, 1));
+        }
       }
       let h = i32x4.add(i32x4.splat(<u32>(i * n + j) * <u32>k * twoGolden), vLanes);
+      let h2 = i32x4.add(h, vQuad);
       let xp = at(x, i, xRow, 0, 1);
       let wp = at(w, 0, 1, j, 1);
       for (let kk = 0; kk < k; kk++) {
         const xv = f64x2.splat(<f64>load<f32>(xp));
         const wv = v128.load(wp);
-        const p01 = f64x2.mul(xv, f64x2.promote_low_f32x4(wv));
-        const p23 = f64x2.mul(xv, f64x2.promote_low_f32x4(i32x4.shuffle(wv, wv, 2, 3, 0, 1)));
-        let md01 = i64x2.splat(0), md23 = i64x2.splat(0), ad01 = i64x2.splat(0), ad23 = i64x2.splat(0);
-        if (mulKind == KIND_SR) {
-          const d = fmix32x4(v128.xor(h, vKey));
-          md01 = i64x2.extend_low_i32x4_u(d);
-          md23 = i64x2.extend_high_i32x4_u(d);
+        let md = i64x2.splat(0), ad = i64x2.splat(0);
+        if (mulKind == KIND_SR) md = fmix32x4(v128.xor(h, vKey));
+        if (accKind == KIND_SR) ad = fmix32x4(v128.xor(i32x4.add(h, vGolden), vKey));
+        s01 = step64x2(mulKind, accKind, exactSum, s01, f64x2.mul(xv, f64x2.promote_low_f32x4(wv)),
+          i64x2.extend_low_i32x4_u(md), i64x2.extend_low_i32x4_u(ad), srBits,
+          mulFormat, mShift, vmLow, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmMin, vmMax, vmOver, mDrop, mDrawShift, mR,
+          accFormat, aShift, vaLow, vaExpK, vaMinLess, vaMagicSub, vaOverFrom, vaOverValue, vaMin, vaMax, vaOver, aDrop, aDrawShift, aR);
+        s23 = step64x2(mulKind, accKind, exactSum, s23, f64x2.mul(xv, f64x2.promote_low_f32x4(i32x4.shuffle(wv, wv, 2, 3, 0, 1))),
+          i64x2.extend_high_i32x4_u(md), i64x2.extend_high_i32x4_u(ad), srBits,
+          mulFormat, mShift, vmLow, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmMin, vmMax, vmOver, mDrop, mDrawShift, mR,
+          accFormat, aShift, vaLow, vaExpK, vaMinLess, vaMagicSub, vaOverFrom, vaOverValue, vaMin, vaMax, vaOver, aDrop, aDrawShift, aR);
+        if (quads > 1) {
+          const wv2 = v128.load(wp, 16);
+          let md2 = i64x2.splat(0), ad2 = i64x2.splat(0);
+          if (mulKind == KIND_SR) md2 = fmix32x4(v128.xor(h2, vKey));
+          if (accKind == KIND_SR) ad2 = fmix32x4(v128.xor(i32x4.add(h2, vGolden), vKey));
+          s45 = step64x2(mulKind, accKind, exactSum, s45, f64x2.mul(xv, f64x2.promote_low_f32x4(wv2)),
+            i64x2.extend_low_i32x4_u(md2), i64x2.extend_low_i32x4_u(ad2), srBits,
+            mulFormat, mShift, vmLow, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmMin, vmMax, vmOver, mDrop, mDrawShift, mR,
+            accFormat, aShift, vaLow, vaExpK, vaMinLess, vaMagicSub, vaOverFrom, vaOverValue, vaMin, vaMax, vaOver, aDrop, aDrawShift, aR);
+          s67 = step64x2(mulKind, accKind, exactSum, s67, f64x2.mul(xv, f64x2.promote_low_f32x4(i32x4.shuffle(wv2, wv2, 2, 3, 0, 1))),
+            i64x2.extend_high_i32x4_u(md2), i64x2.extend_high_i32x4_u(ad2), srBits,
+            mulFormat, mShift, vmLow, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmMin, vmMax, vmOver, mDrop, mDrawShift, mR,
+            accFormat, aShift, vaLow, vaExpK, vaMinLess, vaMagicSub, vaOverFrom, vaOverValue, vaMin, vaMax, vaOver, aDrop, aDrawShift, aR);
+          h2 = i32x4.add(h2, vStep);
         }
-        if (accKind == KIND_SR) {
-          const d = fmix32x4(v128.xor(i32x4.add(h, vGolden), vKey));
-          ad01 = i64x2.extend_low_i32x4_u(d);
-          ad23 = i64x2.extend_high_i32x4_u(d);
-        }
-        s01 = step64x2(mulKind, accKind, exactSum, s01, p01, md01, ad01, srBits,
-          mulFormat, mShift, vmLow, vmHalf, vmKeep, vmMin, vmMagic, vmMax, vmOver, mDrop, mDrawShift, mR,
-          accFormat, aShift, vaLow, vaHalf, vaKeep, vaMin, vaMagic, vaMax, vaOver, aDrop, aDrawShift, aR);
-        s23 = step64x2(mulKind, accKind, exactSum, s23, p23, md23, ad23, srBits,
-          mulFormat, mShift, vmLow, vmHalf, vmKeep, vmMin, vmMagic, vmMax, vmOver, mDrop, mDrawShift, mR,
-          accFormat, aShift, vaLow, vaHalf, vaKeep, vaMin, vaMagic, vaMax, vaOver, aDrop, aDrawShift, aR);
         xp += xStep;
         wp += wStep;
         h = i32x4.add(h, vStep);
       }
       // Demote is exact (every lane holds a value of acc); NaN lanes become the one quiet NaN.
-      let out = i32x4.shuffle(f32x4.demote_f64x2_zero(s01), f32x4.demote_f64x2_zero(s23), 0, 1, 4, 5);
-      out = v128.bitselect(i32x4.splat(F32_QNAN), out, f32x4.ne(out, out));
-      v128.store(zp, out);
+      storeCanonical(zp, i32x4.shuffle(f32x4.demote_f64x2_zero(s01), f32x4.demote_f64x2_zero(s23), 0, 1, 4, 5));
+      if (quads > 1) storeCanonical(zp + 16, i32x4.shuffle(f32x4.demote_f64x2_zero(s45), f32x4.demote_f64x2_zero(s67), 0, 1, 4, 5));
     }
   }
   return end;
@@ -759,51 +778,75 @@ function hoist(h: Hoisted, f: Format, srBits: i32): void {
 
 // One kernel per (product, sum, exactness) case, so each inner loop carries only its own work.
 function exactExactRneE(key: u32, srBits: i32, first: i32): void {
-  const from = ASC_FEATURE_SIMD ? exactKernelSimd(KIND_EXACT, KIND_RNE, true, key, srBits, first) : first;
+  const from = ASC_FEATURE_SIMD
+    ? exactKernelSimd(KIND_EXACT, KIND_RNE, true, key, srBits, 1, exactKernelSimd(KIND_EXACT, KIND_RNE, true, key, srBits, 2, first))
+    : first;
   exactKernel(KIND_EXACT, KIND_RNE, true, key, srBits, from);
 }
 function exactExactRneO(key: u32, srBits: i32, first: i32): void {
-  const from = ASC_FEATURE_SIMD ? exactKernelSimd(KIND_EXACT, KIND_RNE, false, key, srBits, first) : first;
+  const from = ASC_FEATURE_SIMD
+    ? exactKernelSimd(KIND_EXACT, KIND_RNE, false, key, srBits, 1, exactKernelSimd(KIND_EXACT, KIND_RNE, false, key, srBits, 2, first))
+    : first;
   exactKernel(KIND_EXACT, KIND_RNE, false, key, srBits, from);
 }
 function exactExactSrE(key: u32, srBits: i32, first: i32): void {
-  const from = ASC_FEATURE_SIMD ? exactKernelSimd(KIND_EXACT, KIND_SR, true, key, srBits, first) : first;
+  const from = ASC_FEATURE_SIMD
+    ? exactKernelSimd(KIND_EXACT, KIND_SR, true, key, srBits, 1, exactKernelSimd(KIND_EXACT, KIND_SR, true, key, srBits, 2, first))
+    : first;
   exactKernel(KIND_EXACT, KIND_SR, true, key, srBits, from);
 }
 function exactExactSrO(key: u32, srBits: i32, first: i32): void {
-  const from = ASC_FEATURE_SIMD ? exactKernelSimd(KIND_EXACT, KIND_SR, false, key, srBits, first) : first;
+  const from = ASC_FEATURE_SIMD
+    ? exactKernelSimd(KIND_EXACT, KIND_SR, false, key, srBits, 1, exactKernelSimd(KIND_EXACT, KIND_SR, false, key, srBits, 2, first))
+    : first;
   exactKernel(KIND_EXACT, KIND_SR, false, key, srBits, from);
 }
 function exactRneRneE(key: u32, srBits: i32, first: i32): void {
-  const from = ASC_FEATURE_SIMD ? exactKernelSimd(KIND_RNE, KIND_RNE, true, key, srBits, first) : first;
+  const from = ASC_FEATURE_SIMD
+    ? exactKernelSimd(KIND_RNE, KIND_RNE, true, key, srBits, 1, exactKernelSimd(KIND_RNE, KIND_RNE, true, key, srBits, 2, first))
+    : first;
   exactKernel(KIND_RNE, KIND_RNE, true, key, srBits, from);
 }
 function exactRneRneO(key: u32, srBits: i32, first: i32): void {
-  const from = ASC_FEATURE_SIMD ? exactKernelSimd(KIND_RNE, KIND_RNE, false, key, srBits, first) : first;
+  const from = ASC_FEATURE_SIMD
+    ? exactKernelSimd(KIND_RNE, KIND_RNE, false, key, srBits, 1, exactKernelSimd(KIND_RNE, KIND_RNE, false, key, srBits, 2, first))
+    : first;
   exactKernel(KIND_RNE, KIND_RNE, false, key, srBits, from);
 }
 function exactRneSrE(key: u32, srBits: i32, first: i32): void {
-  const from = ASC_FEATURE_SIMD ? exactKernelSimd(KIND_RNE, KIND_SR, true, key, srBits, first) : first;
+  const from = ASC_FEATURE_SIMD
+    ? exactKernelSimd(KIND_RNE, KIND_SR, true, key, srBits, 1, exactKernelSimd(KIND_RNE, KIND_SR, true, key, srBits, 2, first))
+    : first;
   exactKernel(KIND_RNE, KIND_SR, true, key, srBits, from);
 }
 function exactRneSrO(key: u32, srBits: i32, first: i32): void {
-  const from = ASC_FEATURE_SIMD ? exactKernelSimd(KIND_RNE, KIND_SR, false, key, srBits, first) : first;
+  const from = ASC_FEATURE_SIMD
+    ? exactKernelSimd(KIND_RNE, KIND_SR, false, key, srBits, 1, exactKernelSimd(KIND_RNE, KIND_SR, false, key, srBits, 2, first))
+    : first;
   exactKernel(KIND_RNE, KIND_SR, false, key, srBits, from);
 }
 function exactSrRneE(key: u32, srBits: i32, first: i32): void {
-  const from = ASC_FEATURE_SIMD ? exactKernelSimd(KIND_SR, KIND_RNE, true, key, srBits, first) : first;
+  const from = ASC_FEATURE_SIMD
+    ? exactKernelSimd(KIND_SR, KIND_RNE, true, key, srBits, 1, exactKernelSimd(KIND_SR, KIND_RNE, true, key, srBits, 2, first))
+    : first;
   exactKernel(KIND_SR, KIND_RNE, true, key, srBits, from);
 }
 function exactSrRneO(key: u32, srBits: i32, first: i32): void {
-  const from = ASC_FEATURE_SIMD ? exactKernelSimd(KIND_SR, KIND_RNE, false, key, srBits, first) : first;
+  const from = ASC_FEATURE_SIMD
+    ? exactKernelSimd(KIND_SR, KIND_RNE, false, key, srBits, 1, exactKernelSimd(KIND_SR, KIND_RNE, false, key, srBits, 2, first))
+    : first;
   exactKernel(KIND_SR, KIND_RNE, false, key, srBits, from);
 }
 function exactSrSrE(key: u32, srBits: i32, first: i32): void {
-  const from = ASC_FEATURE_SIMD ? exactKernelSimd(KIND_SR, KIND_SR, true, key, srBits, first) : first;
+  const from = ASC_FEATURE_SIMD
+    ? exactKernelSimd(KIND_SR, KIND_SR, true, key, srBits, 1, exactKernelSimd(KIND_SR, KIND_SR, true, key, srBits, 2, first))
+    : first;
   exactKernel(KIND_SR, KIND_SR, true, key, srBits, from);
 }
 function exactSrSrO(key: u32, srBits: i32, first: i32): void {
-  const from = ASC_FEATURE_SIMD ? exactKernelSimd(KIND_SR, KIND_SR, false, key, srBits, first) : first;
+  const from = ASC_FEATURE_SIMD
+    ? exactKernelSimd(KIND_SR, KIND_SR, false, key, srBits, 1, exactKernelSimd(KIND_SR, KIND_SR, false, key, srBits, 2, first))
+    : first;
   exactKernel(KIND_SR, KIND_SR, false, key, srBits, from);
 }
 
