@@ -961,7 +961,22 @@ function magicRounds(f: Format): bool {
   v128.store(p, v128.bitselect(i32x4.splat(F32_QNAN), v, f32x4.ne(v, v)));
 }
 
-/** Columns [from, returned) in blocks of 4 * vectors outputs (vectors is 1 or 8); W rows contiguous. */
+/** Rows of a transposed W per panel, and the panel (PANEL_K x 32 f32, made on first use). */
+const PANEL_K: i32 = 64;
+let panel: usize = 0;
+
+/** Copies W(k0..kEnd-1, j..j+width-1) into the panel, row after row. */
+function packPanel(j: i32, width: i32, k0: i32, kEnd: i32): void {
+  if (panel == 0) panel = heap.alloc(<usize>(PANEL_K * 32) << 2);
+  const w = job.w, wK = job.wK, wCol = job.wCol;
+  let dst = panel;
+  for (let kk = k0; kk < kEnd; kk++) {
+    for (let c = 0; c < width; c++) store<f32>(dst + (<usize>c << 2), load<f32>(at(w, kk, wK, j + c, wCol)));
+    dst += <usize>width << 2;
+  }
+}
+
+/** Columns [from, returned) in blocks of 4 * vectors outputs (vectors is 1 or 8). */
 // @ts-ignore: decorator
 @inline function exactKernel32(prodKind: i32, accKind: i32, vectors: i32, from: i32): i32 {
   const m = job.m, n = job.n, k = job.k;
@@ -977,47 +992,67 @@ function magicRounds(f: Format): bool {
   const vaOne = i32x4.splat(ah.one), vaHalf = i32x4.splat(ah.half), vaKeep = i32x4.splat(ah.keep), vaMin = i32x4.splat(ah.minNormalLess);
   const vaMagic = f32x4.splat(ah.magic), vaOverFrom = i32x4.splat(ah.overflowFromLess), vaOver = i32x4.splat(ah.overflow);
   const vaExpK = i32x4.splat(ah.expK), vaMagicSub = i32x4.splat(ah.magicSub), vaOverFromF = f32x4.splat(ah.overflowFrom);
-  for (let i = 0; i < m; i++) {
-    for (let j = from; j < end; j += width) {
-      const zp = at(z, i, ldz, j, 1);
-      let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
-      let s4 = f32x4.splat(0), s5 = f32x4.splat(0), s6 = f32x4.splat(0), s7 = f32x4.splat(0);
-      if (accumulate) {
-        s0 = v128.load(zp);
-        if (vectors > 1) {
-          s1 = v128.load(zp, 16); s2 = v128.load(zp, 32); s3 = v128.load(zp, 48);
-          s4 = v128.load(zp, 64); s5 = v128.load(zp, 80); s6 = v128.load(zp, 96); s7 = v128.load(zp, 112);
+  const contiguous = job.wCol == 1;
+  const panelRow = <usize>width << 2;
+  // A transposed W is copied, PANEL_K rows at a time, into a panel whose rows are contiguous; the running
+  // sums wait in Z between panels (they are f32 values, so nothing is lost).
+  const chunk = contiguous ? k : PANEL_K;
+  for (let j = from; j < end; j += width) {
+    for (let k0 = 0; k0 < k; k0 += chunk) {
+      const kEnd = min(k, k0 + chunk);
+      if (!contiguous) packPanel(j, width, k0, kEnd);
+      const wFirst = contiguous ? at(w, k0, job.wK, j, 1) : panel;
+      const wRowStep = contiguous ? wStep : panelRow;
+      const last = kEnd == k;
+      for (let i = 0; i < m; i++) {
+        const zp = at(z, i, ldz, j, 1);
+        let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+        let s4 = f32x4.splat(0), s5 = f32x4.splat(0), s6 = f32x4.splat(0), s7 = f32x4.splat(0);
+        if (accumulate || k0 > 0) {
+          s0 = v128.load(zp);
+          if (vectors > 1) {
+            s1 = v128.load(zp, 16); s2 = v128.load(zp, 32); s3 = v128.load(zp, 48);
+            s4 = v128.load(zp, 64); s5 = v128.load(zp, 80); s6 = v128.load(zp, 96); s7 = v128.load(zp, 112);
+          }
         }
-      }
-      let xp = at(x, i, xRow, 0, 1);
-      let wp = at(w, 0, 1, j, 1);
-      for (let kk = 0; kk < k; kk++) {
-        const xs = f32x4.splat(load<f32>(xp));
-        s0 = step32x4(prodKind, accKind, s0, f32x4.mul(xs, v128.load(wp)),
-          vmOne, vmHalf, vmKeep, vmMin, vmMagic, vmOverFrom, vmOver, vaOne, vaHalf, vaKeep, vaMin, vaMagic, vaOverFrom, vaOver, vaExpK, vaMagicSub, vaOverFromF);
-        if (vectors > 1) {
-          s1 = step32x4(prodKind, accKind, s1, f32x4.mul(xs, v128.load(wp, 16)),
+        let xp = at(x, i, xRow, k0, job.xK);
+        let wp = wFirst;
+        for (let kk = k0; kk < kEnd; kk++) {
+          const xs = f32x4.splat(load<f32>(xp));
+          s0 = step32x4(prodKind, accKind, s0, f32x4.mul(xs, v128.load(wp)),
             vmOne, vmHalf, vmKeep, vmMin, vmMagic, vmOverFrom, vmOver, vaOne, vaHalf, vaKeep, vaMin, vaMagic, vaOverFrom, vaOver, vaExpK, vaMagicSub, vaOverFromF);
-          s2 = step32x4(prodKind, accKind, s2, f32x4.mul(xs, v128.load(wp, 32)),
-            vmOne, vmHalf, vmKeep, vmMin, vmMagic, vmOverFrom, vmOver, vaOne, vaHalf, vaKeep, vaMin, vaMagic, vaOverFrom, vaOver, vaExpK, vaMagicSub, vaOverFromF);
-          s3 = step32x4(prodKind, accKind, s3, f32x4.mul(xs, v128.load(wp, 48)),
-            vmOne, vmHalf, vmKeep, vmMin, vmMagic, vmOverFrom, vmOver, vaOne, vaHalf, vaKeep, vaMin, vaMagic, vaOverFrom, vaOver, vaExpK, vaMagicSub, vaOverFromF);
-          s4 = step32x4(prodKind, accKind, s4, f32x4.mul(xs, v128.load(wp, 64)),
-            vmOne, vmHalf, vmKeep, vmMin, vmMagic, vmOverFrom, vmOver, vaOne, vaHalf, vaKeep, vaMin, vaMagic, vaOverFrom, vaOver, vaExpK, vaMagicSub, vaOverFromF);
-          s5 = step32x4(prodKind, accKind, s5, f32x4.mul(xs, v128.load(wp, 80)),
-            vmOne, vmHalf, vmKeep, vmMin, vmMagic, vmOverFrom, vmOver, vaOne, vaHalf, vaKeep, vaMin, vaMagic, vaOverFrom, vaOver, vaExpK, vaMagicSub, vaOverFromF);
-          s6 = step32x4(prodKind, accKind, s6, f32x4.mul(xs, v128.load(wp, 96)),
-            vmOne, vmHalf, vmKeep, vmMin, vmMagic, vmOverFrom, vmOver, vaOne, vaHalf, vaKeep, vaMin, vaMagic, vaOverFrom, vaOver, vaExpK, vaMagicSub, vaOverFromF);
-          s7 = step32x4(prodKind, accKind, s7, f32x4.mul(xs, v128.load(wp, 112)),
-            vmOne, vmHalf, vmKeep, vmMin, vmMagic, vmOverFrom, vmOver, vaOne, vaHalf, vaKeep, vaMin, vaMagic, vaOverFrom, vaOver, vaExpK, vaMagicSub, vaOverFromF);
+          if (vectors > 1) {
+            s1 = step32x4(prodKind, accKind, s1, f32x4.mul(xs, v128.load(wp, 16)),
+              vmOne, vmHalf, vmKeep, vmMin, vmMagic, vmOverFrom, vmOver, vaOne, vaHalf, vaKeep, vaMin, vaMagic, vaOverFrom, vaOver, vaExpK, vaMagicSub, vaOverFromF);
+            s2 = step32x4(prodKind, accKind, s2, f32x4.mul(xs, v128.load(wp, 32)),
+              vmOne, vmHalf, vmKeep, vmMin, vmMagic, vmOverFrom, vmOver, vaOne, vaHalf, vaKeep, vaMin, vaMagic, vaOverFrom, vaOver, vaExpK, vaMagicSub, vaOverFromF);
+            s3 = step32x4(prodKind, accKind, s3, f32x4.mul(xs, v128.load(wp, 48)),
+              vmOne, vmHalf, vmKeep, vmMin, vmMagic, vmOverFrom, vmOver, vaOne, vaHalf, vaKeep, vaMin, vaMagic, vaOverFrom, vaOver, vaExpK, vaMagicSub, vaOverFromF);
+            s4 = step32x4(prodKind, accKind, s4, f32x4.mul(xs, v128.load(wp, 64)),
+              vmOne, vmHalf, vmKeep, vmMin, vmMagic, vmOverFrom, vmOver, vaOne, vaHalf, vaKeep, vaMin, vaMagic, vaOverFrom, vaOver, vaExpK, vaMagicSub, vaOverFromF);
+            s5 = step32x4(prodKind, accKind, s5, f32x4.mul(xs, v128.load(wp, 80)),
+              vmOne, vmHalf, vmKeep, vmMin, vmMagic, vmOverFrom, vmOver, vaOne, vaHalf, vaKeep, vaMin, vaMagic, vaOverFrom, vaOver, vaExpK, vaMagicSub, vaOverFromF);
+            s6 = step32x4(prodKind, accKind, s6, f32x4.mul(xs, v128.load(wp, 96)),
+              vmOne, vmHalf, vmKeep, vmMin, vmMagic, vmOverFrom, vmOver, vaOne, vaHalf, vaKeep, vaMin, vaMagic, vaOverFrom, vaOver, vaExpK, vaMagicSub, vaOverFromF);
+            s7 = step32x4(prodKind, accKind, s7, f32x4.mul(xs, v128.load(wp, 112)),
+              vmOne, vmHalf, vmKeep, vmMin, vmMagic, vmOverFrom, vmOver, vaOne, vaHalf, vaKeep, vaMin, vaMagic, vaOverFrom, vaOver, vaExpK, vaMagicSub, vaOverFromF);
+          }
+          xp += xStep;
+          wp += wRowStep;
         }
-        xp += xStep;
-        wp += wStep;
-      }
-      storeCanonical(zp, s0);
-      if (vectors > 1) {
-        storeCanonical(zp + 16, s1); storeCanonical(zp + 32, s2); storeCanonical(zp + 48, s3);
-        storeCanonical(zp + 64, s4); storeCanonical(zp + 80, s5); storeCanonical(zp + 96, s6); storeCanonical(zp + 112, s7);
+        if (last) {
+          storeCanonical(zp, s0);
+          if (vectors > 1) {
+            storeCanonical(zp + 16, s1); storeCanonical(zp + 32, s2); storeCanonical(zp + 48, s3);
+            storeCanonical(zp + 64, s4); storeCanonical(zp + 80, s5); storeCanonical(zp + 96, s6); storeCanonical(zp + 112, s7);
+          }
+        } else {
+          v128.store(zp, s0);
+          if (vectors > 1) {
+            v128.store(zp, s1, 16); v128.store(zp, s2, 32); v128.store(zp, s3, 48);
+            v128.store(zp, s4, 64); v128.store(zp, s5, 80); v128.store(zp, s6, 96); v128.store(zp, s7, 112);
+          }
+        }
       }
     }
   }
@@ -1033,11 +1068,11 @@ function exact32RneMagic(): i32 { return exactKernel32(P32_RNE, A32_ODD_MAGIC, 1
 function exact32RnePlain(): i32 { return exactKernel32(P32_RNE, A32_PLAIN, 1, exactKernel32(P32_RNE, A32_PLAIN, 8, 0)); }
 
 /**
- * The f32x4 kernel when it applies (SIMD build, rne sums, W rows contiguous): returns the first column it
+ * The f32x4 kernel when it applies (SIMD build, rne sums): returns the first column it
  * did not compute, 0 when it does not apply.
  */
 function tryExact32(spec: MacSpec, mul: Format, mulMode: i32, mulKind: i32, acc: Format, accMode: i32): i32 {
-  if (!ASC_FEATURE_SIMD || job.wCol != 1) return 0;
+  if (!ASC_FEATURE_SIMD) return 0;
   let accKind = A32_ODD;
   if (isIdentityOnF32(acc, accMode)) accKind = A32_PLAIN;
   else if (accMode != ROUND_RNE || !acc.isFloat || acc.m < 1 || acc.m > 21 || acc.subUlpExp < -147) return 0;
