@@ -10,8 +10,14 @@ import { formatWordName } from "../report/format-names.js";
 import { silentProgress, type Progress } from "../report/progress.js";
 import { writeReport } from "../report/io.js";
 import { REPORT_SCHEMA, REPORT_VERSION, type EvalTelemetry, type PhaseCounters, type Report, type TrainTelemetry } from "../report/types.js";
-import type { BoardClient, TelemetryReply } from "./client.js";
+import type { BoardClient, HelloReply, TelemetryReply } from "./client.js";
 import { BoardError, BoardLostError, BoardProtocolError, BoardTimeoutError } from "./errors.js";
+
+export interface Deployment {
+  /** The config blobs as bytes (docs/protocol.md DEPLOY), or text / an object sent as UTF-8 JSON. */
+  config: Uint8Array | string | object;
+  module: Uint8Array;
+}
 
 export interface RunSamples {
   /** count x features values, sample after sample. */
@@ -28,8 +34,12 @@ export interface RunExperience {
 export interface RunPlan {
   /** Every resolved setting; copied into the report as `config`. */
   config: Record<string, unknown>;
-  /** The device module and the learner's configuration (model, precision, strategy). */
-  deploy: { config: string | object; module: Uint8Array };
+  /**
+   * The device module and the learner's configuration (model, precision, strategy), or a function that
+   * makes them from the board's HELLO (the strategy blob carries the board's memory limit, and a board
+   * with WASM SIMD takes the SIMD module).
+   */
+  deploy: Deployment | ((hello: HelloReply) => Deployment);
   /** Values per sample. */
   features: number;
   experiences: RunExperience[];
@@ -190,7 +200,7 @@ export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: 
     report.memory.linearMemoryLimitBytes = hello.memoryLimit;
 
     step({ request: "DEPLOY", experience: null }, "DEPLOY");
-    const deployed = await client.deploy(plan.deploy);
+    const deployed = await client.deploy(typeof plan.deploy === "function" ? plan.deploy(hello) : plan.deploy);
     report.memory.modelBytes = deployed.modelBytes;
     report.memory.peakLinearMemoryBytes = deployed.memoryUsed;
 

@@ -24,6 +24,7 @@ import {
 import { ACCEL_ABSENT, ACCEL_BASE, ACCEL_ID_RESET } from "../../host/generated/regmap.js";
 import { batch, connectInProcess, manifest, standinWasm } from "./helpers.js";
 
+const utf8 = (text: string) => new TextEncoder().encode(text);
 let module: Uint8Array;
 let bigModule: Uint8Array;
 beforeAll(() => {
@@ -119,6 +120,42 @@ describe("the MMIO bus", () => {
     bus.resetTotals();
     regs.set(0x80, 70);
     expect(bus.totals()).toEqual({ cycles: 20, energyJ: 0, jobs: 0 });
+  });
+});
+
+describe("the accelerator behind a board", () => {
+  async function acceleratedBoard(id: string) {
+    const m = manifest(id);
+    const { client } = connectInProcess({ manifest: m, accelerator: await loadAccelerator(m) });
+    await client.deploy({ config: { format: "fp32", accel: true }, module });
+    const b = batch(4);
+    await client.data({ experience: 0, split: "train", ...b, features: 4 });
+    await client.telemetry({ resetCounters: true });
+    return client;
+  }
+  const train = { experience: 0, iterations: 1, batchSize: 1, seed: 0 };
+
+  test("TELEMETRY counts the model's jobs, cycles and energy, across the driver's soft clears", async () => {
+    const client = await acceleratedBoard("sim");
+    await client.train(train);
+    const one = await client.telemetry({ resetCounters: true });
+    expect(one.accelJobs).toBe(1);
+    expect(one.cycles).toBeGreaterThan(0);
+    expect(one.energyJ).toBeGreaterThan(0);
+    // The same job twice costs twice as much, though the driver cleared the counters after each.
+    await client.train(train);
+    await client.train(train);
+    const two = await client.telemetry();
+    expect(two).toMatchObject({ accelJobs: 2, cycles: 2 * one.cycles });
+    expect(two.energyJ).toBeCloseTo(2 * one.energyJ, 18);
+  });
+
+  test("without an accelerator the same driver finds the block absent: no jobs and no energy estimate", async () => {
+    const client = await acceleratedBoard("sim-noaccel");
+    await client.train(train);
+    const t = await client.telemetry();
+    expect(t).toMatchObject({ accelJobs: 0, cycles: 0 });
+    expect(Number.isNaN(t.energyJ)).toBe(true);
   });
 });
 
@@ -220,7 +257,7 @@ describe("chunked transfers", () => {
   test("a chunk out of order is BAD_CHUNK and nothing is stored", async () => {
     const board = new SimBoard({ manifest: manifest("sim-noaccel", { maxFrameSize: 64 }) });
     const link = board.openLink();
-    const payload = encodePayload("DEPLOY", { config: "{}", module });
+    const payload = encodePayload("DEPLOY", { config: utf8("{}"), module });
     const chunks = splitIntoChunks(MessageType.DEPLOY, payload, 64);
     expect(exchange(link, { type: MessageType.CHUNK, seq: 1, payload: chunks[0] })[0].type).toBe(MessageType.RESULT);
     const [reply] = exchange(link, { type: MessageType.CHUNK, seq: 2, payload: chunks[2] });
@@ -233,7 +270,7 @@ describe("chunked transfers", () => {
     const board = new SimBoard({ manifest: manifest("sim-noaccel", { maxFrameSize: 64 }) });
     const link = board.openLink();
     // An unknown format name of 200 characters makes an ERROR whose message needs several frames.
-    const config = JSON.stringify({ format: "x".repeat(200) });
+    const config = utf8(JSON.stringify({ format: "x".repeat(200) }));
     const chunks = splitIntoChunks(MessageType.DEPLOY, encodePayload("DEPLOY", { config, module }), 64);
     let replies: Frame[] = [];
     chunks.forEach((payload, i) => (replies = exchange(link, { type: MessageType.CHUNK, seq: i + 1, payload })));
@@ -252,7 +289,7 @@ describe("sequence numbers and message types", () => {
   test("a repeated request is answered from the last reply, not run twice; a new one with the same number runs", async () => {
     const { board } = await deployed();
     const link = board.openLink();
-    const train = { type: MessageType.TRAIN, seq: 40, payload: encodePayload("TRAIN", { experience: 0, iterations: 5, batchSize: 1, seed: 0 }) } as const;
+    const train = { type: MessageType.TRAIN, seq: 40, payload: encodePayload("TRAIN", { experience: 0, iterations: 5, batchSize: 1, seed: 0, flags: 0 }) } as const;
     const first = exchange(link, train);
     const again = exchange(link, train);
     expect(again).toEqual(first);

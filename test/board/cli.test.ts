@@ -51,8 +51,8 @@ describe("edgecl deploy", () => {
   });
 
   test.each([
-    [["--config", "not json"], 'edgecl: expected --config to be a JSON object or the path of a JSON file, received "not json"\n'],
-    [["--config", "[1, 2]"], 'edgecl: expected --config to be a JSON object or the path of a JSON file, received "[1, 2]"\n'],
+    [["--config", "not json"], 'edgecl: expected --config to be a file of config blobs or an inline JSON object, received "not json"\n'],
+    [["--config", "{model: 1}"], /^edgecl: expected --config to hold a JSON object, received "\{model: 1\}" \(.*JSON.*\)\n$/],
     [["--config", "{}", "--board", "nowhere"], /^edgecl: expected a board: .*sim-noaccel.* or a manifest path, received "nowhere"\n$/],
   ])("bad usage %j exits 2 with one line", (args, message) => {
     const r = edgeclSources(["deploy", "--board", "sim-noaccel", "--module", standin, ...args]);

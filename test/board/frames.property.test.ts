@@ -43,7 +43,7 @@ class Session {
   constructor(maxFrameSize = 65536) {
     this.board = new SimBoard({ manifest: manifest("sim-noaccel", { maxFrameSize }) });
     this.link = this.board.openLink();
-    this.ok("DEPLOY", encodePayload("DEPLOY", { config: JSON.stringify({ format: "fp32", modelBytes: 256 }), module }));
+    this.ok("DEPLOY", encodePayload("DEPLOY", { config: new TextEncoder().encode(JSON.stringify({ format: "fp32", modelBytes: 256 })), module }));
     const b = batch(16);
     const samples = new Uint8Array(16 * 2 + 16 * 4 * 4);
     const view = new DataView(samples.buffer);
@@ -54,7 +54,7 @@ class Session {
   }
 
   trainPayload(iterations: number): Uint8Array {
-    return encodePayload("TRAIN", { experience: 0, iterations, batchSize: 2, seed: 0 });
+    return encodePayload("TRAIN", { experience: 0, iterations, batchSize: 2, seed: 0, flags: 0 });
   }
 
   nextSeq(): number {

@@ -91,6 +91,12 @@ describe("runExperiences", () => {
     expect(progress.lines).toHaveLength(3);
   });
 
+  test("the deployment can be made from the board's HELLO (the strategy blob carries its memory limit)", async () => {
+    const { client } = connectInProcess({ manifest: manifest("sim-tiny") });
+    const report = await runExperiences(client, plan({ deploy: (hello) => ({ config: { format: "fp32", modelBytes: hello.memoryLimit / 64 }, module }) }));
+    expect(report.memory.modelBytes).toBe(262144 / 64);
+  });
+
   test("the same plan gives the same report (apart from the board's wall-clock times)", async () => {
     const a = await runExperiences(connectInProcess({ manifest: manifest("sim-noaccel") }).client, plan());
     const b = await runExperiences(connectInProcess({ manifest: manifest("sim-noaccel") }).client, plan());

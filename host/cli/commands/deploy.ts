@@ -18,24 +18,27 @@ interface DeployOptions {
   json?: boolean;
 }
 
-/** The configuration: inline JSON, or the path of a JSON file. */
-export function readConfig(text: string): string {
-  const source = text.trim().startsWith("{") ? text : existsSync(text) ? readFileSync(text, "utf8") : null;
-  if (source === null) throw expected("--config to be a JSON object or the path of a JSON file", text);
+/**
+ * The learner's configuration: a file's bytes as they are (the config blobs of docs/protocol.md's
+ * DEPLOY), or an inline JSON object sent as UTF-8 text (for device modules that read JSON).
+ */
+export function readConfig(text: string): Uint8Array | string {
+  if (existsSync(text)) return new Uint8Array(readFileSync(text));
+  if (!text.trim().startsWith("{")) throw expected("--config to be a file of config blobs or an inline JSON object", text);
   try {
-    const parsed = JSON.parse(source);
+    const parsed = JSON.parse(text);
     if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("not an object");
   } catch (err) {
     throw new UsageError(`expected --config to hold a JSON object, received ${JSON.stringify(text.slice(0, 60))} (${(err as Error).message})`);
   }
-  return source;
+  return text;
 }
 
 export function deployCommand(): Command {
   return new Command("deploy")
     .description("Deploy the device module and a learner configuration (model, precision, strategy) to a board")
     .requiredOption("--board <board>", "board id (edgecl boards), manifest path, tcp:HOST:PORT or serial:PATH[@BAUD]")
-    .requiredOption("--config <json|file>", "learner configuration: a JSON object or a JSON file")
+    .requiredOption("--config <file|json>", "learner configuration: a file of config blobs (model, then strategy), or an inline JSON object")
     .option("--manifest <id|path>", "manifest of a tcp: or serial: board")
     .option("--module <file>", "device module (default: build/device-simd.wasm on a SIMD runtime, else build/device.wasm)")
     .option("--flash-dir <dir>", "flash directory of a simulated board", "out/flash")
