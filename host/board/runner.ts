@@ -10,6 +10,7 @@ import { formatWordName } from "../report/format-names.js";
 import { silentProgress, type Progress } from "../report/progress.js";
 import { writeReport } from "../report/io.js";
 import { REPORT_SCHEMA, REPORT_VERSION, type EvalTelemetry, type PhaseCounters, type Report, type TrainTelemetry } from "../report/types.js";
+import { TrainFlag } from "../protocol/index.js";
 import type { BoardClient, HelloReply, TelemetryReply } from "./client.js";
 import { BoardError, BoardLostError, BoardProtocolError, BoardTimeoutError } from "./errors.js";
 
@@ -43,11 +44,16 @@ export interface RunPlan {
   /** Values per sample. */
   features: number;
   experiences: RunExperience[];
-  /** Optimiser steps and samples per step of every TRAIN. */
+  /** Optimiser steps of each experience, and samples per step. */
   iterations: number;
   batchSize: number;
-  /** Seed of experience e's TRAIN (shuffling, stochastic rounding). */
-  trainSeed: (experience: number) => number;
+  /**
+   * Most steps in one TRAIN request (default: all of an experience's in one). An experience then takes
+   * several TRAINs, all but the last with TrainFlag.CONTINUE, and progress moves with each.
+   */
+  stepsPerRequest?: number;
+  /** Seed of the random draws of TRAIN request `request` (0, 1, ...) of experience `experience`. */
+  trainSeed: (experience: number, request: number) => number;
   /** EVAL predicts only among the evaluated experience's classes (task-incremental scenario). */
   taskMask?: boolean;
   /** Sample encoding on the wire (default "f32", exact). */
@@ -168,7 +174,10 @@ export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: 
   if (T === 0) throw new RunError("expected at least one experience to run, received none");
   const resident = (plan.testData ?? "resident") === "resident";
   const untrained = plan.evaluateUntrained ?? true;
-  const total = 2 + (resident ? T : 0) + (untrained ? T + 1 : 0) + T * (3 + T + (resident ? 0 : T));
+  const stepsPerRequest = plan.stepsPerRequest ?? Math.max(1, plan.iterations);
+  if (!Number.isInteger(stepsPerRequest) || stepsPerRequest < 1) throw new RunError(`expected steps per TRAIN request to be a positive integer, received ${plan.stepsPerRequest}`);
+  const trainRequests = Math.max(1, Math.ceil(plan.iterations / stepsPerRequest));
+  const total = 2 + (resident ? T : 0) + (untrained ? T + 1 : 0) + T * (2 + trainRequests + T + (resident ? 0 : T));
   const report = emptyReport(plan);
   let done = 0;
   let current: number | null = null;
@@ -230,17 +239,34 @@ export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: 
       step({ request: "DATA", experience: i }, `experience ${i + 1}/${T}: training data`);
       await client.data({ experience: i, split: "train", inputs: experience.train.inputs, labels: experience.train.labels, features: plan.features, encoding: plan.encoding });
 
-      step({ request: "TRAIN", experience: i }, `experience ${i + 1}/${T}: training`);
-      const trained = await client.train(
-        { experience: i, iterations: plan.iterations, batchSize: plan.batchSize, seed: plan.trainSeed(i) >>> 0 },
-        plan.trainTimeoutMs ? { timeoutMs: plan.trainTimeoutMs } : {},
-      );
+      let stepsRun = 0;
+      let lossSum = 0;
+      let lastLoss = Number.NaN;
+      for (let r = 0; r < trainRequests; r++) {
+        const steps = r === trainRequests - 1 ? plan.iterations - r * stepsPerRequest : stepsPerRequest;
+        const detail = trainRequests === 1 ? "training" : `training, steps ${r * stepsPerRequest + 1}..${r * stepsPerRequest + steps} of ${plan.iterations}`;
+        step({ request: "TRAIN", experience: i }, `experience ${i + 1}/${T}: ${detail}`);
+        const trained = await client.train(
+          {
+            experience: i,
+            iterations: steps,
+            batchSize: plan.batchSize,
+            seed: plan.trainSeed(i, r) >>> 0,
+            flags: r < trainRequests - 1 ? TrainFlag.CONTINUE : 0,
+          },
+          plan.trainTimeoutMs ? { timeoutMs: plan.trainTimeoutMs } : {},
+        );
+        stepsRun += trained.iterations;
+        lossSum += trained.meanLoss * trained.iterations;
+        lastLoss = trained.lastLoss;
+      }
       step({ request: "TELEMETRY", experience: i }, `experience ${i + 1}/${T}: counters`);
       const train: TrainTelemetry = {
         ...counters(await client.telemetry({ resetCounters: true })),
-        iterations: trained.iterations,
-        meanLoss: finiteOrNull(trained.meanLoss),
-        lastLoss: finiteOrNull(trained.lastLoss),
+        iterations: stepsRun,
+        // The mean over every step of the experience: each request's mean weighted by its steps.
+        meanLoss: stepsRun > 0 ? finiteOrNull(lossSum / stepsRun) : null,
+        lastLoss: finiteOrNull(lastLoss),
       };
 
       const row: number[] = [];

@@ -97,6 +97,31 @@ describe("runExperiences", () => {
     expect(report.memory.modelBytes).toBe(262144 / 64);
   });
 
+  test("an experience's steps split over several TRAINs: all but the last continue the experience", async () => {
+    const { client } = connectInProcess({ manifest: manifest("sim-noaccel") });
+    const sent: Array<{ experience: number; iterations: number; seed: number; flags?: number }> = [];
+    const train = client.train.bind(client);
+    client.train = (params, options) => {
+      sent.push(params);
+      return train(params, options);
+    };
+    const split = await runExperiences(client, plan({ stepsPerRequest: 3 }));
+    expect(sent.map((p) => [p.experience, p.iterations, p.seed, p.flags])).toEqual([
+      [0, 3, 100, 1],
+      [0, 1, 100, 0],
+      [1, 3, 101, 1],
+      [1, 1, 101, 0],
+      [2, 3, 102, 1],
+      [2, 1, 102, 0],
+    ]);
+    const whole = await runExperiences(connectInProcess({ manifest: manifest("sim-noaccel") }).client, plan());
+    expect(split.accuracy).toEqual(whole.accuracy);
+    expect(split.telemetry[0].train.iterations).toBe(4);
+    // The stand-in's loss after n steps in all is 1 / (1 + n): 3 steps end at 1/4, the 4th at 1/5.
+    expect(split.telemetry[0].train.meanLoss).toBeCloseTo((3 * (1 / 4) + 1 * (1 / 5)) / 4, 6);
+    expect(split.telemetry[0].train.lastLoss).toBeCloseTo(1 / 5, 6);
+  });
+
   test("the same plan gives the same report (apart from the board's wall-clock times)", async () => {
     const a = await runExperiences(connectInProcess({ manifest: manifest("sim-noaccel") }).client, plan());
     const b = await runExperiences(connectInProcess({ manifest: manifest("sim-noaccel") }).client, plan());
