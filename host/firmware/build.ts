@@ -10,6 +10,7 @@ import { requireToolchain } from "./toolchain.js";
 const run = promisify(execFile);
 
 export type FirmwareEntry = "serve" | "selftest";
+export type FirmwareRuntime = "wasm2c" | "wamr";
 
 /** RAM the image is linked for and QEMU is given, in MiB (QEMU's `virt` default). */
 export const DEFAULT_RAM_MB = 128;
@@ -17,11 +18,19 @@ export const DEFAULT_RAM_MB = 128;
 export interface FirmwareBuildOptions {
   /** Directory for generated C, objects and the image; created if missing. */
   outDir: string;
-  /** The module to translate with wasm2c and link in. */
+  /** The module to translate with wasm2c and link in (wasm2c), or to embed as the built-in module (WAMR). */
   wasm: string;
   entry: FirmwareEntry;
+  /** "wasm2c" (default) or "wamr" (needs wamrRoot). */
+  runtime?: FirmwareRuntime;
+  /** A WAMR source tree (tested with the WAMR-2.4.5 release), for runtime "wamr". */
+  wamrRoot?: string;
+  /** Where CMake builds WAMR's libvmlib.a; images with the same WAMR settings may share one. */
+  wamrBuildDir?: string;
+  /** The board manifest file compiled into an ENTRY=serve image (default board/qemu-rv32.json). */
+  board?: string;
   ramMb?: number;
-  /** Largest linear memory the module may have, in 64 KiB pages (the board's limit). */
+  /** Largest linear memory the module may have, in 64 KiB pages (default: the board's, or 512 for selftest). */
   memoryLimitPages?: number;
 }
 
@@ -35,10 +44,11 @@ export interface SectionSizes {
 export interface FirmwareImage {
   elf: string;
   entry: FirmwareEntry;
+  runtime: FirmwareRuntime;
   ramMb: number;
   /** The whole image. */
   sizes: SectionSizes;
-  /** The translated module alone (device.o). */
+  /** The module's part: the translated module (wasm2c, obj/device.o) or its embedded bytes (WAMR, obj/builtin_module.o). */
   moduleSizes: SectionSizes;
 }
 
@@ -79,17 +89,27 @@ export async function readSizes(...files: string[]): Promise<SectionSizes[]> {
 
 export async function buildFirmware(options: FirmwareBuildOptions): Promise<FirmwareImage> {
   const ramMb = options.ramMb ?? DEFAULT_RAM_MB;
+  const runtime = options.runtime ?? "wasm2c";
   if (!Number.isInteger(ramMb) || ramMb < 1) throw expected("ramMb as a positive whole number of MiB", ramMb);
   if (options.memoryLimitPages !== undefined && (!Number.isInteger(options.memoryLimitPages) || options.memoryLimitPages < 0))
     throw expected("memoryLimitPages as a whole number of 64 KiB pages", options.memoryLimitPages);
   if (options.entry !== "serve" && options.entry !== "selftest") throw expected('entry "serve" or "selftest"', options.entry);
+  if (runtime !== "wasm2c" && runtime !== "wamr") throw expected('runtime "wasm2c" or "wamr"', runtime);
+  if (runtime === "wamr" && !options.wamrRoot)
+    throw expected("a WAMR source tree (wamrRoot, or WAMR_ROOT) for the wamr runtime", options.wamrRoot, "check out the WAMR-2.4.5 release and point WAMR_ROOT at it");
   const wasm = resolve(options.wasm);
   if (!existsSync(wasm)) throw expected("a .wasm module to build the firmware from", options.wasm, "run `npm run build` first");
+  if (options.board !== undefined && !existsSync(options.board)) throw expected("a board manifest file", options.board);
   requireToolchain(["build"]);
 
   const outDir = resolve(options.outDir);
-  const vars = [`O=${outDir}`, `WASM=${wasm}`, `ENTRY=${options.entry}`, `RAM_MB=${ramMb}`];
+  const vars = [`O=${outDir}`, `WASM=${wasm}`, `ENTRY=${options.entry}`, `RAM_MB=${ramMb}`, `RUNTIME=${runtime}`];
+  if (options.board !== undefined) vars.push(`BOARD=${resolve(options.board)}`);
   if (options.memoryLimitPages !== undefined) vars.push(`MEMORY_LIMIT_PAGES=${options.memoryLimitPages}`);
+  if (runtime === "wamr") {
+    vars.push(`WAMR_ROOT=${resolve(options.wamrRoot as string)}`);
+    if (options.wamrBuildDir) vars.push(`WAMR_BUILD_DIR=${resolve(options.wamrBuildDir)}`);
+  }
   try {
     await run("make", ["-C", firmwareDir(), "-j2", ...vars], { maxBuffer: 64 << 20 });
   } catch (err) {
@@ -98,6 +118,7 @@ export async function buildFirmware(options: FirmwareBuildOptions): Promise<Firm
     throw new RunError(`firmware build failed (make ${vars.join(" ")}):\n${tail}`);
   }
   const elf = join(outDir, "edgecl.elf");
-  const [sizes, moduleSizes] = await readSizes(elf, join(outDir, "obj", "device.o"));
-  return { elf, entry: options.entry, ramMb, sizes, moduleSizes };
+  const moduleObject = join(outDir, "obj", runtime === "wamr" ? "builtin_module.o" : "device.o");
+  const [sizes, moduleSizes] = await readSizes(elf, moduleObject);
+  return { elf, entry: options.entry, runtime, ramMb, sizes, moduleSizes };
 }

@@ -2,3 +2,4 @@
 export * from "./toolchain.js";
 export * from "./build.js";
 export * from "./qemu.js";
+export * from "./board.js";

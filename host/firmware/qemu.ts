@@ -2,6 +2,8 @@
 // (stdio) or a TCP connection QEMU opens to a socket the host already listens on, so nothing the board
 // prints before the host is ready is lost.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { closeSync, existsSync, mkdirSync, openSync, statSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
 import { RunError, expected } from "../cli/errors.js";
 import { requireToolchain } from "./toolchain.js";
 
@@ -11,6 +13,21 @@ export interface QemuImage {
   elf: string;
   ramMb: number;
 }
+
+/** How the machine runs besides its image and UART. */
+export interface QemuOptions {
+  /**
+   * Backing file of the second flash bank (the firmware's checkpoint slots): a raw file of
+   * QEMU_FLASH_BANK_BYTES, created erased when missing, kept across runs. Without it the bank lives in
+   * QEMU's memory for one run.
+   */
+  flashFile?: string;
+  /** Runs QEMU with `-icount shift=N`: one instruction takes 2^N ns of virtual time, so time is reproducible. */
+  icountShift?: number;
+}
+
+/** QEMU hw/riscv/virt.c: each of the two CFI flash banks is 32 MiB. */
+export const QEMU_FLASH_BANK_BYTES = 32 * 1024 * 1024;
 
 export interface QemuExit {
   /** QEMU's exit status: the firmware's exit() status through semihosting; null when killed. */
@@ -29,21 +46,32 @@ export interface QemuProcess {
 }
 
 /** The machine: `virt` without firmware (the ELF is the whole program), semihosting on so exit() ends QEMU. */
-export function qemuArgs(image: QemuImage, serial: SerialTarget): string[] {
+export function qemuArgs(image: QemuImage, serial: SerialTarget, options: QemuOptions = {}): string[] {
   const args = ["-machine", "virt", "-bios", "none", "-m", `${image.ramMb}M`, "-display", "none", "-monitor", "none", "-no-reboot"];
   args.push("-semihosting-config", "enable=on,target=native");
+  if (options.icountShift !== undefined) {
+    if (!Number.isInteger(options.icountShift) || options.icountShift < 0 || options.icountShift > 10) throw expected("an icount shift 0..10", options.icountShift);
+    args.push("-icount", `shift=${options.icountShift}`);
+  }
+  // Unit 1: the second bank (0x22000000); unit 0 would be taken for boot code.
+  if (options.flashFile !== undefined) args.push("-drive", `if=pflash,unit=1,format=raw,file=${options.flashFile}`);
   if (serial.kind === "stdio") args.push("-serial", "stdio");
   else if (serial.kind === "tcp") {
     if (!Number.isInteger(serial.port) || serial.port < 1 || serial.port > 65535) throw expected("a TCP port 1..65535", serial.port);
-    args.push("-chardev", `socket,id=uart0,host=${serial.host},port=${serial.port},server=off`, "-serial", "chardev:uart0");
+    args.push("-chardev", `socket,id=uart0,host=${serial.host},port=${serial.port},server=off,nodelay=on`, "-serial", "chardev:uart0");
   } else throw expected('serial kind "stdio" or "tcp"', (serial as { kind: unknown }).kind);
   args.push("-kernel", image.elf);
   return args;
 }
 
-export function startQemu(image: QemuImage, serial: SerialTarget = { kind: "stdio" }): QemuProcess {
+export function startQemu(image: QemuImage, serial: SerialTarget = { kind: "stdio" }, options: QemuOptions = {}): QemuProcess {
   requireToolchain(["run"]);
-  const child = spawn("qemu-system-riscv32", qemuArgs(image, serial), { stdio: ["pipe", "pipe", "pipe"] });
+  if (options.flashFile !== undefined) prepareFlashFile(options.flashFile);
+  const child = spawn("qemu-system-riscv32", qemuArgs(image, serial, options), { stdio: ["pipe", "pipe", "pipe"] });
+  // A host that exits without stopping QEMU (a crash, Ctrl-C) must not leave it running.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.on("exit", killOnExit);
+  child.once("close", () => process.removeListener("exit", killOnExit));
   let stderr = "";
   child.stderr.setEncoding("utf8");
   child.stderr.on("data", (chunk: string) => (stderr += chunk));
@@ -64,6 +92,23 @@ export function startQemu(image: QemuImage, serial: SerialTarget = { kind: "stdi
   };
   if (child.pid === undefined) throw new RunError("could not start qemu-system-riscv32");
   return { pid: child.pid, child, exited, stderr: () => stderr, stop };
+}
+
+/** Creates the flash bank's backing file, erased (0xFF), when it does not exist; refuses one of another size. */
+export function prepareFlashFile(file: string): void {
+  if (existsSync(file)) {
+    const size = statSync(file).size;
+    if (size !== QEMU_FLASH_BANK_BYTES) throw expected(`a flash file of ${QEMU_FLASH_BANK_BYTES} bytes (one QEMU virt flash bank)`, `${size} bytes in ${file}`, "delete it to start from erased flash");
+    return;
+  }
+  mkdirSync(dirname(file), { recursive: true });
+  const erased = Buffer.alloc(1 << 20, 0xff);
+  const fd = openSync(file, "w");
+  try {
+    for (let at = 0; at < QEMU_FLASH_BANK_BYTES; at += erased.length) writeSync(fd, erased, 0, erased.length, at);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export interface QemuRun {

@@ -1,0 +1,51 @@
+/*
+ * The device module as the board drives it: its command interface (assembly/device.ts)
+ *   cmd_buffer(bytes) -> offset of a request buffer in linear memory (0 when it cannot be had)
+ *   cmd_run(type, length) -> 0 (reply RESULT) or a protocol error code (reply ERROR)
+ *   cmd_reply_ptr(), cmd_reply_len() -> the reply body, or the UTF-8 error message
+ * over the runtime layer (runtime.h), and the module's lifetime: loaded at boot (the image's built-in
+ * module), replaced by DEPLOY, instantiated afresh by DEPLOY and RESET. Every failure, a trap included,
+ * becomes an ERROR reply; the board keeps answering.
+ */
+#ifndef EDGECL_DEVICE_MODULE_H
+#define EDGECL_DEVICE_MODULE_H
+
+#include <stdint.h>
+
+#include "reply.h"
+
+/* Starts the runtime and loads the built-in module (no instance yet). */
+void device_boot(void);
+
+/* True once a DEPLOY succeeded and no later DEPLOY of a module dropped the instance. */
+int device_deployed(void);
+void device_set_deployed(int deployed);
+
+/*
+ * Makes `module` (a .wasm binary) the module to run and creates a fresh instance of it, checked for
+ * the command interface; the learner is not configured yet. wasm2c: the module must be the one built
+ * into the image (same length and CRC-32), else a BAD_CONFIG saying to rebuild the image. On failure
+ * the reply holds the ERROR and 0 is returned; a refusal before the instance was replaced (a module
+ * that is not the built-in one, or that WAMR refuses to load) leaves the previous deployment working.
+ */
+int device_load(const uint8_t *module, uint32_t length, reply_t *reply);
+
+/* A fresh instance of the current module (RESET); 0 and an ERROR in the reply on failure. */
+int device_reinstantiate(uint8_t request_type, reply_t *reply);
+
+/*
+ * Runs one request: copies the payload into the device's request buffer, calls cmd_run and locates the
+ * reply body. Returns 1 for a RESULT, whose body lies in linear memory at *body_offset, *body_length
+ * bytes (read it with device_read before the next call); returns 0 after putting an ERROR in the reply.
+ */
+int device_run(uint8_t type, const uint8_t *payload, uint32_t length, uint32_t *body_offset, uint32_t *body_length,
+               reply_t *reply);
+
+/* Copies bytes of linear memory (a reply body); 0 when the range is not inside it. */
+int device_read(uint32_t offset, void *dst, uint32_t length);
+
+/* Time spent in cmd_run, in clock ticks (clock.h), since the last device_reset_busy. */
+uint64_t device_busy_ticks(void);
+void device_reset_busy(void);
+
+#endif

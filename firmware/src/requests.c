@@ -1,0 +1,311 @@
+/* Requests: see requests.h. The order of the checks in each handler is the simulated board's
+ * (board/sim/board.ts), so both boards answer the same request with the same error code. */
+#include "requests.h"
+
+#include <string.h>
+
+#include "board_config.h"
+#include "clock.h"
+#include "device_module.h"
+#include "flash.h"
+#include "le.h"
+#include "runtime.h"
+
+#define WASM_PAGE_BYTES 65536u
+/* f64 quiet NaN as JavaScript writes it: "no energy model" in TELEMETRY. */
+#define F64_NAN_HIGH_WORD 0x7FF80000u
+
+EDGECL_STATIC_ASSERT(EDGECL_BOARD_MAX_FRAME_SIZE >= EDGECL_MIN_MAX_FRAME_SIZE && EDGECL_BOARD_MAX_FRAME_SIZE <= EDGECL_MAX_MAX_FRAME_SIZE,
+                     "transport.maxFrameSize is one the protocol allows");
+
+static uint32_t memory_limit_bytes(void) { return runtime_memory_limit_pages() * WASM_PAGE_BYTES; }
+
+void requests_init(void) { device_boot(); }
+
+/* ---- payload layouts ---- */
+
+/* An enumerated field of a request: a value among `allowed` (bit v set: value v allowed) or, for flag
+ * fields, a combination of the `allowed` bits. `labels` lists them as docs/protocol.md names them. */
+typedef struct {
+  uint32_t offset;
+  const char *field;
+  int flags;
+  uint32_t allowed;
+  const char *labels;
+} enum_field_t;
+
+typedef struct {
+  const char *message;
+  uint32_t fixed; /* bytes before any variable-length field, or of the whole payload */
+  int exact;      /* 1: the fixed part is the whole payload */
+  enum_field_t enums[3];
+  uint32_t enum_count;
+} layout_t;
+
+static const layout_t data_layout = {"DATA", EDGECL_DATA_FIXED_SIZE, 0,
+                                     {{EDGECL_DATA_SPLIT_OFFSET, "split", 0, (1u << EDGECL_SPLIT_TRAIN) | (1u << EDGECL_SPLIT_TEST), "TRAIN (0), TEST (1)"},
+                                      {EDGECL_DATA_ENCODING_OFFSET, "encoding", 0, (1u << EDGECL_SAMPLE_ENCODING_F32) | (1u << EDGECL_SAMPLE_ENCODING_U8), "F32 (0), U8 (1)"},
+                                      {EDGECL_DATA_FLAGS_OFFSET, "flags", 1, EDGECL_DATA_FLAG_CLEAR, "DataFlag bits CLEAR (1)"}},
+                                     3};
+static const layout_t train_layout = {"TRAIN", EDGECL_TRAIN_FIXED_SIZE, 1,
+                                      {{EDGECL_TRAIN_FLAGS_OFFSET, "flags", 1, EDGECL_TRAIN_FLAG_CONTINUE, "TrainFlag bits CONTINUE (1)"}}, 1};
+static const layout_t eval_layout = {"EVAL", EDGECL_EVAL_FIXED_SIZE, 1,
+                                     {{EDGECL_EVAL_FLAGS_OFFSET, "flags", 1, EDGECL_EVAL_FLAG_TASK_MASK, "EvalFlag bits TASK_MASK (1)"}}, 1};
+static const layout_t telemetry_layout = {"TELEMETRY", EDGECL_TELEMETRY_FIXED_SIZE, 1,
+                                          {{EDGECL_TELEMETRY_FLAGS_OFFSET, "flags", 1, EDGECL_TELEMETRY_FLAG_RESET_COUNTERS, "TelemetryFlag bits RESET_COUNTERS (1)"}}, 1};
+static const layout_t checkpoint_layout = {"CHECKPOINT", EDGECL_CHECKPOINT_FIXED_SIZE, 1, {{0}}, 0};
+static const layout_t restore_layout = {"RESTORE", EDGECL_RESTORE_FIXED_SIZE, 1, {{0}}, 0};
+static const layout_t reset_layout = {"RESET", EDGECL_RESET_FIXED_SIZE, 1,
+                                      {{EDGECL_RESET_FLAGS_OFFSET, "flags", 1, EDGECL_RESET_FLAG_ERASE_FLASH, "ResetFlag bits ERASE_FLASH (1)"}}, 1};
+
+/* Checks a payload against its layout; 0 and a BAD_PAYLOAD in the reply when it does not match. */
+static int check_layout(const layout_t *layout, uint8_t type, const uint8_t *payload, uint32_t length, reply_t *reply) {
+  if (length < layout->fixed || (layout->exact && length != layout->fixed)) {
+    reply_error(reply, type, EDGECL_ERR_BAD_PAYLOAD, "expected %s%lu bytes of %s payload, received %lu", layout->exact ? "" : "at least ",
+                (unsigned long)layout->fixed, layout->message, (unsigned long)length);
+    return 0;
+  }
+  for (uint32_t i = 0; i < layout->enum_count; i++) {
+    const enum_field_t *f = &layout->enums[i];
+    uint32_t value = payload[f->offset];
+    int ok = f->flags ? (value & ~f->allowed) == 0 : value < 32 && ((f->allowed >> value) & 1u);
+    if (!ok) {
+      reply_error(reply, type, EDGECL_ERR_BAD_PAYLOAD, "%s payload: expected %s to %s %s, received %lu", layout->message, f->field,
+                  f->flags ? "combine only the" : "be one of", f->labels, (unsigned long)value);
+      return 0;
+    }
+  }
+  return 1;
+}
+
+/* ---- replies built from the device's ---- */
+
+/* Copies a device RESULT body of exactly `expected` bytes into the reply; INTERNAL when it differs. */
+static uint8_t *result_from_device(uint8_t type, uint32_t offset, uint32_t length, uint32_t expected, reply_t *reply) {
+  if (length != expected) {
+    reply_error(reply, type, EDGECL_ERR_INTERNAL, "the device's %s reply does not match its layout: expected %lu bytes, received %lu",
+                protocol_message_name(type), (unsigned long)expected, (unsigned long)length);
+    return NULL;
+  }
+  uint8_t *body = reply_result(reply, type, length);
+  if (body != NULL && !device_read(offset, body, length)) {
+    reply_error(reply, type, EDGECL_ERR_INTERNAL, "the board could not read the device's %s reply", protocol_message_name(type));
+    return NULL;
+  }
+  return body;
+}
+
+static void not_deployed(uint8_t type, reply_t *reply) {
+  reply_error(reply, type, EDGECL_ERR_NOT_DEPLOYED, "expected a deployed learner for %s, received none; send DEPLOY first",
+              protocol_message_name(type));
+}
+
+/* ---- the requests ---- */
+
+static void hello(const uint8_t *payload, uint32_t length, reply_t *reply) {
+  (void)payload;
+  if (length != EDGECL_HELLO_FIXED_SIZE) {
+    reply_error(reply, EDGECL_MSG_HELLO, EDGECL_ERR_BAD_PAYLOAD, "expected 0 bytes of HELLO payload, received %lu", (unsigned long)length);
+    return;
+  }
+  const char *runtime = runtime_name();
+  const char *board = EDGECL_BOARD_NAME;
+  uint32_t runtime_length = (uint32_t)strlen(runtime), board_length = (uint32_t)strlen(board);
+  uint8_t *body = reply_result(reply, EDGECL_MSG_HELLO, EDGECL_HELLO_REPLY_FIXED_SIZE + 2u + runtime_length + 2u + board_length);
+  if (body == NULL) return;
+  body[EDGECL_HELLO_REPLY_PROTOCOL_VERSION_OFFSET] = EDGECL_PROTOCOL_VERSION;
+  put_le32(body + EDGECL_HELLO_REPLY_MAX_FRAME_SIZE_OFFSET, EDGECL_BOARD_MAX_FRAME_SIZE);
+  put_le32(body + EDGECL_HELLO_REPLY_MEMORY_LIMIT_OFFSET, memory_limit_bytes());
+  put_le32(body + EDGECL_HELLO_REPLY_FLASH_SIZE_OFFSET, flash_size());
+  body[EDGECL_HELLO_REPLY_ACCEL_PRESENT_OFFSET] = EDGECL_BOARD_ACCEL_PRESENT;
+  put_le32(body + EDGECL_HELLO_REPLY_ACCEL_FORMATS_OFFSET, EDGECL_BOARD_ACCEL_PRESENT ? EDGECL_BOARD_ACCEL_FORMATS : 0u);
+  uint8_t *at = body + EDGECL_HELLO_REPLY_RUNTIME_OFFSET;
+  put_le16(at, (uint16_t)runtime_length);
+  memcpy(at + 2, runtime, runtime_length);
+  at += 2 + runtime_length;
+  put_le16(at, (uint16_t)board_length);
+  memcpy(at + 2, board, board_length);
+}
+
+/* Runs the DEPLOY configuration (the payload with its module part empty) on the current instance. */
+static void configure(const uint8_t *config_only, uint32_t length, reply_t *reply) {
+  uint32_t offset, body_length;
+  if (!device_run(EDGECL_MSG_DEPLOY, config_only, length, &offset, &body_length, reply)) return;
+  uint8_t *body = result_from_device(EDGECL_MSG_DEPLOY, offset, body_length, EDGECL_DEPLOY_REPLY_FIXED_SIZE, reply);
+  if (body == NULL) return;
+  /* The limit is the board's: the device module cannot see the maximum its memory was given. */
+  put_le32(body + EDGECL_DEPLOY_REPLY_MEMORY_LIMIT_OFFSET, memory_limit_bytes());
+  device_set_deployed(1);
+}
+
+static void deploy(const uint8_t *payload, uint32_t length, reply_t *reply) {
+  if (length < 4) {
+    reply_error(reply, EDGECL_MSG_DEPLOY, EDGECL_ERR_BAD_PAYLOAD, "expected 4 bytes for DEPLOY payload field config length at offset 0, received %lu",
+                (unsigned long)length);
+    return;
+  }
+  uint32_t text = le32(payload + EDGECL_DEPLOY_CONFIG_OFFSET);
+  if (text > length - 4) {
+    reply_error(reply, EDGECL_MSG_DEPLOY, EDGECL_ERR_BAD_PAYLOAD, "expected %lu bytes for DEPLOY payload field config at offset 4, received %lu",
+                (unsigned long)text, (unsigned long)(length - 4));
+    return;
+  }
+  /* The device sees the DEPLOY layout with the module part empty: the board deals with the module. */
+  uint32_t config_only = 4 + text;
+  uint32_t module_length = length - config_only;
+  if (module_length == 0) {
+    if (!device_deployed()) {
+      reply_error(reply, EDGECL_MSG_DEPLOY, EDGECL_ERR_NOT_DEPLOYED, "expected a module in the first DEPLOY, received a configuration alone");
+      return;
+    }
+    configure(payload, config_only, reply);
+    return;
+  }
+  if (!device_load(payload + config_only, module_length, reply)) return;
+  configure(payload, config_only, reply);
+}
+
+static void forward(const layout_t *layout, uint8_t type, uint32_t reply_size, const uint8_t *payload, uint32_t length, reply_t *reply) {
+  if (!check_layout(layout, type, payload, length, reply)) return;
+  if (!device_deployed()) {
+    not_deployed(type, reply);
+    return;
+  }
+  uint32_t offset, body_length;
+  if (!device_run(type, payload, length, &offset, &body_length, reply)) return;
+  result_from_device(type, offset, body_length, reply_size, reply);
+}
+
+static void telemetry(const uint8_t *payload, uint32_t length, reply_t *reply) {
+  if (!check_layout(&telemetry_layout, EDGECL_MSG_TELEMETRY, payload, length, reply)) return;
+  uint8_t *body;
+  if (device_deployed()) {
+    uint32_t offset, body_length;
+    uint8_t count_bytes[2];
+    if (!device_run(EDGECL_MSG_TELEMETRY, payload, length, &offset, &body_length, reply)) return;
+    /* The fixed part, then macsByFormat: a u16 count of {format: u32, macs: f64}. */
+    uint32_t count = 0;
+    if (body_length >= EDGECL_TELEMETRY_REPLY_FIXED_SIZE + 2u && device_read(offset + EDGECL_TELEMETRY_REPLY_FIXED_SIZE, count_bytes, 2))
+      count = le16(count_bytes);
+    body = result_from_device(EDGECL_MSG_TELEMETRY, offset, body_length, EDGECL_TELEMETRY_REPLY_FIXED_SIZE + 2u + 12u * count, reply);
+    if (body == NULL) return;
+  } else {
+    body = reply_result(reply, EDGECL_MSG_TELEMETRY, EDGECL_TELEMETRY_REPLY_FIXED_SIZE + 2u);
+    if (body == NULL) return;
+    memset(body, 0, EDGECL_TELEMETRY_REPLY_FIXED_SIZE + 2u);
+  }
+  /* The board's own counters: device time; no accelerator model runs behind the MMIO window, so no
+   * cycles, jobs or energy estimate (NaN, as the simulated board without one reports). */
+  put_f64(body + EDGECL_TELEMETRY_REPLY_TIME_US_OFFSET, (double)device_busy_ticks() * (1e6 / CLOCK_TICKS_PER_SECOND));
+  put_f64(body + EDGECL_TELEMETRY_REPLY_CYCLES_OFFSET, 0.0);
+  put_le32(body + EDGECL_TELEMETRY_REPLY_ENERGY_J_OFFSET, 0);
+  put_le32(body + EDGECL_TELEMETRY_REPLY_ENERGY_J_OFFSET + 4, F64_NAN_HIGH_WORD);
+  put_le32(body + EDGECL_TELEMETRY_REPLY_MEMORY_LIMIT_OFFSET, memory_limit_bytes());
+  put_le32(body + EDGECL_TELEMETRY_REPLY_ACCEL_JOBS_OFFSET, 0);
+  if (payload[EDGECL_TELEMETRY_FLAGS_OFFSET] & EDGECL_TELEMETRY_FLAG_RESET_COUNTERS) device_reset_busy();
+}
+
+/* flash_source_t over the device's reply body in linear memory. */
+static int from_linear_memory(void *context, uint32_t offset, uint8_t *dst, uint32_t length) {
+  return device_read(*(const uint32_t *)context + offset, dst, length);
+}
+
+static int slot_ok(uint8_t type, uint8_t slot, reply_t *reply) {
+  if (slot < FLASH_SLOTS) return 1;
+  reply_error(reply, type, EDGECL_ERR_BAD_PAYLOAD, "expected a flash slot 0..%u, received %u", (unsigned)FLASH_SLOTS - 1, (unsigned)slot);
+  return 0;
+}
+
+static void put_bytes_and_crc(uint8_t type, uint32_t bytes, uint32_t crc, reply_t *reply) {
+  uint8_t *body = reply_result(reply, type, 8);
+  if (body == NULL) return;
+  put_le32(body, bytes);
+  put_le32(body + 4, crc);
+}
+
+static void checkpoint(const uint8_t *payload, uint32_t length, reply_t *reply) {
+  if (!check_layout(&checkpoint_layout, EDGECL_MSG_CHECKPOINT, payload, length, reply)) return;
+  uint8_t slot = payload[EDGECL_CHECKPOINT_SLOT_OFFSET];
+  if (!slot_ok(EDGECL_MSG_CHECKPOINT, slot, reply)) return;
+  if (!device_deployed()) {
+    not_deployed(EDGECL_MSG_CHECKPOINT, reply);
+    return;
+  }
+  uint32_t offset, image_length, crc;
+  if (!device_run(EDGECL_MSG_CHECKPOINT, payload, length, &offset, &image_length, reply)) return;
+  char detail[FLASH_DETAIL_MAX];
+  flash_status_t status = flash_write(slot, image_length, from_linear_memory, &offset, &crc, detail, sizeof detail);
+  if (status == FLASH_OK)
+    put_bytes_and_crc(EDGECL_MSG_CHECKPOINT, image_length, crc, reply);
+  else
+    reply_error(reply, EDGECL_MSG_CHECKPOINT, status == FLASH_TOO_LARGE ? EDGECL_ERR_DOES_NOT_FIT : EDGECL_ERR_INTERNAL, "%s", detail);
+}
+
+static void restore(const uint8_t *payload, uint32_t length, reply_t *reply) {
+  if (!check_layout(&restore_layout, EDGECL_MSG_RESTORE, payload, length, reply)) return;
+  uint8_t slot = payload[EDGECL_RESTORE_SLOT_OFFSET];
+  if (!slot_ok(EDGECL_MSG_RESTORE, slot, reply)) return;
+  const uint8_t *image;
+  uint32_t image_length, crc, offset, body_length;
+  char detail[FLASH_DETAIL_MAX];
+  if (flash_read(slot, &image, &image_length, &crc, detail, sizeof detail) != FLASH_OK) {
+    reply_error(reply, EDGECL_MSG_RESTORE, EDGECL_ERR_NO_CHECKPOINT, "%s", detail);
+    return;
+  }
+  if (!device_deployed()) {
+    not_deployed(EDGECL_MSG_RESTORE, reply);
+    return;
+  }
+  /* The device gets the image itself as the request payload, validates it and loads it or refuses it. */
+  if (!device_run(EDGECL_MSG_RESTORE, image, image_length, &offset, &body_length, reply)) return;
+  put_bytes_and_crc(EDGECL_MSG_RESTORE, image_length, crc, reply);
+}
+
+static void reset(const uint8_t *payload, uint32_t length, reply_t *reply) {
+  if (!check_layout(&reset_layout, EDGECL_MSG_RESET, payload, length, reply)) return;
+  if (device_deployed()) {
+    uint32_t offset, body_length;
+    if (!device_run(EDGECL_MSG_RESET, payload, length, &offset, &body_length, reply)) return;
+    /* A fresh instance: linear memory back to the module's initial size, nothing of the learner left. */
+    if (!device_reinstantiate(EDGECL_MSG_RESET, reply)) {
+      device_set_deployed(0);
+      return;
+    }
+  }
+  if (payload[EDGECL_RESET_FLAGS_OFFSET] & EDGECL_RESET_FLAG_ERASE_FLASH) {
+    char detail[FLASH_DETAIL_MAX];
+    if (flash_erase_all(detail, sizeof detail) != FLASH_OK) {
+      reply_error(reply, EDGECL_MSG_RESET, EDGECL_ERR_INTERNAL, "%s", detail);
+      return;
+    }
+  }
+  device_reset_busy();
+  reply_result(reply, EDGECL_MSG_RESET, EDGECL_RESET_REPLY_FIXED_SIZE);
+}
+
+void requests_handle(uint8_t type, const uint8_t *payload, uint32_t length, reply_t *reply) {
+  switch (type) {
+    case EDGECL_MSG_HELLO: hello(payload, length, reply); return;
+    case EDGECL_MSG_DEPLOY: deploy(payload, length, reply); return;
+    case EDGECL_MSG_DATA: forward(&data_layout, type, EDGECL_DATA_REPLY_FIXED_SIZE, payload, length, reply); return;
+    case EDGECL_MSG_TRAIN: forward(&train_layout, type, EDGECL_TRAIN_REPLY_FIXED_SIZE, payload, length, reply); return;
+    case EDGECL_MSG_EVAL: forward(&eval_layout, type, EDGECL_EVAL_REPLY_FIXED_SIZE, payload, length, reply); return;
+    case EDGECL_MSG_TELEMETRY: telemetry(payload, length, reply); return;
+    case EDGECL_MSG_CHECKPOINT: checkpoint(payload, length, reply); return;
+    case EDGECL_MSG_RESTORE: restore(payload, length, reply); return;
+    case EDGECL_MSG_RESET: reset(payload, length, reply); return;
+    case EDGECL_MSG_RESULT:
+    case EDGECL_MSG_ERROR:
+      reply_error(reply, type, EDGECL_ERR_UNEXPECTED_TYPE, "expected a request, received a %s (replies go from the board to the host)",
+                  protocol_message_name(type));
+      return;
+    default: {
+      const char *name = protocol_message_name(type);
+      if (name != NULL)
+        reply_error(reply, type, EDGECL_ERR_UNEXPECTED_TYPE, "expected a request the board runs, received %s", name);
+      else
+        reply_error(reply, type, EDGECL_ERR_UNEXPECTED_TYPE, "expected a request the board runs, received type %u", (unsigned)type);
+      return;
+    }
+  }
+}

@@ -1,0 +1,188 @@
+// A qemu board (board manifest with transport.kind "qemu"): builds the ENTRY=serve firmware image for
+// the manifest if it is not up to date, listens on a loopback TCP port, starts qemu-system-riscv32 with
+// its UART connected to that port (QEMU connects, the host listens: nothing the board sends is lost),
+// and hands back the link as a Transport. Closing the transport stops QEMU; QEMU exiting closes it.
+import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import type { BoardManifest } from "../boards/manifest.js";
+import { RunError, UsageError, expected } from "../cli/errors.js";
+import { BaseTransport } from "../transport/transport.js";
+import { buildFirmware, firmwareDir, type FirmwareImage, type FirmwareRuntime } from "./build.js";
+import { startQemu, type QemuOptions, type QemuProcess } from "./qemu.js";
+
+const LOOPBACK = "127.0.0.1";
+/** How long QEMU may take to start, connect its UART and boot the firmware. */
+const DEFAULT_CONNECT_TIMEOUT_MS = 20_000;
+const KEPT_STDERR_CHARS = 4000;
+
+export interface QemuBoardOptions {
+  /** The device module the image is built with (default build/device.wasm). */
+  wasm?: string;
+  /** Overrides the manifest's runtime.kind ("wasm2c" or "wamr"). */
+  runtime?: FirmwareRuntime;
+  /** A WAMR source tree for the wamr runtime (default: the WAMR_ROOT environment variable). */
+  wamrRoot?: string;
+  /** Where the image is built (default build/firmware/<board>-<runtime> in the repository). */
+  buildDir?: string;
+  /** Backing file of the board's flash (checkpoints survive restarts); without it flash lasts one run. */
+  flashFile?: string;
+  /** How long QEMU may take to start and the firmware to boot (default 20 s). */
+  connectTimeoutMs?: number;
+  /** Progress lines (building, starting). */
+  log?: (line: string) => void;
+}
+
+/** The manifest's qemu settings: transport.ramMb (default 128) and transport.icount (a shift, or false/absent). */
+export function qemuSettings(manifest: BoardManifest): { ramMb: number; icountShift?: number } {
+  const { ramMb = 128, icount } = manifest.transport as { ramMb?: unknown; icount?: unknown };
+  if (typeof ramMb !== "number" || !Number.isInteger(ramMb) || ramMb < 1) {
+    throw new UsageError(`${manifest.file}: key "transport.ramMb": expected a whole number of MiB, received ${JSON.stringify(ramMb)}`);
+  }
+  if (icount === undefined || icount === false) return { ramMb };
+  if (typeof icount !== "number" || !Number.isInteger(icount) || icount < 0 || icount > 10) {
+    throw new UsageError(`${manifest.file}: key "transport.icount": expected an icount shift 0..10 or false, received ${JSON.stringify(icount)}`);
+  }
+  return { ramMb, icountShift: icount };
+}
+
+function repoRoot(): string {
+  return dirname(firmwareDir());
+}
+
+/** Builds (or brings up to date) the ENTRY=serve image of a qemu board. */
+export async function buildQemuBoardImage(manifest: BoardManifest, options: QemuBoardOptions = {}): Promise<FirmwareImage> {
+  if (manifest.transport.kind !== "qemu") throw expected(`a board whose transport is "qemu"`, `${manifest.id} (transport "${manifest.transport.kind}")`);
+  const runtime = options.runtime ?? manifest.runtime.kind;
+  if (runtime !== "wasm2c" && runtime !== "wamr") {
+    throw new UsageError(`${manifest.file}: key "runtime.kind": expected wasm2c or wamr for a qemu board, received ${JSON.stringify(runtime)}`);
+  }
+  const { ramMb } = qemuSettings(manifest);
+  const wasm = resolve(options.wasm ?? join(repoRoot(), "build", "device.wasm"));
+  const outDir = resolve(options.buildDir ?? join(repoRoot(), "build", "firmware", `${manifest.id}-${runtime}`));
+  options.log?.(`building the ${runtime} firmware image for ${manifest.id} in ${outDir}`);
+  return buildFirmware({
+    outDir,
+    wasm,
+    entry: "serve",
+    runtime,
+    wamrRoot: options.wamrRoot ?? process.env.WAMR_ROOT,
+    board: manifest.file,
+    ramMb,
+  });
+}
+
+/** The link to a firmware image running on QEMU: its UART over one TCP connection. */
+export class QemuTransport extends BaseTransport {
+  readonly description: string;
+  private closing = false;
+
+  constructor(
+    readonly qemu: QemuProcess,
+    private readonly socket: Socket,
+    private readonly server: Server,
+    readonly image: FirmwareImage,
+    board: string,
+    received: Uint8Array = new Uint8Array(0),
+  ) {
+    super();
+    this.description = `${board} on QEMU (pid ${qemu.pid})`;
+    socket.setNoDelay(true);
+    // Bytes that came before anyone could listen (the board's first delimiter) go to the first listeners.
+    if (received.length > 0) setImmediate(() => this.open && this.emitData(received));
+    socket.on("data", (chunk: Buffer) => this.emitData(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
+    socket.on("error", () => {
+      // The close below reports the end of the link; QEMU's exit says why.
+    });
+    socket.on("close", () => {
+      if (!this.closing) void this.qemu.stop();
+    });
+    void qemu.exited.then(
+      (exit) => {
+        const how = exit.signal ? `was stopped by ${exit.signal}` : `exited with status ${exit.code}`;
+        this.emitClose({ reason: `${this.description} ${how}`, expected: this.closing, diagnostics: this.diagnostics() });
+        server.close();
+        socket.destroy();
+      },
+      (err: Error) => this.emitClose({ reason: `${this.description}: ${err.message}`, expected: false }),
+    );
+  }
+
+  /** What QEMU printed on stderr (its own diagnostics, never the UART), the last few thousand characters. */
+  diagnostics(): string | undefined {
+    const text = this.qemu.stderr().trim();
+    return text ? text.slice(-KEPT_STDERR_CHARS) : undefined;
+  }
+
+  write(bytes: Uint8Array): void {
+    if (!this.open) throw new Error(`${this.description}: write after the link closed`);
+    this.socket.write(bytes);
+  }
+
+  /** Ends the link and stops QEMU; resolves once QEMU has exited. */
+  async close(): Promise<void> {
+    if (this.closing) {
+      await this.qemu.exited.catch(() => undefined);
+      return;
+    }
+    this.closing = true;
+    this.socket.end();
+    await this.qemu.stop();
+    this.server.close();
+  }
+}
+
+/**
+ * Builds the image if needed, starts QEMU on it and returns the board's link once the firmware listens
+ * (it sends a lone delimiter when it is ready; anything sent before would be lost while it resets its
+ * UART). Whatever fails on the way stops QEMU and is reported with what QEMU said.
+ */
+export async function openQemuBoard(manifest: BoardManifest, options: QemuBoardOptions = {}): Promise<QemuTransport> {
+  const image = await buildQemuBoardImage(manifest, options);
+  const { icountShift } = qemuSettings(manifest);
+  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  if (options.flashFile !== undefined && !existsSync(dirname(resolve(options.flashFile)))) {
+    throw expected("a flash file in an existing directory", options.flashFile);
+  }
+
+  const server = createServer();
+  await new Promise<void>((resolveListen, rejectListen) => {
+    server.once("error", rejectListen);
+    server.listen(0, LOOPBACK, () => resolveListen());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const qemuOptions: QemuOptions = { icountShift, flashFile: options.flashFile !== undefined ? resolve(options.flashFile) : undefined };
+  options.log?.(`starting QEMU for ${manifest.id}, UART on tcp ${LOOPBACK}:${port}`);
+  let qemu: QemuProcess;
+  try {
+    qemu = startQemu(image, { kind: "tcp", host: LOOPBACK, port }, qemuOptions);
+  } catch (err) {
+    server.close();
+    throw err;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const { socket, received } = await new Promise<{ socket: Socket; received: Uint8Array }>((resolveReady, rejectReady) => {
+      timer = setTimeout(
+        () => rejectReady(new RunError(`the firmware on QEMU (pid ${qemu.pid}) did not answer on ${LOOPBACK}:${port} within ${connectTimeoutMs} ms`)),
+        connectTimeoutMs,
+      );
+      server.once("connection", (socket: Socket) => {
+        socket.once("data", (chunk: Buffer) => resolveReady({ socket, received: new Uint8Array(chunk) }));
+      });
+      qemu.exited.then(
+        (exit) => rejectReady(new RunError(`QEMU exited (status ${exit.code ?? exit.signal}) before the firmware answered${qemu.stderr() ? `: ${qemu.stderr().trim()}` : ""}`)),
+        rejectReady,
+      );
+    });
+    // One board, one link: later connections to the port are refused.
+    server.on("connection", (extra: Socket) => extra.destroy());
+    return new QemuTransport(qemu, socket, server, image, manifest.id, received);
+  } catch (err) {
+    await qemu.stop();
+    server.close();
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
