@@ -51,5 +51,5 @@ export function loadTrainingData(options: DataOptions): ResolvedData {
   if (dataset === "fashion") {
     throw new UsageError("--dataset fashion needs --data-dir <dir> holding the four Fashion-MNIST IDX files");
   }
-  return { dataset, source: "embedded mnist package digits (8,000 train / 2,000 test)", split: loadMnist() };
+  return { dataset, source: "the embedded digits of the mnist package", split: loadMnist() };
 }

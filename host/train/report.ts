@@ -52,7 +52,7 @@ export function renderTrainReport(report: TrainReport): string {
   lines.push("");
   lines.push(`test accuracy: ${percent(report.testAccuracy)} (test loss ${report.testLoss.toFixed(4)})`);
   lines.push("");
-  lines.push(`MACs by format (x operand x w operand -> accumulator${p.gemm === "exact" && !p.fma ? `, products in ${p.mul.format}` : ""}, gemm ${p.gemm}):`);
+  lines.push(`MACs by format (operand x operand -> accumulator${p.gemm === "exact" && !p.fma ? `, products in ${p.mul.format}` : ""}, gemm ${p.gemm}):`);
   const width = Math.max(...Object.keys(report.macs).map((k) => k.length), 0);
   for (const [label, macs] of Object.entries(report.macs)) lines.push(`  ${label.padEnd(width)}  ${siCount(macs)}`);
   lines.push("");
