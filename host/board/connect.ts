@@ -1,10 +1,12 @@
 // Opens a link to a board named on the command line (--board):
 //   <id> or a manifest path   the manifest's transport: "process" starts the simulated board as a child
 //                             process; "tcp" connects to transport.host:transport.port; "serial" opens
-//                             transport.path at transport.baudRate
+//                             transport.path at transport.baudRate; "qemu" builds the firmware image and
+//                             starts QEMU (host/firmware/board.ts)
 //   tcp:<host>:<port>         a board on a TCP socket (a simulated board started with --tcp, QEMU's UART)
 //   serial:<path>[@<baud>]    a real board on a serial port
 // With tcp: and serial:, --manifest names the board's manifest (for its timeout); HELLO tells the rest.
+import { join } from "node:path";
 import { loadBoard, type BoardManifest } from "../boards/manifest.js";
 import { RunError, UsageError, expected } from "../cli/errors.js";
 import { parseSerialTarget, SerialTransport } from "../transport/serial.js";
@@ -16,7 +18,7 @@ import { BoardClient } from "./client.js";
 export interface OpenBoardOptions {
   /** Manifest id or path for tcp: and serial: boards. */
   manifest?: string;
-  /** Directory of a simulated board's flash file (<dir>/<board>.bin). */
+  /** Directory of a simulated or QEMU board's flash file (<dir>/<board>.bin). */
   flashDir?: string;
   /** Overrides the manifest's transport.timeoutMs. */
   timeoutMs?: number;
@@ -73,10 +75,14 @@ export async function openBoard(spec: string, options: OpenBoardOptions = {}): P
         case "serial":
           transport = await SerialTransport.open({ path: stringKey(manifest, "path"), baudRate: numberKey(manifest, "baudRate") });
           break;
+        case "qemu": {
+          // The firmware tools build the image if needed and start QEMU with its UART on a loopback socket.
+          const { openQemuBoard } = await import("../firmware/board.js");
+          transport = await openQemuBoard(manifest, { flashFile: options.flashDir ? join(options.flashDir, `${manifest.id}.bin`) : undefined, log: options.log });
+          break;
+        }
         default:
-          throw new UsageError(
-            `board ${manifest.id} runs on QEMU, started by the firmware tools; point edgecl at its UART with --board tcp:HOST:PORT --manifest ${manifest.id}`,
-          );
+          throw new UsageError(`${manifest.file}: key "transport.kind": expected process, tcp, serial or qemu, received ${JSON.stringify(manifest.transport.kind)}`);
       }
     }
   } catch (err) {
