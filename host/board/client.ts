@@ -162,10 +162,14 @@ export class BoardClient {
     else if ("ok" in result) pending.settle({ type: result.ok.type, payload: result.ok.payload });
   }
 
+  /**
+   * Sends the pending request again. With no resends left, a request the board could not read fails
+   * with the board's error; after a corrupt reply the client keeps waiting (the timeout ends it).
+   */
   private resend(pending: Pending, why: string, lastError?: ReturnType<typeof decodeErrorReply>): void {
     if (pending.resendsLeft <= 0) {
       if (lastError && "ok" in lastError) pending.settle(new BoardError(this.board, pending.label, lastError.ok.code, lastError.ok.message));
-      else pending.settle(new BoardProtocolError(this.board, pending.label, `${why}, and no more resends are allowed`));
+      else this.log(`not resending ${pending.label} to board ${this.board} again (${why}); waiting for its reply`);
       return;
     }
     pending.resendsLeft--;

@@ -1,5 +1,6 @@
 // The BoardClient against a scripted board: resending what the board could not read, ignoring stray
 // replies, giving up with the board's error, DATA split to the board's frames, and bad input.
+import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { BoardClient } from "../../host/board/client.js";
 import { BoardError, BoardProtocolError } from "../../host/board/errors.js";
@@ -124,5 +125,24 @@ describe("BoardClient", () => {
     await expect(client.data({ experience: 0, split: "train", inputs: Float32Array.of(1, 2), labels: [0], features: 1 })).rejects.toThrow(
       "expected 1 x 1 = 1 input values, received 2",
     );
+  });
+
+  test("line noise before the reply never breaks the client: it resends and takes the reply (property)", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.uint8Array({ minLength: 1, maxLength: 40 }), { maxLength: 6 }), async (noise) => {
+        const { client, received } = scriptedBoard((f) => [...noise.map((n) => Uint8Array.from([...n, 0])), telemetryReply(f.seq)]);
+        expect(await client.telemetry()).toMatchObject({ macs: 2 });
+        // Every resend is the same frame again.
+        expect(received.every((f) => f.seq === received[0].seq && f.type === MessageType.TELEMETRY)).toBe(true);
+      }),
+      { numRuns: 100, seed: 0x5eed09 },
+    );
+  });
+
+  test("after its resends a client hearing only noise waits, then times out naming the board and the request", async () => {
+    const noise = Uint8Array.of(9, 9, 9, 0);
+    const { client, received } = scriptedBoard(() => [noise], { resends: 2, timeoutMs: 200 });
+    await expect(client.telemetry()).rejects.toThrow("board scripted did not answer TELEMETRY within 200 ms");
+    expect(received).toHaveLength(3);
   });
 });
