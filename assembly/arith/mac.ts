@@ -8,7 +8,7 @@
 // gives the same bits, and vectorise across independent outputs, never across a reduction.
 import {
   ROUND_RNE, ROUND_RNA, ROUND_RZ, ROUND_RU, ROUND_RD, ROUND_RO, ROUND_SR, KIND_FLOAT, SPECIALS_IEEE,
-  SPECIALS_FN, WORD_KIND_SHIFT, WORD_SPECIALS_SHIFT, WORD_E_SHIFT, WORD_M_SHIFT,
+  WORD_KIND_SHIFT, WORD_SPECIALS_SHIFT, WORD_E_SHIFT, WORD_M_SHIFT,
 } from "../generated/formats";
 import { Format, makeFormat, F32_QNAN, F32_SIGN } from "./format";
 import { roundValue } from "./rounding";
@@ -1083,7 +1083,8 @@ function tryExact32(spec: MacSpec, mul: Format, mulMode: i32, mulKind: i32, acc:
   if (spec.fma || mulKind == KIND_EXACT) {
     if (!exact32) return 0;
   } else if (!isIdentityOnF32(mul, mulMode)) {
-    if (mulKind != KIND_RNE || !exact32) return 0;
+    // The integer rne needs a discarded bit (m <= 22).
+    if (mulKind != KIND_RNE || !exact32 || mul.m > 22) return 0;
     prodKind = P32_RNE;
     hoist32(hoisted32Mul, mul);
   }

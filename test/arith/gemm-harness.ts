@@ -44,8 +44,8 @@ export function namedFormat(name: string, options: { saturate?: boolean; subnorm
 }
 
 /** Families of operand values: a format's own values (scaled by 2^scale), wide f32 values, or anything. */
-export type Family = "e4m3" | "e5m2" | "fp16" | "bf16" | "e2m1" | "wide" | "extreme" | "tiny" | "huge";
-export const FAMILIES: readonly Family[] = ["e4m3", "e5m2", "fp16", "bf16", "e2m1", "wide", "extreme", "tiny", "huge"];
+export type Family = "e4m3" | "e5m2" | "fp16" | "bf16" | "e2m1" | "wide" | "extreme" | "tiny" | "huge" | "e4m3-specials";
+export const FAMILIES: readonly Family[] = ["e4m3", "e5m2", "fp16", "bf16", "e2m1", "wide", "extreme", "tiny", "huge", "e4m3-specials"];
 
 const FAMILY_FORMATS: Record<string, { e: number; m: number; fn: boolean }> = {
   e4m3: { e: 4, m: 3, fn: true },
@@ -78,6 +78,12 @@ export function familyValue(r: Random, family: Family, scale: number): number {
       let bits = r.next();
       if (((bits >>> 23) & 0xff) === 0xff) bits &= 0xbfffffff; // keep finite here; specials come above
       return valueOf(bits);
+    }
+    case "e4m3-specials": {
+      // Narrow values with a few infinities and NaNs: the products are exact in f32 but not all finite.
+      if (r.chance(0.04)) return r.pick([Infinity, -Infinity, NaN]);
+      const f = FAMILY_FORMATS.e4m3;
+      return formatValue(r, f.e, f.m, f.fn, false) * 2 ** scale;
     }
     case "tiny":
       return Math.fround(((r.next() / 2 ** 32) * 2 - 1) * 2 ** r.int(-149, -110));

@@ -21,6 +21,8 @@ const F = {
   bf16: namedFormat("bf16"),
   tf32: namedFormat("tf32"),
   fp32: namedFormat("fp32"),
+  fp32sat: namedFormat("fp32", { saturate: true }),
+  fp32nosub: namedFormat("fp32", { subnormals: false }),
   e3m2: namedFormat("e3m2"),
   e8m21: namedFormat("e8m21"),
   e6m21: namedFormat("e6m21"),
@@ -47,13 +49,14 @@ const KERNEL_SPECS: (r: Random) => Spec[] = (r) => {
     { ...base, mul: F.e5m2, mulMode: "rne", acc: F.bf16, accMode: "sr", fma: r.chance(0.5) },
     { ...base, mul: F.bf16, mulMode: "sr", acc: F.fp16, accMode: "rne" },
     { ...base, mul: F.fp32, mulMode: "sr", acc: F.fp32, accMode: "sr" },
+    { ...base, mul: r.pick([F.fp32sat, F.fp32nosub, F.e8m21]), mulMode: "rne", acc: r.pick([F.fp16, F.fp32sat, F.fp32nosub]), accMode: "rne" },
     { ...base, mul: F.e4m3, mulMode: r.pick(MODE_NAMES), acc: r.pick([F.fp16, F.bf16, F.e5m2]), accMode: r.pick(MODE_NAMES), fma: r.chance(0.3) },
   ];
 };
 
 const OPERANDS: [Family, Family][] = [
   ["e4m3", "e4m3"], ["e5m2", "e4m3"], ["bf16", "bf16"], ["fp16", "e5m2"], ["wide", "e4m3"], ["e2m1", "e2m1"],
-  ["tiny", "e4m3"], ["huge", "e5m2"], ["extreme", "e4m3"], ["wide", "wide"],
+  ["tiny", "e4m3"], ["huge", "e5m2"], ["extreme", "e4m3"], ["wide", "wide"], ["e4m3-specials", "e4m3"],
 ];
 
 function shape(r: Random, wide: boolean) {
@@ -92,8 +95,8 @@ describe("fast paths", () => {
   it("scalar and SIMD builds give identical bits: random shapes, odd sizes, every mode, fma, accumulate, transposes", () => {
     const r = new Random(0x51d);
     const failures: string[] = [];
-    const muls: (NamedFormat | null)[] = [null, F.e4m3, F.e5m2, F.fp16, F.bf16, F.fp32, F.tf32];
-    const accs: (NamedFormat | null)[] = [null, F.fp16, F.bf16, F.fp32, F.tf32, F.e5m2, F.fp16nosub, F.e8m21, F.fp16sat];
+    const muls: (NamedFormat | null)[] = [null, F.e4m3, F.e5m2, F.fp16, F.bf16, F.fp32, F.tf32, F.fp32sat, F.fp32nosub];
+    const accs: (NamedFormat | null)[] = [null, F.fp16, F.bf16, F.fp32, F.tf32, F.e5m2, F.fp16nosub, F.e8m21, F.fp16sat, F.fp32sat, F.fp32nosub];
     for (let c = 0; c < 300 && failures.length < 8; c++) {
       const spec: Spec = {
         mul: r.pick(muls), mulMode: r.pick(MODE_NAMES), acc: r.pick(accs), accMode: r.pick(MODE_NAMES),
@@ -155,6 +158,28 @@ describe("transposed W in panels", () => {
           failures.push(...compareBits(scalar.run(job, spec), want, job, `scalar ${describeSpec(spec)}`));
         }
       }
+    }
+    expect(failures).toEqual([]);
+  });
+});
+
+describe("products rounded to an fp32 variant", () => {
+  it("saturating or subnormal-free fp32 products keep exact ties of the accumulator (an inf elsewhere in X)", () => {
+    // Row 0: (1 + 2^-10) + 2^-11 is an fp16 tie that goes up to the even 1 + 2^-9; a product one f32 ulp off
+    // would round down. Row 1 holds an inf, so the products are not all finite and are rounded to mul.
+    const n = 40;
+    const w = new Float32Array(2 * n);
+    for (let j = 0; j < n; j++) { w[j] = 1 + 2 ** -10; w[n + j] = 2 ** -11 * (j % 2 ? 1 : -1); }
+    const job = {
+      m: 2, n, k: 2, x: new Float32Array([1, 1, Infinity, 1]), w, z: new Float32Array(2 * n),
+      transX: false, transW: false, padX: 0, padW: 0, padZ: 0, accumulate: false, label: "fp32-variant ties",
+    };
+    const failures: string[] = [];
+    for (const mul of [F.fp32sat, F.fp32nosub]) {
+      const spec: Spec = { mul, mulMode: "rne", acc: F.fp16, accMode: "rne", fma: false, fast: false, srBits: 32, srKey: 0 };
+      const want = referenceGemm(refSpec(spec), refJob(job));
+      failures.push(...compareBits(simd.run(job, spec), want, job, `simd ${describeSpec(spec)}`));
+      failures.push(...compareBits(scalar.run(job, spec), want, job, `scalar ${describeSpec(spec)}`));
     }
     expect(failures).toEqual([]);
   });
