@@ -1,0 +1,11 @@
+// The deployment the command loop serves: read by the command loop (assembly/device.ts) and by the
+// inspection exports of assembly/api/cl.ts.
+import { Learner } from "./learner";
+
+export let deployed = false;
+export let learner: Learner = changetype<Learner>(0);
+
+export function setDeployment(l: Learner): void {
+  learner = l;
+  deployed = changetype<usize>(l) != 0;
+}

@@ -1,0 +1,192 @@
+// One continual-learning run: the benchmark stream, the model and strategy config the device builds,
+// and the board that runs it: the simulated board process (`sim`, the default), any board
+// `openBoard` knows, or `inline`, a simulated board in this process (same protocol bytes, no child
+// process: tests and the experiments). The board engineer's experience runner does the talking and
+// fills the report (docs/report.md).
+import { readFileSync } from "node:fs";
+import { loadBoard, type BoardManifest } from "../boards/manifest.js";
+import { openBoard } from "../board/connect.js";
+import { BoardClient } from "../board/client.js";
+import { runExperiences, type RunExperience, type RunHooks, type RunPlan } from "../board/runner.js";
+import { transportPair } from "../transport/transport.js";
+import { SimBoard } from "../../board/sim/board.js";
+import { modulePath } from "../device/module.js";
+import { expected, UsageError } from "../cli/errors.js";
+import { loadMnist, type DataSplit } from "../data/index.js";
+import { checkSeed } from "../data/rng.js";
+import { parsePrecision, precisionText, shortPrecisionText, type PrecisionSpec } from "../precision/index.js";
+import { chw, deviceSeed, encodeConfig, type OptimizerSpec } from "../train/config.js";
+import { describeModel, parseModelSpec } from "../train/model-spec.js";
+import type { Report } from "../report/types.js";
+import { makeBenchmark, type Benchmark } from "./benchmarks.js";
+import { encodeStrategy, parseStrategyName, resolveStrategy, rowsPerStep, strategySettings, type StrategyOverrides } from "./strategies.js";
+
+export interface ClRunOptions {
+  benchmark: string;
+  scenario: string;
+  strategy: string;
+  strategyOptions?: StrategyOverrides;
+  precision: string | PrecisionSpec;
+  seed: number;
+  model: string;
+  /** Optimiser steps per experience. */
+  iterations: number;
+  batch: number;
+  optimizer: OptimizerSpec;
+  /** Only the first N experiences. */
+  experiences?: number;
+  /** "sim" (default), another board id or spec of openBoard, or "inline". */
+  board?: string;
+  /** inline boards: the linear-memory limit (default: the sim manifest's). */
+  memoryLimit?: number;
+  /** Data set (default: the embedded MNIST digits). */
+  data?: DataSplit;
+  /** Flash folder of a process board. */
+  flashDir?: string;
+  hooks?: RunHooks;
+}
+
+/** A board in this process: the simulated board's protocol engine and device host, over a pipe. */
+export function inlineBoard(manifest: BoardManifest): BoardClient {
+  const board = new SimBoard({ manifest });
+  const [host, end] = transportPair(["host", `board ${manifest.id} (inline)`]);
+  const link = board.openLink();
+  end.onData((bytes) => {
+    for (const frame of link.receive(bytes)) end.write(frame);
+  });
+  return new BoardClient(host, { board: `${manifest.id} (inline)`, timeoutMs: 3_600_000 });
+}
+
+function moduleBytes(simd: boolean): Uint8Array {
+  const path = modulePath(simd);
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch {
+    throw new UsageError(`the device module ${path} is missing; run npm run build`);
+  }
+}
+
+/** True when every value is k / 255 for a byte k (as f32): the u8 sample encoding carries it exactly. */
+function bytesExactly(values: Float32Array): boolean {
+  for (const v of values) if (!(v >= 0 && v <= 1) || Math.fround(Math.round(v * 255) / 255) !== v) return false;
+  return true;
+}
+
+/** Everything a run resolves before it talks to a board. */
+export interface ClPlan {
+  benchmark: Benchmark;
+  plan: RunPlan;
+  boardSpec: string;
+  manifest: BoardManifest | null;
+}
+
+export function planRun(options: ClRunOptions): ClPlan {
+  const seed = checkSeed(options.seed, "--seed");
+  const precision = typeof options.precision === "string" ? parsePrecision(options.precision) : options.precision;
+  const modelSpec = parseModelSpec(options.model);
+  const strategyName = parseStrategyName(options.strategy);
+  const boardSpec = options.board ?? "sim";
+  const inline = boardSpec === "inline";
+  let manifest: BoardManifest | null = null;
+  if (inline) manifest = loadBoard("sim");
+  else if (!boardSpec.startsWith("tcp:") && !boardSpec.startsWith("serial:")) manifest = loadBoard(boardSpec);
+  const memoryLimit = inline ? (options.memoryLimit ?? manifest!.memory.linearMemoryBytes) : (manifest?.memory.linearMemoryBytes ?? 0);
+  if (inline && manifest) manifest = { ...manifest, memory: { ...manifest.memory, linearMemoryBytes: memoryLimit } };
+
+  const data = options.data ?? loadMnist();
+  const benchmark = makeBenchmark({ name: options.benchmark, scenario: options.scenario, seed, dataset: data, experiences: options.experiences });
+  if (!Number.isInteger(options.iterations) || options.iterations < 1) throw expected("iterations per experience to be a positive integer", options.iterations);
+  if (!Number.isInteger(options.batch) || options.batch < 1 || options.batch > 65535) throw expected("a batch from 1 to 65535", options.batch);
+  const strategy = resolveStrategy(strategyName, benchmark.scenario, options.batch, options.iterations, options.strategyOptions);
+  const heads = benchmark.heads.length;
+  const classes = Math.max(...benchmark.heads);
+  if (benchmark.heads.some((h) => h !== classes)) {
+    throw new UsageError(`expected experiences with the same number of classes in the task scenario (one head each), received heads of ${benchmark.heads.join(", ")}`);
+  }
+  const [c, h, w] = chw(benchmark.inputShape);
+  const layers = describeModel(modelSpec, { c, h, w }, classes, heads);
+  const maxBatch = rowsPerStep(strategy, options.batch);
+  const modelWords = encodeConfig({
+    seed,
+    maxBatch,
+    inputShape: benchmark.inputShape,
+    heads,
+    classes,
+    layers: modelSpec.layers,
+    precision,
+    optimizer: options.optimizer,
+  });
+  const strategyWords = encodeStrategy(strategy, modelSpec.layers, memoryLimit);
+  const blob = new Uint8Array((modelWords.length + strategyWords.length) * 4);
+  blob.set(new Uint8Array(modelWords.buffer), 0);
+  blob.set(new Uint8Array(strategyWords.buffer), modelWords.length * 4);
+
+  const simd = manifest ? manifest.runtime.simd === true : false;
+  const experiences: RunExperience[] = benchmark.experiences.map((e) => ({
+    train: { inputs: e.train.inputs, labels: e.train.labels },
+    test: { inputs: e.test.inputs, labels: e.test.labels },
+  }));
+  const features = c * h * w;
+  // MNIST pixels are k / 255 exactly: one byte each on the wire and on the device.
+  const u8 = experiences.every((e) => bytesExactly(e.train.inputs) && bytesExactly(e.test.inputs));
+  const params = layers.reduce((sum, row) => sum + row.params, 0);
+  const config: Record<string, unknown> = {
+    benchmark: benchmark.name,
+    scenario: benchmark.scenario,
+    experiences: benchmark.experiences.length,
+    classOrder: benchmark.classOrder ?? null,
+    strategy: strategySettings(strategy),
+    precision: shortPrecisionText(precision),
+    precisionSpec: precisionText(precision),
+    seed,
+    deviceSeed: deviceSeed(seed),
+    model: modelSpec.text,
+    heads,
+    classesPerHead: classes,
+    params,
+    iterations: options.iterations,
+    batch: options.batch,
+    rowsPerStep: maxBatch,
+    optimizer: options.optimizer,
+    board: boardSpec,
+    module: simd ? "device-simd.wasm" : "device.wasm",
+    trainSamples: experiences.map((e) => e.train.labels.length),
+    testSamples: experiences.map((e) => e.test.labels.length),
+    sampleEncoding: u8 ? "u8" : "f32",
+  };
+  const usesBuffer = ["replay", "latent-replay", "gdumb", "agem"].includes(strategy.name);
+  const plan: RunPlan = {
+    config,
+    deploy: { config: blob, module: moduleBytes(simd) },
+    features,
+    experiences,
+    iterations: options.iterations,
+    batchSize: options.batch,
+    // Experience e's TRAIN seed: the run seed's device word mixed with e (shuffling, replay draws).
+    trainSeed: (e) => (Math.imul(deviceSeed(seed) ^ 0x5bd1e995, 0x9e3779b1) + Math.imul(e + 1, 0x85ebca6b)) >>> 0,
+    taskMask: benchmark.scenario === "task",
+    encoding: u8 ? "u8" : "f32",
+    evaluateUntrained: true,
+    // One test set at a time on the board: the training data and the buffers need the memory.
+    testData: "resend",
+    replayBytes: usesBuffer ? strategy.bufferBytes : null,
+  };
+  return { benchmark, plan, boardSpec, manifest };
+}
+
+/** Runs the plan on its board and returns the report. */
+export async function runPlanned(planned: ClPlan, options: Pick<ClRunOptions, "hooks" | "flashDir"> = {}): Promise<Report> {
+  const { plan, boardSpec, manifest } = planned;
+  let client: BoardClient;
+  if (boardSpec === "inline") client = inlineBoard(manifest!);
+  else client = (await openBoard(boardSpec, { flashDir: options.flashDir })).client;
+  try {
+    return await runExperiences(client, plan, options.hooks ?? {});
+  } finally {
+    await client.close();
+  }
+}
+
+export async function runContinual(options: ClRunOptions): Promise<Report> {
+  return runPlanned(planRun(options), options);
+}
