@@ -300,11 +300,21 @@ function initParams(model: Model): void {
 
 /** Runs the layers forward on the batch in model.input; the logits land in the output layer. */
 export function forward(model: Model, batch: i32, training: bool): void {
+  // The input is the first activation: it is rounded to the activation format like every other, from
+  // the stream of this pass (training or evaluation).
+  model.ctx.training = training;
+  roundActivations(model.ctx, model.input.data, batch * model.input.size);
+  forwardLayers(model, batch, training, 0, model.layerCount);
+}
+
+/**
+ * Runs layers first .. end-1 on the batch already in layer first's input (latent replay feeds stored
+ * activations to the layers above a frozen part this way).
+ */
+export function forwardLayers(model: Model, batch: i32, training: bool, first: i32, end: i32): void {
   const ctx = model.ctx;
   ctx.training = training;
-  // The input is the first activation: it is rounded to the activation format like every other.
-  roundActivations(ctx, model.input.data, batch * model.input.size);
-  for (let i = 0; i < model.layerCount; i++) {
+  for (let i = first; i < end; i++) {
     const layer = model.layer(i);
     switch (layer.kind) {
       case LAYER_LINEAR: linearForward(ctx, layer, batch, layer.heads > 1 ? model.head : 0); break;
@@ -353,16 +363,18 @@ export function backward(model: Model, batch: i32): void {
 /**
  * The backward pass from a loss gradient already in model.errorA (batch x classes of the active head,
  * times the loss scale), after forward(model, batch, true): leaves the gradients as backward does.
- * Strategies with their own loss (distillation) compute errorA themselves and call this.
+ * Strategies with their own loss (distillation) compute errorA themselves and call this. With last > 0
+ * the pass stops at layer `last` (latent replay: the layers below are frozen).
  */
-export function propagate(model: Model, batch: i32): void {
+export function propagate(model: Model, batch: i32, last: i32 = 0): void {
   const ctx = model.ctx;
   roundErrors(ctx, model.errorA, batch * model.classes);
   let dy = model.errorA, spare = model.errorB;
-  const wantInput = (model.flags & FLAG_INPUT_GRADIENT) != 0;
-  for (let i = model.layerCount - 1; i >= 0; i--) {
+  const wantInput = last == 0 && (model.flags & FLAG_INPUT_GRADIENT) != 0;
+  // Layers below `last` are frozen: no gradients for them, and no error below layer `last`.
+  for (let i = model.layerCount - 1; i >= last; i--) {
     const layer = model.layer(i);
-    const needDx = i > 0 || wantInput;
+    const needDx = i > last || wantInput;
     const dx = needDx ? spare : 0;
     switch (layer.kind) {
       case LAYER_LINEAR: linearBackward(ctx, layer, batch, layer.heads > 1 ? model.head : 0, dy, dx); break;
