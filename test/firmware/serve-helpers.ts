@@ -1,0 +1,195 @@
+// Shared pieces of the firmware protocol tests: images built for a board manifest around a fixture
+// module, a frame-level link to the firmware on QEMU (every reply frame, chunked replies reassembled),
+// the simulated board as the reference for the same bytes, and independent references (FNV-1a, the
+// pattern image of fixtures/serve.wat).
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { expect } from "vitest";
+import { loadBoard, readManifest, type BoardManifest } from "../../host/boards/manifest.js";
+import { openQemuBoard, requireToolchain, type QemuBoardOptions, type QemuTransport } from "../../host/firmware/index.js";
+import {
+  ChunkAssembler,
+  decodeErrorReply,
+  decodePayload,
+  FrameDecoder,
+  MessageType,
+  type Frame,
+} from "../../host/protocol/index.js";
+import type { Transport } from "../../host/transport/transport.js";
+import { SimBoard, type BoardLink } from "../../board/sim/board.js";
+
+export const SERVE_WAT = fileURLToPath(new URL("./fixtures/serve.wat", import.meta.url));
+/** Every exchange with QEMU is answered in milliseconds; this only bounds a hang. */
+export const REPLY_TIMEOUT_MS = 10_000;
+
+/** A scratch directory for one test file's images and fixtures. */
+export function scratch(name: string): string {
+  requireToolchain(["build", "run"]);
+  return mkdtempSync(join(tmpdir(), `edgecl-${name}-`));
+}
+
+/** fixtures/serve.wat assembled with wat2wasm (Debian package wabt). */
+export function serveWasm(dir: string): { file: string; bytes: Uint8Array } {
+  const file = join(dir, "serve.wasm");
+  execFileSync("wat2wasm", [SERVE_WAT, "-o", file]);
+  return { file, bytes: new Uint8Array(readFileSync(file)) };
+}
+
+/** A board manifest derived from board/<id>.json with some keys replaced, written to dir/<name>.json. */
+export function derivedManifest(dir: string, id: string, name: string, transport: Record<string, unknown>, memory: Record<string, unknown> = {}): BoardManifest {
+  const source = JSON.parse(readFileSync(loadBoard(id).file, "utf8"));
+  const data = { ...source, transport: { ...source.transport, ...transport }, memory: { ...source.memory, ...memory } };
+  const file = join(dir, `${name}.json`);
+  writeFileSync(file, JSON.stringify(data, null, 2));
+  return readManifest(file);
+}
+
+/** Boots the firmware for `manifest` around `wasm` (building the image in dir/<name>). */
+export function bootBoard(manifest: BoardManifest, wasm: string, dir: string, name: string, options: QemuBoardOptions = {}): Promise<QemuTransport> {
+  return openQemuBoard(manifest, { wasm, buildDir: join(dir, name), ...options });
+}
+
+/** FNV-1a, 32 bits (offset basis 0x811c9dc5, prime 0x01000193), as fixtures/serve.wat computes it. */
+export function fnv1a(bytes: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (const b of bytes) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+  return h;
+}
+
+/** The CHECKPOINT image of fixtures/serve.wat: byte i is (7i + 3) mod 256. */
+export function patternImage(length: number): Uint8Array {
+  return Uint8Array.from({ length }, (_, i) => (7 * i + 3) & 0xff);
+}
+
+/** Collects every frame a board sends, with a board's chunked reply reassembled into one frame. */
+class ReplyCollector {
+  private readonly decoder = new FrameDecoder({ maxFrameSize: 1 << 24 });
+  private readonly chunks = new ChunkAssembler();
+  readonly frames: Frame[] = [];
+
+  push(bytes: Uint8Array): void {
+    for (const r of this.decoder.push(bytes)) {
+      if (!("ok" in r)) throw new Error(`the board sent a frame that does not decode: ${r.detail}`);
+      if (r.ok.type !== MessageType.CHUNK) {
+        this.frames.push(r.ok);
+        continue;
+      }
+      const piece = this.chunks.push(r.ok.payload);
+      if ("error" in piece) throw new Error(`the board sent a bad chunked reply: ${piece.detail}`);
+      if ("ok" in piece) this.frames.push({ type: piece.ok.type, seq: r.ok.seq, payload: piece.ok.payload });
+    }
+  }
+}
+
+/** Raw frames to and from the firmware: write bytes, wait for the replies. */
+export class FrameLink {
+  private readonly collector = new ReplyCollector();
+  private failure: Error | null = null;
+  private wake: (() => void) | null = null;
+  /** Frames the board sent in CHUNKs, counted as they arrive (before reassembly). */
+  chunkFrames = 0;
+
+  constructor(readonly transport: Transport) {
+    transport.onData((bytes) => {
+      try {
+        const before = this.collector.frames.length;
+        this.countChunks(bytes);
+        this.collector.push(bytes);
+        if (this.collector.frames.length > before) this.wake?.();
+      } catch (err) {
+        this.failure = err as Error;
+        this.wake?.();
+      }
+    });
+    transport.onClose((closed) => {
+      if (!closed.expected) this.failure = new Error(`the link closed: ${closed.reason}${closed.diagnostics ? `\n${closed.diagnostics}` : ""}`);
+      this.wake?.();
+    });
+  }
+
+  private readonly counter = new FrameDecoder({ maxFrameSize: 1 << 24 });
+  private countChunks(bytes: Uint8Array): void {
+    for (const r of this.counter.push(bytes)) if ("ok" in r && r.ok.type === MessageType.CHUNK) this.chunkFrames++;
+  }
+
+  /** Sends bytes and waits for `count` replies (and no more, checked by the next call). */
+  async exchange(bytes: Uint8Array, count: number, timeoutMs = REPLY_TIMEOUT_MS): Promise<Frame[]> {
+    if (this.collector.frames.length > 0) throw new Error(`the board sent ${this.collector.frames.length} reply(ies) nobody asked for: ${describe(this.collector.frames[0])}`);
+    this.transport.write(bytes);
+    const deadline = Date.now() + timeoutMs;
+    while (this.collector.frames.length < count) {
+      if (this.failure) throw this.failure;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`expected ${count} reply(ies) within ${timeoutMs} ms, received ${this.collector.frames.length}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = null;
+    }
+    return this.collector.frames.splice(0, this.collector.frames.length);
+  }
+}
+
+/** The simulated board's replies to the same bytes: the reference the firmware is held to. */
+export class SimReference {
+  readonly board: SimBoard;
+  private readonly link: BoardLink;
+
+  constructor(manifest: BoardManifest) {
+    this.board = new SimBoard({ manifest, accelerator: null });
+    this.link = this.board.openLink();
+  }
+
+  send(bytes: Uint8Array): Frame[] {
+    const collector = new ReplyCollector();
+    for (const wire of this.link.receive(bytes)) collector.push(wire);
+    return collector.frames;
+  }
+}
+
+export function describe(frame: Frame): string {
+  if (frame.type === MessageType.ERROR) {
+    const e = decodeErrorReply(frame.payload);
+    return "ok" in e ? `ERROR seq ${frame.seq} for type ${e.ok.requestType}: code ${e.ok.code} ${e.ok.message}` : `ERROR seq ${frame.seq} (undecodable)`;
+  }
+  return `${frame.type === MessageType.RESULT ? "RESULT" : `type ${frame.type}`} seq ${frame.seq} (${frame.payload.length} bytes) ${Buffer.from(frame.payload.subarray(0, 24)).toString("hex")}`;
+}
+
+/** HELLO's board-specific fields (runtime, board name, accelerator) and TELEMETRY's device time differ between boards; nothing else may. */
+function comparableResult(payload: Uint8Array): Uint8Array {
+  const envelope = decodePayload("RESULT", payload);
+  if (!("ok" in envelope)) return payload;
+  const { requestType, body } = envelope.ok;
+  if (requestType === MessageType.HELLO) return body.subarray(0, 13); // version, max frame, memory, flash
+  if (requestType === MessageType.TELEMETRY && body.length >= 8) {
+    const copy = payload.slice();
+    copy.fill(0, 1, 9); // timeUs
+    return copy;
+  }
+  return payload;
+}
+
+/** The firmware's reply equals the simulated board's: same type, sequence number, request type and error code; same RESULT bytes. */
+export function expectSameReply(firmware: Frame, sim: Frame, what: string): void {
+  const where = `${what}: firmware ${describe(firmware)}; simulated board ${describe(sim)}`;
+  expect(firmware.type, where).toBe(sim.type);
+  expect(firmware.seq, where).toBe(sim.seq);
+  if (sim.type === MessageType.ERROR) {
+    const a = decodeErrorReply(firmware.payload);
+    const b = decodeErrorReply(sim.payload);
+    expect("ok" in a, where).toBe(true);
+    if ("ok" in a && "ok" in b) {
+      expect(a.ok.requestType, where).toBe(b.ok.requestType);
+      expect(a.ok.code, where).toBe(b.ok.code);
+    }
+  } else {
+    expect(Buffer.from(comparableResult(firmware.payload)).toString("hex"), where).toBe(Buffer.from(comparableResult(sim.payload)).toString("hex"));
+  }
+}
