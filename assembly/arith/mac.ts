@@ -1,7 +1,9 @@
 // Low-precision GEMM with per-MAC emulation: the kernel behind every layer's forward and backward pass, and
 // the golden model the accelerator reproduces bit for bit. Semantics, exactness arguments and limits are
-// in docs/gemm.md; this file follows its order: the spec, one rounding of an f64 value, one rounding of an
-// exact sum, the reference kernel, then the specialised kernels and the dispatcher.
+// in docs/gemm.md. In this file: the spec; one rounding of an f64 value; one rounding of an exact sum; the
+// reference kernel (every mode and format); fast mode; the plain f32 loop; the operand probe and the f64
+// kernels for rne and sr (scalar, and f64x2 in the SIMD build); the f32x4 kernel for rne sums (SIMD
+// build); the dispatcher that picks the cheapest kernel giving the reference's bits; the entry point.
 //
 // Every kernel computes, for each output, the same sequence of correctly rounded steps in increasing k;
 // the faster ones only prove (from the formats and a scan of the operands) that a cheaper computation
@@ -264,7 +266,7 @@ const job = changetype<Job>(heap.alloc(offsetof<Job>()));
 // The reference kernel: every mode, every float or fixed format, one output at a time, exactly as
 // docs/gemm.md states the semantics. The specialised kernels must match it bit for bit.
 
-function gemmReference(spec: MacSpec, from: i32, to: i32): void {
+function gemmReference(spec: MacSpec): void {
   const mul = spec.mul == null ? fp32Format : spec.mul!;
   const acc = spec.acc == null ? fp32Format : spec.acc!;
   const mulMode = spec.mul == null ? ROUND_RNE : spec.mulMode;
@@ -272,7 +274,7 @@ function gemmReference(spec: MacSpec, from: i32, to: i32): void {
   const srBits = spec.srBits, key = spec.srKey, fma = spec.fma;
   const m = job.m, n = job.n, k = job.k;
   for (let i = 0; i < m; i++) {
-    for (let j = from; j < to; j++) {
+    for (let j = 0; j < n; j++) {
       const zp = at(job.z, i, job.ldz, j, 1);
       let s: f32 = job.accumulate ? load<f32>(zp) : 0;
       let index = <u32>(i * n + j) * <u32>k * 2;
@@ -1113,7 +1115,7 @@ function gemmExact(spec: MacSpec): void {
   const accMode = spec.acc == null ? ROUND_RNE : spec.accMode;
   const accKind = kindFor(acc, accMode);
   if (accKind == KIND_GENERAL) {
-    gemmReference(spec, 0, job.n);
+    gemmReference(spec);
     return;
   }
   probe(rangeX, job.x, job.m, job.k, job.xRow, job.xK);
@@ -1128,7 +1130,7 @@ function gemmExact(spec: MacSpec): void {
     if (!representable) mulKind = kindFor(mul, mulMode);
   }
   if (mulKind == KIND_GENERAL) {
-    gemmReference(spec, 0, job.n);
+    gemmReference(spec);
     return;
   }
   // Exact in f64 when every term and every running sum sits on the grid 2^lo below 2^hi: |s + t| < 2^(hi+1).
@@ -1154,7 +1156,7 @@ function gemmExact(spec: MacSpec): void {
   // Rounded to odd at 53 bits, a sum keeps 52 - m fraction bits below acc's last place; sr may read
   // only those above the last one (roundSum).
   if (!exactSum && accKind == KIND_SR && srBits > 51 - acc.m) {
-    gemmReference(spec, 0, job.n);
+    gemmReference(spec);
     return;
   }
   const from = tryExact32(spec, mul, mulMode, mulKind, acc, accMode);
