@@ -11,7 +11,9 @@
  *     shapes. minstret counts instructions only when QEMU runs with -icount; without it QEMU returns
  *     host ticks.
  *
- * Line format as in selftest.c: "<step> -> <outcome>".
+ * Line format as in selftest.c: "<step> -> <outcome>". A job's first line gives its parameters:
+ * "job <name>: params -> m n k ldx ldw ldz transX transW accumulate mulWord mulMode accWord accMode fma
+ * fast srBits key xWord wWord family seed" (words in hex, mulWord / accWord 0 for null: fp32 with rne).
  */
 #include <stdio.h>
 #include <string.h>
@@ -131,8 +133,8 @@ static const job_t jobs[] = {
     {"e4m3*e4m3->fp16 sr sums, transposed, accumulate", 6, 5, 9, 1, 2, 3, 1, 1, 1, E4M3, RNE, FP16, SR, 0, 0, 32, 0x1234u, E4M3, E4M3, SPECIAL, 2},
     {"fma fp32 sr 9 bits, X transposed", 9, 4, 13, 0, 1, 0, 1, 0, 0, 0, RNE, FP32, SR, 1, 0, 9, 0xDEADBEEFu, FP32, FP32, WIDE, 3},
     {"fast fp16 rz", 6, 6, 6, 2, 0, 1, 0, 0, 1, 0, RNE, FP16, RZ, 0, 1, 32, 0, FP16, FP16, SPECIAL, 4},
-    {"bf16 rz -> fp16 sr 5 bits, W transposed, accumulate", 3, 11, 7, 0, 0, 2, 0, 1, 1, BF16, RZ, FP16, SR, 0, 0, 5, 77u, BF16, BF16, WIDE, 5},
-    {"e5m2 sr -> fp32 rne", 8, 8, 8, 0, 0, 0, 0, 0, 0, E5M2, SR, FP32, RNE, 0, 0, 32, 0x5EEDu, E5M2, E5M2, SPECIAL, 6},
+    {"bf16 rz products, fp16 sr 5-bit sums, W transposed, accumulate", 3, 11, 7, 0, 0, 2, 0, 1, 1, BF16, RZ, FP16, SR, 0, 0, 5, 77u, BF16, BF16, WIDE, 5},
+    {"e5m2 sr products, fp32 rne sums", 8, 8, 8, 0, 0, 0, 0, 0, 0, E5M2, SR, FP32, RNE, 0, 0, 32, 0x5EEDu, E5M2, E5M2, SPECIAL, 6},
     {"fast fp32 sr", 4, 9, 5, 0, 0, 0, 0, 0, 0, 0, RNE, FP32, SR, 0, 1, 17, 99u, FP32, FP32, WIDE, 7},
     {"refused: fp32 products", 2, 3, 4, 0, 0, 0, 0, 0, 0, FP32, RNE, FP32, RNE, 0, 0, 32, 0, FP32, FP32, WIDE, 8},
     {"refused: rna", 2, 3, 4, 0, 0, 0, 0, 0, 0, E4M3, RNA, FP16, RNE, 0, 0, 32, 0, E4M3, E4M3, NARROW, 9},
@@ -185,6 +187,11 @@ static int run_job(const job_t *j) {
   if (x == 0 || w == 0 || za == 0 || zc == 0 || spec == 0) return 0;
   /* One stream per job: X from 0, W from 1000, Z from 2000. */
   if (!fill(x, j, 0, xs) || !fill(w, j, 1000, ws) || !fill(za, j, 2000, zs) || !fill(zc, j, 2000, zs)) return 0;
+  printf("job %s: params -> %lu %lu %lu %lu %lu %lu %d %d %d %08lx %d %08lx %d %d %d %d %08lx %08lx %08lx %d %lu\n", j->name,
+         (unsigned long)j->m, (unsigned long)j->n, (unsigned long)j->k, (unsigned long)ldx, (unsigned long)ldw,
+         (unsigned long)ldz, j->trans_x, j->trans_w, j->accumulate, (unsigned long)j->mul_word, j->mul_mode,
+         (unsigned long)j->acc_word, j->acc_mode, j->fma, j->fast, j->sr_bits, (unsigned long)j->key, (unsigned long)j->x_word,
+         (unsigned long)j->w_word, j->family, (unsigned long)j->seed);
   CALL(NULL, "accel_set_operand_formats", i32(j->x_word), i32(j->w_word));
   int32_t status = 0;
   CALL(&status, "accel_gemm", i32(j->m), i32(j->n), i32(j->k), i32(x), i32(ldx), i32((uint32_t)j->trans_x), i32(w), i32(ldw),
