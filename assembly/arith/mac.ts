@@ -1073,14 +1073,12 @@ function exact32RnePlain(): i32 { return exactKernel32(P32_RNE, A32_PLAIN, 1, ex
  * The f32x4 kernel when it applies (SIMD build, rne sums): returns the first column it
  * did not compute, 0 when it does not apply.
  */
-function tryExact32(spec: MacSpec, mul: Format, mulMode: i32, mulKind: i32, acc: Format, accMode: i32): i32 {
+function tryExact32(spec: MacSpec, mul: Format, mulMode: i32, mulKind: i32, acc: Format, accMode: i32, exact32: bool): i32 {
   if (!ASC_FEATURE_SIMD) return 0;
   let accKind = A32_ODD;
   if (isIdentityOnF32(acc, accMode)) accKind = A32_PLAIN;
   else if (accMode != ROUND_RNE || !acc.isFloat || acc.m < 1 || acc.m > 21 || acc.subUlpExp < -147) return 0;
   else if (magicRounds(acc)) accKind = A32_ODD_MAGIC;
-  const exact32 = rangeX.msb == RANGE_NONE_MSB || rangeW.msb == RANGE_NONE_MSB ||
-    (rangeX.width + rangeW.width <= 24 && rangeX.lsb + rangeW.lsb >= -149 && rangeX.msb + rangeW.msb + 1 <= 126);
   let prodKind = P32_EXACT;
   if (spec.fma || mulKind == KIND_EXACT) {
     if (!exact32) return 0;
@@ -1159,7 +1157,16 @@ function gemmExact(spec: MacSpec): void {
     gemmReference(spec);
     return;
   }
-  const from = tryExact32(spec, mul, mulMode, mulKind, acc, accMode);
+  // Every f32 product is exact (or is by definition the fp32-rne product the step asks for).
+  const exact32 = noProducts ||
+    (rangeX.width + rangeW.width <= 24 && productLsb >= -149 && productMsb <= 126);
+  const plainProducts = spec.fma || mulKind == KIND_EXACT ? exact32 : isIdentityOnF32(mul, mulMode);
+  if (!ASC_FEATURE_SIMD && plainProducts && isIdentityOnF32(acc, accMode)) {
+    // fp32 sums with rne: each step is one f32 multiply and one f32 add, the fast-mode loop exactly.
+    gemmFast(spec);
+    return;
+  }
+  const from = tryExact32(spec, mul, mulMode, mulKind, acc, accMode, exact32);
   if (from == job.n) return;
   hoist(hoistedMul, mul, srBits);
   hoist(hoistedAcc, acc, srBits);
