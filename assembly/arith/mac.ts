@@ -963,13 +963,15 @@ function magicRounds(f: Format): bool {
   v128.store(p, v128.bitselect(i32x4.splat(F32_QNAN), v, f32x4.ne(v, v)));
 }
 
-/** Rows of a transposed W per panel, and the panel (PANEL_K x 32 f32, made on first use). */
+/**
+ * Rows of a transposed W per panel, and the panel (PANEL_K x 32 f32). It is allocated when the module
+ * starts, below anything the device code allocates later and frees between commands.
+ */
 const PANEL_K: i32 = 64;
-let panel: usize = 0;
+const panel: usize = ASC_FEATURE_SIMD ? heap.alloc(<usize>(PANEL_K * 32) << 2) : 0;
 
 /** Copies W(k0..kEnd-1, j..j+width-1) into the panel, row after row. */
 function packPanel(j: i32, width: i32, k0: i32, kEnd: i32): void {
-  if (panel == 0) panel = heap.alloc(<usize>(PANEL_K * 32) << 2);
   const w = job.w, wK = job.wK, wCol = job.wCol;
   let dst = panel;
   for (let kk = k0; kk < kEnd; kk++) {
