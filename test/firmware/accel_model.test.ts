@@ -7,7 +7,7 @@
 // every format pair and rounding mode, SR with the same keys, NaN, infinities, overflow, and bad jobs.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AcceleratorConfig, DEFAULT_ACCELERATOR, acceleratorConfigFrom } from "../../board/accel/model";
@@ -15,7 +15,7 @@ import { HOROWITZ_2014 } from "../../board/accel/energy";
 import { floatWordProblem } from "../../board/accel/rounding";
 import { ACCEL_FORMATS } from "../../host/generated/regmap";
 import { TestRandom, hex, showF32, structuredBits } from "../helpers/bits";
-import { BusScript, HARNESS_BUILDS, buildHarness, runHarness } from "./accel_model_script";
+import { BusScript, HARNESS_BUILDS, HarnessBuild, buildHarness, runHarness } from "./accel_model_script";
 
 const BASE = 0x40000000;
 const spec = JSON.parse(readFileSync(new URL("../../spec/regmap.json", import.meta.url), "utf8"));
@@ -71,16 +71,16 @@ const JOBS_PER_CONFIG = 110;
 const MEMORY_BYTES = 1 << 18;
 
 let tmp = "";
-const harnesses: Array<{ name: string; exe: string }> = [];
+const harnesses: Array<{ build: HarnessBuild; exe: string }> = [];
 let setupError: unknown;
 
 beforeAll(() => {
   try {
     tmp = mkdtempSync(join(tmpdir(), "edgecl-accel-model-"));
-    for (const build of HARNESS_BUILDS) harnesses.push({ name: build.name, exe: buildHarness(tmp, build) });
+    for (const build of HARNESS_BUILDS) harnesses.push({ build, exe: buildHarness(tmp, build) });
   } catch (err) {
     const { stderr } = err as { stderr?: Buffer };
-    setupError = new Error(`could not compile the C model with gcc (Debian package gcc): ${stderr?.toString() || (err as Error).message}`);
+    setupError = new Error(`could not compile the C model (Debian packages gcc, gcc-riscv64-unknown-elf, picolibc-riscv64-unknown-elf): ${stderr?.toString() || (err as Error).message}`);
   }
 });
 
@@ -202,21 +202,21 @@ function randomJob(s: BusScript, r: TestRandom, index: number): void {
 /** Runs the script on every harness build and fails with the first differences, labelled. */
 function expectSame(s: BusScript, name: string): void {
   for (const harness of harnesses) {
-    const c = runHarness(harness.exe, s, tmp, `${name}-${harnesses.indexOf(harness)}`);
+    const c = runHarness(harness.exe, harness.build, s, tmp, `${name}-${harnesses.indexOf(harness)}`);
     const lines: string[] = [];
-    expect(c.results.length, `${harness.name}: number of results`).toBe(s.expected.length);
+    expect(c.results.length, `${harness.build.name}: number of results`).toBe(s.expected.length);
     for (let i = 0; i < s.expected.length && lines.length < 8; i++) {
       if (c.results[i] === s.expected[i]) continue;
       const { what, context } = s.labels[i];
       const show = what.startsWith("Z[") || what.startsWith("round") ? showF32 : (v: number) => `${v} (${hex(v)})`;
       lines.push(`${context}\n    ${what}: C model ${show(c.results[i])}, TypeScript model ${show(s.expected[i])}`);
     }
-    expect(lines.join("\n"), `${harness.name}: reads that differ`).toBe("");
+    expect(lines.join("\n"), `${harness.build.name}: reads that differ`).toBe("");
     const want = s.finalMemory();
-    expect(c.memory.length, `${harness.name}: memory size`).toBe(want.length);
+    expect(c.memory.length, `${harness.build.name}: memory size`).toBe(want.length);
     let firstDiff = -1;
     for (let i = 0; i < want.length; i++) if (c.memory[i] !== want[i]) { firstDiff = i; break; }
-    expect(firstDiff, `${harness.name}: first memory byte that differs`).toBe(-1);
+    expect(firstDiff, `${harness.build.name}: first memory byte that differs`).toBe(-1);
   }
 }
 
@@ -298,13 +298,70 @@ describe("rounding of exact values (accel_round_exact against roundExact)", () =
   });
 });
 
+describe("the firmware's configuration: firmware/src/accel_config.mjs reads a manifest as board/accel/model.ts does", () => {
+  const generator = new URL("../../firmware/src/accel_config.mjs", import.meta.url).pathname;
+  const generate = (command: string, file: string) => execFileSync("node", [generator, command, file], { stdio: ["ignore", "pipe", "pipe"] }).toString();
+  const custom = {
+    accelerator: {
+      present: true, rows: 7, cols: 2, productFormats: ["e5m2", "fp16"], accumulatorFormats: ["bf16"], rounding: ["ru", "rd", "sr"],
+      fma: false, fast: true, bandwidthBytesPerCycle: 5.5, setupCycles: 3, busyPolls: 2,
+    },
+    energy: {
+      multiply: [{ format: "fp32", p: 24, bits: 32, pj: 4.1 }, { format: "fp16", p: 11, bits: 16, pj: 0.9 }, { format: "fp8", p: 4, bits: 8, pj: 0.3 }],
+      add: [{ format: "fp16", p: 11, bits: 16, pj: 0.37 }],
+      srDrawPj: 0.61, memoryPjPer64Bits: 20,
+    },
+  };
+
+  it.each(["board/qemu-rv32.json", "board/sim.json", "custom"])("%s: the generated header configures the C model to answer as the TypeScript model", (which) => {
+    ready();
+    const file = which === "custom" ? join(tmp, "custom.json") : new URL(`../../${which}`, import.meta.url).pathname;
+    if (which === "custom") writeFileSync(file, JSON.stringify(custom));
+    const manifest = JSON.parse(readFileSync(file, "utf8"));
+    const header = join(tmp, `${which.replace(/\W/g, "_")}.h`);
+    writeFileSync(header, generate("header", file));
+    expect(generate("present", file)).toBe("1\n");
+    const exe = buildHarness(tmp, { name: "configured by the header", flags: ["-O2", `-DHARNESS_CONFIG_HEADER="${header}"`] }, `harness-${which.replace(/\W/g, "_")}`);
+    const config = acceleratorConfigFrom(manifest.accelerator, manifest.energy, which);
+    const s = new BusScript(config, MEMORY_BYTES);
+    const r = new TestRandom(0xc0f19);
+    s.context = "capabilities";
+    for (const name of ["ID", "CAPS_FORMATS", "CAPS_ARRAY", "CAPS_MODES"]) s.read(at(name), name);
+    for (let j = 0; j < 40; j++) randomJob(s, r, j);
+    const c = runHarness(exe, { name: "header", flags: [] }, s, tmp, `header-${which.replace(/\W/g, "_")}`);
+    const differ = s.expected.flatMap((want, i) => (c.results[i] === want ? [] : [`${s.labels[i].context}: ${s.labels[i].what}: C ${c.results[i]}, TypeScript ${want}`]));
+    expect(differ.slice(0, 5).join("\n")).toBe("");
+    expect(c.results.length).toBe(s.expected.length);
+  });
+
+  it("a manifest the TypeScript model refuses is refused with its message; no header for a board without the accelerator", () => {
+    ready();
+    const fail = (command: string, manifest: unknown) => {
+      const file = join(tmp, "bad.json");
+      writeFileSync(file, JSON.stringify(manifest));
+      try {
+        generate(command, file);
+      } catch (err) {
+        return String((err as { stderr?: Buffer }).stderr);
+      }
+      return "no error";
+    };
+    expect(fail("header", { accelerator: { present: true, rows: 0 } })).toContain("board/bad.json: accelerator.rows: expected an integer in [1, 255], received 0");
+    expect(fail("header", { accelerator: { present: true, rounding: ["rne", "nearest-ish"] } })).toContain('expected names among rne, rna, rz, ru, rd, ro, sr, received "nearest-ish"');
+    expect(fail("header", { accelerator: { present: true }, energy: { multiply: Array(9).fill({ format: "x", p: 4, bits: 8, pj: 1 }) } })).toContain("expected at most 8 anchors, received 9");
+    expect(fail("present", { accelerator: {} })).toContain('key "accelerator.present": expected true or false, received undefined');
+    expect(fail("header", { accelerator: { present: false } })).toContain("build with ACCEL=0");
+    expect(generate("present", new URL("../../board/qemu-rv32-noaccel.json", import.meta.url).pathname)).toBe("0\n");
+  });
+});
+
 describe("configuration", () => {
   it("a configuration the model cannot take is refused with what was expected", () => {
     ready();
     const s = new BusScript({ ...DEFAULT_ACCELERATOR, rows: 0 }, 64);
     let message = "";
     try {
-      runHarness(harnesses[0].exe, s, tmp, "bad-config");
+      runHarness(harnesses[0].exe, harnesses[0].build, s, tmp, "bad-config");
     } catch (err) {
       message = String((err as { stderr?: Buffer }).stderr);
     }

@@ -17,7 +17,9 @@
  * OUT: u32 count of results, the results, u32 memory size, the memory's bytes.
  *
  * With SELF_TEST_LOADSTORE defined the model reaches memory through load32 / store32 instead of the
- * base pointer, as mmio.c does on the firmware.
+ * base pointer, as mmio.c does on the firmware. With HARNESS_CONFIG_HEADER defined (a quoted path to
+ * a header firmware/src/accel_config.mjs generated) the model takes that header's configuration and
+ * the script's is skipped.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -25,6 +27,9 @@
 #include <string.h>
 
 #include "accel_model.h"
+#ifdef HARNESS_CONFIG_HEADER
+#include HARNESS_CONFIG_HEADER
+#endif
 
 static const uint8_t *in;
 static size_t in_len, in_at;
@@ -78,8 +83,10 @@ static void store32(void *ctx, uint32_t offset, uint32_t value) {
 #endif
 
 int main(int argc, char **argv) {
-  if (argc != 3) fail("usage: accel_model_harness SCRIPT OUT");
-  FILE *f = fopen(argv[1], "rb");
+  /* The last two arguments: picolibc's semihosting crt0 puts a program name of its own before QEMU's. */
+  if (argc < 3) fail("usage: accel_model_harness SCRIPT OUT");
+  const char *script_path = argv[argc - 2], *out_path = argv[argc - 1];
+  FILE *f = fopen(script_path, "rb");
   if (!f) fail("cannot open the script");
   fseek(f, 0, SEEK_END);
   in_len = (size_t)ftell(f);
@@ -117,6 +124,9 @@ int main(int argc, char **argv) {
   config.energy.sr_draw_pj = f64();
   config.energy.sr_add_pj_per_bit = f64();
   config.energy.memory_pj_per_64_bits = f64();
+#ifdef HARNESS_CONFIG_HEADER
+  config = edgecl_accel_config;
+#endif
 
   memory.size = u32();
   memory.base = calloc(memory.size ? memory.size : 1, 1);
@@ -177,7 +187,7 @@ int main(int argc, char **argv) {
     }
   }
 
-  FILE *out = fopen(argv[2], "wb");
+  FILE *out = fopen(out_path, "wb");
   if (!out) fail("cannot write the output");
   uint8_t word[4];
 #define PUT(v)                                                  \

@@ -17,27 +17,49 @@ const MAGIC = 0x4a4d4341; // "ACMJ"
 const firmwareDir = fileURLToPath(new URL("../../firmware/", import.meta.url));
 const harnessSource = fileURLToPath(new URL("./accel_model_harness.c", import.meta.url));
 
-/** A harness variant: how the C model is compiled and how it reaches memory. */
+/** A harness variant: how the C model is compiled, how it reaches memory, and where it runs. */
 export interface HarnessBuild {
   name: string;
   flags: string[];
+  /** rv32imac soft-float under QEMU (semihosting for the files), as on the firmware; else the host. */
+  riscv?: boolean;
 }
 
 export const HARNESS_BUILDS: HarnessBuild[] = [
   { name: "gcc -O2, base pointer", flags: ["-O2"] },
   { name: "gcc -O0, load32/store32", flags: ["-O0", "-DSELF_TEST_LOADSTORE"] },
+  { name: "rv32imac soft-float -O2 on QEMU, load32/store32", flags: ["-O2", "-DSELF_TEST_LOADSTORE"], riscv: true },
 ];
 
-/** Compiles the harness with the host's gcc as C99, warnings as errors; returns the executable. */
-export function buildHarness(dir: string, build: HarnessBuild): string {
+const PICOLIBC_SPECS = "/usr/lib/picolibc/riscv64-unknown-elf/picolibc.specs";
+
+/** Compiles the harness as C99, warnings as errors; returns the executable. */
+export function buildHarness(dir: string, build: HarnessBuild, name = `accel_model_harness${HARNESS_BUILDS.indexOf(build)}`): string {
   mkdirSync(dir, { recursive: true });
-  const exe = join(dir, `accel_model_harness${HARNESS_BUILDS.indexOf(build)}`);
-  execFileSync("gcc", [
-    "-std=c99", "-ffp-contract=off", "-Wall", "-Wextra", "-Wpedantic", "-Werror", ...build.flags,
-    "-I", join(firmwareDir, "include"), "-I", join(firmwareDir, "src"),
-    join(firmwareDir, "src", "accel_model.c"), harnessSource, "-o", exe,
+  const exe = join(dir, name);
+  const common = ["-std=c99", "-ffp-contract=off", "-Wall", "-Wextra", "-Wpedantic", "-Werror", ...build.flags,
+    "-I", join(firmwareDir, "include"), "-I", join(firmwareDir, "src"), join(firmwareDir, "src", "accel_model.c"), harnessSource];
+  if (!build.riscv) {
+    execFileSync("gcc", [...common, "-o", exe], { stdio: ["ignore", "pipe", "pipe"] });
+    return exe;
+  }
+  // The firmware's architecture, libc and linker script; semihosting gives the harness its files and exit status.
+  execFileSync("riscv64-unknown-elf-gcc", [
+    "-march=rv32imac", "-mabi=ilp32", "-mcmodel=medany", `--specs=${PICOLIBC_SPECS}`, "--crt0=semihost", "--oslib=semihost",
+    ...common, "-T", join(firmwareDir, "link.ld"), "-Wl,--defsym=__ram_size=0x8000000", "-Wl,--defsym=__stack_size=0x40000", "-o", exe,
   ], { stdio: ["ignore", "pipe", "pipe"] });
   return exe;
+}
+
+function execute(exe: string, build: HarnessBuild, input: string, output: string): void {
+  if (!build.riscv) {
+    execFileSync(exe, [input, output], { stdio: ["ignore", "pipe", "pipe"] });
+    return;
+  }
+  execFileSync("qemu-system-riscv32", [
+    "-machine", "virt", "-bios", "none", "-m", "128M", "-display", "none", "-monitor", "none", "-no-reboot", "-serial", "none",
+    "-semihosting-config", `enable=on,target=native,arg=${input},arg=${output}`, "-kernel", exe,
+  ], { stdio: ["ignore", "pipe", "pipe"], timeout: 120_000 });
 }
 
 const FORMAT_BIT = new Map(ACCEL_FORMATS.map((f) => [f.id, f.bit]));
@@ -184,11 +206,11 @@ export interface HarnessRun {
 }
 
 /** Runs the script on the compiled C model. */
-export function runHarness(exe: string, script: BusScript, dir: string, name: string): HarnessRun {
+export function runHarness(exe: string, build: HarnessBuild, script: BusScript, dir: string, name: string): HarnessRun {
   const input = join(dir, `${name}.script`);
   const output = join(dir, `${name}.out`);
   writeFileSync(input, script.bytes());
-  execFileSync(exe, [input, output], { stdio: ["ignore", "pipe", "pipe"] });
+  execute(exe, build, input, output);
   const out = readFileSync(output);
   const count = out.readUInt32LE(0);
   const results: number[] = [];
