@@ -513,7 +513,11 @@ export function trainScratchBytes(l: Learner, n: i32): u64 {
   const m = <u64>model.maxBatch;
   const step = max<u64>((m * <u64>model.input.size << 2) + (<u64>model.classes << 4), 2 * m * PICK_BYTES + <u64>l.heads);
   const capacity = l.buffer != changetype<ReplayBuffer>(0) ? <u64>l.buffer.capacity : 0;
-  const boundary = max<u64>(max<u64>(<u64>model.input.size, <u64>l.params), capacity) << 2;
+  let largestLayer: u64 = 0;
+  if (l.strategy == STRATEGY_PACKNET) {
+    for (let i = 0; i < model.layerCount; i++) largestLayer = max<u64>(largestLayer, <u64>model.layer(i).weightCount);
+  }
+  const boundary = max<u64>(max<u64>(<u64>model.input.size, largestLayer), capacity) << 2;
   return (<u64>n << 2) + (<u64>CL_MAX_EXPERIENCES << alignof<usize>()) + step + boundary + 256;
 }
 

@@ -13,7 +13,7 @@ import { SimBoard } from "../../board/sim/board.js";
 import { modulePath } from "../device/module.js";
 import { expected, UsageError } from "../cli/errors.js";
 import { loadMnist, type DataSplit } from "../data/index.js";
-import { checkSeed } from "../data/rng.js";
+import { checkSeed, Rng } from "../data/rng.js";
 import { parsePrecision, precisionText, shortPrecisionText, type PrecisionSpec } from "../precision/index.js";
 import { chw, deviceSeed, encodeConfig, type OptimizerSpec } from "../train/config.js";
 import { describeModel, parseModelSpec } from "../train/model-spec.js";
@@ -35,6 +35,9 @@ export interface ClRunOptions {
   optimizer: OptimizerSpec;
   /** Only the first N experiences. */
   experiences?: number;
+  /** At most this many training / test samples per experience (a seeded subset; default: all). */
+  trainSamples?: number;
+  testSamples?: number;
   /** "sim" (default), another board id or spec of openBoard, or "inline". */
   board?: string;
   /** inline boards: the linear-memory limit (default: the sim manifest's). */
@@ -64,6 +67,21 @@ function moduleBytes(simd: boolean): Uint8Array {
   } catch {
     throw new UsageError(`the device module ${path} is missing; run npm run build`);
   }
+}
+
+/** At most `cap` samples: a seeded subset, kept in data-set order. */
+function subset(part: { inputs: Float32Array; labels: ArrayLike<number> }, cap: number | undefined, features: number, seed: number, stream: string) {
+  const n = part.labels.length;
+  if (cap === undefined || cap >= n) return { inputs: part.inputs, labels: part.labels };
+  if (!Number.isInteger(cap) || cap < 1) throw expected("a sample cap that is a positive integer", cap);
+  const chosen = Array.from(Rng.forStream(seed, stream).permutation(n).subarray(0, cap)).sort((a, b) => a - b);
+  const inputs = new Float32Array(cap * features);
+  const labels = new Uint8Array(cap);
+  chosen.forEach((i, k) => {
+    inputs.set(part.inputs.subarray(i * features, (i + 1) * features), k * features);
+    labels[k] = part.labels[i];
+  });
+  return { inputs, labels };
 }
 
 /** True when every value is k / 255 for a byte k (as f32): the u8 sample encoding carries it exactly. */
@@ -122,11 +140,11 @@ export function planRun(options: ClRunOptions): ClPlan {
   blob.set(new Uint8Array(strategyWords.buffer), modelWords.length * 4);
 
   const simd = manifest ? manifest.runtime.simd === true : false;
-  const experiences: RunExperience[] = benchmark.experiences.map((e) => ({
-    train: { inputs: e.train.inputs, labels: e.train.labels },
-    test: { inputs: e.test.inputs, labels: e.test.labels },
-  }));
   const features = c * h * w;
+  const experiences: RunExperience[] = benchmark.experiences.map((e) => ({
+    train: subset(e.train, options.trainSamples, features, seed, `cl/train-subset/experience-${e.id}`),
+    test: subset(e.test, options.testSamples, features, seed, `cl/test-subset/experience-${e.id}`),
+  }));
   // MNIST pixels are k / 255 exactly: one byte each on the wire and on the device.
   const u8 = experiences.every((e) => bytesExactly(e.train.inputs) && bytesExactly(e.test.inputs));
   const params = layers.reduce((sum, row) => sum + row.params, 0);

@@ -37,8 +37,8 @@ const STRATEGY_IDS: Record<StrategyName, number> = {
 export const BUFFER_POLICIES = ["reservoir", "class-balanced"] as const;
 export type BufferPolicy = (typeof BUFFER_POLICIES)[number];
 
-/** Replay budget when none is given: 512 KiB of stored values (668 MNIST digits in e4m3, 167 in fp32). */
-export const DEFAULT_BUFFER_BYTES = 512 * 1024;
+/** Replay budget when none is given: 256 KiB of stored values (334 MNIST digits in e4m3, 83 in fp32). */
+export const DEFAULT_BUFFER_BYTES = 256 * 1024;
 
 /**
  * Regularisation strengths per scenario for Split MNIST, from van de Ven & Tolias's code

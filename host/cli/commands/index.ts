@@ -6,6 +6,7 @@ import { trainCommand } from "./train.js";
 import { deployCommand } from "./deploy.js";
 import { monitorCommand } from "./monitor.js";
 import { reportCommand } from "./report.js";
+import { runCommand } from "./run.js";
 
 /** Every command, one file each; the entry only wires them. */
-export const commands: Array<() => Command> = [formatsCommand, quantizeCommand, boardsCommand, trainCommand, deployCommand, monitorCommand, reportCommand];
+export const commands: Array<() => Command> = [formatsCommand, quantizeCommand, boardsCommand, trainCommand, deployCommand, monitorCommand, reportCommand, runCommand];

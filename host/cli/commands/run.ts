@@ -1,0 +1,208 @@
+// edgecl run: a continual-learning experiment on a board (docs/strategies.md, docs/report.md).
+import { Command } from "commander";
+import { writeFileSync } from "node:fs";
+import { expected, RunError, UsageError } from "../errors.js";
+import { parsePrecision, PRESET_NAMES } from "../../precision/index.js";
+import { parseModelSpec } from "../../train/model-spec.js";
+import { defaultOptimizer, OPTIMIZER_NAMES, type OptimizerName, type OptimizerSpec } from "../../train/config.js";
+import { STRATEGY_NAMES, BUFFER_POLICIES, parseStrategyName, type StrategyOverrides } from "../../cl/strategies.js";
+import { SCENARIOS } from "../../cl/benchmarks.js";
+import { planRun, runPlanned } from "../../cl/run.js";
+import { renderSummary } from "../../report/terminal.js";
+import { writeReport } from "../../report/io.js";
+import { renderHtml } from "../../report/html.js";
+import { renderCsv } from "../../report/csv.js";
+import { createProgress, silentProgress } from "../../report/progress.js";
+
+/** Defaults of `edgecl run`: a reduced Split MNIST protocol that a 4 MiB board and a laptop handle. */
+export const RUN_DEFAULTS = {
+  benchmark: "split-mnist",
+  scenario: "class",
+  strategy: "replay",
+  precision: "fp8-mixed",
+  model: "mlp:64,64",
+  iterations: 300,
+  batch: 32,
+  trainSamples: 1000,
+  testSamples: 200,
+  seed: 1,
+  board: "sim",
+};
+
+interface RunFlags {
+  benchmark: string;
+  scenario: string;
+  strategy: string;
+  precision: string;
+  seed: string;
+  json?: string;
+  html?: string;
+  csv?: string;
+  model: string;
+  epochs?: string;
+  iterations?: string;
+  batch: string;
+  optimizer: string;
+  lr?: string;
+  momentum?: string;
+  weightDecay?: string;
+  experiences?: string;
+  trainSamples: string;
+  testSamples: string;
+  board: string;
+  memory?: string;
+  bufferBytes?: string;
+  bufferPolicy?: string;
+  replayBatch?: string;
+  lambda?: string;
+  gamma?: string;
+  prune?: string;
+  retrain?: string;
+  frozenLayers?: string;
+  fisherSamples?: string;
+  quiet?: boolean;
+}
+
+function integer(flag: string, text: string, low: number, high: number): number {
+  const value = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || value < low || value > high) throw expected(`${flag} to be an integer from ${low} to ${high}`, text);
+  return value;
+}
+
+function real(flag: string, text: string): number {
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isFinite(value)) throw expected(`${flag} to be a finite number`, text);
+  return value;
+}
+
+function optimizerFrom(flags: RunFlags): OptimizerSpec {
+  const name = flags.optimizer.trim().toLowerCase();
+  if (!(OPTIMIZER_NAMES as readonly string[]).includes(name)) throw expected(`--optimizer to be one of ${OPTIMIZER_NAMES.join(", ")}`, flags.optimizer);
+  const spec = defaultOptimizer(name as OptimizerName);
+  if (flags.lr !== undefined) {
+    spec.lr = real("--lr", flags.lr);
+    if (!(spec.lr > 0 && spec.lr <= 1e3)) throw expected("--lr to be above 0 and at most 1000", flags.lr);
+  }
+  if (flags.momentum !== undefined) {
+    if (spec.name !== "sgd") throw new UsageError(`--momentum goes with --optimizer sgd, received --optimizer ${spec.name}`);
+    spec.momentum = real("--momentum", flags.momentum);
+    if (!(spec.momentum >= 0 && spec.momentum < 1)) throw expected("--momentum in [0, 1)", flags.momentum);
+  }
+  if (flags.weightDecay !== undefined) {
+    spec.weightDecay = real("--weight-decay", flags.weightDecay);
+    if (!(spec.weightDecay >= 0 && spec.weightDecay <= 1)) throw expected("--weight-decay in [0, 1]", flags.weightDecay);
+  }
+  return spec;
+}
+
+function strategyOverrides(flags: RunFlags): StrategyOverrides {
+  return {
+    bufferBytes: flags.bufferBytes !== undefined ? integer("--buffer-bytes", flags.bufferBytes, 0, 0xffff_ffff) : undefined,
+    bufferPolicy: flags.bufferPolicy,
+    replayBatch: flags.replayBatch !== undefined ? integer("--replay-batch", flags.replayBatch, 1, 65535) : undefined,
+    lambda: flags.lambda !== undefined ? real("--lambda", flags.lambda) : undefined,
+    gamma: flags.gamma !== undefined ? real("--gamma", flags.gamma) : undefined,
+    prune: flags.prune !== undefined ? real("--prune", flags.prune) : undefined,
+    retrain: flags.retrain !== undefined ? integer("--retrain", flags.retrain, 0, 0x7fff_ffff) : undefined,
+    frozenLayers: flags.frozenLayers !== undefined ? integer("--frozen-layers", flags.frozenLayers, 1, 63) : undefined,
+    fisherSamples: flags.fisherSamples !== undefined ? integer("--fisher-samples", flags.fisherSamples, 0, 0x7fff_ffff) : undefined,
+  };
+}
+
+function writeText(path: string, text: string, what: string): void {
+  try {
+    writeFileSync(path, text);
+  } catch (error) {
+    throw new RunError(`cannot write the ${what} to ${path}: ${(error as Error).message}`);
+  }
+}
+
+export function runCommand(): Command {
+  const d = RUN_DEFAULTS;
+  return new Command("run")
+    .description("Run a continual-learning experiment on a board and report the accuracy matrix, metrics, MACs and memory")
+    .option("--benchmark <name>", "split-mnist, permuted-mnist, rotated-mnist", d.benchmark)
+    .option("--scenario <name>", `scenario: ${SCENARIOS.join(", ")}`, d.scenario)
+    .option("--strategy <name>", `strategy: ${STRATEGY_NAMES.join(", ")}`, d.strategy)
+    .option("--precision <spec>", `precision spec: a preset (${PRESET_NAMES.join(", ")}) and/or role=format[:rounding] items`, d.precision)
+    .option("--seed <n>", "run seed: class order, init, shuffling, buffer draws, stochastic rounding", String(d.seed))
+    .option("--model <spec>", "model spec, e.g. mlp:400,400 (docs/models.md)", d.model)
+    .option("--iterations <n>", `optimiser steps per experience (default ${d.iterations})`)
+    .option("--epochs <n>", "passes over each experience's training samples instead of --iterations")
+    .option("--batch <n>", "new samples per step", String(d.batch))
+    .option("--optimizer <name>", `optimizer: ${OPTIMIZER_NAMES.join(", ")}`, "adam")
+    .option("--lr <x>", "learning rate (default: adam 0.001, sgd 0.01)")
+    .option("--momentum <x>", "SGD momentum")
+    .option("--weight-decay <x>", "L2 weight decay")
+    .option("--experiences <n>", "run only the first N experiences")
+    .option("--train-samples <n>", "at most N training samples per experience, a seeded subset (all: 0)", String(d.trainSamples))
+    .option("--test-samples <n>", "at most N test samples per experience, a seeded subset (all: 0)", String(d.testSamples))
+    .option("--board <name>", "board: sim (a simulated board process), another id or manifest, tcp:HOST:PORT, serial:PATH, or inline (simulated, in this process)", d.board)
+    .option("--memory <bytes>", "inline board only: its linear-memory limit (default: the sim board's)")
+    .option("--buffer-bytes <n>", "replay, latent-replay, gdumb, agem: buffer budget in bytes of stored values")
+    .option("--buffer-policy <name>", `replay, latent-replay: ${BUFFER_POLICIES.join(", ")}`)
+    .option("--replay-batch <n>", "replay, latent-replay: replayed samples per step; agem: reference batch")
+    .option("--lambda <x>", "ewc, online-ewc: lambda; si: c; lwf: alpha")
+    .option("--gamma <x>", "online-ewc: decay; si: damping xi; lwf: temperature")
+    .option("--prune <x>", "packnet: fraction of free weights pruned per experience")
+    .option("--retrain <n>", "packnet: retraining steps after pruning")
+    .option("--frozen-layers <n>", "latent-replay: hidden layers frozen after the first experience")
+    .option("--fisher-samples <n>", "ewc, online-ewc: samples the Fisher is estimated on (0: all)")
+    .option("--json <file>", "write the JSON report (docs/report.md)")
+    .option("--html <file>", "write the HTML report")
+    .option("--csv <file>", "write the report as CSV")
+    .option("--quiet", "no progress output")
+    .action(async (flags: RunFlags) => {
+      // Every option is checked before any work starts.
+      parseStrategyName(flags.strategy);
+      if (!(SCENARIOS as readonly string[]).includes(flags.scenario)) throw expected(`--scenario to be one of ${SCENARIOS.join(", ")}`, flags.scenario);
+      const precision = parsePrecision(flags.precision);
+      parseModelSpec(flags.model);
+      const seed = integer("--seed", flags.seed, 0, Number.MAX_SAFE_INTEGER);
+      const batch = integer("--batch", flags.batch, 1, 65535);
+      const optimizer = optimizerFrom(flags);
+      if (flags.epochs !== undefined && flags.iterations !== undefined) throw new UsageError("--epochs and --iterations exclude each other; give one");
+      const experiences = flags.experiences !== undefined ? integer("--experiences", flags.experiences, 1, 1000) : undefined;
+      if (flags.memory !== undefined && flags.board !== "inline") throw new UsageError(`--memory goes with --board inline, received --board ${flags.board}`);
+      const memoryLimit = flags.memory !== undefined ? integer("--memory", flags.memory, 65536, 0xffff0000) : undefined;
+      const base = {
+        benchmark: flags.benchmark,
+        scenario: flags.scenario,
+        strategy: flags.strategy,
+        strategyOptions: strategyOverrides(flags),
+        precision,
+        seed,
+        model: flags.model,
+        batch,
+        optimizer,
+        experiences,
+        trainSamples: integer("--train-samples", flags.trainSamples, 0, 1e9) || undefined,
+        testSamples: integer("--test-samples", flags.testSamples, 0, 1e9) || undefined,
+        board: flags.board,
+        memoryLimit,
+      };
+      let iterations = flags.iterations !== undefined ? integer("--iterations", flags.iterations, 1, 0x7fff_ffff) : d.iterations;
+      let planned = planRun({ ...base, iterations });
+      if (flags.epochs !== undefined) {
+        // Epochs over the largest experience's training samples.
+        const epochs = integer("--epochs", flags.epochs, 1, 100000);
+        const largest = Math.max(...planned.plan.experiences.map((e) => e.train.labels.length));
+        iterations = Math.max(1, Math.ceil((epochs * largest) / batch));
+        planned = planRun({ ...base, iterations });
+        planned.plan.config.epochs = epochs;
+      }
+      const progress = flags.quiet ? silentProgress : createProgress({ stream: process.stderr });
+      const report = await runPlanned(planned, { hooks: { progress, partialReportPath: flags.json } });
+      console.log(renderSummary(report));
+      if (flags.json !== undefined) {
+        try {
+          writeReport(flags.json, report);
+        } catch (error) {
+          throw new RunError(`cannot write the JSON report to ${flags.json}: ${(error as Error).message}`);
+        }
+        console.log(`report: ${flags.json}`);
+      }
+      if (flags.html !== undefined) writeText(flags.html, renderHtml(report), "HTML report");
+      if (flags.csv !== undefined) writeText(flags.csv, renderCsv([{ label: "run", report }]), "CSV report");
+    });
+}
