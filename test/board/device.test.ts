@@ -1,0 +1,137 @@
+// The simulated board with the real device module (build/device.wasm, assembly/device.ts): a learner
+// deployed from config blobs learns a separable task, a DEPLOY too large for sim-tiny or with an unknown
+// format is refused while the previous deployment keeps working, a checkpoint comes back bit for bit,
+// and a whole run goes through the runner into a report.
+import { readFileSync } from "node:fs";
+import { beforeAll, describe, expect, test } from "vitest";
+import { CL_ABI_VERSION, CL_MEMORY_LIMIT, CL_STRATEGY, CL_VERSION, CL_WORD_COUNT, CL_WORDS, STRATEGY_NAIVE } from "../../assembly/cl/abi.js";
+import { CFG_ROLES } from "../../assembly/nn/abi.js";
+import { loadAccelerator } from "../../board/sim/mmio.js";
+import { runExperiences } from "../../host/board/runner.js";
+import type { BoardClient } from "../../host/board/client.js";
+import { modulePath } from "../../host/device/module.js";
+import { parsePrecision } from "../../host/precision/index.js";
+import { defaultOptimizer, encodeConfig } from "../../host/train/config.js";
+import { parseModelSpec } from "../../host/train/model-spec.js";
+import { Rng } from "../../host/data/rng.js";
+import { connectInProcess, manifest } from "./helpers.js";
+
+let module: Uint8Array;
+beforeAll(() => {
+  module = new Uint8Array(readFileSync(modulePath(false)));
+});
+
+const FEATURES = 4;
+
+/** DEPLOY's config: the model blob (an MLP over 4 features, 2 classes), then a naive strategy blob. */
+function learner(options: { hidden: string; precision?: string; memoryLimit: number; spoil?: (words: Uint32Array) => void }): Uint8Array {
+  const model = encodeConfig({
+    seed: 1,
+    maxBatch: 16,
+    inputShape: [FEATURES],
+    heads: 1,
+    classes: 2,
+    layers: parseModelSpec(`mlp:${options.hidden}`).layers,
+    precision: parsePrecision(options.precision ?? "fp32"),
+    optimizer: { ...defaultOptimizer("sgd"), lr: 0.1 },
+  });
+  options.spoil?.(model);
+  const strategy = new Uint32Array(CL_WORD_COUNT);
+  strategy[CL_VERSION] = CL_ABI_VERSION;
+  strategy[CL_WORDS] = CL_WORD_COUNT;
+  strategy[CL_STRATEGY] = STRATEGY_NAIVE;
+  strategy[CL_MEMORY_LIMIT] = options.memoryLimit;
+  const bytes = new Uint8Array((model.length + strategy.length) * 4);
+  const view = new DataView(bytes.buffer);
+  [...model, ...strategy].forEach((word, i) => view.setUint32(4 * i, word, true));
+  return bytes;
+}
+
+/** Two classes apart in the first feature (below 0.25 or above 0.75), noise in the others (seeded). */
+function separable(count: number, stream: string): { inputs: Float32Array; labels: number[] } {
+  const rng = Rng.forStream(7, stream);
+  const inputs = new Float32Array(count * FEATURES);
+  const labels: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const label = i % 2;
+    for (let f = 0; f < FEATURES; f++) inputs[i * FEATURES + f] = f === 0 ? rng.nextFloat() * 0.25 + (label ? 0.75 : 0) : rng.nextFloat();
+    labels.push(label);
+  }
+  return { inputs, labels };
+}
+
+async function trained(id: string, hidden = "16") {
+  const m = manifest(id);
+  const { client } = connectInProcess({ manifest: m, accelerator: await loadAccelerator(m) }, 60_000);
+  const hello = await client.hello();
+  await client.deploy({ config: learner({ hidden, memoryLimit: hello.memoryLimit }), module });
+  await client.data({ experience: 0, split: "train", ...separable(64, "train"), features: FEATURES });
+  await client.data({ experience: 0, split: "test", ...separable(40, "test"), features: FEATURES });
+  await client.train({ experience: 0, iterations: 100, batchSize: 8, seed: 3 });
+  return { client, hello };
+}
+
+const accuracy = async (client: BoardClient) => {
+  const r = await client.eval({ experience: 0 });
+  return r.correct / r.total;
+};
+
+describe("the simulated board with the device module", () => {
+  test("a deployed learner learns a separable task; TELEMETRY counts its MACs in fp32", async () => {
+    const { client } = await trained("sim");
+    expect(await accuracy(client)).toBeGreaterThanOrEqual(0.9);
+    const t = await client.telemetry();
+    expect(t.macs).toBeGreaterThan(0);
+    expect(t.macsByFormat.map((f) => f.format)).toEqual([0x00170800]); // fp32, spec/formats.json
+    expect(t.memoryLimit).toBe(4194304);
+    expect(t.memoryUsed).toBeGreaterThan(0);
+  });
+
+  test("sim-tiny refuses a model larger than its memory, and the previous deployment keeps working", async () => {
+    const { client, hello } = await trained("sim-tiny");
+    const before = await accuracy(client);
+    const refused = client.deploy({ config: learner({ hidden: "4096,64", memoryLimit: hello.memoryLimit }) });
+    await expect(refused).rejects.toMatchObject({ codeName: "DOES_NOT_FIT" });
+    await expect(refused).rejects.toThrow(/needs .*\d+ bytes/);
+    expect(await accuracy(client)).toBe(before);
+  });
+
+  test("a config with an unknown format is UNKNOWN_FORMAT, and the previous deployment keeps working", async () => {
+    const { client, hello } = await trained("sim");
+    const before = await accuracy(client);
+    const spoiled = learner({ hidden: "16", memoryLimit: hello.memoryLimit, spoil: (w) => (w[CFG_ROLES] = 0x0000000f) });
+    await expect(client.deploy({ config: spoiled })).rejects.toMatchObject({ codeName: "UNKNOWN_FORMAT" });
+    await expect(client.deploy({ config: spoiled, module })).rejects.toMatchObject({ codeName: "UNKNOWN_FORMAT" });
+    expect(await accuracy(client)).toBe(before);
+  });
+
+  test("a checkpoint restores the learner bit for bit after more training", async () => {
+    const { client } = await trained("sim");
+    const saved = await client.checkpoint(2);
+    const atCheckpoint = await client.eval({ experience: 0 });
+    await client.data({ experience: 0, split: "train", ...separable(64, "more"), features: FEATURES });
+    await client.train({ experience: 0, iterations: 40, batchSize: 8, seed: 9 });
+    expect(await client.restore(2)).toEqual(saved);
+    expect(await client.eval({ experience: 0 })).toEqual(atCheckpoint);
+  });
+
+  test("a two-experience run through the runner fills the report", async () => {
+    const m = manifest("sim-noaccel");
+    const { client } = connectInProcess({ manifest: m }, 60_000);
+    const report = await runExperiences(client, {
+      config: { benchmark: "separable", strategy: "naive", precision: "fp32", seed: 7 },
+      deploy: (hello) => ({ config: learner({ hidden: "16", memoryLimit: hello.memoryLimit }), module }),
+      features: FEATURES,
+      experiences: [0, 1].map((e) => ({ train: separable(48, `train-${e}`), test: separable(20, `test-${e}`) })),
+      iterations: 40,
+      batchSize: 8,
+      trainSeed: (e, r) => 1000 + 10 * e + r,
+    });
+    expect(report.status.complete).toBe(true);
+    expect(report.accuracy).toHaveLength(2);
+    expect(report.accuracy[1][1]).toBeGreaterThanOrEqual(0.9);
+    expect(Object.keys(report.macs)).toEqual(["fp32"]);
+    expect(report.memory.modelBytes).toBeGreaterThan(0);
+    expect(report.metrics.avgAccuracy).not.toBeNull();
+  });
+});
