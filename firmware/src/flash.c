@@ -4,7 +4,12 @@
  * 4-byte bank width, 256 KiB sectors). The commands are the Intel "basic command set" (Intel
  * Application Note 646, "Common Flash Interface (CFI) and Command Sets"): block erase 0x20 then 0xD0 at
  * an address in the block, word program 0x40 then the word, read status 0x70, clear status 0x50, back
- * to reading the array 0xFF. Bank 0 stays free for a boot loader.
+ * to reading the array 0xFF.
+ *
+ * The slots start at the second sector of bank 0. Only bank 0 can be backed by a file while QEMU 7.2
+ * still loads -kernel (a drive on bank 1 means "S-mode firmware in flash" to virt.c), and with bank 0
+ * backed QEMU's reset code jumps to its first word: the host writes a two-instruction boot stub there
+ * (host/firmware/qemu.ts), so the first sector is the boot sector, as on a board booting from flash.
  */
 #include "flash.h"
 
@@ -14,9 +19,10 @@
 #include "frame.h"
 #include "le.h"
 
-#define FLASH_BASE 0x22000000u
+#define FLASH_BANK_BASE 0x20000000u
 #define FLASH_BANK_BYTES 0x02000000u
 #define FLASH_SECTOR_BYTES 0x40000u
+#define FLASH_BASE (FLASH_BANK_BASE + FLASH_SECTOR_BYTES) /* after the boot sector */
 #define FLASH_WORD_BYTES 4u
 
 #define CMD_BLOCK_ERASE 0x20u
@@ -36,7 +42,8 @@
 /* Erasing one slot must not touch another, and the region must fit the bank. */
 EDGECL_STATIC_ASSERT(EDGECL_BOARD_FLASH_BYTES % (FLASH_SLOTS * FLASH_SECTOR_BYTES) == 0,
                      "memory.flashBytes is a multiple of 4 slots of 256 KiB sectors");
-EDGECL_STATIC_ASSERT(EDGECL_BOARD_FLASH_BYTES <= FLASH_BANK_BYTES, "memory.flashBytes fits QEMU virt's 32 MiB flash bank");
+EDGECL_STATIC_ASSERT(EDGECL_BOARD_FLASH_BYTES <= FLASH_BANK_BYTES - FLASH_SECTOR_BYTES,
+                     "memory.flashBytes fits QEMU virt's 32 MiB flash bank after its boot sector");
 
 static volatile uint32_t *word_at(uint32_t offset) { return (volatile uint32_t *)(uintptr_t)(FLASH_BASE + offset); }
 
@@ -44,29 +51,34 @@ uint32_t flash_size(void) { return EDGECL_BOARD_FLASH_BYTES; }
 
 uint32_t flash_slot_capacity(void) { return SLOT_BYTES > FLASH_SLOT_HEADER_BYTES ? SLOT_BYTES - FLASH_SLOT_HEADER_BYTES : 0; }
 
-/* Waits for the flash to be ready and returns its error bits, leaving it reading the array. */
-static uint32_t finish_command(uint32_t offset) {
+/*
+ * The flash answers reads with its status register from an erase or program command until it is told
+ * to read the array again, so a run of commands waits on the status after each and returns to the
+ * array once at the end (leave_commands). On QEMU each switch between the two costs a change of the
+ * memory map, far more than the command itself.
+ */
+static int wait_ready(uint32_t offset) {
   uint32_t status;
-  *word_at(offset) = CMD_READ_STATUS;
   do status = *word_at(offset) & 0xFFu;
   while ((status & STATUS_READY) == 0);
-  uint32_t errors = status & (STATUS_ERASE_ERROR | STATUS_PROGRAM_ERROR | STATUS_LOCKED);
-  if (errors) *word_at(offset) = CMD_CLEAR_STATUS;
-  *word_at(offset) = CMD_READ_ARRAY;
-  return errors;
+  if ((status & (STATUS_ERASE_ERROR | STATUS_PROGRAM_ERROR | STATUS_LOCKED)) == 0) return 1;
+  *word_at(offset) = CMD_CLEAR_STATUS;
+  return 0;
 }
+
+static void leave_commands(void) { *word_at(0) = CMD_READ_ARRAY; }
 
 static int erase_sector(uint32_t offset) {
   *word_at(offset) = CMD_BLOCK_ERASE;
   *word_at(offset) = CMD_ERASE_CONFIRM;
-  return finish_command(offset) == 0;
+  return wait_ready(offset);
 }
 
 static int program_word(uint32_t offset, uint32_t value) {
   if (value == 0xFFFFFFFFu) return 1; /* erased flash already reads so */
   *word_at(offset) = CMD_WORD_PROGRAM;
   *word_at(offset) = value;
-  return finish_command(offset) == 0;
+  return wait_ready(offset);
 }
 
 static int slot_ok(uint8_t slot, char *detail, size_t detail_size) {
@@ -75,8 +87,8 @@ static int slot_ok(uint8_t slot, char *detail, size_t detail_size) {
   return 0;
 }
 
-flash_status_t flash_write(uint8_t slot, uint32_t length, flash_source_t source, void *context, uint32_t *crc,
-                           char *detail, size_t detail_size) {
+static flash_status_t write_slot(uint8_t slot, uint32_t length, flash_source_t source, void *context, uint32_t *crc,
+                                 char *detail, size_t detail_size) {
   if (!slot_ok(slot, detail, detail_size)) return FLASH_BAD_SLOT;
   if (SLOT_BYTES == 0 || length > flash_slot_capacity()) {
     snprintf(detail, detail_size, "expected a checkpoint of at most %lu bytes (flash slot %u), received %lu",
@@ -123,6 +135,13 @@ flash_status_t flash_write(uint8_t slot, uint32_t length, flash_source_t source,
   return FLASH_OK;
 }
 
+flash_status_t flash_write(uint8_t slot, uint32_t length, flash_source_t source, void *context, uint32_t *crc,
+                           char *detail, size_t detail_size) {
+  flash_status_t status = write_slot(slot, length, source, context, crc, detail, detail_size);
+  leave_commands();
+  return status;
+}
+
 flash_status_t flash_read(uint8_t slot, const uint8_t **image, uint32_t *length, uint32_t *crc, char *detail,
                           size_t detail_size) {
   if (!slot_ok(slot, detail, detail_size)) return FLASH_BAD_SLOT;
@@ -154,10 +173,12 @@ flash_status_t flash_read(uint8_t slot, const uint8_t **image, uint32_t *length,
 }
 
 flash_status_t flash_erase_all(char *detail, size_t detail_size) {
-  for (uint32_t slot = 0; SLOT_BYTES > 0 && slot < FLASH_SLOTS; slot++)
+  flash_status_t status = FLASH_OK;
+  for (uint32_t slot = 0; SLOT_BYTES > 0 && slot < FLASH_SLOTS && status == FLASH_OK; slot++)
     if (!erase_sector(slot * SLOT_BYTES)) {
       snprintf(detail, detail_size, "expected flash slot %u to erase, received an erase error", (unsigned)slot);
-      return FLASH_FAULT;
+      status = FLASH_FAULT;
     }
-  return FLASH_OK;
+  leave_commands();
+  return status;
 }

@@ -1,10 +1,10 @@
 /*
- * Checkpoint flash: the board manifest's memory.flashBytes at the start of QEMU virt's second CFI
- * flash bank, split into FLASH_SLOTS equal slots. A slot holds the layout of the simulated board's
+ * Checkpoint flash: the board manifest's memory.flashBytes in QEMU virt's first CFI flash bank, after
+ * its boot sector, split into FLASH_SLOTS equal slots. A slot holds the layout of the simulated board's
  * flash (board/sim/flash.ts): a 16-byte header (magic "ECKP", layout version, image length, CRC-32 of
  * the image) and the image. A write erases the slot (its header first), programs the image, and
  * programs the header last, so a write cut short leaves a slot that reads as empty, never a wrong
- * image. Started with `-drive if=pflash,unit=1,format=raw,file=...` QEMU keeps the flash in that file
+ * image. Started with `-drive if=pflash,unit=0,format=raw,file=...` QEMU keeps the flash in that file
  * across runs; without it the bank lives in QEMU's memory for one run.
  */
 #ifndef EDGECL_FLASH_H

@@ -17,9 +17,9 @@ export interface QemuImage {
 /** How the machine runs besides its image and UART. */
 export interface QemuOptions {
   /**
-   * Backing file of the second flash bank (the firmware's checkpoint slots): a raw file of
-   * QEMU_FLASH_BANK_BYTES, created erased when missing, kept across runs. Without it the bank lives in
-   * QEMU's memory for one run.
+   * Backing file of the first flash bank (the firmware's checkpoint slots, after a boot sector): a raw
+   * file of QEMU_FLASH_BANK_BYTES, created erased when missing, kept across runs. Without it the bank
+   * lives in QEMU's memory for one run.
    */
   flashFile?: string;
   /** Runs QEMU with `-icount shift=N`: one instruction takes 2^N ns of virtual time, so time is reproducible. */
@@ -53,8 +53,9 @@ export function qemuArgs(image: QemuImage, serial: SerialTarget, options: QemuOp
     if (!Number.isInteger(options.icountShift) || options.icountShift < 0 || options.icountShift > 10) throw expected("an icount shift 0..10", options.icountShift);
     args.push("-icount", `shift=${options.icountShift}`);
   }
-  // Unit 1: the second bank (0x22000000); unit 0 would be taken for boot code.
-  if (options.flashFile !== undefined) args.push("-drive", `if=pflash,unit=1,format=raw,file=${options.flashFile}`);
+  // Unit 0, the bank at 0x20000000: a drive on unit 1 would tell QEMU 7.2's virt.c to leave -kernel
+  // unloaded (S-mode firmware in flash); with unit 0 backed, reset jumps to the boot stub in its first word.
+  if (options.flashFile !== undefined) args.push("-drive", `if=pflash,unit=0,format=raw,file=${options.flashFile}`);
   if (serial.kind === "stdio") args.push("-serial", "stdio");
   else if (serial.kind === "tcp") {
     if (!Number.isInteger(serial.port) || serial.port < 1 || serial.port > 65535) throw expected("a TCP port 1..65535", serial.port);
@@ -94,22 +95,41 @@ export function startQemu(image: QemuImage, serial: SerialTarget = { kind: "stdi
   return { pid: child.pid, child, exited, stderr: () => stderr, stop };
 }
 
-/** Creates the flash bank's backing file, erased (0xFF), when it does not exist; refuses one of another size. */
+/**
+ * What QEMU's reset code runs when flash bank 0 is backed by a file (it then jumps to the bank's first
+ * word instead of DRAM): `lui t0, 0x80000` and `jalr x0, 0(t0)`, a jump to the image QEMU loaded at
+ * 0x80000000 (RISC-V unprivileged ISA, U-type and I-type encodings), little-endian.
+ */
+export const QEMU_FLASH_BOOT_STUB = Uint8Array.of(0xb7, 0x02, 0x00, 0x80, 0x67, 0x80, 0x02, 0x00);
+
+/**
+ * Creates the flash bank's backing file, erased (0xFF), when it does not exist, refuses one of another
+ * size, and (re)writes the boot stub at its start.
+ */
 export function prepareFlashFile(file: string): void {
   if (existsSync(file)) {
     const size = statSync(file).size;
     if (size !== QEMU_FLASH_BANK_BYTES) throw expected(`a flash file of ${QEMU_FLASH_BANK_BYTES} bytes (one QEMU virt flash bank)`, `${size} bytes in ${file}`, "delete it to start from erased flash");
-    return;
+  } else {
+    mkdirSync(dirname(file), { recursive: true });
+    const erased = Buffer.alloc(1 << 20, 0xff);
+    const fd = openSync(file, "w");
+    try {
+      for (let at = 0; at < QEMU_FLASH_BANK_BYTES; at += erased.length) writeSync(fd, erased, 0, erased.length, at);
+    } finally {
+      closeSync(fd);
+    }
   }
-  mkdirSync(dirname(file), { recursive: true });
-  const erased = Buffer.alloc(1 << 20, 0xff);
-  const fd = openSync(file, "w");
+  const fd = openSync(file, "r+");
   try {
-    for (let at = 0; at < QEMU_FLASH_BANK_BYTES; at += erased.length) writeSync(fd, erased, 0, erased.length, at);
+    writeSync(fd, QEMU_FLASH_BOOT_STUB, 0, QEMU_FLASH_BOOT_STUB.length, 0);
   } finally {
     closeSync(fd);
   }
 }
+
+/** Offset of the firmware's first checkpoint slot in the flash bank: after the 256 KiB boot sector. */
+export const QEMU_FLASH_SLOTS_OFFSET = 256 * 1024;
 
 export interface QemuRun {
   exit: QemuExit;
