@@ -79,7 +79,7 @@ async function header(file) {
   const id = basename(file, ".json");
   let config;
   try {
-    config = acceleratorConfigFrom(manifest.accelerator, manifest.energy, `board/${id}.json`);
+    config = acceleratorConfigFrom(manifest.accelerator, manifest.energy, file);
   } catch (err) {
     fail(err.message);
   }
@@ -98,7 +98,7 @@ async function header(file) {
     "",
     '#include "accel_model.h"',
     "",
-    `/* board/${id}.json's accelerator and energy groups, as board/accel/model.ts reads them: a ${config.rows} x ${config.cols} array,`,
+    `/* ${id}'s accelerator and energy groups, as board/accel/model.ts reads them: a ${config.rows} x ${config.cols} array,`,
     ` * products ${config.productFormats.join(" ")}, sums ${config.accumulatorFormats.join(" ")}, rounding ${config.rounding.join(" ")}${config.fma ? ", fma" : ""}${config.fast ? ", fast" : ""}. */`,
     "static const accel_config_t edgecl_accel_config = {",
     `    .rows = ${config.rows}u,`,

@@ -346,7 +346,7 @@ describe("the firmware's configuration: firmware/src/accel_config.mjs reads a ma
       }
       return "no error";
     };
-    expect(fail("header", { accelerator: { present: true, rows: 0 } })).toContain("board/bad.json: accelerator.rows: expected an integer in [1, 255], received 0");
+    expect(fail("header", { accelerator: { present: true, rows: 0 } })).toContain(`${join(tmp, "bad.json")}: accelerator.rows: expected an integer in [1, 255], received 0`);
     expect(fail("header", { accelerator: { present: true, rounding: ["rne", "nearest-ish"] } })).toContain('expected names among rne, rna, rz, ru, rd, ro, sr, received "nearest-ish"');
     expect(fail("header", { accelerator: { present: true }, energy: { multiply: Array(9).fill({ format: "x", p: 4, bits: 8, pj: 1 }) } })).toContain("expected at most 8 anchors, received 9");
     expect(fail("present", { accelerator: {} })).toContain('key "accelerator.present": expected true or false, received undefined');
