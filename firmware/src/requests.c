@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "accel_totals.h"
 #include "board_config.h"
 #include "clock.h"
 #include "device_module.h"
@@ -20,7 +21,24 @@ EDGECL_STATIC_ASSERT(EDGECL_BOARD_MAX_FRAME_SIZE >= EDGECL_MIN_MAX_FRAME_SIZE &&
 
 static uint32_t memory_limit_bytes(void) { return runtime_memory_limit_pages() * WASM_PAGE_BYTES; }
 
-void requests_init(void) { device_boot(); }
+/* Without an accelerator behind the register window nothing is counted. */
+__attribute__((weak)) void board_accel_totals(board_accel_totals_t *totals) {
+  totals->cycles = totals->macs = totals->energy_fj = 0;
+  totals->jobs = 0;
+}
+
+/* The accelerator's totals when TELEMETRY last reset the board's counters. */
+static board_accel_totals_t accel_baseline;
+
+static void reset_counters(void) {
+  device_reset_busy();
+  board_accel_totals(&accel_baseline);
+}
+
+void requests_init(void) {
+  device_boot();
+  reset_counters();
+}
 
 /* ---- payload layouts ---- */
 
@@ -194,15 +212,17 @@ static void telemetry(const uint8_t *payload, uint32_t length, reply_t *reply) {
     if (body == NULL) return;
     memset(body, 0, EDGECL_TELEMETRY_REPLY_FIXED_SIZE + 2u);
   }
-  /* The board's own counters: device time; no accelerator model runs behind the MMIO window, so no
-   * cycles, jobs or energy estimate (NaN, as the simulated board without one reports). */
+  /* The board's own counters: device time and the accelerator's work. The firmware has no energy model
+   * of its own, so no estimate (NaN). */
+  board_accel_totals_t accel;
+  board_accel_totals(&accel);
   put_f64(body + EDGECL_TELEMETRY_REPLY_TIME_US_OFFSET, (double)device_busy_ticks() * (1e6 / CLOCK_TICKS_PER_SECOND));
-  put_f64(body + EDGECL_TELEMETRY_REPLY_CYCLES_OFFSET, 0.0);
+  put_f64(body + EDGECL_TELEMETRY_REPLY_CYCLES_OFFSET, (double)(accel.cycles - accel_baseline.cycles));
   put_le32(body + EDGECL_TELEMETRY_REPLY_ENERGY_J_OFFSET, 0);
   put_le32(body + EDGECL_TELEMETRY_REPLY_ENERGY_J_OFFSET + 4, F64_NAN_HIGH_WORD);
   put_le32(body + EDGECL_TELEMETRY_REPLY_MEMORY_LIMIT_OFFSET, memory_limit_bytes());
-  put_le32(body + EDGECL_TELEMETRY_REPLY_ACCEL_JOBS_OFFSET, 0);
-  if (payload[EDGECL_TELEMETRY_FLAGS_OFFSET] & EDGECL_TELEMETRY_FLAG_RESET_COUNTERS) device_reset_busy();
+  put_le32(body + EDGECL_TELEMETRY_REPLY_ACCEL_JOBS_OFFSET, accel.jobs - accel_baseline.jobs);
+  if (payload[EDGECL_TELEMETRY_FLAGS_OFFSET] & EDGECL_TELEMETRY_FLAG_RESET_COUNTERS) reset_counters();
 }
 
 /* flash_source_t over the device's reply body in linear memory. */
@@ -279,7 +299,7 @@ static void reset(const uint8_t *payload, uint32_t length, reply_t *reply) {
       return;
     }
   }
-  device_reset_busy();
+  reset_counters();
   reply_result(reply, EDGECL_MSG_RESET, EDGECL_RESET_REPLY_FIXED_SIZE);
 }
 
