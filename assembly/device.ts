@@ -438,11 +438,11 @@ function nnProblem(status: i32): i32 {
   }
 }
 
-function refuseSize(needed: u64, available: u64, what: string): i32 {
+function refuseSize(needed: u64, available: u64, limit: u64, what: string): i32 {
   text("expected a deployment that fits the board's linear memory (");
   num(<i64>available);
   text(" bytes available of ");
-  num(<i64>memoryLimit);
+  num(<i64>limit);
   text("), received one that needs ");
   text(what);
   num(<i64>needed);
@@ -510,13 +510,13 @@ function deploy(length: u32): i32 {
   let needed: u64 = 0;
   if (status == NN_OUT_OF_MEMORY) {
     needed = plannedBytes() + <u64>(heapTop() - buildAt);
-    problemCode = needed > available ? refuseSize(needed, available, "for the model alone ") : OK;
+    problemCode = needed > available ? refuseSize(needed, available, newLimit, "for the model alone ") : OK;
     if (problemCode == OK) {
       // It fits once the current deployment is gone: build again at the base.
       setHeapTop(base);
       setDeployment(changetype<Learner>(0));
       status = buildModel(config, modelWords, built);
-      if (status != NN_OK) problemCode = status == NN_OUT_OF_MEMORY ? refuseSize(plannedBytes(), available, "") : fail(nnProblem(status));
+      if (status != NN_OK) problemCode = status == NN_OUT_OF_MEMORY ? refuseSize(plannedBytes(), available, newLimit, "") : fail(nnProblem(status));
     }
   } else if (status != NN_OK) {
     problemCode = fail(nnProblem(status));
@@ -550,7 +550,7 @@ function deploy(length: u32): i32 {
     if (problemCode == OK) {
       const latent = strategy == STRATEGY_LATENT_REPLAY ? model.layer(<i32>cfgWord(at + CL_CUT)).input.size : model.input.size;
       needed = <u64>(heapTop() - buildAt) + strategyFootprint(strategy, at, model, latent);
-      if (needed > available) problemCode = refuseSize(needed, available, "");
+      if (needed > available) problemCode = refuseSize(needed, available, newLimit, "");
     }
   }
   if (problemCode != OK) {
