@@ -3,7 +3,8 @@
 // from its last reply, rejects bad frames with an ERROR and keeps going, and hands decoded requests
 // to the device module's command loop (board/sim/device.ts). DEPLOY's module part, the flash slots of
 // CHECKPOINT and RESTORE, and the time and accelerator counters of TELEMETRY are the board's own.
-// Nothing here throws: every failure becomes an ERROR reply. docs/boards.md describes the behaviour.
+// Nothing here throws: every failure becomes an ERROR reply. docs/boards.md describes the behaviour,
+// board/sim/energy.ts the energy estimate TELEMETRY carries.
 import {
   ChunkAssembler,
   decodeFields,
@@ -34,6 +35,7 @@ import { parseFormat } from "../../host/formats/parse.js";
 import { DeviceInstance } from "./device.js";
 import { Flash, FLASH_SLOTS } from "./flash.js";
 import { Bus, type AcceleratorFactory } from "./mmio.js";
+import { EnergyModel, gemmModeOf, type CpuGemmMode } from "./energy.js";
 import { prepareModule } from "./module.js";
 
 /** An error message is one line for a person; the protocol allows 65535 bytes, the board sends at most this. */
@@ -44,15 +46,20 @@ type Reply = { type: typeof MessageType.RESULT | typeof MessageType.ERROR; paylo
 interface Deployment {
   device: DeviceInstance;
   bus: Bus;
+  /** How the CPU path runs GEMMs under this deployment's configuration (for its energy). */
+  gemmMode: CpuGemmMode;
 }
 
 /** What the board counts itself, since the counters were last reset. */
 interface BoardCounters {
   timeUs: number;
   cycles: number;
-  energyJ: number;
+  accelMacs: number;
+  accelEnergyJ: number;
   accelJobs: number;
 }
+
+const NO_COUNTS: BoardCounters = { timeUs: 0, cycles: 0, accelMacs: 0, accelEnergyJ: 0, accelJobs: 0 };
 
 export interface SimBoardOptions {
   manifest: BoardManifest;
@@ -81,8 +88,9 @@ export class SimBoard {
   readonly maxFrameSize: number;
   readonly memoryLimit: number;
   private readonly accelerator: AcceleratorFactory | null;
+  private readonly energy: EnergyModel;
   private deployment: Deployment | null = null;
-  private counters: BoardCounters = { timeUs: 0, cycles: 0, energyJ: 0, accelJobs: 0 };
+  private counters: BoardCounters = { ...NO_COUNTS };
 
   constructor(options: SimBoardOptions) {
     this.manifest = options.manifest;
@@ -90,6 +98,7 @@ export class SimBoard {
     this.accelerator = options.accelerator ?? null;
     this.maxFrameSize = options.manifest.transport.maxFrameSize;
     this.memoryLimit = options.manifest.memory.linearMemoryBytes;
+    this.energy = new EnergyModel(options.manifest);
   }
 
   /** True once a DEPLOY succeeded (and no RESET dropped it). */
@@ -171,7 +180,8 @@ export class SimBoard {
     const accel = deployment.bus.totals();
     deployment.bus.resetTotals();
     this.counters.cycles += accel.cycles;
-    this.counters.energyJ += accel.energyJ;
+    this.counters.accelMacs += accel.macs;
+    this.counters.accelEnergyJ += accel.energyJ;
     this.counters.accelJobs += accel.jobs;
     return result;
   }
@@ -204,7 +214,9 @@ export class SimBoard {
       if (!this.deployment) {
         return errorReply(MessageType.DEPLOY, ErrorCode.NOT_DEPLOYED, "expected a module in the first DEPLOY, received a configuration alone");
       }
-      return this.runChecked(this.deployment, "DEPLOY", configOnly);
+      const reply = this.runChecked(this.deployment, "DEPLOY", configOnly);
+      if (reply.type === MessageType.RESULT) this.deployment.gemmMode = gemmModeOf(config);
+      return reply;
     }
     const prepared = prepareModule(module, this.memoryLimit);
     if ("error" in prepared) return errorReply(MessageType.DEPLOY, prepared.error, prepared.detail);
@@ -221,7 +233,7 @@ export class SimBoard {
         `${trapped ? "the device module trapped while starting" : "the device module could not be instantiated"}: ${(err as Error).message}`,
       );
     }
-    const candidate = { device, bus };
+    const candidate: Deployment = { device, bus, gemmMode: gemmModeOf(config) };
     const reply = this.runChecked(candidate, "DEPLOY", configOnly);
     // Only a deployment that succeeded replaces the previous one, which keeps working otherwise.
     if (reply.type === MessageType.RESULT) this.deployment = candidate;
@@ -248,19 +260,20 @@ export class SimBoard {
       device = body.ok;
     }
     const counters = this.counters;
+    // The device counts every MAC; those the accelerator did not run went through the CPU path.
+    const cpuJ = this.energy.cpuJ(device.macs - counters.accelMacs, this.deployment?.gemmMode ?? "exact");
     const reply = encodeResult("TELEMETRY", {
       timeUs: counters.timeUs,
       macs: device.macs,
       cycles: counters.cycles,
-      // The accelerator model is the board's only energy model: without it there is no estimate.
-      energyJ: this.accelerator ? counters.energyJ : Number.NaN,
+      energyJ: counters.accelEnergyJ + cpuJ,
       memoryUsed: device.memoryUsed,
       memoryPeak: device.memoryPeak,
       memoryLimit: this.memoryLimit,
       accelJobs: counters.accelJobs,
       macsByFormat: device.macsByFormat,
     });
-    if (decoded.ok.flags & TelemetryFlag.RESET_COUNTERS) this.counters = { timeUs: 0, cycles: 0, energyJ: 0, accelJobs: 0 };
+    if (decoded.ok.flags & TelemetryFlag.RESET_COUNTERS) this.counters = { ...NO_COUNTS };
     return resultReply(reply);
   }
 
@@ -299,7 +312,7 @@ export class SimBoard {
       if ("error" in result) return errorReply(MessageType.RESET, result.error, result.detail);
     }
     if (decoded.ok.flags & ResetFlag.ERASE_FLASH) this.flash.erase();
-    this.counters = { timeUs: 0, cycles: 0, energyJ: 0, accelJobs: 0 };
+    this.counters = { ...NO_COUNTS };
     return resultReply(encodeResult("RESET", {}));
   }
 

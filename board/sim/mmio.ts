@@ -16,6 +16,8 @@ import {
   ACCEL_ENERGY_FJ_HI_OFFSET,
   ACCEL_ENERGY_FJ_LO_OFFSET,
   ACCEL_JOBS_OFFSET,
+  ACCEL_MACS_HI_OFFSET,
+  ACCEL_MACS_LO_OFFSET,
   ACCEL_SPAN,
 } from "../../host/generated/regmap.js";
 import type { BoardManifest } from "../../host/boards/manifest.js";
@@ -33,20 +35,27 @@ export type AcceleratorFactory = (memory: () => WebAssembly.Memory) => RegisterB
 /** Accelerator work since the counters were last reset. */
 export interface AcceleratorTotals {
   cycles: number;
+  macs: number;
   energyJ: number;
   jobs: number;
 }
 
-/** Counters as the registers hold them: whole cycles, femtojoules and jobs, exact in f64 below 2^53. */
+/** Counters as the registers hold them: whole cycles, MACs, femtojoules and jobs, exact in f64 below 2^53. */
 interface RawTotals {
   cycles: number;
+  macs: number;
   energyFj: number;
   jobs: number;
 }
 
 const FEMTO = 1e-15;
-const ZERO: RawTotals = { cycles: 0, energyFj: 0, jobs: 0 };
-const add = (a: RawTotals, b: RawTotals): RawTotals => ({ cycles: a.cycles + b.cycles, energyFj: a.energyFj + b.energyFj, jobs: a.jobs + b.jobs });
+const ZERO: RawTotals = { cycles: 0, macs: 0, energyFj: 0, jobs: 0 };
+const add = (a: RawTotals, b: RawTotals): RawTotals => ({
+  cycles: a.cycles + b.cycles,
+  macs: a.macs + b.macs,
+  energyFj: a.energyFj + b.energyFj,
+  jobs: a.jobs + b.jobs,
+});
 
 /**
  * The bus of one device instance. The device's driver may soft-clear the accelerator's counters
@@ -84,6 +93,7 @@ export class Bus implements Mmio {
     const wide = (lo: number, hi: number) => (a.read32(hi) >>> 0) * 2 ** 32 + (a.read32(lo) >>> 0);
     return {
       cycles: wide(ACCEL_CYCLES_LO_OFFSET, ACCEL_CYCLES_HI_OFFSET),
+      macs: wide(ACCEL_MACS_LO_OFFSET, ACCEL_MACS_HI_OFFSET),
       energyFj: wide(ACCEL_ENERGY_FJ_LO_OFFSET, ACCEL_ENERGY_FJ_HI_OFFSET),
       jobs: a.read32(ACCEL_JOBS_OFFSET) >>> 0,
     };
@@ -94,6 +104,7 @@ export class Bus implements Mmio {
     const all = add(this.carried, this.registers());
     return {
       cycles: all.cycles - this.baseline.cycles,
+      macs: all.macs - this.baseline.macs,
       energyJ: (all.energyFj - this.baseline.energyFj) * FEMTO,
       jobs: all.jobs - this.baseline.jobs,
     };

@@ -109,17 +109,17 @@ describe("the MMIO bus", () => {
   });
 
   test("counters survive the driver's soft clears: the bus adds what each clear wiped", () => {
-    // A register block whose counters the test sets: CYCLES_LO 0x80, ENERGY_FJ_LO 0xA0, JOBS 0xA8.
+    // A register block whose counters the test sets: CYCLES_LO 0x80, MACS_LO 0x88, MACS_HI 0x8C, ENERGY_FJ_LO 0xA0, JOBS 0xA8.
     const regs = new Map<number, number>();
     const block = { read32: (o: number) => regs.get(o) ?? 0, write32: (o: number, v: number) => (o === 0x60 && v & 2 ? regs.clear() : regs.set(o, v)) };
     const bus = new Bus(block);
-    regs.set(0x80, 100).set(0xa0, 2_000_000).set(0xa8, 1);
+    regs.set(0x80, 100).set(0x88, 64).set(0x8c, 1).set(0xa0, 2_000_000).set(0xa8, 1);
     bus.write32(ACCEL_BASE + 0x60, 2); // CTRL.CLEAR
-    regs.set(0x80, 50).set(0xa0, 1_000_000).set(0xa8, 2);
-    expect(bus.totals()).toEqual({ cycles: 150, energyJ: 3_000_000 * 1e-15, jobs: 3 });
+    regs.set(0x80, 50).set(0x88, 36).set(0xa0, 1_000_000).set(0xa8, 2);
+    expect(bus.totals()).toEqual({ cycles: 150, macs: 2 ** 32 + 100, energyJ: 3_000_000 * 1e-15, jobs: 3 });
     bus.resetTotals();
     regs.set(0x80, 70);
-    expect(bus.totals()).toEqual({ cycles: 20, energyJ: 0, jobs: 0 });
+    expect(bus.totals()).toEqual({ cycles: 20, macs: 0, energyJ: 0, jobs: 0 });
   });
 });
 
@@ -150,12 +150,19 @@ describe("the accelerator behind a board", () => {
     expect(two.energyJ).toBeCloseTo(2 * one.energyJ, 18);
   });
 
-  test("without an accelerator the same driver finds the block absent: no jobs and no energy estimate", async () => {
-    const client = await acceleratedBoard("sim-noaccel");
-    await client.train(train);
-    const t = await client.telemetry();
-    expect(t).toMatchObject({ accelJobs: 0, cycles: 0 });
-    expect(Number.isNaN(t.energyJ)).toBe(true);
+  test("the MACs the accelerator did not run are charged to the CPU path", async () => {
+    const withAccel = await acceleratedBoard("sim");
+    await withAccel.train(train);
+    const a = await withAccel.telemetry();
+    // 10 MACs of the stand-in's own and the job's 8 are counted; the job's ran on the accelerator.
+    expect(a.macs).toBe(18);
+    const withoutAccel = await acceleratedBoard("sim-noaccel");
+    await withoutAccel.train(train);
+    const t = await withoutAccel.telemetry();
+    expect(t).toMatchObject({ accelJobs: 0, cycles: 0, macs: 18 });
+    expect(t.energyJ).toBeCloseTo(18 * 60 * 70e-12, 20);
+    // With the accelerator: its job's energy, and 10 MACs on the CPU path.
+    expect(a.energyJ - 10 * 60 * 70e-12).toBeGreaterThan(0);
   });
 });
 
@@ -195,7 +202,8 @@ describe("requests before and after DEPLOY", () => {
     expect(t.timeUs).toBeGreaterThan(0);
     expect(t.macs).toBe(3 * 2 * 10);
     expect(t.macsByFormat).toEqual([{ format: 0x00170800, macs: 60 }]);
-    expect(Number.isNaN(t.energyJ)).toBe(true); // no accelerator model: no energy estimate
+    // The CPU path's GEMMs (docs/energy.md): 60 instructions per MAC in exact mode, 70 pJ per instruction.
+    expect(t.energyJ).toBeCloseTo(60 * 60 * 70e-12, 20);
     expect(t.memoryLimit).toBe(4194304);
     const after = await client.telemetry();
     expect(after.macs).toBe(0);

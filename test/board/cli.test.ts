@@ -83,7 +83,7 @@ describe("edgecl monitor", () => {
     const lines = r.stdout.trim().split("\n");
     expect(lines[0]).toBe("monitoring board sim-noaccel (v8) every 10 ms");
     expect(lines).toHaveLength(4);
-    expect(lines[1]).toMatch(/^time \d+ µs {2}MACs 0 {2}accelerator 0 jobs 0 cycles {2}energy – {2}memory 0 B \(peak 0 B\) of 4\.00 MiB$/);
+    expect(lines[1]).toMatch(/^time \d+ µs {2}MACs 0 {2}accelerator 0 jobs 0 cycles {2}energy 0 J {2}memory 0 B \(peak 0 B\) of 4\.00 MiB$/);
   });
 
   test("a board with the accelerator model reports an energy estimate", () => {

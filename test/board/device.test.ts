@@ -77,7 +77,7 @@ const accuracy = async (client: BoardClient) => {
 };
 
 describe("the simulated board with the device module", () => {
-  test("a deployed learner learns a separable task; TELEMETRY counts its MACs in fp32", async () => {
+  test("a deployed learner learns a separable task; TELEMETRY counts its MACs in fp32 and their energy", async () => {
     const { client } = await trained("sim");
     expect(await accuracy(client)).toBeGreaterThanOrEqual(0.9);
     const t = await client.telemetry();
@@ -85,6 +85,9 @@ describe("the simulated board with the device module", () => {
     expect(t.macsByFormat.map((f) => f.format)).toEqual([0x00170800]); // fp32, spec/formats.json
     expect(t.memoryLimit).toBe(4194304);
     expect(t.memoryUsed).toBeGreaterThan(0);
+    // No GEMM ran on the accelerator: every MAC is charged to the CPU path, fp32 exact mode (docs/energy.md).
+    expect(t.accelJobs).toBe(0);
+    expect(t.energyJ).toBeCloseTo(t.macs * 60 * 70e-12, 12);
   });
 
   test("sim-tiny refuses a model larger than its memory, and the previous deployment keeps working", async () => {

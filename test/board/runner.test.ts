@@ -84,7 +84,9 @@ describe("runExperiences", () => {
     expect(report.memory.peakLinearMemoryBytes).toBeGreaterThanOrEqual(65536);
     expect(report.status).toEqual({ complete: true, experiencesPlanned: 3, experiencesCompleted: 3 });
     expect(report.board).toMatchObject({ id: "sim-noaccel", accelerator: false });
-    expect(report.energy).toBeUndefined(); // sim-noaccel has no energy model
+    // The CPU path's GEMMs (docs/energy.md): 80 MACs x 60 instructions x 70 pJ per experience, none in evaluation.
+    expect(report.energy?.perExperienceJ.map((j) => j.toExponential(6))).toEqual(Array(3).fill((80 * 60 * 70e-12).toExponential(6)));
+    expect(report.energy?.totalJ).toBeCloseTo(3 * 80 * 60 * 70e-12, 20);
     expect(report.config).toEqual(plan().config);
     expect(checkReport(JSON.parse(JSON.stringify(report)))).toBeTruthy();
     expect(progress.last).toBe(progress.total);
