@@ -177,7 +177,9 @@ export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: 
   const stepsPerRequest = plan.stepsPerRequest ?? Math.max(1, plan.iterations);
   if (!Number.isInteger(stepsPerRequest) || stepsPerRequest < 1) throw new RunError(`expected steps per TRAIN request to be a positive integer, received ${plan.stepsPerRequest}`);
   const trainRequests = Math.max(1, Math.ceil(plan.iterations / stepsPerRequest));
-  const total = 2 + (resident ? T : 0) + (untrained ? T + 1 : 0) + T * (2 + trainRequests + T + (resident ? 0 : T));
+  // Steps: HELLO, DEPLOY; resident test sets; untrained EVALs and a counter reset; per experience DATA,
+  // its TRAINs, TELEMETRY, an EVAL (and, resending, a DATA) per test set, TELEMETRY.
+  const total = 2 + (resident ? T : 0) + (untrained ? T + 1 : 0) + T * (3 + trainRequests + T + (resident ? 0 : T));
   const report = emptyReport(plan);
   let done = 0;
   let current: number | null = null;

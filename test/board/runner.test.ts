@@ -41,13 +41,13 @@ function withoutTimes(report: Report): unknown {
 
 class RecordingProgress implements Progress {
   total = 0;
-  last = -1;
+  updates: number[] = [];
   lines: string[] = [];
   start(total: number) {
     this.total = total;
   }
   update(done: number) {
-    this.last = done;
+    this.updates.push(done);
   }
   log(line: string) {
     this.lines.push(line);
@@ -89,7 +89,10 @@ describe("runExperiences", () => {
     expect(report.energy?.totalJ).toBeCloseTo(3 * 80 * 60 * 70e-12, 20);
     expect(report.config).toEqual(plan().config);
     expect(checkReport(JSON.parse(JSON.stringify(report)))).toBeTruthy();
-    expect(progress.last).toBe(progress.total);
+    // One update before every request, counting 0, 1, 2, ..., then the total when done.
+    // 3 experiences: HELLO, DEPLOY, 3 test sets, 3 untrained EVALs and a reset, and 3 x (DATA, TRAIN, TELEMETRY, 3 EVALs, TELEMETRY).
+    expect(progress.total).toBe(2 + 3 + 4 + 3 * 7);
+    expect(progress.updates).toEqual([...Array.from({ length: progress.total }, (_, i) => i), progress.total]);
     expect(progress.lines).toHaveLength(3);
   });
 
@@ -132,7 +135,11 @@ describe("runExperiences", () => {
 
   test("test data sent again before each evaluation gives the same matrix", async () => {
     const a = await runExperiences(connectInProcess({ manifest: manifest("sim-noaccel") }).client, plan());
-    const b = await runExperiences(connectInProcess({ manifest: manifest("sim-noaccel") }).client, plan({ testData: "resend", evaluateUntrained: false }));
+    const progress = new RecordingProgress();
+    const b = await runExperiences(connectInProcess({ manifest: manifest("sim-noaccel") }).client, plan({ testData: "resend", evaluateUntrained: false, stepsPerRequest: 3 }), { progress });
+    // HELLO, DEPLOY, then 3 x (DATA, 2 TRAINs, TELEMETRY, 3 x (DATA, EVAL), TELEMETRY).
+    expect(progress.total).toBe(2 + 3 * 11);
+    expect(progress.updates).toEqual([...Array.from({ length: progress.total }, (_, i) => i), progress.total]);
     expect(b.accuracy).toEqual(a.accuracy);
     expect(b.untrained).toBeUndefined();
     expect(b.metrics.fwt).toBeNull();
