@@ -2,6 +2,7 @@
 // report JSON alone. renderHtml shows one run: status, metrics, the accuracy-matrix heat map,
 // per-experience accuracy curves, energy per experience, memory, MACs and telemetry. renderComparison
 // sets several runs side by side: accuracy against energy and against memory.
+import { longValue, shortValue } from "./config-text.js";
 import { accuracyCurvesSvg, energyBarsSvg, esc, heatMapSvg, scatterSvg, type ScatterPoint } from "./svg.js";
 import { statusLine } from "./terminal.js";
 import type { Report } from "./types.js";
@@ -14,6 +15,7 @@ h2 { font-size: 1.15em; margin-top: 1.8em; border-bottom: 1px solid #ddd; paddin
 table { border-collapse: collapse; margin: 0.5em 0; }
 th, td { padding: 3px 10px; border-bottom: 1px solid #eee; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
+table.config td { text-align: left; }
 .status.incomplete { color: #a40000; font-weight: 600; }
 .note { color: #666; }
 .plots { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
@@ -45,7 +47,7 @@ function htmlTable(header: string[], rows: string[][], cls = ""): string {
 }
 
 function configTable(config: Record<string, unknown>): string {
-  const rows = Object.entries(config).map(([k, v]) => [k, typeof v === "object" && v !== null ? JSON.stringify(v) : String(v)]);
+  const rows = Object.entries(config).map(([k, v]) => [k, longValue(v)]);
   return htmlTable(["setting", "value"], rows, "config");
 }
 
@@ -58,7 +60,7 @@ function energyPerExperience(report: Report): Array<{ train: number; eval: numbe
 /** A short name for a run: its label, or strategy and precision from its config. */
 export function runName(report: Report, fallback: string): string {
   const c = report.config;
-  const parts = [c.strategy, c.precision].filter((v) => typeof v === "string" && v.length > 0);
+  const parts = [c.strategy, c.precision].filter((v) => v !== undefined && v !== null).map(shortValue);
   return parts.length ? parts.join(" ") : fallback;
 }
 
@@ -68,7 +70,7 @@ export function renderHtml(report: Report, title = "edgecl run report"): string 
   const body: string[] = [];
   body.push(`<h1>${esc(title)}</h1>`);
   const c = report.config;
-  const what = ["benchmark", "scenario", "strategy", "precision", "seed"].filter((k) => c[k] !== undefined).map((k) => `${k} <code>${esc(String(c[k]))}</code>`);
+  const what = ["benchmark", "scenario", "strategy", "precision", "seed"].filter((k) => c[k] !== undefined).map((k) => `${k} <code>${esc(shortValue(c[k]))}</code>`);
   if (what.length) body.push(`<p>${what.join(", ")}${report.board ? `, board <code>${esc(report.board.id)}</code>` : ""}</p>`);
   body.push(`<p class="status${incomplete ? " incomplete" : ""}">${esc(statusLine(report))}</p>`);
 

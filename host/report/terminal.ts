@@ -1,5 +1,6 @@
 // The terminal summary of a report: status, the accuracy matrix as a table, metrics, MACs, memory,
 // energy and per-experience telemetry. Plain text, no colour, so it reads the same in a pipe.
+import { shortValue } from "./config-text.js";
 import type { Report } from "./types.js";
 import { bytes, count, duration, joules, percent, points } from "./units.js";
 
@@ -17,8 +18,8 @@ function configLine(config: Record<string, unknown>): string {
   const keys = [...CONFIG_FIRST.filter((k) => k in config), ...Object.keys(config).filter((k) => !CONFIG_FIRST.includes(k)).sort()];
   const shown = keys
     .map((k) => [k, config[k]] as const)
-    .filter(([, v]) => v !== undefined && v !== null && (typeof v !== "object" || Array.isArray(v)))
-    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(",") : String(v)}`);
+    .filter(([, v]) => v !== undefined && v !== null)
+    .map(([k, v]) => `${k}=${shortValue(v)}`);
   return shown.join(" ");
 }
 

@@ -25,7 +25,15 @@ export function completeReport(): Report {
     schema: "edgecl-report",
     version: 1,
     status: { complete: true, experiencesPlanned: 3, experiencesCompleted: 3 },
-    config: { benchmark: "split-mnist", scenario: "class", strategy: "replay", precision: "fp8-mixed", seed: 1, board: "sim" },
+    config: {
+      benchmark: "split-mnist",
+      scenario: "class",
+      strategy: { name: "replay", bufferBytes: 32768, bufferPolicy: "reservoir" },
+      precision: "fp8-mixed",
+      seed: 1,
+      board: "sim",
+      classOrder: [1, 6, 8],
+    },
     board: { id: "sim", runtime: "v8", memoryLimitBytes: 4194304, flashBytes: 4194304, maxFrameSize: 65536, accelerator: true },
     accuracy: [
       [0.99, 0, 0],

@@ -29,7 +29,8 @@ describe("terminal summary", () => {
     expect(lines).toContain("memory: model 128.0 KiB, replay 32.0 KiB, peak linear memory 244.1 KiB of 4.00 MiB");
     expect(lines).toContain("energy: 7.5 mJ in all; per experience 1.5 mJ, 2.5 mJ, 3.5 mJ");
     expect(lines).toContain("accelerator: 72 jobs, 240 k cycles");
-    expect(lines[0]).toBe("edgecl run benchmark=split-mnist scenario=class strategy=replay precision=fp8-mixed seed=1 board=sim");
+    // Groups of settings show by their name, lists joined.
+    expect(lines[0]).toBe("edgecl run benchmark=split-mnist scenario=class strategy=replay precision=fp8-mixed seed=1 board=sim classOrder=1,6,8");
   });
 
   test("a partial report says which experience was lost and prints the rows it has", () => {
@@ -152,6 +153,14 @@ describe("HTML pages", () => {
       expect(html.startsWith("<!DOCTYPE html>")).toBe(true);
       expect(html).not.toMatch(/<script|<link|src=|href=|@import|url\(/i);
     }
+  });
+
+  test("settings groups show by name in the heading and in full in the configuration table", () => {
+    const html = renderHtml(completeReport());
+    expect(html).toContain("strategy <code>replay</code>");
+    expect(html).toContain("<td>strategy</td><td>name=replay, bufferBytes=32768, bufferPolicy=reservoir</td>");
+    expect(html).toContain("<td>classOrder</td><td>1,6,8</td>");
+    expect(html).not.toContain("[object Object]");
   });
 
   test("text from the report is escaped", () => {
