@@ -16,6 +16,7 @@ table { border-collapse: collapse; margin: 0.5em 0; }
 th, td { padding: 3px 10px; border-bottom: 1px solid #eee; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
 table.config td { text-align: left; }
+table.config td:last-child { overflow-wrap: anywhere; max-width: 760px; }
 .status.incomplete { color: #a40000; font-weight: 600; }
 .note { color: #666; }
 .plots { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
