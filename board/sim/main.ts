@@ -1,7 +1,9 @@
 // The simulated board as a process: `node dist/board/sim/main.js --board sim [--flash DIR] [--tcp PORT]`.
 // It speaks the protocol on its stdin/stdout (the default: the host starts it as a child process) or
 // on a loopback TCP port, where every connection is its own link to the same board. Diagnostics go to
-// stderr only; stdout carries nothing but frames in stdio mode.
+// stderr only; stdout carries nothing but frames in stdio mode. The board stops when the pipe on its
+// stdin closes (its host is gone), or when interrupted.
+import { fstatSync } from "node:fs";
 import { createServer, type Socket } from "node:net";
 import { join } from "node:path";
 import { Command, CommanderError } from "commander";
@@ -52,13 +54,16 @@ async function start(options: Options): Promise<void> {
     const address = server.address();
     if (address && typeof address === "object") process.stdout.write(`${SIM_LISTENING_PREFIX}${address.address}:${address.port}\n`);
   });
-  // The host that started the board closes its stdin to stop it.
-  process.stdin.on("end", () => {
-    server.close();
-    flash.close();
-    process.exit(0);
-  });
-  process.stdin.resume();
+  // A host that started the board through a pipe closes it to stop the board; started from a shell
+  // (a terminal, /dev/null), the board serves until it is interrupted.
+  if (fstatSync(0).isFIFO()) {
+    process.stdin.on("end", () => {
+      server.close();
+      flash.close();
+      process.exit(0);
+    });
+    process.stdin.resume();
+  }
 }
 
 const program = new Command("edgecl-sim")
