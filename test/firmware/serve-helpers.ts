@@ -162,15 +162,20 @@ export function describe(frame: Frame): string {
   return `${frame.type === MessageType.RESULT ? "RESULT" : `type ${frame.type}`} seq ${frame.seq} (${frame.payload.length} bytes) ${Buffer.from(frame.payload.subarray(0, 24)).toString("hex")}`;
 }
 
-/** HELLO's board-specific fields (runtime, board name, accelerator) and TELEMETRY's device time differ between boards; nothing else may. */
+/**
+ * What may differ between the boards: HELLO's board-specific fields (runtime, board name,
+ * accelerator), TELEMETRY's device time (measured) and energy (the firmware has no energy model and
+ * says NaN); nothing else.
+ */
 function comparableResult(payload: Uint8Array): Uint8Array {
   const envelope = decodePayload("RESULT", payload);
   if (!("ok" in envelope)) return payload;
   const { requestType, body } = envelope.ok;
   if (requestType === MessageType.HELLO) return body.subarray(0, 13); // version, max frame, memory, flash
-  if (requestType === MessageType.TELEMETRY && body.length >= 8) {
+  if (requestType === MessageType.TELEMETRY && body.length >= 32) {
     const copy = payload.slice();
-    copy.fill(0, 1, 9); // timeUs
+    copy.fill(0, 1 + 0, 1 + 8); // timeUs
+    copy.fill(0, 1 + 24, 1 + 32); // energyJ
     return copy;
   }
   return payload;

@@ -7,6 +7,7 @@ import { deployCommand } from "./deploy.js";
 import { monitorCommand } from "./monitor.js";
 import { reportCommand } from "./report.js";
 import { runCommand } from "./run.js";
+import { firmwareCommand } from "./firmware.js";
 
 /** Every command, one file each; the entry only wires them. */
-export const commands: Array<() => Command> = [formatsCommand, quantizeCommand, boardsCommand, trainCommand, deployCommand, monitorCommand, reportCommand, runCommand];
+export const commands: Array<() => Command> = [formatsCommand, quantizeCommand, boardsCommand, trainCommand, deployCommand, monitorCommand, reportCommand, runCommand, firmwareCommand];

@@ -1,0 +1,120 @@
+// `edgecl firmware build` and the board configuration compiled into an ENTRY=serve image: the sizes it
+// reports equal the ELF's section headers read here (Berkeley semantics), the generated header carries
+// the manifest's values and the module's length and zlib CRC-32, and bad boards are refused with the
+// key at fault.
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { crc32 } from "node:zlib";
+import { main } from "../../host/cli/main.js";
+import { derivedManifest, scratch, serveWasm } from "./serve-helpers.js";
+
+let dir = "";
+let fixture: { file: string; bytes: Uint8Array };
+let setupError: unknown;
+
+beforeAll(() => {
+  try {
+    dir = scratch("serve-build");
+    fixture = serveWasm(dir);
+  } catch (err) {
+    setupError = err;
+  }
+});
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs the CLI in this process; returns its exit code and what it printed. */
+async function edgecl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  if (setupError) throw setupError;
+  let stdout = "";
+  let stderr = "";
+  const log = vi.spyOn(console, "log").mockImplementation((...parts: unknown[]) => void (stdout += `${parts.join(" ")}\n`));
+  const write = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  try {
+    const code = await main(["node", "edgecl", ...args]);
+    return { code, stdout, stderr };
+  } finally {
+    log.mockRestore();
+    write.mockRestore();
+  }
+}
+
+/** Berkeley sizes from the section headers (binutils size.c): code and read-only sections are text, other allocated ones with contents data, without contents bss. */
+function elfSizes(file: string): { text: number; data: number; bss: number } {
+  const elf = readFileSync(file);
+  expect(elf.subarray(0, 4).toString("latin1")).toBe("\x7fELF");
+  const shoff = elf.readUInt32LE(0x20);
+  const shentsize = elf.readUInt16LE(0x2e);
+  const shnum = elf.readUInt16LE(0x30);
+  const sizes = { text: 0, data: 0, bss: 0 };
+  const SHF_WRITE = 1, SHF_ALLOC = 2, SHF_EXECINSTR = 4, SHT_NOBITS = 8;
+  for (let i = 0; i < shnum; i++) {
+    const at = shoff + i * shentsize;
+    const type = elf.readUInt32LE(at + 4);
+    const flags = elf.readUInt32LE(at + 8);
+    const size = elf.readUInt32LE(at + 20);
+    if (!(flags & SHF_ALLOC)) continue;
+    if (flags & SHF_EXECINSTR || !(flags & SHF_WRITE)) sizes.text += size;
+    else if (type !== SHT_NOBITS) sizes.data += size;
+    else sizes.bss += size;
+  }
+  return sizes;
+}
+
+describe("edgecl firmware build", () => {
+  test("builds a qemu board's image and reports the sizes its ELF headers give; the board configuration is the manifest's", async () => {
+    if (setupError) throw setupError;
+    const manifest = derivedManifest(dir, "qemu-rv32-noaccel", "qemu-small", { maxFrameSize: 1000 }, { linearMemoryBytes: 40 * 65536, flashBytes: 2 * 1024 * 1024 });
+    const out = join(dir, "image");
+    const r = await edgecl("firmware", "build", "--board", manifest.file, "--wasm", fixture.file, "--out", out, "--json");
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ board: "qemu-small", runtime: "wasm2c", elf: join(out, "edgecl.elf"), ramMb: 128 });
+    expect(report.sizes).toEqual(elfSizes(join(out, "edgecl.elf")));
+    expect(report.moduleSizes).toEqual(elfSizes(join(out, "obj", "device.o")));
+
+    const header = readFileSync(join(out, "gen", "board_config.h"), "utf8");
+    const define = (name: string) => new RegExp(`^#define ${name} (.*?)(?: /\\*.*)?$`, "m").exec(header)?.[1];
+    expect(define("EDGECL_BOARD_NAME")).toBe('"qemu-small"');
+    expect(define("EDGECL_BOARD_MAX_FRAME_SIZE")).toBe("1000u");
+    expect(define("EDGECL_BOARD_MEMORY_LIMIT_BYTES")).toBe(`${40 * 65536}u`);
+    expect(define("EDGECL_BOARD_FLASH_BYTES")).toBe(`${2 * 1024 * 1024}u`);
+    expect(define("EDGECL_BOARD_ACCEL_PRESENT")).toBe("0u");
+    expect(define("EDGECL_BUILTIN_MODULE_BYTES")).toBe(`${fixture.bytes.length}u`);
+    expect(define("EDGECL_BUILTIN_MODULE_CRC32")).toBe(`0x${(crc32(fixture.bytes) >>> 0).toString(16).toUpperCase().padStart(8, "0")}u`);
+    // The runtime's memory limit follows the manifest: 40 pages.
+    expect(readFileSync(join(out, "config"), "utf8")).toMatch(/ 40 /);
+
+    const text = await edgecl("firmware", "build", "--board", manifest.file, "--wasm", fixture.file, "--out", out);
+    expect(text.code, text.stderr).toBe(0);
+    const image = text.stdout.split("\n").find((l) => l.startsWith("image"))?.trim().split(/\s+/).map(Number).slice(1);
+    const sizes = report.sizes;
+    expect(image).toEqual([sizes.text, sizes.data, sizes.bss, sizes.text + sizes.data + sizes.bss]);
+  });
+
+  test("refuses a board that is not a qemu board, and a manifest the firmware cannot take, naming the key", async () => {
+    const sim = await edgecl("firmware", "build", "--board", "sim");
+    expect(sim.code).toBe(2);
+    expect(sim.stderr).toBe('edgecl: expected a board whose transport is qemu (qemu-rv32, qemu-rv32-noaccel), received "sim (transport process)"\n');
+
+    const odd = derivedManifest(dir, "qemu-rv32-noaccel", "qemu-odd", {}, { linearMemoryBytes: 100_000 });
+    const r = await edgecl("firmware", "build", "--board", odd.file, "--wasm", fixture.file, "--out", join(dir, "odd"));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${odd.file}: key "memory.linearMemoryBytes": expected a multiple of 65536 (whole WebAssembly pages), received 100000`);
+
+    const flash = derivedManifest(dir, "qemu-rv32-noaccel", "qemu-flash-odd", {}, { flashBytes: 3.5 * 1024 * 1024 });
+    const f = await edgecl("firmware", "build", "--board", flash.file, "--wasm", fixture.file, "--out", join(dir, "flash-odd"));
+    expect(f.code).toBe(1);
+    expect(f.stderr).toContain("memory.flashBytes is a multiple of 4 slots of 256 KiB sectors");
+
+    const runtime = await edgecl("firmware", "build", "--board", "qemu-rv32", "--runtime", "v8");
+    expect(runtime.code).toBe(2);
+    expect(runtime.stderr).toBe('edgecl: expected --runtime wasm2c or wamr, received "v8"\n');
+  });
+});

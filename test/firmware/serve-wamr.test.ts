@@ -1,0 +1,145 @@
+// The firmware serving the protocol on WAMR (RUNTIME=wamr): DEPLOY loads a module sent over the wire;
+// a module WAMR refuses (not WebAssembly, foreign imports, initial memory over the board's limit)
+// leaves the previous deployment answering with its state; a trap becomes an ERROR; and a session
+// with the stand-in device module, deployed over the wire, gives the simulated board's replies.
+// WAMR is in no package registry: these tests need WAMR_ROOT (firmware/README.md, section WAMR) and
+// are skipped, saying so, without it.
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { execFileSync } from "node:child_process";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { BoardClient } from "../../host/board/client.js";
+import { BoardError } from "../../host/board/errors.js";
+import { loadBoard, type BoardManifest } from "../../host/boards/manifest.js";
+import { buildQemuBoardImage, type QemuTransport } from "../../host/firmware/index.js";
+import { encodeFrame, encodePayload, ErrorCode, MessageType } from "../../host/protocol/index.js";
+import { batch, standinWasm } from "../board/helpers.js";
+import { bootBoard, expectSameReply, FrameLink, scratch, serveWasm, SimReference } from "./serve-helpers.js";
+
+const WAMR_ROOT = process.env.WAMR_ROOT;
+const SKIP_REASON = "needs WAMR_ROOT=<a WAMR source tree> (see firmware/README.md, section WAMR)";
+if (!WAMR_ROOT) console.warn(`test/firmware/serve-wamr.test.ts: WAMR protocol tests skipped: ${SKIP_REASON}`);
+
+let dir = "";
+let standin: { file: string; bytes: Uint8Array };
+let fixture: { file: string; bytes: Uint8Array };
+let manifest: BoardManifest;
+let setupError: unknown;
+
+/** A small module assembled with wat2wasm. */
+function wat(name: string, text: string): Uint8Array {
+  const source = join(dir, `${name}.wat`);
+  writeFileSync(source, text);
+  execFileSync("wat2wasm", [source, "-o", join(dir, `${name}.wasm`)]);
+  return new Uint8Array(readFileSync(join(dir, `${name}.wasm`)));
+}
+
+beforeAll(async () => {
+  if (!WAMR_ROOT) return;
+  try {
+    dir = scratch("serve-wamr");
+    fixture = serveWasm(dir);
+    standin = { file: join(dir, "standin.wasm"), bytes: standinWasm(1) };
+    writeFileSync(standin.file, standin.bytes);
+    manifest = loadBoard("qemu-rv32");
+    // The image's built-in module is the stand-in; the tests deploy others over the wire.
+    await buildQemuBoardImage(manifest, { wasm: standin.file, buildDir: join(dir, "image"), runtime: "wamr", wamrRoot: resolve(WAMR_ROOT) });
+  } catch (err) {
+    setupError = err;
+  }
+}, 600_000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function withBoard(body: (transport: QemuTransport) => Promise<void>): Promise<void> {
+  if (setupError) throw setupError;
+  const transport = await bootBoard(manifest, standin.file, dir, "image", { runtime: "wamr", wamrRoot: resolve(WAMR_ROOT ?? "") });
+  try {
+    await body(transport);
+  } finally {
+    await transport.close();
+  }
+}
+
+async function refusal(promise: Promise<unknown>): Promise<BoardError> {
+  const err = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(BoardError);
+  return err as BoardError;
+}
+
+const evalPayload = encodePayload("EVAL", { experience: 0, flags: 0 });
+const oneSample = encodePayload("DATA", { experience: 0, split: 0, encoding: 1, flags: 0, count: 1, features: 1, samples: Uint8Array.of(0, 0, 9) });
+
+describe.skipIf(!WAMR_ROOT)(`the firmware on WAMR serving the protocol [${SKIP_REASON}]`, () => {
+  test("DEPLOY switches to a module sent over the wire; refused modules leave the deployment and its state; traps are ERRORs", async () => {
+    const foreignImport = wat("foreign", '(module (import "wasi" "fd_write" (func (param i32 i32 i32 i32) (result i32))) (memory (export "memory") 1))');
+    const tooLarge = wat("large", `(module (memory (export "memory") ${manifest.memory.linearMemoryBytes / 65536 + 1}))`);
+    const noCommands = wat("bare", '(module (memory (export "memory") 1) (func (export "cmd_buffer") (param i32) (result i32) (i32.const 0)))');
+    await withBoard(async (transport) => {
+      const board = new BoardClient(transport, { board: "qemu-rv32", timeoutMs: 20_000 });
+      expect(await board.hello()).toMatchObject({ runtime: "wamr", board: "qemu-rv32" });
+      expect(await board.deploy({ config: new Uint8Array(0), module: fixture.bytes })).toEqual({ parameters: 7, modelBytes: 28, memoryUsed: 2 * 65536, memoryLimit: manifest.memory.linearMemoryBytes });
+      await board.request("DATA", oneSample);
+      // fixtures/serve.wat's EVAL: meanLoss counts the DATA requests of this deployment.
+      const state = { correct: 0, total: 0, meanLoss: 1 };
+      expect(await board.request("EVAL", evalPayload)).toEqual(state);
+
+      for (const [what, module, code, words] of [
+        ["bytes that are not WebAssembly", Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 9), ErrorCode.BAD_CONFIG, /refuses: WASM module load failed/],
+        ["a module importing what the board lacks", foreignImport, ErrorCode.BAD_CONFIG, /imports wasi\.fd_write; boards provide only env\.mmio_read32, env\.mmio_write32/],
+        ["a module whose memory exceeds the board's limit", tooLarge, ErrorCode.DOES_NOT_FIT, /expected initial linear memory <= 256 pages \(board limit\), received 257 pages/],
+      ] as const) {
+        const err = await refusal(board.deploy({ config: new Uint8Array(0), module }));
+        expect({ what, code: err.code }).toEqual({ what, code });
+        expect(err.detail, what).toMatch(words);
+        expect(await board.request("EVAL", evalPayload), `after ${what}`).toEqual(state);
+      }
+
+      const trap = await refusal(board.request("TRAIN", encodePayload("TRAIN", { experience: 0, iterations: 0xdead, batchSize: 1, seed: 0, flags: 0 })));
+      expect(trap.code).toBe(ErrorCode.TRAP);
+      expect(trap.detail).toMatch(/^the device module trapped in TRAIN: trap in export 'cmd_run': unreachable/);
+      expect(await board.request("EVAL", evalPayload)).toEqual(state);
+
+      // A valid module without the command interface is refused by name once instantiated.
+      const bare = await refusal(board.deploy({ config: new Uint8Array(0), module: noCommands }));
+      expect(bare.code).toBe(ErrorCode.BAD_CONFIG);
+      expect(bare.detail).toBe("expected a device module exporting cmd_buffer, cmd_run, cmd_reply_ptr, cmd_reply_len, received one without cmd_run, cmd_reply_ptr, cmd_reply_len");
+      expect((await board.deploy({ config: new Uint8Array(0), module: fixture.bytes })).parameters).toBe(7);
+    });
+  });
+
+  test("the stand-in deployed over the wire answers as on the simulated board", async () => {
+    await withBoard(async (transport) => {
+      const link = new FrameLink(transport);
+      const sim = new SimReference(manifest);
+      const b = batch(12);
+      const samples = new Uint8Array(12 * 2 + 12 * 4 * 4);
+      const view = new DataView(samples.buffer);
+      b.labels.forEach((label, k) => view.setUint16(2 * k, label, true));
+      b.inputs.forEach((v, i) => view.setFloat32(24 + 4 * i, v, true));
+      const requests: Array<[string, number, Uint8Array]> = [
+        ["DEPLOY the fixture", MessageType.DEPLOY, encodePayload("DEPLOY", { config: new Uint8Array(0), module: fixture.bytes })],
+        ["DEPLOY the stand-in", MessageType.DEPLOY, encodePayload("DEPLOY", { config: new TextEncoder().encode('{"format":"bf16","modelBytes":2048,"id":5}'), module: standin.bytes })],
+        ["DATA train", MessageType.DATA, encodePayload("DATA", { experience: 0, split: 0, encoding: 0, flags: 1, count: 12, features: 4, samples })],
+        ["DATA test", MessageType.DATA, encodePayload("DATA", { experience: 0, split: 1, encoding: 0, flags: 1, count: 12, features: 4, samples })],
+        ["TRAIN", MessageType.TRAIN, encodePayload("TRAIN", { experience: 0, iterations: 4, batchSize: 3, seed: 9, flags: 0 })],
+        ["CHECKPOINT", MessageType.CHECKPOINT, encodePayload("CHECKPOINT", { slot: 0 })],
+        ["TRAIN again", MessageType.TRAIN, encodePayload("TRAIN", { experience: 0, iterations: 4, batchSize: 3, seed: 9, flags: 0 })],
+        ["RESTORE", MessageType.RESTORE, encodePayload("RESTORE", { slot: 0 })],
+        ["EVAL", MessageType.EVAL, evalPayload],
+        ["TELEMETRY", MessageType.TELEMETRY, encodePayload("TELEMETRY", { flags: 0 })],
+      ];
+      let seq = 0;
+      for (const [what, type, payload] of requests) {
+        const frame = encodeFrame({ type: type as never, seq: ++seq, payload });
+        const [got] = await link.exchange(frame, 1);
+        expectSameReply(got, sim.send(frame)[0], what);
+      }
+    });
+  });
+});
