@@ -7,7 +7,6 @@ import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
 import { RunError } from "../cli/errors.js";
 import { ProcessTransport } from "./process.js";
-import { TcpTransport } from "./tcp.js";
 
 /** The line a board started with --tcp prints on stdout once it listens: this prefix, then host:port. */
 export const SIM_LISTENING_PREFIX = "edgecl-sim listening ";
