@@ -77,5 +77,3 @@ export async function spawnSimBoardTcp(launch: SimLaunch, port = 0, timeoutMs = 
     lines.close();
   }
 }
-
-
