@@ -3,13 +3,14 @@
 // the same run; M MAC/s and the ratio to the plain loop of the same build. Both builds must give the
 // same bits for every case (checked here on every run).
 // Usage: npm run bench -- gemm   (or: node bench/run.mjs gemm after a build)
+import { cpus, loadavg } from "node:os";
 import { loadDevice } from "../dist/host/device/module.js";
 import { parseFormat, parseRounding } from "../dist/host/formats/parse.js";
 
 const M = 256, N = 256, K = 256;
 const MACS = M * N * K;
-const MIN_PASSES = 3;
-const MIN_SECONDS = 1.5;
+const MIN_PASSES = 5;
+const MIN_SECONDS = 2;
 
 /** Operand values: seeded (xorshift32), roughly normal (sum of 4 uniforms), rounded to `format` by the module. */
 function fill(device, ptr, count, format, seed, scale) {
@@ -115,6 +116,7 @@ for (const simd of [false, true]) {
 }
 
 console.log(`GEMM ${M}x${N}x${K} (${MACS.toLocaleString("en")} MACs), best pass of >= ${MIN_PASSES} and >= ${MIN_SECONDS} s, node ${process.version}`);
+console.log(`${cpus().length} x ${cpus()[0]?.model ?? "unknown CPU"}, load average ${loadavg().map((l) => l.toFixed(2)).join(" ")} at the end`);
 console.log("build   kernel                                    M MAC/s   vs plain");
 for (const r of rows) {
   console.log(`${r.build.padEnd(7)} ${r.name.padEnd(40)} ${r.mmacs.toFixed(0).padStart(9)}   ${r.ratio.toFixed(2).padStart(8)}`);

@@ -498,7 +498,7 @@ function hoist(h: Hoisted, f: Format, srBits: i32): void {
 }
 
 /**
- * Round to nearest even by the FPU, for a float format with m >= 1: x + M - M with M = 1.5 * 2^(e + 52 - m)
+ * Round to nearest even by the FPU (the SIMD build), for a float format with m >= 1: x + M - M with M = 1.5 * 2^(e + 52 - m)
  * (at or above 2^emin; below it 1.5 * 2^(subUlpExp + 52)) rounds x to its grid with ties to even, since
  * |x| stays below half of M. The sign is restored for results that round to zero; NaN fails the overflow
  * compare and passes through.
@@ -509,6 +509,26 @@ function hoist(h: Hoisted, f: Format, srBits: i32): void {
   const magic = reinterpret<f64>(select<u64>(e + expK, magicSub, e >= minNormal));
   const r = (x + magic) - magic;
   return copysign<f64>(select<f64>(overflowValue, r, abs<f64>(x) >= overflowFrom), x);
+}
+
+/**
+ * Round to nearest even with integer operations on the f64 bits (the scalar build: its cores may have
+ * no FPU, where every floating-point add is a library call). Below 2^emin the reference rule.
+ */
+// @ts-ignore: decorator
+@inline function nearestEvenBits64(x: f64, f: Format, shift: u64, low: u64, minNormal: u64, max: u64, overflow: u64): f64 {
+  const u = reinterpret<u64>(x);
+  const sign = u & F64_SIGN;
+  const a = u ^ sign;
+  if (a < minNormal) {
+    if (a == 0) return x;
+    return <f64>roundDouble(x, f, ROUND_RNE, 32, 0);
+  }
+  // a + half - 1 + (last kept bit): carries exactly when rne rounds up.
+  let r = (a + (low >> 1) + ((a >> shift) & 1)) & ~low;
+  r = select<u64>(overflow, r, r > max);
+  r = select<u64>(a, r, a > F64_INF);
+  return reinterpret<f64>(sign | r);
 }
 
 /** Stochastic rounding from f64 bits of an exact value (or its 53-bit round to odd when srBits < shift). */
@@ -551,12 +571,18 @@ function hoist(h: Hoisted, f: Format, srBits: i32): void {
 ): f64 {
   let term = product;
   if (mulKind == KIND_RNE) {
-    term = nearestEven64(product, mExpK, mMin, mMagicSub, mOverFrom, mOverValue);
+    term = ASC_FEATURE_SIMD
+      ? nearestEven64(product, mExpK, mMin, mMagicSub, mOverFrom, mOverValue)
+      : nearestEvenBits64(product, mulFormat, mShift, mLow, mMin, mMax, mOver);
   } else if (mulKind == KIND_SR) {
     term = reinterpret<f64>(stochastic64(reinterpret<u64>(product), fmix32(h ^ key), mulFormat, srBits, mLow, mShift, mDrop, mDrawShift, mR, mMin, mMax, mOver));
   }
   const sum = exactSum ? reinterpret<u64>(s + term) : sumToOdd(s, term);
-  if (accKind == KIND_RNE) return nearestEven64(reinterpret<f64>(sum), aExpK, aMin, aMagicSub, aOverFrom, aOverValue);
+  if (accKind == KIND_RNE) {
+    return ASC_FEATURE_SIMD
+      ? nearestEven64(reinterpret<f64>(sum), aExpK, aMin, aMagicSub, aOverFrom, aOverValue)
+      : nearestEvenBits64(reinterpret<f64>(sum), accFormat, aShift, aLow, aMin, aMax, aOver);
+  }
   return reinterpret<f64>(stochastic64(sum, fmix32((h + GOLDEN) ^ key), accFormat, srBits, aLow, aShift, aDrop, aDrawShift, aR, aMin, aMax, aOver));
 }
 
