@@ -15,9 +15,13 @@ export interface EnergyParams {
   multiply: EnergyAnchor[];
   /** Published adder energies, by total width (Horowitz: fp16 0.4 pJ, fp32 0.9 pJ). */
   add: EnergyAnchor[];
-  /** One 32-bit draw of the counter-based SR stream (two 32-bit multiplies and five 32-bit add-class steps). */
+  /**
+   * The random source of each SR unit: "lfsr" (an r-bit LFSR stepped once per rounding, as SR hardware
+   * builds it) or "counter" (a full counter-based generator producing the simulation's 32-bit draw).
+   */
+  srGenerator: SrGenerator;
+  /** One stochastic rounding with r random bits costs srDrawPj + r · srAddPjPerBit (derived from srGenerator). */
   srDrawPj: number;
-  /** The r-bit SR adder, per bit (a 32-bit integer add, 0.1 pJ, over 32 bits). */
   srAddPjPerBit: number;
   /** One 64-bit access of the memory the operands live in. */
   memoryPjPer64Bits: number;
@@ -25,6 +29,38 @@ export interface EnergyParams {
   cpuPjPerInstruction: number;
   /** Instructions the host core spends per MAC on the CPU path, by GEMM mode. */
   cpuInstructionsPerMac: { exact: number; exactSr: number; fast: number };
+}
+
+export type SrGenerator = "lfsr" | "counter";
+export const SR_GENERATORS: readonly SrGenerator[] = ["lfsr", "counter"];
+
+/** Horowitz's integer adders: 8 bits 0.03 pJ, 32 bits 0.1 pJ. */
+const INT_ADD_8_PJ = 0.03;
+const INT_ADD_32_PJ = 0.1;
+/** An r-bit integer add, linear in the width through Horowitz's 8- and 32-bit figures: a + b · r. */
+const INT_ADD_PER_BIT_PJ = (INT_ADD_32_PJ - INT_ADD_8_PJ) / 24;
+const INT_ADD_FIXED_PJ = INT_ADD_8_PJ - 8 * INT_ADD_PER_BIT_PJ;
+
+/** Energy of an r-bit integer add (Horowitz 2014: 8 bits 0.03 pJ, 32 bits 0.1 pJ, linear in between and beyond). */
+export function integerAddPj(bits: number): number {
+  return INT_ADD_FIXED_PJ + bits * INT_ADD_PER_BIT_PJ;
+}
+
+/**
+ * One 32-bit draw of the counter-based stream fmix32((n · 0x9E3779B9) ^ key): two 32-bit multiplies
+ * (3.1 pJ each) and five 32-bit add-class steps (0.1 pJ each).
+ */
+export const COUNTER_DRAW_PJ = 2 * 3.1 + 5 * 0.1;
+
+/**
+ * The SR cost per rounding as srDrawPj + r · srAddPjPerBit, for a generator: "lfsr" steps an r-bit LFSR
+ * (r flip-flops and XOR taps, charged as an r-bit integer add) and adds r bits, 2 · integerAddPj(r);
+ * "counter" makes a 32-bit counter-based draw and adds r of its bits, COUNTER_DRAW_PJ + integerAddPj(r).
+ */
+export function srCoefficients(generator: SrGenerator): { srDrawPj: number; srAddPjPerBit: number } {
+  return generator === "lfsr"
+    ? { srDrawPj: 2 * INT_ADD_FIXED_PJ, srAddPjPerBit: 2 * INT_ADD_PER_BIT_PJ }
+    : { srDrawPj: COUNTER_DRAW_PJ + INT_ADD_FIXED_PJ, srAddPjPerBit: INT_ADD_PER_BIT_PJ };
 }
 
 /** Horowitz, ISSCC 2014, 45 nm, 0.9 V: the defaults of every board (docs/energy.md). */
@@ -37,8 +73,8 @@ export const HOROWITZ_2014: EnergyParams = {
     { format: "fp16", p: 11, bits: 16, pj: 0.4 },
     { format: "fp32", p: 24, bits: 32, pj: 0.9 },
   ],
-  srDrawPj: 2 * 3.1 + 5 * 0.1,
-  srAddPjPerBit: 0.1 / 32,
+  srGenerator: "lfsr",
+  ...srCoefficients("lfsr"),
   memoryPjPer64Bits: 100,
   cpuPjPerInstruction: 70,
   cpuInstructionsPerMac: { exact: 60, exactSr: 90, fast: 6 },
@@ -73,7 +109,7 @@ export function addPj(params: EnergyParams, bits: number): number {
   return throughAnchors(bits, params.add.map((a) => ({ width: a.bits, pj: a.pj })), 1);
 }
 
-/** Energy of one stochastic rounding with r random bits: the draw and the r-bit add. */
+/** Energy of one stochastic rounding with r random bits: the random source and the r-bit add. */
 export function srPj(params: EnergyParams, srBits: number): number {
   return params.srDrawPj + srBits * params.srAddPjPerBit;
 }
@@ -113,8 +149,15 @@ export function energyParamsFrom(group: unknown, where: string): EnergyParams {
       return { format: r.format, p: positive(`${at}.p`, r.p), bits: positive(`${at}.bits`, r.bits), pj: positive(`${at}.pj`, r.pj) };
     });
   };
-  const number = (key: "srDrawPj" | "srAddPjPerBit" | "memoryPjPer64Bits" | "cpuPjPerInstruction"): number =>
+  const number = (key: "memoryPjPer64Bits" | "cpuPjPerInstruction"): number =>
     g[key] === undefined ? HOROWITZ_2014[key] : positive(key, g[key]);
+  const generator = g.srGenerator ?? HOROWITZ_2014.srGenerator;
+  if (!SR_GENERATORS.includes(generator as SrGenerator)) {
+    throw new Error(`${where}.srGenerator: expected one of ${SR_GENERATORS.join(", ")}, received ${JSON.stringify(g.srGenerator)}`);
+  }
+  // Explicit coefficients (other technology data) take precedence over the generator's derived ones.
+  const sr = srCoefficients(generator as SrGenerator);
+  const coefficient = (key: "srDrawPj" | "srAddPjPerBit"): number => (g[key] === undefined ? sr[key] : positive(key, g[key]));
   let perMac = HOROWITZ_2014.cpuInstructionsPerMac;
   if (g.cpuInstructionsPerMac !== undefined) {
     const c = g.cpuInstructionsPerMac as Record<string, unknown>;
@@ -128,8 +171,9 @@ export function energyParamsFrom(group: unknown, where: string): EnergyParams {
   return {
     multiply: anchors("multiply"),
     add: anchors("add"),
-    srDrawPj: number("srDrawPj"),
-    srAddPjPerBit: number("srAddPjPerBit"),
+    srGenerator: generator as SrGenerator,
+    srDrawPj: coefficient("srDrawPj"),
+    srAddPjPerBit: coefficient("srAddPjPerBit"),
     memoryPjPer64Bits: number("memoryPjPer64Bits"),
     cpuPjPerInstruction: number("cpuPjPerInstruction"),
     cpuInstructionsPerMac: perMac,

@@ -1,7 +1,7 @@
 // The energy model: it reproduces the published figures (Horowitz, ISSCC 2014), derives other widths by the
 // rule docs/energy.md states (worked by hand here), and never charges fewer joules for more bits.
 import { describe, expect, it } from "vitest";
-import { HOROWITZ_2014, multiplyPj, addPj, srPj, memoryPj, cpuGemmPj } from "../../board/accel/energy";
+import { HOROWITZ_2014, multiplyPj, addPj, srPj, memoryPj, cpuGemmPj, integerAddPj, energyParamsFrom } from "../../board/accel/energy";
 import { jobCost, CostJob, storageBytes } from "../../board/accel/cost";
 import { floatFormat } from "../../board/accel/rounding";
 import { DEFAULT_ACCELERATOR } from "../../board/accel/model";
@@ -30,9 +30,30 @@ describe("published figures and the derivation rule", () => {
     expect(addPj(P, 24)).toBeCloseTo(0.65, 12);
   });
 
-  it("SR costs one draw (two 32-bit multiplies at 3.1 pJ, five 32-bit adds at 0.1 pJ) and an r-bit add", () => {
-    expect(srPj(P, 32)).toBeCloseTo(6.2 + 0.5 + 0.1, 12);
-    expect(srPj(P, 8)).toBeCloseTo(6.7 + 0.025, 12);
+  it("integer adds: Horowitz's 8-bit 0.03 pJ and 32-bit 0.1 pJ, linear in the width", () => {
+    expect(integerAddPj(8)).toBeCloseTo(0.03, 12);
+    expect(integerAddPj(32)).toBeCloseTo(0.1, 12);
+    // 20 bits: halfway between the two published widths.
+    expect(integerAddPj(20)).toBeCloseTo(0.065, 12);
+  });
+
+  it("SR with an LFSR (the default): an r-bit LFSR step and an r-bit add, each an r-bit integer add", () => {
+    expect(P.srGenerator).toBe("lfsr");
+    expect(srPj(P, 32)).toBeCloseTo(2 * 0.1, 12);
+    expect(srPj(P, 8)).toBeCloseTo(2 * 0.03, 12);
+    expect(srPj(P, 20)).toBeCloseTo(2 * 0.065, 12);
+  });
+
+  it("SR with the counter-based generator: one 32-bit draw (two 32-bit multiplies at 3.1 pJ, five 32-bit adds at 0.1 pJ) and an r-bit add", () => {
+    const counter = energyParamsFrom({ srGenerator: "counter" }, "board/x.json: energy");
+    expect(srPj(counter, 32)).toBeCloseTo(6.2 + 0.5 + 0.1, 12);
+    expect(srPj(counter, 8)).toBeCloseTo(6.7 + 0.03, 12);
+    // Explicit coefficients override the generator's.
+    const custom = energyParamsFrom({ srGenerator: "counter", srDrawPj: 1, srAddPjPerBit: 0.5 }, "board/x.json: energy");
+    expect(srPj(custom, 4)).toBe(3);
+    expect(() => energyParamsFrom({ srGenerator: "xorshift" }, "board/x.json: energy")).toThrow(
+      'board/x.json: energy.srGenerator: expected one of lfsr, counter, received "xorshift"',
+    );
   });
 
   it("memory in 64-bit accesses, a partial access costing a whole one; the CPU path per instruction", () => {
@@ -55,7 +76,14 @@ describe("never fewer joules for more bits", () => {
         expect(addPj(P, 1 + e2 + m2)).toBeGreaterThanOrEqual(addPj(P, 1 + e1 + m1));
       }
     }
-    for (let r = 1; r < 32; r++) expect(srPj(P, r + 1)).toBeGreaterThan(srPj(P, r));
+    const counter = energyParamsFrom({ srGenerator: "counter" }, "counter");
+    for (let r = 1; r < 32; r++) {
+      expect(srPj(P, r + 1)).toBeGreaterThan(srPj(P, r));
+      expect(srPj(counter, r + 1)).toBeGreaterThan(srPj(counter, r));
+      // The full generator never costs less than the LFSR it stands in for.
+      expect(srPj(counter, r)).toBeGreaterThan(srPj(P, r));
+    }
+    for (let bytes = 0; bytes < 100; bytes++) expect(memoryPj(P, bytes + 1)).toBeGreaterThanOrEqual(memoryPj(P, bytes));
   });
 
   it("jobs: widening any format of a job never lowers its energy", () => {
@@ -76,6 +104,30 @@ describe("never fewer joules for more bits", () => {
       }
     }
     expect(total({ ...base, srBits: 32 })).toBeGreaterThan(total(base));
+    // Stochastic rounding of products too, and with the full generator, never costs less.
+    expect(total({ ...base, mulMode: 6 })).toBeGreaterThan(total(base));
+    const counter = energyParamsFrom({ srGenerator: "counter" }, "counter");
+    expect(jobCost(DEFAULT_ACCELERATOR, counter, base).energyPj.total).toBeGreaterThan(total(base));
+  });
+
+  it("memory: operands stored wider move more bytes and cost more, part by part", () => {
+    const base: CostJob = {
+      m: 9, n: 7, k: 21, accumulate: true, mul: f("fp16"), mulMode: 0, acc: f("fp16"), accMode: 0, fma: false, fast: false,
+      srBits: 32, xFormat: f("e4m3"), wFormat: f("e4m3"),
+    };
+    const cost = (job: CostJob) => jobCost(DEFAULT_ACCELERATOR, P, job);
+    const order = ["e4m3", "fp16", "fp32"];
+    for (let i = 1; i < order.length; i++) {
+      for (const role of ["xFormat", "wFormat"] as const) {
+        const narrow = cost({ ...base, [role]: f(order[i - 1]) }), wide = cost({ ...base, [role]: f(order[i]) });
+        expect(wide.bytesRead, `${role} ${order[i]}`).toBeGreaterThan(narrow.bytesRead);
+        expect(wide.energyPj.memory, `${role} ${order[i]}`).toBeGreaterThan(narrow.energyPj.memory);
+        // Compute does not depend on where the operands are stored.
+        expect(wide.energyPj.multiply + wide.energyPj.add + wide.energyPj.sr).toBe(narrow.energyPj.multiply + narrow.energyPj.add + narrow.energyPj.sr);
+      }
+    }
+    // X is read once per column of 4-wide tiles (2 here), W once per row of tiles (3): hand count for e4m3.
+    expect(cost(base).bytesRead).toBe(9 * 21 * 2 * 1 + 21 * 7 * 3 * 1 + 9 * 7 * 2);
   });
 
   it("an fp32 job costs more than the same job in e4m3 x e4m3 -> fp16 with rne; storage widths are 1, 2, 4 bytes", () => {
@@ -99,6 +151,7 @@ describe("the sim board's manifest", () => {
     const config = acceleratorConfigFrom(manifest.accelerator, manifest.energy, "board/sim.json");
     expect(config.energy.multiply).toEqual(P.multiply);
     expect(config.energy.add).toEqual(P.add);
+    expect(config.energy.srGenerator).toBe("lfsr");
     expect(config.energy.srDrawPj).toBeCloseTo(P.srDrawPj, 12);
     expect(config.energy.srAddPjPerBit).toBeCloseTo(P.srAddPjPerBit, 12);
     expect(config.energy.memoryPjPer64Bits).toBe(P.memoryPjPer64Bits);

@@ -223,9 +223,9 @@ describe("counters match the job", () => {
     expect(r.read("BYTES_WRITTEN_LO")).toBe(128);
     // Compute: 4 tiles * 8 = 32 cycles; memory ceil(512 / 16) = 32; + 20 setup.
     expect(r.read("CYCLES_LO")).toBe(52);
-    // 512 MACs: e4m3 multiply 1.1 * (4/11)^2, fp16 add 0.4, one SR per MAC (6.7 + 8 * 0.1/32);
-    // memory (384 + 128) / 8 = 64 accesses * 100 pJ.
-    const pj = 512 * (1.1 * (4 / 11) ** 2 + 0.4 + 6.7 + 8 * (0.1 / 32)) + 64 * 100;
+    // 512 MACs: e4m3 multiply 1.1 * (4/11)^2, fp16 add 0.4, one SR per MAC (an 8-bit LFSR step and an
+    // 8-bit add, Horowitz's 8-bit integer add 0.03 pJ each); memory (384 + 128) / 8 = 64 accesses * 100 pJ.
+    const pj = 512 * (1.1 * (4 / 11) ** 2 + 0.4 + 2 * 0.03) + 64 * 100;
     expect(r.read("ENERGY_FJ_LO")).toBe(Math.round(pj * 1000));
   });
 
@@ -352,7 +352,9 @@ describe("configuration from a board manifest", () => {
     expect(c.rows).toBe(8);
     expect(c.cols).toBe(2);
     expect(c.energy.memoryPjPer64Bits).toBe(20);
-    expect(c.energy.srDrawPj).toBeCloseTo(6.7, 12);
+    // An LFSR SR unit by default: 2 x (the fixed part of an integer add, 0.03 - 8 x 0.07 / 24 pJ).
+    expect(c.energy.srGenerator).toBe("lfsr");
+    expect(c.energy.srDrawPj).toBeCloseTo(2 * (0.03 - (8 * 0.07) / 24), 12);
     const model = new AcceleratorModel(c, () => new ArrayBuffer(64));
     expect(hex(model.read32(reg("CAPS_FORMATS")) >>> 0)).toBe(hex(0x00100001));
     expect(hex(model.read32(reg("CAPS_ARRAY")) >>> 0)).toBe(hex(0x0208));
