@@ -512,6 +512,27 @@ function hoist(h: Hoisted, f: Format, srBits: i32): void {
 }
 
 /**
+ * rne or sr of a finite magnitude below 2^emin, whose grid is the subnormal ulp, with integer operations:
+ * the rounding position moves with the binade, so it is kept out of the hot loops. Magnitudes under two
+ * ulps take the reference rule (there the kept bit may be the implicit one).
+ */
+function belowNormal64(u: u64, f: Format, mode: i32, srBits: i32, draw: u32): u64 {
+  const sign = u & F64_SIGN;
+  const a = u ^ sign;
+  if (a == 0) return u;
+  const shift = f.subUlpExp + 1075 - <i32>(a >>> 52);
+  if (shift > 51) return reinterpret<u64>(<f64>roundDouble(reinterpret<f64>(u), f, mode, srBits, draw));
+  const one: u64 = <u64>1 << <u64>shift;
+  const dropped = a & (one - 1);
+  const kept = a - dropped;
+  const half = one >>> 1;
+  const up = mode == ROUND_SR
+    ? upStochastic64(dropped, shift, srBits, draw)
+    : dropped > half || (dropped == half && (kept & one) != 0);
+  return sign | (up ? kept + one : kept);
+}
+
+/**
  * Round to nearest even with integer operations on the f64 bits (the scalar build: its cores may have
  * no FPU, where every floating-point add is a library call). Below 2^emin the reference rule.
  */
@@ -520,10 +541,7 @@ function hoist(h: Hoisted, f: Format, srBits: i32): void {
   const u = reinterpret<u64>(x);
   const sign = u & F64_SIGN;
   const a = u ^ sign;
-  if (a < minNormal) {
-    if (a == 0) return x;
-    return <f64>roundDouble(x, f, ROUND_RNE, 32, 0);
-  }
+  if (a < minNormal) return reinterpret<f64>(belowNormal64(u, f, ROUND_RNE, 32, 0));
   // a + half - 1 + (last kept bit): carries exactly when rne rounds up.
   let r = (a + (low >> 1) + ((a >> shift) & 1)) & ~low;
   r = select<u64>(overflow, r, r > max);
@@ -536,11 +554,7 @@ function hoist(h: Hoisted, f: Format, srBits: i32): void {
 @inline function stochastic64(u: u64, draw: u32, f: Format, srBits: i32, low: u64, shift: u64, srDrop: u64, srDrawShift: u32, srR: u64, minNormal: u64, max: u64, overflow: u64): u64 {
   const sign = u & F64_SIGN;
   const a = u ^ sign;
-  if (a < minNormal) {
-    // Below 2^emin the rounding position moves with the exponent: the general rule (zeros stay).
-    if (a == 0) return u;
-    return reinterpret<u64>(<f64>roundDouble(reinterpret<f64>(u), f, ROUND_SR, srBits, draw));
-  }
+  if (a < minNormal) return belowNormal64(u, f, ROUND_SR, srBits, draw);
   const dropped = a & low;
   const up = ((dropped >> srDrop) + <u64>(draw >>> srDrawShift)) >> srR;
   let r = (a - dropped) + (up << shift);
@@ -667,14 +681,14 @@ function hoist(h: Hoisted, f: Format, srBits: i32): void {
   r = v128.bitselect(vOver, r, i64x2.gt_s(r, vMax));
   r = v128.bitselect(a, r, i64x2.gt_s(a, i64x2.splat(F64_INF)));
   r = v128.or(r, sign);
-  // Nonzero magnitudes below 2^emin: the general rule, lane by lane (rare).
+  // Nonzero magnitudes below 2^emin, lane by lane (rare).
   if (v128.any_true(v128.and(i64x2.lt_s(a, vMin), i64x2.ne(a, i64x2.splat(0))))) {
     for (let lane = 0; lane < 2; lane++) {
       const ul = lane == 0 ? i64x2.extract_lane(u, 0) : i64x2.extract_lane(u, 1);
       const al = ul & ~F64_SIGN;
       if (al != 0 && al < i64x2.extract_lane(vMin, 0)) {
         const draw = <u32>(lane == 0 ? i64x2.extract_lane(draws, 0) : i64x2.extract_lane(draws, 1));
-        const fixed = reinterpret<u64>(<f64>roundDouble(reinterpret<f64>(ul), f, ROUND_SR, srBits, draw));
+        const fixed = belowNormal64(ul, f, ROUND_SR, srBits, draw);
         r = lane == 0 ? i64x2.replace_lane(r, 0, fixed) : i64x2.replace_lane(r, 1, fixed);
       }
     }
