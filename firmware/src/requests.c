@@ -16,6 +16,11 @@
 /* f64 quiet NaN as JavaScript writes it: "no energy model" in TELEMETRY. */
 #define F64_NAN_HIGH_WORD 0x7FF80000u
 
+static void put_f64_nan(uint8_t *at) {
+  put_le32(at, 0);
+  put_le32(at + 4, F64_NAN_HIGH_WORD);
+}
+
 EDGECL_STATIC_ASSERT(EDGECL_BOARD_MAX_FRAME_SIZE >= EDGECL_MIN_MAX_FRAME_SIZE && EDGECL_BOARD_MAX_FRAME_SIZE <= EDGECL_MAX_MAX_FRAME_SIZE,
                      "transport.maxFrameSize is one the protocol allows");
 
@@ -218,8 +223,13 @@ static void telemetry(const uint8_t *payload, uint32_t length, reply_t *reply) {
   board_accel_totals(&accel);
   put_f64(body + EDGECL_TELEMETRY_REPLY_TIME_US_OFFSET, (double)device_busy_ticks() * (1e6 / CLOCK_TICKS_PER_SECOND));
   put_f64(body + EDGECL_TELEMETRY_REPLY_CYCLES_OFFSET, (double)(accel.cycles - accel_baseline.cycles));
-  put_le32(body + EDGECL_TELEMETRY_REPLY_ENERGY_J_OFFSET, 0);
-  put_le32(body + EDGECL_TELEMETRY_REPLY_ENERGY_J_OFFSET + 4, F64_NAN_HIGH_WORD);
+  put_f64_nan(body + EDGECL_TELEMETRY_REPLY_ENERGY_J_OFFSET);
+#ifdef EDGECL_TELEMETRY_REPLY_ENERGY_ACCELERATOR_J_OFFSET
+  /* The parts of the estimate, where the protocol has them. */
+  put_f64_nan(body + EDGECL_TELEMETRY_REPLY_ENERGY_ACCELERATOR_J_OFFSET);
+  put_f64_nan(body + EDGECL_TELEMETRY_REPLY_ENERGY_MEMORY_J_OFFSET);
+  put_f64_nan(body + EDGECL_TELEMETRY_REPLY_ENERGY_CPU_J_OFFSET);
+#endif
   put_le32(body + EDGECL_TELEMETRY_REPLY_MEMORY_LIMIT_OFFSET, memory_limit_bytes());
   put_le32(body + EDGECL_TELEMETRY_REPLY_ACCEL_JOBS_OFFSET, accel.jobs - accel_baseline.jobs);
   if (payload[EDGECL_TELEMETRY_FLAGS_OFFSET] & EDGECL_TELEMETRY_FLAG_RESET_COUNTERS) reset_counters();
