@@ -394,7 +394,7 @@ export function gemmF32Plain(m: i32, n: i32, k: i32, x: usize, w: usize, z: usiz
 // ---------------------------------------------------------------------------------------------------------
 // What a job's operands allow. One pass over X, W (and Z when accumulating) finds the widest significand
 // and the highest and lowest bits in use; with the formats they decide two facts that make the hot loops
-// cheaper without changing a bit (docs/gemm.md, "Fast paths"):
+// cheaper without changing a bit (docs/gemm.md, "How the kernels stay exact"):
 //  - every product is a value of `mul`: rounding it is the identity, so it is skipped;
 //  - every sum s + term is exact in f64: the sum is rounded straight from f64, with no round-to-odd step.
 
