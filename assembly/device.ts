@@ -23,6 +23,7 @@ import {
   T_MACS_BACKWARD_DATA, T_MACS_BACKWARD_WEIGHT, T_MACS_EVAL, LAYER_LINEAR, LAYER_CONV,
 } from "./nn";
 import { allocZeroed, allocObject, blockBytes } from "./nn/alloc";
+import { backendJobs, backendMacs, backendReset, backendMacUnits, PATH_ACCELERATOR, PATH_CPU_NO_ACCELERATOR, PATH_COUNT } from "./accel/backend";
 import { makeFormat, mxEncodeArray, Rng } from "./arith";
 import {
   CL_ABI_VERSION, CL_VERSION, CL_WORDS, CL_STRATEGY, CL_MEMORY_LIMIT, CL_BUFFER_BYTES, CL_BUFFER_POLICY,
@@ -572,6 +573,7 @@ function deploy(length: u32): i32 {
   registerRegions(l);
   configCrc = crc32(config, bytes);
   store<f64>(macsBaseline, 0);
+  backendReset();
   notePeak(<u64>rest + 16);
   replyStart();
   putU32(<u32>model.params);
@@ -860,6 +862,13 @@ function telemetry(length: u32): i32 {
   putU32(clampU32(peak));
   putU32(clampU32(memoryLimit));
   putU32(0); // accelerator jobs: the board's
+  putF64(NaN); // energy of the accelerator's arithmetic, of memory traffic and of the host CPU: the board's
+  putF64(NaN);
+  putF64(NaN);
+  // Which path the GEMM jobs took (assembly/accel/backend.ts): MACs on the accelerator, CPU jobs by reason.
+  putF64(backendMacs(PATH_ACCELERATOR));
+  putU32(backendMacUnits());
+  for (let path = PATH_CPU_NO_ACCELERATOR; path < PATH_COUNT; path++) putU32(clampU32(<u64>backendJobs(path)));
   if (deployed && macs > 0) {
     // Every product of the model is rounded to the mul role's format.
     putU16(1);
@@ -868,7 +877,10 @@ function telemetry(length: u32): i32 {
   } else {
     putU16(0);
   }
-  if ((flags & TELEMETRY_FLAG_RESET_COUNTERS) != 0) store<f64>(macsBaseline, macsNow());
+  if ((flags & TELEMETRY_FLAG_RESET_COUNTERS) != 0) {
+    store<f64>(macsBaseline, macsNow());
+    backendReset();
+  }
   return OK;
 }
 
@@ -927,6 +939,7 @@ function reset(length: u32): i32 {
   regionsReset();
   deploymentBytes = 0;
   store<f64>(macsBaseline, 0);
+  backendReset();
   replyStart();
   return OK;
 }

@@ -5,7 +5,8 @@ import {
   ACCEL_CAPS_FORMATS_OFFSET, ACCEL_CAPS_FORMATS_PRODUCT_SHIFT, ACCEL_CAPS_FORMATS_PRODUCT_MASK,
   ACCEL_CAPS_FORMATS_ACCUMULATOR_SHIFT, ACCEL_CAPS_FORMATS_ACCUMULATOR_MASK, ACCEL_CAPS_MODES_OFFSET,
   ACCEL_CAPS_MODES_ROUNDING_SHIFT, ACCEL_CAPS_MODES_ROUNDING_MASK, ACCEL_CAPS_MODES_FMA_SHIFT,
-  ACCEL_CAPS_MODES_FAST_SHIFT, ACCEL_FORMAT_WORDS,
+  ACCEL_CAPS_MODES_FAST_SHIFT, ACCEL_FORMAT_WORDS, ACCEL_CAPS_ARRAY_OFFSET, ACCEL_CAPS_ARRAY_ROWS_SHIFT,
+  ACCEL_CAPS_ARRAY_ROWS_MASK, ACCEL_CAPS_ARRAY_COLS_SHIFT, ACCEL_CAPS_ARRAY_COLS_MASK,
 } from "../generated/regmap";
 import { WORD_SATURATE_SHIFT, WORD_NO_SUBNORMALS_SHIFT } from "../generated/formats";
 import { MacSpec, gemm } from "../arith/mac";
@@ -50,6 +51,13 @@ export function backendReset(): void {
     unchecked(macsByPath[i] = 0);
   }
   lastError = 0;
+}
+
+/** MAC units of the accelerator's array (rows x columns from CAPS_ARRAY), 0 without one: for its utilisation. */
+export function backendMacUnits(): u32 {
+  if (!accelPresent()) return 0;
+  const array = accelRead(ACCEL_CAPS_ARRAY_OFFSET);
+  return ((array >>> ACCEL_CAPS_ARRAY_ROWS_SHIFT) & ACCEL_CAPS_ARRAY_ROWS_MASK) * ((array >>> ACCEL_CAPS_ARRAY_COLS_SHIFT) & ACCEL_CAPS_ARRAY_COLS_MASK);
 }
 
 /** The options a format word may carry that every accelerator format accepts (saturate, no subnormals). */

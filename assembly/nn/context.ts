@@ -1,11 +1,14 @@
 // What every layer needs besides its own buffers: the precision roles, the GEMM job stream, the random
 // streams of stochastic rounding, telemetry counters and the shared scratch buffers.
 import { Rng, streamKey, ROUND_SR } from "../arith";
-import { MacSpec, macSpecNew, gemm, macSpecUsesSr, MAC_SR_MAX_MACS } from "../arith/mac";
+import { MacSpec, macSpecNew, macSpecUsesSr, MAC_SR_MAX_MACS } from "../arith/mac";
+import { gemmOnBackend } from "../accel/backend";
+import { accelSetOperandFormats } from "../accel/driver";
+import { ACCEL_FMT_E4M3_WORD, ACCEL_FMT_FP16_WORD, ACCEL_FMT_FP32_WORD } from "../generated/regmap";
 import { Role, newRole, roundRun, decodeStored } from "./precision";
 import {
   ROLE_WEIGHT, ROLE_ACTIVATION, ROLE_ERROR, ROLE_GRADIENT, ROLE_MUL, ROLE_ACC, ROLE_MASTER, ROLE_OPTIMIZER,
-  ROLE_REPLAY, T_COUNT, T_MACS_FORWARD, T_MACS_EVAL, T_GEMM_JOBS, T_ERROR_VALUES, T_ERROR_NONZERO,
+  ROLE_REPLAY, T_COUNT, T_MACS_FORWARD, T_MACS_EVAL, T_MACS_BACKWARD_DATA, T_GEMM_JOBS, T_ERROR_VALUES, T_ERROR_NONZERO,
   T_ERROR_FLUSHED, T_GRADIENT_VALUES, T_GRADIENT_ZEROS,
 } from "./abi";
 import { allocObject, allocZeroed } from "./alloc";
@@ -122,8 +125,31 @@ export function configureMac(ctx: Context, fma: bool, fast: bool): void {
 }
 
 /**
- * One GEMM job (Z = or += X.W, see gemm.ts). Each job gets its own SR key, streamKey(pass key, job number),
- * so a job's random bits depend only on the run seed and how many jobs came before it in its pass.
+ * The format word an operand stored in `role` is charged at by the accelerator's traffic model: the role's
+ * own float format, or a float format of the same storage width (1, 2 or 4 bytes) for any other.
+ */
+function storageWord(role: Role): u32 {
+  const f = role.format;
+  if (f != null && f.isFloat) return role.word;
+  return role.bytes == 1 ? ACCEL_FMT_E4M3_WORD : role.bytes == 2 ? ACCEL_FMT_FP16_WORD : ACCEL_FMT_FP32_WORD;
+}
+
+/**
+ * Where a job's X and W are stored, by the pass it belongs to: forward X = activations, W = weights;
+ * backward to the weights X = the layer's input activations (or the run of ones), W = errors; backward
+ * to the data X = errors, W = weights.
+ */
+function setOperandFormats(ctx: Context, macSlot: i32): void {
+  if (macSlot == T_MACS_FORWARD || macSlot == T_MACS_EVAL) accelSetOperandFormats(storageWord(ctx.activation), storageWord(ctx.weight));
+  else if (macSlot == T_MACS_BACKWARD_DATA) accelSetOperandFormats(storageWord(ctx.error), storageWord(ctx.weight));
+  else accelSetOperandFormats(storageWord(ctx.activation), storageWord(ctx.error));
+}
+
+/**
+ * One GEMM job (Z = or += X.W, see gemm.ts) on the backend (assembly/accel/backend.ts: the accelerator
+ * when the board has one that can run it, the CPU kernel otherwise, with the same bits). Each job gets
+ * its own SR key, streamKey(pass key, job number), so a job's random bits depend only on the run seed and
+ * how many jobs came before it in its pass.
  */
 export function gemmJob(ctx: Context, macSlot: i32, m: i32, n: i32, k: i32, x: usize, ldx: i32, transX: bool,
                         w: usize, ldw: i32, transW: bool, z: usize, ldz: i32, accumulate: bool): void {
@@ -133,6 +159,7 @@ export function gemmJob(ctx: Context, macSlot: i32, m: i32, n: i32, k: i32, x: u
     return;
   }
   count(ctx, macSlot, <f64>m * <f64>n * <f64>k);
+  setOperandFormats(ctx, macSlot);
   // SR draw positions of one job must fit a u32 (MAC_SR_MAX_MACS): larger jobs go in row blocks, one job each.
   let rows = m;
   if (macSpecUsesSr(ctx.spec)) rows = <i32>max<i64>(1, min<i64>(m, MAC_SR_MAX_MACS / (<i64>n * <i64>k)));
@@ -142,7 +169,7 @@ export function gemmJob(ctx: Context, macSlot: i32, m: i32, n: i32, k: i32, x: u
     else ctx.spec.srKey = streamKey(ctx.gemmKeyEval, ctx.jobsEval++);
     count(ctx, T_GEMM_JOBS, 1);
     const xBlock = x + (<usize>(transX ? first : first * ldx) << 2);
-    gemm(block, n, k, xBlock, ldx, transX, w, ldw, transW, z + (<usize>(first * ldz) << 2), ldz, accumulate, ctx.spec);
+    gemmOnBackend(block, n, k, xBlock, ldx, transX, w, ldw, transW, z + (<usize>(first * ldz) << 2), ldz, accumulate, ctx.spec);
   }
 }
 

@@ -56,10 +56,12 @@ interface BoardCounters {
   cycles: number;
   accelMacs: number;
   accelEnergyJ: number;
+  /** The part of accelEnergyJ spent on memory traffic. */
+  accelMemoryJ: number;
   accelJobs: number;
 }
 
-const NO_COUNTS: BoardCounters = { timeUs: 0, cycles: 0, accelMacs: 0, accelEnergyJ: 0, accelJobs: 0 };
+const NO_COUNTS: BoardCounters = { timeUs: 0, cycles: 0, accelMacs: 0, accelEnergyJ: 0, accelMemoryJ: 0, accelJobs: 0 };
 
 export interface SimBoardOptions {
   manifest: BoardManifest;
@@ -182,6 +184,7 @@ export class SimBoard {
     this.counters.cycles += accel.cycles;
     this.counters.accelMacs += accel.macs;
     this.counters.accelEnergyJ += accel.energyJ;
+    this.counters.accelMemoryJ += accel.memoryJ;
     this.counters.accelJobs += accel.jobs;
     return result;
   }
@@ -251,7 +254,12 @@ export class SimBoard {
   private telemetry(payload: Uint8Array): Reply {
     const decoded = decodePayload("TELEMETRY", payload);
     if ("error" in decoded) return errorReply(MessageType.TELEMETRY, decoded.error, decoded.detail);
-    let device = { macs: 0, memoryUsed: 0, memoryPeak: 0, macsByFormat: [] as Array<{ format: number; macs: number }> };
+    let device: ReplyOf<"TELEMETRY"> = {
+      timeUs: 0, macs: 0, cycles: 0, energyJ: Number.NaN, memoryUsed: 0, memoryPeak: 0, memoryLimit: this.memoryLimit, accelJobs: 0,
+      energyAcceleratorJ: Number.NaN, energyMemoryJ: Number.NaN, energyCpuJ: Number.NaN, accelMacs: 0, accelUnits: 0,
+      fallbackNoAccelerator: 0, fallbackFormat: 0, fallbackRounding: 0, fallbackMode: 0, fallbackEmpty: 0, fallbackRefused: 0,
+      macsByFormat: [],
+    };
     if (this.deployment) {
       const result = this.run(this.deployment, MessageType.TELEMETRY, payload);
       if ("error" in result) return errorReply(MessageType.TELEMETRY, result.error, result.detail);
@@ -262,16 +270,17 @@ export class SimBoard {
     const counters = this.counters;
     // The device counts every MAC; those the accelerator did not run went through the CPU path.
     const cpuJ = this.energy.cpuJ(device.macs - counters.accelMacs, this.deployment?.gemmMode ?? "exact");
+    // The device fills the rest: MACs, memory, accelerator MACs and units, and which path its GEMMs took.
     const reply = encodeResult("TELEMETRY", {
+      ...device,
       timeUs: counters.timeUs,
-      macs: device.macs,
       cycles: counters.cycles,
       energyJ: counters.accelEnergyJ + cpuJ,
-      memoryUsed: device.memoryUsed,
-      memoryPeak: device.memoryPeak,
       memoryLimit: this.memoryLimit,
       accelJobs: counters.accelJobs,
-      macsByFormat: device.macsByFormat,
+      energyAcceleratorJ: counters.accelEnergyJ - counters.accelMemoryJ,
+      energyMemoryJ: counters.accelMemoryJ,
+      energyCpuJ: cpuJ,
     });
     if (decoded.ok.flags & TelemetryFlag.RESET_COUNTERS) this.counters = { ...NO_COUNTS };
     return resultReply(reply);

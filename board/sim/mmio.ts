@@ -29,6 +29,17 @@ export interface RegisterBlock {
   write32(offset: number, value: number): void;
 }
 
+/**
+ * What the accelerator model adds to its registers: running totals of energy by part, in pJ, since it was
+ * made (a soft clear does not reset them). The bus takes the memory-traffic share of the energy from it.
+ */
+interface EnergyByPart {
+  readonly totals: { readonly energyPj: { readonly memory: number } };
+}
+
+const hasEnergyByPart = (block: RegisterBlock): block is RegisterBlock & EnergyByPart =>
+  typeof (block as Partial<EnergyByPart>).totals?.energyPj?.memory === "number";
+
 /** Makes the accelerator for one device instance; `memory` is that instance's linear memory. */
 export type AcceleratorFactory = (memory: () => WebAssembly.Memory) => RegisterBlock;
 
@@ -37,6 +48,8 @@ export interface AcceleratorTotals {
   cycles: number;
   macs: number;
   energyJ: number;
+  /** The part of energyJ spent moving operands to and from memory (0 when the block does not say). */
+  memoryJ: number;
   jobs: number;
 }
 
@@ -49,6 +62,7 @@ interface RawTotals {
 }
 
 const FEMTO = 1e-15;
+const PICO = 1e-12;
 const ZERO: RawTotals = { cycles: 0, macs: 0, energyFj: 0, jobs: 0 };
 const add = (a: RawTotals, b: RawTotals): RawTotals => ({
   cycles: a.cycles + b.cycles,
@@ -65,6 +79,7 @@ const add = (a: RawTotals, b: RawTotals): RawTotals => ({
 export class Bus implements Mmio {
   private carried: RawTotals = ZERO;
   private baseline: RawTotals = ZERO;
+  private memoryBaselinePj = 0;
 
   constructor(private readonly accelerator: RegisterBlock | null) {}
 
@@ -106,12 +121,19 @@ export class Bus implements Mmio {
       cycles: all.cycles - this.baseline.cycles,
       macs: all.macs - this.baseline.macs,
       energyJ: (all.energyFj - this.baseline.energyFj) * FEMTO,
+      memoryJ: (this.memoryPj() - this.memoryBaselinePj) * PICO,
       jobs: all.jobs - this.baseline.jobs,
     };
   }
 
   resetTotals(): void {
     this.baseline = add(this.carried, this.registers());
+    this.memoryBaselinePj = this.memoryPj();
+  }
+
+  private memoryPj(): number {
+    const a = this.accelerator;
+    return a && hasEnergyByPart(a) ? a.totals.energyPj.memory : 0;
   }
 }
 

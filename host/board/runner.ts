@@ -6,6 +6,7 @@
 // given) and the error says which experience was lost.
 import { RunError } from "../cli/errors.js";
 import { computeMetrics } from "../cl/metrics.js";
+import { acceleratorSummary, energyCounters, energySummary } from "../report/energy.js";
 import { formatWordName } from "../report/format-names.js";
 import { silentProgress, type Progress } from "../report/progress.js";
 import { writeReport } from "../report/io.js";
@@ -113,6 +114,7 @@ function counters(t: TelemetryReply): PhaseCounters {
     cycles: t.cycles,
     accelJobs: t.accelJobs,
     energyJ: finiteOrNull(t.energyJ),
+    ...energyCounters(t),
     memoryUsedBytes: t.memoryUsed,
     memoryPeakBytes: t.memoryPeak,
   };
@@ -136,24 +138,17 @@ function emptyReport(plan: RunPlan): Report {
 function finish(report: Report): Report {
   const macs: Record<string, number> = {};
   let peak = report.memory.peakLinearMemoryBytes;
-  let energyKnown = false;
-  const perExperienceJ: number[] = [];
-  let jobs = 0;
-  let cycles = 0;
   for (const t of report.telemetry) {
     for (const phase of [t.train, t.eval]) {
       for (const [name, n] of Object.entries(phase.macsByFormat)) macs[name] = (macs[name] ?? 0) + n;
       peak = Math.max(peak, phase.memoryPeakBytes, phase.memoryUsedBytes);
-      jobs += phase.accelJobs;
-      cycles += phase.cycles;
     }
-    if (t.train.energyJ !== null || t.eval.energyJ !== null) energyKnown = true;
-    perExperienceJ.push((t.train.energyJ ?? 0) + (t.eval.energyJ ?? 0));
   }
   report.macs = Object.fromEntries(Object.entries(macs).sort(([a], [b]) => a.localeCompare(b)));
   report.memory.peakLinearMemoryBytes = peak;
-  if (energyKnown) report.energy = { totalJ: perExperienceJ.reduce((a, b) => a + b, 0), perExperienceJ };
-  if (report.board?.accelerator) report.accelerator = { jobs, cycles };
+  const energy = energySummary(report.telemetry);
+  if (energy) report.energy = energy;
+  if (report.board?.accelerator) report.accelerator = acceleratorSummary(report.telemetry);
   const T = report.status.experiencesPlanned;
   report.status.experiencesCompleted = report.accuracy.length;
   report.status.complete = report.accuracy.length === T && !report.status.lost;

@@ -3,7 +3,8 @@
 // per-experience accuracy curves, energy per experience, memory, MACs and telemetry. renderComparison
 // sets several runs side by side: accuracy against energy and against memory.
 import { longValue, shortValue } from "./config-text.js";
-import { accuracyCurvesSvg, energyBarsSvg, esc, heatMapSvg, scatterSvg, type ScatterPoint } from "./svg.js";
+import { accuracyCurvesSvg, energyBarsSvg, energySplitBarsSvg, esc, heatMapSvg, scatterSvg, type ScatterPoint } from "./svg.js";
+import { CPU_FALLBACK_REASONS } from "./types.js";
 import { statusLine } from "./terminal.js";
 import type { Report } from "./types.js";
 import { bytes, count, duration, joules, percent, points } from "./units.js";
@@ -98,19 +99,35 @@ export function renderHtml(report: Report, title = "edgecl run report"): string 
   body.push("<h2>Energy</h2>");
   const energy = energyPerExperience(report);
   if (energy) {
+    const split = report.energy?.perExperienceBreakdownJ;
+    body.push('<div class="plots">');
     body.push(`<figure>${energyBarsSvg(energy, joules)}<figcaption>Estimated energy of each experience: training and evaluation.</figcaption></figure>`);
+    if (split) {
+      body.push(`<figure>${energySplitBarsSvg(split, joules)}<figcaption>The same energy by where it was spent: the accelerator's arithmetic (multiplies, adds, stochastic rounding), its memory traffic, and the host CPU (GEMMs on the CPU path). Modelled: docs/energy.md.</figcaption></figure>`);
+    }
+    body.push("</div>");
     if (report.energy) body.push(`<p>Total ${esc(joules(report.energy.totalJ))}.</p>`);
     const b = report.energy?.breakdown;
-    if (b) body.push(htmlTable(["accelerator", "memory", "cpu"], [[joules(b.accelerator), joules(b.memory), joules(b.cpu)]], "breakdown"));
+    if (b) {
+      const share = (j: number) => (report.energy!.totalJ > 0 ? ` (${percent(j / report.energy!.totalJ, 1)})` : "");
+      body.push(htmlTable(["accelerator", "memory", "cpu"], [[joules(b.accelerator) + share(b.accelerator), joules(b.memory) + share(b.memory), joules(b.cpu) + share(b.cpu)]], "breakdown"));
+    }
   } else {
     body.push('<p class="note">The board reported no energy estimate.</p>');
   }
   if (report.accelerator) {
     const a = report.accelerator;
+    const reasons = a.cpuFallbacksByReason ? CPU_FALLBACK_REASONS.filter((r) => a.cpuFallbacksByReason![r] > 0).map((r) => `${r} ${a.cpuFallbacksByReason![r]}`) : [];
     body.push(
       htmlTable(
-        ["accelerator jobs", "cycles", "utilisation", "CPU fallbacks"],
-        [[String(a.jobs), count(a.cycles), a.utilisation === undefined ? "–" : percent(a.utilisation, 1), a.cpuFallbacks === undefined ? "–" : String(a.cpuFallbacks)]],
+        ["accelerator jobs", "cycles", "MACs", "utilisation", "CPU fallbacks"],
+        [[
+          String(a.jobs),
+          count(a.cycles),
+          count(a.macs),
+          a.utilisation === undefined ? "–" : `${percent(a.utilisation, 1)}${a.units ? ` of ${a.units} MAC units` : ""}`,
+          a.cpuFallbacks === undefined ? "–" : `${a.cpuFallbacks}${reasons.length ? ` (${reasons.join(", ")})` : ""}`,
+        ]],
         "accelerator",
       ),
     );

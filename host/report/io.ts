@@ -42,6 +42,12 @@ class Checker {
   numberMap(value: unknown, path: string): void {
     for (const [key, n] of Object.entries(this.object(value, path))) this.number(n, `${path}.${key}`, { min: 0 });
   }
+
+  /** Joules by part: accelerator, memory and cpu, each a number >= 0. */
+  breakdown(value: unknown, path: string): void {
+    const b = this.object(value, path);
+    for (const key of ["accelerator", "memory", "cpu"]) this.number(b[key], `${path}.${key}`, { min: 0 });
+  }
 }
 
 /** Checks that `data` is a report (docs/report.md); throws a UsageError naming the file and key. */
@@ -83,18 +89,28 @@ export function checkReport(data: unknown, file = "report"): Report {
       for (const key of ["timeUs", "macs", "cycles", "accelJobs", "memoryUsedBytes", "memoryPeakBytes"]) c.number(p[key], `telemetry[${i}].${phase}.${key}`, { min: 0 });
       c.number(p.energyJ, `telemetry[${i}].${phase}.energyJ`, { min: 0, nullable: true });
       c.numberMap(p.macsByFormat, `telemetry[${i}].${phase}.macsByFormat`);
+      // Accelerator and energy-split counters: absent in reports of boards that did not send them.
+      if (p.energyBreakdownJ !== undefined && p.energyBreakdownJ !== null) c.breakdown(p.energyBreakdownJ, `telemetry[${i}].${phase}.energyBreakdownJ`);
+      for (const key of ["accelMacs", "accelUnits"]) if (p[key] !== undefined) c.number(p[key], `telemetry[${i}].${phase}.${key}`, { min: 0 });
+      if (p.cpuFallbacks !== undefined) c.numberMap(p.cpuFallbacks, `telemetry[${i}].${phase}.cpuFallbacks`);
     }
   });
   if (r.energy !== undefined) {
     const energy = c.object(r.energy, "energy");
     c.number(energy.totalJ, "energy.totalJ", { min: 0 });
     c.array(energy.perExperienceJ, "energy.perExperienceJ").forEach((v, i) => c.number(v, `energy.perExperienceJ[${i}]`, { min: 0 }));
-    if (energy.breakdown !== undefined) c.numberMap(energy.breakdown, "energy.breakdown");
+    if (energy.breakdown !== undefined) c.breakdown(energy.breakdown, "energy.breakdown");
+    if (energy.perExperienceBreakdownJ !== undefined) {
+      c.array(energy.perExperienceBreakdownJ, "energy.perExperienceBreakdownJ").forEach((b, i) => c.breakdown(b, `energy.perExperienceBreakdownJ[${i}]`));
+    }
   }
   if (r.accelerator !== undefined) {
     const a = c.object(r.accelerator, "accelerator");
     c.number(a.jobs, "accelerator.jobs", { min: 0 });
     c.number(a.cycles, "accelerator.cycles", { min: 0 });
+    for (const key of ["macs", "units", "cpuFallbacks"]) if (a[key] !== undefined) c.number(a[key], `accelerator.${key}`, { min: 0 });
+    if (a.utilisation !== undefined) c.number(a.utilisation, "accelerator.utilisation", { min: 0, max: 1 });
+    if (a.cpuFallbacksByReason !== undefined) c.numberMap(a.cpuFallbacksByReason, "accelerator.cpuFallbacksByReason");
   }
   return data as Report;
 }

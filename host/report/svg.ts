@@ -187,6 +187,45 @@ export function energyBarsSvg(perExperience: Array<{ train: number; eval: number
   return parts.join("");
 }
 
+/**
+ * Energy of each experience split by where it was spent: accelerator arithmetic, memory traffic and the
+ * host CPU stacked in that order, one bar per experience.
+ */
+export function energySplitBarsSvg(perExperience: Array<{ accelerator: number; memory: number; cpu: number }>, format: (joules: number) => string): string {
+  const frame = { width: 560, height: 280, left: 72, right: 110, top: 16, bottom: 44 };
+  const parts = [
+    { key: "accelerator", label: "accelerator", colour: CATEGORICAL[4] },
+    { key: "memory", label: "memory", colour: CATEGORICAL[6] },
+    { key: "cpu", label: "host CPU", colour: CATEGORICAL[9] },
+  ] as const;
+  const total = (e: (typeof perExperience)[number]) => e.accelerator + e.memory + e.cpu;
+  const n = perExperience.length;
+  const a = axes(
+    frame,
+    { min: -0.5, max: n - 0.5, label: "experience", ticks: Array.from({ length: n }, (_, i) => i) },
+    { min: 0, max: niceMax(Math.max(...perExperience.map(total), 0)), label: "energy", format },
+  );
+  const out = [svgOpen("energy-split", frame, "Energy per experience by where it was spent (accelerator, memory, host CPU)"), a.svg];
+  const width = Math.max(6, (a.plotW / Math.max(1, n)) * 0.6);
+  perExperience.forEach((e, i) => {
+    const x = a.sx(i) - width / 2;
+    let below = 0;
+    const title = parts.map((p) => `${esc(format(e[p.key]))} ${p.label}`).join(", ");
+    const rects = parts.map((p) => {
+      const bottom = a.sy(below), top = a.sy(below + e[p.key]);
+      below += e[p.key];
+      return `<rect class="segment ${p.key}" x="${r2(x)}" y="${r2(top)}" width="${r2(width)}" height="${r2(bottom - top)}" fill="${p.colour}"/>`;
+    });
+    out.push(`<g class="bar" data-experience="${i}" data-joules="${total(e)}"><title>experience ${i}: ${title}</title>${rects.join("")}</g>`);
+  });
+  const lx = frame.width - frame.right + 12;
+  parts.forEach((p, k) => {
+    out.push(`<rect x="${lx}" y="${frame.top + 18 * k}" width="12" height="12" fill="${p.colour}"/><text x="${lx + 16}" y="${frame.top + 18 * k + 10}" font-size="11">${p.label}</text>`);
+  });
+  out.push("</svg>");
+  return out.join("");
+}
+
 export interface ScatterPoint {
   x: number;
   y: number;

@@ -1,7 +1,8 @@
 // The terminal summary of a report: status, the accuracy matrix as a table, metrics, MACs, memory,
 // energy and per-experience telemetry. Plain text, no colour, so it reads the same in a pipe.
 import { shortValue } from "./config-text.js";
-import type { Report } from "./types.js";
+import { energyRatio } from "./energy.js";
+import { CPU_FALLBACK_REASONS, type EnergyBreakdown, type Report, type ReportAccelerator } from "./types.js";
 import { bytes, count, duration, joules, percent, points } from "./units.js";
 
 function table(header: string[], rows: string[][], alignLeft = 1): string[] {
@@ -28,6 +29,42 @@ export function statusLine(report: Report): string {
   if (s.complete) return `complete: ${s.experiencesCompleted} of ${s.experiencesPlanned} experiences`;
   const lost = s.lost ? `; experience ${s.lost.experience} was lost (${s.lost.request}): ${s.lost.reason}` : "";
   return `INCOMPLETE: ${s.experiencesCompleted} of ${s.experiencesPlanned} experiences${lost}`;
+}
+
+/** "accelerator 1.2 mJ (20%), memory 4.5 mJ (75%), cpu 0.3 mJ (5%)": where the energy went. */
+export function energySplit(b: EnergyBreakdown, totalJ: number): string {
+  const share = (j: number) => (totalJ > 0 ? ` (${percent(j / totalJ, 1)})` : "");
+  return `accelerator ${joules(b.accelerator)}${share(b.accelerator)}, memory ${joules(b.memory)}${share(b.memory)}, cpu ${joules(b.cpu)}${share(b.cpu)}`;
+}
+
+/** Jobs, cycles, MACs, utilisation of the array and the jobs that fell back to the CPU, with their reasons. */
+function acceleratorLine(a: ReportAccelerator): string {
+  const parts = [`${a.jobs} jobs`, `${count(a.cycles)} cycles`];
+  if (a.macs !== undefined) parts.push(`${count(a.macs)} MACs`);
+  if (a.utilisation !== undefined) parts.push(`utilisation ${percent(a.utilisation, 1)}${a.units ? ` of ${a.units} MAC units` : ""}`);
+  if (a.cpuFallbacks !== undefined) {
+    const reasons = a.cpuFallbacksByReason ? CPU_FALLBACK_REASONS.filter((r) => a.cpuFallbacksByReason![r] > 0).map((r) => `${r} ${a.cpuFallbacksByReason![r]}`) : [];
+    parts.push(`${a.cpuFallbacks} CPU fallbacks${reasons.length ? ` (${reasons.join(", ")})` : ""}`);
+  }
+  return parts.join(", ");
+}
+
+/**
+ * Energy of several runs side by side, each over the first complete run's (e.g. fp8-mixed over fp32 for
+ * the same experiment): empty when fewer than two complete runs reported energy. Unfinished runs are left
+ * out, as a comparison of totals over different work would mislead.
+ */
+export function renderEnergyComparison(runs: Array<{ label: string; report: Report }>): string {
+  const withEnergy = runs.filter((r) => r.report.status.complete && r.report.energy !== undefined);
+  if (withEnergy.length < 2) return "";
+  const reference = withEnergy[0];
+  const rows = withEnergy.map(({ label, report }) => {
+    const ratio = energyRatio(report, reference.report);
+    const b = report.energy!.breakdown;
+    return [label, joules(report.energy!.totalJ), ratio === null ? "–" : `${ratio.toFixed(3)}x`, b ? energySplit(b, report.energy!.totalJ) : ""];
+  });
+  const lines = table(["run", "energy", `vs ${reference.label}`, "split"], rows);
+  return `${["energy of complete runs, relative to the first:", ...lines.map((l) => `  ${l}`)].join("\n")}\n`;
 }
 
 export function renderSummary(report: Report): string {
@@ -58,15 +95,11 @@ export function renderSummary(report: Report): string {
   if (report.energy) {
     out.push(`energy: ${joules(report.energy.totalJ)} in all; per experience ${report.energy.perExperienceJ.map((e) => joules(e)).join(", ")}`);
     const b = report.energy.breakdown;
-    if (b) out.push(`  accelerator ${joules(b.accelerator)}, memory ${joules(b.memory)}, cpu ${joules(b.cpu)}`);
+    if (b) out.push(`  ${energySplit(b, report.energy.totalJ)}`);
   } else {
     out.push("energy: not reported by the board");
   }
-  if (report.accelerator) {
-    const a = report.accelerator;
-    const extra = [a.utilisation !== undefined ? `utilisation ${percent(a.utilisation, 1)}` : "", a.cpuFallbacks !== undefined ? `${a.cpuFallbacks} CPU fallbacks` : ""].filter(Boolean);
-    out.push(`accelerator: ${a.jobs} jobs, ${count(a.cycles)} cycles${extra.length ? `, ${extra.join(", ")}` : ""}`);
-  }
+  if (report.accelerator) out.push(`accelerator: ${acceleratorLine(report.accelerator)}`);
   if (report.telemetry.length) {
     out.push("");
     out.push("per experience:");

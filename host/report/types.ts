@@ -5,6 +5,31 @@
 export const REPORT_SCHEMA = "edgecl-report";
 export const REPORT_VERSION = 1;
 
+/** Joules by where they were spent: the accelerator's arithmetic, its memory traffic, the host CPU. */
+export interface EnergyBreakdown {
+  accelerator: number;
+  memory: number;
+  cpu: number;
+}
+
+/** GEMM jobs the device ran on the CPU path, by reason (docs/accelerator.md, the backend's paths 1..6). */
+export interface CpuFallbacks {
+  /** The board has no accelerator. */
+  noAccelerator: number;
+  /** The accelerator lacks the product or accumulator format. */
+  format: number;
+  /** The accelerator lacks a rounding mode. */
+  rounding: number;
+  /** The accelerator lacks the fused or fast MAC mode. */
+  mode: number;
+  /** M, N or K is 0. */
+  empty: number;
+  /** The accelerator refused the job or timed out. */
+  refused: number;
+}
+
+export const CPU_FALLBACK_REASONS = ["noAccelerator", "format", "rounding", "mode", "empty", "refused"] as const satisfies ReadonlyArray<keyof CpuFallbacks>;
+
 /** Work counted by the board over one phase (training or evaluation) of one experience. */
 export interface PhaseCounters {
   /** Device time spent in commands, microseconds (wall clock of the board: differs between runs). */
@@ -19,6 +44,14 @@ export interface PhaseCounters {
   accelJobs: number;
   /** Estimated energy, joules; null when the board reports none. */
   energyJ: number | null;
+  /** energyJ by where it was spent; null when the board reports none (absent in reports from older boards). */
+  energyBreakdownJ?: EnergyBreakdown | null;
+  /** MACs the accelerator ran (the rest went through the CPU path). */
+  accelMacs?: number;
+  /** MAC units of the accelerator's array, rows x columns; 0 without an accelerator. */
+  accelUnits?: number;
+  /** GEMM jobs run on the CPU path, by reason. */
+  cpuFallbacks?: CpuFallbacks;
   /** Linear memory in use at the end of the phase, bytes. */
   memoryUsedBytes: number;
   /** Most linear memory in use at once so far, bytes. */
@@ -89,16 +122,24 @@ export interface ReportEnergy {
   totalJ: number;
   /** Training and evaluation energy of each experience, joules. */
   perExperienceJ: number[];
-  breakdown?: { accelerator?: number; memory?: number; cpu?: number };
+  /** totalJ by where it was spent, when the board splits its estimate. */
+  breakdown?: EnergyBreakdown;
+  /** perExperienceJ[i] by where it was spent, when the board splits its estimate. */
+  perExperienceBreakdownJ?: EnergyBreakdown[];
 }
 
 export interface ReportAccelerator {
   jobs: number;
   cycles: number;
-  /** Fraction of the device time the accelerator was busy, 0..1. */
+  /** MACs the accelerator ran. */
+  macs?: number;
+  /** MAC units of its array, rows x columns. */
+  units?: number;
+  /** MACs over what the array could have done in its cycles, macs / (units x cycles), 0..1. */
   utilisation?: number;
-  /** Products the device computed on the CPU because the accelerator could not. */
+  /** GEMM jobs the device ran on the CPU path instead; by reason in cpuFallbacksByReason. */
   cpuFallbacks?: number;
+  cpuFallbacksByReason?: CpuFallbacks;
 }
 
 export interface Report {

@@ -116,10 +116,11 @@ describe("the MMIO bus", () => {
     regs.set(0x80, 100).set(0x88, 64).set(0x8c, 1).set(0xa0, 2_000_000).set(0xa8, 1);
     bus.write32(ACCEL_BASE + 0x60, 2); // CTRL.CLEAR
     regs.set(0x80, 50).set(0x88, 36).set(0xa0, 1_000_000).set(0xa8, 2);
-    expect(bus.totals()).toEqual({ cycles: 150, macs: 2 ** 32 + 100, energyJ: 3_000_000 * 1e-15, jobs: 3 });
+    // A block without the model's energy by part: no memory share to report.
+    expect(bus.totals()).toEqual({ cycles: 150, macs: 2 ** 32 + 100, energyJ: 3_000_000 * 1e-15, memoryJ: 0, jobs: 3 });
     bus.resetTotals();
     regs.set(0x80, 70);
-    expect(bus.totals()).toEqual({ cycles: 20, macs: 0, energyJ: 0, jobs: 0 });
+    expect(bus.totals()).toEqual({ cycles: 20, macs: 0, energyJ: 0, memoryJ: 0, jobs: 0 });
   });
 });
 

@@ -85,9 +85,28 @@ describe("the simulated board with the device module", () => {
     expect(t.macsByFormat.map((f) => f.format)).toEqual([0x00170800]); // fp32, spec/formats.json
     expect(t.memoryLimit).toBe(4194304);
     expect(t.memoryUsed).toBeGreaterThan(0);
-    // No GEMM ran on the accelerator: every MAC is charged to the CPU path, fp32 exact mode (docs/energy.md).
+    // Every GEMM ran on the 4 x 4 accelerator: no CPU fallback, no CPU-path energy.
+    expect(t.accelJobs).toBeGreaterThan(0);
+    expect(t.accelMacs).toBe(t.macs);
+    expect(t.accelUnits).toBe(16);
+    expect([t.fallbackNoAccelerator, t.fallbackFormat, t.fallbackRounding, t.fallbackMode, t.fallbackEmpty, t.fallbackRefused]).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(t.energyCpuJ).toBe(0);
+    expect(t.energyAcceleratorJ).toBeGreaterThan(0);
+    expect(t.energyMemoryJ).toBeGreaterThan(0);
+    expect(t.energyJ).toBeCloseTo(t.energyAcceleratorJ + t.energyMemoryJ, 15);
+  });
+
+  test("sim-noaccel: every GEMM falls back to the CPU path, charged per MAC (fp32: the fast loop, 6 instructions at 70 pJ)", async () => {
+    const { client } = await trained("sim-noaccel");
+    const t = await client.telemetry();
     expect(t.accelJobs).toBe(0);
-    expect(t.energyJ).toBeCloseTo(t.macs * 60 * 70e-12, 12);
+    expect(t.accelMacs).toBe(0);
+    expect(t.accelUnits).toBe(0);
+    expect(t.fallbackNoAccelerator).toBeGreaterThan(0);
+    expect([t.fallbackFormat, t.fallbackRounding, t.fallbackMode, t.fallbackEmpty, t.fallbackRefused]).toEqual([0, 0, 0, 0, 0]);
+    expect(t.energyCpuJ).toBeCloseTo(t.macs * 6 * 70e-12, 12);
+    expect([t.energyAcceleratorJ, t.energyMemoryJ]).toEqual([0, 0]);
+    expect(t.energyJ).toBe(t.energyCpuJ);
   });
 
   test("sim-tiny refuses a model larger than its memory, and the previous deployment keeps working", async () => {

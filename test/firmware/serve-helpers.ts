@@ -164,8 +164,8 @@ export function describe(frame: Frame): string {
 
 /**
  * What may differ between the boards: HELLO's board-specific fields (runtime, board name,
- * accelerator), TELEMETRY's device time (measured) and energy (the firmware has no energy model and
- * says NaN); nothing else.
+ * accelerator), TELEMETRY's device time (measured) and energy with its parts (the firmware has no
+ * energy model and says NaN); nothing else.
  */
 function comparableResult(payload: Uint8Array): Uint8Array {
   const envelope = decodePayload("RESULT", payload);
@@ -176,6 +176,7 @@ function comparableResult(payload: Uint8Array): Uint8Array {
     const copy = payload.slice();
     copy.fill(0, 1 + 0, 1 + 8); // timeUs
     copy.fill(0, 1 + 24, 1 + 32); // energyJ
+    copy.fill(0, 1 + 48, 1 + 72); // its parts: accelerator, memory, CPU
     return copy;
   }
   return payload;

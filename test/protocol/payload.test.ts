@@ -42,13 +42,17 @@ describe("payload layouts, hand-worked bytes", () => {
   it("TELEMETRY reply with a list and NaN energy", () => {
     const values = {
       timeUs: 1.5, macs: 2 ** 40, cycles: 0, energyJ: NaN, memoryUsed: 1000, memoryPeak: 2000, memoryLimit: 262144, accelJobs: 3,
+      energyAcceleratorJ: NaN, energyMemoryJ: NaN, energyCpuJ: NaN, accelMacs: 0.25, accelUnits: 16,
+      fallbackNoAccelerator: 1, fallbackFormat: 2, fallbackRounding: 3, fallbackMode: 4, fallbackEmpty: 5, fallbackRefused: 6,
       macsByFormat: [{ format: 0x0305, macs: 10 }, { format: 0x0a0400, macs: 0.5 }],
     };
     const bytes = encodeResult("TELEMETRY", values);
-    // requestType + 4 f64 + 4 u32 + u16 count + 2 x (u32 format word + f64)
-    expect(bytes.length).toBe(1 + 32 + 16 + 2 + 2 * 12);
-    expect(toHex(bytes.subarray(49, 51))).toBe("0200");
-    expect(toHex(bytes.subarray(51, 63))).toBe("05030000" + "0000000000002440"); // 10.0 = 0x4024000000000000
+    // requestType + 4 f64 + 4 u32 + 4 f64 + 7 u32 + u16 count + 2 x (u32 format word + f64)
+    expect(bytes.length).toBe(1 + 32 + 16 + 32 + 28 + 2 + 2 * 12);
+    expect(toHex(bytes.subarray(73, 81))).toBe("000000000000d03f"); // accelMacs 0.25 = 0x3FD0000000000000
+    expect(toHex(bytes.subarray(81, 109))).toBe("10000000" + "01000000" + "02000000" + "03000000" + "04000000" + "05000000" + "06000000");
+    expect(toHex(bytes.subarray(109, 111))).toBe("0200");
+    expect(toHex(bytes.subarray(111, 123))).toBe("05030000" + "0000000000002440"); // 10.0 = 0x4024000000000000
     expect(decodeResult("TELEMETRY", bytes)).toEqual({ ok: values });
   });
 

@@ -1,12 +1,12 @@
 // edgecl report: render run reports (JSON) again: the terminal summary, CSV, one HTML page per run,
-// or an HTML comparison of several runs.
+// or an HTML comparison of several runs; with several, their energy relative to the first.
 import { Command } from "commander";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import { renderCsv } from "../../report/csv.js";
 import { renderComparison, renderHtml } from "../../report/html.js";
 import { readReport } from "../../report/io.js";
-import { renderSummary, statusLine } from "../../report/terminal.js";
+import { renderEnergyComparison, renderSummary, statusLine } from "../../report/terminal.js";
 import type { Report } from "../../report/types.js";
 import { percent } from "../../report/units.js";
 import { UsageError } from "../errors.js";
@@ -52,6 +52,7 @@ export function reportCommand(): Command {
           for (const { label, report } of runs) {
             console.log(`${label}: average accuracy ${percent(report.metrics.avgAccuracy)}; ${statusLine(report)}`);
           }
+          process.stdout.write(renderEnergyComparison(runs));
         }
       }
       if (options.csv) write(options.csv, renderCsv(runs));

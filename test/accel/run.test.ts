@@ -1,0 +1,206 @@
+// Whole continual-learning runs (split-mnist, task scenario, 2 experiences, MLP 784-32-2x2) through the
+// protocol on the simulated boards as `edgecl run` plans them: with and without the accelerator the
+// learner ends with the same bits; the accelerator's counters in the report follow from the jobs' shapes
+// (docs/accelerator.md's cost table, worked here by hand); fp8-mixed costs at most a third of fp32's
+// modelled energy, and `edgecl report` says by how much.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SimBoard } from "../../board/sim/board.js";
+import { loadAccelerator } from "../../board/sim/mmio.js";
+import { BoardClient } from "../../host/board/client.js";
+import { runExperiences } from "../../host/board/runner.js";
+import { loadBoard } from "../../host/boards/manifest.js";
+import { planRun, type ClRunOptions } from "../../host/cl/run.js";
+import { checkReport } from "../../host/report/io.js";
+import type { PhaseCounters, Report } from "../../host/report/types.js";
+import { defaultOptimizer } from "../../host/train/config.js";
+import { transportPair } from "../../host/transport/transport.js";
+import { edgeclSources } from "../board/edgecl.js";
+
+const ITERATIONS = 12;
+const BATCH = 16;
+const HIDDEN = 32;
+const INPUTS = 784;
+const CLASSES = 2; // per head: the task scenario gives each experience its own head
+
+const options: ClRunOptions = {
+  benchmark: "split-mnist",
+  scenario: "task",
+  strategy: "naive",
+  precision: "fp8-mixed",
+  seed: 5,
+  model: `mlp:${HIDDEN}`,
+  iterations: ITERATIONS,
+  batch: BATCH,
+  optimizer: defaultOptimizer("adam"),
+  experiences: 2,
+  trainSamples: 256,
+  testSamples: 64,
+};
+
+interface Run {
+  report: Report;
+  /** CRC-32 of the learner's checkpoint image after the run: weights, optimiser and strategy state. */
+  checkpointCrc: number;
+}
+
+/** The run on board `id` (its manifest, and the accelerator model when it has one), in this process. */
+async function runOn(id: string, precision: string): Promise<Run> {
+  const { plan } = planRun({ ...options, precision, board: id });
+  const manifest = loadBoard(id);
+  const board = new SimBoard({ manifest, accelerator: await loadAccelerator(manifest) });
+  const [host, end] = transportPair(["test host", `board ${id}`]);
+  const link = board.openLink();
+  end.onData((bytes) => {
+    for (const frame of link.receive(bytes)) end.write(frame);
+  });
+  const client = new BoardClient(host, { board: id, timeoutMs: 120_000 });
+  try {
+    const report = checkReport(JSON.parse(JSON.stringify(await runExperiences(client, plan))), `${id} ${precision}`);
+    const { crc } = await client.checkpoint(0);
+    return { report, checkpointCrc: crc };
+  } finally {
+    await client.close();
+  }
+}
+
+/** Everything a run reports about learning, without times and the board's own counters. */
+const learning = (r: Report) => ({
+  accuracy: r.accuracy,
+  untrained: r.untrained,
+  metrics: r.metrics,
+  macs: r.macs,
+  losses: r.telemetry.map((t) => [t.train.meanLoss, t.train.lastLoss, t.eval.loss]),
+});
+
+const phases = (r: Report): PhaseCounters[] => r.telemetry.flatMap((t) => [t.train, t.eval]);
+
+let accelerated: Run, cpuOnly: Run, fp32: Run;
+beforeAll(async () => {
+  [accelerated, cpuOnly, fp32] = await Promise.all([runOn("sim", "fp8-mixed"), runOn("sim-noaccel", "fp8-mixed"), runOn("sim", "fp32")]);
+}, 120_000);
+
+describe("the same run with and without the accelerator", () => {
+  it("gives the identical accuracy matrix, losses and final learner state", () => {
+    expect(accelerated.report.status.complete).toBe(true);
+    expect(accelerated.report.accuracy).toHaveLength(2);
+    expect(learning(accelerated.report)).toEqual(learning(cpuOnly.report));
+    expect(accelerated.checkpointCrc).toBe(cpuOnly.checkpointCrc);
+    // The run learnt something: each task head beats chance after its training.
+    expect(accelerated.report.accuracy[0][0]).toBeGreaterThan(0.6);
+    expect(accelerated.report.accuracy[1][1]).toBeGreaterThan(0.6);
+  });
+
+  it("on sim every GEMM job ran on the accelerator; on sim-noaccel every one fell back for want of it", () => {
+    const a = accelerated.report.accelerator!;
+    expect(a.cpuFallbacks).toBe(0);
+    expect(Object.values(a.cpuFallbacksByReason!)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(cpuOnly.report.accelerator).toBeUndefined();
+    // The bus counts the jobs on one board and the device's backend the fallbacks on the other: phase by phase, the same jobs.
+    const simPhases = phases(accelerated.report), cpuPhases = phases(cpuOnly.report);
+    simPhases.forEach((p, i) => {
+      expect(cpuPhases[i].cpuFallbacks!.noAccelerator, `phase ${i}`).toBe(p.accelJobs);
+      expect(cpuPhases[i].accelJobs).toBe(0);
+      expect(p.accelMacs, `phase ${i}`).toBe(p.macs);
+    });
+    // sim-noaccel's energy is the host CPU's alone.
+    expect(cpuOnly.report.energy!.breakdown).toMatchObject({ accelerator: 0, memory: 0 });
+    expect(cpuOnly.report.energy!.breakdown!.cpu).toBeCloseTo(cpuOnly.report.energy!.totalJ, 15);
+  });
+});
+
+/** Cycles of one job by docs/accelerator.md: set-up 20 + max(compute, memory) on the 4 x 4 array at 16 B/cycle. */
+function jobCycles(m: number, n: number, k: number, accumulate: boolean, xBytes: number, wBytes: number, zBytes: number): number {
+  const tileRows = Math.ceil(m / 4), tileCols = Math.ceil(n / 4);
+  const read = m * k * tileCols * xBytes + k * n * tileRows * wBytes + (accumulate ? m * n * zBytes : 0);
+  const written = m * n * zBytes;
+  return 20 + Math.max(tileRows * tileCols * k, Math.ceil((read + written) / 16));
+}
+
+describe("the accelerator's figures in the report", () => {
+  it("a training phase: 7 jobs per step, their cycles worked from the job shapes, utilisation = MACs / (16 x cycles)", () => {
+    // fp8-mixed: activations and weights stored in e4m3 and errors in e5m2 (1 byte each), sums in fp16 (2 bytes).
+    // Per step: forward Linear 784->32 and 32->2 (Z starts from the bias: accumulate); backward of the
+    // output layer dW, db, dX; of the first layer dW and db (no error below the input).
+    const B = BATCH;
+    const stepCycles =
+      jobCycles(B, HIDDEN, INPUTS, true, 1, 1, 2) +
+      jobCycles(B, CLASSES, HIDDEN, true, 1, 1, 2) +
+      jobCycles(HIDDEN, CLASSES, B, false, 1, 1, 2) +
+      jobCycles(1, CLASSES, B, false, 1, 1, 2) +
+      jobCycles(B, HIDDEN, CLASSES, false, 1, 1, 2) +
+      jobCycles(INPUTS, HIDDEN, B, false, 1, 1, 2) +
+      jobCycles(1, HIDDEN, B, false, 1, 1, 2);
+    const stepMacs = B * HIDDEN * INPUTS + B * CLASSES * HIDDEN + HIDDEN * CLASSES * B + CLASSES * B + B * HIDDEN * CLASSES + INPUTS * HIDDEN * B + HIDDEN * B;
+    for (const t of accelerated.report.telemetry) {
+      expect(t.train.accelJobs).toBe(7 * ITERATIONS);
+      expect(t.train.cycles).toBe(ITERATIONS * stepCycles);
+      expect(t.train.accelMacs).toBe(ITERATIONS * stepMacs);
+      expect(t.train.accelUnits).toBe(16);
+    }
+  });
+
+  it("the run's totals add up the phases and agree with each other", () => {
+    const r = accelerated.report, a = r.accelerator!;
+    const sum = (f: (p: PhaseCounters) => number) => phases(r).reduce((s, p) => s + f(p), 0);
+    expect(a.jobs).toBe(sum((p) => p.accelJobs));
+    expect(a.cycles).toBe(sum((p) => p.cycles));
+    expect(a.macs).toBe(sum((p) => p.macs));
+    expect(a.macs).toBe(Object.values(r.macs).reduce((x, y) => x + y, 0));
+    expect(a.units).toBe(16);
+    expect(a.utilisation).toBeCloseTo(a.macs! / (16 * a.cycles), 15);
+    expect(a.utilisation).toBeGreaterThan(0);
+    expect(a.utilisation).toBeLessThanOrEqual(1);
+    // Every job pays its set-up, and the array does at most 16 MACs a cycle.
+    expect(a.cycles).toBeGreaterThanOrEqual(20 * a.jobs + a.macs! / 16);
+  });
+
+  it("energy: the split adds up to the total, per experience and in all; on sim no CPU-path energy", () => {
+    const e = accelerated.report.energy!;
+    expect(e.perExperienceBreakdownJ).toHaveLength(2);
+    e.perExperienceBreakdownJ!.forEach((b, i) => expect(b.accelerator + b.memory + b.cpu).toBeCloseTo(e.perExperienceJ[i], 12));
+    expect(e.breakdown!.accelerator + e.breakdown!.memory + e.breakdown!.cpu).toBeCloseTo(e.totalJ, 12);
+    expect(e.breakdown!.cpu).toBe(0);
+    expect(e.breakdown!.accelerator).toBeGreaterThan(0);
+    expect(e.breakdown!.memory).toBeGreaterThan(0);
+  });
+});
+
+describe("fp8-mixed against fp32 on sim", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "edgecl-accel-run-"));
+    writeFileSync(join(dir, "fp32.json"), JSON.stringify(fp32.report));
+    writeFileSync(join(dir, "fp8-mixed.json"), JSON.stringify(accelerated.report));
+  });
+  afterAll(() => undefined);
+
+  it("costs at most a third of the energy for the same run, in the accelerator's arithmetic and in memory traffic", () => {
+    const fp8 = accelerated.report.energy!, full = fp32.report.energy!;
+    expect(fp8.totalJ).toBeLessThanOrEqual(full.totalJ / 3);
+    expect(fp8.breakdown!.memory).toBeLessThan(full.breakdown!.memory / 3);
+    expect(fp8.breakdown!.accelerator).toBeLessThan(full.breakdown!.accelerator / 2);
+    // The same work: the same GEMM jobs of the same shapes.
+    expect(accelerated.report.accelerator!.jobs).toBe(fp32.report.accelerator!.jobs);
+    expect(accelerated.report.accelerator!.macs).toBe(fp32.report.accelerator!.macs);
+  });
+
+  it("edgecl report prints each run's energy relative to the first", () => {
+    const r = edgeclSources(["report", join(dir, "fp32.json"), join(dir, "fp8-mixed.json")]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split("\n");
+    expect(lines).toContain("energy of complete runs, relative to the first:");
+    const ratioOf = (label: string) => {
+      const line = lines.find((l) => l.trimStart().startsWith(`${label} `));
+      expect(line, r.stdout).toBeDefined();
+      return Number(/ (\d+\.\d+)x /.exec(line!)![1]);
+    };
+    expect(ratioOf("fp32")).toBe(1);
+    const expected = accelerated.report.energy!.totalJ / fp32.report.energy!.totalJ;
+    expect(ratioOf("fp8-mixed")).toBeCloseTo(expected, 3);
+    expect(ratioOf("fp8-mixed")).toBeLessThanOrEqual(0.334);
+  });
+});
