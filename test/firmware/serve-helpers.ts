@@ -14,9 +14,12 @@ import {
   ChunkAssembler,
   decodeErrorReply,
   decodePayload,
+  FIELD_SIZES,
   FrameDecoder,
   MessageType,
+  REPLY_LAYOUTS,
   type Frame,
+  type RequestName,
 } from "../../host/protocol/index.js";
 import type { Transport } from "../../host/transport/transport.js";
 import { SimBoard, type BoardLink } from "../../board/sim/board.js";
@@ -162,21 +165,36 @@ export function describe(frame: Frame): string {
   return `${frame.type === MessageType.RESULT ? "RESULT" : `type ${frame.type}`} seq ${frame.seq} (${frame.payload.length} bytes) ${Buffer.from(frame.payload.subarray(0, 24)).toString("hex")}`;
 }
 
+/** Offset of a field in the fixed part of a reply layout (spec/protocol.json through the generated tables). */
+function fieldOffset(name: RequestName, field: string): number | null {
+  let at = 0;
+  for (const f of REPLY_LAYOUTS[name] as readonly { name: string; type: string }[]) {
+    if (f.name === field) return at;
+    const size = (FIELD_SIZES as Record<string, number>)[f.type];
+    if (size === undefined) return null;
+    at += size;
+  }
+  return null;
+}
+
+/** TELEMETRY fields that may differ: device time is measured, and the firmware has no energy model (NaN). */
+const TELEMETRY_BOARD_OWN = ["timeUs", "energyJ", "energyAcceleratorJ", "energyMemoryJ", "energyCpuJ"];
+
 /**
  * What may differ between the boards: HELLO's board-specific fields (runtime, board name,
- * accelerator), TELEMETRY's device time (measured) and energy with its parts (the firmware has no
- * energy model and says NaN); nothing else.
+ * accelerator) and TELEMETRY_BOARD_OWN; nothing else.
  */
 function comparableResult(payload: Uint8Array): Uint8Array {
   const envelope = decodePayload("RESULT", payload);
   if (!("ok" in envelope)) return payload;
   const { requestType, body } = envelope.ok;
   if (requestType === MessageType.HELLO) return body.subarray(0, 13); // version, max frame, memory, flash
-  if (requestType === MessageType.TELEMETRY && body.length >= 32) {
+  if (requestType === MessageType.TELEMETRY) {
     const copy = payload.slice();
-    copy.fill(0, 1 + 0, 1 + 8); // timeUs
-    copy.fill(0, 1 + 24, 1 + 32); // energyJ
-    copy.fill(0, 1 + 48, 1 + 72); // its parts: accelerator, memory, CPU
+    for (const field of TELEMETRY_BOARD_OWN) {
+      const at = fieldOffset("TELEMETRY", field);
+      if (at !== null && 1 + at + 8 <= copy.length) copy.fill(0, 1 + at, 1 + at + 8);
+    }
     return copy;
   }
   return payload;
