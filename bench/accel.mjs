@@ -76,5 +76,5 @@ for (const r of rows) {
     `${r.gflopsPerW.toFixed(0).padStart(9)} ${r.uj.toFixed(1).padStart(10)} ${(100 * r.computeShare).toFixed(1).padStart(13)}% ${(r.simMacs / 1e6).toFixed(1).padStart(12)}`,
   );
 }
-console.log("for scale (published, REFERENCES.md): RedMulE, 22 nm: 32 FMA units at 666 MHz, 31.6 MAC/cycle (21 GMAC/s), 688 GFLOPS/W FP16 (DATE 2022);");
+console.log("for scale (published): RedMulE, 22 nm: 32 FMA units at 666 MHz, 31.6 MAC/cycle (21 GMAC/s), 688 GFLOPS/W FP16 (DATE 2022);");
 console.log("                                      755 GFLOPS/W FP16 and 920 GFLOPS/W FP8 on GEMM at 470 MHz, 0.65 V (FGCS 2023).");

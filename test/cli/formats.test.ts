@@ -7,7 +7,7 @@ describe("edgecl formats", () => {
     const r = edgecl(["formats"]);
     expect(r.code).toBe(0);
     const row = (id: string) => r.stdout.split("\n").find((l) => l.startsWith(id + " "))!.trim().split(/\s{2,}/);
-    // OCP OFP8 / MX tables (REFERENCES.md): max, min normal, min subnormal.
+    // OCP OFP8 v1.0 and OCP MX v1.0 tables: max, min normal, min subnormal.
     expect(row("e4m3").slice(0, 7)).toEqual(["e4m3", "4", "3", "7", "448", "0.015625", "0.001953125"]);
     expect(row("e5m2").slice(4, 7)).toEqual(["57344", "0.000061035156", "0.000015258789"]);
     expect(row("e3m2").slice(4, 7)).toEqual(["28", "0.25", "0.0625"]);
