@@ -3,7 +3,6 @@
 // its UART connected to that port (QEMU connects, the host listens: nothing the board sends is lost),
 // and hands back the link as a Transport. Closing the transport stops QEMU; QEMU exiting closes it.
 import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
-import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { BoardManifest } from "../boards/manifest.js";
 import { RunError, UsageError, expected } from "../cli/errors.js";
@@ -141,9 +140,6 @@ export async function openQemuBoard(manifest: BoardManifest, options: QemuBoardO
   const image = await buildQemuBoardImage(manifest, options);
   const { icountShift } = qemuSettings(manifest);
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-  if (options.flashFile !== undefined && !existsSync(dirname(resolve(options.flashFile)))) {
-    throw expected("a flash file in an existing directory", options.flashFile);
-  }
 
   const server = createServer();
   await new Promise<void>((resolveListen, rejectListen) => {

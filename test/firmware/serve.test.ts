@@ -122,6 +122,32 @@ describe("HELLO answers from the board manifest compiled into the image", () => 
   });
 });
 
+describe("the QEMU board's link", () => {
+  test("closing the link stops QEMU; QEMU ending ends the link, and a request waiting fails naming the board", async () => {
+    if (setupError) throw setupError;
+    const first = await bootBoard(tiny, fixture.file, dir, "tiny-fixture");
+    await first.close();
+    expect(first.qemu.child.exitCode !== null || first.qemu.child.signalCode !== null).toBe(true);
+    expect(first.open).toBe(false);
+
+    const second = await bootBoard(tiny, fixture.file, dir, "tiny-fixture");
+    try {
+      const board = client(second, "qemu-tiny");
+      await board.hello();
+      const closed = new Promise<string>((resolve) => second.onClose((c) => resolve(c.reason)));
+      second.qemu.child.kill("SIGKILL");
+      expect(await closed).toMatch(/^qemu-tiny on QEMU \(pid \d+\) was stopped by SIGKILL$/);
+      const lost = await board.hello().then(
+        () => null,
+        (e: unknown) => e as Error,
+      );
+      expect(lost?.message).toMatch(/^board qemu-tiny was lost/);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
 describe("a session with the stand-in device module", () => {
   test("every reply equals the simulated board's for the same frames, chunked DATA, checkpoints and repeats included", async () => {
     await withBoard(rv32, standin.file, "rv32-standin", async (transport) => {
