@@ -6,7 +6,7 @@
 // where t = (i·n + j)·k + kk is the MAC's position. Each rounding sees the exact value: an f32 product is
 // exact in f64, and a sum is carried as its f64 value plus the TwoSum error term. An exact zero sum is +0,
 // or -0 when both terms are -0 or the mode is rd (IEEE 754, 6.3). NaN results are stored as 0x7FC00000.
-import { FloatFormat, roundExact, f32Value } from "./rounding.js";
+import { FloatFormat, roundValue, f32BitsOf } from "./rounding.js";
 import { drawAt } from "./prng.js";
 import { ROUND_RD, ROUND_SR } from "../../host/generated/formats.js";
 
@@ -35,12 +35,11 @@ export interface GemmJob {
   srKey: number;
 }
 
-const F32_SIGN = 0x80000000;
 const F32_QNAN = 0x7fc00000;
 
-/** Every NaN result is stored as the one quiet NaN 0x7FC00000, as the CPU path stores it. */
-function canonical(bits: number): number {
-  return (bits & 0x7fffffff) > 0x7f800000 ? F32_QNAN : bits;
+/** A result's f32 bits; every NaN is stored as the one quiet NaN 0x7FC00000, as the CPU path stores it. */
+function stored(value: number): number {
+  return value !== value ? F32_QNAN : f32BitsOf(value);
 }
 
 /** The exact sum a + b as hi + lo (Knuth's TwoSum; exact for finite f64 that do not overflow). */
@@ -62,38 +61,31 @@ export function runGemm(memory: ArrayBuffer, job: GemmJob): void {
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       const zi = z0 + i * ldz + j;
+      // A NaN in Z is read as the number NaN: its payload does not matter, every NaN result is stored as one.
       let sum = job.accumulate ? mem[zi] : 0;
-      let sumBits = job.accumulate ? bits[zi] : 0;
       const t0 = (i * n + j) * k;
       let xi = x0 + i * xStepI;
       let wi = w0 + j * wStepJ;
       if (job.fast) {
         let s = Math.fround(sum);
         for (let kk = 0; kk < k; kk++, xi += xStepK, wi += wStepK) s = Math.fround(s + Math.fround(mem[xi] * mem[wi]));
-        sumBits = roundExact(s, 0, acc, accMode, srBits, accMode === ROUND_SR ? drawAt(srKey, (i * n + j) >>> 0) : 0);
-        bits[zi] = canonical(sumBits);
+        bits[zi] = stored(roundValue(s, 0, acc, accMode, srBits, accMode === ROUND_SR ? drawAt(srKey, (i * n + j) >>> 0) : 0));
         continue;
       }
       for (let kk = 0; kk < k; kk++, xi += xStepK, wi += wStepK) {
-        const pos = (2 * (t0 + kk)) % 4294967296;
+        // Draw positions are taken mod 2^32 (>>> 0 is exact for these integers).
+        const pos = (2 * (t0 + kk)) >>> 0;
         const product = mem[xi] * mem[wi];
-        let addend: number;
-        if (job.fma) {
-          addend = product;
-        } else {
-          const pBits = roundExact(product, 0, mul, mulMode, srBits, mulMode === ROUND_SR ? drawAt(srKey, pos) : 0);
-          addend = f32Value(pBits);
-        }
+        const addend = job.fma ? product : roundValue(product, 0, mul, mulMode, srBits, mulMode === ROUND_SR ? drawAt(srKey, pos) : 0);
         const s = sum + addend;
         if (s === 0 && accMode === ROUND_RD && !(Object.is(sum, 0) && Object.is(addend, 0))) {
           // IEEE 754 6.3: an exact zero sum is -0 when rounding toward negative (f64 addition gave +0).
-          sumBits = F32_SIGN;
+          sum = -0;
         } else {
-          sumBits = roundExact(s, twoSumLo(sum, addend, s), acc, accMode, srBits, accMode === ROUND_SR ? drawAt(srKey, (pos + 1) % 4294967296) : 0);
+          sum = roundValue(s, twoSumLo(sum, addend, s), acc, accMode, srBits, accMode === ROUND_SR ? drawAt(srKey, (pos + 1) >>> 0) : 0);
         }
-        sum = f32Value(sumBits);
       }
-      bits[zi] = canonical(sumBits);
+      bits[zi] = stored(sum);
     }
   }
 }

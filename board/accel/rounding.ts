@@ -89,18 +89,6 @@ export function f32Value(bits: number): number {
   return f32[0];
 }
 
-/** floor(log2(a)) for a positive normal f64, read from its exponent field (exact, unlike Math.log2). */
-function exponentOf(a: number): number {
-  f64[0] = a;
-  return ((f64Words[1] >>> 20) & 0x7ff) - 1023;
-}
-
-/** True when the positive normal f64 a is a power of two. */
-function isPowerOfTwo(a: number): boolean {
-  f64[0] = a;
-  return (f64Words[1] & 0xfffff) === 0 && f64Words[0] === 0;
-}
-
 const TWO32 = 2 ** 32;
 
 // 2^k for -1100 <= k <= 1100, so the hot path indexes instead of calling Math.pow.
@@ -121,18 +109,65 @@ function overflowsToInfinity(mode: number, negative: boolean): boolean {
  * value's sign.
  */
 export function roundExact(hi: number, lo: number, f: FloatFormat, mode: number, srBits: number, draw: number): number {
-  const negative = hi < 0 || Object.is(hi, -0);
-  const sign = negative ? F32_SIGN : 0;
-  if (Number.isNaN(hi)) return F32_QNAN;
-  if (hi === 0) return sign >>> 0;
-  const a = Math.abs(hi);
-  if (a === Infinity) return Number.isNaN(f.overflow) ? (sign | F32_QNAN) >>> 0 : f32BitsOf(negative ? -f.overflow : f.overflow);
+  const value = roundValue(hi, lo, f, mode, srBits, draw);
+  if (value !== value) return Number.isNaN(hi) || hi > 0 ? F32_QNAN : (F32_SIGN | F32_QNAN) >>> 0;
+  return f32BitsOf(value);
+}
+
+/**
+ * roundExact's result as a number (every result is an f32 value, ±0, ±inf or NaN): what the GEMM's
+ * inner loop carries from one MAC to the next without converting to bits and back.
+ */
+export function roundValue(hi: number, lo: number, f: FloatFormat, mode: number, srBits: number, draw: number): number {
+  // The two common cases on their own, small enough for the GEMM loop to inline (roundGeneral gives the
+  // same results, more slowly): a value in the normal range that is exact (no residual), rounded to
+  // nearest even or stochastically.
+  if (lo === 0 && hi === hi && hi !== 0) {
+    const negative = hi < 0;
+    const a = negative ? -hi : hi;
+    f64[0] = a;
+    const exponent = ((f64Words[1] >>> 20) & 0x7ff) - 1023;
+    if (exponent >= f.emin && exponent <= 1023) {
+      if (mode === ROUND_RNE && f.m > 0) {
+        // Adding and taking back 1.5 · 2^52 ulps makes f64 addition itself round a to a multiple of the
+        // ulp, ties to the even multiple (a < 2^52 ulps for every m <= 23). m = 0 takes the general path
+        // for its parity rule (the exponent code's last bit).
+        const c = 1.5 * POW2[POW2_BIAS + 52 + exponent - f.m];
+        const magnitude = a + c - c;
+        if (magnitude > f.max) return negative ? -f.overflow : f.overflow;
+        return negative ? -magnitude : magnitude;
+      }
+      if (mode === ROUND_SR) {
+        // The top r bits of the fraction and of the draw (floors of power-of-two scalings: exact); a carry
+        // out of r bits rounds up.
+        const scaled = a * POW2[POW2_BIAS + f.m - exponent];
+        const kept = Math.floor(scaled);
+        const fr = Math.floor((scaled - kept) * POW2[POW2_BIAS + srBits]);
+        const dr = Math.floor((draw >>> 0) * POW2[POW2_BIAS + srBits - 32]);
+        const magnitude = (fr + dr >= POW2[POW2_BIAS + srBits] ? kept + 1 : kept) * POW2[POW2_BIAS + exponent - f.m];
+        if (magnitude > f.max) return negative ? -f.overflow : f.overflow;
+        return negative ? -magnitude : magnitude;
+      }
+    }
+  }
+  return roundGeneral(hi, lo, f, mode, srBits, draw);
+}
+
+/** roundValue for every case, following docs/formats.md step by step. */
+function roundGeneral(hi: number, lo: number, f: FloatFormat, mode: number, srBits: number, draw: number): number {
+  if (hi !== hi) return NaN;
+  if (hi === 0) return hi; // either zero, its sign kept
+  const negative = hi < 0;
+  const a = negative ? -hi : hi;
+  if (a === Infinity) return negative ? -f.overflow : f.overflow;
   // +1: the exact value lies a hair above a (in magnitude), -1: a hair below, 0: it is a.
   const residual = lo === 0 ? 0 : (lo < 0) === negative ? 1 : -1;
 
   // The binade of the exact value: a power of two minus a hair lies in the binade below.
-  let exponent = exponentOf(a);
-  if (residual < 0 && isPowerOfTwo(a)) exponent -= 1;
+  f64[0] = a;
+  const top = f64Words[1];
+  let exponent = ((top >>> 20) & 0x7ff) - 1023;
+  if (residual < 0 && (top & 0xfffff) === 0 && f64Words[0] === 0) exponent -= 1;
   const ulpExp = exponent < f.emin ? f.subUlpExp : exponent - f.m;
 
   // a / ulp as integer part and fraction: both exact (power-of-two scaling, then floor).
@@ -142,7 +177,7 @@ export function roundExact(hi: number, lo: number, f: FloatFormat, mode: number,
   // The fraction as 0.32 fixed point, truncated (what an r-bit SR adder sees), and where it lies from 1/2.
   let fixed = Math.floor(fraction * TWO32);
   let halfway = fraction > 0.5 ? 1 : fraction < 0.5 ? -1 : residual;
-  let inexact = fraction !== 0 || residual !== 0;
+  const inexact = fraction !== 0 || residual !== 0;
   if (residual < 0 && fraction === 0) {
     // The exact value is a hair below an integer number of ulps: one ulp less, with a fraction of 1 - tiny.
     kept -= 1;
@@ -155,18 +190,16 @@ export function roundExact(hi: number, lo: number, f: FloatFormat, mode: number,
     halfway = -1;
   }
 
-  // Parity of the kept code: its last mantissa bit, or for m = 0 normals the exponent code's last bit.
-  const normal = exponent >= f.emin;
-  const odd = kept === 0 ? false : normal && f.m === 0 ? ((exponent + f.bias) & 1) === 1 : (kept & 1) === 1;
-
   let up = false;
   switch (mode) {
-    case ROUND_RNE: up = halfway > 0 || (halfway === 0 && odd); break;
+    case ROUND_RNE:
+      up = halfway > 0 || (halfway === 0 && isOdd(kept, exponent, f));
+      break;
     case ROUND_RNA: up = halfway >= 0; break;
     case ROUND_RZ: up = false; break;
     case ROUND_RU: up = inexact && !negative; break;
     case ROUND_RD: up = inexact && negative; break;
-    case ROUND_RO: up = inexact && !odd; break;
+    case ROUND_RO: up = inexact && !isOdd(kept, exponent, f); break;
     case ROUND_SR: {
       // docs/formats.md: keep the top r bits of the fraction and of the draw; a carry out of 0.32 means up.
       const unit = POW2[POW2_BIAS + 32 - srBits];
@@ -178,13 +211,18 @@ export function roundExact(hi: number, lo: number, f: FloatFormat, mode: number,
     default:
       throw new Error(`rounding code ${mode}: expected 0..6`);
   }
-  const magnitude = (kept + (up ? 1 : 0)) * POW2[POW2_BIAS + ulpExp];
+  const magnitude = (up ? kept + 1 : kept) * POW2[POW2_BIAS + ulpExp];
   if (magnitude > f.max) {
     const to = overflowsToInfinity(mode, negative) ? f.overflow : f.max;
-    if (Number.isNaN(to)) return (sign | F32_QNAN) >>> 0;
-    return f32BitsOf(negative ? -to : to);
+    return negative ? -to : to;
   }
-  return f32BitsOf(negative ? -magnitude : magnitude);
+  return negative ? -magnitude : magnitude;
+}
+
+/** Parity of the kept code: its last mantissa bit, or for m = 0 normals the exponent code's last bit. */
+function isOdd(kept: number, exponent: number, f: FloatFormat): boolean {
+  if (kept === 0) return false;
+  return exponent >= f.emin && f.m === 0 ? ((exponent + f.bias) & 1) === 1 : (kept & 1) === 1;
 }
 
 /** Rounds an f32 value (given by its bits) to the format: the single-value case of roundExact. */
