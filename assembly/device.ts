@@ -877,6 +877,8 @@ function telemetry(length: u32): i32 {
   } else {
     putU16(0);
   }
+  // The stored weights as the model holds them (packed codes): boards and reports compare models by it.
+  putU32(deployed ? crc32(learner.model.ctx.weights, <usize>learner.model.modelBytes) : 0);
   if ((flags & TELEMETRY_FLAG_RESET_COUNTERS) != 0) {
     store<f64>(macsBaseline, macsNow());
     backendReset();

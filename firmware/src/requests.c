@@ -26,6 +26,10 @@ EDGECL_STATIC_ASSERT(EDGECL_BOARD_MAX_FRAME_SIZE >= EDGECL_MIN_MAX_FRAME_SIZE &&
 
 static uint32_t memory_limit_bytes(void) { return runtime_memory_limit_pages() * WASM_PAGE_BYTES; }
 
+/* TELEMETRY's reply with `count` macsByFormat items: the fixed part, the list's u16 count and items
+ * ({format: u32, macs: f64}), then modelChecksum (u32), the one field after the list. */
+#define TELEMETRY_REPLY_BYTES(count) (EDGECL_TELEMETRY_REPLY_FIXED_SIZE + 2u + 12u * (count) + 4u)
+
 /* Without an accelerator behind the register window nothing is counted. */
 __attribute__((weak)) void board_accel_totals(board_accel_totals_t *totals) {
   totals->cycles = totals->macs = totals->energy_fj = 0;
@@ -206,16 +210,18 @@ static void telemetry(const uint8_t *payload, uint32_t length, reply_t *reply) {
     uint32_t offset, body_length;
     uint8_t count_bytes[2];
     if (!device_run(EDGECL_MSG_TELEMETRY, payload, length, &offset, &body_length, reply)) return;
-    /* The fixed part, then macsByFormat: a u16 count of {format: u32, macs: f64}. */
+    /* The fixed part, then macsByFormat (a u16 count of {format: u32, macs: f64}), then the device's
+     * modelChecksum (u32), passed on as it is. */
     uint32_t count = 0;
     if (body_length >= EDGECL_TELEMETRY_REPLY_FIXED_SIZE + 2u && device_read(offset + EDGECL_TELEMETRY_REPLY_FIXED_SIZE, count_bytes, 2))
       count = le16(count_bytes);
-    body = result_from_device(EDGECL_MSG_TELEMETRY, offset, body_length, EDGECL_TELEMETRY_REPLY_FIXED_SIZE + 2u + 12u * count, reply);
+    body = result_from_device(EDGECL_MSG_TELEMETRY, offset, body_length, TELEMETRY_REPLY_BYTES(count), reply);
     if (body == NULL) return;
   } else {
-    body = reply_result(reply, EDGECL_MSG_TELEMETRY, EDGECL_TELEMETRY_REPLY_FIXED_SIZE + 2u);
+    /* Nothing deployed: an empty macsByFormat and a modelChecksum of 0. */
+    body = reply_result(reply, EDGECL_MSG_TELEMETRY, TELEMETRY_REPLY_BYTES(0));
     if (body == NULL) return;
-    memset(body, 0, EDGECL_TELEMETRY_REPLY_FIXED_SIZE + 2u);
+    memset(body, 0, TELEMETRY_REPLY_BYTES(0));
   }
   /* The board's own counters: device time and the accelerator's work. The firmware has no energy model
    * of its own, so no estimate (NaN). */

@@ -101,6 +101,9 @@ export class RunInterruptedError extends RunError {
 
 const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
+/** A CRC-32 as the report writes it: 8 lower-case hex digits. */
+const checksumHex = (crc: number): string => (crc >>> 0).toString(16).padStart(8, "0");
+
 function counters(t: TelemetryReply): PhaseCounters {
   const macsByFormat: Record<string, number> = {};
   for (const { format, macs } of t.macsByFormat) {
@@ -115,6 +118,7 @@ function counters(t: TelemetryReply): PhaseCounters {
     accelJobs: t.accelJobs,
     energyJ: finiteOrNull(t.energyJ),
     ...energyCounters(t),
+    modelChecksum: checksumHex(t.modelChecksum),
     memoryUsedBytes: t.memoryUsed,
     memoryPeakBytes: t.memoryPeak,
   };
@@ -149,6 +153,9 @@ function finish(report: Report): Report {
   const energy = energySummary(report.telemetry);
   if (energy) report.energy = energy;
   if (report.board?.accelerator) report.accelerator = acceleratorSummary(report.telemetry);
+  // The weights as they ended: read after the last completed experience's evaluation.
+  const last = report.telemetry.at(-1);
+  if (last?.eval.modelChecksum !== undefined) report.modelChecksum = last.eval.modelChecksum;
   const T = report.status.experiencesPlanned;
   report.status.experiencesCompleted = report.accuracy.length;
   report.status.complete = report.accuracy.length === T && !report.status.lost;

@@ -304,6 +304,7 @@ export const REPLY_LAYOUTS = {
       { name: "format", type: "u32" },
       { name: "macs", type: "f64" },
     ] },
+    { name: "modelChecksum", type: "u32" },
   ],
   CHECKPOINT: [
     { name: "bytes", type: "u32" },

@@ -43,6 +43,11 @@ class Checker {
     for (const [key, n] of Object.entries(this.object(value, path))) this.number(n, `${path}.${key}`, { min: 0 });
   }
 
+  /** A CRC-32 as 8 lower-case hex digits. */
+  checksum(value: unknown, path: string): void {
+    if (typeof value !== "string" || !/^[0-9a-f]{8}$/.test(value)) this.fail(path, "a CRC-32 as 8 lower-case hex digits", value);
+  }
+
   /** Joules by part: accelerator, memory and cpu, each a number >= 0. */
   breakdown(value: unknown, path: string): void {
     const b = this.object(value, path);
@@ -81,6 +86,7 @@ export function checkReport(data: unknown, file = "report"): Report {
   c.number(memory.modelBytes, "memory.modelBytes", { min: 0 });
   c.number(memory.replayBytes, "memory.replayBytes", { min: 0, nullable: true });
   c.number(memory.peakLinearMemoryBytes, "memory.peakLinearMemoryBytes", { min: 0 });
+  if (r.modelChecksum !== undefined) c.checksum(r.modelChecksum, "modelChecksum");
   c.array(r.telemetry, "telemetry").forEach((t, i) => {
     const entry = c.object(t, `telemetry[${i}]`);
     c.number(entry.experience, `telemetry[${i}].experience`, { min: 0 });
@@ -93,6 +99,7 @@ export function checkReport(data: unknown, file = "report"): Report {
       if (p.energyBreakdownJ !== undefined && p.energyBreakdownJ !== null) c.breakdown(p.energyBreakdownJ, `telemetry[${i}].${phase}.energyBreakdownJ`);
       for (const key of ["accelMacs", "accelUnits"]) if (p[key] !== undefined) c.number(p[key], `telemetry[${i}].${phase}.${key}`, { min: 0 });
       if (p.cpuFallbacks !== undefined) c.numberMap(p.cpuFallbacks, `telemetry[${i}].${phase}.cpuFallbacks`);
+      if (p.modelChecksum !== undefined) c.checksum(p.modelChecksum, `telemetry[${i}].${phase}.modelChecksum`);
     }
   });
   if (r.energy !== undefined) {

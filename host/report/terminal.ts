@@ -92,6 +92,7 @@ export function renderSummary(report: Report): string {
   const mem = report.memory;
   const limit = mem.linearMemoryLimitBytes ? ` of ${bytes(mem.linearMemoryLimitBytes)}` : "";
   out.push(`memory: model ${bytes(mem.modelBytes)}, replay ${mem.replayBytes === null ? "none" : bytes(mem.replayBytes)}, peak linear memory ${bytes(mem.peakLinearMemoryBytes)}${limit}`);
+  if (report.modelChecksum !== undefined) out.push(`model checksum: ${report.modelChecksum} (CRC-32 of the stored weights, computed on the device)`);
   if (report.energy) {
     out.push(`energy: ${joules(report.energy.totalJ)} in all; per experience ${report.energy.perExperienceJ.map((e) => joules(e)).join(", ")}`);
     const b = report.energy.breakdown;

@@ -52,6 +52,11 @@ export interface PhaseCounters {
   accelUnits?: number;
   /** GEMM jobs run on the CPU path, by reason. */
   cpuFallbacks?: CpuFallbacks;
+  /**
+   * CRC-32 of the model's stored weights at the end of the phase, computed on the device (TELEMETRY
+   * modelChecksum), as 8 lower-case hex digits; absent in reports of boards that did not send it.
+   */
+  modelChecksum?: string;
   /** Linear memory in use at the end of the phase, bytes. */
   memoryUsedBytes: number;
   /** Most linear memory in use at once so far, bytes. */
@@ -157,6 +162,11 @@ export interface Report {
   /** Multiply-accumulates of the whole run (training and evaluation) by format id. */
   macs: Record<string, number>;
   memory: ReportMemory;
+  /**
+   * CRC-32 of the final weights as the device stores them (the last telemetry reading's modelChecksum),
+   * 8 lower-case hex digits: equal on every board that trained the same bits.
+   */
+  modelChecksum?: string;
   telemetry: ExperienceTelemetry[];
   energy?: ReportEnergy;
   accelerator?: ReportAccelerator;
