@@ -6,14 +6,16 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { SimBoard } from "../../board/sim/board.js";
 import { loadAccelerator } from "../../board/sim/mmio.js";
 import { BoardClient } from "../../host/board/client.js";
 import { runExperiences } from "../../host/board/runner.js";
 import { loadBoard } from "../../host/boards/manifest.js";
 import { planRun, type ClRunOptions } from "../../host/cl/run.js";
+import { renderHtml } from "../../host/report/html.js";
 import { checkReport } from "../../host/report/io.js";
+import { renderSummary } from "../../host/report/terminal.js";
 import type { PhaseCounters, Report } from "../../host/report/types.js";
 import { defaultOptimizer } from "../../host/train/config.js";
 import { transportPair } from "../../host/transport/transport.js";
@@ -168,6 +170,39 @@ describe("the accelerator's figures in the report", () => {
   });
 });
 
+describe("the report shows the split", () => {
+  it("the terminal summary: energy by part with shares, the accelerator's jobs, cycles, MACs, utilisation and fallbacks", () => {
+    const r = accelerated.report, a = r.accelerator!, b = r.energy!.breakdown!;
+    const lines = renderSummary(r).split("\n");
+    const share = (j: number) => `${((100 * j) / r.energy!.totalJ).toFixed(1)}%`;
+    expect(lines).toContain(`  accelerator ${joulesText(b.accelerator)} (${share(b.accelerator)}), memory ${joulesText(b.memory)} (${share(b.memory)}), cpu 0 J (0.0%)`);
+    const accelerator = lines.find((l) => l.startsWith("accelerator: "));
+    expect(accelerator).toContain(`${a.jobs} jobs`);
+    expect(accelerator).toContain(`utilisation ${(100 * a.utilisation!).toFixed(1)}% of 16 MAC units`);
+    expect(accelerator).toContain("0 CPU fallbacks");
+    // On sim-noaccel the energy is all the host CPU's.
+    expect(renderSummary(cpuOnly.report)).toMatch(/cpu [\d.]+ [mµ]?J \(100\.0%\)/);
+  });
+
+  it("the HTML page stacks accelerator, memory and CPU energy per experience", () => {
+    const html = renderHtml(accelerated.report);
+    const svg = html.slice(html.indexOf('<svg class="plot energy-split"'), html.indexOf("</svg>", html.indexOf('<svg class="plot energy-split"')));
+    expect(svg.length).toBeGreaterThan(0);
+    const bars = [...svg.matchAll(/<g class="bar" data-experience="(\d)" data-joules="([^"]+)">(.*?)<\/g>/g)];
+    expect(bars.map((m) => Number(m[1]))).toEqual([0, 1]);
+    bars.forEach((m, i) => {
+      expect(Number(m[2])).toBeCloseTo(accelerated.report.energy!.perExperienceJ[i], 12);
+      expect([...m[3].matchAll(/class="segment (\w+)"/g)].map((x) => x[1])).toEqual(["accelerator", "memory", "cpu"]);
+    });
+  });
+});
+
+/** Joules as the summary prints them (host/report/units.ts: three significant digits and an SI prefix). */
+function joulesText(j: number): string {
+  const [factor, prefix] = j >= 1e-3 ? [1e-3, "m"] : j >= 1e-6 ? [1e-6, "µ"] : [1e-9, "n"];
+  return `${Number((j / factor).toPrecision(3))} ${prefix}J`;
+}
+
 describe("fp8-mixed against fp32 on sim", () => {
   let dir: string;
   beforeAll(() => {
@@ -175,7 +210,6 @@ describe("fp8-mixed against fp32 on sim", () => {
     writeFileSync(join(dir, "fp32.json"), JSON.stringify(fp32.report));
     writeFileSync(join(dir, "fp8-mixed.json"), JSON.stringify(accelerated.report));
   });
-  afterAll(() => undefined);
 
   it("costs at most a third of the energy for the same run, in the accelerator's arithmetic and in memory traffic", () => {
     const fp8 = accelerated.report.energy!, full = fp32.report.energy!;
