@@ -60,11 +60,14 @@ export function renderEnergyComparison(runs: Array<{ label: string; report: Repo
   const reference = withEnergy[0];
   const rows = withEnergy.map(({ label, report }) => {
     const ratio = energyRatio(report, reference.report);
-    const b = report.energy!.breakdown;
-    return [label, joules(report.energy!.totalJ), ratio === null ? "–" : `${ratio.toFixed(3)}x`, b ? energySplit(b, report.energy!.totalJ) : ""];
+    return [label, joules(report.energy!.totalJ), ratio === null ? "–" : `${ratio.toFixed(3)}x`];
   });
-  const lines = table(["run", "energy", `vs ${reference.label}`, "split"], rows);
-  return `${["energy of complete runs, relative to the first:", ...lines.map((l) => `  ${l}`)].join("\n")}\n`;
+  // The split, when a run has one, follows its row (left-aligned text, not a column of numbers).
+  const lines = table(["run", "energy", `vs ${reference.label}`], rows).map((line, i) => {
+    const b = i > 0 ? withEnergy[i - 1].report.energy!.breakdown : undefined;
+    return `  ${line}${b ? `   ${energySplit(b, withEnergy[i - 1].report.energy!.totalJ)}` : ""}`;
+  });
+  return `${["energy of complete runs, relative to the first:", ...lines].join("\n")}\n`;
 }
 
 export function renderSummary(report: Report): string {
