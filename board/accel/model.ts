@@ -5,7 +5,7 @@
 import * as R from "../../host/generated/regmap.js";
 import { ROUNDING, ROUND_SR } from "../../host/generated/formats.js";
 import { FloatFormat, floatFormat, floatWordProblem } from "./rounding.js";
-import { runGemm } from "./gemm.js";
+import { EngineName, ENGINE_NAMES, GemmEngine, makeEngine } from "./engine.js";
 import { ArrayShape, JobCost, jobCost } from "./cost.js";
 import { EnergyParams, HOROWITZ_2014, energyParamsFrom } from "./energy.js";
 
@@ -21,7 +21,12 @@ export interface AcceleratorConfig extends ArrayShape {
   /** STATUS reads that still show BUSY after a START (0: DONE at once). */
   busyPolls: number;
   energy: EnergyParams;
+  /** What computes each job's Z (engine.ts): the same bits either way, only the host time differs. */
+  engine: EngineName;
 }
+
+/** A board manifest's engine when its accelerator group names none. */
+export const BOARD_ENGINE: EngineName = "wasm";
 
 /** The sim board's accelerator: a 4 x 4 array at 100 MHz (the issue's default board). */
 export const DEFAULT_ACCELERATOR: AcceleratorConfig = {
@@ -37,6 +42,8 @@ export const DEFAULT_ACCELERATOR: AcceleratorConfig = {
   fast: true,
   busyPolls: 0,
   energy: HOROWITZ_2014,
+  // Models made in code (tests, benchmarks) run the golden model unless they ask for the wasm engine.
+  engine: "reference",
 };
 
 /** Running totals since the model was made (a soft clear resets the registers' counters, not these). */
@@ -103,8 +110,15 @@ export function acceleratorConfigFrom(accelerator: unknown, energy: unknown, fil
     fma: flag("fma", d.fma),
     fast: flag("fast", d.fast),
     busyPolls: integer("busyPolls", 0, 1000, d.busyPolls),
+    engine: engineName(g.engine, where("engine")),
     energy: energyParamsFrom(energy, `${file}: energy`),
   };
+}
+
+function engineName(value: unknown, where: string): EngineName {
+  if (value === undefined) return BOARD_ENGINE;
+  if (!ENGINE_NAMES.includes(value as EngineName)) throw new Error(`${where}: expected one of ${ENGINE_NAMES.map((e) => JSON.stringify(e)).join(", ")}, received ${JSON.stringify(value)}`);
+  return value as EngineName;
 }
 
 /** How a board makes the model: its manifest (board/<id>.json) and the device instance's memory. */
@@ -127,6 +141,7 @@ export class AcceleratorModel {
   private readonly accumulatorMask: number;
   private readonly roundingMask: number;
   readonly totals: AcceleratorTotals = { jobs: 0, refused: 0, macs: 0, cycles: 0, bytesRead: 0, bytesWritten: 0, energyPj: { multiply: 0, add: 0, sr: 0, memory: 0, total: 0 } };
+  private engineInstance: GemmEngine | null = null;
   /** The cost of the last job that ran, for telemetry. */
   lastJob: JobCost | null = null;
 
@@ -164,6 +179,11 @@ export class AcceleratorModel {
     this.errorInfo = 0;
     this.pollsLeft = 0;
     this.counters = { cycles: 0, macs: 0, bytesRead: 0, bytesWritten: 0, energyFj: 0, jobs: 0 };
+  }
+
+  /** The functional engine, made at the first job (a board that never starts one loads no second module). */
+  get engine(): GemmEngine {
+    return (this.engineInstance ??= makeEngine(this.config.engine));
   }
 
   private get busy(): boolean {
@@ -244,7 +264,7 @@ export class AcceleratorModel {
     const done = 1 << R.ACCEL_STATUS_DONE_SHIFT;
     try {
       const job = this.validate();
-      runGemm(this.memory(), job);
+      this.engine.run(this.memory(), job);
       const cost = jobCost(this.config, this.config.energy, job);
       this.account(cost);
       this.errorInfo = 0;

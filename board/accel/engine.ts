@@ -1,0 +1,195 @@
+// The accelerator model's functional engines: what computes Z for a validated job. Registers, validation,
+// counters, cycles and energy belong to the model (model.ts); an engine only turns X, W (and Z) into Z.
+//   reference  the model's own GEMM (gemm.ts, rounding.ts), written from docs/gemm.md apart from the
+//              device code: the golden model the CPU kernel is checked against. About 20-25 M MAC/s.
+//   wasm       a private instance of the device module (build/device-simd.wasm) running its `gemm` export
+//              (assembly/arith/mac.ts) on copies of the operands: the same bits (docs/gemm.md is the
+//              specification of both, and test/accel/engine.test.ts holds them equal), hundreds of M MAC/s.
+import { readFileSync } from "node:fs";
+import { modulePath } from "../../host/device/module.js";
+import { ROUND_RNE, ROUND_SR } from "../../host/generated/formats.js";
+import { GemmJob, runGemm } from "./gemm.js";
+
+export const ENGINE_NAMES = ["wasm", "reference"] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
+
+export interface GemmEngine {
+  readonly name: EngineName;
+  /** Runs a job the model validated (every operand lies inside `memory`). */
+  run(memory: ArrayBuffer, job: GemmJob): void;
+}
+
+export const referenceEngine: GemmEngine = { name: "reference", run: runGemm };
+
+/** Compiled device modules by path: compiling is the slow part, each model instantiates its own. */
+const compiled = new Map<string, WebAssembly.Module>();
+
+function deviceModule(simd: boolean): WebAssembly.Module {
+  const path = modulePath(simd);
+  let module = compiled.get(path);
+  if (!module) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path);
+    } catch {
+      throw new Error(`accelerator engine "wasm": device module ${path} is missing; run npm run build (or select "engine": "reference")`);
+    }
+    module = new WebAssembly.Module(new Uint8Array(bytes));
+    compiled.set(path, module);
+  }
+  return module;
+}
+
+interface GemmExports {
+  memory: WebAssembly.Memory;
+  alloc(bytes: number): number;
+  fmt_new(word: number): number;
+  mac_spec_new(mulFmt: number, mulMode: number, accFmt: number, accMode: number, fma: number, fast: number, srBits: number, srKey: number): number;
+  gemm(m: number, n: number, k: number, x: number, ldx: number, transX: number, w: number, ldw: number, transW: number, z: number, ldz: number, accumulate: number, spec: number): number;
+}
+
+const REQUIRED = ["memory", "alloc", "fmt_new", "mac_spec_new", "gemm"] as const;
+
+/** f32 elements an operand spans: (stored rows - 1) * stride + row length. */
+const span = (rows: number, stride: number, row: number) => (rows - 1) * stride + row;
+const align4 = (elements: number) => (elements + 3) & ~3; // 16-byte aligned regions
+
+/**
+ * The device's own GEMM in a private instance. X and W are copied as they lie (same strides), Z compactly
+ * (row stride n), into one region of the instance's memory that grows when a job needs more (the device
+ * runtime never frees, so the region is reused). A job the device kernel refuses (a stochastic job past
+ * 2^31 - 1 MACs, docs/gemm.md) runs on the reference engine, which takes draw positions mod 2^32 as well;
+ * `fallbacks` counts them.
+ */
+export class WasmGemmEngine implements GemmEngine {
+  readonly name = "wasm";
+  readonly simd: boolean;
+  fallbacks = 0;
+  private readonly exports: GemmExports;
+  private region = 0;
+  private regionBytes = 0;
+  private readonly formats = new Map<number, number>();
+  private readonly specs = new Map<string, number>();
+  /** Byte offset of srKey inside a spec, found by probing (-1: make a spec per stochastic job). */
+  private readonly keyOffset: number;
+
+  constructor(options: { simd?: boolean } = {}) {
+    this.simd = options.simd ?? true;
+    const module = deviceModule(this.simd);
+    // The engine's instance has no accelerator behind its bus: it only runs gemm, which never touches it.
+    const instance = new WebAssembly.Instance(module, {
+      env: { mmio_read32: () => 0xffffffff | 0, mmio_write32: () => {} },
+    });
+    const exports = instance.exports as Record<string, unknown>;
+    const missing = REQUIRED.filter((name) => !(name in exports));
+    if (missing.length) throw new Error(`accelerator engine "wasm": ${modulePath(this.simd)}: expected exports ${REQUIRED.join(", ")}, received none for ${missing.join(", ")}`);
+    this.exports = exports as unknown as GemmExports;
+    this.keyOffset = this.probeKeyOffset();
+  }
+
+  /**
+   * Where a MacSpec keeps srKey: the one word that holds each of two specs' distinct keys. Writing
+   * the key there lets one spec per setting serve every job, instead of allocating a spec per job.
+   */
+  private probeKeyOffset(): number {
+    const keys = [0x9e3779b9, 0x6a09e667];
+    const specs = keys.map((key) => this.exports.mac_spec_new(0, ROUND_RNE, 0, ROUND_RNE, 0, 0, 32, key | 0) >>> 0);
+    if (specs.some((s) => s === 0)) return -1;
+    // Compare no further than the second spec's start (the allocator places it right after the first).
+    const length = Math.min(16, Math.floor(Math.abs(specs[1] - specs[0]) / 4));
+    const words = specs.map((s) => new Uint32Array(this.exports.memory.buffer, s, length));
+    let found = -1;
+    for (let i = 0; i < length; i++) {
+      if (words[0][i] === keys[0] && words[1][i] === keys[1]) {
+        if (found >= 0) return -1;
+        found = i * 4;
+      }
+    }
+    return found;
+  }
+
+  /** True when one spec per setting serves every job (the srKey word was found), so jobs allocate nothing. */
+  get reusesSpecs(): boolean {
+    return this.keyOffset >= 0;
+  }
+
+  private format(word: number): number {
+    let pointer = this.formats.get(word);
+    if (pointer === undefined) {
+      pointer = this.exports.fmt_new(word) >>> 0;
+      this.formats.set(word, pointer);
+    }
+    return pointer;
+  }
+
+  /** The spec for a job, or 0 when the device refuses it. */
+  private spec(job: GemmJob): number {
+    // Without rounded products (fma, fast) the MUL registers mean nothing: fp32 with rne, as the model takes them.
+    const usesMul = !job.fma && !job.fast;
+    const mulWord = usesMul ? job.mul.word : 0;
+    const mulMode = usesMul ? job.mulMode : ROUND_RNE;
+    const mul = usesMul ? this.format(mulWord) : 0;
+    const acc = this.format(job.acc.word);
+    if ((usesMul && mul === 0) || acc === 0) return 0;
+    const args = [mul, mulMode, acc, job.accMode, job.fma ? 1 : 0, job.fast ? 1 : 0, job.srBits] as const;
+    const usesSr = job.accMode === ROUND_SR || (usesMul && mulMode === ROUND_SR);
+    if (usesSr && this.keyOffset < 0) return this.exports.mac_spec_new(...args, job.srKey | 0) >>> 0;
+    const key = args.join(",");
+    let spec = this.specs.get(key);
+    if (spec === undefined) {
+      spec = this.exports.mac_spec_new(...args, 0) >>> 0;
+      this.specs.set(key, spec);
+    }
+    if (spec !== 0 && this.keyOffset >= 0) new Uint32Array(this.exports.memory.buffer, spec + this.keyOffset, 1)[0] = job.srKey >>> 0;
+    return spec;
+  }
+
+  /** A region of at least `bytes` in the instance's memory. */
+  private reserve(bytes: number): number {
+    if (bytes > this.regionBytes) {
+      const size = Math.max(bytes, 2 * this.regionBytes);
+      this.region = this.exports.alloc(size) >>> 0;
+      this.regionBytes = size;
+    }
+    return this.region;
+  }
+
+  run(memory: ArrayBuffer, job: GemmJob): void {
+    const { m, n, k, ldx, ldw, ldz, transX, transW } = job;
+    const spec = this.spec(job);
+    if (spec === 0) return this.fallback(memory, job);
+    const xElements = span(transX ? k : m, ldx, transX ? m : k);
+    const wElements = span(transW ? n : k, ldw, transW ? k : n);
+    const zElements = m * n;
+    const base = this.reserve(4 * (align4(xElements) + align4(wElements) + zElements));
+    const xAt = base, wAt = xAt + 4 * align4(xElements), zAt = wAt + 4 * align4(wElements);
+    const engine = this.exports.memory.buffer;
+    // Words, not f32 values, so every NaN payload arrives as the board stored it.
+    new Uint32Array(engine, xAt, xElements).set(new Uint32Array(memory, job.x, xElements));
+    new Uint32Array(engine, wAt, wElements).set(new Uint32Array(memory, job.w, wElements));
+    const z = new Uint32Array(engine, zAt, zElements);
+    if (job.accumulate) copyRows(new Uint32Array(memory, job.z, span(m, ldz, n)), ldz, z, n, m, n);
+    const status = this.exports.gemm(m, n, k, xAt, ldx, transX ? 1 : 0, wAt, ldw, transW ? 1 : 0, zAt, n, job.accumulate ? 1 : 0, spec);
+    if (status !== 0) return this.fallback(memory, job);
+    copyRows(z, n, new Uint32Array(memory, job.z, span(m, ldz, n)), ldz, m, n);
+  }
+
+  private fallback(memory: ArrayBuffer, job: GemmJob): void {
+    this.fallbacks++;
+    runGemm(memory, job);
+  }
+}
+
+/** Copies an m x n block between row strides (one copy when both are dense). */
+function copyRows(from: Uint32Array, fromStride: number, to: Uint32Array, toStride: number, m: number, n: number): void {
+  if (fromStride === n && toStride === n) {
+    to.set(from.subarray(0, m * n));
+    return;
+  }
+  for (let i = 0; i < m; i++) to.set(from.subarray(i * fromStride, i * fromStride + n), i * toStride);
+}
+
+/** The engine a config names. */
+export function makeEngine(name: EngineName): GemmEngine {
+  return name === "wasm" ? new WasmGemmEngine() : referenceEngine;
+}
