@@ -57,9 +57,10 @@ const align4 = (elements: number) => (elements + 3) & ~3; // 16-byte aligned reg
 /**
  * The device's own GEMM in a private instance. X and W are copied as they lie (same strides), Z compactly
  * (row stride n), into one region of the instance's memory that grows when a job needs more (the device
- * runtime never frees, so the region is reused). A job the device kernel refuses (a stochastic job past
- * 2^31 - 1 MACs, docs/gemm.md) runs on the reference engine, which takes draw positions mod 2^32 as well;
- * `fallbacks` counts them.
+ * runtime never frees, so the region is reused). Two kinds of job run on the reference engine instead,
+ * counted by `fallbacks`: one whose Z overlaps X or W (its results depend on the order outputs are
+ * written), and one the device kernel refuses (a stochastic job past 2^31 - 1 MACs, docs/gemm.md; the
+ * reference engine takes draw positions mod 2^32).
  */
 export class WasmGemmEngine implements GemmEngine {
   readonly name = "wasm";
@@ -156,10 +157,15 @@ export class WasmGemmEngine implements GemmEngine {
 
   run(memory: ArrayBuffer, job: GemmJob): void {
     const { m, n, k, ldx, ldw, ldz, transX, transW } = job;
-    const spec = this.spec(job);
-    if (spec === 0) return this.fallback(memory, job);
     const xElements = span(transX ? k : m, ldx, transX ? m : k);
     const wElements = span(transW ? n : k, ldw, transW ? k : n);
+    // Z written over X or W: the array reads what earlier outputs wrote, in its own order, which only
+    // the reference engine follows.
+    const zEnd = job.z + 4 * span(m, ldz, n);
+    const overlaps = (start: number, elements: number) => start < zEnd && job.z < start + 4 * elements;
+    if (overlaps(job.x, xElements) || overlaps(job.w, wElements)) return this.fallback(memory, job);
+    const spec = this.spec(job);
+    if (spec === 0) return this.fallback(memory, job);
     const zElements = m * n;
     const base = this.reserve(4 * (align4(xElements) + align4(wElements) + zElements));
     const xAt = base, wAt = xAt + 4 * align4(xElements), zAt = wAt + 4 * align4(wElements);
