@@ -5,12 +5,17 @@
 //   node board_config.mjs header BOARD.json MODULE.wasm > board_config.h
 //   node board_config.mjs memory-limit-pages BOARD.json          (the Makefile's MEMORY_LIMIT_PAGES)
 //
-// Plain Node, no dependencies: the Makefile runs it before anything is compiled. Format names resolve
-// through spec/formats.json (ids and aliases), the same table host/formats reads, so HELLO's
-// accelFormats bits are the indices of the named formats there.
-import { readFileSync } from "node:fs";
+// memory-limit-pages is plain Node: the Makefile runs it before anything is compiled. Format names
+// resolve through spec/formats.json (ids and aliases), the same table host/formats reads, so HELLO's
+// accelFormats bits are the indices of the named formats there. header also writes the CPU path's
+// energy figures and the model-blob words the simulated board's energy estimate reads: those come from
+// board/accel/energy.ts (energyParamsFrom: the manifest's `energy` group, its defaults and checks) and
+// assembly/nn/abi.ts, transpiled on the fly with the project's `typescript` package, so the firmware
+// never carries a second copy of them.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { crc32 } from "node:zlib";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -74,6 +79,7 @@ function readBoard(file) {
     accelPresent: at(manifest, file, "accelerator.present"),
     accelFormats: 0,
     accelNames: [],
+    manifest,
   };
   if (typeof board.accelPresent !== "boolean") fail(`${file}: key "accelerator.present": expected true or false, received ${JSON.stringify(board.accelPresent)}`);
   if (board.accelPresent) {
@@ -94,7 +100,64 @@ function readBoard(file) {
 
 const cString = (s) => JSON.stringify(s); // ASCII ids: JSON's escapes are C's
 
-function header(boardFile, moduleFile) {
+/** A double as a C literal that reads back as the same value (shortest round trip, always with a point or exponent). */
+function cDouble(x) {
+  if (!Number.isFinite(x)) fail(`expected finite numbers in the energy figures, received ${x}`);
+  const text = String(x);
+  return /[.e]/.test(text) ? text : `${text}.0`;
+}
+
+/** A TypeScript file of the repository without imports of its own, transpiled and imported. */
+async function importTs(relative) {
+  let ts;
+  try {
+    ts = (await import("typescript")).default;
+  } catch {
+    fail("the typescript package is missing: run `npm ci` in the repository first");
+  }
+  const source = readFileSync(join(here, "..", relative), "utf8");
+  if (/^\s*import\s/m.test(source)) fail(`${relative}: expected a file without imports, received one that imports`);
+  const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } });
+  const out = mkdtempSync(join(tmpdir(), "edgecl-board-config-"));
+  try {
+    const file = join(out, basename(relative).replace(/\.ts$/, ".mjs"));
+    writeFileSync(file, outputText);
+    return await import(pathToFileURL(file).href);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+/** The CPU path's energy (board/sim/energy.ts EnergyModel.cpuJ) and the config words gemmModeOf reads. */
+async function energyLines(boardFile, manifest) {
+  const { energyParamsFrom } = await importTs("board/accel/energy.ts");
+  const abi = await importTs("assembly/nn/abi.ts");
+  let params;
+  try {
+    params = energyParamsFrom(manifest.energy, `${boardFile}: energy`);
+  } catch (err) {
+    fail(err.message);
+  }
+  const word = (name) => {
+    if (!Number.isInteger(abi[name])) fail(`assembly/nn/abi.ts: expected an integer constant ${name}, received ${abi[name]}`);
+    return `#define EDGECL_${name.startsWith("NN_") ? "" : "NN_"}${name} ${abi[name]}u`;
+  };
+  const perMac = params.cpuInstructionsPerMac;
+  return [
+    "/* The simulated board's energy estimate of the CPU path (board/sim/energy.ts, docs/energy.md): MACs the",
+    " * accelerator did not run x instructions per MAC (by GEMM mode) x pJ per instruction. The manifest's",
+    " * energy group as board/accel/energy.ts energyParamsFrom reads it, defaults included. */",
+    `#define EDGECL_ENERGY_CPU_PJ_PER_INSTRUCTION ${cDouble(params.cpuPjPerInstruction)}`,
+    `#define EDGECL_ENERGY_CPU_INSTRUCTIONS_PER_MAC_EXACT ${cDouble(perMac.exact)}`,
+    `#define EDGECL_ENERGY_CPU_INSTRUCTIONS_PER_MAC_EXACT_SR ${cDouble(perMac.exactSr)}`,
+    `#define EDGECL_ENERGY_CPU_INSTRUCTIONS_PER_MAC_FAST ${cDouble(perMac.fast)}`,
+    "",
+    "/* The model config blob's words that give the GEMM mode (assembly/nn/abi.ts; board/sim/energy.ts gemmModeOf). */",
+    ...["NN_ABI_VERSION", "CFG_VERSION", "CFG_ROLES", "ROLE_WORDS", "ROLE_MUL", "ROLE_ACC", "CFG_GEMM", "CFG_LAYERS", "GEMM_FMA", "GEMM_FAST"].map(word),
+  ];
+}
+
+async function header(boardFile, moduleFile) {
   const board = readBoard(boardFile);
   let module;
   try {
@@ -121,6 +184,8 @@ function header(boardFile, moduleFile) {
     `#define EDGECL_BUILTIN_MODULE_BYTES ${module.length}u`,
     `#define EDGECL_BUILTIN_MODULE_CRC32 ${hex(crc32(module) >>> 0)}`,
     "",
+    ...(await energyLines(boardFile, board.manifest)),
+    "",
     "#endif",
     "",
   ];
@@ -128,6 +193,6 @@ function header(boardFile, moduleFile) {
 }
 
 const [command, ...args] = process.argv.slice(2);
-if (command === "header" && args.length === 2) header(args[0], args[1]);
+if (command === "header" && args.length === 2) await header(args[0], args[1]);
 else if (command === "memory-limit-pages" && args.length === 1) process.stdout.write(`${readBoard(args[0]).memoryLimit / WASM_PAGE_BYTES}\n`);
 else fail(`expected "header BOARD.json MODULE.wasm" or "memory-limit-pages BOARD.json", received ${JSON.stringify(process.argv.slice(2).join(" "))}`);

@@ -1,8 +1,9 @@
 /*
- * Accelerator work as the board counts it for TELEMETRY: cycles, MACs, energy and jobs since boot,
- * summed across the counter clears the device's driver does between jobs (CTRL.CLEAR), as the
- * simulated board's bus does (board/sim/mmio.ts). The register window's owner (mmio.c) provides
- * board_accel_totals; requests.c falls back to all zeros, the answer of a board without accelerator.
+ * The accelerator's work as the board counts it for TELEMETRY, as the simulated board's bus counts it
+ * (board/sim/mmio.ts Bus): cycles, MACs, energy and jobs summed across the counter clears the device's
+ * driver does between jobs (CTRL.CLEAR), and the running total of the jobs' memory-traffic energy the
+ * TypeScript model keeps (board/accel/model.ts totals.energyPj.memory), which TELEMETRY's split needs.
+ * The register window's owner (mmio.c) provides these; without an accelerator everything reads 0.
  */
 #ifndef EDGECL_ACCEL_TOTALS_H
 #define EDGECL_ACCEL_TOTALS_H
@@ -14,8 +15,17 @@ typedef struct {
   uint64_t macs;
   uint64_t energy_fj; /* femtojoules, as the energy counter registers hold them */
   uint32_t jobs;
+  double memory_pj;   /* the part of the energy spent moving operands, picojoules */
 } board_accel_totals_t;
 
+/* Work since the last board_accel_mark or board_accel_restart (Bus.totals). */
 void board_accel_totals(board_accel_totals_t *totals);
+
+/* The next totals count from here (Bus.resetTotals). */
+void board_accel_mark(void);
+
+/* A fresh accelerator for a fresh instance of the module, as the simulated board makes one per
+ * deployment: registers and counters at their power-on values, totals from 0. */
+void board_accel_restart(void);
 
 #endif

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "accel_totals.h"
 #include "board_config.h"
 #include "clock.h"
 #include "frame.h"
@@ -17,8 +18,11 @@ static const char *const required_exports[] = {"cmd_buffer", "cmd_run", "cmd_rep
 
 static int booted;
 static runtime_error_t boot_error;
-static int instantiated;
+static int instantiated; /* the instance calls go to exists */
 static int deployed;
+/* What device_load staged, until device_commit or device_discard. */
+static enum { STAGED_NONE, STAGED_KEPT, STAGED_FRESH, STAGED_BESIDE } staged;
+static int instantiated_before_staging;
 static uint64_t busy_ticks;
 
 static const char *name_of(uint8_t type) {
@@ -105,6 +109,8 @@ static int check_interface(uint8_t request_type, reply_t *reply) {
 static int instantiate(uint8_t request_type, reply_t *reply) {
   runtime_error_t err;
   instantiated = 0;
+  /* A fresh instance gets a fresh accelerator, as each deployment on the simulated board does. */
+  board_accel_restart();
   if (runtime_instantiate(&err) != RUNTIME_OK) return refused(request_type, &err, "instantiated", reply);
   instantiated = 1;
   return 1;
@@ -112,10 +118,21 @@ static int instantiate(uint8_t request_type, reply_t *reply) {
 
 int device_load(const uint8_t *module, uint32_t length, reply_t *reply) {
   if (!booted) return not_booted(EDGECL_MSG_DEPLOY, reply);
+  device_discard();
 #if EDGECL_RUNTIME_LOADS_MODULES
   runtime_error_t err;
   /* A refusal here leaves the module and instance there were, still answering. */
-  if (runtime_load(module, length, &err) != RUNTIME_OK) return refused(EDGECL_MSG_DEPLOY, &err, "loaded", reply);
+  if (runtime_stage(module, length, &err) != RUNTIME_OK) return refused(EDGECL_MSG_DEPLOY, &err, "loaded", reply);
+  staged = STAGED_BESIDE;
+  instantiated_before_staging = instantiated;
+  instantiated = 1;
+  /* A fresh instance gets a fresh accelerator, as each deployment on the simulated board does. */
+  board_accel_restart();
+  if (!check_interface(EDGECL_MSG_DEPLOY, reply)) {
+    device_discard();
+    return 0;
+  }
+  return 1;
 #else
   uint32_t crc = edgecl_crc32(0, module, length);
   if (length != EDGECL_BUILTIN_MODULE_BYTES || crc != EDGECL_BUILTIN_MODULE_CRC32) {
@@ -127,9 +144,29 @@ int device_load(const uint8_t *module, uint32_t length, reply_t *reply) {
                 (unsigned long)length, (unsigned long)crc, runtime_name(), EDGECL_BOARD_NAME);
     return 0;
   }
+  /* The one module there is: a deployment keeps its instance, so a configuration that fails leaves it whole. */
+  if (deployed && instantiated) {
+    staged = STAGED_KEPT;
+    return 1;
+  }
+  if (!instantiate(EDGECL_MSG_DEPLOY, reply) || !check_interface(EDGECL_MSG_DEPLOY, reply)) return 0;
+  staged = STAGED_FRESH;
+  return 1;
 #endif
-  deployed = 0;
-  return instantiate(EDGECL_MSG_DEPLOY, reply) && check_interface(EDGECL_MSG_DEPLOY, reply);
+}
+
+void device_commit(void) {
+  if (staged == STAGED_BESIDE) runtime_commit();
+  if (staged != STAGED_NONE) deployed = 1;
+  staged = STAGED_NONE;
+}
+
+void device_discard(void) {
+  if (staged == STAGED_BESIDE) {
+    runtime_discard();
+    instantiated = instantiated_before_staging;
+  }
+  staged = STAGED_NONE;
 }
 
 int device_reinstantiate(uint8_t request_type, reply_t *reply) {

@@ -22,13 +22,21 @@ int device_deployed(void);
 void device_set_deployed(int deployed);
 
 /*
- * Makes `module` (a .wasm binary) the module to run and creates a fresh instance of it, checked for
- * the command interface; the learner is not configured yet. wasm2c: the module must be the one built
- * into the image (same length and CRC-32), else a BAD_CONFIG saying to rebuild the image. On failure
- * the reply holds the ERROR and 0 is returned; a refusal before the instance was replaced (a module
- * that is not the built-in one, or that WAMR refuses to load) leaves the previous deployment working.
+ * DEPLOY's module part: stages `module` (a .wasm binary) for the configuration that follows, which runs
+ * on the staged instance; device_commit() after the configuration succeeded makes it the deployment,
+ * device_discard() after it failed leaves the previous deployment as it was, state included.
+ *   WAMR: a fresh instance of the module beside the current one (runtime_stage), checked for the
+ *   command interface, with a fresh accelerator.
+ *   wasm2c: the module must be the one built into the image (same length and CRC-32), else a BAD_CONFIG
+ *   saying to rebuild the image. With a deployment in place the instance is kept as it is (the
+ *   configuration then replaces the learner in it, as a DEPLOY without a module does); without one, a
+ *   fresh instance of it.
+ * On failure the reply holds the ERROR, 0 is returned and nothing is staged; the previous deployment
+ * keeps working.
  */
 int device_load(const uint8_t *module, uint32_t length, reply_t *reply);
+void device_commit(void);
+void device_discard(void);
 
 /* A fresh instance of the current module (RESET); 0 and an ERROR in the reply on failure. */
 int device_reinstantiate(uint8_t request_type, reply_t *reply);

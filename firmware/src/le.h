@@ -31,4 +31,11 @@ static inline void put_f64(uint8_t *p, double v) {
   put_le32(p + 4, (uint32_t)(bits >> 32));
 }
 
+static inline double get_f64(const uint8_t *p) {
+  uint64_t bits = (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
+  double v;
+  memcpy(&v, &bits, sizeof v);
+  return v;
+}
+
 #endif

@@ -8,18 +8,14 @@
 #include "board_config.h"
 #include "clock.h"
 #include "device_module.h"
+#include "energy.h"
 #include "flash.h"
 #include "le.h"
 #include "runtime.h"
 
 #define WASM_PAGE_BYTES 65536u
-/* f64 quiet NaN as JavaScript writes it: "no energy model" in TELEMETRY. */
-#define F64_NAN_HIGH_WORD 0x7FF80000u
-
-static void put_f64_nan(uint8_t *at) {
-  put_le32(at, 0);
-  put_le32(at + 4, F64_NAN_HIGH_WORD);
-}
+#define FEMTO 1e-15
+#define PICO 1e-12
 
 EDGECL_STATIC_ASSERT(EDGECL_BOARD_MAX_FRAME_SIZE >= EDGECL_MIN_MAX_FRAME_SIZE && EDGECL_BOARD_MAX_FRAME_SIZE <= EDGECL_MAX_MAX_FRAME_SIZE,
                      "transport.maxFrameSize is one the protocol allows");
@@ -30,18 +26,38 @@ static uint32_t memory_limit_bytes(void) { return runtime_memory_limit_pages() *
  * ({format: u32, macs: f64}), then modelChecksum (u32), the one field after the list. */
 #define TELEMETRY_REPLY_BYTES(count) (EDGECL_TELEMETRY_REPLY_FIXED_SIZE + 2u + 12u * (count) + 4u)
 
-/* Without an accelerator behind the register window nothing is counted. */
-__attribute__((weak)) void board_accel_totals(board_accel_totals_t *totals) {
-  totals->cycles = totals->macs = totals->energy_fj = 0;
-  totals->jobs = 0;
-}
+/* What the board counts itself since its counters were last reset, as the simulated board's
+ * BoardCounters (board/sim/board.ts): the accelerator's work is taken after every command and added up
+ * in binary64 in the same order, so TELEMETRY gives the simulated board's bits. Device time is
+ * device_busy_ticks. */
+static struct {
+  double cycles;
+  double accel_macs;
+  double accel_energy_j;
+  double accel_memory_j; /* the part of accel_energy_j spent on memory traffic */
+  uint32_t accel_jobs;
+} counters;
 
-/* The accelerator's totals when TELEMETRY last reset the board's counters. */
-static board_accel_totals_t accel_baseline;
+/* How the deployment's CPU path runs GEMMs, from the configuration of the last DEPLOY that succeeded. */
+static energy_gemm_mode_t gemm_mode = ENERGY_GEMM_EXACT;
 
 static void reset_counters(void) {
   device_reset_busy();
-  board_accel_totals(&accel_baseline);
+  memset(&counters, 0, sizeof counters);
+}
+
+/* Runs a request on the device (device_run), then adds the accelerator's work since the last one. */
+static int run(uint8_t type, const uint8_t *payload, uint32_t length, uint32_t *body_offset, uint32_t *body_length, reply_t *reply) {
+  int ok = device_run(type, payload, length, body_offset, body_length, reply);
+  board_accel_totals_t accel;
+  board_accel_totals(&accel);
+  board_accel_mark();
+  counters.cycles += (double)accel.cycles;
+  counters.accel_macs += (double)accel.macs;
+  counters.accel_energy_j += (double)accel.energy_fj * FEMTO;
+  counters.accel_memory_j += accel.memory_pj * PICO;
+  counters.accel_jobs += accel.jobs;
+  return ok;
 }
 
 void requests_init(void) {
@@ -154,15 +170,17 @@ static void hello(const uint8_t *payload, uint32_t length, reply_t *reply) {
   memcpy(at + 2, board, board_length);
 }
 
-/* Runs the DEPLOY configuration (the payload with its module part empty) on the current instance. */
-static void configure(const uint8_t *config_only, uint32_t length, reply_t *reply) {
+/* Runs the DEPLOY configuration (the payload with its module part empty) on the instance calls go to;
+ * 1 when it succeeded. */
+static int configure(const uint8_t *config_only, uint32_t length, reply_t *reply) {
   uint32_t offset, body_length;
-  if (!device_run(EDGECL_MSG_DEPLOY, config_only, length, &offset, &body_length, reply)) return;
+  if (!run(EDGECL_MSG_DEPLOY, config_only, length, &offset, &body_length, reply)) return 0;
   uint8_t *body = result_from_device(EDGECL_MSG_DEPLOY, offset, body_length, EDGECL_DEPLOY_REPLY_FIXED_SIZE, reply);
-  if (body == NULL) return;
+  if (body == NULL) return 0;
   /* The limit is the board's: the device module cannot see the maximum its memory was given. */
   put_le32(body + EDGECL_DEPLOY_REPLY_MEMORY_LIMIT_OFFSET, memory_limit_bytes());
-  device_set_deployed(1);
+  gemm_mode = energy_gemm_mode_of(config_only + EDGECL_DEPLOY_CONFIG_OFFSET + 4u, le32(config_only + EDGECL_DEPLOY_CONFIG_OFFSET));
+  return 1;
 }
 
 static void deploy(const uint8_t *payload, uint32_t length, reply_t *reply) {
@@ -189,7 +207,11 @@ static void deploy(const uint8_t *payload, uint32_t length, reply_t *reply) {
     return;
   }
   if (!device_load(payload + config_only, module_length, reply)) return;
-  configure(payload, config_only, reply);
+  /* Only a deployment that succeeded replaces the previous one, which keeps working otherwise. */
+  if (configure(payload, config_only, reply))
+    device_commit();
+  else
+    device_discard();
 }
 
 static void forward(const layout_t *layout, uint8_t type, uint32_t reply_size, const uint8_t *payload, uint32_t length, reply_t *reply) {
@@ -199,7 +221,7 @@ static void forward(const layout_t *layout, uint8_t type, uint32_t reply_size, c
     return;
   }
   uint32_t offset, body_length;
-  if (!device_run(type, payload, length, &offset, &body_length, reply)) return;
+  if (!run(type, payload, length, &offset, &body_length, reply)) return;
   result_from_device(type, offset, body_length, reply_size, reply);
 }
 
@@ -209,7 +231,7 @@ static void telemetry(const uint8_t *payload, uint32_t length, reply_t *reply) {
   if (device_deployed()) {
     uint32_t offset, body_length;
     uint8_t count_bytes[2];
-    if (!device_run(EDGECL_MSG_TELEMETRY, payload, length, &offset, &body_length, reply)) return;
+    if (!run(EDGECL_MSG_TELEMETRY, payload, length, &offset, &body_length, reply)) return;
     /* The fixed part, then macsByFormat (a u16 count of {format: u32, macs: f64}), then the device's
      * modelChecksum (u32), passed on as it is. */
     uint32_t count = 0;
@@ -223,21 +245,18 @@ static void telemetry(const uint8_t *payload, uint32_t length, reply_t *reply) {
     if (body == NULL) return;
     memset(body, 0, TELEMETRY_REPLY_BYTES(0));
   }
-  /* The board's own counters: device time and the accelerator's work. The firmware has no energy model
-   * of its own, so no estimate (NaN). */
-  board_accel_totals_t accel;
-  board_accel_totals(&accel);
+  /* The board's own counters: device time, the accelerator's work, and the energy estimate of the
+   * simulated board (board/sim/board.ts telemetry): the accelerator's counted energy plus the CPU path's,
+   * for the MACs the device counted that the accelerator did not run. */
+  const double cpu_j = energy_cpu_j(get_f64(body + EDGECL_TELEMETRY_REPLY_MACS_OFFSET) - counters.accel_macs, gemm_mode);
   put_f64(body + EDGECL_TELEMETRY_REPLY_TIME_US_OFFSET, (double)device_busy_ticks() * (1e6 / CLOCK_TICKS_PER_SECOND));
-  put_f64(body + EDGECL_TELEMETRY_REPLY_CYCLES_OFFSET, (double)(accel.cycles - accel_baseline.cycles));
-  put_f64_nan(body + EDGECL_TELEMETRY_REPLY_ENERGY_J_OFFSET);
-#ifdef EDGECL_TELEMETRY_REPLY_ENERGY_ACCELERATOR_J_OFFSET
-  /* The parts of the estimate, where the protocol has them. */
-  put_f64_nan(body + EDGECL_TELEMETRY_REPLY_ENERGY_ACCELERATOR_J_OFFSET);
-  put_f64_nan(body + EDGECL_TELEMETRY_REPLY_ENERGY_MEMORY_J_OFFSET);
-  put_f64_nan(body + EDGECL_TELEMETRY_REPLY_ENERGY_CPU_J_OFFSET);
-#endif
+  put_f64(body + EDGECL_TELEMETRY_REPLY_CYCLES_OFFSET, counters.cycles);
+  put_f64(body + EDGECL_TELEMETRY_REPLY_ENERGY_J_OFFSET, counters.accel_energy_j + cpu_j);
+  put_f64(body + EDGECL_TELEMETRY_REPLY_ENERGY_ACCELERATOR_J_OFFSET, counters.accel_energy_j - counters.accel_memory_j);
+  put_f64(body + EDGECL_TELEMETRY_REPLY_ENERGY_MEMORY_J_OFFSET, counters.accel_memory_j);
+  put_f64(body + EDGECL_TELEMETRY_REPLY_ENERGY_CPU_J_OFFSET, cpu_j);
   put_le32(body + EDGECL_TELEMETRY_REPLY_MEMORY_LIMIT_OFFSET, memory_limit_bytes());
-  put_le32(body + EDGECL_TELEMETRY_REPLY_ACCEL_JOBS_OFFSET, accel.jobs - accel_baseline.jobs);
+  put_le32(body + EDGECL_TELEMETRY_REPLY_ACCEL_JOBS_OFFSET, counters.accel_jobs);
   if (payload[EDGECL_TELEMETRY_FLAGS_OFFSET] & EDGECL_TELEMETRY_FLAG_RESET_COUNTERS) reset_counters();
 }
 
@@ -268,7 +287,7 @@ static void checkpoint(const uint8_t *payload, uint32_t length, reply_t *reply) 
     return;
   }
   uint32_t offset, image_length, crc;
-  if (!device_run(EDGECL_MSG_CHECKPOINT, payload, length, &offset, &image_length, reply)) return;
+  if (!run(EDGECL_MSG_CHECKPOINT, payload, length, &offset, &image_length, reply)) return;
   char detail[FLASH_DETAIL_MAX];
   flash_status_t status = flash_write(slot, image_length, from_linear_memory, &offset, &crc, detail, sizeof detail);
   if (status == FLASH_OK)
@@ -293,7 +312,7 @@ static void restore(const uint8_t *payload, uint32_t length, reply_t *reply) {
     return;
   }
   /* The device gets the image itself as the request payload, validates it and loads it or refuses it. */
-  if (!device_run(EDGECL_MSG_RESTORE, image, image_length, &offset, &body_length, reply)) return;
+  if (!run(EDGECL_MSG_RESTORE, image, image_length, &offset, &body_length, reply)) return;
   put_bytes_and_crc(EDGECL_MSG_RESTORE, image_length, crc, reply);
 }
 
@@ -301,7 +320,7 @@ static void reset(const uint8_t *payload, uint32_t length, reply_t *reply) {
   if (!check_layout(&reset_layout, EDGECL_MSG_RESET, payload, length, reply)) return;
   if (device_deployed()) {
     uint32_t offset, body_length;
-    if (!device_run(EDGECL_MSG_RESET, payload, length, &offset, &body_length, reply)) return;
+    if (!run(EDGECL_MSG_RESET, payload, length, &offset, &body_length, reply)) return;
     /* A fresh instance: linear memory back to the module's initial size, nothing of the learner left. */
     if (!device_reinstantiate(EDGECL_MSG_RESET, reply)) {
       device_set_deployed(0);

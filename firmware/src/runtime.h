@@ -92,6 +92,18 @@ runtime_status_t runtime_load(const uint8_t *bytes, size_t len, runtime_error_t 
  * board's limit (RUNTIME_ERR_MEMORY_LIMIT) before allocating anything. */
 runtime_status_t runtime_instantiate(runtime_error_t *err);
 
+/* A deployment that may still fail (DEPLOY: a new module, then its configuration). runtime_stage loads
+ * the module in bytes[0..len) as runtime_load does and creates an instance of it beside the current
+ * module and instance, which stay as they are; from then on calls and memory accesses go to the staged
+ * instance, until runtime_commit makes it the current one (freeing the previous module and instance)
+ * or runtime_discard frees it (the previous ones answer again). On failure nothing is staged and
+ * nothing changed. runtime_load and runtime_instantiate discard a staged instance first. The runtime
+ * needs room for two modules and two instances at once. The wasm2c build returns
+ * RUNTIME_ERR_UNSUPPORTED (its one module is compiled in); commit and discard then do nothing. */
+runtime_status_t runtime_stage(const uint8_t *bytes, size_t len, runtime_error_t *err);
+void runtime_commit(void);
+void runtime_discard(void);
+
 /* Calls export `name` with `nargs` arguments; *result gets the return value (type RUNTIME_VOID when
  * the export returns nothing). */
 runtime_status_t runtime_call(const char *name, const runtime_value_t *args, uint32_t nargs,

@@ -7,6 +7,10 @@
  * stack) live in a static pool of EDGECL_WAMR_POOL_BYTES; linear memory comes from picolibc's heap
  * through the platform layer (firmware/wamr/platform), as in the wasm2c build.
  *
+ * Two slots, each a module and its instance: the current one, and while a DEPLOY is being decided
+ * the staged one (runtime_stage), which answers calls until runtime_commit makes it current or
+ * runtime_discard frees it, so a failed deployment leaves the previous one as it was.
+ *
  * Traps: WAMR reports them as an exception string on the instance ("Exception: <what>"); <what> is
  * one of the fixed texts of WAMR's exception_msgs[] (core/iwasm/common/wasm_runtime_common.c), which
  * trap_kind() maps to runtime_trap_t. The exception is cleared after each call so the instance
@@ -41,15 +45,27 @@ static uint8_t pool[EDGECL_WAMR_POOL_BYTES] __attribute__((aligned(8)));
 static const uint32_t memory_limit_pages = EDGECL_MEMORY_LIMIT_PAGES;
 
 static int initialized;
-/* The module's bytes, while WAMR still points into them: the classic interpreter runs the bytecode in
- * place; the fast interpreter copies what it needs, and then the bytes are freed at once (NULL). */
-static uint8_t *module_bytes;
-static wasm_module_t module;
-static uint32_t module_initial_pages; /* of the module's own memory, as declared in its binary */
-static uint32_t module_max_pages;
-static wasm_module_inst_t instance;
-static wasm_exec_env_t exec_env;
-static wasm_memory_inst_t exported_memory; /* NULL when the module exports no memory */
+
+/* A module and its instance. */
+typedef struct {
+  /* The module's bytes, while WAMR still points into them: the classic interpreter runs the bytecode in
+   * place; the fast interpreter copies what it needs, and then the bytes are freed at once (NULL). */
+  uint8_t *bytes;
+  wasm_module_t module;
+  uint32_t initial_pages; /* of the module's own memory, as declared in its binary */
+  uint32_t max_pages;
+  wasm_module_inst_t instance;
+  wasm_exec_env_t exec_env;
+  wasm_memory_inst_t memory; /* the exported memory; NULL when the module exports none */
+} slot_t;
+
+static slot_t slots[2];
+static slot_t *current = &slots[0];
+static slot_t *staged; /* NULL unless a runtime_stage awaits runtime_commit or runtime_discard */
+
+/* The slot calls and memory accesses go to. */
+static slot_t *active(void) { return staged != NULL ? staged : current; }
+static slot_t *spare(void) { return current == &slots[0] ? &slots[1] : &slots[0]; }
 
 /* ---- board natives: env.mmio_read32 / env.mmio_write32 ---- */
 
@@ -133,22 +149,19 @@ static runtime_status_t trapped(runtime_error_t *err, const char *exception, con
 
 /* ---- module and instance lifetime, in reverse order of creation ---- */
 
-static void drop_instance(void) {
-  if (exec_env != NULL) wasm_runtime_destroy_exec_env(exec_env);
-  if (instance != NULL) wasm_runtime_deinstantiate(instance);
-  exec_env = NULL;
-  instance = NULL;
-  exported_memory = NULL;
+static void drop_instance(slot_t *slot) {
+  if (slot->exec_env != NULL) wasm_runtime_destroy_exec_env(slot->exec_env);
+  if (slot->instance != NULL) wasm_runtime_deinstantiate(slot->instance);
+  slot->exec_env = NULL;
+  slot->instance = NULL;
+  slot->memory = NULL;
 }
 
-static void drop_module(void) {
-  drop_instance();
-  if (module != NULL) wasm_runtime_unload(module);
-  if (module_bytes != NULL) wasm_runtime_free(module_bytes);
-  module = NULL;
-  module_bytes = NULL;
-  module_initial_pages = 0;
-  module_max_pages = 0;
+static void drop_module(slot_t *slot) {
+  drop_instance(slot);
+  if (slot->module != NULL) wasm_runtime_unload(slot->module);
+  if (slot->bytes != NULL) wasm_runtime_free(slot->bytes);
+  memset(slot, 0, sizeof *slot);
 }
 
 const char *runtime_name(void) { return "wamr"; }
@@ -236,11 +249,11 @@ static runtime_status_t memory_limit_exceeded(uint32_t pages, runtime_error_t *e
               (unsigned)memory_limit_pages, (unsigned)pages);
 }
 
-runtime_status_t runtime_load(const uint8_t *bytes, size_t len, runtime_error_t *err) {
+/* Loads and checks a module into an empty slot; on failure the slot stays empty. */
+static runtime_status_t load_into(slot_t *slot, const uint8_t *bytes, size_t len, runtime_error_t *err) {
   if (!initialized) return fail(err, RUNTIME_ERR_NOT_READY, "runtime_init has not run");
   if (bytes == NULL || len == 0) return fail(err, RUNTIME_ERR_INVALID_MODULE, "expected a .wasm module, received 0 bytes");
   if (len > UINT32_MAX) return fail(err, RUNTIME_ERR_INVALID_MODULE, "expected a module below 4 GiB, received %lu bytes", (unsigned long)len);
-  /* The candidate is loaded next to the current module, which stays until the candidate passed. */
   uint8_t *copy = wasm_runtime_malloc((uint32_t)len);
   if (copy == NULL)
     return fail(err, RUNTIME_ERR_OUT_OF_MEMORY, "no room in the runtime pool (%u bytes) for a module of %lu bytes",
@@ -265,28 +278,38 @@ runtime_status_t runtime_load(const uint8_t *bytes, size_t len, runtime_error_t 
     wasm_runtime_free(copy);
     return status;
   }
-  drop_module();
-  module = candidate;
-  module_bytes = copy;
-  module_initial_pages = initial;
-  module_max_pages = max;
-  if (wasm_runtime_is_underlying_binary_freeable(module)) {
-    wasm_runtime_free(module_bytes);
-    module_bytes = NULL;
+  slot->module = candidate;
+  slot->bytes = copy;
+  slot->initial_pages = initial;
+  slot->max_pages = max;
+  if (wasm_runtime_is_underlying_binary_freeable(candidate)) {
+    wasm_runtime_free(slot->bytes);
+    slot->bytes = NULL;
   }
   return ok(err);
+}
+
+runtime_status_t runtime_load(const uint8_t *bytes, size_t len, runtime_error_t *err) {
+  runtime_discard();
+  /* The candidate is loaded next to the current module, which stays until the candidate passed. */
+  slot_t *candidate = spare();
+  runtime_status_t status = load_into(candidate, bytes, len, err);
+  if (status != RUNTIME_OK) return status;
+  drop_module(current);
+  current = candidate;
+  return RUNTIME_OK;
 }
 
 runtime_status_t runtime_load_builtin(runtime_error_t *err) {
   return runtime_load(runtime_builtin_module, runtime_builtin_module_size, err);
 }
 
-static wasm_memory_inst_t find_exported_memory(void) {
-  int32_t count = wasm_runtime_get_export_count(module);
+static wasm_memory_inst_t find_exported_memory(const slot_t *slot) {
+  int32_t count = wasm_runtime_get_export_count(slot->module);
   for (int32_t i = 0; i < count; i++) {
     wasm_export_t export_type;
-    wasm_runtime_get_export_type(module, i, &export_type);
-    if (export_type.kind == WASM_IMPORT_EXPORT_KIND_MEMORY) return wasm_runtime_lookup_memory(instance, export_type.name);
+    wasm_runtime_get_export_type(slot->module, i, &export_type);
+    if (export_type.kind == WASM_IMPORT_EXPORT_KIND_MEMORY) return wasm_runtime_lookup_memory(slot->instance, export_type.name);
   }
   return NULL;
 }
@@ -305,11 +328,12 @@ static runtime_status_t instantiate_failed(const char *error, runtime_error_t *e
   return fail(err, RUNTIME_ERR_INVALID_MODULE, "%s", error);
 }
 
-runtime_status_t runtime_instantiate(runtime_error_t *err) {
+/* A fresh instance of the slot's module, in place of the one it had. */
+static runtime_status_t instantiate_slot(slot_t *slot, runtime_error_t *err) {
   if (!initialized) return fail(err, RUNTIME_ERR_NOT_READY, "runtime_init has not run");
-  if (module == NULL) return fail(err, RUNTIME_ERR_NOT_READY, "no module loaded (runtime_load_builtin or runtime_load)");
-  drop_instance();
-  if (module_initial_pages > memory_limit_pages) return memory_limit_exceeded(module_initial_pages, err);
+  if (slot->module == NULL) return fail(err, RUNTIME_ERR_NOT_READY, "no module loaded (runtime_load_builtin or runtime_load)");
+  drop_instance(slot);
+  if (slot->initial_pages > memory_limit_pages) return memory_limit_exceeded(slot->initial_pages, err);
 
   /* memory.grow past the board's limit fails inside the module (returns -1), as on any engine. A
    * max_memory_pages of 0 means "the module's own maximum" to WAMR (so a limit of 0 cannot stop a
@@ -319,19 +343,50 @@ runtime_status_t runtime_instantiate(runtime_error_t *err) {
   memset(&args, 0, sizeof args);
   args.default_stack_size = EDGECL_WAMR_STACK_BYTES;
   args.host_managed_heap_size = 0; /* no WAMR-managed heap inside linear memory: the module sees exactly its own pages */
-  args.max_memory_pages = module_max_pages < memory_limit_pages ? module_max_pages : memory_limit_pages;
+  args.max_memory_pages = slot->max_pages < memory_limit_pages ? slot->max_pages : memory_limit_pages;
   char error[RUNTIME_MESSAGE_MAX];
-  instance = wasm_runtime_instantiate_ex(module, &args, error, sizeof error);
-  if (instance == NULL) return instantiate_failed(error, err);
+  slot->instance = wasm_runtime_instantiate_ex(slot->module, &args, error, sizeof error);
+  if (slot->instance == NULL) return instantiate_failed(error, err);
 
-  exec_env = wasm_runtime_create_exec_env(instance, EDGECL_WAMR_STACK_BYTES);
-  if (exec_env == NULL) {
-    drop_instance();
+  slot->exec_env = wasm_runtime_create_exec_env(slot->instance, EDGECL_WAMR_STACK_BYTES);
+  if (slot->exec_env == NULL) {
+    drop_instance(slot);
     return fail(err, RUNTIME_ERR_OUT_OF_MEMORY, "no room in the runtime pool for a %u-byte interpreter stack",
                 (unsigned)EDGECL_WAMR_STACK_BYTES);
   }
-  exported_memory = find_exported_memory();
+  slot->memory = find_exported_memory(slot);
   return ok(err);
+}
+
+runtime_status_t runtime_instantiate(runtime_error_t *err) {
+  runtime_discard();
+  return instantiate_slot(current, err);
+}
+
+runtime_status_t runtime_stage(const uint8_t *bytes, size_t len, runtime_error_t *err) {
+  runtime_discard();
+  slot_t *candidate = spare();
+  runtime_status_t status = load_into(candidate, bytes, len, err);
+  if (status == RUNTIME_OK) status = instantiate_slot(candidate, err);
+  if (status != RUNTIME_OK) {
+    drop_module(candidate);
+    return status;
+  }
+  staged = candidate;
+  return RUNTIME_OK;
+}
+
+void runtime_commit(void) {
+  if (staged == NULL) return;
+  drop_module(current);
+  current = staged;
+  staged = NULL;
+}
+
+void runtime_discard(void) {
+  if (staged == NULL) return;
+  drop_module(staged);
+  staged = NULL;
 }
 
 /* ---- calls ---- */
@@ -362,6 +417,8 @@ static const char *type_name(char letter) {
 runtime_status_t runtime_call(const char *name, const runtime_value_t *args, uint32_t nargs, runtime_value_t *result,
                               runtime_error_t *err) {
   result->type = RUNTIME_VOID;
+  const slot_t *slot = active();
+  wasm_module_inst_t instance = slot->instance;
   if (instance == NULL) return fail(err, RUNTIME_ERR_NOT_READY, "no module instantiated");
   wasm_function_inst_t fn = wasm_runtime_lookup_function(instance, name);
   if (fn == NULL) return fail(err, RUNTIME_ERR_NO_EXPORT, "expected an exported function, received '%s'", name);
@@ -402,7 +459,7 @@ runtime_status_t runtime_call(const char *name, const runtime_value_t *args, uin
   }
   wasm_val_t wasm_result;
   memset(&wasm_result, 0, sizeof wasm_result);
-  if (!wasm_runtime_call_wasm_a(exec_env, fn, nresults, &wasm_result, nargs, wasm_args)) {
+  if (!wasm_runtime_call_wasm_a(slot->exec_env, fn, nresults, &wasm_result, nargs, wasm_args)) {
     const char *exception = wasm_runtime_get_exception(instance);
     char where[RUNTIME_MESSAGE_MAX / 2];
     snprintf(where, sizeof where, "export '%s'", name);
@@ -424,20 +481,21 @@ runtime_status_t runtime_call(const char *name, const runtime_value_t *args, uin
 
 /* ---- linear memory shared with the host ---- */
 
-static uint32_t memory_bytes(void) {
-  if (exported_memory == NULL) return 0;
-  return (uint32_t)(wasm_memory_get_cur_page_count(exported_memory) * wasm_memory_get_bytes_per_page(exported_memory));
+static uint32_t memory_bytes(const slot_t *slot) {
+  if (slot->memory == NULL) return 0;
+  return (uint32_t)(wasm_memory_get_cur_page_count(slot->memory) * wasm_memory_get_bytes_per_page(slot->memory));
 }
 
 static runtime_status_t memory_range(uint32_t offset, uint32_t len, uint8_t **bytes, runtime_error_t *err) {
-  if (instance == NULL) return fail(err, RUNTIME_ERR_NOT_READY, "no module instantiated");
-  if (exported_memory == NULL) return fail(err, RUNTIME_ERR_BOUNDS, "the module exports no linear memory");
-  uint32_t size = memory_bytes();
+  const slot_t *slot = active();
+  if (slot->instance == NULL) return fail(err, RUNTIME_ERR_NOT_READY, "no module instantiated");
+  if (slot->memory == NULL) return fail(err, RUNTIME_ERR_BOUNDS, "the module exports no linear memory");
+  uint32_t size = memory_bytes(slot);
   if ((uint64_t)offset + len > size)
     return fail(err, RUNTIME_ERR_BOUNDS, "expected a range inside %u bytes of linear memory, received offset %u length %u",
                 (unsigned)size, (unsigned)offset, (unsigned)len);
   /* Re-read on every access: memory.grow may move the buffer (realloc in the platform layer). */
-  *bytes = (uint8_t *)wasm_memory_get_base_address(exported_memory) + offset;
+  *bytes = (uint8_t *)wasm_memory_get_base_address(slot->memory) + offset;
   return ok(err);
 }
 
@@ -455,4 +513,7 @@ runtime_status_t runtime_memory_write(uint32_t offset, const void *src, uint32_t
   return status;
 }
 
-uint32_t runtime_memory_size(void) { return instance == NULL ? 0 : memory_bytes(); }
+uint32_t runtime_memory_size(void) {
+  const slot_t *slot = active();
+  return slot->instance == NULL ? 0 : memory_bytes(slot);
+}

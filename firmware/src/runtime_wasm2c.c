@@ -100,6 +100,12 @@ runtime_status_t runtime_load(const uint8_t *bytes, size_t len, runtime_error_t 
               (unsigned long)len);
 }
 
+runtime_status_t runtime_stage(const uint8_t *bytes, size_t len, runtime_error_t *err) { return runtime_load(bytes, len, err); }
+
+void runtime_commit(void) {}
+
+void runtime_discard(void) {}
+
 /* setjmp must stay in the frame that calls into the module, so each entry has its own function. */
 static runtime_status_t enter_instantiate(runtime_error_t *err) {
   wasm_rt_trap_t trap = wasm_rt_impl_try();

@@ -23,6 +23,7 @@ import {
 } from "../../host/protocol/index.js";
 import type { Transport } from "../../host/transport/transport.js";
 import { SimBoard, type BoardLink } from "../../board/sim/board.js";
+import type { AcceleratorFactory } from "../../board/sim/mmio.js";
 
 export const SERVE_WAT = fileURLToPath(new URL("./fixtures/serve.wat", import.meta.url));
 /** Every exchange with QEMU is answered in milliseconds; this only bounds a hang. */
@@ -140,13 +141,16 @@ export class FrameLink {
   }
 }
 
-/** The simulated board's replies to the same bytes: the reference the firmware is held to. */
+/**
+ * The simulated board's replies to the same bytes: the reference the firmware is held to. Without an
+ * accelerator factory (loadAccelerator) the simulated board has none, whatever the manifest says.
+ */
 export class SimReference {
   readonly board: SimBoard;
   private readonly link: BoardLink;
 
-  constructor(manifest: BoardManifest) {
-    this.board = new SimBoard({ manifest, accelerator: null });
+  constructor(manifest: BoardManifest, accelerator: AcceleratorFactory | null = null) {
+    this.board = new SimBoard({ manifest, accelerator });
     this.link = this.board.openLink();
   }
 
@@ -177,8 +181,8 @@ function fieldOffset(name: RequestName, field: string): number | null {
   return null;
 }
 
-/** TELEMETRY fields that may differ: device time is measured, and the firmware has no energy model (NaN). */
-const TELEMETRY_BOARD_OWN = ["timeUs", "energyJ", "energyAcceleratorJ", "energyMemoryJ", "energyCpuJ"];
+/** TELEMETRY fields that may differ: device time is measured. Accelerator work and energy are the simulated board's bits. */
+const TELEMETRY_BOARD_OWN = ["timeUs"];
 
 /**
  * What may differ between the boards: HELLO's board-specific fields (runtime, board name,

@@ -1,7 +1,8 @@
 // The firmware serving the protocol on WAMR (RUNTIME=wamr): DEPLOY loads a module sent over the wire;
 // a module WAMR refuses (not WebAssembly, foreign imports, initial memory over the board's limit)
-// leaves the previous deployment answering with its state; a trap becomes an ERROR; and a session
-// with the stand-in device module, deployed over the wire, gives the simulated board's replies.
+// leaves the previous deployment answering with its state, and so does a module whose configuration
+// fails (the new one is staged beside the old one); a trap becomes an ERROR; and a session with the
+// stand-in device module, deployed over the wire, gives the simulated board's replies.
 // WAMR is in no package registry: these tests need WAMR_ROOT (firmware/README.md, section WAMR) and
 // are skipped, saying so, without it.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -13,7 +14,9 @@ import { BoardError } from "../../host/board/errors.js";
 import { loadBoard, type BoardManifest } from "../../host/boards/manifest.js";
 import { buildQemuBoardImage, type QemuTransport } from "../../host/firmware/index.js";
 import { encodeFrame, encodePayload, ErrorCode, MessageType } from "../../host/protocol/index.js";
+import { modulePath } from "../../host/device/module.js";
 import { batch, standinWasm } from "../board/helpers.js";
+import { deployConfig } from "../cl/device.js";
 import { bootBoard, expectSameReply, FrameLink, scratch, serveWasm, SimReference } from "./serve-helpers.js";
 
 const WAMR_ROOT = process.env.WAMR_ROOT;
@@ -110,6 +113,45 @@ describe.skipIf(!WAMR_ROOT)(`the firmware on WAMR serving the protocol [${SKIP_R
       expect(bare.code).toBe(ErrorCode.BAD_CONFIG);
       expect(bare.detail).toBe("expected a device module exporting cmd_buffer, cmd_run, cmd_reply_ptr, cmd_reply_len, received one without cmd_run, cmd_reply_ptr, cmd_reply_len");
       expect((await board.deploy({ config: new Uint8Array(0), module: fixture.bytes })).parameters).toBe(7);
+    });
+  });
+
+  test("a DEPLOY whose configuration fails keeps the deployment before it and its state, with another module or the same one", async () => {
+    const device = new Uint8Array(readFileSync(modulePath()));
+    const text = (s: string) => new TextEncoder().encode(s);
+    await withBoard(async (transport) => {
+      const board = new BoardClient(transport, { board: "qemu-rv32", timeoutMs: 60_000 });
+      await board.hello();
+      // The stand-in with state: EVAL answers correct = min(test samples, iterations trained).
+      await board.deploy({ config: text('{"format":"fp32","id":5}'), module: standin.bytes });
+      const u8Data = (split: number, count: number) =>
+        encodePayload("DATA", { experience: 0, split, encoding: 1, flags: 1, count, features: 1, samples: new Uint8Array(3 * count) });
+      await board.request("DATA", u8Data(0, 4));
+      await board.request("DATA", u8Data(1, 5));
+      await board.request("TRAIN", encodePayload("TRAIN", { experience: 0, iterations: 3, batchSize: 1, seed: 0, flags: 0 }));
+      const state = { correct: 3, total: 5, meanLoss: 0.25 };
+      expect(await board.request("EVAL", evalPayload)).toEqual(state);
+
+      // Another module (fixtures/serve.wat) whose configuration traps, then the stand-in itself with a bad one.
+      const trapped = await refusal(board.deploy({ config: text("trap"), module: fixture.bytes }));
+      expect(trapped.code).toBe(ErrorCode.TRAP);
+      expect(await board.request("EVAL", evalPayload)).toEqual(state);
+      const bad = await refusal(board.deploy({ config: text('{"format":"fp32","bad":true}'), module: standin.bytes }));
+      expect(bad.code).toBe(ErrorCode.BAD_CONFIG);
+      expect(await board.request("EVAL", evalPayload)).toEqual(state);
+
+      // The device module twice over the wire: a learner, then the same module with a strategy id that
+      // does not exist. Both instances fit the pool at once; the learner's weights are untouched.
+      const config = deployConfig({ strategy: "naive", scenario: "task", model: "mlp:16", precision: "fp8-mixed", memoryLimit: manifest.memory.linearMemoryBytes });
+      await board.deploy({ config, module: device });
+      const deployed = await board.telemetry();
+      expect(deployed.modelChecksum).not.toBe(0);
+      const wrong = config.slice();
+      const words = new Uint32Array(wrong.buffer);
+      words[words.length - 13 + 2] = 42; // CL_STRATEGY of the strategy blob (assembly/cl/abi.ts)
+      const refused = await refusal(board.deploy({ config: wrong, module: device }));
+      expect({ code: refused.code, detail: refused.detail }).toMatchObject({ code: ErrorCode.BAD_CONFIG, detail: expect.stringMatching(/expected a strategy id from 0 to 10/) });
+      expect((await board.telemetry()).modelChecksum).toBe(deployed.modelChecksum);
     });
   });
 

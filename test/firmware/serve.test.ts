@@ -9,6 +9,7 @@ import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BoardClient } from "../../host/board/client.js";
 import { BoardError } from "../../host/board/errors.js";
+import { loadAccelerator } from "../../board/sim/mmio.js";
 import { loadBoard, type BoardManifest } from "../../host/boards/manifest.js";
 import { parseFormat } from "../../host/formats/parse.js";
 import { NAMED_FORMATS } from "../../host/generated/formats.js";
@@ -197,6 +198,9 @@ describe("a session with the stand-in device module", () => {
       request("CHECKPOINT slot 4", MessageType.CHECKPOINT, encodePayload("CHECKPOINT", { slot: 4 }));
       request("DEPLOY of an unknown format", MessageType.DEPLOY, encodePayload("DEPLOY", { config: new TextEncoder().encode('{"format":"e9m9"}'), module: new Uint8Array(0) }));
       request("DEPLOY that traps in the device", MessageType.DEPLOY, encodePayload("DEPLOY", { config: new TextEncoder().encode('{"format":"fp32","trap":true}'), module: new Uint8Array(0) }));
+      // With the module again: the configuration fails, and the deployment before it stays, state included.
+      request("DEPLOY of the same module with a bad configuration", MessageType.DEPLOY, encodePayload("DEPLOY", { config: new TextEncoder().encode('{"format":"fp32","bad":true}'), module: standin.bytes }));
+      request("DEPLOY of the same module that traps in the device", MessageType.DEPLOY, encodePayload("DEPLOY", { config: new TextEncoder().encode('{"format":"fp32","trap":true}'), module: standin.bytes }));
       request("EVAL after the failed DEPLOYs", MessageType.EVAL, evalPayload(0));
       request("TRAIN with an unknown flag", MessageType.TRAIN, Uint8Array.from([...train(1).subarray(0, 12), 2]));
       request("DATA with split 2", MessageType.DATA, Uint8Array.from([0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
@@ -230,6 +234,51 @@ describe("a session with the stand-in device module", () => {
       // iterations, and TRAIN 7 run once makes 10 (twice would make 17).
       const evalReply = decodeResult("EVAL", afterRepeat.payload);
       expect("ok" in evalReply && evalReply.ok.correct).toBe(3 + 7);
+    });
+  });
+});
+
+describe("the accelerator's work and the energy estimate", () => {
+  test("jobs, cycles and energy across the driver's soft clears equal the simulated board's, and the CPU path's share is the hand-worked one", async () => {
+    await withBoard(rv32, standin.file, "rv32-standin", async (transport) => {
+      const link = new FrameLink(transport);
+      const sim = new SimReference(rv32, await loadAccelerator(rv32));
+      let seq = 0;
+      const exchange = async (what: string, type: number, payload: Uint8Array) => {
+        const frame = encodeFrame({ type: type as never, seq: ++seq, payload });
+        const [got] = await link.exchange(frame, 1);
+        expectSameReply(got, sim.send(frame)[0], what);
+        return got;
+      };
+      const telemetry = async (what: string, resetCounters: boolean) => {
+        const reply = await exchange(what, MessageType.TELEMETRY, encodePayload("TELEMETRY", { flags: resetCounters ? 1 : 0 }));
+        const decoded = decodeResult("TELEMETRY", reply.payload);
+        if (!("ok" in decoded)) throw new Error(`${what}: ${JSON.stringify(decoded)}`);
+        return decoded.ok;
+      };
+      const oneStep = encodePayload("TRAIN", { experience: 0, iterations: 1, batchSize: 1, seed: 0, flags: 0 });
+      const data = encodePayload("DATA", { experience: 0, split: 0, encoding: 0, flags: 1, count: 1, features: 1, samples: Uint8Array.from([0, 0, 0, 0, 128, 63]) });
+
+      await exchange("HELLO", MessageType.HELLO, new Uint8Array(0));
+      await exchange("DEPLOY", MessageType.DEPLOY, encodePayload("DEPLOY", { config: new TextEncoder().encode('{"format":"fp32","accel":true,"id":5}'), module: standin.bytes }));
+      await exchange("DATA", MessageType.DATA, data);
+      await telemetry("TELEMETRY resetting the counters", true);
+      await exchange("TRAIN", MessageType.TRAIN, oneStep);
+      const one = await telemetry("TELEMETRY after one TRAIN", true);
+      // test/board/fixtures/standin.ts: each TRAIN step counts 10 MACs of its own and runs one 2x2x2 job
+      // (8 MACs) on the accelerator, then soft-clears its counters.
+      expect(one).toMatchObject({ accelJobs: 1, macs: 18 });
+      expect(one.cycles).toBeGreaterThan(0);
+      // The 10 MACs off the accelerator at the default 60 instructions per MAC and 70 pJ per instruction.
+      expect(one.energyCpuJ).toBe(10 * 60 * 70 * 1e-12);
+      expect(one.energyAcceleratorJ).toBeGreaterThan(0);
+      expect(one.energyMemoryJ).toBeGreaterThan(0);
+      expect(one.energyJ).toBe(one.energyAcceleratorJ + one.energyMemoryJ + one.energyCpuJ);
+      await exchange("TRAIN", MessageType.TRAIN, oneStep);
+      await exchange("TRAIN again", MessageType.TRAIN, oneStep);
+      const two = await telemetry("TELEMETRY after two more", false);
+      expect(two).toMatchObject({ accelJobs: 2, cycles: 2 * one.cycles, macs: 36 });
+      expect(two.energyMemoryJ).toBe(2 * one.energyMemoryJ);
     });
   });
 });

@@ -1,0 +1,90 @@
+// The issue's end-to-end check: the same continual-learning run (split-mnist, task scenario, 2
+// experiences, a small MLP, fp8-mixed with stochastic rounding in the accumulator) on the RISC-V
+// firmware under QEMU and on the simulated board gives the same JSON report, bit for bit: every
+// accuracy and loss, the device's checksum of the final weights, MACs, the accelerator's jobs and
+// cycles, and the energy estimate. The reference is the simulated board (board/sim, V8), a separate
+// implementation of the board side; what may differ is listed in `boardSpecific` with the reason.
+// Needs the Debian packages of the firmware toolchain; each image is built once (build/firmware/).
+import { beforeAll, describe, expect, test } from "vitest";
+import { runContinual, type ClRunOptions } from "../../host/cl/run.js";
+import { loadBoard } from "../../host/boards/manifest.js";
+import { buildQemuBoardImage, requireToolchain } from "../../host/firmware/index.js";
+import { defaultOptimizer } from "../../host/train/config.js";
+import type { Report } from "../../host/report/types.js";
+
+const PAIRS = [
+  ["qemu-rv32", "sim"],
+  ["qemu-rv32-noaccel", "sim-noaccel"],
+] as const;
+
+// The smallest run that still trains something: 10 Adam steps of 16 samples per experience on a
+// 784-16-(2x2) MLP reach 90% or more on both tasks.
+const RUN: ClRunOptions = {
+  benchmark: "split-mnist",
+  scenario: "task",
+  strategy: "naive",
+  precision: "fp8-mixed",
+  seed: 1,
+  model: "mlp:16",
+  iterations: 10,
+  batch: 16,
+  optimizer: defaultOptimizer("adam"),
+  experiences: 2,
+  trainSamples: 200,
+  testSamples: 50,
+};
+
+let setupError: unknown;
+
+beforeAll(async () => {
+  try {
+    requireToolchain();
+    // Both images at once: make brings each up to date (a no-op when it is).
+    await Promise.all(PAIRS.map(([qemu]) => buildQemuBoardImage(loadBoard(qemu))));
+  } catch (err) {
+    setupError = err;
+  }
+}, 300_000);
+
+/**
+ * The report as JSON, without what legitimately differs between the boards: device time (measured),
+ * the board's identity and limits (HELLO, and the board named in config), the module (the simulated
+ * board runs the SIMD build, device-simd.wasm, whose static data take other addresses, so its linear
+ * memory figures differ by that; the SIMD and scalar builds give the same bits, test/nn).
+ */
+function boardSpecific(report: Report): unknown {
+  const drop = new Set(["timeUs", "memoryUsedBytes", "memoryPeakBytes"]);
+  const json = JSON.parse(JSON.stringify(report, (key, value) => (drop.has(key) ? undefined : value)));
+  delete json.board;
+  delete json.config.board;
+  delete json.config.module;
+  delete json.memory.peakLinearMemoryBytes;
+  delete json.memory.linearMemoryLimitBytes;
+  return json;
+}
+
+describe("split-mnist (task, 2 experiences, mlp:16, fp8-mixed with sr): the firmware's report equals the simulated board's", () => {
+  test.each(PAIRS)("%s against %s", async (qemu, sim) => {
+    if (setupError) throw setupError;
+    const onQemu = await runContinual({ ...RUN, board: qemu });
+    const onSim = await runContinual({ ...RUN, board: sim });
+    expect(onQemu.board).toMatchObject({ id: qemu, runtime: "wasm2c" });
+    expect(onSim.board).toMatchObject({ id: sim, runtime: "v8" });
+
+    // The run trained: both tasks well above chance (50%) after their experience.
+    expect(onSim.status.complete).toBe(true);
+    expect(onSim.accuracy[1][1]).toBeGreaterThanOrEqual(0.8);
+    // The precision spec rounds the accumulator stochastically, so the stream of random bits is part of what is compared.
+    expect(onSim.config.precisionSpec).toMatch(/acc=fp16:sr/);
+
+    // The headline fields first, for a readable failure; then everything else.
+    expect(onQemu.accuracy).toEqual(onSim.accuracy);
+    expect(onQemu.untrained).toEqual(onSim.untrained);
+    expect(onSim.modelChecksum).toMatch(/^[0-9a-f]{8}$/);
+    expect(onQemu.modelChecksum).toBe(onSim.modelChecksum);
+    expect(onQemu.accelerator).toEqual(onSim.accelerator);
+    expect(onQemu.energy).toEqual(onSim.energy);
+    expect(onSim.energy?.totalJ).toBeGreaterThan(0);
+    expect(boardSpecific(onQemu)).toEqual(boardSpecific(onSim));
+  }, 240_000);
+});
