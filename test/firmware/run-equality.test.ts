@@ -3,9 +3,13 @@
 // firmware under QEMU and on the simulated board gives the same JSON report, bit for bit: every
 // accuracy and loss, the device's checksum of the final weights, MACs, the accelerator's jobs and
 // cycles, and the energy estimate. The reference is the simulated board (board/sim, V8), a separate
-// implementation of the board side; what may differ is listed in `boardSpecific` with the reason.
+// implementation of the board side; what may differ is listed in `boardSpecific` with the reason, and
+// the linear-memory figures are held to the simulated board running the firmware's module.
 // Needs the Debian packages of the firmware toolchain; each image is built once (build/firmware/).
-import { beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { runContinual, type ClRunOptions } from "../../host/cl/run.js";
 import { loadBoard } from "../../host/boards/manifest.js";
 import { buildQemuBoardImage, requireToolchain } from "../../host/firmware/index.js";
@@ -35,9 +39,19 @@ const RUN: ClRunOptions = {
 };
 
 let setupError: unknown;
+let dir = "";
+
+/** A simulated board like `id` that runs the scalar module (device.wasm), as the firmware does: a manifest file in `dir`. */
+function scalarSim(id: string): string {
+  const source = JSON.parse(readFileSync(loadBoard(id).file, "utf8"));
+  const file = join(dir, `${id}-scalar.json`);
+  writeFileSync(file, JSON.stringify({ ...source, runtime: { ...source.runtime, simd: false } }));
+  return file;
+}
 
 beforeAll(async () => {
   try {
+    dir = mkdtempSync(join(tmpdir(), "edgecl-run-equality-"));
     requireToolchain();
     // Both images at once: make brings each up to date (a no-op when it is).
     await Promise.all(PAIRS.map(([qemu]) => buildQemuBoardImage(loadBoard(qemu))));
@@ -45,6 +59,17 @@ beforeAll(async () => {
     setupError = err;
   }
 }, 300_000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Every linear-memory figure of a report but the board's limit. */
+const memoryFigures = (report: Report) => ({
+  modelBytes: report.memory.modelBytes,
+  peak: report.memory.peakLinearMemoryBytes,
+  phases: report.telemetry.map((t) => [t.train.memoryUsedBytes, t.train.memoryPeakBytes, t.eval.memoryUsedBytes, t.eval.memoryPeakBytes]),
+});
 
 /**
  * The report as JSON, without what legitimately differs between the boards: device time (measured),
@@ -86,5 +111,12 @@ describe("split-mnist (task, 2 experiences, mlp:16, fp8-mixed with sr): the firm
     expect(onQemu.energy).toEqual(onSim.energy);
     expect(onSim.energy?.totalJ).toBeGreaterThan(0);
     expect(boardSpecific(onQemu)).toEqual(boardSpecific(onSim));
+
+    // The simulated board running device.wasm, the module the firmware runs: the memory figures too.
+    const onScalar = await runContinual({ ...RUN, board: scalarSim(sim) });
+    expect(onScalar.config.module).toBe("device.wasm");
+    expect(onQemu.config.module).toBe("device.wasm");
+    expect(boardSpecific(onScalar)).toEqual(boardSpecific(onSim));
+    expect(memoryFigures(onQemu)).toEqual(memoryFigures(onScalar));
   }, 240_000);
 });
