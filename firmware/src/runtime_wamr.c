@@ -25,7 +25,7 @@
 #include "wasm_export.h"
 
 #ifndef EDGECL_WAMR_POOL_BYTES
-#define EDGECL_WAMR_POOL_BYTES (1024u * 1024u)
+#define EDGECL_WAMR_POOL_BYTES (1536u * 1024u)
 #endif
 #ifndef EDGECL_WAMR_STACK_BYTES
 #define EDGECL_WAMR_STACK_BYTES (64u * 1024u)
@@ -267,6 +267,10 @@ static runtime_status_t load_into(slot_t *slot, const uint8_t *bytes, size_t len
   wasm_module_t candidate = wasm_runtime_load_ex(copy, (uint32_t)len, &load_args, error, sizeof error);
   if (candidate == NULL) {
     wasm_runtime_free(copy);
+    /* The loader's allocation failure is the pool being full, not the module being wrong. */
+    if (strstr(error, "allocate memory failed") != NULL)
+      return fail(err, RUNTIME_ERR_OUT_OF_MEMORY, "no room in the runtime pool (%u bytes, WAMR_POOL_KB) to load a module of %lu bytes",
+                  (unsigned)sizeof pool, (unsigned long)len);
     return fail(err, RUNTIME_ERR_INVALID_MODULE, "%s", error);
   }
   runtime_status_t status = check_imports(candidate, err);

@@ -83,6 +83,9 @@ describe.skipIf(!WAMR_ROOT)(`the firmware on WAMR serving the protocol [${SKIP_R
     const foreignImport = wat("foreign", '(module (import "wasi" "fd_write" (func (param i32 i32 i32 i32) (result i32))) (memory (export "memory") 1))');
     const tooLarge = wat("large", `(module (memory (export "memory") ${manifest.memory.linearMemoryBytes / 65536 + 1}))`);
     const noCommands = wat("bare", '(module (memory (export "memory") 1) (func (export "cmd_buffer") (param i32) (result i32) (i32.const 0)))');
+    // 520,000 bytes of code (40,000 x a 13-byte load, add, store): the bytes fit the runtime pool, the
+    // loaded form (the fast interpreter's translation, more than twice as large) does not.
+    const hugeCode = wat("huge", `(module (memory (export "memory") 1) (func ${"(i32.store (i32.const 0) (i32.add (i32.load (i32.const 0)) (i32.const 1))) ".repeat(40_000)}))`);
     await withBoard(async (transport) => {
       const board = new BoardClient(transport, { board: "qemu-rv32", timeoutMs: 20_000 });
       expect(await board.hello()).toMatchObject({ runtime: "wamr", board: "qemu-rv32" });
@@ -96,6 +99,7 @@ describe.skipIf(!WAMR_ROOT)(`the firmware on WAMR serving the protocol [${SKIP_R
         ["bytes that are not WebAssembly", Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 9), ErrorCode.BAD_CONFIG, /refuses: WASM module load failed/],
         ["a module importing what the board lacks", foreignImport, ErrorCode.BAD_CONFIG, /imports wasi\.fd_write; boards provide only env\.mmio_read32, env\.mmio_write32/],
         ["a module whose memory exceeds the board's limit", tooLarge, ErrorCode.DOES_NOT_FIT, /expected initial linear memory <= 256 pages \(board limit\), received 257 pages/],
+        ["a module the runtime pool cannot load", hugeCode, ErrorCode.DOES_NOT_FIT, /^expected a module that fits the board: no room in the runtime pool \(1572864 bytes, WAMR_POOL_KB\) to load a module of \d+ bytes$/],
       ] as const) {
         const err = await refusal(board.deploy({ config: new Uint8Array(0), module }));
         expect({ what, code: err.code }).toEqual({ what, code });
