@@ -1,12 +1,16 @@
 // `edgecl firmware build` and the board configuration compiled into an ENTRY=serve image: the sizes it
 // reports equal the ELF's section headers read here (Berkeley semantics), the generated header carries
-// the manifest's values and the module's length and zlib CRC-32, and bad boards are refused with the
-// key at fault.
+// the manifest's values, the module's length and zlib CRC-32 and the energy figures (docs/energy.md's
+// defaults, or the manifest's own), and bad boards are refused with the key at fault.
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
-import { readFileSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
 import { main } from "../../host/cli/main.js";
+import { loadBoard } from "../../host/boards/manifest.js";
+import { firmwareDir } from "../../host/firmware/index.js";
+import * as abi from "../../assembly/nn/abi.js";
 import { derivedManifest, scratch, serveWasm } from "./serve-helpers.js";
 
 let dir = "";
@@ -90,6 +94,13 @@ describe("edgecl firmware build", () => {
     expect(define("EDGECL_BUILTIN_MODULE_CRC32")).toBe(`0x${(crc32(fixture.bytes) >>> 0).toString(16).toUpperCase().padStart(8, "0")}u`);
     // The runtime's memory limit follows the manifest: 40 pages.
     expect(readFileSync(join(out, "config"), "utf8")).toMatch(/ 40 /);
+    // No energy group: docs/energy.md's defaults, 70 pJ per instruction and 60 / 90 / 6 instructions per MAC.
+    expect(["PJ_PER_INSTRUCTION", "INSTRUCTIONS_PER_MAC_EXACT", "INSTRUCTIONS_PER_MAC_EXACT_SR", "INSTRUCTIONS_PER_MAC_FAST"].map((n) => define(`EDGECL_ENERGY_CPU_${n}`))).toEqual(["70.0", "60.0", "90.0", "6.0"]);
+    // The model blob's words the GEMM mode is read from, as assembly/nn/abi.ts lays them out.
+    expect(define("EDGECL_NN_ABI_VERSION")).toBe(`${abi.NN_ABI_VERSION}u`);
+    for (const name of ["CFG_VERSION", "CFG_ROLES", "ROLE_WORDS", "ROLE_MUL", "ROLE_ACC", "CFG_GEMM", "CFG_LAYERS", "GEMM_FMA", "GEMM_FAST"] as const) {
+      expect(define(`EDGECL_NN_${name}`), name).toBe(`${abi[name]}u`);
+    }
 
     const text = await edgecl("firmware", "build", "--board", manifest.file, "--wasm", fixture.file, "--out", out);
     expect(text.code, text.stderr).toBe(0);
@@ -116,5 +127,22 @@ describe("edgecl firmware build", () => {
     const runtime = await edgecl("firmware", "build", "--board", "qemu-rv32", "--runtime", "v8");
     expect(runtime.code).toBe(2);
     expect(runtime.stderr).toBe('edgecl: expected --runtime wasm2c or wamr, received "v8"\n');
+  });
+
+  test("the energy figures are the manifest's energy group, read with its defaults and checks", () => {
+    if (setupError) throw setupError;
+    const source = JSON.parse(readFileSync(loadBoard("qemu-rv32").file, "utf8"));
+    const header = (energy: unknown) => {
+      const file = join(dir, "energy.json");
+      writeFileSync(file, JSON.stringify({ ...source, energy }));
+      return spawnSync("node", ["board_config.mjs", "header", file, fixture.file], { cwd: firmwareDir(), encoding: "utf8" });
+    };
+    const custom = header({ ...source.energy, cpuPjPerInstruction: 55.5, cpuInstructionsPerMac: { fast: 7 } });
+    expect(custom.status, custom.stderr).toBe(0);
+    const define = (name: string) => new RegExp(`^#define ${name} (.*)$`, "m").exec(custom.stdout)?.[1];
+    expect(["PJ_PER_INSTRUCTION", "INSTRUCTIONS_PER_MAC_EXACT", "INSTRUCTIONS_PER_MAC_EXACT_SR", "INSTRUCTIONS_PER_MAC_FAST"].map((n) => define(`EDGECL_ENERGY_CPU_${n}`))).toEqual(["55.5", "60.0", "90.0", "7.0"]);
+    const bad = header({ cpuPjPerInstruction: -1 });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('energy.json: energy.cpuPjPerInstruction: expected a number >= 0, received -1');
   });
 });
