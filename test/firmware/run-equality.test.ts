@@ -4,17 +4,22 @@
 // accuracy and loss, the device's checksum of the final weights, MACs, the accelerator's jobs and
 // cycles, and the energy estimate. The reference is the simulated board (board/sim, V8), a separate
 // implementation of the board side; what may differ is listed in `boardSpecific` with the reason, and
-// the linear-memory figures are held to the simulated board running the firmware's module.
+// the linear-memory figures are held to the simulated board running the firmware's module. Then the
+// CPU path's energy for each GEMM mode a configuration can select, against MACs x instructions per MAC x
+// pJ per instruction worked out here.
 // Needs the Debian packages of the firmware toolchain; each image is built once (build/firmware/).
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runContinual, type ClRunOptions } from "../../host/cl/run.js";
+import { inlineBoard, runContinual, type ClRunOptions } from "../../host/cl/run.js";
+import { BoardClient } from "../../host/board/client.js";
 import { loadBoard } from "../../host/boards/manifest.js";
-import { buildQemuBoardImage, requireToolchain } from "../../host/firmware/index.js";
+import { modulePath } from "../../host/device/module.js";
+import { buildQemuBoardImage, openQemuBoard, requireToolchain } from "../../host/firmware/index.js";
 import { defaultOptimizer } from "../../host/train/config.js";
 import type { Report } from "../../host/report/types.js";
+import { dataPayload, deployConfig, trainPayload } from "../cl/device.js";
 
 const PAIRS = [
   ["qemu-rv32", "sim"],
@@ -119,4 +124,46 @@ describe("split-mnist (task, 2 experiences, mlp:16, fp8-mixed with sr): the firm
     expect(boardSpecific(onScalar)).toEqual(boardSpecific(onSim));
     expect(memoryFigures(onQemu)).toEqual(memoryFigures(onScalar));
   }, 240_000);
+});
+
+describe("the CPU path's energy follows the GEMM mode of the deployment's configuration", () => {
+  // Instructions per MAC by mode: docs/energy.md's defaults, which qemu-rv32-noaccel's manifest takes.
+  const cases = [
+    ["fp32", "fast: fp32 products and sums, not fused", 6],
+    ["fp8-mixed", "exact, the sums rounded stochastically", 90],
+    ["fp8-mixed,acc=fp16:rne", "exact, deterministic rounding", 60],
+    ["fp8-mixed,mul=fp16:sr,acc=fp16:rne,fma=on", "exact: fused, so the products' sr does not apply", 60],
+    ["fp8-mixed,gemm=fast", "fast: gemm=fast", 6],
+  ] as const;
+
+  test("qemu-rv32-noaccel charges MACs x instructions per MAC x 70 pJ, as the simulated board does", async () => {
+    if (setupError) throw setupError;
+    const manifest = loadBoard("qemu-rv32-noaccel");
+    const qemu = new BoardClient(await openQemuBoard(manifest), { board: manifest.id, timeoutMs: 60_000 });
+    const sim = inlineBoard(loadBoard("sim-noaccel"));
+    const module = new Uint8Array(readFileSync(modulePath()));
+    try {
+      for (const board of [qemu, sim]) await board.hello();
+      for (const [precision, mode, perMac] of cases) {
+        const readings = [];
+        for (const board of [qemu, sim]) {
+          const config = deployConfig({ strategy: "naive", scenario: "task", model: "mlp:16", precision, batch: 4, memoryLimit: manifest.memory.linearMemoryBytes });
+          await board.deploy({ config, module });
+          await board.request("DATA", dataPayload("task", 0, "train", 8));
+          await board.telemetry({ resetCounters: true });
+          await board.request("TRAIN", trainPayload(0, 1, 4));
+          readings.push(await board.telemetry());
+        }
+        const [onQemu, onSim] = readings;
+        const what = `${precision} (${mode})`;
+        expect(onQemu.macs, what).toBeGreaterThan(0);
+        expect(onQemu.energyCpuJ, what).toBe(onQemu.macs * perMac * 70 * 1e-12);
+        expect(onQemu.energyJ, what).toBe(onQemu.energyCpuJ);
+        const energy = (t: typeof onQemu) => [t.macs, t.energyJ, t.energyAcceleratorJ, t.energyMemoryJ, t.energyCpuJ];
+        expect(energy(onQemu), what).toEqual(energy(onSim));
+      }
+    } finally {
+      await Promise.all([qemu.close(), sim.close()]);
+    }
+  }, 120_000);
 });
