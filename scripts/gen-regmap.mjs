@@ -5,9 +5,10 @@
 //   docs/accelerator.md                 the tables between <!-- generated:NAME --> markers
 // Usage: node scripts/gen-regmap.mjs [--check]
 //   --check  write nothing; exit 1 if any file differs from what would be written.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { fillDocSections, runGenerator } from "./lib/generated.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const SPEC = "spec/regmap.json";
@@ -260,50 +261,27 @@ function docSections(s) {
 }
 
 function genDocs(s, current) {
-  if (current === null) throw new Error(`${OUTPUTS.docs}: expected the hand-written document with generated-table markers, received no file`);
-  const sections = docSections(s);
-  const used = new Set();
-  const out = current.replace(/(<!-- generated:([a-z-]+) -->\n)[\s\S]*?(<!-- \/generated:\2 -->)/g, (_, open, name, close) => {
-    if (!(name in sections)) throw new Error(`${OUTPUTS.docs}: expected a section name among ${Object.keys(sections).join(", ")}, received ${JSON.stringify(name)}`);
-    used.add(name);
-    return `${open}<!-- ${NOTICE} -->\n\n${sections[name]}\n${close}`;
-  });
-  const missing = Object.keys(sections).filter((n) => !used.has(n));
-  if (missing.length) throw new Error(`${OUTPUTS.docs}: expected markers <!-- generated:NAME --> ... <!-- /generated:NAME --> for ${missing.join(", ")}, received none`);
-  return out;
+  return fillDocSections(OUTPUTS.docs, current, docSections(s), NOTICE);
 }
 
 // ---------------------------------------------------------------------------------------------
 
-const read = (rel) => (existsSync(join(root, rel)) ? readFileSync(join(root, rel), "utf8") : null);
-
 function main() {
-  const check = process.argv.includes("--check");
-  const unknown = process.argv.slice(2).filter((a) => a !== "--check");
-  if (unknown.length) {
-    console.error(`gen-regmap: expected no argument or --check, received ${unknown.join(" ")}`);
-    process.exit(2);
-  }
-  const spec = loadSpec();
-  const wanted = {
-    [OUTPUTS.as]: genAs(spec),
-    [OUTPUTS.ts]: genTs(spec),
-    [OUTPUTS.c]: genC(spec),
-    [OUTPUTS.docs]: genDocs(spec, read(OUTPUTS.docs)),
-  };
-  const stale = Object.entries(wanted).filter(([rel, text]) => read(rel) !== text).map(([rel]) => rel);
-  if (check) {
-    if (stale.length) {
-      console.error(`gen-regmap: out of date with ${SPEC}: ${stale.join(", ")}; run node ${GENERATOR}`);
-      process.exit(1);
-    }
-    return;
-  }
-  for (const rel of stale) {
-    mkdirSync(dirname(join(root, rel)), { recursive: true });
-    writeFileSync(join(root, rel), wanted[rel]);
-    console.log(`gen-regmap: wrote ${rel}`);
-  }
+  runGenerator({
+    name: "gen-regmap",
+    root,
+    spec: SPEC,
+    generator: GENERATOR,
+    produce: (read) => {
+      const spec = loadSpec();
+      return {
+      [OUTPUTS.as]: genAs(spec),
+      [OUTPUTS.ts]: genTs(spec),
+      [OUTPUTS.c]: genC(spec),
+      [OUTPUTS.docs]: genDocs(spec, read(OUTPUTS.docs)),
+      };
+    },
+  });
 }
 
 try {

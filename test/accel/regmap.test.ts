@@ -12,7 +12,7 @@ const root = join(import.meta.dirname, "..", "..");
 const spec = JSON.parse(readFileSync(join(root, "spec/regmap.json"), "utf8"));
 const formats = JSON.parse(readFileSync(join(root, "spec/formats.json"), "utf8"));
 const GENERATED = ["assembly/generated/regmap.ts", "host/generated/regmap.ts", "firmware/include/edgecl_regmap.h", "docs/accelerator.md"];
-const FILES = ["scripts/gen-regmap.mjs", "spec/regmap.json", "spec/formats.json", ...GENERATED];
+const FILES = ["scripts/gen-regmap.mjs", "scripts/lib/generated.mjs", "spec/regmap.json", "spec/formats.json", ...GENERATED];
 const num = (hex: string) => Number.parseInt(hex, 16);
 
 /** Every constant the views must define, computed from the spec. */

@@ -10,7 +10,7 @@ import * as generated from "../../host/protocol/generated.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const spec = JSON.parse(readFileSync(join(root, "spec/protocol.json"), "utf8"));
-const FILES = ["scripts/gen-protocol.mjs", "spec/protocol.json", "host/protocol/generated.ts", "firmware/include/edgecl_protocol.h", "assembly/generated/protocol.ts", "docs/protocol.md"];
+const FILES = ["scripts/gen-protocol.mjs", "scripts/lib/generated.mjs", "spec/protocol.json", "host/protocol/generated.ts", "firmware/include/edgecl_protocol.h", "assembly/generated/protocol.ts", "docs/protocol.md"];
 const SIZES: Record<string, number> = { u8: 1, u16: 2, u32: 4, i32: 4, f32: 4, f64: 8 };
 const upperSnake = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
 

@@ -1,0 +1,51 @@
+// What every generator of shared views does the same way: fill a hand-written document's marked
+// sections, and write the outputs that changed (or, with --check, name the stale ones and fail).
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+
+/** Replaces each <!-- generated:NAME --> ... <!-- /generated:NAME --> block of `current` with sections[NAME]. */
+export function fillDocSections(docPath, current, sections, notice) {
+  if (current === null) throw new Error(`${docPath}: expected the hand-written document with generated-table markers, received no file`);
+  const used = new Set();
+  const out = current.replace(/(<!-- generated:([a-z-]+) -->\n)[\s\S]*?(<!-- \/generated:\2 -->)/g, (_, open, name, close) => {
+    if (!(name in sections)) throw new Error(`${docPath}: expected a section name among ${Object.keys(sections).join(", ")}, received ${JSON.stringify(name)}`);
+    used.add(name);
+    return `${open}<!-- ${notice} -->\n\n${sections[name]}\n${close}`;
+  });
+  const missing = Object.keys(sections).filter((n) => !used.has(n));
+  if (missing.length) throw new Error(`${docPath}: expected markers <!-- generated:NAME --> ... <!-- /generated:NAME --> for ${missing.join(", ")}, received none`);
+  return out;
+}
+
+/** Reads a repository file, or null when it does not exist. */
+export function reader(root) {
+  return (rel) => (existsSync(join(root, rel)) ? readFileSync(join(root, rel), "utf8") : null);
+}
+
+/**
+ * Parses the generator's arguments (none, or --check), computes the wanted outputs and writes the stale
+ * ones; with --check, exits 1 naming them instead.
+ */
+export function runGenerator({ name, root, spec, generator, produce }) {
+  const check = process.argv.includes("--check");
+  const unknown = process.argv.slice(2).filter((a) => a !== "--check");
+  if (unknown.length) {
+    console.error(`${name}: expected no argument or --check, received ${unknown.join(" ")}`);
+    process.exit(2);
+  }
+  const read = reader(root);
+  const wanted = produce(read);
+  const stale = Object.entries(wanted).filter(([rel, text]) => read(rel) !== text).map(([rel]) => rel);
+  if (check) {
+    if (stale.length) {
+      console.error(`${name}: out of date with ${spec}: ${stale.join(", ")}; run node ${generator}`);
+      process.exit(1);
+    }
+    return;
+  }
+  for (const rel of stale) {
+    mkdirSync(dirname(join(root, rel)), { recursive: true });
+    writeFileSync(join(root, rel), wanted[rel]);
+    console.log(`${name}: wrote ${rel}`);
+  }
+}
