@@ -125,4 +125,9 @@ uint32_t runtime_memory_limit_pages(void);
 const char *runtime_status_name(runtime_status_t status);
 const char *runtime_trap_name(runtime_trap_t trap);
 
+/* For the runtime builds: clear *err and return RUNTIME_OK; or fill it (no trap) and return status. */
+runtime_status_t runtime_ok(runtime_error_t *err);
+runtime_status_t runtime_fail(runtime_error_t *err, runtime_status_t status, const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
+
 #endif

@@ -1,5 +1,26 @@
-/* The stable names of runtime.h's statuses and traps, shared by every runtime build. */
+/* What every runtime build shares: the stable names of runtime.h's statuses and traps, and filling in
+ * a runtime_error_t. */
+#include <stdarg.h>
+#include <stdio.h>
+
 #include "runtime.h"
+
+runtime_status_t runtime_ok(runtime_error_t *err) {
+  err->status = RUNTIME_OK;
+  err->trap = RUNTIME_TRAP_NONE;
+  err->message[0] = '\0';
+  return RUNTIME_OK;
+}
+
+runtime_status_t runtime_fail(runtime_error_t *err, runtime_status_t status, const char *format, ...) {
+  va_list args;
+  va_start(args, format);
+  vsnprintf(err->message, sizeof err->message, format, args);
+  va_end(args);
+  err->status = status;
+  err->trap = RUNTIME_TRAP_NONE;
+  return status;
+}
 
 const char *runtime_status_name(runtime_status_t status) {
   switch (status) {

@@ -16,7 +16,6 @@
  * trap_kind() maps to runtime_trap_t. The exception is cleared after each call so the instance
  * keeps answering.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -88,26 +87,6 @@ static NativeSymbol natives[] = {
 
 /* ---- errors ---- */
 
-static runtime_status_t ok(runtime_error_t *err) {
-  err->status = RUNTIME_OK;
-  err->trap = RUNTIME_TRAP_NONE;
-  err->message[0] = '\0';
-  return RUNTIME_OK;
-}
-
-static runtime_status_t fail(runtime_error_t *err, runtime_status_t status, const char *format, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static runtime_status_t fail(runtime_error_t *err, runtime_status_t status, const char *format, ...) {
-  va_list args;
-  va_start(args, format);
-  vsnprintf(err->message, sizeof err->message, format, args);
-  va_end(args);
-  err->status = status;
-  err->trap = RUNTIME_TRAP_NONE;
-  return status;
-}
-
 /* WAMR's exception texts, after its "Exception: " prefix. */
 static const struct {
   const char *text;
@@ -142,7 +121,7 @@ static runtime_trap_t trap_kind(const char *text) {
 
 static runtime_status_t trapped(runtime_error_t *err, const char *exception, const char *where) {
   const char *text = exception_text(exception);
-  fail(err, RUNTIME_ERR_TRAP, "trap in %s: %s", where, text);
+  runtime_fail(err, RUNTIME_ERR_TRAP, "trap in %s: %s", where, text);
   err->trap = trap_kind(text);
   return RUNTIME_ERR_TRAP;
 }
@@ -169,7 +148,7 @@ const char *runtime_name(void) { return "wamr"; }
 uint32_t runtime_memory_limit_pages(void) { return memory_limit_pages; }
 
 runtime_status_t runtime_init(runtime_error_t *err) {
-  if (initialized) return ok(err);
+  if (initialized) return runtime_ok(err);
   RuntimeInitArgs args;
   memset(&args, 0, sizeof args);
   args.mem_alloc_type = Alloc_With_Pool;
@@ -177,13 +156,13 @@ runtime_status_t runtime_init(runtime_error_t *err) {
   args.mem_alloc_option.pool.heap_size = sizeof pool;
   args.running_mode = Mode_Interp;
   if (!wasm_runtime_full_init(&args))
-    return fail(err, RUNTIME_ERR_OUT_OF_MEMORY, "WAMR did not start in a pool of %u bytes", (unsigned)sizeof pool);
+    return runtime_fail(err, RUNTIME_ERR_OUT_OF_MEMORY, "WAMR did not start in a pool of %u bytes", (unsigned)sizeof pool);
   if (!wasm_runtime_register_natives(NATIVE_MODULE, natives, sizeof natives / sizeof natives[0])) {
     wasm_runtime_destroy();
-    return fail(err, RUNTIME_ERR_OUT_OF_MEMORY, "WAMR could not register the board natives");
+    return runtime_fail(err, RUNTIME_ERR_OUT_OF_MEMORY, "WAMR could not register the board natives");
   }
   initialized = 1;
-  return ok(err);
+  return runtime_ok(err);
 }
 
 /* The board provides functions env.mmio_read32 and env.mmio_write32 only; WAMR would load a module
@@ -197,13 +176,13 @@ static runtime_status_t check_imports(wasm_module_t candidate, runtime_error_t *
     int board_native = import.kind == WASM_IMPORT_EXPORT_KIND_FUNC && strcmp(import.module_name, NATIVE_MODULE) == 0 &&
                        (strcmp(import.name, "mmio_read32") == 0 || strcmp(import.name, "mmio_write32") == 0);
     if (!board_native)
-      return fail(err, RUNTIME_ERR_INVALID_MODULE, "the module imports %s.%s; boards provide only " NATIVE_LIST,
+      return runtime_fail(err, RUNTIME_ERR_INVALID_MODULE, "the module imports %s.%s; boards provide only " NATIVE_LIST,
                   import.module_name, import.name);
     if (!import.linked)
-      return fail(err, RUNTIME_ERR_INVALID_MODULE, "the module imports %s.%s with another signature than the board's",
+      return runtime_fail(err, RUNTIME_ERR_INVALID_MODULE, "the module imports %s.%s with another signature than the board's",
                   import.module_name, import.name);
   }
-  return ok(err);
+  return runtime_ok(err);
 }
 
 #define WASM_MAX_PAGES 65536u /* 4 GiB: a memory without a declared maximum */
@@ -244,19 +223,19 @@ static void declared_memory_pages(const uint8_t *bytes, size_t len, uint32_t *in
 }
 
 static runtime_status_t memory_limit_exceeded(uint32_t pages, runtime_error_t *err) {
-  return fail(err, RUNTIME_ERR_MEMORY_LIMIT,
+  return runtime_fail(err, RUNTIME_ERR_MEMORY_LIMIT,
               "expected initial linear memory <= %u pages (board limit), received %u pages",
               (unsigned)memory_limit_pages, (unsigned)pages);
 }
 
 /* Loads and checks a module into an empty slot; on failure the slot stays empty. */
 static runtime_status_t load_into(slot_t *slot, const uint8_t *bytes, size_t len, runtime_error_t *err) {
-  if (!initialized) return fail(err, RUNTIME_ERR_NOT_READY, "runtime_init has not run");
-  if (bytes == NULL || len == 0) return fail(err, RUNTIME_ERR_INVALID_MODULE, "expected a .wasm module, received 0 bytes");
-  if (len > UINT32_MAX) return fail(err, RUNTIME_ERR_INVALID_MODULE, "expected a module below 4 GiB, received %lu bytes", (unsigned long)len);
+  if (!initialized) return runtime_fail(err, RUNTIME_ERR_NOT_READY, "runtime_init has not run");
+  if (bytes == NULL || len == 0) return runtime_fail(err, RUNTIME_ERR_INVALID_MODULE, "expected a .wasm module, received 0 bytes");
+  if (len > UINT32_MAX) return runtime_fail(err, RUNTIME_ERR_INVALID_MODULE, "expected a module below 4 GiB, received %lu bytes", (unsigned long)len);
   uint8_t *copy = wasm_runtime_malloc((uint32_t)len);
   if (copy == NULL)
-    return fail(err, RUNTIME_ERR_OUT_OF_MEMORY, "no room in the runtime pool (%u bytes) for a module of %lu bytes",
+    return runtime_fail(err, RUNTIME_ERR_OUT_OF_MEMORY, "no room in the runtime pool (%u bytes) for a module of %lu bytes",
                 (unsigned)sizeof pool, (unsigned long)len);
   memcpy(copy, bytes, len);
   char error[RUNTIME_MESSAGE_MAX];
@@ -269,9 +248,9 @@ static runtime_status_t load_into(slot_t *slot, const uint8_t *bytes, size_t len
     wasm_runtime_free(copy);
     /* The loader's allocation failure is the pool being full, not the module being wrong. */
     if (strstr(error, "allocate memory failed") != NULL)
-      return fail(err, RUNTIME_ERR_OUT_OF_MEMORY, "no room in the runtime pool (%u bytes, WAMR_POOL_KB) to load a module of %lu bytes",
+      return runtime_fail(err, RUNTIME_ERR_OUT_OF_MEMORY, "no room in the runtime pool (%u bytes, WAMR_POOL_KB) to load a module of %lu bytes",
                   (unsigned)sizeof pool, (unsigned long)len);
-    return fail(err, RUNTIME_ERR_INVALID_MODULE, "%s", error);
+    return runtime_fail(err, RUNTIME_ERR_INVALID_MODULE, "%s", error);
   }
   runtime_status_t status = check_imports(candidate, err);
   uint32_t initial, max;
@@ -290,7 +269,7 @@ static runtime_status_t load_into(slot_t *slot, const uint8_t *bytes, size_t len
     wasm_runtime_free(slot->bytes);
     slot->bytes = NULL;
   }
-  return ok(err);
+  return runtime_ok(err);
 }
 
 runtime_status_t runtime_load(const uint8_t *bytes, size_t len, runtime_error_t *err) {
@@ -323,19 +302,19 @@ static wasm_memory_inst_t find_exported_memory(const slot_t *slot) {
 static runtime_status_t instantiate_failed(const char *error, runtime_error_t *err) {
   if (strstr(error, EXCEPTION_PREFIX) != NULL) return trapped(err, error, "instantiation (start function)");
   if (strstr(error, "allocate memory failed") != NULL)
-    return fail(err, RUNTIME_ERR_OUT_OF_MEMORY, "no room for the instance: %s", error);
+    return runtime_fail(err, RUNTIME_ERR_OUT_OF_MEMORY, "no room for the instance: %s", error);
   if (strstr(error, "out of bounds") != NULL || strstr(error, "does not fit") != NULL) {
-    fail(err, RUNTIME_ERR_TRAP, "trap in instantiation (data or element segments): %s", error);
+    runtime_fail(err, RUNTIME_ERR_TRAP, "trap in instantiation (data or element segments): %s", error);
     err->trap = RUNTIME_TRAP_OUT_OF_BOUNDS;
     return RUNTIME_ERR_TRAP;
   }
-  return fail(err, RUNTIME_ERR_INVALID_MODULE, "%s", error);
+  return runtime_fail(err, RUNTIME_ERR_INVALID_MODULE, "%s", error);
 }
 
 /* A fresh instance of the slot's module, in place of the one it had. */
 static runtime_status_t instantiate_slot(slot_t *slot, runtime_error_t *err) {
-  if (!initialized) return fail(err, RUNTIME_ERR_NOT_READY, "runtime_init has not run");
-  if (slot->module == NULL) return fail(err, RUNTIME_ERR_NOT_READY, "no module loaded (runtime_load_builtin or runtime_load)");
+  if (!initialized) return runtime_fail(err, RUNTIME_ERR_NOT_READY, "runtime_init has not run");
+  if (slot->module == NULL) return runtime_fail(err, RUNTIME_ERR_NOT_READY, "no module loaded (runtime_load_builtin or runtime_load)");
   drop_instance(slot);
   if (slot->initial_pages > memory_limit_pages) return memory_limit_exceeded(slot->initial_pages, err);
 
@@ -355,11 +334,11 @@ static runtime_status_t instantiate_slot(slot_t *slot, runtime_error_t *err) {
   slot->exec_env = wasm_runtime_create_exec_env(slot->instance, EDGECL_WAMR_STACK_BYTES);
   if (slot->exec_env == NULL) {
     drop_instance(slot);
-    return fail(err, RUNTIME_ERR_OUT_OF_MEMORY, "no room in the runtime pool for a %u-byte interpreter stack",
+    return runtime_fail(err, RUNTIME_ERR_OUT_OF_MEMORY, "no room in the runtime pool for a %u-byte interpreter stack",
                 (unsigned)EDGECL_WAMR_STACK_BYTES);
   }
   slot->memory = find_exported_memory(slot);
-  return ok(err);
+  return runtime_ok(err);
 }
 
 runtime_status_t runtime_instantiate(runtime_error_t *err) {
@@ -423,14 +402,14 @@ runtime_status_t runtime_call(const char *name, const runtime_value_t *args, uin
   result->type = RUNTIME_VOID;
   const slot_t *slot = active();
   wasm_module_inst_t instance = slot->instance;
-  if (instance == NULL) return fail(err, RUNTIME_ERR_NOT_READY, "no module instantiated");
+  if (instance == NULL) return runtime_fail(err, RUNTIME_ERR_NOT_READY, "no module instantiated");
   wasm_function_inst_t fn = wasm_runtime_lookup_function(instance, name);
-  if (fn == NULL) return fail(err, RUNTIME_ERR_NO_EXPORT, "expected an exported function, received '%s'", name);
+  if (fn == NULL) return runtime_fail(err, RUNTIME_ERR_NO_EXPORT, "expected an exported function, received '%s'", name);
 
   uint32_t nparams = wasm_func_get_param_count(fn, instance);
   uint32_t nresults = wasm_func_get_result_count(fn, instance);
   if (nparams > MAX_PARAMS)
-    return fail(err, RUNTIME_ERR_SIGNATURE, "export '%s' has %u parameters; runtime_call passes at most %u", name,
+    return runtime_fail(err, RUNTIME_ERR_SIGNATURE, "export '%s' has %u parameters; runtime_call passes at most %u", name,
                 (unsigned)nparams, (unsigned)MAX_PARAMS);
   wasm_valkind_t kinds[MAX_PARAMS];
   char params[MAX_PARAMS + 1];
@@ -438,16 +417,16 @@ runtime_status_t runtime_call(const char *name, const runtime_value_t *args, uin
   for (uint32_t i = 0; i < nparams; i++) params[i] = type_letter(kinds[i]);
   params[nparams] = '\0';
   if (nargs != nparams)
-    return fail(err, RUNTIME_ERR_SIGNATURE, "export '%s' expects %u arguments (%s), received %u", name,
+    return runtime_fail(err, RUNTIME_ERR_SIGNATURE, "export '%s' expects %u arguments (%s), received %u", name,
                 (unsigned)nparams, params, (unsigned)nargs);
   for (uint32_t i = 0; i < nargs; i++)
     if (args[i].type != (runtime_type_t)params[i])
-      return fail(err, RUNTIME_ERR_SIGNATURE, "export '%s' argument %u: expected %s, received %s", name, (unsigned)i,
+      return runtime_fail(err, RUNTIME_ERR_SIGNATURE, "export '%s' argument %u: expected %s, received %s", name, (unsigned)i,
                   type_name(params[i]), type_name((char)args[i].type));
   wasm_valkind_t result_kind = WASM_I32;
   if (nresults == 1) wasm_func_get_result_types(fn, instance, &result_kind);
   if (nresults > 1 || (nresults == 1 && result_kind != WASM_I32 && result_kind != WASM_F32))
-    return fail(err, RUNTIME_ERR_SIGNATURE, "export '%s' returns %u values; runtime_call takes at most one i32 or f32",
+    return runtime_fail(err, RUNTIME_ERR_SIGNATURE, "export '%s' returns %u values; runtime_call takes at most one i32 or f32",
                 name, (unsigned)nresults);
 
   wasm_val_t wasm_args[MAX_PARAMS];
@@ -480,7 +459,7 @@ runtime_status_t runtime_call(const char *name, const runtime_value_t *args, uin
       result->as.f32 = wasm_result.of.f32;
     }
   }
-  return ok(err);
+  return runtime_ok(err);
 }
 
 /* ---- linear memory shared with the host ---- */
@@ -492,15 +471,15 @@ static uint32_t memory_bytes(const slot_t *slot) {
 
 static runtime_status_t memory_range(uint32_t offset, uint32_t len, uint8_t **bytes, runtime_error_t *err) {
   const slot_t *slot = active();
-  if (slot->instance == NULL) return fail(err, RUNTIME_ERR_NOT_READY, "no module instantiated");
-  if (slot->memory == NULL) return fail(err, RUNTIME_ERR_BOUNDS, "the module exports no linear memory");
+  if (slot->instance == NULL) return runtime_fail(err, RUNTIME_ERR_NOT_READY, "no module instantiated");
+  if (slot->memory == NULL) return runtime_fail(err, RUNTIME_ERR_BOUNDS, "the module exports no linear memory");
   uint32_t size = memory_bytes(slot);
   if ((uint64_t)offset + len > size)
-    return fail(err, RUNTIME_ERR_BOUNDS, "expected a range inside %u bytes of linear memory, received offset %u length %u",
+    return runtime_fail(err, RUNTIME_ERR_BOUNDS, "expected a range inside %u bytes of linear memory, received offset %u length %u",
                 (unsigned)size, (unsigned)offset, (unsigned)len);
   /* Re-read on every access: memory.grow may move the buffer (realloc in the platform layer). */
   *bytes = (uint8_t *)wasm_memory_get_base_address(slot->memory) + offset;
-  return ok(err);
+  return runtime_ok(err);
 }
 
 runtime_status_t runtime_memory_read(uint32_t offset, void *dst, uint32_t len, runtime_error_t *err) {

@@ -5,7 +5,6 @@
  * and store checks its bounds explicitly, call depth is counted, and a trap is a longjmp back to the
  * wasm_rt_impl_try() in the function that entered the module (enter_* below).
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,25 +33,6 @@ void Z_envZ_mmio_write32(struct Z_env_instance_t *env, uint32_t addr, uint32_t v
 static int initialized;
 static int instantiated;
 
-static runtime_status_t ok(runtime_error_t *err) {
-  err->status = RUNTIME_OK;
-  err->trap = RUNTIME_TRAP_NONE;
-  err->message[0] = '\0';
-  return RUNTIME_OK;
-}
-
-static runtime_status_t fail(runtime_error_t *err, runtime_status_t status, const char *format, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static runtime_status_t fail(runtime_error_t *err, runtime_status_t status, const char *format, ...) {
-  va_list args;
-  va_start(args, format);
-  vsnprintf(err->message, sizeof err->message, format, args);
-  va_end(args);
-  err->status = status;
-  err->trap = RUNTIME_TRAP_NONE;
-  return status;
-}
 
 static runtime_trap_t trap_kind(wasm_rt_trap_t trap) {
   switch (trap) {
@@ -69,7 +49,7 @@ static runtime_trap_t trap_kind(wasm_rt_trap_t trap) {
 }
 
 static runtime_status_t trapped(runtime_error_t *err, wasm_rt_trap_t trap, const char *where) {
-  fail(err, RUNTIME_ERR_TRAP, "trap in %s: %s", where, wasm_rt_strerror(trap));
+  runtime_fail(err, RUNTIME_ERR_TRAP, "trap in %s: %s", where, wasm_rt_strerror(trap));
   err->trap = trap_kind(trap);
   return RUNTIME_ERR_TRAP;
 }
@@ -84,17 +64,17 @@ runtime_status_t runtime_init(runtime_error_t *err) {
     module_init();
     initialized = 1;
   }
-  return ok(err);
+  return runtime_ok(err);
 }
 
 runtime_status_t runtime_load_builtin(runtime_error_t *err) {
-  if (!initialized) return fail(err, RUNTIME_ERR_NOT_READY, "runtime_init has not run");
-  return ok(err); /* the module is compiled into the image */
+  if (!initialized) return runtime_fail(err, RUNTIME_ERR_NOT_READY, "runtime_init has not run");
+  return runtime_ok(err); /* the module is compiled into the image */
 }
 
 runtime_status_t runtime_load(const uint8_t *bytes, size_t len, runtime_error_t *err) {
   (void)bytes;
-  return fail(err, RUNTIME_ERR_UNSUPPORTED,
+  return runtime_fail(err, RUNTIME_ERR_UNSUPPORTED,
               "not supported: the wasm2c image has its module compiled in; rebuild the image with the new "
               "module (%lu bytes), or use the WAMR build",
               (unsigned long)len);
@@ -111,25 +91,25 @@ static runtime_status_t enter_instantiate(runtime_error_t *err) {
   wasm_rt_trap_t trap = wasm_rt_impl_try();
   if (trap != WASM_RT_TRAP_NONE) return trapped(err, trap, "instantiation (data segments or start function)");
   module_instantiate(module_instance, NULL);
-  return ok(err);
+  return runtime_ok(err);
 }
 
 runtime_status_t runtime_instantiate(runtime_error_t *err) {
-  if (!initialized) return fail(err, RUNTIME_ERR_NOT_READY, "runtime_init has not run");
+  if (!initialized) return runtime_fail(err, RUNTIME_ERR_NOT_READY, "runtime_init has not run");
   if (instantiated) {
     module_free(module_instance);
     instantiated = 0;
   }
   uint32_t pages = module_memory_initial_pages;
   if (pages > EDGECL_MEMORY_LIMIT_PAGES)
-    return fail(err, RUNTIME_ERR_MEMORY_LIMIT,
+    return runtime_fail(err, RUNTIME_ERR_MEMORY_LIMIT,
                 "expected initial linear memory <= %u pages (board limit), received %u pages",
                 (unsigned)EDGECL_MEMORY_LIMIT_PAGES, (unsigned)pages);
   /* wasm-rt-impl does not check calloc; probe first so a full heap is an error, not a NULL store. */
   if (pages > 0) {
     void *probe = malloc((size_t)pages * WASM_PAGE_BYTES);
     if (probe == NULL)
-      return fail(err, RUNTIME_ERR_OUT_OF_MEMORY, "no room in the firmware heap for %u pages of linear memory",
+      return runtime_fail(err, RUNTIME_ERR_OUT_OF_MEMORY, "no room in the firmware heap for %u pages of linear memory",
                   (unsigned)pages);
     free(probe);
   }
@@ -161,37 +141,37 @@ static runtime_status_t enter_call(const module_export_t *fn, const runtime_valu
     return trapped(err, trap, where);
   }
   fn->call(module_instance, args, result);
-  return ok(err);
+  return runtime_ok(err);
 }
 
 runtime_status_t runtime_call(const char *name, const runtime_value_t *args, uint32_t nargs, runtime_value_t *result,
                               runtime_error_t *err) {
   result->type = RUNTIME_VOID;
-  if (!instantiated) return fail(err, RUNTIME_ERR_NOT_READY, "no module instantiated");
+  if (!instantiated) return runtime_fail(err, RUNTIME_ERR_NOT_READY, "no module instantiated");
   const module_export_t *fn = find_export(name);
-  if (fn == NULL) return fail(err, RUNTIME_ERR_NO_EXPORT, "expected an exported function, received '%s'", name);
+  if (fn == NULL) return runtime_fail(err, RUNTIME_ERR_NO_EXPORT, "expected an exported function, received '%s'", name);
   uint32_t nparams = (uint32_t)strlen(fn->params);
   if (nargs != nparams)
-    return fail(err, RUNTIME_ERR_SIGNATURE, "export '%s' expects %u arguments (%s), received %u", fn->name,
+    return runtime_fail(err, RUNTIME_ERR_SIGNATURE, "export '%s' expects %u arguments (%s), received %u", fn->name,
                 (unsigned)nparams, fn->params, (unsigned)nargs);
   for (uint32_t i = 0; i < nargs; i++)
     if (args[i].type != (runtime_type_t)fn->params[i])
-      return fail(err, RUNTIME_ERR_SIGNATURE, "export '%s' argument %u: expected %s, received %s", fn->name,
+      return runtime_fail(err, RUNTIME_ERR_SIGNATURE, "export '%s' argument %u: expected %s, received %s", fn->name,
                   (unsigned)i, fn->params[i] == 'i' ? "i32" : "f32",
                   args[i].type == RUNTIME_I32 ? "i32" : args[i].type == RUNTIME_F32 ? "f32" : "another type");
   return enter_call(fn, args, result, err);
 }
 
 static runtime_status_t memory_range(uint32_t offset, uint32_t len, uint8_t **bytes, runtime_error_t *err) {
-  if (!instantiated) return fail(err, RUNTIME_ERR_NOT_READY, "no module instantiated");
+  if (!instantiated) return runtime_fail(err, RUNTIME_ERR_NOT_READY, "no module instantiated");
   wasm_rt_memory_t *memory = module_memory(module_instance);
-  if (memory == NULL) return fail(err, RUNTIME_ERR_BOUNDS, "the module exports no linear memory");
+  if (memory == NULL) return runtime_fail(err, RUNTIME_ERR_BOUNDS, "the module exports no linear memory");
   if ((uint64_t)offset + len > memory->size)
-    return fail(err, RUNTIME_ERR_BOUNDS, "expected a range inside %u bytes of linear memory, received offset %u length %u",
+    return runtime_fail(err, RUNTIME_ERR_BOUNDS, "expected a range inside %u bytes of linear memory, received offset %u length %u",
                 (unsigned)memory->size, (unsigned)offset, (unsigned)len);
   /* Re-read on every access: memory.grow may move the buffer (realloc). */
   *bytes = memory->data + offset;
-  return ok(err);
+  return runtime_ok(err);
 }
 
 runtime_status_t runtime_memory_read(uint32_t offset, void *dst, uint32_t len, runtime_error_t *err) {
