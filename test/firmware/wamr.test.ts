@@ -14,6 +14,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { DEFAULT_RAM_MB, firmwareDir, requireToolchain, runQemu, type QemuImage, type QemuRun } from "../../host/firmware/index.js";
+import { f32Bits, hex8, f32, i32, bytes, le32, ONE_PLUS_2M12, MINUS_ONE_PLUS_2M11, mulAddTwoRoundings, PAGE, data, type Outcome } from "./selftest-reference";
 
 const run = promisify(execFile);
 const WAMR_ROOT = process.env.WAMR_ROOT;
@@ -49,38 +50,6 @@ async function buildWamrImage(name: string, wasm: string, vars: Record<string, s
   return { elf: join(tmp, name, "edgecl.elf"), ramMb: DEFAULT_RAM_MB };
 }
 
-// ---- independent references (as in firmware.test.ts) ----
-const f32Bits = (x: number): number => {
-  const view = new DataView(new ArrayBuffer(4));
-  view.setFloat32(0, x, true);
-  return view.getUint32(0, true);
-};
-const fromBits = (bits: number): number => {
-  const view = new DataView(new ArrayBuffer(4));
-  view.setUint32(0, bits, true);
-  return view.getFloat32(0, true);
-};
-const hex8 = (bits: number) => `0x${bits.toString(16).padStart(8, "0")}`;
-const f32 = (x: number) => `f32 ${hex8(f32Bits(x))}`;
-const i32 = (x: number) => `i32 ${x | 0}`;
-const bytes = (b: Uint8Array) => [...b].map((v) => v.toString(16).padStart(2, "0")).join(" ");
-const le32 = (x: number) => {
-  const b = Buffer.alloc(4);
-  b.writeUInt32LE(x >>> 0);
-  return b;
-};
-
-// 1 + 2^-12 squared is 1 + 2^-11 + 2^-24, a tie at f32 precision that rounds to even (1 + 2^-11); adding
-// -(1 + 2^-11) then gives exactly 0. A fused multiply-add (one rounding) would give 2^-24.
-const ONE_PLUS_2M12 = 0x3f800800;
-const MINUS_ONE_PLUS_2M11 = 0xbf801000;
-const a = fromBits(ONE_PLUS_2M12);
-const c = fromBits(MINUS_ONE_PLUS_2M11);
-const mulAddTwoRoundings = Math.fround(Math.fround(a * a) + c);
-
-type Outcome = string | RegExp;
-const PAGE = 65536;
-const data = new Uint8Array([0x01, 0x02, 0x03, 0xfa]);
 
 // The steps every runtime build prints (firmware/src/selftest.c), with what each must print. Trap
 // messages carry WAMR's own words (core/iwasm/common/wasm_runtime_common.c, exception_msgs[]).
