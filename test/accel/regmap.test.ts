@@ -1,14 +1,13 @@
 // The generated views of spec/regmap.json: current (gen-regmap --check), able to notice drift, refusing
 // bad specs with the path of the mistake, and agreeing with the spec in TypeScript, AssemblyScript and C.
 // Expected values are read from the spec here, not from the generator.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { generatorHarness, root } from "../support/generator";
 import * as generated from "../../host/generated/regmap";
 
-const root = join(import.meta.dirname, "..", "..");
 const spec = JSON.parse(readFileSync(join(root, "spec/regmap.json"), "utf8"));
 const formats = JSON.parse(readFileSync(join(root, "spec/formats.json"), "utf8"));
 const GENERATED = ["assembly/generated/regmap.ts", "host/generated/regmap.ts", "firmware/include/edgecl_regmap.h", "docs/accelerator.md"];
@@ -41,24 +40,7 @@ function expectedConstants(): Record<string, number> {
   return out;
 }
 
-let dir = "";
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), "edgecl-gen-regmap-"));
-});
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-function copyProject(name: string): string {
-  const to = join(dir, name);
-  for (const f of FILES) {
-    mkdirSync(dirname(join(to, f)), { recursive: true });
-    cpSync(join(root, f), join(to, f));
-  }
-  return to;
-}
-
-const gen = (cwd: string, ...args: string[]) => spawnSync(process.execPath, [join(cwd, "scripts/gen-regmap.mjs"), ...args], { cwd, encoding: "utf8" });
+const { copyProject, gen, scratch } = generatorHarness("scripts/gen-regmap.mjs", FILES.slice(2));
 
 describe("gen-regmap", () => {
   it("--check finds every generated file current", () => {
@@ -129,8 +111,8 @@ describe("the views agree with the spec", () => {
   });
 
   it("AssemblyScript: the compiled constants", () => {
-    const wasm = join(dir, "regmap.wasm");
-    execFileSync(join(root, "node_modules/.bin/asc"), [join(root, "assembly/generated/regmap.ts"), "--outFile", wasm, "--runtime", "stub"], { cwd: dir, stdio: "pipe" });
+    const wasm = join(scratch(), "regmap.wasm");
+    execFileSync(join(root, "node_modules/.bin/asc"), [join(root, "assembly/generated/regmap.ts"), "--outFile", wasm, "--runtime", "stub"], { cwd: scratch(), stdio: "pipe" });
     const { exports } = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(wasm)), {});
     const received = Object.fromEntries(Object.keys(expected).map((k) => [k, ((exports[k] as WebAssembly.Global | undefined)?.value ?? NaN) >>> 0]));
     expect(received).toEqual(expected);
@@ -140,19 +122,19 @@ describe("the views agree with the spec", () => {
     const names = Object.keys(expected);
     const source = `#include <stdio.h>\n#include "edgecl_regmap.h"\nint main(void) {\n${names.map((n) => `printf("${n} %lu\\n", (unsigned long)EDGECL_${n});`).join("\n")}\n` +
       `printf("struct %lu\\n", (unsigned long)sizeof(edgecl_accel_regs_t));\nreturn 0;\n}\n`;
-    writeFileSync(join(dir, `values-${std}.c`), source);
-    execFileSync("gcc", [`-std=${std}`, "-pedantic", "-Wall", "-Werror", "-I", join(root, "firmware/include"), join(dir, `values-${std}.c`), "-o", join(dir, `values-${std}`)], { stdio: "pipe" });
-    const lines = execFileSync(join(dir, `values-${std}`), { encoding: "utf8" }).trim().split("\n");
+    writeFileSync(join(scratch(), `values-${std}.c`), source);
+    execFileSync("gcc", [`-std=${std}`, "-pedantic", "-Wall", "-Werror", "-I", join(root, "firmware/include"), join(scratch(), `values-${std}.c`), "-o", join(scratch(), `values-${std}`)], { stdio: "pipe" });
+    const lines = execFileSync(join(scratch(), `values-${std}`), { encoding: "utf8" }).trim().split("\n");
     expect(lines).toEqual([...names.map((n) => `${n} ${expected[n]}`), `struct ${num(spec.span)}`]);
   });
 
   it("C: a struct that disagrees with an offset stops the build", () => {
     // The static checks are live: compile the header with one offset #define changed under it.
     const header = readFileSync(join(root, "firmware/include/edgecl_regmap.h"), "utf8").replace("#define EDGECL_ACCEL_K_OFFSET 0x00000024u", "#define EDGECL_ACCEL_K_OFFSET 0x00000028u");
-    mkdirSync(join(dir, "broken"), { recursive: true });
-    writeFileSync(join(dir, "broken/edgecl_regmap.h"), header);
-    writeFileSync(join(dir, "broken/main.c"), '#include "edgecl_regmap.h"\nint main(void) { return 0; }\n');
-    const result = spawnSync("gcc", ["-std=c11", "-c", "-I", join(dir, "broken"), join(dir, "broken/main.c"), "-o", join(dir, "broken/main.o")], { encoding: "utf8" });
+    mkdirSync(join(scratch(), "broken"), { recursive: true });
+    writeFileSync(join(scratch(), "broken/edgecl_regmap.h"), header);
+    writeFileSync(join(scratch(), "broken/main.c"), '#include "edgecl_regmap.h"\nint main(void) { return 0; }\n');
+    const result = spawnSync("gcc", ["-std=c11", "-c", "-I", join(scratch(), "broken"), join(scratch(), "broken/main.c"), "-o", join(scratch(), "broken/main.o")], { encoding: "utf8" });
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain("K offset");
   });

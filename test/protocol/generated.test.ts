@@ -1,14 +1,13 @@
 // The generated views of spec/protocol.json: current (gen-protocol --check), able to notice drift,
 // and in agreement with the spec in all three languages. Expected values are read from the spec
 // itself and the layout offsets are summed here from the field sizes, not taken from the generator.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { generatorHarness, root } from "../support/generator";
 import * as generated from "../../host/protocol/generated.js";
 
-const root = join(import.meta.dirname, "..", "..");
 const spec = JSON.parse(readFileSync(join(root, "spec/protocol.json"), "utf8"));
 const FILES = ["scripts/gen-protocol.mjs", "scripts/lib/generated.mjs", "spec/protocol.json", "host/protocol/generated.ts", "firmware/include/edgecl_protocol.h", "assembly/generated/protocol.ts", "docs/protocol.md"];
 const SIZES: Record<string, number> = { u8: 1, u16: 2, u32: 4, i32: 4, f32: 4, f64: 8 };
@@ -29,24 +28,7 @@ function offsets(fields: SpecField[]): { fields: Array<[string, number]>; fixed:
   return { fields: out, fixed: at };
 }
 
-let dir = "";
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), "edgecl-gen-protocol-"));
-});
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-function copyProject(name: string): string {
-  const to = join(dir, name);
-  for (const f of FILES) {
-    mkdirSync(dirname(join(to, f)), { recursive: true });
-    cpSync(join(root, f), join(to, f));
-  }
-  return to;
-}
-
-const gen = (cwd: string, ...args: string[]) => spawnSync(process.execPath, [join(cwd, "scripts/gen-protocol.mjs"), ...args], { cwd, encoding: "utf8" });
+const { copyProject, gen, scratch } = generatorHarness("scripts/gen-protocol.mjs", FILES.slice(2));
 
 describe("gen-protocol", () => {
   it("--check finds every generated file current", () => {
@@ -121,8 +103,8 @@ describe("the three views agree with the spec", () => {
   });
 
   it("AssemblyScript: the compiled module exports the spec's values", () => {
-    const wasm = join(dir, "protocol.wasm");
-    execFileSync(join(root, "node_modules/.bin/asc"), [join(root, "assembly/generated/protocol.ts"), "--outFile", wasm, "--runtime", "stub"], { cwd: dir, stdio: "pipe" });
+    const wasm = join(scratch(), "protocol.wasm");
+    execFileSync(join(root, "node_modules/.bin/asc"), [join(root, "assembly/generated/protocol.ts"), "--outFile", wasm, "--runtime", "stub"], { cwd: scratch(), stdio: "pipe" });
     const { exports } = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(wasm)), {});
     const value = (name: string) => (exports[name] as WebAssembly.Global | undefined)?.value;
     const expected: Record<string, number> = { PROTOCOL_VERSION: spec.version, HEADER_SIZE: 8, CRC_SIZE: 4, FRAME_OVERHEAD: 12, CHUNK_HEADER_SIZE: 17 };
@@ -167,8 +149,8 @@ describe("the three views agree with the spec", () => {
     lines.push(`#define X(name, code, meaning) printf("X %s %d %s\\n", #name, code, meaning);`, "EDGECL_ERRORS(X)");
     for (const e of spec.errors) expected.push(`X ${e.name} ${e.code} ${e.meaning}`);
     const source = `#include <stdio.h>\n#include "edgecl_protocol.h"\nint main(void) {\n${lines.join("\n")}\nreturn 0;\n}\n`;
-    writeFileSync(join(dir, "values.c"), source);
-    execFileSync("gcc", ["-std=c99", "-pedantic", "-Wall", "-Werror", "-I", join(root, "firmware/include"), join(dir, "values.c"), "-o", join(dir, "values")], { stdio: "pipe" });
-    expect(execFileSync(join(dir, "values"), { encoding: "utf8" }).trim().split("\n")).toEqual(expected);
+    writeFileSync(join(scratch(), "values.c"), source);
+    execFileSync("gcc", ["-std=c99", "-pedantic", "-Wall", "-Werror", "-I", join(root, "firmware/include"), join(scratch(), "values.c"), "-o", join(scratch(), "values")], { stdio: "pipe" });
+    expect(execFileSync(join(scratch(), "values"), { encoding: "utf8" }).trim().split("\n")).toEqual(expected);
   });
 });
