@@ -1,8 +1,9 @@
 // Generates the AssemblyScript, TypeScript and C views of spec/formats.json.
 // Usage: node scripts/gen-formats.mjs [--check]   (--check: exit 1 if a generated file is stale)
-import { readFileSync, writeFileSync, mkdirSync, existsSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runGenerator } from "./lib/generated.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const spec = JSON.parse(readFileSync(join(root, "spec/formats.json"), "utf8"));
@@ -41,24 +42,14 @@ const c =
   consts.map(([n, v]) => `#define EDGECL_${n} ${v}`).join("\n") +
   `\n#define EDGECL_ROUND_COUNT ${spec.rounding.length}\n\n#endif\n`;
 
-const outputs = [
-  ["assembly/generated/formats.ts", as],
-  ["host/generated/formats.ts", ts],
-  ["firmware/include/edgecl_formats.h", c],
-];
-const check = process.argv.includes("--check");
-let stale = [];
-for (const [rel, text] of outputs) {
-  const path = join(root, rel);
-  const current = existsSync(path) ? readFileSync(path, "utf8") : null;
-  if (current === text) continue;
-  if (check) stale.push(rel);
-  else {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, text);
-  }
-}
-if (stale.length) {
-  console.error(`stale generated files (run node scripts/gen-formats.mjs): ${stale.join(", ")}`);
-  process.exit(1);
-}
+runGenerator({
+  name: "gen-formats",
+  root,
+  spec: "spec/formats.json",
+  generator: "scripts/gen-formats.mjs",
+  produce: () => ({
+    "assembly/generated/formats.ts": as,
+    "host/generated/formats.ts": ts,
+    "firmware/include/edgecl_formats.h": c,
+  }),
+});
