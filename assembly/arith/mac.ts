@@ -13,7 +13,7 @@ import {
   WORD_KIND_SHIFT, WORD_SPECIALS_SHIFT, WORD_E_SHIFT, WORD_M_SHIFT,
 } from "../generated/formats";
 import { Format, makeFormat, F32_QNAN, F32_SIGN } from "./format";
-import { roundValue } from "./rounding";
+import { roundValue, roundsUp, upStochastic, overflowsToInfinity } from "./rounding";
 import { drawAt, fmix32, GOLDEN } from "./prng";
 
 /** How the products and sums of a GEMM are rounded (docs/gemm.md). */
@@ -83,40 +83,6 @@ const F64_IMPLICIT: u64 = 0x0010_0000_0000_0000;
   return <u64>(k + 1023) << 52;
 }
 
-/** True when a result rounded past the largest finite value becomes inf / NaN rather than ±max. */
-// @ts-ignore: decorator
-@inline function overflowsToInfinity(mode: i32, negative: bool): bool {
-  if (mode == ROUND_RZ || mode == ROUND_RO) return false;
-  if (mode == ROUND_RU) return !negative;
-  if (mode == ROUND_RD) return negative;
-  return true;
-}
-
-/**
- * The stochastic decision (DESIGN.md): keep the top r of the `shift` discarded bits, add the draw's top r
- * bits, carry out means up; r = min(srBits, shift), the same decision as padding the fraction with zeros.
- */
-// @ts-ignore: decorator
-@inline function upStochastic64(dropped: u64, shift: i32, srBits: i32, draw: u32): bool {
-  const r = srBits < shift ? srBits : shift;
-  const kept = shift - r < 64 ? dropped >> <u64>(shift - r) : 0;
-  return ((kept + <u64>(draw >>> <u32>(32 - r))) >> <u64>r) != 0;
-}
-
-/** The mode's decision for a magnitude whose discarded part is `dropped` out of 2^shift. */
-// @ts-ignore: decorator
-@inline function upFor(mode: i32, dropped: u64, half: u64, odd: bool, negative: bool, shift: i32, srBits: i32, draw: u32): bool {
-  switch (mode) {
-    case ROUND_RNE: return dropped > half || (dropped == half && odd);
-    case ROUND_RNA: return dropped >= half;
-    case ROUND_RU: return dropped != 0 && !negative;
-    case ROUND_RD: return dropped != 0 && negative;
-    case ROUND_RO: return dropped != 0 && !odd;
-    case ROUND_SR: return upStochastic64(dropped, shift, srBits, draw);
-    default: return false;
-  }
-}
-
 /**
  * Rounds the finite magnitude with f64 bits `a` to the format; returns f64 magnitude bits, overflow not yet
  * applied. The result is a value of the format (or the step past its largest), so it is exact in f32.
@@ -135,15 +101,12 @@ function roundMagnitude64(a: u64, negative: bool, f: Format, mode: i32, srBits: 
     const odd = shift < 52 || biased == 0
       ? (kept & one) != 0
       : exponent < f.emin || ((exponent + f.bias) & 1) != 0;
-    return upFor(mode, dropped, one >>> 1, odd, negative, shift, srBits, draw) ? kept + one : kept;
+    return roundsUp<u64>(mode, dropped, one >>> 1, odd, negative, shift, srBits, draw) ? kept + one : kept;
   }
   // Below one unit of the last place: the result is 0 (even) or 2^ulpExp.
   const significand: u64 = biased == 0 ? a : (a & F64_FRACTION) | F64_IMPLICIT;
   const half: u64 = shift - 1 < 64 ? <u64>1 << <u64>(shift - 1) : 0xffff_ffff_ffff_ffff;
-  let up = false;
-  if (mode == ROUND_SR) up = upStochastic64(significand, shift, srBits, draw);
-  else up = upFor(mode, significand, half, false, negative, shift, srBits, draw);
-  return up ? pow2Bits64(ulpExp) : 0;
+  return roundsUp<u64>(mode, significand, half, false, negative, shift, srBits, draw) ? pow2Bits64(ulpExp) : 0;
 }
 
 /** Applies the format's overflow rule to rounded magnitude bits `r` and returns the f32 result. */
@@ -527,7 +490,7 @@ function belowNormal64(u: u64, f: Format, mode: i32, srBits: i32, draw: u32): u6
   const kept = a - dropped;
   const half = one >>> 1;
   const up = mode == ROUND_SR
-    ? upStochastic64(dropped, shift, srBits, draw)
+    ? upStochastic(dropped, shift, srBits, draw)
     : dropped > half || (dropped == half && (kept & one) != 0);
   return sign | (up ? kept + one : kept);
 }

@@ -6,44 +6,60 @@ import { Rng } from "./prng";
 export { ROUND_RNE, ROUND_RNA, ROUND_RZ, ROUND_RU, ROUND_RD, ROUND_RO, ROUND_SR };
 
 // Each decision answers: given the kept part's last bit (`odd`) and the discarded part `dropped` out of
-// `one` (= 2^shift), does the magnitude go up by one unit in the last place?
+// `one` (= 2^shift), does the magnitude go up by one unit in the last place? They are generic over the
+// width of the bits (u32 for f32 values here, u64 for the f64 sums of mac.ts), so every width takes the
+// same rule.
 
 // @ts-ignore: decorator
-@inline function upNearestEven(dropped: u32, half: u32, odd: bool): bool {
+@inline function upNearestEven<T>(dropped: T, half: T, odd: bool): bool {
   return dropped > half || (dropped == half && odd);
 }
 // @ts-ignore: decorator
-@inline function upNearestAway(dropped: u32, half: u32): bool {
+@inline function upNearestAway<T>(dropped: T, half: T): bool {
   return dropped >= half;
 }
 // @ts-ignore: decorator
-@inline function upTowardPositive(dropped: u32, negative: bool): bool {
+@inline function upTowardPositive<T>(dropped: T, negative: bool): bool {
   return dropped != 0 && !negative;
 }
 // @ts-ignore: decorator
-@inline function upTowardNegative(dropped: u32, negative: bool): bool {
+@inline function upTowardNegative<T>(dropped: T, negative: bool): bool {
   return dropped != 0 && negative;
 }
 // @ts-ignore: decorator
-@inline function upToOdd(dropped: u32, odd: bool): bool {
+@inline function upToOdd<T>(dropped: T, odd: bool): bool {
   return dropped != 0 && !odd;
 }
 /**
  * Stochastic rounding with r random bits (DESIGN.md): keep the top r bits of the discarded fraction, add r
  * fresh random bits there, carry out means up. With r >= shift this is exact probability dropped/2^shift;
  * using the draw's top min(r, shift) bits is the same decision as padding the fraction with zeros.
+ * Worked in 64 bits, so `shift` may exceed 32 (values far under one ulp) whatever the caller's width.
  */
 // @ts-ignore: decorator
-@inline function upStochastic(dropped: u32, shift: i32, srBits: i32, draw: u32): bool {
+@inline export function upStochastic(dropped: u64, shift: i32, srBits: i32, draw: u32): bool {
   const r = srBits < shift ? srBits : shift;
-  const kept = dropped >>> <u32>(shift - r);
-  const random = draw >>> <u32>(32 - r);
-  return ((kept + random) >>> <u32>r) != 0;
+  const kept: u64 = shift - r < 64 ? dropped >> <u64>(shift - r) : 0;
+  return ((kept + <u64>(draw >>> <u32>(32 - r))) >> <u64>r) != 0;
+}
+
+/** The named decision of `mode` (rz: never up). */
+// @ts-ignore: decorator
+@inline export function roundsUp<T>(mode: i32, dropped: T, half: T, odd: bool, negative: bool, shift: i32, srBits: i32, draw: u32): bool {
+  switch (mode) {
+    case ROUND_RNE: return upNearestEven<T>(dropped, half, odd);
+    case ROUND_RNA: return upNearestAway<T>(dropped, half);
+    case ROUND_RU: return upTowardPositive<T>(dropped, negative);
+    case ROUND_RD: return upTowardNegative<T>(dropped, negative);
+    case ROUND_RO: return upToOdd<T>(dropped, odd);
+    case ROUND_SR: return upStochastic(<u64>dropped, shift, srBits, draw);
+    default: return false;
+  }
 }
 
 /** True when a result rounded past the largest finite value becomes inf / NaN rather than ±max. */
 // @ts-ignore: decorator
-@inline function overflowsToInfinity(mode: i32, negative: bool): bool {
+@inline export function overflowsToInfinity(mode: i32, negative: bool): bool {
   if (mode == ROUND_RZ || mode == ROUND_RO) return false;
   if (mode == ROUND_RU) return !negative;
   if (mode == ROUND_RD) return negative;
@@ -80,16 +96,7 @@ export const SR_BITS_MAX: i32 = 32;
     const odd = shift < 23 || biased == 0
       ? (kept & one) != 0
       : exponent < f.emin || ((exponent + f.bias) & 1) != 0;
-    let up = false;
-    switch (mode) {
-      case ROUND_RNE: up = upNearestEven(dropped, one >>> 1, odd); break;
-      case ROUND_RNA: up = upNearestAway(dropped, one >>> 1); break;
-      case ROUND_RU: up = upTowardPositive(dropped, negative); break;
-      case ROUND_RD: up = upTowardNegative(dropped, negative); break;
-      case ROUND_RO: up = upToOdd(dropped, odd); break;
-      case ROUND_SR: up = upStochastic(dropped, shift, srBits, draw); break;
-      default: break;
-    }
+    const up = roundsUp<u32>(mode, dropped, one >>> 1, odd, negative, shift, srBits, draw);
     return up ? kept + one : kept;
   }
   return roundBelowOneUlp(a, biased, negative, ulpExp, shift, mode, srBits, draw);
@@ -102,23 +109,8 @@ export const SR_BITS_MAX: i32 = 32;
 function roundBelowOneUlp(a: u32, biased: i32, negative: bool, ulpExp: i32, shift: i32, mode: i32, srBits: i32, draw: u32): u32 {
   const significand: u64 = biased == 0 ? <u64>a : <u64>((a & 0x7f_ffff) | 0x80_0000);
   const half: u64 = shift - 1 < 64 ? <u64>1 << <u64>(shift - 1) : 0xffff_ffff_ffff_ffff;
-  let up = false;
-  switch (mode) {
-    case ROUND_RNE: up = significand > half; break; // the tie goes to 0, the even neighbour
-    case ROUND_RNA: up = significand >= half; break;
-    case ROUND_RU: up = significand != 0 && !negative; break;
-    case ROUND_RD: up = significand != 0 && negative; break;
-    case ROUND_RO: up = significand != 0; break;
-    case ROUND_SR: {
-      const r = srBits < shift ? srBits : shift;
-      const drop = shift - r;
-      const kept: u64 = drop < 64 ? significand >> <u64>drop : 0;
-      const random: u64 = <u64>(draw >>> <u32>(32 - r));
-      up = ((kept + random) >> <u64>r) != 0;
-      break;
-    }
-    default: break;
-  }
+  // The kept part is 0, even: under rne the exact half goes to 0; ro rounds any nonzero rest up.
+  const up = roundsUp<u64>(mode, significand, half, false, negative, shift, srBits, draw);
   return up ? pow2Bits(ulpExp) : 0;
 }
 
