@@ -22,7 +22,7 @@ import {
   NN_BAD_ROUNDING, NN_BAD_VERSION, NN_BAD_LAYER, NN_BAD_SHAPE, NN_BAD_BATCH, NN_OUT_OF_MEMORY, T_MACS_FORWARD,
   T_MACS_BACKWARD_DATA, T_MACS_BACKWARD_WEIGHT, T_MACS_EVAL, LAYER_LINEAR, LAYER_CONV,
 } from "./nn";
-import { allocZeroed, allocObject, blockBytes } from "./nn/alloc";
+import { allocZeroed, blockBytes } from "./nn/alloc";
 import { backendJobs, backendMacs, backendReset, backendMacUnits, PATH_ACCELERATOR, PATH_CPU_NO_ACCELERATOR, PATH_COUNT } from "./accel/backend";
 import { makeFormat, mxEncodeArray, Rng } from "./arith";
 import {
@@ -451,6 +451,56 @@ function refuseSize(needed: u64, available: u64, limit: u64, what: string): i32 
   return fail(ERR_DOES_NOT_FIT);
 }
 
+/**
+ * Heap room the planning build of a model's shapes may take above a request: the context, its roles
+ * with their formats and 1 KiB decode tables, and a layer record and tensor view per layer.
+ */
+function planMargin(layers: i32): u64 {
+  return 32768 + (<u64>layers + 1) * 1024;
+}
+
+function refuseGrowth(end: u64, limit: u64): i32 {
+  text("expected linear memory to grow to ");
+  num(<i64>end);
+  text(" bytes for the deployment (the board's limit: ");
+  num(<i64>limit);
+  text(" bytes), but the runtime refused; the board's real limit is lower than the one declared, so declare it (edgecl run --manifest) or use a smaller model, precision or buffer");
+  return fail(ERR_DOES_NOT_FIT);
+}
+/** Bytes the last planned deployment needs (model shapes, buffers, strategy state). */
+let planNeeded: u64 = 0;
+
+/** Checks a planned model against the strategy blob at word `at` and the memory available. */
+function checkPlanned(model: Model, at: i32, planAt: usize, strategy: i32, available: u64, limit: u64): i32 {
+  if (strategy == STRATEGY_LATENT_REPLAY) {
+    const cut = <i32>cfgWord(at + CL_CUT);
+    if (cut < 1 || cut >= model.layerCount || trainableLayer(model, cut) < 0) {
+      text("expected a latent-replay cut from 1 to ");
+      num(model.layerCount - 1);
+      text(" (a layer index with trainable layers at or above it), received ");
+      num(cut);
+      return fail(ERR_BAD_CONFIG);
+    }
+  }
+  const replayBatch = <i32>cfgWord(at + CL_REPLAY_BATCH);
+  if (replayBatch >= model.maxBatch && (strategy == STRATEGY_REPLAY || strategy == STRATEGY_LATENT_REPLAY)) {
+    text("expected a replay batch below the model's largest batch ");
+    num(model.maxBatch);
+    text(" (it holds the new and the replayed samples), received ");
+    num(replayBatch);
+    return fail(ERR_BAD_CONFIG);
+  }
+  if (model.heads * model.classes > 65535) {
+    text("expected at most 65535 classes over all heads, received ");
+    num(model.heads * model.classes);
+    return fail(ERR_BAD_CONFIG);
+  }
+  const latent = strategy == STRATEGY_LATENT_REPLAY ? model.layer(<i32>cfgWord(at + CL_CUT)).input.size : model.input.size;
+  planNeeded = <u64>(heapTop() - planAt) + plannedBytes() + strategyFootprint(strategy, at, model, latent);
+  if (planNeeded > available) return refuseSize(planNeeded, available, limit, "");
+  return OK;
+}
+
 function deploy(length: u32): i32 {
   if (length < 4) return shortPayload("DEPLOY", length, 4);
   const bytes = load<u32>(request);
@@ -502,68 +552,31 @@ function deploy(length: u32): i32 {
   const available = newLimit > <u64>base + 64 ? newLimit - <u64>base - 64 : 0;
   const strategy = <i32>cfgWord(at + CL_STRATEGY);
 
-  // Build where nothing of the current deployment lies: above this request when one is deployed.
-  const buildAt = deployed ? heapTop() : base;
-  setHeapTop(buildAt);
+  // Plan first, above this request, where nothing of the live deployment lies: the model's shapes are
+  // built, its buffers and the strategy's state counted. The live deployment is replaced only once the
+  // new one passed every check and linear memory is known to hold it (docs/protocol.md, DEPLOY).
+  const planAt = heapTop();
+  const restoreTop = deployed ? rest : base;
   const built = memory.data(8);
-  let status = buildModel(config, modelWords, built);
-  let problemCode = OK;
-  let needed: u64 = 0;
-  if (status == NN_OUT_OF_MEMORY) {
-    needed = plannedBytes() + <u64>(heapTop() - buildAt);
-    problemCode = needed > available ? refuseSize(needed, available, newLimit, "for the model alone ") : OK;
-    if (problemCode == OK) {
-      // It fits once the current deployment is gone: build again at the base.
-      setHeapTop(base);
-      setDeployment(changetype<Learner>(0));
-      status = buildModel(config, modelWords, built);
-      if (status != NN_OK) problemCode = status == NN_OUT_OF_MEMORY ? refuseSize(plannedBytes(), available, newLimit, "") : fail(nnProblem(status));
-    }
-  } else if (status != NN_OK) {
-    problemCode = fail(nnProblem(status));
+  const margin = planMargin(layers);
+  if (!coverTo(<u64>planAt + margin)) {
+    setHeapTop(restoreTop);
+    return refuseGrowth(<u64>planAt + margin, newLimit);
   }
-  let model = changetype<Model>(0);
-  if (problemCode == OK) {
-    model = changetype<Model>(load<usize>(built));
-    if (strategy == STRATEGY_LATENT_REPLAY) {
-      const cut = <i32>cfgWord(at + CL_CUT);
-      if (cut < 1 || cut >= model.layerCount || trainableLayer(model, cut) < 0) {
-        text("expected a latent-replay cut from 1 to ");
-        num(model.layerCount - 1);
-        text(" (a layer index with trainable layers at or above it), received ");
-        num(cut);
-        problemCode = fail(ERR_BAD_CONFIG);
-      }
-    }
-    const replayBatch = <i32>cfgWord(at + CL_REPLAY_BATCH);
-    if (problemCode == OK && replayBatch >= model.maxBatch && (strategy == STRATEGY_REPLAY || strategy == STRATEGY_LATENT_REPLAY)) {
-      text("expected a replay batch below the model's largest batch ");
-      num(model.maxBatch);
-      text(" (it holds the new and the replayed samples), received ");
-      num(replayBatch);
-      problemCode = fail(ERR_BAD_CONFIG);
-    }
-    if (problemCode == OK && model.heads * model.classes > 65535) {
-      text("expected at most 65535 classes over all heads, received ");
-      num(model.heads * model.classes);
-      problemCode = fail(ERR_BAD_CONFIG);
-    }
-    if (problemCode == OK) {
-      const latent = strategy == STRATEGY_LATENT_REPLAY ? model.layer(<i32>cfgWord(at + CL_CUT)).input.size : model.input.size;
-      needed = <u64>(heapTop() - buildAt) + strategyFootprint(strategy, at, model, latent);
-      if (needed > available) problemCode = refuseSize(needed, available, newLimit, "");
-    }
+  const status = buildModel(config, modelWords, built, true);
+  if (status != NN_OK) {
+    setHeapTop(restoreTop);
+    return fail(nnProblem(status));
   }
-  if (problemCode != OK) {
-    setHeapTop(deployed ? rest : base);
-    return problemCode;
-  }
-  if (buildAt != base) {
-    // Built above the old deployment to check it: build it again at the base (the same bits).
-    setHeapTop(base);
-    buildModel(config, modelWords, built);
-    model = changetype<Model>(load<usize>(built));
-  }
+  const problemCode = checkPlanned(changetype<Model>(load<usize>(built)), at, planAt, strategy, available, newLimit);
+  setHeapTop(restoreTop);
+  if (problemCode != OK) return problemCode;
+  // Grow memory before anything is replaced: a runtime that refuses leaves the live deployment as it was.
+  if (!coverTo(<u64>base + planNeeded + 64)) return refuseGrowth(<u64>base + planNeeded + 64, newLimit);
+  setHeapTop(base);
+  setDeployment(changetype<Learner>(0));
+  buildModel(config, modelWords, built);
+  const model = changetype<Model>(load<usize>(built));
   const l = buildStrategy(model, at);
   setDeployment(l);
   memoryLimit = newLimit;
@@ -574,7 +587,8 @@ function deploy(length: u32): i32 {
   configCrc = crc32(config, bytes);
   store<f64>(macsBaseline, 0);
   backendReset();
-  notePeak(<u64>rest + 16);
+  // Peak memory is a figure of this deployment: its request and everything it has used since.
+  peak = max<u64>(<u64>request + <u64>requestBytes, <u64>rest + 16);
   replyStart();
   putU32(<u32>model.params);
   putU32(clampU32(deploymentBytes));
@@ -942,6 +956,7 @@ function reset(length: u32): i32 {
   deploymentBytes = 0;
   store<f64>(macsBaseline, 0);
   backendReset();
+  peak = max<u64>(<u64>request + <u64>requestBytes, <u64>base + 16);
   replyStart();
   return OK;
 }

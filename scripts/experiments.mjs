@@ -4,6 +4,8 @@
 // Usage: node scripts/experiments.mjs [--full] [--seeds N] [--only strategy,...] [--render]
 //   --full    the paper's budget (2000 iterations, MLP 2x400): hours on this machine
 //   --render  only rewrite docs/results.md from the reports already in out/experiments
+// The independent PyTorch reference (experiments/reference/, docs/reference.md) writes its runs to
+// out/experiments/<budget>/reference/; the table shows them next to the device's fp32 column.
 // Each run's report goes to out/experiments/<precision>-<scenario>-<strategy>-<seed>.json; runs whose
 // report exists are skipped, so an interrupted table resumes where it stopped.
 import { execFile } from "node:child_process";
@@ -27,11 +29,12 @@ const strategies = protocol.strategies.filter((s) => !only || only.includes(s));
 const outDir = join(root, "out", "experiments", full ? "full" : "reduced");
 mkdirSync(outDir, { recursive: true });
 
+// Seed-major within each precision: an interrupted table has every cell at a similar number of seeds.
 const jobs = [];
 for (const precision of protocol.precisions) {
-  for (const scenario of protocol.scenarios) {
-    for (const strategy of strategies) {
-      for (const seed of seeds) {
+  for (const seed of seeds) {
+    for (const scenario of protocol.scenarios) {
+      for (const strategy of strategies) {
         const file = join(outDir, `${precision}-${scenario}-${strategy}-${seed}.json`);
         jobs.push({ precision, scenario, strategy, seed, file });
       }
@@ -47,7 +50,7 @@ function runJob(job) {
     const job = ${JSON.stringify(job)};
     const budget = ${JSON.stringify(budget)};
     const report = await runContinual({
-      benchmark: "split-mnist", scenario: job.scenario, strategy: job.strategy, precision: job.precision, seed: job.seed,
+      benchmark: "split-mnist", classOrder: ${JSON.stringify(protocol.classOrder)}, scenario: job.scenario, strategy: job.strategy, precision: job.precision, seed: job.seed,
       model: budget.model, iterations: budget.iterations, batch: budget.batch,
       optimizer: { name: "adam", lr: budget.lr, momentum: 0, weightDecay: 0, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
       board: "inline", memoryLimit: budget.memoryBytes,
@@ -68,16 +71,25 @@ function runJob(job) {
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const std = (xs) => (xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));
 
-function cell(precision, scenario, strategy) {
+/** Mean ± std (n) of the average accuracies in the reports found, or a dash. */
+function summary(files) {
   const values = [];
-  for (const seed of seeds) {
-    const file = join(outDir, `${precision}-${scenario}-${strategy}-${seed}.json`);
+  for (const file of files) {
     if (!existsSync(file)) continue;
     const report = JSON.parse(readFileSync(file, "utf8"));
-    if (report.metrics?.avgAccuracy != null) values.push(100 * report.metrics.avgAccuracy);
+    const accuracy = report.metrics?.avgAccuracy ?? report.avgAccuracy;
+    if (accuracy != null) values.push(100 * accuracy);
   }
   if (values.length === 0) return "–";
   return `${mean(values).toFixed(2)} ± ${std(values).toFixed(2)} (${values.length})`;
+}
+
+function cell(precision, scenario, strategy) {
+  return summary(seeds.map((seed) => join(outDir, `${precision}-${scenario}-${strategy}-${seed}.json`)));
+}
+
+function referenceCell(scenario, strategy) {
+  return summary(seeds.map((seed) => join(outDir, "reference", `${scenario}-${strategy}-${seed}.json`)));
 }
 
 function render() {
@@ -96,18 +108,24 @@ function render() {
     L.push("per-MAC emulation of fp8-mixed; `node scripts/experiments.mjs --full` runs it.");
   }
   L.push("");
-  L.push("The paper column is van de Ven & Tolias, \"Three scenarios for continual learning\" (arXiv:1904.07734, 2019),");
-  L.push("its Split MNIST table, **as recalled** (not verified against the paper here); its strengths for EWC and SI come");
-  L.push("from the authors' code (GMvandeVen/continual-learning, param_values.py).");
+  L.push(`Classes arrive in the ${protocol.classOrder} order of the paper: digits 0/1, then 2/3, 4/5, 6/7, 8/9.`);
+  L.push("");
+  L.push("The **reference** column is an independent fp32 implementation in PyTorch of the same protocol, written from");
+  L.push("the published definitions of each strategy and run on the samples `edgecl export` writes (experiments/reference/,");
+  L.push("[docs/reference.md](reference.md)); a dash where it does not implement the strategy.");
+  L.push("");
+  L.push(`The **paper** column: ${protocol.paperSource}`);
+  L.push("");
+  for (const line of protocol.strengths) L.push(`- ${line}`);
   L.push("");
   for (const scenario of protocol.scenarios) {
     L.push(`## ${scenario}-incremental`);
     L.push("");
-    L.push(`| strategy | ${protocol.precisions.join(" | ")} | paper (fp32, as recalled) |`);
-    L.push(`|---|${protocol.precisions.map(() => "---").join("|")}|---|`);
+    L.push(`| strategy | ${protocol.precisions.join(" | ")} | reference (PyTorch, fp32) | paper (fp32) |`);
+    L.push(`|---|${protocol.precisions.map(() => "---").join("|")}|---|---|`);
     for (const strategy of strategies) {
       const paper = protocol.paper[strategy]?.[scenario];
-      L.push(`| ${strategy} | ${protocol.precisions.map((p) => cell(p, scenario, strategy)).join(" | ")} | ${paper ?? "–"} |`);
+      L.push(`| ${strategy} | ${protocol.precisions.map((p) => cell(p, scenario, strategy)).join(" | ")} | ${referenceCell(scenario, strategy)} | ${paper ?? "–"} |`);
     }
     L.push("");
   }

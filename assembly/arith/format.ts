@@ -108,8 +108,7 @@ export class Format {
 /** Builds the format for a valid word (see validateWord), or null. */
 export function makeFormat(word: u32): Format | null {
   if (validateWord(word) != FORMAT_OK) return null;
-  const f = changetype<Format>(heap.alloc(offsetof<Format>()));
-  memory.fill(changetype<usize>(f), 0, offsetof<Format>());
+  const f = new Format();
   f.word = word;
   f.kind = <i32>(word >>> WORD_KIND_SHIFT) & WORD_KIND_MASK;
   f.specials = <i32>(word >>> WORD_SPECIALS_SHIFT) & WORD_SPECIALS_MASK;

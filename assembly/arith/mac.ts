@@ -36,7 +36,7 @@ export class MacSpec {
 }
 
 export function macSpecNew(): MacSpec {
-  const spec = changetype<MacSpec>(heap.alloc(offsetof<MacSpec>()));
+  const spec = new MacSpec();
   spec.mul = null;
   spec.mulMode = ROUND_RNE;
   spec.acc = null;
@@ -223,7 +223,7 @@ class Job {
   accumulate: bool = false;
 }
 
-const job = changetype<Job>(heap.alloc(offsetof<Job>()));
+const job = new Job();
 
 // ---------------------------------------------------------------------------------------------------------
 // The reference kernel: every mode, every float or fixed format, one output at a time, exactly as
@@ -376,7 +376,7 @@ const RANGE_NONE_MSB: i32 = -10000;
 const RANGE_NONE_LSB: i32 = 10000;
 
 function newRange(): Range {
-  return changetype<Range>(heap.alloc(offsetof<Range>()));
+  return new Range();
 }
 const rangeX = newRange();
 const rangeW = newRange();
@@ -436,8 +436,8 @@ class Hoisted {
   overflowValue: f64 = 0;
 }
 
-const hoistedMul = changetype<Hoisted>(heap.alloc(offsetof<Hoisted>()));
-const hoistedAcc = changetype<Hoisted>(heap.alloc(offsetof<Hoisted>()));
+const hoistedMul = new Hoisted();
+const hoistedAcc = new Hoisted();
 
 function hoist(h: Hoisted, f: Format, srBits: i32): void {
   const shift = 52 - f.m;
@@ -887,8 +887,8 @@ class Hoisted32 {
   overflowFrom: f32 = 0;
 }
 
-const hoisted32Mul = changetype<Hoisted32>(heap.alloc(offsetof<Hoisted32>()));
-const hoisted32Acc = changetype<Hoisted32>(heap.alloc(offsetof<Hoisted32>()));
+const hoisted32Mul = new Hoisted32();
+const hoisted32Acc = new Hoisted32();
 
 function hoist32(h: Hoisted32, f: Format): void {
   const one: u32 = <u32>1 << <u32>(23 - f.m);

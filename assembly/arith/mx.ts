@@ -24,7 +24,7 @@ let scaled: Format | null = null;
 
 /** The element format with every threshold multiplied by 2^s, so rounding x against it equals rounding x / 2^s exactly. */
 function scaledElement(el: Format, s: i32): Format {
-  if (scaled == null) scaled = changetype<Format>(heap.alloc(offsetof<Format>()));
+  if (scaled == null) scaled = new Format();
   const t = scaled!;
   memory.copy(changetype<usize>(t), changetype<usize>(el), offsetof<Format>());
   const scale = pow2(s);

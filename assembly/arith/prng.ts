@@ -39,7 +39,7 @@ export class Rng {
   counter: u32 = 0;
 
   static create(seed: u32, stream: u32): Rng {
-    const rng = changetype<Rng>(heap.alloc(offsetof<Rng>()));
+    const rng = new Rng();
     rng.key = streamKey(seed, stream);
     rng.counter = 0;
     return rng;

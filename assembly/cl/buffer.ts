@@ -11,7 +11,7 @@
 // Every random choice is a draw of the buffer's stream (its key from the run seed, reseeded per TRAIN).
 import { Rng, encodeArray, decodeArray, mxEncodeArray, mxDecodeArray } from "../arith";
 import { Role } from "../nn/precision";
-import { allocObject, allocZeroed, blockBytes } from "../nn/alloc";
+import { allocZeroed, blockBytes } from "../nn/alloc";
 
 export const POLICY_RESERVOIR: i32 = 0;
 export const POLICY_CLASS_BALANCED: i32 = 1;
@@ -64,7 +64,7 @@ export function bufferFootprint(role: Role, values: i32, bytes: u32, classKeys: 
 }
 
 export function newBuffer(role: Role, values: i32, bytes: u32, classKeys: i32, policy: i32): ReplayBuffer {
-  const b = allocObject<ReplayBuffer>();
+  const b = new ReplayBuffer();
   b.role = role;
   b.policy = policy;
   b.values = values;
@@ -76,7 +76,7 @@ export function newBuffer(role: Role, values: i32, bytes: u32, classKeys: i32, p
   b.held = allocZeroed(<usize>classKeys << 2);
   b.offered = allocZeroed(<usize>classKeys << 3);
   b.scratch = allocZeroed(<usize>values << 2);
-  b.rng = allocObject<Rng>();
+  b.rng = new Rng();
   return b;
 }
 

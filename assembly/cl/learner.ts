@@ -17,7 +17,7 @@ import { count, roundActivations } from "../nn/context";
 import { beginStep, updateRange, currentWeight, setWeight } from "../nn/optim";
 import { storeRounded } from "../nn/precision";
 import { softmaxCrossEntropy } from "../nn/loss";
-import { allocObject, allocZeroed } from "../nn/alloc";
+import { allocZeroed } from "../nn/alloc";
 import {
   STRATEGY_CUMULATIVE, STRATEGY_REPLAY, STRATEGY_LATENT_REPLAY, STRATEGY_GDUMB, STRATEGY_AGEM, STRATEGY_EWC,
   STRATEGY_ONLINE_EWC, STRATEGY_SI, STRATEGY_LWF, STRATEGY_PACKNET, CL_MAX_EXPERIENCES,
@@ -844,8 +844,8 @@ export function evaluateExperience(l: Learner, experience: i32, taskMask: bool, 
 }
 
 export function newLearner(): Learner {
-  const l = allocObject<Learner>();
-  l.rng = allocObject<Rng>();
+  const l = new Learner();
+  l.rng = new Rng();
   return l;
 }
 

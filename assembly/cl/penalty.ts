@@ -9,7 +9,7 @@
 //   weights; omega accumulates -g * (weight change) over the experience's steps.
 import { Model } from "../nn/model";
 import { currentWeight } from "../nn/optim";
-import { allocObject, allocZeroed, blockBytes } from "../nn/alloc";
+import { allocZeroed, blockBytes } from "../nn/alloc";
 
 @final @unmanaged
 export class Quadratic {
@@ -30,7 +30,7 @@ export function quadraticFootprint(params: i32): u64 {
 }
 
 export function newQuadratic(params: i32, strength: f32): Quadratic {
-  const q = allocObject<Quadratic>();
+  const q = new Quadratic();
   q.params = params;
   q.strength = strength;
   q.importance = allocZeroed(<usize>params << 2);

@@ -1,15 +1,12 @@
 // Allocation for a bump allocator that never frees: everything a model needs is taken when it is built.
+// Objects are created with `new`, which runs their field initialisers; raw blocks (allocZeroed) hold
+// only numbers. A check in test/assembly/objects.test.ts keeps objects from being made out of raw blocks.
 
 /** A zeroed block of `bytes` (16-byte aligned). */
 export function allocZeroed(bytes: usize): usize {
   const p = heap.alloc(bytes);
   memory.fill(p, 0, bytes);
   return p;
-}
-
-/** A zeroed unmanaged object. */
-export function allocObject<T>(): T {
-  return changetype<T>(allocZeroed(offsetof<T>()));
 }
 
 /** Bytes heap.alloc takes for a block of `bytes` (the stub runtime's 4-byte header and 16-byte alignment). */

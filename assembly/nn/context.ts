@@ -11,7 +11,7 @@ import {
   ROLE_REPLAY, T_COUNT, T_MACS_FORWARD, T_MACS_EVAL, T_MACS_BACKWARD_DATA, T_GEMM_JOBS, T_ERROR_VALUES, T_ERROR_NONZERO,
   T_ERROR_FLUSHED, T_GRADIENT_VALUES, T_GRADIENT_ZEROS,
 } from "./abi";
-import { allocObject, allocZeroed } from "./alloc";
+import { allocZeroed } from "./alloc";
 
 // Random streams of a run: stream ids under the run seed (streamKey(seed, id)), documented in docs/precision.md.
 export const STREAM_INIT: u32 = 1;
@@ -65,7 +65,7 @@ export class Context {
 }
 
 export function newContext(seed: u32): Context {
-  const ctx = allocObject<Context>();
+  const ctx = new Context();
   ctx.weight = newRole();
   ctx.activation = newRole();
   ctx.error = newRole();

@@ -13,7 +13,7 @@ import {
   T_SKIPPED_STEPS, T_LOSS_SCALE, T_TRAIN_SAMPLES, T_TRAIN_LOSS_SUM, T_TRAIN_CORRECT, T_EVAL_SAMPLES,
   T_EVAL_LOSS_SUM, T_EVAL_CORRECT,
 } from "./abi";
-import { allocObject, allocZeroed, blockBytes, heapTop, reserve } from "./alloc";
+import { allocZeroed, blockBytes, heapTop, reserve } from "./alloc";
 import { Context, newContext, roleAt, configureMac, roundActivations, roundErrors, count, STREAM_INIT } from "./context";
 import { readRole, loadStored, storeRounded, roundOne } from "./precision";
 import { Tensor, tensorView } from "./tensor";
@@ -74,8 +74,12 @@ export class Model {
 
 function finite(x: f32): bool { return x - x == 0; }
 
-/** Builds the model the config blob describes; returns its status and, through `out`, the model. */
-export function buildModel(config: usize, words: i32, out: usize): i32 {
+/**
+ * Builds the model the config blob describes; returns its status and, through `out`, the model. With
+ * `planOnly`, only the shapes are built and plannedBytes() tells what the buffers would take: nothing
+ * is laid out, so a caller can check a deployment before it replaces another.
+ */
+export function buildModel(config: usize, words: i32, out: usize, planOnly: bool = false): i32 {
   if (words < CFG_LAYERS) return NN_BAD_CONFIG;
   if (word(config, CFG_VERSION) != <u32>NN_ABI_VERSION) return NN_BAD_VERSION;
   const layerSpecs = <i32>word(config, CFG_LAYER_COUNT);
@@ -107,7 +111,7 @@ export function buildModel(config: usize, words: i32, out: usize): i32 {
   const gemmFlags = word(config, CFG_GEMM);
   configureMac(ctx, (gemmFlags & GEMM_FMA) != 0, (gemmFlags & GEMM_FAST) != 0);
 
-  const model = allocObject<Model>();
+  const model = new Model();
   model.ctx = ctx;
   model.maxBatch = maxBatch;
   model.heads = heads;
@@ -132,7 +136,7 @@ export function buildModel(config: usize, words: i32, out: usize): i32 {
   let current = model.input;
   let params = 0;
   for (let i = 0; i <= layerSpecs; i++) {
-    const layer = allocObject<Layer>();
+    const layer = new Layer();
     layer.heads = 1;
     layer.input = current;
     let kind: i32, a: i32, b: i32, c: i32;
@@ -192,7 +196,12 @@ export function buildModel(config: usize, words: i32, out: usize): i32 {
   model.layerCount = layerSpecs + 1;
   model.params = params;
 
-  if (!reserve(layoutBuffers(model, true))) return NN_OUT_OF_MEMORY;
+  const bytes = layoutBuffers(model, true);
+  if (planOnly) {
+    store<usize>(out, changetype<usize>(model));
+    return NN_OK;
+  }
+  if (!reserve(bytes)) return NN_OUT_OF_MEMORY;
   layoutBuffers(model, false);
   initParams(model);
   store<usize>(out, changetype<usize>(model));

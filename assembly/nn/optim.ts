@@ -6,7 +6,6 @@
 import { Context } from "./context";
 import { loadStored, storeRounded, roundOne } from "./precision";
 import { OPTIMIZER_SGD } from "./abi";
-import { allocObject } from "./alloc";
 
 @final @unmanaged
 export class Optimizer {
@@ -32,7 +31,7 @@ export class Optimizer {
 }
 
 export function newOptimizer(): Optimizer {
-  return allocObject<Optimizer>();
+  return new Optimizer();
 }
 
 /** How many state buffers the optimizer keeps per parameter. */

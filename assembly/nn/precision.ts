@@ -6,7 +6,6 @@ import {
 } from "../arith";
 import { ROUND_COUNT } from "../generated/formats";
 import { CFG_ROLES, ROLE_WORDS, ROLE_REPLAY, ROLE_MASTER, NN_OK, NN_BAD_FORMAT, NN_BAD_ROUNDING } from "./abi";
-import { allocObject } from "./alloc";
 
 @final @unmanaged
 export class Role {
@@ -54,7 +53,7 @@ export function readRole(config: usize, index: i32, role: Role): i32 {
 }
 
 export function newRole(): Role {
-  const r = allocObject<Role>();
+  const r = new Role();
   r.srBits = SR_BITS_MAX;
   r.bytes = 4;
   return r;

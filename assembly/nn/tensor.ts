@@ -1,7 +1,6 @@
 // A tensor is a view on linear memory: where its values start, a batch of samples of shape H x W x C
 // stored channel-last (NHWC, C fastest), and how its values are stored. Views never own memory; the
 // model allocates every buffer once and layers read and write through views of it.
-import { allocObject } from "./alloc";
 
 /** Storage of a view: f32 values (any format, held in the f32 container) or packed codes. */
 export const STORAGE_F32: i32 = 0;
@@ -41,7 +40,7 @@ export class Tensor {
 }
 
 export function tensorView(data: usize, n: i32, h: i32, w: i32, c: i32): Tensor {
-  const t = allocObject<Tensor>();
+  const t = new Tensor();
   t.data = data;
   t.n = n;
   t.h = h;

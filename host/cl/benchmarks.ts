@@ -96,8 +96,8 @@ export interface BenchmarkOptions {
   experiences?: number;
   /** Split only: classes per experience (default 2); if it does not divide the classes, the last one has the rest. */
   classesPerExperience?: number;
-  /** Split only: "seeded" (default, shuffled by the seed), "natural" (0, 1, 2, ...) or an explicit order. */
-  classOrder?: "seeded" | "natural" | readonly number[];
+  /** Split only: "seeded" (default, shuffled by the seed), "fixed" (0, 1, 2, ...) or an explicit order. */
+  classOrder?: "seeded" | "fixed" | readonly number[];
   /** Permuted only: experience 0 sees the unpermuted images (default false: every experience is permuted). */
   identityFirst?: boolean;
   /** Rotated only: "even" (default: e * 180 / N degrees), "seeded" (uniform in [0, 180)) or a list of degrees. */
@@ -161,7 +161,7 @@ function planSplit(options: BenchmarkOptions, classes: number, seed: number): { 
   );
   let order: number[];
   const requested = options.classOrder ?? "seeded";
-  if (requested === "natural") {
+  if (requested === "fixed") {
     order = Array.from({ length: classes }, (_, c) => c);
   } else if (requested === "seeded") {
     order = Array.from(Rng.forStream(seed, "split/class-order").permutation(classes));
@@ -174,7 +174,7 @@ function planSplit(options: BenchmarkOptions, classes: number, seed: number): { 
       );
     }
   } else {
-    throw expected('a class order: "seeded", "natural" or a list of classes', requested);
+    throw expected('a class order: "seeded", "fixed" or a list of classes', requested);
   }
   const available = Math.ceil(classes / perExperience);
   const count = options.experiences === undefined ? available : options.experiences;

@@ -18,6 +18,7 @@ import { parsePrecision, precisionText, shortPrecisionText, type PrecisionSpec }
 import { chw, deviceSeed, encodeConfig, type OptimizerSpec } from "../train/config.js";
 import { describeModel, parseModelSpec } from "../train/model-spec.js";
 import type { Report } from "../report/types.js";
+import { CL_MEMORY_LIMIT } from "../../assembly/cl/abi.js";
 import { makeBenchmark, type Benchmark } from "./benchmarks.js";
 import { encodeStrategy, parseStrategyName, resolveStrategy, rowsPerStep, strategySettings, type StrategyOverrides } from "./strategies.js";
 
@@ -35,6 +36,8 @@ export interface ClRunOptions {
   optimizer: OptimizerSpec;
   /** Only the first N experiences. */
   experiences?: number;
+  /** Split benchmarks: "seeded" (default), "fixed" (0/1, 2/3, ... as van de Ven & Tolias) or a list. */
+  classOrder?: "seeded" | "fixed" | readonly number[];
   /** At most this many training / test samples per experience (a seeded subset; default: all). */
   trainSamples?: number;
   testSamples?: number;
@@ -42,6 +45,8 @@ export interface ClRunOptions {
   board?: string;
   /** inline boards: the linear-memory limit (default: the sim manifest's). */
   memoryLimit?: number;
+  /** tcp: and serial: boards: the board's manifest (id or path) for its limits; without it HELLO gives them. */
+  manifest?: string;
   /** Data set (default: the embedded MNIST digits). */
   data?: DataSplit;
   /** Flash folder of a process board. */
@@ -90,12 +95,27 @@ function bytesExactly(values: Float32Array): boolean {
   return true;
 }
 
+/** Boards reached over a link named on the command line, not by a manifest. */
+function linkedBoard(spec: string): boolean {
+  return spec.startsWith("tcp:") || spec.startsWith("serial:");
+}
+
+/** The config blob with the strategy blob's memory limit set to the smaller known limit (0: unknown). */
+function withMemoryLimit(blob: Uint8Array, modelWords: number, reported: number, manifest: number): Uint8Array {
+  const limits = [reported, manifest].filter((x) => x > 0);
+  const copy = blob.slice();
+  new DataView(copy.buffer).setUint32((modelWords + CL_MEMORY_LIMIT) * 4, limits.length ? Math.min(...limits) : 0, true);
+  return copy;
+}
+
 /** Everything a run resolves before it talks to a board. */
 export interface ClPlan {
   benchmark: Benchmark;
   plan: RunPlan;
   boardSpec: string;
   manifest: BoardManifest | null;
+  /** The --manifest of a tcp: or serial: board. */
+  manifestName?: string;
 }
 
 export function planRun(options: ClRunOptions): ClPlan {
@@ -107,12 +127,21 @@ export function planRun(options: ClRunOptions): ClPlan {
   const inline = boardSpec === "inline";
   let manifest: BoardManifest | null = null;
   if (inline) manifest = loadBoard("sim");
-  else if (!boardSpec.startsWith("tcp:") && !boardSpec.startsWith("serial:")) manifest = loadBoard(boardSpec);
+  else if (!linkedBoard(boardSpec)) manifest = loadBoard(boardSpec);
+  else if (options.manifest !== undefined) manifest = loadBoard(options.manifest);
+  // A board reached over a link whose manifest is not given tells its limit in HELLO (0 until then).
   const memoryLimit = inline ? (options.memoryLimit ?? manifest!.memory.linearMemoryBytes) : (manifest?.memory.linearMemoryBytes ?? 0);
   if (inline && manifest) manifest = { ...manifest, memory: { ...manifest.memory, linearMemoryBytes: memoryLimit } };
 
   const data = options.data ?? loadMnist();
-  const benchmark = makeBenchmark({ name: options.benchmark, scenario: options.scenario, seed, dataset: data, experiences: options.experiences });
+  const benchmark = makeBenchmark({
+    name: options.benchmark,
+    scenario: options.scenario,
+    seed,
+    dataset: data,
+    experiences: options.experiences,
+    classOrder: options.classOrder,
+  });
   if (!Number.isInteger(options.iterations) || options.iterations < 1) throw expected("iterations per experience to be a positive integer", options.iterations);
   if (!Number.isInteger(options.batch) || options.batch < 1 || options.batch > 65535) throw expected("a batch from 1 to 65535", options.batch);
   const strategy = resolveStrategy(strategyName, benchmark.scenario, options.batch, options.iterations, options.strategyOptions);
@@ -173,9 +202,13 @@ export function planRun(options: ClRunOptions): ClPlan {
     sampleEncoding: u8 ? "u8" : "f32",
   };
   const usesBuffer = ["replay", "latent-replay", "gdumb", "agem"].includes(strategy.name);
+  const module = moduleBytes(simd);
   const plan: RunPlan = {
     config,
-    deploy: { config: blob, module: moduleBytes(simd) },
+    // Over a link, the device learns its memory limit from HELLO (the smaller one when a manifest names another).
+    deploy: linkedBoard(boardSpec)
+      ? (hello) => ({ config: withMemoryLimit(blob, modelWords.length, hello.memoryLimit, memoryLimit), module })
+      : { config: blob, module },
     features,
     experiences,
     iterations: options.iterations,
@@ -189,7 +222,7 @@ export function planRun(options: ClRunOptions): ClPlan {
     testData: "resend",
     replayBytes: usesBuffer ? strategy.bufferBytes : null,
   };
-  return { benchmark, plan, boardSpec, manifest };
+  return { benchmark, plan, boardSpec, manifest, manifestName: linkedBoard(boardSpec) ? options.manifest : undefined };
 }
 
 /** Runs the plan on its board and returns the report. */
@@ -197,7 +230,7 @@ export async function runPlanned(planned: ClPlan, options: Pick<ClRunOptions, "h
   const { plan, boardSpec, manifest } = planned;
   let client: BoardClient;
   if (boardSpec === "inline") client = inlineBoard(manifest!);
-  else client = (await openBoard(boardSpec, { flashDir: options.flashDir })).client;
+  else client = (await openBoard(boardSpec, { flashDir: options.flashDir, manifest: planned.manifestName })).client;
   try {
     return await runExperiences(client, plan, options.hooks ?? {});
   } finally {

@@ -78,7 +78,7 @@ describe("benchmark names, scenarios and impossible requests", () => {
 
   it("refuses options that belong to another benchmark", () => {
     expect(usageError(() => make({ angles: [0, 90] }))).toBe("the option angles applies only to rotated-mnist, not to split-mnist");
-    expect(usageError(() => make({ name: "permuted-mnist", classOrder: "natural" }))).toContain(
+    expect(usageError(() => make({ name: "permuted-mnist", classOrder: "fixed" }))).toContain(
       "the option classOrder applies only to split-<data>",
     );
     expect(usageError(() => make({ name: "rotated-mnist", identityFirst: true }))).toContain("applies only to permuted-mnist");
@@ -93,10 +93,10 @@ describe("benchmark names, scenarios and impossible requests", () => {
 });
 
 describe("split benchmarks", () => {
-  const natural = { classOrder: "natural" as const };
+  const fixedOrder = { classOrder: "fixed" as const };
 
   it("task scenario: one head of 2 per experience, within-experience labels, task ids", () => {
-    const b = make({ ...natural, scenario: "task" });
+    const b = make({ ...fixedOrder, scenario: "task" });
     expect(b.heads).toEqual([2, 2, 2, 2, 2]);
     expect(b.numOutputs).toBe(10);
     expect(b.classOrder).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
@@ -116,7 +116,7 @@ describe("split benchmarks", () => {
   });
 
   it("domain scenario: one shared head of 2, within-experience labels, no task id", () => {
-    const b = make({ ...natural, scenario: "domain" });
+    const b = make({ ...fixedOrder, scenario: "domain" });
     expect(b.heads).toEqual([2]);
     for (const e of b.experiences) {
       expect(e.taskId).toBeNull();
@@ -141,7 +141,7 @@ describe("split benchmarks", () => {
   });
 
   it("takes every sample of its classes, in data-set order, and nothing else", () => {
-    const b = make({ ...natural });
+    const b = make({ ...fixedOrder });
     const testCounts = classCounts(data.test.labels, 10);
     b.experiences.forEach((e) => {
       expect(e.train.labels.length).toBe(e.classes[0] + 2 + e.classes[1] + 2);
@@ -178,11 +178,11 @@ describe("split benchmarks", () => {
   });
 
   it("gives the last experience the rest when the classes do not divide evenly", () => {
-    const task = make({ ...natural, name: "split-toy", scenario: "task", classesPerExperience: 3 });
+    const task = make({ ...fixedOrder, name: "split-toy", scenario: "task", classesPerExperience: 3 });
     expect(task.experiences.map((e) => e.classes)).toEqual([[0, 1, 2], [3, 4, 5], [6, 7, 8], [9]]);
     expect(task.heads).toEqual([3, 3, 3, 1]);
-    expect(make({ ...natural, scenario: "domain", classesPerExperience: 3 }).heads).toEqual([3]);
-    expect(make({ ...natural, scenario: "class", classesPerExperience: 3 }).heads).toEqual([10]);
+    expect(make({ ...fixedOrder, scenario: "domain", classesPerExperience: 3 }).heads).toEqual([3]);
+    expect(make({ ...fixedOrder, scenario: "class", classesPerExperience: 3 }).heads).toEqual([10]);
   });
 
   it("builds an experience's samples once and leaves them out of its serialised description", () => {
@@ -196,7 +196,7 @@ describe("split benchmarks", () => {
 
   it("splits the embedded digits into 5 experiences holding every training and test digit once", () => {
     const mnist = loadMnist();
-    const b = makeBenchmark({ name: "split-mnist", scenario: "class", seed: 0, dataset: mnist, classOrder: "natural" });
+    const b = makeBenchmark({ name: "split-mnist", scenario: "class", seed: 0, dataset: mnist, classOrder: "fixed" });
     const trainCounts = classCounts(mnist.train.labels, 10);
     const testCounts = classCounts(mnist.test.labels, 10);
     expect(b.experiences.map((e) => e.train.labels.length)).toEqual([0, 2, 4, 6, 8].map((c) => trainCounts[c] + trainCounts[c + 1]));

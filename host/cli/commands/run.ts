@@ -50,6 +50,8 @@ interface RunFlags {
   trainSamples: string;
   testSamples: string;
   board: string;
+  manifest?: string;
+  classOrder: string;
   memory?: string;
   bufferBytes?: string;
   bufferPolicy?: string;
@@ -73,6 +75,13 @@ function real(flag: string, text: string): number {
   const value = Number(text);
   if (text.trim() === "" || !Number.isFinite(value)) throw expected(`${flag} to be a finite number`, text);
   return value;
+}
+
+function parseClassOrder(text: string): "seeded" | "fixed" | number[] {
+  const value = text.trim().toLowerCase();
+  if (value === "seeded" || value === "fixed") return value;
+  if (/^\d+(\s*,\s*\d+)+$/.test(value)) return value.split(",").map((c) => Number(c));
+  throw expected("--class-order to be seeded, fixed or a comma-separated list of classes", text);
 }
 
 function optimizerFrom(flags: RunFlags): OptimizerSpec {
@@ -138,6 +147,8 @@ export function runCommand(): Command {
     .option("--train-samples <n>", "at most N training samples per experience, a seeded subset (all: 0)", String(d.trainSamples))
     .option("--test-samples <n>", "at most N test samples per experience, a seeded subset (all: 0)", String(d.testSamples))
     .option("--board <name>", "board: sim (a simulated board process), another id or manifest, tcp:HOST:PORT, serial:PATH, or inline (simulated, in this process)", d.board)
+    .option("--manifest <id|file>", "tcp: and serial: boards: the board's manifest, for its limits and timeout (default: what HELLO reports)")
+    .option("--class-order <order>", "split benchmarks: seeded (shuffled by the seed), fixed (0/1, 2/3, ... as van de Ven & Tolias) or a list such as 3,1,4,...", "seeded")
     .option("--memory <bytes>", "inline board only: its linear-memory limit (default: the sim board's)")
     .option("--buffer-bytes <n>", "replay, latent-replay, gdumb, agem: buffer budget in bytes of stored values")
     .option("--buffer-policy <name>", `replay, latent-replay: ${BUFFER_POLICIES.join(", ")}`)
@@ -165,6 +176,10 @@ export function runCommand(): Command {
       const experiences = flags.experiences !== undefined ? integer("--experiences", flags.experiences, 1, 1000) : undefined;
       if (flags.memory !== undefined && flags.board !== "inline") throw new UsageError(`--memory goes with --board inline, received --board ${flags.board}`);
       const memoryLimit = flags.memory !== undefined ? integer("--memory", flags.memory, 65536, 0xffff0000) : undefined;
+      if (flags.manifest !== undefined && !/^(tcp|serial):/.test(flags.board)) {
+        throw new UsageError(`--manifest goes with a tcp: or serial: board, received --board ${flags.board}`);
+      }
+      const classOrder = parseClassOrder(flags.classOrder);
       const base = {
         benchmark: flags.benchmark,
         scenario: flags.scenario,
@@ -179,6 +194,8 @@ export function runCommand(): Command {
         trainSamples: integer("--train-samples", flags.trainSamples, 0, 1e9) || undefined,
         testSamples: integer("--test-samples", flags.testSamples, 0, 1e9) || undefined,
         board: flags.board,
+        manifest: flags.manifest,
+        classOrder,
         memoryLimit,
       };
       let iterations = flags.iterations !== undefined ? integer("--iterations", flags.iterations, 1, 0x7fff_ffff) : d.iterations;
