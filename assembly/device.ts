@@ -587,8 +587,9 @@ function deploy(length: u32): i32 {
   configCrc = crc32(config, bytes);
   store<f64>(macsBaseline, 0);
   backendReset();
-  // Peak memory is a figure of this deployment: its request and everything it has used since.
-  peak = max<u64>(<u64>request + <u64>requestBytes, <u64>rest + 16);
+  // Peak memory is a figure of this deployment, from its creation on (not of whatever an earlier one
+  // stored, nor of the request that replaced it).
+  peak = <u64>rest + 16;
   replyStart();
   putU32(<u32>model.params);
   putU32(clampU32(deploymentBytes));
@@ -956,7 +957,7 @@ function reset(length: u32): i32 {
   deploymentBytes = 0;
   store<f64>(macsBaseline, 0);
   backendReset();
-  peak = max<u64>(<u64>request + <u64>requestBytes, <u64>base + 16);
+  peak = <u64>base + 16;
   replyStart();
   return OK;
 }

@@ -108,6 +108,35 @@ function withMemoryLimit(blob: Uint8Array, modelWords: number, reported: number,
   return copy;
 }
 
+/** What a run streams to its board: the benchmark and each experience's samples, after the sample caps. */
+export interface RunStream {
+  benchmark: Benchmark;
+  experiences: RunExperience[];
+  /** Values per sample. */
+  features: number;
+}
+
+/** The samples a run with these options sends, exactly (the same subsets and labels). */
+export function runStream(
+  options: Pick<ClRunOptions, "benchmark" | "scenario" | "seed" | "data" | "experiences" | "classOrder" | "trainSamples" | "testSamples">,
+): RunStream {
+  const seed = checkSeed(options.seed, "--seed");
+  const benchmark = makeBenchmark({
+    name: options.benchmark,
+    scenario: options.scenario,
+    seed,
+    dataset: options.data ?? loadMnist(),
+    experiences: options.experiences,
+    classOrder: options.classOrder,
+  });
+  const features = benchmark.inputShape.reduce((product, dim) => product * dim, 1);
+  const experiences: RunExperience[] = benchmark.experiences.map((e) => ({
+    train: subset(e.train, options.trainSamples, features, seed, `cl/train-subset/experience-${e.id}`),
+    test: subset(e.test, options.testSamples, features, seed, `cl/test-subset/experience-${e.id}`),
+  }));
+  return { benchmark, experiences, features };
+}
+
 /** Everything a run resolves before it talks to a board. */
 export interface ClPlan {
   benchmark: Benchmark;
@@ -133,15 +162,7 @@ export function planRun(options: ClRunOptions): ClPlan {
   const memoryLimit = inline ? (options.memoryLimit ?? manifest!.memory.linearMemoryBytes) : (manifest?.memory.linearMemoryBytes ?? 0);
   if (inline && manifest) manifest = { ...manifest, memory: { ...manifest.memory, linearMemoryBytes: memoryLimit } };
 
-  const data = options.data ?? loadMnist();
-  const benchmark = makeBenchmark({
-    name: options.benchmark,
-    scenario: options.scenario,
-    seed,
-    dataset: data,
-    experiences: options.experiences,
-    classOrder: options.classOrder,
-  });
+  const { benchmark, experiences, features } = runStream({ ...options, seed });
   if (!Number.isInteger(options.iterations) || options.iterations < 1) throw expected("iterations per experience to be a positive integer", options.iterations);
   if (!Number.isInteger(options.batch) || options.batch < 1 || options.batch > 65535) throw expected("a batch from 1 to 65535", options.batch);
   const strategy = resolveStrategy(strategyName, benchmark.scenario, options.batch, options.iterations, options.strategyOptions);
@@ -169,11 +190,6 @@ export function planRun(options: ClRunOptions): ClPlan {
   blob.set(new Uint8Array(strategyWords.buffer), modelWords.length * 4);
 
   const simd = manifest ? manifest.runtime.simd === true : false;
-  const features = c * h * w;
-  const experiences: RunExperience[] = benchmark.experiences.map((e) => ({
-    train: subset(e.train, options.trainSamples, features, seed, `cl/train-subset/experience-${e.id}`),
-    test: subset(e.test, options.testSamples, features, seed, `cl/test-subset/experience-${e.id}`),
-  }));
   // MNIST pixels are k / 255 exactly: one byte each on the wire and on the device.
   const u8 = experiences.every((e) => bytesExactly(e.train.inputs) && bytesExactly(e.test.inputs));
   const params = layers.reduce((sum, row) => sum + row.params, 0);

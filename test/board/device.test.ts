@@ -4,7 +4,10 @@
 // and a whole run goes through the runner into a report.
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, test } from "vitest";
-import { CL_ABI_VERSION, CL_MEMORY_LIMIT, CL_STRATEGY, CL_VERSION, CL_WORD_COUNT, CL_WORDS, STRATEGY_NAIVE } from "../../assembly/cl/abi.js";
+import {
+  CL_ABI_VERSION, CL_BUFFER_BYTES, CL_MEMORY_LIMIT, CL_REPLAY_BATCH, CL_STRATEGY, CL_VERSION, CL_WORD_COUNT, CL_WORDS, STRATEGY_NAIVE,
+  STRATEGY_REPLAY,
+} from "../../assembly/cl/abi.js";
 import { CFG_ROLES } from "../../assembly/nn/abi.js";
 import { loadAccelerator } from "../../board/sim/mmio.js";
 import { runExperiences } from "../../host/board/runner.js";
@@ -24,7 +27,13 @@ beforeAll(() => {
 const FEATURES = 4;
 
 /** DEPLOY's config: the model blob (an MLP over 4 features, 2 classes), then a naive strategy blob. */
-function learner(options: { hidden: string; precision?: string; memoryLimit: number; spoil?: (words: Uint32Array) => void }): Uint8Array {
+function learner(options: {
+  hidden: string;
+  precision?: string;
+  memoryLimit: number;
+  spoil?: (words: Uint32Array) => void;
+  spoilStrategy?: (words: Uint32Array) => void;
+}): Uint8Array {
   const model = encodeConfig({
     seed: 1,
     maxBatch: 16,
@@ -41,6 +50,7 @@ function learner(options: { hidden: string; precision?: string; memoryLimit: num
   strategy[CL_WORDS] = CL_WORD_COUNT;
   strategy[CL_STRATEGY] = STRATEGY_NAIVE;
   strategy[CL_MEMORY_LIMIT] = options.memoryLimit;
+  options.spoilStrategy?.(strategy);
   const bytes = new Uint8Array((model.length + strategy.length) * 4);
   const view = new DataView(bytes.buffer);
   [...model, ...strategy].forEach((word, i) => view.setUint32(4 * i, word, true));
@@ -60,8 +70,8 @@ function separable(count: number, stream: string): { inputs: Float32Array; label
   return { inputs, labels };
 }
 
-async function trained(id: string, hidden = "16") {
-  const m = manifest(id);
+async function trained(id: string, hidden = "16", linearMemoryBytes?: number) {
+  const m = manifest(id, linearMemoryBytes ? { linearMemoryBytes } : {});
   const { client } = connectInProcess({ manifest: m, accelerator: await loadAccelerator(m) }, 60_000);
   const hello = await client.hello();
   await client.deploy({ config: learner({ hidden, memoryLimit: hello.memoryLimit }), module });
@@ -116,6 +126,53 @@ describe("the simulated board with the device module", () => {
     await expect(refused).rejects.toMatchObject({ codeName: "DOES_NOT_FIT" });
     await expect(refused).rejects.toThrow(/needs .*\d+ bytes/);
     expect(await accuracy(client)).toBe(before);
+  });
+
+  // A model that fits the 1 MiB board only where the live one lies: the board must check the new
+  // deployment completely before it replaces the old one.
+  const ONE_MIB = 1 << 20;
+  const LARGE = "300,200";
+
+  test("a DEPLOY refused by a strategy check after the model fitted only in the old one's place keeps the old one (same EVAL, same checksum)", async () => {
+    const { client, hello } = await trained("sim", LARGE, ONE_MIB);
+    expect(hello.memoryLimit).toBe(ONE_MIB);
+    const before = { eval: await client.eval({ experience: 0 }), checksum: (await client.telemetry()).modelChecksum };
+    const refused = client.deploy({
+      config: learner({
+        hidden: LARGE,
+        memoryLimit: ONE_MIB,
+        spoilStrategy: (w) => {
+          w[CL_STRATEGY] = STRATEGY_REPLAY;
+          w[CL_BUFFER_BYTES] = 4096;
+          w[CL_REPLAY_BATCH] = 60000;
+        },
+      }),
+    });
+    await expect(refused).rejects.toMatchObject({ codeName: "BAD_CONFIG" });
+    await expect(refused).rejects.toThrow(/replay batch below the model's largest batch 16.*received 60000/);
+    expect(await client.eval({ experience: 0 })).toEqual(before.eval);
+    expect((await client.telemetry()).modelChecksum).toBe(before.checksum);
+    // The model that fits in its place is accepted and replaces it.
+    await client.deploy({ config: learner({ hidden: LARGE, memoryLimit: ONE_MIB }) });
+  });
+
+  test("a DEPLOY declaring no memory limit (0) for a model larger than the runtime allows is DOES_NOT_FIT, not a trap, and keeps the old one", async () => {
+    const { client } = await trained("sim", LARGE, ONE_MIB);
+    const before = { eval: await client.eval({ experience: 0 }), checksum: (await client.telemetry()).modelChecksum };
+    const refused = client.deploy({ config: learner({ hidden: "600,400", memoryLimit: 0 }) });
+    await expect(refused).rejects.toMatchObject({ codeName: "DOES_NOT_FIT" });
+    await expect(refused).rejects.toThrow(/runtime refused/);
+    expect(await client.eval({ experience: 0 })).toEqual(before.eval);
+    expect((await client.telemetry()).modelChecksum).toBe(before.checksum);
+  });
+
+  test("peak memory is a figure of the deployment: a smaller one after a larger reports its own peak", async () => {
+    const { client } = await trained("sim", LARGE, 4 * ONE_MIB);
+    const largePeak = (await client.telemetry()).memoryPeak;
+    await client.deploy({ config: learner({ hidden: "8", memoryLimit: 4 * ONE_MIB }) });
+    const smallPeak = (await client.telemetry()).memoryPeak;
+    expect(smallPeak).toBeLessThan(largePeak / 4);
+    expect(smallPeak).toBeGreaterThan(0);
   });
 
   test("a config with an unknown format is UNKNOWN_FORMAT, and the previous deployment keeps working", async () => {

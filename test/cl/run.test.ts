@@ -1,7 +1,10 @@
 // Small end-to-end runs through the protocol (an in-process simulated board), each well under a minute:
 // the scenarios behave as the literature says on a reduced budget, and a seed fixes every bit.
 import { describe, expect, it } from "vitest";
-import { runContinual, type ClRunOptions } from "../../host/cl/run.js";
+import { planRun, runContinual, type ClRunOptions } from "../../host/cl/run.js";
+import type { Deployment } from "../../host/board/runner.js";
+import type { HelloReply } from "../../host/board/client.js";
+import { CL_MEMORY_LIMIT, CL_WORD_COUNT } from "../../assembly/cl/abi.js";
 import { defaultOptimizer } from "../../host/train/config.js";
 import type { Report } from "../../host/report/types.js";
 
@@ -54,4 +57,32 @@ describe("determinism", () => {
     expect(a.macs).toHaveProperty("fp16");
     expect(a.memory.replayBytes).toBe(65536);
   }, 60_000);
+});
+
+describe("the memory limit a deployment declares", () => {
+  const memoryWord = (config: Uint8Array, modelWords: number) => new DataView(config.buffer, config.byteOffset).getUint32((modelWords + CL_MEMORY_LIMIT) * 4, true);
+  const hello = (memoryLimit: number) => ({ memoryLimit }) as unknown as HelloReply;
+  const deployOf = (options: Partial<ClRunOptions>) => {
+    const { plan } = planRun({ ...base, iterations: 1, ...options });
+    return plan.deploy as ((h: HelloReply) => Deployment) | Deployment;
+  };
+  // The strategy blob is the last CL_WORD_COUNT words of the config.
+  const limitIn = (config: Uint8Array) => memoryWord(config, config.length / 4 - CL_WORD_COUNT);
+
+  it("a board named by a manifest declares the manifest's limit", () => {
+    const deploy = deployOf({ board: "sim-tiny" });
+    expect(typeof deploy).toBe("object");
+    expect(limitIn((deploy as Deployment).config as Uint8Array)).toBe(262144);
+  });
+
+  it("a tcp: or serial: board declares what HELLO reports, or the smaller of HELLO's and --manifest's", () => {
+    for (const board of ["tcp:127.0.0.1:9", "serial:/dev/ttyUSB9"]) {
+      const deploy = deployOf({ board });
+      expect(typeof deploy).toBe("function");
+      expect(limitIn((deploy as (h: HelloReply) => Deployment)(hello(3 << 20)).config as Uint8Array)).toBe(3 << 20);
+      const withManifest = deployOf({ board, manifest: "sim-tiny" }) as (h: HelloReply) => Deployment;
+      expect(limitIn(withManifest(hello(3 << 20)).config as Uint8Array)).toBe(262144);
+      expect(limitIn(withManifest(hello(100_000)).config as Uint8Array)).toBe(100_000);
+    }
+  });
 });

@@ -19,7 +19,8 @@ import { modulePath } from "../../host/device/module.js";
 import { buildQemuBoardImage, openQemuBoard, requireToolchain } from "../../host/firmware/index.js";
 import { defaultOptimizer } from "../../host/train/config.js";
 import type { Report } from "../../host/report/types.js";
-import { dataPayload, deployConfig, trainPayload } from "../cl/device.js";
+import { dataPayload, deployConfig, evalPayload, trainPayload } from "../cl/device.js";
+import { CL_REPLAY_BATCH, CL_WORD_COUNT } from "../../assembly/cl/abi.js";
 
 const PAIRS = [
   ["qemu-rv32", "sim"],
@@ -166,4 +167,40 @@ describe("the CPU path's energy follows the GEMM mode of the deployment's config
       await Promise.all([qemu.close(), sim.close()]);
     }
   }, 120_000);
+});
+
+describe("a refused DEPLOY on the wasm2c firmware keeps the live deployment answering as before", () => {
+  // qemu-rv32-noaccel: 16 MiB of linear memory. mlp:600 in fp32 with Adam takes about 7.6 MB: a second
+  // one fits only where the first lies, so the device must check it completely before replacing it.
+  test("a strategy check failing after the model fitted in the old one's place; a model larger than the runtime allows with no declared limit", async () => {
+    if (setupError) throw setupError;
+    const manifest = loadBoard("qemu-rv32-noaccel");
+    const limit = manifest.memory.linearMemoryBytes;
+    const board = new BoardClient(await openQemuBoard(manifest), { board: manifest.id, timeoutMs: 120_000 });
+    const module = new Uint8Array(readFileSync(modulePath()));
+    const large = (o: { strategy: string; memoryLimit: number; model?: string }) =>
+      deployConfig({ scenario: "class", model: o.model ?? "mlp:600", precision: "fp32", batch: 4, ...o });
+    try {
+      await board.hello();
+      await board.deploy({ config: large({ strategy: "naive", memoryLimit: limit }), module });
+      await board.request("DATA", dataPayload("class", 0, "train", 8));
+      await board.request("DATA", dataPayload("class", 0, "test", 20));
+      await board.request("TRAIN", trainPayload(0, 2, 4));
+      const state = async () => ({ eval: await board.request("EVAL", evalPayload(0)), checksum: (await board.telemetry()).modelChecksum });
+      const before = await state();
+
+      const badReplay = large({ strategy: "replay", memoryLimit: limit });
+      new DataView(badReplay.buffer).setUint32(badReplay.length - 4 * (CL_WORD_COUNT - CL_REPLAY_BATCH), 60000, true);
+      await expect(board.deploy({ config: badReplay, module })).rejects.toMatchObject({ codeName: "BAD_CONFIG" });
+      expect(await state()).toEqual(before);
+
+      const unknownLimit = large({ strategy: "naive", memoryLimit: 0, model: "mlp:2000" });
+      const refused = board.deploy({ config: unknownLimit, module });
+      await expect(refused).rejects.toMatchObject({ codeName: "DOES_NOT_FIT" });
+      await expect(refused).rejects.toThrow(/runtime refused/);
+      expect(await state()).toEqual(before);
+    } finally {
+      await board.close();
+    }
+  }, 300_000);
 });

@@ -77,7 +77,7 @@ function real(flag: string, text: string): number {
   return value;
 }
 
-function parseClassOrder(text: string): "seeded" | "fixed" | number[] {
+export function parseClassOrder(text: string): "seeded" | "fixed" | number[] {
   const value = text.trim().toLowerCase();
   if (value === "seeded" || value === "fixed") return value;
   if (/^\d+(\s*,\s*\d+)+$/.test(value)) return value.split(",").map((c) => Number(c));
