@@ -71,8 +71,8 @@ function runJob(job) {
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const std = (xs) => (xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));
 
-/** Mean ± std (n) of the average accuracies in the reports found, or a dash. */
-function summary(files) {
+/** Average accuracies (%) of the reports found. */
+function accuracies(files) {
   const values = [];
   for (const file of files) {
     if (!existsSync(file)) continue;
@@ -80,16 +80,30 @@ function summary(files) {
     const accuracy = report.metrics?.avgAccuracy ?? report.avgAccuracy;
     if (accuracy != null) values.push(100 * accuracy);
   }
+  return values;
+}
+
+/** Mean ± std (n), or a dash. */
+function summary(values) {
   if (values.length === 0) return "–";
   return `${mean(values).toFixed(2)} ± ${std(values).toFixed(2)} (${values.length})`;
 }
 
-function cell(precision, scenario, strategy) {
-  return summary(seeds.map((seed) => join(outDir, `${precision}-${scenario}-${strategy}-${seed}.json`)));
-}
+const deviceValues = (precision, scenario, strategy) => accuracies(seeds.map((seed) => join(outDir, `${precision}-${scenario}-${strategy}-${seed}.json`)));
+const referenceValues = (scenario, strategy) => accuracies(seeds.map((seed) => join(outDir, "reference", `${scenario}-${strategy}-${seed}.json`)));
 
-function referenceCell(scenario, strategy) {
-  return summary(seeds.map((seed) => join(outDir, "reference", `${scenario}-${strategy}-${seed}.json`)));
+/**
+ * Whether the device's fp32 cell agrees with the reference's: the difference of the means within
+ * twice its standard error (Welch), i.e. within the seed spread of both. Empty when either is missing.
+ */
+function agreement(scenario, strategy) {
+  const a = deviceValues("fp32", scenario, strategy);
+  const b = referenceValues(scenario, strategy);
+  if (a.length < 2 || b.length < 2) return "";
+  const difference = mean(a) - mean(b);
+  const error = Math.sqrt(std(a) ** 2 / a.length + std(b) ** 2 / b.length);
+  const sign = difference >= 0 ? "+" : "−";
+  return `${sign}${Math.abs(difference).toFixed(2)} ${Math.abs(difference) <= 2 * error ? "✓" : "✗"}`;
 }
 
 function render() {
@@ -114,6 +128,9 @@ function render() {
   L.push("the published definitions of each strategy and run on the samples `edgecl export` writes (experiments/reference/,");
   L.push("[docs/reference.md](reference.md)); a dash where it does not implement the strategy.");
   L.push("");
+  L.push("**fp32 − reference**: the difference of the means, ✓ where it lies within twice its standard error");
+  L.push("(Welch: the seed spread of both), ✗ where it does not (explained below the tables).");
+  L.push("");
   L.push(`The **paper** column: ${protocol.paperSource}`);
   L.push("");
   for (const line of protocol.strengths) L.push(`- ${line}`);
@@ -121,12 +138,19 @@ function render() {
   for (const scenario of protocol.scenarios) {
     L.push(`## ${scenario}-incremental`);
     L.push("");
-    L.push(`| strategy | ${protocol.precisions.join(" | ")} | reference (PyTorch, fp32) | paper (fp32) |`);
-    L.push(`|---|${protocol.precisions.map(() => "---").join("|")}|---|---|`);
+    L.push(`| strategy | ${protocol.precisions.join(" | ")} | reference (PyTorch, fp32) | fp32 − reference | paper (fp32) |`);
+    L.push(`|---|${protocol.precisions.map(() => "---").join("|")}|---|---|---|`);
     for (const strategy of strategies) {
       const paper = protocol.paper[strategy]?.[scenario];
-      L.push(`| ${strategy} | ${protocol.precisions.map((p) => cell(p, scenario, strategy)).join(" | ")} | ${referenceCell(scenario, strategy)} | ${paper ?? "–"} |`);
+      const cells = protocol.precisions.map((p) => summary(deviceValues(p, scenario, strategy)));
+      L.push(`| ${strategy} | ${cells.join(" | ")} | ${summary(referenceValues(scenario, strategy))} | ${agreement(scenario, strategy) || "–"} | ${paper ?? "–"} |`);
     }
+    L.push("");
+  }
+  if (protocol.referenceNotes?.length) {
+    L.push("## Where the device and the reference differ");
+    L.push("");
+    for (const line of protocol.referenceNotes) L.push(`- ${line}`);
     L.push("");
   }
   L.push("## Why ours differ from the paper");
