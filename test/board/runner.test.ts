@@ -165,7 +165,8 @@ describe("runExperiences", () => {
   });
 
   test("a board that stops answering during an evaluation: timeout, partial report, the experience named", async () => {
-    const { client, control } = connectInProcess({ manifest: manifest("sim-noaccel") }, 300);
+    // The timeout covers every request of the run: long enough for a loaded machine, short for a hang.
+    const { client, control } = connectInProcess({ manifest: manifest("sim-noaccel") }, 5000);
     const path = join(dir, "hung", "partial.json");
     const run = runExperiences(client, plan(), {
       partialReportPath: path,
@@ -173,7 +174,7 @@ describe("runExperiences", () => {
         if (step.request === "EVAL" && step.experience === 2 && step.target === 1) control.hung = true;
       },
     });
-    await expect(run).rejects.toThrow(/board sim-noaccel did not answer EVAL \(experience 1\) within 300 ms.*experience 2 was lost, 2 of 3 experiences completed/);
+    await expect(run).rejects.toThrow(/board sim-noaccel did not answer EVAL \(experience 1\) within 5000 ms.*experience 2 was lost, 2 of 3 experiences completed/);
     const saved = checkReport(JSON.parse(readFileSync(path, "utf8")));
     expect(saved.accuracy).toHaveLength(2);
     expect(saved.status.lost).toMatchObject({ experience: 2, request: "EVAL (experience 1)" });
