@@ -118,9 +118,14 @@ function render() {
   L.push(`Budget of this table: ${full ? "the paper's" : "**reduced**"} — model \`${budget.model}\`, ${budget.iterations} iterations of batch ${budget.batch} per`);
   L.push(`experience, Adam lr ${budget.lr}, seeds ${seeds.join(", ")}, on a simulated board in process (\`--board inline\`, ${budget.memoryBytes / 2 ** 20} MiB).`);
   if (!full) {
-    L.push(`The paper's budget (${protocol.full.model}, ${protocol.full.iterations} iterations) does not fit an hour on this 2-core machine with`);
-    L.push("per-MAC emulation of fp8-mixed; `node scripts/experiments.mjs --full` runs it.");
+    L.push("A run takes about 5 s of one core in fp32 and 45 s in fp8-mixed (every multiply-accumulate emulated), so the");
+    L.push(`reduced table's ${jobs.length} runs take about ${Math.round((jobs.length / 2) * 50 / 60 / 2)} min on two idle cores. The paper's budget (${protocol.full.model}, ${protocol.full.iterations} iterations)`);
+    L.push("costs about 100 times more; `node scripts/experiments.mjs --full` runs it.");
   }
+  L.push("");
+  L.push("Earlier editions of this table came from a device whose Adam had no bias correction (its first steps 3 to 6");
+  L.push("times too large) and whose SI anchored its first experience at zero; see the \"fp32 − reference\" column for");
+  L.push("how the device compares with an independent implementation now.");
   L.push("");
   L.push(`Classes arrive in the ${protocol.classOrder} order of the paper: digits 0/1, then 2/3, 4/5, 6/7, 8/9.`);
   L.push("");
@@ -129,7 +134,7 @@ function render() {
   L.push("[docs/reference.md](reference.md)); a dash where it does not implement the strategy.");
   L.push("");
   L.push("**fp32 − reference**: the difference of the means, ✓ where it lies within twice its standard error");
-  L.push("(Welch: the seed spread of both), ✗ where it does not (explained below the tables).");
+  L.push(`(Welch: the seed spread of both), ✗ where it does not${protocol.referenceNotes?.length ? " (explained below the tables)" : ""}.`);
   L.push("");
   L.push(`The **paper** column: ${protocol.paperSource}`);
   L.push("");
