@@ -138,7 +138,9 @@ class Resolver {
   private applyAxis(name: string, value: AxisValue, options: Map<string, string>, overrides: Array<[string[], unknown]>): void {
     const where = `axis "${name}" value ${valueLabel(value)}`;
     if (name.startsWith(BOARD_KEY) || this.known.has(name) || SWEEP_OWNED_OPTIONS.includes(name)) {
-      this.apply(name, value, where, options, overrides);
+      // In an object value, "name" labels the value in tables; it is not a manifest key.
+      const applied = isObject(value) && name.startsWith(BOARD_KEY) ? Object.fromEntries(Object.entries(value).filter(([k]) => k !== "name")) : value;
+      this.apply(name, applied, where, options, overrides);
       return;
     }
     // Any other axis name is a bundle: each value sets several options together.

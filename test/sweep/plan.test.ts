@@ -1,6 +1,6 @@
 // Sweep files and their plans: grid order, seeded samples, content hashes, bundles, board manifest
 // keys, and the one-line errors a bad file gets.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
@@ -75,11 +75,14 @@ describe("bundles and board manifests", () => {
   });
 
   test("board.* keys make a manifest of the run's own: the base board with the keys changed", () => {
-    const p = plan({ base: { board: "sim" }, axes: { "board.accelerator": [{ rows: 8, cols: 2 }], "board.accelerator.productFormats": [["e4m3"]] } });
+    const p = plan({ base: { board: "sim" }, axes: { "board.accelerator": [{ name: "8x2", rows: 8, cols: 2 }], "board.accelerator.productFormats": [["e4m3"]] } });
     const run = p.runs[0];
     expect(run.options.board).toBe("sim");
+    expect(run.axes).toEqual({ "board.accelerator": "8x2", "board.accelerator.productFormats": '["e4m3"]' });
     const accelerator = run.board!.manifest.accelerator as Record<string, unknown>;
-    expect(accelerator).toMatchObject({ rows: 8, cols: 2, productFormats: ["e4m3"], present: true, clockHz: 100000000 });
+    const sim = JSON.parse(readFileSync(new URL("../../board/sim.json", import.meta.url), "utf8"));
+    // The sim board's accelerator with three keys changed; "name" only labels the value.
+    expect(accelerator).toEqual({ ...sim.accelerator, rows: 8, cols: 2, productFormats: ["e4m3"] });
   });
 
   test("a manifest path is read relative to the sweep file, and keyed by its content", () => {
