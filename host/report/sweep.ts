@@ -39,7 +39,19 @@ function plane(results: SweepResults, id: string, title: string, cost: (f: RunFi
   const { points: plotted, front } = planeFront(results.runs, cost);
   if (!plotted.length) return `<h2>${esc(title)}</h2><p class="note">No finished run has this measurement.</p>`;
   const onFront = new Set(front);
-  const scatter: ScatterPoint[] = plotted.map((p) => ({ x: p.x, y: p.y, label: runLabel(results.runs[p.run]), run: p.run, unlabelled: !onFront.has(p.run) }));
+  // Runs at the same place on the front (an axis that changes neither quantity) share one label.
+  const sharing = new Map<string, number[]>();
+  for (const run of front) {
+    const at = plotted.find((p) => p.run === run)!;
+    const key = `${at.x},${at.y}`;
+    sharing.set(key, [...(sharing.get(key) ?? []), run]);
+  }
+  const scatter: ScatterPoint[] = plotted.map((p) => {
+    const same = sharing.get(`${p.x},${p.y}`) ?? [];
+    const first = onFront.has(p.run) && same[0] === p.run;
+    const label = runLabel(results.runs[p.run]) + (first && same.length > 1 ? ` (+${same.length - 1} alike)` : "");
+    return { x: p.x, y: p.y, label, run: p.run, unlabelled: !first };
+  });
   const frontIndices = front.map((run) => plotted.findIndex((p) => p.run === run));
   const svg = scatterSvg(scatter, { ...axis, log: true }, { label: "average accuracy", format: (v) => `${Math.round(v * 100)}%` }, id, title, frontIndices);
   const rows = front.map((i) => {

@@ -88,6 +88,11 @@ function isManifestPath(board: string): boolean {
   return board.endsWith(".json") || board.includes("/");
 }
 
+/** `value` without its "$comment" keys, at every level. */
+function withoutComments(value: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([k]) => k !== "$comment").map(([k, v]) => [k, isObject(v) ? withoutComments(v) : v]));
+}
+
 /** Sets `path` (dotted) in a copy of `target`; objects merge into objects, anything else replaces. */
 function withKey(target: Record<string, unknown>, path: string[], value: unknown): Record<string, unknown> {
   const [head, ...rest] = path;
@@ -174,7 +179,8 @@ class Resolver {
         throw new UsageError(`${this.sweep.file}: expected a board id or manifest path with board.* keys, received board "${boardSpec}"`);
       }
       const baseFile = loadBoard(boardSpec).file;
-      let manifest = JSON.parse(readFileSync(baseFile, "utf8")) as Record<string, unknown>;
+      // Comments do not change a board, so they do not change the run's hash.
+      let manifest = withoutComments(JSON.parse(readFileSync(baseFile, "utf8")));
       for (const [path, value] of overrides) manifest = withKey(manifest, path, value);
       const id = basename(baseFile, ".json");
       checkManifest(manifest, `${id}.json with ${overrides.map(([p, v]) => `board.${p.join(".")}=${JSON.stringify(v)}`).join(", ") || "no changes"}`);

@@ -81,8 +81,10 @@ describe("bundles and board manifests", () => {
     expect(run.axes).toEqual({ "board.accelerator": "8x2", "board.accelerator.productFormats": '["e4m3"]' });
     const accelerator = run.board!.manifest.accelerator as Record<string, unknown>;
     const sim = JSON.parse(readFileSync(new URL("../../board/sim.json", import.meta.url), "utf8"));
-    // The sim board's accelerator with three keys changed; "name" only labels the value.
+    // The sim board's accelerator with three keys changed; "name" only labels the value; comments go.
     expect(accelerator).toEqual({ ...sim.accelerator, rows: 8, cols: 2, productFormats: ["e4m3"] });
+    expect(run.board!.manifest.$comment).toBeUndefined();
+    expect(run.board!.manifest.energy).toEqual(Object.fromEntries(Object.entries(sim.energy).filter(([k]) => k !== "$comment")));
   });
 
   test("a manifest path is read relative to the sweep file, and keyed by its content", () => {
