@@ -71,7 +71,8 @@ interface RunFlags {
 }
 
 function report(summary: EngineSummary, store: SweepStore, total: number, done: number): void {
-  console.log(`${summary.finished.length} runs finished now, ${done} of ${total} finished in all; ${summary.failed.length} failed`);
+  const runs = (n: number) => `${n} run${n === 1 ? "" : "s"}`;
+  console.log(`${runs(summary.finished.length)} finished now, ${done} of ${total} finished in all; ${summary.failed.length} failed`);
   for (const f of summary.failed) console.log(`FAILED ${f.hash}: ${f.detail}; log ${f.log}`);
   if (done === total) console.log(`report: edgecl report ${store.dir} --html ${join(store.dir, "report.html")}`);
 }
