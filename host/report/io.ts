@@ -122,19 +122,22 @@ export function checkReport(data: unknown, file = "report"): Report {
   return data as Report;
 }
 
-/** Reads and checks a report file. */
-export function readReport(file: string): Report {
+/** Reads a JSON file the user named; `what` names it in the errors ("report", "sweep file"). */
+export function readJsonFile(file: string, what: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (err) {
-    throw new UsageError(`expected a readable report file, received ${JSON.stringify(file)} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new UsageError(`expected a readable ${what} file, received ${JSON.stringify(file)} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  let data: unknown;
   try {
-    data = JSON.parse(text);
+    return JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`${file}: expected a JSON report, received text that is not JSON (${(err as Error).message})`);
+    throw new UsageError(`${file}: expected a JSON ${what}, received text that is not JSON (${(err as Error).message})`);
   }
-  return checkReport(data, file);
+}
+
+/** Reads and checks a report file. */
+export function readReport(file: string): Report {
+  return checkReport(readJsonFile(file, "report"), file);
 }

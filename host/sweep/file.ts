@@ -1,9 +1,9 @@
 // Sweep files (docs/sweeps.md): a JSON object naming the axes of a design-space exploration and how to
 // combine them. Reading checks every key once, so a bad file fails before any run starts, naming the
 // file and the key.
-import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { UsageError } from "../cli/errors.js";
+import { readJsonFile } from "../report/io.js";
 
 /** A value an axis or the base can give an option: what the command line would carry. */
 export type OptionValue = string | number;
@@ -78,17 +78,5 @@ export function checkSweepFile(data: unknown, file: string): SweepFile {
 }
 
 export function readSweepFile(file: string): SweepFile {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    throw new UsageError(`expected a readable sweep file, received ${JSON.stringify(file)} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`${file}: expected a JSON sweep file, received text that is not JSON (${(err as Error).message})`);
-  }
-  return checkSweepFile(data, file);
+  return checkSweepFile(readJsonFile(file, "sweep"), file);
 }
