@@ -1,6 +1,6 @@
 // The local engine: a 2x2x2 sweep cut off mid-way (the whole process group killed, as a power loss
-// would), tampered with, and resumed ends with every run present once, finished results untouched,
-// and each run's report equal to running its configuration by hand.
+// would), tampered with, stopped again by a signal, and resumed ends with every run present once,
+// finished results untouched, and each run's report equal to running its configuration by hand.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -52,9 +52,26 @@ describe("edgecl sweep run --engine local", () => {
     if (unfinished.length >= 1) expect(tampered.runs.find((r) => r.hash === unfinished[0].hash)!.state).toBe("partial");
     if (unfinished.length >= 2) expect(tampered.runs.find((r) => r.hash === unfinished[1].hash)!.state).toBe("failed");
 
+    // Ctrl-C (SIGTERM here) once one more run has finished: the children stop with the sweep.
+    const stopped = edgeclDetached(["sweep", "run", file, "--out", out, "--jobs", "2"]);
+    let stdout = "";
+    stopped.stdout!.on("data", (chunk) => (stdout += chunk));
+    const stoppedExit = new Promise<number | null>((resolve) => stopped.once("exit", (code) => resolve(code)));
+    for (let i = 0; i < 1200 && finishedNow().length <= kept.length && stopped.exitCode === null; i++) await sleep(50);
+    stopped.kill("SIGTERM");
+    const code = await stoppedExit;
+    const finishedBeforeResume = finishedNow().length;
+    if (finishedBeforeResume < 8) {
+      expect(code).toBe(1);
+      expect(stdout).toContain(`${finishedBeforeResume} of 8 finished in all`);
+    }
+    // No child outlives the sweep: its process group is empty.
+    await sleep(200);
+    expect(() => process.kill(-stopped.pid!, 0)).toThrow(/ESRCH/);
+
     const resumed = edgecl(["sweep", "run", file, "--out", out, "--jobs", "2"]);
     expect(resumed.code, resumed.stderr + resumed.stdout).toBe(0);
-    expect(resumed.stdout).toContain(`${kept.length} finished, ${8 - kept.length} to do`);
+    expect(resumed.stdout).toContain(`${finishedBeforeResume} finished, ${8 - finishedBeforeResume} to do`);
 
     const after = plan(file, out);
     expect(after.runs.map((r) => r.state)).toEqual(Array(8).fill("finished"));
