@@ -3,7 +3,7 @@
 // scheduling; this side only writes the script, submits it, and follows the tasks with squeue (and
 // sacct, where the cluster keeps accounting) until every one has ended.
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { RunError, UsageError } from "../cli/errors.js";
 import { edgeclRunCommand } from "./command.js";
@@ -215,13 +215,4 @@ export async function runSlurm(store: SweepStore, name: string, runs: PlannedRun
     progress.stop();
   }
   return summary;
-}
-
-/** The last lines of a task's log, for a failure report. */
-export function logTail(file: string, lines = 5): string {
-  try {
-    return readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
-  } catch {
-    return "";
-  }
 }

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { byHandArgs, deterministic, edgecl, edgeclDetached, writeTinySweep } from "./tiny.js";
+import { byHandArgs, deterministic, edgecl, edgeclAsync, edgeclDetached, writeTinySweep } from "./tiny.js";
 
 const dir = mkdtempSync(join(tmpdir(), "edgecl-sweep-local-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -91,12 +91,12 @@ describe("edgecl sweep run --engine local", () => {
     expect(again.code).toBe(0);
     expect(again.stdout).toContain("8 finished, 0 to do");
 
-    for (const run of after.runs) {
-      const byHand = join(dir, `by-hand-${run.hash}.json`);
-      const r = edgecl(byHandArgs(run.axes, byHand));
-      expect(r.code, r.stderr).toBe(0);
-      expect(deterministic(join(run.dir, "report.json")), `run ${run.hash} ${JSON.stringify(run.axes)}`).toBe(deterministic(byHand));
-    }
+    const byHand = after.runs.map((run) => join(dir, `by-hand-${run.hash}.json`));
+    const results = await Promise.all(after.runs.map((run, i) => edgeclAsync(byHandArgs(run.axes, byHand[i]))));
+    after.runs.forEach((run, i) => {
+      expect(results[i].code, results[i].stderr).toBe(0);
+      expect(deterministic(join(run.dir, "report.json")), `run ${run.hash} ${JSON.stringify(run.axes)}`).toBe(deterministic(byHand[i]));
+    });
   });
 
   it("runs board manifest keys as an axis: each run's board has the accelerator it names", () => {

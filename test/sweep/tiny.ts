@@ -1,6 +1,6 @@
 // The small sweep the engine tests share: 2 precisions x 2 strategies x 2 seeds of a tiny Split MNIST
 // run (an 8-unit MLP, 5 steps on 40 digits per experience, 2 experiences), about a second each.
-import { spawn, spawnSync } from "node:child_process";
+import { execFile, spawn, spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -39,6 +39,15 @@ export interface CliResult {
 export function edgecl(args: string[], env: NodeJS.ProcessEnv = process.env, timeoutMs = 120_000): CliResult {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", env, timeout: timeoutMs });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The CLI in a child process without blocking, so several runs by hand can go at once. */
+export function edgeclAsync(args: string[]): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { encoding: "utf8", timeout: 120_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr });
+    });
+  });
 }
 
 /** Starts the CLI in a process group of its own, so the test can cut the power to it and its children at once. */
