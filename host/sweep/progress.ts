@@ -24,12 +24,24 @@ export function sweepProgress(total: number, label: string, stream: NodeJS.Writa
       cliProgress.Presets.shades_classic,
     );
     const bar: GenericBar = multibar.create(total, 0, { label });
+    let stopped = false;
+    const stop = () => {
+      if (!stopped) multibar.stop();
+      stopped = true;
+    };
     return {
       ended(done, line) {
-        multibar.log(`${line}\n`);
+        if (done < total) {
+          multibar.log(`${line}\n`);
+          bar.update(done);
+          return;
+        }
+        // The bar prints logged lines on its next redraw, and after the last run there is none.
         bar.update(done);
+        stop();
+        stream.write(`${line}\n`);
       },
-      stop: () => multibar.stop(),
+      stop,
     };
   }
   return {
