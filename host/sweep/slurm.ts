@@ -3,7 +3,7 @@
 // scheduling; this side only writes the script, submits it, and follows the tasks with squeue (and
 // sacct, where the cluster keeps accounting) until every one has ended.
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { RunError, UsageError } from "../cli/errors.js";
 import { edgeclRunCommand } from "./command.js";
@@ -153,6 +153,47 @@ async function taskStates(jobId: string, count: number): Promise<Map<number, Tas
   return queued;
 }
 
+/** A job array submitted for a sweep: task i runs runs[i]. */
+export interface SubmittedJob {
+  jobId: string;
+  script: string;
+  runs: string[];
+}
+
+function jobsFile(store: SweepStore): string {
+  return join(store.dir, "slurm", "jobs.json");
+}
+
+function readJobs(store: SweepStore): SubmittedJob[] {
+  try {
+    return JSON.parse(readFileSync(jobsFile(store), "utf8")) as SubmittedJob[];
+  } catch {
+    return [];
+  }
+}
+
+function recordJob(store: SweepStore, job: SubmittedJob): void {
+  writeAtomic(jobsFile(store), `${JSON.stringify([...readJobs(store), job], null, 2)}\n`);
+}
+
+/**
+ * Runs of this sweep that a job array submitted earlier still has queued or running, by hash, with the
+ * job id: a second `edgecl sweep run` leaves them to Slurm rather than run them twice.
+ */
+export async function runsUnderSlurm(store: SweepStore): Promise<Map<string, string>> {
+  const active = new Map<string, string>();
+  for (const job of readJobs(store)) {
+    let states: Map<number, TaskState>;
+    try {
+      states = await squeueStates(job.jobId);
+    } catch {
+      return active; // no squeue here: nothing can be running under Slurm from this machine's view
+    }
+    for (const [i, task] of states) if (ACTIVE_STATES.has(task.state) && job.runs[i]) active.set(job.runs[i], job.jobId);
+  }
+  return active;
+}
+
 export async function runSlurm(store: SweepStore, name: string, runs: PlannedRun[], options: SlurmOptions): Promise<SlurmSummary> {
   const slurmDir = join(store.dir, "slurm");
   mkdirSync(slurmDir, { recursive: true });
@@ -165,6 +206,7 @@ export async function runSlurm(store: SweepStore, name: string, runs: PlannedRun
   if (submitted.code !== 0) throw new RunError(`sbatch refused ${script}: ${submitted.stderr.trim() || `exit code ${submitted.code}`}`);
   const jobId = submitted.stdout.trim().split(";")[0];
   if (!/^\d+$/.test(jobId)) throw new RunError(`expected a job id from sbatch --parsable, received ${JSON.stringify(submitted.stdout.trim())}`);
+  recordJob(store, { jobId, script, runs: runs.map((r) => r.hash) });
   const stream = options.stream ?? process.stderr;
   stream.write(`submitted job array ${jobId} (${runs.length} tasks): ${script}\n`);
   const summary: SlurmSummary = { jobId, script, finished: [], failed: [], interrupted: false };

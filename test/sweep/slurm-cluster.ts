@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const DAEMONS = ["munged", "slurmctld", "slurmd"];
-const CLIENTS = ["sbatch", "squeue", "sacct", "sinfo", "scancel"];
+const CLIENTS = ["sbatch", "squeue", "sacct", "sinfo", "scancel", "scontrol"];
 const SEARCH = ["/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/sbin", "/usr/local/bin"];
 
 function find(name: string): string | null {

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { slurmUnavailable, startSlurm, type SlurmCluster } from "./slurm-cluster.js";
+import { slurmClient, slurmUnavailable, startSlurm, type SlurmCluster } from "./slurm-cluster.js";
 import { deterministic, edgecl, TINY_BASE, writeTinySweep } from "./tiny.js";
 
 const unavailable = slurmUnavailable();
@@ -42,6 +42,27 @@ describe.skipIf(unavailable !== null)(`edgecl sweep run --engine slurm${unavaila
       expect(deterministic(join(out, "runs", hash, "report.json")), `run ${hash}`).toBe(deterministic(join(dir, "local", "runs", hash, "report.json")));
       expect(existsSync(join(out, "runs", hash, "attempt.json"))).toBe(false);
     }
+  });
+
+  it("leaves the runs a submitted job still has to Slurm instead of running them twice", async () => {
+    const file = writeTinySweep(dir, "held", { axes: { precision: ["fp32", "fp8-mixed"], seed: [1, 2] } });
+    const out = join(dir, "held");
+    const first = edgecl(["sweep", "run", file, "--out", out, "--engine", "slurm", "--no-wait"], cluster.env);
+    expect(first.code, first.stderr).toBe(0);
+    const jobId = /submitted job array (\d+)/.exec(first.stderr)![1];
+    // Held, the tasks not started yet stay queued for as long as the test needs.
+    slurmClient(cluster, "scontrol", ["hold", jobId]);
+    const second = edgecl(["sweep", "run", file, "--out", out, "--engine", "slurm", "--no-wait"], cluster.env);
+    expect(second.code, second.stderr).toBe(0);
+    const finished = Number(/(\d+) finished, 0 to do/.exec(second.stdout)?.[1]);
+    expect(second.stdout, second.stdout).toMatch(/4 runs, \d+ finished, 0 to do/);
+    if (finished < 4) expect(second.stdout).toContain(`${4 - finished} runs are queued or running under Slurm (job ${jobId}) and left to it`);
+    expect(second.stderr).not.toContain("submitted");
+    slurmClient(cluster, "scontrol", ["release", jobId]);
+    const states = () => (JSON.parse(edgecl(["sweep", "plan", file, "--out", out, "--json"]).stdout) as { runs: Array<{ state: string }> }).runs.map((r) => r.state);
+    for (let i = 0; i < 240 && states().some((st) => st !== "finished"); i++) await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(states()).toEqual(["finished", "finished", "finished", "finished"]);
+    expect(readdirSync(join(out, "slurm")).filter((f) => f.endsWith(".sbatch"))).toEqual(["array-1.sbatch"]);
   });
 
   it("lists a failed task with its Slurm state and log, and keeps the tasks that finished", () => {

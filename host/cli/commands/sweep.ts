@@ -9,7 +9,7 @@ import { readSweepFile } from "../../sweep/file.js";
 import { planSweep, type RunOptionSpec, type SweepPlan } from "../../sweep/plan.js";
 import { SweepStore } from "../../sweep/store.js";
 import { runLocal, type EngineSummary } from "../../sweep/local.js";
-import { checkTimeLimit, runSlurm } from "../../sweep/slurm.js";
+import { checkTimeLimit, runSlurm, runsUnderSlurm } from "../../sweep/slurm.js";
 import { runCommand, RUN_DEFAULTS } from "./run.js";
 
 /** The options of `edgecl run` with their defaults, read from the command itself so the two never drift. */
@@ -104,10 +104,14 @@ function sweepRunCommand(): Command {
       const plan = loadPlan(file);
       const store = storeFor(plan, flags.out);
       store.prepare(plan);
-      const todo = plan.runs.filter((r) => store.state(r.hash) !== "finished");
-      console.log(`sweep ${plan.name}: ${plan.runs.length} runs, ${plan.runs.length - todo.length} finished, ${todo.length} to do; folder ${store.dir}`);
+      const underSlurm = await runsUnderSlurm(store);
+      const unfinished = plan.runs.filter((r) => store.state(r.hash) !== "finished");
+      const todo = unfinished.filter((r) => !underSlurm.has(r.hash));
+      console.log(`sweep ${plan.name}: ${plan.runs.length} runs, ${plan.runs.length - unfinished.length} finished, ${todo.length} to do; folder ${store.dir}`);
+      const holding = [...new Set(unfinished.map((r) => underSlurm.get(r.hash)).filter(Boolean))];
+      if (holding.length) console.log(`${unfinished.length - todo.length} runs are queued or running under Slurm (job ${holding.join(", ")}) and left to it`);
       if (todo.length === 0) {
-        report({ finished: [], failed: [], interrupted: false }, store, plan.runs.length, plan.runs.length);
+        report({ finished: [], failed: [], interrupted: false }, store, plan.runs.length, plan.runs.length - unfinished.length);
         return;
       }
       const summary = local
