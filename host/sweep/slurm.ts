@@ -113,11 +113,15 @@ export interface TaskState {
   exitCode?: string;
 }
 
-/** Task states from squeue (tasks ended recently stay listed for the cluster's MinJobAge). */
-async function squeueStates(jobId: string): Promise<Map<number, TaskState>> {
+/**
+ * Task states from squeue (tasks ended recently stay listed for the cluster's MinJobAge): empty when
+ * squeue has forgotten the job (sacct answers then), null when it could not answer this time (a busy
+ * controller), so the caller asks again later rather than take the tasks for lost.
+ */
+async function squeueStates(jobId: string): Promise<Map<number, TaskState> | null> {
   const r = await slurmCommand("squeue", [`--jobs=${jobId}`, "--array", "--states=all", "--noheader", "--format=%K|%T"]);
   const states = new Map<number, TaskState>();
-  if (r.code !== 0) return states; // squeue forgets a job some time after it ended: sacct answers then.
+  if (r.code !== 0) return /invalid job id/i.test(r.stderr) ? states : null;
   for (const line of r.stdout.split("\n")) {
     const [tasks, state] = line.trim().split("|");
     if (!state) continue;
@@ -143,9 +147,10 @@ async function sacctStates(jobId: string): Promise<Map<number, TaskState> | null
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The ended tasks' states: sacct where there is accounting (it keeps exit codes), squeue otherwise. */
-async function taskStates(jobId: string, count: number): Promise<Map<number, TaskState>> {
+/** The ended tasks' states: sacct where there is accounting (it keeps exit codes), squeue otherwise; null: ask again. */
+async function taskStates(jobId: string, count: number): Promise<Map<number, TaskState> | null> {
   const queued = await squeueStates(jobId);
+  if (queued === null) return null;
   const ended = [...queued.values()].filter((t) => !ACTIVE_STATES.has(t.state)).length;
   if (queued.size === count && ended < count) return queued;
   const accounted = await sacctStates(jobId);
@@ -183,12 +188,13 @@ function recordJob(store: SweepStore, job: SubmittedJob): void {
 export async function runsUnderSlurm(store: SweepStore): Promise<Map<string, string>> {
   const active = new Map<string, string>();
   for (const job of readJobs(store)) {
-    let states: Map<number, TaskState>;
+    let states: Map<number, TaskState> | null;
     try {
       states = await squeueStates(job.jobId);
     } catch {
       return active; // no squeue here: nothing can be running under Slurm from this machine's view
     }
+    if (states === null) throw new RunError(`squeue could not say whether job ${job.jobId} still runs runs of this sweep; try again`);
     for (const [i, task] of states) if (ACTIVE_STATES.has(task.state) && job.runs[i]) active.set(job.runs[i], job.jobId);
   }
   return active;
@@ -219,20 +225,31 @@ export async function runSlurm(store: SweepStore, name: string, runs: PlannedRun
   process.on("SIGTERM", stop);
   const progress = sweepProgress(runs.length, `job ${jobId}`, stream);
   const reported = new Map<number, TaskState>();
+  // Looks at a completed task whose report is not visible yet: a shared file system may show it late.
+  const unseen = new Map<number, number>();
   try {
     while (!summary.interrupted && reported.size < runs.length) {
       const states = await taskStates(jobId, runs.length);
+      if (states === null) {
+        await sleep(options.pollSeconds * 1000);
+        continue;
+      }
       for (const [i, task] of states) {
         if (reported.has(i) || ACTIVE_STATES.has(task.state) || i >= runs.length) continue;
-        reported.set(i, task);
         const run = runs[i];
+        const published = existsSync(store.file(run.hash, "report"));
+        if (task.state === "COMPLETED" && !published && (unseen.get(i) ?? 0) < 3) {
+          unseen.set(i, (unseen.get(i) ?? 0) + 1);
+          continue;
+        }
+        reported.set(i, task);
         const log = taskLog(store, jobId, i);
         const exitCode = task.exitCode ? `, exit code ${task.exitCode}` : "";
-        if (task.state === "COMPLETED" && existsSync(store.file(run.hash, "report"))) {
+        if (task.state === "COMPLETED" && published) {
           summary.finished.push(run.hash);
           progress.ended(reported.size, `task ${i}: run ${run.hash} finished`);
         } else {
-          const detail = `Slurm state ${task.state}${exitCode}`;
+          const detail = task.state === "COMPLETED" ? "Slurm state COMPLETED but no report was published" : `Slurm state ${task.state}${exitCode}`;
           const code = task.exitCode ? Number(task.exitCode.split(":")[0]) : null;
           store.recordFailure(run.hash, { exitCode: Number.isFinite(code) ? code : null, signal: null, state: task.state, log });
           summary.failed.push({ hash: run.hash, detail, log });
