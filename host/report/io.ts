@@ -1,14 +1,24 @@
 // Reading and writing report files. A report read back is checked against the schema of
 // docs/report.md; a wrong or missing key is named with the file and its path in the JSON.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { UsageError } from "../cli/errors.js";
 import { REPORT_SCHEMA, REPORT_VERSION, type Report } from "./types.js";
 
-/** Writes a report as indented JSON (creating the folder). */
+/**
+ * Writes a file whole: a temporary file in the same folder, then a rename over the name, so a reader
+ * (or a run killed mid-write) sees the old text or the new, never a part.
+ */
+export function writeAtomic(path: string, text: string): void {
+  const temporary = `${path}.${process.pid}.${Date.now().toString(36)}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, path);
+}
+
+/** Writes a report as indented JSON (creating the folder), whole. */
 export function writeReport(path: string, report: Report): void {
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+  writeAtomic(path, `${JSON.stringify(report, null, 2)}\n`);
 }
 
 class Checker {

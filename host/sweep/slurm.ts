@@ -10,7 +10,8 @@ import { edgeclRunCommand } from "./command.js";
 import type { EngineSummary } from "./local.js";
 import type { PlannedRun } from "./plan.js";
 import { sweepProgress } from "./progress.js";
-import { RUN_FILES, writeAtomic, type SweepStore } from "./store.js";
+import { writeAtomic } from "../report/io.js";
+import { RUN_FILES, type SweepStore } from "./store.js";
 
 export interface SlurmOptions {
   partition?: string;

@@ -5,11 +5,13 @@
 //   report.json    the finished report: attempt.json linked into place once complete, never replaced
 //   failed.json    why the last attempt failed (exit code, log)
 //   run.log        output of the last local attempt (Slurm tasks log under slurm/)
-// Every file is written whole (a temporary file renamed into place), so a sweep killed at any moment
-// leaves each run finished, failed, partial or pending, and the next `edgecl sweep run` knows which.
-import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+// Every file is written whole (writeAtomic: a temporary file renamed into place), so a sweep killed at
+// any moment leaves each run finished, failed, partial or pending, and the next `edgecl sweep run`
+// knows which.
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { RunError } from "../cli/errors.js";
+import { writeAtomic } from "../report/io.js";
 import { runArguments, type PlannedRun, type SweepPlan } from "./plan.js";
 
 export const SWEEP_SCHEMA = "edgecl-sweep";
@@ -54,13 +56,6 @@ export interface FailedRecord {
   /** Slurm's state of the task, when it ran under Slurm. */
   state?: string;
   log: string;
-}
-
-/** Writes a file whole: a temporary file in the same folder, then a rename over the name. */
-export function writeAtomic(path: string, text: string): void {
-  const temporary = `${path}.${process.pid}.${Date.now().toString(36)}.tmp`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, path);
 }
 
 export class SweepStore {
@@ -117,9 +112,10 @@ export class SweepStore {
     }
   }
 
-  /** Clears what a previous unfinished attempt left, before a new one. */
+  /** Clears what a previous unfinished attempt left (its report, failure, and files a kill left half-written), before a new one. */
   clearAttempt(hash: string): void {
     for (const name of ["attempt", "failed"] as const) rmSync(this.file(hash, name), { force: true });
+    for (const file of readdirSync(this.runDir(hash))) if (file.endsWith(".tmp")) rmSync(join(this.runDir(hash), file), { force: true });
   }
 
   /**
