@@ -3,7 +3,7 @@
 // scheduling; this side only writes the script, submits it, and follows the tasks with squeue (and
 // sacct, where the cluster keeps accounting) until every one has ended.
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { RunError, UsageError } from "../cli/errors.js";
 import { edgeclRunCommand } from "./command.js";
@@ -209,7 +209,13 @@ export async function runSlurm(store: SweepStore, name: string, runs: PlannedRun
   const script = join(slurmDir, `array-${n}.sbatch`);
   for (const run of runs) store.clearAttempt(run.hash);
   writeAtomic(script, sbatchScript(store, name, runs, options));
-  const submitted = await slurmCommand("sbatch", ["--parsable", script]);
+  let submitted: Awaited<ReturnType<typeof slurmCommand>>;
+  try {
+    submitted = await slurmCommand("sbatch", ["--parsable", script]);
+  } catch (err) {
+    rmSync(script, { force: true }); // nothing was submitted: no script to account for
+    throw err;
+  }
   if (submitted.code !== 0) throw new RunError(`sbatch refused ${script}: ${submitted.stderr.trim() || `exit code ${submitted.code}`}`);
   const jobId = submitted.stdout.trim().split(";")[0];
   if (!/^\d+$/.test(jobId)) throw new RunError(`expected a job id from sbatch --parsable, received ${JSON.stringify(submitted.stdout.trim())}`);
