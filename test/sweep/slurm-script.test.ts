@@ -1,12 +1,16 @@
 // The pieces of the Slurm engine that need no cluster: shell quoting (checked by bash itself), Slurm's
 // array-index and time-limit forms, and the job array script.
 import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { runOptionSpecs } from "../../host/cli/commands/sweep.js";
 import { checkSweepFile } from "../../host/sweep/file.js";
 import { planSweep } from "../../host/sweep/plan.js";
 import { checkTimeLimit, sbatchScript, shellQuote, taskIndices } from "../../host/sweep/slurm.js";
 import { SweepStore } from "../../host/sweep/store.js";
+import { edgecl, writeTinySweep } from "./tiny.js";
 
 describe("shellQuote", () => {
   test("bash reads every word back unchanged", () => {
@@ -64,5 +68,20 @@ describe("sbatchScript", () => {
     const r = spawnSync("bash", ["-c", script], { encoding: "utf8", env: { ...process.env, SLURM_ARRAY_TASK_ID: "9" } });
     expect(r.status).toBe(2);
     expect(r.stderr).toBe("no run for array task 9\n");
+  });
+});
+
+describe("without Slurm", () => {
+  test("--engine slurm says what is missing in one line, exit 2, and leaves no script behind", () => {
+    const dir = mkdtempSync(join(tmpdir(), "edgecl-no-slurm-"));
+    try {
+      const file = writeTinySweep(dir);
+      const r = edgecl(["sweep", "run", file, "--out", join(dir, "out"), "--engine", "slurm"], { ...process.env, PATH: join(dir, "nothing-here") });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe("edgecl: expected Slurm's sbatch on PATH for --engine slurm, received no such command; run on a Slurm login node or use --engine local\n");
+      expect(existsSync(join(dir, "out", "slurm", "array-1.sbatch"))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
