@@ -107,6 +107,11 @@ export function readManifest(file: string): BoardManifest {
   } catch (err) {
     throw new UsageError(`${file}: not a readable JSON board manifest (${(err as Error).message})`);
   }
+  return checkManifest(data, file);
+}
+
+/** Checks manifest data as if read from `file` (its id is the file name); a missing or wrong key names both. */
+export function checkManifest(data: unknown, file: string): BoardManifest {
   const r = new ManifestReader(file, data);
   const present = r.boolean("accelerator.present");
   const accelerator: AcceleratorManifest = { ...r.object("accelerator"), present };

@@ -3,7 +3,8 @@
 // plot any of it. Numbers are written in full (no units, no rounding); a missing value is empty.
 import type { Report } from "./types.js";
 
-function field(value: unknown): string {
+/** One CSV field: quoted when it holds a comma, quote or line break; empty for a missing value. */
+export function field(value: unknown): string {
   if (value === null || value === undefined) return "";
   const text = typeof value === "number" ? (Number.isFinite(value) ? String(value) : "") : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;

@@ -26,7 +26,7 @@ figcaption { color: #555; font-size: 0.9em; max-width: 560px; }
 code { background: #f5f5f5; padding: 0 3px; }
 `;
 
-function page(title: string, body: string): string {
+export function page(title: string, body: string): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -42,7 +42,7 @@ ${body}
 `;
 }
 
-function htmlTable(header: string[], rows: string[][], cls = ""): string {
+export function htmlTable(header: string[], rows: string[][], cls = ""): string {
   return `<table${cls ? ` class="${cls}"` : ""}><thead><tr>${header.map((h) => `<th>${esc(h)}</th>`).join("")}</tr></thead><tbody>${rows
     .map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join("")}</tr>`)
     .join("")}</tbody></table>`;

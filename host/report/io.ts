@@ -1,14 +1,24 @@
 // Reading and writing report files. A report read back is checked against the schema of
 // docs/report.md; a wrong or missing key is named with the file and its path in the JSON.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { UsageError } from "../cli/errors.js";
 import { REPORT_SCHEMA, REPORT_VERSION, type Report } from "./types.js";
 
-/** Writes a report as indented JSON (creating the folder). */
+/**
+ * Writes a file whole: a temporary file in the same folder, then a rename over the name, so a reader
+ * (or a run killed mid-write) sees the old text or the new, never a part.
+ */
+export function writeAtomic(path: string, text: string): void {
+  const temporary = `${path}.${process.pid}.${Date.now().toString(36)}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, path);
+}
+
+/** Writes a report as indented JSON (creating the folder), whole. */
 export function writeReport(path: string, report: Report): void {
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+  writeAtomic(path, `${JSON.stringify(report, null, 2)}\n`);
 }
 
 class Checker {
@@ -122,19 +132,22 @@ export function checkReport(data: unknown, file = "report"): Report {
   return data as Report;
 }
 
-/** Reads and checks a report file. */
-export function readReport(file: string): Report {
+/** Reads a JSON file the user named; `what` names it in the errors ("report", "sweep file"). */
+export function readJsonFile(file: string, what: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (err) {
-    throw new UsageError(`expected a readable report file, received ${JSON.stringify(file)} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new UsageError(`expected a readable ${what} file, received ${JSON.stringify(file)} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  let data: unknown;
   try {
-    data = JSON.parse(text);
+    return JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`${file}: expected a JSON report, received text that is not JSON (${(err as Error).message})`);
+    throw new UsageError(`${file}: expected a JSON ${what}, received text that is not JSON (${(err as Error).message})`);
   }
-  return checkReport(data, file);
+}
+
+/** Reads and checks a report file. */
+export function readReport(file: string): Report {
+  return checkReport(readJsonFile(file, "report"), file);
 }

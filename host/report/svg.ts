@@ -231,6 +231,8 @@ export interface ScatterPoint {
   y: number;
   label: string;
   run: number;
+  /** Only a tooltip, no text beside the point (plots of many runs label the few that matter). */
+  unlabelled?: boolean;
 }
 
 /** A scatter plot of runs: one labelled point each. `logX` for quantities spanning decades (energy, memory). */
@@ -240,6 +242,7 @@ export function scatterSvg(
   y: { label: string; format: (v: number) => string },
   cls: string,
   title: string,
+  front: number[] = [],
 ): string {
   const frame = { width: 560, height: 320, left: 60, right: 24, top: 16, bottom: 44 };
   const tx = (v: number) => (x.log ? Math.log10(v) : v);
@@ -258,8 +261,15 @@ export function scatterSvg(
   const xTicks = x.log && logged.length >= 2 ? logged : undefined;
   const a = axes(frame, { min: xMin, max: xMax, label: x.label, ticks: xTicks, format: (v) => x.format(x.log ? 10 ** v : v) }, { min: 0, max: 1, label: y.label, format: y.format });
   const parts = [svgOpen(`scatter ${cls}`, frame, title), a.svg];
+  if (front.length) {
+    // The Pareto front as a staircase through its points, ordered by x: what no run beats on both axes.
+    const steps = front.map((i) => [r2(a.sx(tx(points[i].x))), r2(a.sy(points[i].y))]);
+    const d = steps.map(([px, py], k) => (k === 0 ? `M${px},${py}` : `H${px}V${py}`)).join("");
+    parts.push(`<path class="front" d="${d}" fill="none" stroke="#444" stroke-width="1.5" stroke-dasharray="4 3"/>`);
+  }
+  const onFront = new Set(front);
   const labelsAt = new Map<string, number>();
-  for (const p of points) {
+  points.forEach((p, index) => {
     const colour = CATEGORICAL[p.run % CATEGORICAL.length];
     const cx = r2(a.sx(tx(p.x)));
     const cy = r2(a.sy(p.y));
@@ -268,13 +278,14 @@ export function scatterSvg(
     // Runs at the same place get their labels stacked below one another.
     const key = `${Math.round(cx / 8)},${Math.round(cy / 8)}`;
     const stacked = labelsAt.get(key) ?? 0;
-    labelsAt.set(key, stacked + 1);
+    if (!p.unlabelled) labelsAt.set(key, stacked + 1);
     const ly = cy - 8 + 13 * stacked + (stacked > 0 ? 10 : 0);
+    const ring = onFront.has(index) ? ' stroke="#000" stroke-width="1.5"' : "";
+    const text = p.unlabelled ? "" : `<text x="${right ? cx - 8 : cx + 8}" y="${ly}" font-size="11" text-anchor="${right ? "end" : "start"}">${esc(p.label)}</text>`;
     parts.push(
-      `<g class="point" data-run="${p.run}"><circle cx="${cx}" cy="${cy}" r="5" fill="${colour}"><title>${esc(p.label)}: ${esc(y.format(p.y))}, ${esc(x.format(p.x))}</title></circle>` +
-        `<text x="${right ? cx - 8 : cx + 8}" y="${ly}" font-size="11" text-anchor="${right ? "end" : "start"}">${esc(p.label)}</text></g>`,
+      `<g class="point${onFront.has(index) ? " on-front" : ""}" data-run="${p.run}"><circle cx="${cx}" cy="${cy}" r="5" fill="${colour}"${ring}><title>${esc(p.label)}: ${esc(y.format(p.y))}, ${esc(x.format(p.x))}</title></circle>${text}</g>`,
     );
-  }
+  });
   parts.push("</svg>");
   return parts.join("");
 }

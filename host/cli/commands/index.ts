@@ -9,6 +9,7 @@ import { reportCommand } from "./report.js";
 import { runCommand } from "./run.js";
 import { firmwareCommand } from "./firmware.js";
 import { exportCommand } from "./export.js";
+import { sweepCommand } from "./sweep.js";
 
 /** Every command, one file each; the entry only wires them. */
-export const commands: Array<() => Command> = [formatsCommand, quantizeCommand, boardsCommand, trainCommand, deployCommand, monitorCommand, reportCommand, runCommand, exportCommand, firmwareCommand];
+export const commands: Array<() => Command> = [formatsCommand, quantizeCommand, boardsCommand, trainCommand, deployCommand, monitorCommand, reportCommand, runCommand, exportCommand, sweepCommand, firmwareCommand];

@@ -1,0 +1,95 @@
+// The sweep report drawn from a sweep folder written by hand: fronts, per-axis effects and the CSV of
+// every run, checked against values worked out from the fixtures.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
+import { renderSweepCsv, renderSweepHtml } from "../../host/report/sweep.js";
+import type { Report } from "../../host/report/types.js";
+import { readSweepResults } from "../../host/sweep/results.js";
+import { edgecl } from "../sweep/tiny.js";
+import { completeReport } from "./fixtures.js";
+
+const dir = mkdtempSync(join(tmpdir(), "edgecl-sweep-report-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// precision x strategy; fp8/replay has not run. Energy front (cheaper and more accurate wins):
+// r2 (1 mJ, 45%) beats r0 (4 mJ, 40%); r1 (8 mJ, 80%) is the most accurate: front r2, r1.
+// Memory front: r0 (50 kB, 40%) is the smallest, r2 (100 kB, 45%), r1 (800 kB, 80%): all three.
+const figures = [
+  { hash: "00000000000000a0", axes: { precision: "fp32", strategy: "naive" }, accuracy: 0.4, energy: 0.004, memory: 50_000 },
+  { hash: "00000000000000a1", axes: { precision: "fp32", strategy: "replay" }, accuracy: 0.8, energy: 0.008, memory: 800_000 },
+  { hash: "00000000000000a2", axes: { precision: "fp8", strategy: "naive" }, accuracy: 0.45, energy: 0.001, memory: 100_000 },
+  { hash: "00000000000000a3", axes: { precision: "fp8", strategy: "replay" }, accuracy: null, energy: null, memory: null },
+];
+
+function writeSweep(): string {
+  const sweep = join(dir, "sweep");
+  const record = {
+    schema: "edgecl-sweep",
+    version: 1,
+    name: "hand",
+    file: "/nowhere/hand.sweep.json",
+    axes: [
+      { name: "precision", values: ["fp32", "fp8"] },
+      { name: "strategy", values: ["naive", "replay"] },
+    ],
+    gridSize: 4,
+    runs: figures.map((f, index) => ({ index, hash: f.hash, axes: f.axes })),
+  };
+  mkdirSync(sweep, { recursive: true });
+  writeFileSync(join(sweep, "sweep.json"), JSON.stringify(record));
+  for (const f of figures) {
+    const runDir = join(sweep, "runs", f.hash);
+    mkdirSync(runDir, { recursive: true });
+    if (f.accuracy === null) continue;
+    const r: Report = completeReport();
+    r.metrics.avgAccuracy = f.accuracy;
+    r.energy = { totalJ: f.energy!, perExperienceJ: [f.energy! / 3, f.energy! / 3, f.energy! / 3] };
+    r.memory.modelBytes = f.memory!;
+    writeFileSync(join(runDir, "report.json"), JSON.stringify(r));
+  }
+  return sweep;
+}
+
+describe("sweep report", () => {
+  const sweep = writeSweep();
+  const results = readSweepResults(sweep);
+
+  test("the CSV: one row per run with its axes, figures and whether it is on each front", () => {
+    const rows = renderSweepCsv(results).split("\r\n");
+    const header = rows[0].split(",");
+    expect(header.slice(0, 7)).toEqual(["index", "run", "state", "precision", "strategy", "avg_accuracy", "bwt"]);
+    const column = (row: number, name: string) => rows[row + 1].split(",")[header.indexOf(name)];
+    expect([0, 1, 2, 3].map((i) => column(i, "state"))).toEqual(["finished", "finished", "finished", "pending"]);
+    expect([0, 1, 2, 3].map((i) => column(i, "avg_accuracy"))).toEqual(["0.4", "0.8", "0.45", ""]);
+    expect([0, 1, 2, 3].map((i) => column(i, "energy_j"))).toEqual(["0.004", "0.008", "0.001", ""]);
+    expect([0, 1, 2, 3].map((i) => column(i, "learner_bytes"))).toEqual(["50000", "800000", "100000", ""]);
+    expect([0, 1, 2, 3].map((i) => column(i, "on_energy_front"))).toEqual(["false", "true", "true", ""]);
+    expect([0, 1, 2, 3].map((i) => column(i, "on_memory_front"))).toEqual(["true", "true", "true", ""]);
+    // 2,250,000 e4m3 + 780,000 fp32 MACs in the fixture.
+    expect(column(0, "macs")).toBe("3030000");
+    expect(rows).toHaveLength(6); // header, four runs, and the empty field after the last CRLF
+  });
+
+  test("the page: both planes with their fronts, the effect of each axis, every run", () => {
+    const html = renderSweepHtml(results);
+    expect(html.match(/<path class="front"/g)).toHaveLength(2);
+    expect(html.match(/class="point on-front"/g)).toHaveLength(2 + 3);
+    expect(html).toContain("3 finished, 0 failed, 0 partial, 1 pending.");
+    // fp8 against fp32, strategy fixed: only naive is paired (45% - 40%), energy 1 mJ / 4 mJ, memory 100 kB / 50 kB.
+    const precision = html.slice(html.indexOf("<h3>precision</h3>"), html.indexOf("<h3>strategy</h3>"));
+    expect(precision).toContain("<td>fp8</td><td>1</td><td>45.00%</td><td>+5.00 pt (1)</td><td>1 mJ</td><td>×0.250 (1)</td>");
+    expect(precision).toContain("×2.00 (1)");
+    expect(html).toContain('href="data:text/csv;charset=utf-8,');
+    expect(html).not.toMatch(/<script/i);
+  });
+
+  test("edgecl report SWEEP_DIR writes the page and the CSV", () => {
+    const r = edgecl(["report", sweep, "--html", join(dir, "page.html"), "--csv", "-"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(renderSweepCsv(results));
+    const summary = edgecl(["report", sweep]);
+    expect(summary.stdout).toBe("sweep hand: 4 runs, 3 finished, 0 failed, 0 partial, 1 pending\n");
+  });
+});
