@@ -4,6 +4,7 @@
 // process: tests and the experiments). The board engineer's experience runner does the talking and
 // fills the report (docs/report.md).
 import { readFileSync } from "node:fs";
+import { basename } from "node:path";
 import { loadBoard, type BoardManifest } from "../boards/manifest.js";
 import { openBoard } from "../board/connect.js";
 import { BoardClient } from "../board/client.js";
@@ -12,17 +13,26 @@ import { transportPair } from "../transport/transport.js";
 import { SimBoard } from "../../board/sim/board.js";
 import { modulePath } from "../device/module.js";
 import { expected, UsageError } from "../cli/errors.js";
-import { loadMnist, type DataSplit } from "../data/index.js";
+import type { DataSplit } from "../data/index.js";
 import { checkSeed, Rng } from "../data/rng.js";
 import { parsePrecision, precisionText, shortPrecisionText, type PrecisionSpec } from "../precision/index.js";
 import { chw, deviceSeed, encodeConfig, type OptimizerSpec } from "../train/config.js";
 import { describeModel, parseModelSpec } from "../train/model-spec.js";
 import type { Report } from "../report/types.js";
-import { makeBenchmark, type Benchmark } from "./benchmarks.js";
+import { makeProvenance } from "../report/provenance.js";
+import { makeBenchmark, type Benchmark, type OutputLayer } from "./benchmarks.js";
+import { loadRunData } from "./data-source.js";
 import { encodeStrategy, parseStrategyName, resolveStrategy, rowsPerStep, strategySettings, type StrategyOverrides } from "./strategies.js";
 
 export interface ClRunOptions {
-  benchmark: string;
+  /** `<kind>-<data>` over the data set (default split-<data>). */
+  benchmark?: string;
+  /** Data source: mnist (default), idx:DIR, csv:FILE or har:FILE (host/cl/data-source.ts). */
+  dataset?: string;
+  /** Label column of a csv: or har: data set. */
+  label?: string;
+  /** Split benchmarks run for fewer experiences than the stream has: "all" classes in the output layer (default) or the "seen" ones. */
+  outputLayer?: OutputLayer;
   scenario: string;
   strategy: string;
   strategyOptions?: StrategyOverrides;
@@ -47,6 +57,9 @@ export interface ClRunOptions {
   /** Flash folder of a process board. */
   flashDir?: string;
   hooks?: RunHooks;
+  /** For the report's provenance: the command line (default: this process's) and the resolved flags. */
+  commandLine?: string[];
+  flags?: Record<string, unknown>;
 }
 
 /** A board in this process: the simulated board's protocol engine and device host, over a pipe. */
@@ -111,8 +124,8 @@ export function planRun(options: ClRunOptions): ClPlan {
   const memoryLimit = inline ? (options.memoryLimit ?? manifest!.memory.linearMemoryBytes) : (manifest?.memory.linearMemoryBytes ?? 0);
   if (inline && manifest) manifest = { ...manifest, memory: { ...manifest.memory, linearMemoryBytes: memoryLimit } };
 
-  const data = options.data ?? loadMnist();
-  const benchmark = makeBenchmark({ name: options.benchmark, scenario: options.scenario, seed, dataset: data, experiences: options.experiences });
+  const data = loadRunData(options);
+  const benchmark = makeBenchmark({ name: data.benchmark, scenario: options.scenario, seed, dataset: data.split, experiences: options.experiences, outputLayer: options.outputLayer });
   if (!Number.isInteger(options.iterations) || options.iterations < 1) throw expected("iterations per experience to be a positive integer", options.iterations);
   if (!Number.isInteger(options.batch) || options.batch < 1 || options.batch > 65535) throw expected("a batch from 1 to 65535", options.batch);
   const strategy = resolveStrategy(strategyName, benchmark.scenario, options.batch, options.iterations, options.strategyOptions);
@@ -150,8 +163,10 @@ export function planRun(options: ClRunOptions): ClPlan {
   const params = layers.reduce((sum, row) => sum + row.params, 0);
   const config: Record<string, unknown> = {
     benchmark: benchmark.name,
+    dataset: data.source,
     scenario: benchmark.scenario,
     experiences: benchmark.experiences.length,
+    outputLayer: options.outputLayer ?? "all",
     classOrder: benchmark.classOrder ?? null,
     strategy: strategySettings(strategy),
     precision: shortPrecisionText(precision),
@@ -173,9 +188,11 @@ export function planRun(options: ClRunOptions): ClPlan {
     sampleEncoding: u8 ? "u8" : "f32",
   };
   const usesBuffer = ["replay", "latent-replay", "gdumb", "agem"].includes(strategy.name);
+  const module = moduleBytes(simd);
   const plan: RunPlan = {
     config,
-    deploy: { config: blob, module: moduleBytes(simd) },
+    provenance: makeProvenance({ module: { file: basename(modulePath(simd)), bytes: module }, commandLine: options.commandLine, flags: options.flags }),
+    deploy: { config: blob, module },
     features,
     experiences,
     iterations: options.iterations,
