@@ -10,11 +10,12 @@ import { OUTPUT_LAYERS, SCENARIOS, type OutputLayer } from "../../cl/benchmarks.
 import { DATASET_SOURCES } from "../../cl/data-source.js";
 import { applyConfigFile, resolvedFlags } from "../config-file.js";
 import { detail, note, progressOnStderr } from "../verbosity.js";
-import { planRun, runPlanned } from "../../cl/run.js";
+import { planRun, runPlanned, type ClPlan } from "../../cl/run.js";
 import { renderSummary } from "../../report/terminal.js";
 import { writeReport } from "../../report/io.js";
 import { renderHtml } from "../../report/html.js";
 import { renderCsv } from "../../report/csv.js";
+import { describeRun } from "../../report/labels.js";
 
 /** Defaults of `edgecl run`: a reduced Split MNIST protocol that a 4 MiB board and a laptop handle. */
 export const RUN_DEFAULTS = {
@@ -31,7 +32,7 @@ export const RUN_DEFAULTS = {
   board: "sim",
 };
 
-interface RunFlags {
+export interface RunFlags {
   benchmark?: string;
   dataset?: string;
   label?: string;
@@ -123,6 +124,58 @@ function writeText(path: string, text: string, what: string): void {
   }
 }
 
+/** Checks every flag of `edgecl run` (also taken by `edgecl deploy`) and plans the run; no board is touched. */
+export function planFromFlags(flags: RunFlags, command: Command): ClPlan {
+  const d = RUN_DEFAULTS;
+  // Every option is checked before any work starts.
+  parseStrategyName(flags.strategy);
+  if (!(SCENARIOS as readonly string[]).includes(flags.scenario)) throw expected(`--scenario to be one of ${SCENARIOS.join(", ")}`, flags.scenario);
+  const precision = parsePrecision(flags.precision);
+  parseModelSpec(flags.model);
+  const seed = integer("--seed", flags.seed, 0, Number.MAX_SAFE_INTEGER);
+  const batch = integer("--batch", flags.batch, 1, 65535);
+  const optimizer = optimizerFrom(flags);
+  if (flags.epochs !== undefined && flags.iterations !== undefined) throw new UsageError("--epochs and --iterations exclude each other; give one");
+  const experiences = flags.experiences !== undefined ? integer("--experiences", flags.experiences, 1, 1000) : undefined;
+  if (flags.memory !== undefined && flags.board !== "inline") throw new UsageError(`--memory goes with --board inline, received --board ${flags.board}`);
+  const memoryLimit = flags.memory !== undefined ? integer("--memory", flags.memory, 65536, 0xffff0000) : undefined;
+  if (flags.outputLayer !== undefined && !(OUTPUT_LAYERS as readonly string[]).includes(flags.outputLayer)) {
+    throw expected(`--output-layer to be one of ${OUTPUT_LAYERS.join(", ")}`, flags.outputLayer);
+  }
+  const base = {
+    benchmark: flags.benchmark,
+    dataset: flags.dataset,
+    label: flags.label,
+    outputLayer: flags.outputLayer as OutputLayer | undefined,
+    commandLine: process.argv.slice(1),
+    flags: resolvedFlags(command),
+    scenario: flags.scenario,
+    strategy: flags.strategy,
+    strategyOptions: strategyOverrides(flags),
+    precision,
+    seed,
+    model: flags.model,
+    batch,
+    optimizer,
+    experiences,
+    trainSamples: integer("--train-samples", flags.trainSamples, 0, 1e9) || undefined,
+    testSamples: integer("--test-samples", flags.testSamples, 0, 1e9) || undefined,
+    board: flags.board,
+    memoryLimit,
+  };
+  let iterations = flags.iterations !== undefined ? integer("--iterations", flags.iterations, 1, 0x7fff_ffff) : d.iterations;
+  let planned = planRun({ ...base, iterations });
+  if (flags.epochs !== undefined) {
+    // Epochs over the largest experience's training samples.
+    const epochs = integer("--epochs", flags.epochs, 1, 100000);
+    const largest = Math.max(...planned.plan.experiences.map((e) => e.train.labels.length));
+    iterations = Math.max(1, Math.ceil((epochs * largest) / batch));
+    planned = planRun({ ...base, iterations });
+    planned.plan.config.epochs = epochs;
+  }
+  return planned;
+}
+
 export function runCommand(): Command {
   const d = RUN_DEFAULTS;
   return new Command("run")
@@ -167,52 +220,7 @@ export function runCommand(): Command {
       if (file !== undefined) applyConfigFile(command, file);
     })
     .action(async (flags: RunFlags, command: Command) => {
-      // Every option is checked before any work starts.
-      parseStrategyName(flags.strategy);
-      if (!(SCENARIOS as readonly string[]).includes(flags.scenario)) throw expected(`--scenario to be one of ${SCENARIOS.join(", ")}`, flags.scenario);
-      const precision = parsePrecision(flags.precision);
-      parseModelSpec(flags.model);
-      const seed = integer("--seed", flags.seed, 0, Number.MAX_SAFE_INTEGER);
-      const batch = integer("--batch", flags.batch, 1, 65535);
-      const optimizer = optimizerFrom(flags);
-      if (flags.epochs !== undefined && flags.iterations !== undefined) throw new UsageError("--epochs and --iterations exclude each other; give one");
-      const experiences = flags.experiences !== undefined ? integer("--experiences", flags.experiences, 1, 1000) : undefined;
-      if (flags.memory !== undefined && flags.board !== "inline") throw new UsageError(`--memory goes with --board inline, received --board ${flags.board}`);
-      const memoryLimit = flags.memory !== undefined ? integer("--memory", flags.memory, 65536, 0xffff0000) : undefined;
-      if (flags.outputLayer !== undefined && !(OUTPUT_LAYERS as readonly string[]).includes(flags.outputLayer)) {
-        throw expected(`--output-layer to be one of ${OUTPUT_LAYERS.join(", ")}`, flags.outputLayer);
-      }
-      const base = {
-        benchmark: flags.benchmark,
-        dataset: flags.dataset,
-        label: flags.label,
-        outputLayer: flags.outputLayer as OutputLayer | undefined,
-        commandLine: process.argv.slice(1),
-        flags: resolvedFlags(command),
-        scenario: flags.scenario,
-        strategy: flags.strategy,
-        strategyOptions: strategyOverrides(flags),
-        precision,
-        seed,
-        model: flags.model,
-        batch,
-        optimizer,
-        experiences,
-        trainSamples: integer("--train-samples", flags.trainSamples, 0, 1e9) || undefined,
-        testSamples: integer("--test-samples", flags.testSamples, 0, 1e9) || undefined,
-        board: flags.board,
-        memoryLimit,
-      };
-      let iterations = flags.iterations !== undefined ? integer("--iterations", flags.iterations, 1, 0x7fff_ffff) : d.iterations;
-      let planned = planRun({ ...base, iterations });
-      if (flags.epochs !== undefined) {
-        // Epochs over the largest experience's training samples.
-        const epochs = integer("--epochs", flags.epochs, 1, 100000);
-        const largest = Math.max(...planned.plan.experiences.map((e) => e.train.labels.length));
-        iterations = Math.max(1, Math.ceil((epochs * largest) / batch));
-        planned = planRun({ ...base, iterations });
-        planned.plan.config.epochs = epochs;
-      }
+      const planned = planFromFlags(flags, command);
       detail(`data: ${String(planned.plan.config.dataset)}, benchmark ${planned.benchmark.name}: ${planned.benchmark.experiences.length} experiences, output layer ${planned.benchmark.heads.join("+")} units`);
       const progress = progressOnStderr();
       const report = await runPlanned(planned, { hooks: { progress, partialReportPath: flags.json } });
@@ -226,6 +234,6 @@ export function runCommand(): Command {
         note(`report: ${flags.json}`);
       }
       if (flags.html !== undefined) writeText(flags.html, renderHtml(report), "HTML report");
-      if (flags.csv !== undefined) writeText(flags.csv, renderCsv([{ label: "run", report }]), "CSV report");
+      if (flags.csv !== undefined) writeText(flags.csv, renderCsv([{ label: describeRun(report), report }]), "CSV report");
     });
 }
