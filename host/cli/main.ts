@@ -3,6 +3,7 @@ import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, RunError, UsageError } from "./error
 import { commands } from "./commands/index.js";
 import { addVerbosityOptions, setVerbosity, verbosityFrom } from "./verbosity.js";
 import { TOOL_VERSION } from "./version.js";
+import { setCommandLine } from "./invocation.js";
 
 export function buildProgram(): Command {
   const program = new Command("edgecl")
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
 /** Runs the CLI and returns the exit code; user errors print one line, internal errors a stack. */
 export async function main(argv: string[]): Promise<number> {
   setVerbosity("normal");
+  setCommandLine(argv);
   try {
     await buildProgram().parseAsync(argv);
     return EXIT_OK;

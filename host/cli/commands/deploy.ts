@@ -6,7 +6,7 @@ import { modulePath } from "../../device/module.js";
 import { bytes } from "../../report/units.js";
 import { applyConfigFile } from "../config-file.js";
 import { expected, RunError, UsageError } from "../errors.js";
-import { detail, note, progressOnStderr } from "../verbosity.js";
+import { detail, note, progressOnStderr, setVerbosity, verbosityFrom } from "../verbosity.js";
 import { parseTimeout } from "./monitor.js";
 import { planFromFlags, runCommand, type RunFlags } from "./run.js";
 
@@ -58,6 +58,7 @@ export function deployCommand(): Command {
     .hook("preAction", (cmd) => {
       const file = cmd.getOptionValue("runConfig") as string | undefined;
       if (file !== undefined) applyConfigFile(cmd, file);
+      setVerbosity(verbosityFrom(cmd.opts()));
     })
     .action(async (options: DeployOptions, cmd: Command) => {
       const fromRunFlags = (["cli", "config"] as const).some((source) =>

@@ -9,7 +9,8 @@ import { STRATEGY_NAMES, BUFFER_POLICIES, parseStrategyName, type StrategyOverri
 import { OUTPUT_LAYERS, SCENARIOS, type OutputLayer } from "../../cl/benchmarks.js";
 import { DATASET_SOURCES } from "../../cl/data-source.js";
 import { applyConfigFile, resolvedFlags } from "../config-file.js";
-import { detail, note, progressOnStderr } from "../verbosity.js";
+import { detail, note, progressOnStderr, setVerbosity, verbosityFrom } from "../verbosity.js";
+import { invocation } from "../invocation.js";
 import { planRun, runPlanned, type ClPlan } from "../../cl/run.js";
 import { renderSummary } from "../../report/terminal.js";
 import { writeReport } from "../../report/io.js";
@@ -147,7 +148,7 @@ export function planFromFlags(flags: RunFlags, command: Command): ClPlan {
     dataset: flags.dataset,
     label: flags.label,
     outputLayer: flags.outputLayer as OutputLayer | undefined,
-    commandLine: process.argv.slice(1),
+    commandLine: invocation(),
     flags: resolvedFlags(command),
     scenario: flags.scenario,
     strategy: flags.strategy,
@@ -218,6 +219,7 @@ export function runCommand(): Command {
     .hook("preAction", (command) => {
       const file = command.getOptionValue("config") as string | undefined;
       if (file !== undefined) applyConfigFile(command, file);
+      setVerbosity(verbosityFrom(command.opts()));
     })
     .action(async (flags: RunFlags, command: Command) => {
       const planned = planFromFlags(flags, command);

@@ -1,0 +1,91 @@
+// Which data a run streams, and the benchmark names over it: the issue's rows "split-har runs Split
+// MNIST" and "--experiences 2 shrinks the output layer", end to end on an in-process board.
+import { describe, expect, it } from "vitest";
+import { UsageError } from "../../host/cli/errors.js";
+import { dataName, loadRunData, parseDatasetSource } from "../../host/cl/data-source.js";
+import { makeBenchmark } from "../../host/cl/benchmarks.js";
+import { planRun, runContinual, type ClRunOptions } from "../../host/cl/run.js";
+import { loadMnist } from "../../host/data/index.js";
+import { defaultOptimizer } from "../../host/train/config.js";
+import { expectValidReport } from "../support/report-schema.js";
+
+function usageError(f: () => unknown): string {
+  try {
+    f();
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    return (error as Error).message;
+  }
+  throw new Error("expected a UsageError");
+}
+
+describe("data sources and benchmark names", () => {
+  it("parses the four sources and refuses anything else with the list", () => {
+    expect(parseDatasetSource("mnist")).toEqual({ kind: "mnist" });
+    expect(parseDatasetSource("idx:data/fashion")).toEqual({ kind: "idx", path: "data/fashion" });
+    expect(parseDatasetSource("har:x.csv")).toEqual({ kind: "har", path: "x.csv" });
+    expect(usageError(() => parseDatasetSource("cifar"))).toBe('expected --dataset to be one of mnist, idx:DIR, csv:FILE, har:FILE, received "cifar"');
+    expect(dataName("data/UCI HAR.csv")).toBe("uci-har");
+  });
+
+  it("refuses split-har on the embedded digits instead of running Split MNIST", () => {
+    expect(usageError(() => loadRunData({ benchmark: "split-har" }))).toBe(
+      'expected a benchmark over the embedded digits: split-mnist, permuted-mnist, rotated-mnist, received "split-har"; for other data give --dataset idx:DIR, csv:FILE, har:FILE',
+    );
+    expect(usageError(() => loadRunData({ benchmark: "split-mnist", dataset: "har:test/fixtures/data/har.csv" }))).toBe(
+      'expected a benchmark over the data set har: split-har, permuted-har, rotated-har, received "split-mnist"',
+    );
+    expect(usageError(() => loadRunData({ benchmark: "shuffled-mnist" }))).toContain("kind split, permuted, rotated");
+  });
+
+  it("defaults the benchmark to split-<data> and streams the sensor windows class-incrementally over activities", () => {
+    const har = loadRunData({ dataset: "har:test/fixtures/data/har.csv" });
+    expect(har.benchmark).toBe("split-har");
+    const stream = makeBenchmark({ name: har.benchmark, scenario: "class", seed: 3, dataset: har.split });
+    expect(stream.experiences.length).toBe(3);
+    expect(stream.heads).toEqual([6]);
+    expect(stream.experiences.flatMap((e) => e.classes).sort()).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it("builds permuted- and rotated- over any loaded image set, and refuses to rotate sensor windows", () => {
+    const digits = loadMnist({ testCount: 100 });
+    const small = { train: { ...digits.train, name: "digits" }, test: { ...digits.test, name: "digits" } };
+    expect(loadRunData({ benchmark: "rotated-digits", data: small }).benchmark).toBe("rotated-digits");
+    expect(makeBenchmark({ name: "permuted-digits", scenario: "domain", seed: 1, dataset: small, experiences: 2 }).experiences.length).toBe(2);
+    const har = loadRunData({ dataset: "har:test/fixtures/data/har.csv", benchmark: "rotated-har" });
+    expect(usageError(() => makeBenchmark({ name: har.benchmark, scenario: "class", seed: 1, dataset: har.split }))).toContain("expected an image data set");
+  });
+});
+
+describe("--experiences keeps the output layer of the whole stream", () => {
+  const base: ClRunOptions = {
+    benchmark: "split-mnist",
+    scenario: "class",
+    strategy: "naive",
+    precision: "fp32",
+    seed: 2,
+    model: "mlp:16",
+    iterations: 20,
+    batch: 16,
+    optimizer: defaultOptimizer("adam"),
+    board: "inline",
+    trainSamples: 200,
+    testSamples: 50,
+  };
+
+  it("plans 10 output units for 2 of 5 experiences, 4 with outputLayer seen", () => {
+    expect(planRun({ ...base, experiences: 2 }).benchmark.heads).toEqual([10]);
+    expect(planRun({ ...base, experiences: 2, outputLayer: "seen" }).benchmark.heads).toEqual([4]);
+    expect(planRun({ ...base, experiences: 2, scenario: "task" }).benchmark.heads).toEqual([2, 2, 2, 2, 2]);
+  });
+
+  it("gives the first two rows of a 5-experience run, bit for bit, when run for 2", async () => {
+    const five = await runContinual(base);
+    const two = await runContinual({ ...base, experiences: 2 });
+    const seen = await runContinual({ ...base, experiences: 2, outputLayer: "seen" });
+    expect(two.accuracy).toEqual(five.accuracy.slice(0, 2).map((row) => row.slice(0, 2)));
+    expect(two.telemetry[1].eval.modelChecksum).toBe(five.telemetry[1].eval.modelChecksum);
+    expect(seen.telemetry[1].eval.modelChecksum).not.toBe(five.telemetry[1].eval.modelChecksum);
+    for (const report of [five, two, seen]) expectValidReport(report);
+  }, 120_000);
+});
