@@ -10,6 +10,7 @@ import { acceleratorSummary, energyCounters, energySummary } from "../report/ene
 import { formatWordName } from "../report/format-names.js";
 import { silentProgress, type Progress } from "../report/progress.js";
 import { writeReport } from "../report/io.js";
+import { real } from "../report/units.js";
 import { REPORT_SCHEMA, REPORT_VERSION, type EvalTelemetry, type PhaseCounters, type Provenance, type Report, type TrainTelemetry } from "../report/types.js";
 import { TrainFlag } from "../protocol/index.js";
 import type { BoardClient, HelloReply, TelemetryReply } from "./client.js";
@@ -296,7 +297,7 @@ export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: 
       report.telemetry.push({ experience: i, train, eval: evalTelemetry });
       finish(report);
       const mean = row.slice(0, i + 1).reduce((a, b) => a + b, 0) / (i + 1);
-      progress.log(`experience ${i} of 0..${T - 1}: loss ${train.meanLoss === null ? "not finite" : train.meanLoss.toFixed(4)}, mean accuracy on experiences so far ${(100 * mean).toFixed(2)}%`);
+      progress.log(`experience ${i} of 0..${T - 1}: loss ${train.meanLoss === null ? "not finite" : real(train.meanLoss)}, mean accuracy on experiences so far ${(100 * mean).toFixed(2)}%`);
       hooks.onExperience?.(report, i);
     }
     progress.update(total, "done");

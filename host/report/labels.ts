@@ -51,7 +51,8 @@ export function groupBySeed(reports: Report[]): number[][] {
     const id = keys.map((k) => value(r, k)).join("\u0000");
     groups.set(id, [...(groups.get(id) ?? []), i]);
   });
-  return [...groups.values()];
+  // Runs that repeat a seed are not seeds of one configuration: they stay apart.
+  return [...groups.values()].flatMap((g) => (new Set(g.map((i) => value(reports[i], "seed"))).size === g.length ? [g] : g.map((i) => [i])));
 }
 
 /** Why the runs cannot be compared on accuracy, one sentence each; empty when they can. */
