@@ -8,7 +8,7 @@ import type { Report } from "./types.js";
 const DERIVED = new Set(["deviceSeed", "classOrder", "params", "rowsPerStep", "heads", "classesPerHead", "precisionSpec", "trainSamples", "testSamples", "sampleEncoding", "module", "epochs"]);
 
 /** Settings that change the task itself: runs that differ in one are not comparable on accuracy. */
-export const TASK_KEYS = ["benchmark", "dataset", "scenario", "experiences", "outputLayer", "trainSamples", "testSamples"] as const;
+export const TASK_KEYS = ["benchmark", "dataset", "scenario", "outputLayer", "trainSamples", "testSamples"] as const;
 
 const value = (report: Report, key: string) => longValue(report.config[key]);
 
@@ -64,7 +64,7 @@ export function comparabilityWarnings(reports: Report[]): string[] {
     if (values.length > 1) out.push(`The runs differ in ${key} (${values.join(" vs ")}): they do not solve the same task, so their accuracies are not comparable.`);
   }
   const lengths = [...new Set(reports.map((r) => r.status.experiencesPlanned))];
-  if (lengths.length > 1 && !out.some((w) => w.includes(" experiences ("))) out.push(`The runs have different numbers of experiences (${lengths.join(", ")}): average accuracy over fewer experiences is higher for the same learner.`);
+  if (lengths.length > 1) out.push(`The runs have different numbers of experiences (${lengths.join(", ")}): averages over fewer experiences are not comparable with averages over more.`);
   const incomplete = reports.filter((r) => !r.status.complete).length;
   if (incomplete > 0) out.push(`${incomplete} of the runs did not finish; they are left out of the plots.`);
   return out;
