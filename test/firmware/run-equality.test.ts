@@ -86,6 +86,8 @@ function boardSpecific(report: Report): unknown {
   const drop = new Set(["timeUs", "memoryUsedBytes", "memoryPeakBytes"]);
   const json = JSON.parse(JSON.stringify(report, (key, value) => (drop.has(key) ? undefined : value)));
   delete json.board;
+  // When and how each run was made, and which board answered: the provenance differs by design.
+  delete json.provenance;
   delete json.config.board;
   delete json.config.module;
   delete json.memory.peakLinearMemoryBytes;
