@@ -13,6 +13,7 @@ import { BoardClient } from "../../host/board/client.js";
 import { runExperiences } from "../../host/board/runner.js";
 import { loadBoard } from "../../host/boards/manifest.js";
 import { planRun, type ClRunOptions } from "../../host/cl/run.js";
+import { expectValidReport } from "../support/report-schema.js";
 import { renderHtml } from "../../host/report/html.js";
 import { checkReport } from "../../host/report/io.js";
 import { renderSummary } from "../../host/report/terminal.js";
@@ -61,6 +62,7 @@ async function runOn(id: string, precision: string): Promise<Run> {
   const client = new BoardClient(host, { board: id, timeoutMs: 120_000 });
   try {
     const report = checkReport(JSON.parse(JSON.stringify(await runExperiences(client, plan))), `${id} ${precision}`);
+    expectValidReport(report);
     const { crc } = await client.checkpoint(0);
     return { report, checkpointCrc: crc };
   } finally {
