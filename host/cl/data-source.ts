@@ -53,16 +53,12 @@ export interface RunData {
   source: string;
 }
 
-/** Loads the data a run streams and checks that the benchmark is one over it. */
+/** Loads the data a run streams and checks that the benchmark is one over it (before loading anything). */
 export function loadRunData(options: RunDataOptions): RunData {
   if (options.data && options.dataset !== undefined) throw new UsageError("give the data loaded or a --dataset source, not both");
   const source = options.dataset === undefined ? null : parseDatasetSource(options.dataset);
   if (options.label !== undefined && (source === null || source.kind === "mnist" || source.kind === "idx")) {
     throw new UsageError(`--label goes with --dataset csv:FILE or har:FILE, received --dataset ${options.dataset ?? "mnist (the default)"}`);
-  }
-  const parsed = options.benchmark === undefined ? null : parseBenchmarkName(options.benchmark);
-  if (options.benchmark !== undefined && !parsed) {
-    throw expected(`--benchmark to be <kind>-<data> with kind ${BENCHMARK_KINDS.join(", ")} (e.g. split-mnist, split-har)`, options.benchmark);
   }
   let name: string;
   let split: () => DataSplit;
@@ -75,9 +71,6 @@ export function loadRunData(options: RunDataOptions): RunData {
     name = "mnist";
     split = () => loadMnist();
     where = "mnist (the embedded digits)";
-    if (source === null && parsed && parsed.data !== "mnist") {
-      throw expected(`a benchmark over the embedded digits: ${benchmarksOver("mnist").join(", ")}`, options.benchmark, `for other data give --dataset ${DATASET_SOURCES.filter((s) => s !== "mnist").join(", ")}`);
-    }
   } else {
     const { kind, path } = source;
     name = dataName(path);
@@ -86,8 +79,10 @@ export function loadRunData(options: RunDataOptions): RunData {
     else if (kind === "csv") split = () => loadCsv(path, { labelColumn: options.label ?? "label", standardize: true, name });
     else split = () => loadWindows(path, { labelColumn: options.label, name });
   }
-  if (parsed && parsed.data !== name) {
-    throw expected(`a benchmark over the data set ${name}: ${benchmarksOver(name).join(", ")}`, options.benchmark);
+  if (options.benchmark !== undefined && parseBenchmarkName(options.benchmark)?.data !== name) {
+    const over = name === "mnist" && options.data === undefined ? "the embedded digits" : `the data set ${name}`;
+    const hint = source === null && options.data === undefined ? `for other data give --dataset ${DATASET_SOURCES.filter((s) => s !== "mnist").join(", ")}` : undefined;
+    throw expected(`a benchmark over ${over}: ${benchmarksOver(name).join(", ")}`, options.benchmark, hint);
   }
   return { benchmark: options.benchmark ?? `split-${name}`, split: split(), name, source: where };
 }
