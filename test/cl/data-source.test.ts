@@ -1,6 +1,9 @@
 // Which data a run streams, and the benchmark names over it: the issue's rows "split-har runs Split
 // MNIST" and "--experiences 2 shrinks the output layer", end to end on an in-process board.
-import { describe, expect, it } from "vitest";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
 import { UsageError } from "../../host/cli/errors.js";
 import { dataName, loadRunData, parseDatasetSource } from "../../host/cl/data-source.js";
 import { makeBenchmark } from "../../host/cl/benchmarks.js";
@@ -57,6 +60,41 @@ describe("data sources and benchmark names", () => {
     expect(makeBenchmark({ name: "permuted-digits", scenario: "domain", seed: 1, dataset: small, experiences: 2 }).experiences.length).toBe(2);
     const har = loadRunData({ dataset: "har:test/fixtures/data/har.csv", benchmark: "rotated-har" });
     expect(usageError(() => makeBenchmark({ name: har.benchmark, scenario: "class", seed: 1, dataset: har.split }))).toContain("expected an image data set");
+  });
+});
+
+describe("idx:DIR and csv:FILE sources", () => {
+  const root = mkdtempSync(join(tmpdir(), "edgecl-sources-"));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it("names an IDX directory by its base name and builds rotated- over its images", () => {
+    // 8 training and 4 test images of 4 x 4 pixels, 4 classes: IDX written byte by byte (big-endian header).
+    const file = (magic: number, dims: number[], bytes: number[]) => {
+      const header = Buffer.alloc(4 + 4 * dims.length);
+      header.writeUInt32BE(magic, 0);
+      dims.forEach((d, k) => header.writeUInt32BE(d, 4 + 4 * k));
+      return Buffer.concat([header, Buffer.from(bytes)]);
+    };
+    const dir = join(root, "Fashion");
+    mkdirSync(dir);
+    writeFileSync(join(dir, "train-images-idx3-ubyte"), file(0x803, [8, 4, 4], Array.from({ length: 128 }, (_, i) => (i * 7) % 256)));
+    writeFileSync(join(dir, "train-labels-idx1-ubyte"), file(0x801, [8], [0, 1, 2, 3, 0, 1, 2, 3]));
+    writeFileSync(join(dir, "t10k-images-idx3-ubyte"), file(0x803, [4, 4, 4], Array.from({ length: 64 }, (_, i) => (i * 11) % 256)));
+    writeFileSync(join(dir, "t10k-labels-idx1-ubyte"), file(0x801, [4], [3, 2, 1, 0]));
+    const data = loadRunData({ dataset: `idx:${dir}`, benchmark: "rotated-fashion" });
+    expect([data.name, data.source]).toEqual(["fashion", `idx:${dir}`]);
+    const stream = makeBenchmark({ name: data.benchmark, scenario: "domain", seed: 1, dataset: data.split, experiences: 3 });
+    expect(stream.experiences.map((e) => e.angleDegrees)).toEqual([0, 60, 120]);
+    expect(usageError(() => loadRunData({ dataset: `idx:${dir}`, label: "y" }))).toBe("--label goes with --dataset csv:FILE or har:FILE, received --dataset idx:" + dir);
+  });
+
+  it("reads a CSV table with the label column given, split-<file name> by default", () => {
+    const csv = join(root, "Gestures.csv");
+    writeFileSync(csv, ["a,b,kind", ...Array.from({ length: 20 }, (_, i) => `${i},${i % 3},${["up", "down", "left", "right"][i % 4]}`)].join("\n"));
+    const data = loadRunData({ dataset: `csv:${csv}`, label: "kind" });
+    expect(data.benchmark).toBe("split-gestures");
+    expect(data.split.train.classNames).toEqual(["down", "left", "right", "up"]);
+    expect(usageError(() => loadRunData({ dataset: `csv:${csv}` }))).toContain('expected a label column named "label"');
   });
 });
 
