@@ -12,12 +12,14 @@ const r2 = (x: number) => Math.round(x * 100) / 100;
 
 /** One family for every text; DejaVu Sans is on every Debian machine, the rest are common fallbacks. */
 export const FONT_FAMILY = "'DejaVu Sans', Helvetica, Arial, sans-serif";
-const TICK_SIZE = 12;
-const LABEL_SIZE = 13;
-const TITLE_SIZE = 15;
-const CAPTION_SIZE = 12;
-const TITLE_HEIGHT = 28;
-const CAPTION_LINE = 16;
+/** Text sizes in SVG units: at a figure's natural size none is below 12, so a column-wide figure stays legible. */
+export const MIN_TEXT_SIZE = 12;
+const TICK_SIZE = 13;
+const LABEL_SIZE = 14;
+const TITLE_SIZE = 16;
+const CAPTION_SIZE = 13;
+const TITLE_HEIGHT = 30;
+const CAPTION_LINE = 17;
 
 /** Viridis at five stops (matplotlib's perceptually uniform map): low accuracy dark, high light. */
 const VIRIDIS = ["#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"];
@@ -130,7 +132,7 @@ function figure(cls: string, text: FigureText, margins: { left: number; right: n
   const extra = Math.max(0, Math.ceil((titleWidth - (margins.left + plotW + margins.right)) / 2));
   margins = { ...margins, left: margins.left + extra, right: margins.right + extra };
   const width = margins.left + plotW + margins.right;
-  const captionLines = text.caption ? wrapText(text.caption, Math.floor((width - 16) / 6.6)) : [];
+  const captionLines = text.caption ? wrapText(text.caption, Math.floor((width - 16) / (CAPTION_SIZE * 0.55))) : [];
   const frame: Frame = {
     width,
     left: margins.left,
@@ -238,7 +240,7 @@ export function heatMapSvg(accuracy: number[][], experiences: number, text: Part
       const label = (100 * row[j]).toFixed(cell >= 48 ? 1 : 0);
       parts.push(
         `<g><rect class="cell" data-row="${i}" data-col="${j}" data-value="${row[j]}" x="${x}" y="${y}" width="${cell - 1}" height="${cell - 1}" fill="${fill}"><title>after ${i}, test ${j}: ${esc((100 * row[j]).toFixed(2))}%</title></rect>` +
-          `<text x="${x + (cell - 1) / 2}" y="${y + cell / 2 + 4}" text-anchor="middle" font-size="${cell >= 48 ? 12 : 10}" fill="${ink}">${label}</text></g>`,
+          `<text x="${x + (cell - 1) / 2}" y="${y + cell / 2 + 4}" text-anchor="middle" font-size="${cell >= 48 ? 13 : MIN_TEXT_SIZE}" fill="${ink}">${label}</text></g>`,
       );
     }
   }

@@ -102,6 +102,18 @@ describe("one run's figures", () => {
   });
 });
 
+test("no text in any figure is smaller than 12 units, as the browser computes it", async () => {
+  const figures = [...reportFigures(completeReport()), ...reportFigures(longReport(12)), ...comparisonFigures([completeReport(), { ...completeReport(), config: { ...completeReport().config, seed: 2 } }])];
+  for (const figure of figures) {
+    const page = await show(figure.svg);
+    const sizes = await page.locator("svg text, svg tspan").evaluateAll((els) => els.map((e) => parseFloat(getComputedStyle(e).fontSize)));
+    expect(Math.min(...sizes), figure.name).toBeGreaterThanOrEqual(12);
+    const family = await page.locator("svg text").first().evaluate((e) => getComputedStyle(e).fontFamily);
+    expect(family).toContain("DejaVu Sans");
+    await page.close();
+  }
+});
+
 describe("comparisons", () => {
   test("labelled by the settings that differ, seeds as mean ± std with error bars, distinct memory ticks", async () => {
     const run = (strategy: string, seed: number, accuracy: number, bytes: number) => {
