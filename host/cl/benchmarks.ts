@@ -24,8 +24,6 @@ export type Scenario = (typeof SCENARIOS)[number];
 /** Benchmark kinds; a benchmark's name is `<kind>-<data>`, e.g. split-mnist, permuted-fashion, split-har. */
 export const BENCHMARK_KINDS = ["split", "permuted", "rotated"] as const;
 export type BenchmarkKind = (typeof BENCHMARK_KINDS)[number];
-/** The benchmarks over the embedded digits. */
-export const BENCHMARK_NAMES = ["split-mnist", "permuted-mnist", "rotated-mnist"] as const;
 const BENCHMARK_NAMES_TEXT = "split-<data>, permuted-<data> or rotated-<data> (e.g. split-mnist, split-har)";
 const BENCHMARK_NAME = /^(split|permuted|rotated)-([a-z0-9][a-z0-9_.-]*)$/;
 
