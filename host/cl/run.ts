@@ -19,7 +19,7 @@ import { parsePrecision, precisionText, shortPrecisionText, type PrecisionSpec }
 import { chw, deviceSeed, encodeConfig, type OptimizerSpec } from "../train/config.js";
 import { describeModel, parseModelSpec } from "../train/model-spec.js";
 import type { Report } from "../report/types.js";
-import { makeProvenance } from "../report/provenance.js";
+import { firmwareIdentity, makeProvenance } from "../report/provenance.js";
 import { makeBenchmark, type Benchmark, type OutputLayer } from "./benchmarks.js";
 import { loadRunData } from "./data-source.js";
 import { encodeStrategy, parseStrategyName, resolveStrategy, rowsPerStep, strategySettings, type StrategyOverrides } from "./strategies.js";
@@ -214,7 +214,11 @@ export async function runPlanned(planned: ClPlan, options: Pick<ClRunOptions, "h
   const { plan, boardSpec, manifest } = planned;
   let client: BoardClient;
   if (boardSpec === "inline") client = inlineBoard(manifest!);
-  else client = (await openBoard(boardSpec, { flashDir: options.flashDir })).client;
+  else {
+    const opened = await openBoard(boardSpec, { flashDir: options.flashDir });
+    client = opened.client;
+    if (plan.provenance) plan.provenance.firmware = firmwareIdentity(opened.transport);
+  }
   try {
     return await runExperiences(client, plan, options.hooks ?? {});
   } finally {

@@ -2,9 +2,10 @@
 // the full command line, the device module's hash, and the board's identity as it answered HELLO.
 // Enough to say which code made a figure and to run it again.
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { PACKAGE_ROOT, TOOL_VERSION } from "../cli/version.js";
-import type { Provenance } from "./types.js";
+import type { FirmwareIdentity, Provenance } from "./types.js";
 
 export const sha256 = (bytes: Uint8Array | string) => createHash("sha256").update(bytes).digest("hex");
 
@@ -42,4 +43,19 @@ export function makeProvenance(options: { module?: { file: string; bytes: Uint8A
     deviceModule: options.module ? { file: options.module.file, bytes: options.module.bytes.length, sha256: sha256(options.module.bytes) } : null,
     board: null,
   };
+}
+
+/**
+ * The firmware image a board process runs, when the host built and started it (a qemu board's transport
+ * carries its image): the ELF's path, runtime and SHA-256. Null for boards whose firmware the host did
+ * not build (sim, tcp:, serial:): their identity is what they answer at HELLO.
+ */
+export function firmwareIdentity(transport: unknown): FirmwareIdentity | null {
+  const image = (transport as { image?: { elf?: unknown; runtime?: unknown } } | null)?.image;
+  if (!image || typeof image.elf !== "string" || typeof image.runtime !== "string") return null;
+  try {
+    return { elf: image.elf, runtime: image.runtime, sha256: sha256(readFileSync(image.elf)) };
+  } catch {
+    return null;
+  }
 }

@@ -154,6 +154,13 @@ export interface BoardIdentity {
   protocolVersion: number;
 }
 
+/** The firmware image the host built and started for the board (qemu boards). */
+export interface FirmwareIdentity {
+  elf: string;
+  runtime: string;
+  sha256: string;
+}
+
 /** Where a report came from (docs/report.md, "Provenance"). */
 export interface Provenance {
   tool: "edgecl";
@@ -175,6 +182,8 @@ export interface Provenance {
   deviceModule: { file: string; bytes: number; sha256: string } | null;
   /** The board's identity as it answered HELLO; null when the run never reached it. */
   board: BoardIdentity | null;
+  /** The firmware image of a board the host built and started (qemu boards); absent or null otherwise. */
+  firmware?: FirmwareIdentity | null;
 }
 
 export interface Report {
