@@ -5,8 +5,8 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { buildProgram } from "../../host/cli/main.js";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import { buildProgram, main } from "../../host/cli/main.js";
 import { planRun } from "../../host/cl/run.js";
 import { STRATEGY_NAMES } from "../../host/cl/strategies.js";
 import { defaultOptimizer } from "../../host/train/config.js";
@@ -24,6 +24,21 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const readJson = (path: string) => JSON.parse(readFileSync(path, "utf8")) as Report;
+
+/** The CLI in this process, for commands that start no board: exit code, stdout and stderr. */
+async function inProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, "log").mockImplementation((...parts: unknown[]) => void out.push(`${parts.join(" ")}\n`));
+  const write = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => err.push(String(chunk)) > 0);
+  try {
+    const code = await main(["node", "edgecl", ...args]);
+    return { code, stdout: out.join(""), stderr: err.join("") };
+  } finally {
+    log.mockRestore();
+    write.mockRestore();
+  }
+}
 
 describe("benchmarks and data sets", () => {
   test("run --benchmark split-har on the embedded digits: exit 2, the allowed list, nothing run", () => {
@@ -69,15 +84,15 @@ describe("experiments as files", () => {
     expectValidReport(report);
   });
 
-  test("a config key that is no flag, or a value of the wrong type: exit 2 naming it", () => {
+  test("a config key that is no flag, or a value of the wrong type: exit 2 naming it", async () => {
     writeFileSync(file("typo.json"), JSON.stringify({ strategi: "ewc" }));
-    const typo = edgeclSources(["run", "--config", file("typo.json")]);
+    const typo = await inProcess(["run", "--config", file("typo.json")]);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toMatch(/^edgecl: expected keys of .*typo\.json among dataset, label, benchmark, .*, received "strategi"\n$/);
     writeFileSync(file("type.json"), JSON.stringify({ seed: [1, 2] }));
-    expect(edgeclSources(["run", "--config", file("type.json")]).stderr).toMatch(/expected .*type\.json key seed to be a string or a number, received "\[1,2\]"/);
+    expect((await inProcess(["run", "--config", file("type.json")])).stderr).toMatch(/expected .*type\.json key seed to be a string or a number, received "\[1,2\]"/);
     writeFileSync(file("array.json"), "[]");
-    expect(edgeclSources(["run", "--config", file("array.json")]).stderr).toMatch(/expected .*array\.json to hold one JSON object of flags, received "an array"/);
+    expect((await inProcess(["run", "--config", file("array.json")])).stderr).toMatch(/expected .*array\.json to hold one JSON object of flags, received "an array"/);
   });
 
   test("every report carries its provenance: version, commit, time, command line, module hash, board identity", () => {
@@ -104,20 +119,21 @@ describe("experiments as files", () => {
 });
 
 describe("discoverability", () => {
-  test("list strategies|benchmarks|datasets|formats|boards, as tables and as JSON lines", () => {
-    const strategies = edgeclSources(["list", "strategies", "--json"]);
+  test("list strategies|benchmarks|datasets|formats|boards, as tables and as JSON lines", async () => {
+    const strategies = await inProcess(["list", "strategies", "--json"]);
     expect(strategies.code).toBe(0);
     expect(strategies.stdout.trim().split("\n").map((l) => JSON.parse(l).name)).toEqual([...STRATEGY_NAMES]);
-    const benchmarks = edgeclSources(["list", "benchmarks", "--json"]).stdout.trim().split("\n").map((l) => JSON.parse(l).name);
+    const benchmarks = (await inProcess(["list", "benchmarks", "--json"])).stdout.trim().split("\n").map((l) => JSON.parse(l).name);
     expect(benchmarks).toEqual(["split-<data>", "permuted-<data>", "rotated-<data>"]);
-    expect(edgeclSources(["list", "datasets"]).stdout).toContain("har:FILE");
-    const boards = edgeclSources(["list", "boards", "--json"]).stdout.trim().split("\n").map((l) => JSON.parse(l).id);
+    expect((await inProcess(["list", "datasets"])).stdout).toMatch(/^source +meaning\nmnist +the 10,000 embedded MNIST digits/);
+    const boards = (await inProcess(["list", "boards", "--json"])).stdout.trim().split("\n").map((l) => JSON.parse(l).id);
     expect(boards).toContain("sim");
-    const nothing = edgeclSources(["list", "colours"]);
-    expect(nothing.code).toBe(2);
+    expect(buildProgram().commands.find((c) => c.name() === "list")!.commands.map((c) => c.name())).toEqual(["strategies", "benchmarks", "datasets", "formats", "boards"]);
+    // A real process for the exit code of an unknown list.
+    expect(edgeclSources(["list", "colours"]).code).toBe(2);
   });
 
-  test("--quiet and --verbose on every command, and they exclude each other", () => {
+  test("--quiet and --verbose on every command, and they exclude each other", async () => {
     const walk = (c: ReturnType<typeof buildProgram>): Array<ReturnType<typeof buildProgram>> => [c, ...c.commands.flatMap(walk)];
     const runnable = walk(buildProgram()).slice(1).filter((c) => c.commands.length === 0);
     expect(runnable.length).toBeGreaterThan(10);
@@ -125,7 +141,7 @@ describe("discoverability", () => {
       const flags = c.options.map((o) => o.long);
       expect([c.name(), flags.includes("--quiet"), flags.includes("--verbose")]).toEqual([c.name(), true, true]);
     }
-    const both = edgeclSources(["boards", "--quiet", "--verbose"]);
+    const both = await inProcess(["boards", "--quiet", "--verbose"]);
     expect(both.code).toBe(2);
     expect(both.stderr).toBe("edgecl: --quiet and --verbose exclude each other; give one\n");
   });
@@ -137,7 +153,7 @@ describe("discoverability", () => {
 });
 
 describe("deploy", () => {
-  test("takes the model and strategy as run does, writes the blob run would deploy, progress on stderr within 100%", () => {
+  test("takes the model and strategy as run does, writes the blob run would deploy, progress on stderr within 100%", async () => {
     const r = edgeclSources(["deploy", "--board", "sim", "--flash-dir", file("flash"), "--model", "mlp:32", "--strategy", "ewc", "--precision", "bf16", "--write-config", file("blob.bin")]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^deployed .*device-simd\.wasm .* to board sim: \d+ parameters/);
@@ -153,6 +169,7 @@ describe("deploy", () => {
     const again = edgeclSources(["deploy", "--board", "sim", "--flash-dir", file("flash"), "--config", file("blob.bin"), "--quiet"]);
     expect(again.code).toBe(0);
     expect(again.stderr).toBe("");
-    expect(edgeclSources(["deploy", "--board", "sim", "--config", file("blob.bin"), "--model", "mlp:8"]).code).toBe(2);
+    const both = await inProcess(["deploy", "--board", "sim", "--config", file("blob.bin"), "--model", "mlp:8"]);
+    expect([both.code, both.stderr]).toEqual([2, "edgecl: --config sends a learner configuration as it is; give it or the run flags (--model, --strategy, ..., --run-config), not both\n"]);
   });
 });
