@@ -10,7 +10,8 @@ import { acceleratorSummary, energyCounters, energySummary } from "../report/ene
 import { formatWordName } from "../report/format-names.js";
 import { silentProgress, type Progress } from "../report/progress.js";
 import { writeReport } from "../report/io.js";
-import { REPORT_SCHEMA, REPORT_VERSION, type EvalTelemetry, type PhaseCounters, type Report, type TrainTelemetry } from "../report/types.js";
+import { real } from "../report/units.js";
+import { REPORT_SCHEMA, REPORT_VERSION, type EvalTelemetry, type PhaseCounters, type Provenance, type Report, type TrainTelemetry } from "../report/types.js";
 import { TrainFlag } from "../protocol/index.js";
 import type { BoardClient, HelloReply, TelemetryReply } from "./client.js";
 import { BoardError, BoardLostError, BoardProtocolError, BoardTimeoutError } from "./errors.js";
@@ -36,6 +37,8 @@ export interface RunExperience {
 export interface RunPlan {
   /** Every resolved setting; copied into the report as `config`. */
   config: Record<string, unknown>;
+  /** Where the report comes from; copied into the report, with the board's HELLO identity added. */
+  provenance?: Provenance;
   /**
    * The device module and the learner's configuration (model, precision, strategy), or a function that
    * makes them from the board's HELLO (the strategy blob carries the board's memory limit, and a board
@@ -130,6 +133,7 @@ function emptyReport(plan: RunPlan): Report {
     version: REPORT_VERSION,
     status: { complete: false, experiencesPlanned: plan.experiences.length, experiencesCompleted: 0 },
     config: plan.config,
+    ...(plan.provenance ? { provenance: { ...plan.provenance } } : {}),
     accuracy: [],
     metrics: { avgAccuracy: null, bwt: null, fwt: null, forgetting: null },
     macs: {},
@@ -211,6 +215,7 @@ export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: 
       accelerator: hello.accelPresent === 1,
     };
     report.memory.linearMemoryLimitBytes = hello.memoryLimit;
+    if (report.provenance) report.provenance.board = { id: hello.board, runtime: hello.runtime, protocolVersion: hello.protocolVersion };
 
     step({ request: "DEPLOY", experience: null }, "DEPLOY");
     const deployed = await client.deploy(typeof plan.deploy === "function" ? plan.deploy(hello) : plan.deploy);
@@ -240,7 +245,7 @@ export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: 
     for (let i = 0; i < T; i++) {
       current = i;
       const experience = plan.experiences[i];
-      step({ request: "DATA", experience: i }, `experience ${i + 1}/${T}: training data`);
+      step({ request: "DATA", experience: i }, `experience ${i} of 0..${T - 1}: training data`);
       await client.data({ experience: i, split: "train", inputs: experience.train.inputs, labels: experience.train.labels, features: plan.features, encoding: plan.encoding });
 
       let stepsRun = 0;
@@ -249,7 +254,7 @@ export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: 
       for (let r = 0; r < trainRequests; r++) {
         const steps = r === trainRequests - 1 ? plan.iterations - r * stepsPerRequest : stepsPerRequest;
         const detail = trainRequests === 1 ? "training" : `training, steps ${r * stepsPerRequest + 1}..${r * stepsPerRequest + steps} of ${plan.iterations}`;
-        step({ request: "TRAIN", experience: i }, `experience ${i + 1}/${T}: ${detail}`);
+        step({ request: "TRAIN", experience: i }, `experience ${i} of 0..${T - 1}: ${detail}`);
         const trained = await client.train(
           {
             experience: i,
@@ -264,7 +269,7 @@ export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: 
         lossSum += trained.meanLoss * trained.iterations;
         lastLoss = trained.lastLoss;
       }
-      step({ request: "TELEMETRY", experience: i }, `experience ${i + 1}/${T}: counters`);
+      step({ request: "TELEMETRY", experience: i }, `experience ${i} of 0..${T - 1}: counters`);
       const train: TrainTelemetry = {
         ...counters(await client.telemetry({ resetCounters: true })),
         iterations: stepsRun,
@@ -277,22 +282,22 @@ export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: 
       const loss: Array<number | null> = [];
       for (let j = 0; j < T; j++) {
         if (!resident) {
-          step({ request: "DATA", experience: i, target: j }, `experience ${i + 1}/${T}: test data of ${j}`);
+          step({ request: "DATA", experience: i, target: j }, `experience ${i} of 0..${T - 1}: test data of ${j}`);
           await sendTest(j);
         }
-        step({ request: "EVAL", experience: i, target: j }, `experience ${i + 1}/${T}: evaluating on ${j}`);
+        step({ request: "EVAL", experience: i, target: j }, `experience ${i} of 0..${T - 1}: evaluating on ${j}`);
         const r = await evaluate(j);
         row.push(r.correct / r.total);
         loss.push(finiteOrNull(r.meanLoss));
       }
-      step({ request: "TELEMETRY", experience: i }, `experience ${i + 1}/${T}: counters`);
+      step({ request: "TELEMETRY", experience: i }, `experience ${i} of 0..${T - 1}: counters`);
       const evalTelemetry: EvalTelemetry = { ...counters(await client.telemetry({ resetCounters: true })), loss };
 
       report.accuracy.push(row);
       report.telemetry.push({ experience: i, train, eval: evalTelemetry });
       finish(report);
       const mean = row.slice(0, i + 1).reduce((a, b) => a + b, 0) / (i + 1);
-      progress.log(`experience ${i + 1}/${T}: loss ${train.meanLoss === null ? "not finite" : train.meanLoss.toFixed(4)}, mean accuracy on experiences so far ${(100 * mean).toFixed(2)}%`);
+      progress.log(`experience ${i} of 0..${T - 1}: loss ${train.meanLoss === null ? "not finite" : real(train.meanLoss)}, mean accuracy on experiences so far ${(100 * mean).toFixed(2)}%`);
       hooks.onExperience?.(report, i);
     }
     progress.update(total, "done");

@@ -21,10 +21,21 @@ import { permuteSamples, rotateImages } from "../data/transforms.js";
 export const SCENARIOS = ["task", "domain", "class"] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
-/** Fixed benchmark names; any other `split-<data>` name is the generic class splitter. */
-export const BENCHMARK_NAMES = ["split-mnist", "permuted-mnist", "rotated-mnist"] as const;
-const BENCHMARK_NAMES_TEXT = "split-mnist, permuted-mnist, rotated-mnist or split-<data> (e.g. split-har)";
-const SPLIT_NAME = /^split-[a-z0-9][a-z0-9_.-]*$/;
+/** Benchmark kinds; a benchmark's name is `<kind>-<data>`, e.g. split-mnist, permuted-fashion, split-har. */
+export const BENCHMARK_KINDS = ["split", "permuted", "rotated"] as const;
+export type BenchmarkKind = (typeof BENCHMARK_KINDS)[number];
+const BENCHMARK_NAMES_TEXT = "split-<data>, permuted-<data> or rotated-<data> (e.g. split-mnist, split-har)";
+const BENCHMARK_NAME = /^(split|permuted|rotated)-([a-z0-9][a-z0-9_.-]*)$/;
+
+/** Output layer of a run of only the first N experiences: every class of the whole stream, or only those seen. */
+export const OUTPUT_LAYERS = ["all", "seen"] as const;
+export type OutputLayer = (typeof OUTPUT_LAYERS)[number];
+
+/** Kind and data part of a benchmark name, or null when the name has neither. */
+export function parseBenchmarkName(name: unknown): { kind: BenchmarkKind; data: string } | null {
+  const match = typeof name === "string" ? BENCHMARK_NAME.exec(name) : null;
+  return match ? { kind: match[1] as BenchmarkKind, data: match[2] } : null;
+}
 
 /** Defaults, after van de Ven & Tolias (2019): Split MNIST 5 x 2 classes, Permuted MNIST 10 experiences. */
 export const DEFAULT_CLASSES_PER_EXPERIENCE = 2;
@@ -83,7 +94,7 @@ export interface Benchmark {
 
 /** Options of {@link makeBenchmark}. Options that do not apply to the named benchmark are errors. */
 export interface BenchmarkOptions {
-  /** split-mnist, permuted-mnist, rotated-mnist, or split-<data> for any data set. */
+  /** `<kind>-<data>`: split-mnist, permuted-mnist, rotated-mnist, or split-<data> etc. for any data set. */
   name: string;
   scenario: string;
   /** Run seed: fixes class order, permutations and seeded angles. */
@@ -94,6 +105,11 @@ export interface BenchmarkOptions {
    * experiences (default 10), or the length of `angles` when angles are listed.
    */
   experiences?: number;
+  /**
+   * Split with fewer experiences than the stream has: "all" (default) keeps the heads of the whole stream,
+   * so the first N experiences of a run are those of the full run; "seen" sizes them for the N kept.
+   */
+  outputLayer?: OutputLayer;
   /** Split only: classes per experience (default 2); if it does not divide the classes, the last one has the rest. */
   classesPerExperience?: number;
   /** Split only: "seeded" (default, shuffled by the seed), "fixed" (0, 1, 2, ...) or an explicit order. */
@@ -104,13 +120,12 @@ export interface BenchmarkOptions {
   angles?: "even" | "seeded" | readonly number[];
 }
 
-type Kind = "split" | "permuted" | "rotated";
+type Kind = BenchmarkKind;
 
 function benchmarkKind(name: unknown): Kind {
-  if (name === "permuted-mnist") return "permuted";
-  if (name === "rotated-mnist") return "rotated";
-  if (typeof name === "string" && SPLIT_NAME.test(name)) return "split";
-  throw expected(`a benchmark name: ${BENCHMARK_NAMES_TEXT}`, name);
+  const parsed = parseBenchmarkName(name);
+  if (!parsed) throw expected(`a benchmark name: ${BENCHMARK_NAMES_TEXT}`, name);
+  return parsed.kind;
 }
 
 function checkScenario(scenario: unknown): Scenario {
@@ -153,7 +168,8 @@ interface Plan {
   angleDegrees?: number;
 }
 
-function planSplit(options: BenchmarkOptions, classes: number, seed: number): { plans: Plan[]; order: number[] } {
+/** Every experience of the split stream, and how many of them the run keeps. */
+function planSplit(options: BenchmarkOptions, classes: number, seed: number): { plans: Plan[]; order: number[]; kept: number } {
   const perExperience = checkCount(
     options.classesPerExperience ?? DEFAULT_CLASSES_PER_EXPERIENCE,
     "classes per experience",
@@ -185,13 +201,13 @@ function planSplit(options: BenchmarkOptions, classes: number, seed: number): { 
     );
   }
   const plans: Plan[] = [];
-  for (let e = 0; e < count; e++) {
+  for (let e = 0; e < available; e++) {
     const expClasses = order.slice(e * perExperience, (e + 1) * perExperience);
     const withinLabel = new Int16Array(classes).fill(-1);
     expClasses.forEach((c, w) => (withinLabel[c] = w));
     plans.push({ classes: expClasses, withinLabel });
   }
-  return { plans, order };
+  return { plans, order, kept: count };
 }
 
 function allClasses(classes: number): Pick<Plan, "classes" | "withinLabel"> {
@@ -302,7 +318,7 @@ export function makeBenchmark(options: BenchmarkOptions): Benchmark {
   for (const [option, owner] of Object.entries(KIND_OPTIONS)) {
     if ((options as unknown as Record<string, unknown>)[option] !== undefined && owner !== kind) {
       throw new UsageError(
-        `the option ${option} applies only to ${owner === "split" ? "split-<data>" : `${owner}-mnist`}, ` +
+        `the option ${option} applies only to ${owner}-<data>, ` +
           `not to ${options.name}`,
       );
     }
@@ -310,18 +326,24 @@ export function makeBenchmark(options: BenchmarkOptions): Benchmark {
   const { train, test } = options.dataset;
   const classes = train.classes;
 
-  let plans: Plan[];
+  let stream: Plan[];
   let classOrder: number[] | undefined;
-  if (kind === "split") ({ plans, order: classOrder } = planSplit(options, classes, seed));
-  else if (kind === "permuted") plans = planPermuted(options, classes, sampleSize(train.shape), seed);
-  else plans = planRotated(options, classes, train.shape, seed);
+  let kept: number | undefined;
+  if (kind === "split") ({ plans: stream, order: classOrder, kept } = planSplit(options, classes, seed));
+  else if (kind === "permuted") stream = planPermuted(options, classes, sampleSize(train.shape), seed);
+  else stream = planRotated(options, classes, train.shape, seed);
+  const outputLayer = options.outputLayer ?? "all";
+  if (!OUTPUT_LAYERS.includes(outputLayer)) throw expected(`an output layer: ${OUTPUT_LAYERS.join(", ")}`, outputLayer);
+  const plans = stream.slice(0, kept ?? stream.length);
 
-  const sizes = plans.map((plan) => plan.classes.length);
+  // The output layer covers the whole stream unless asked otherwise: the first N experiences of a run
+  // then see the same model as the first N of the full run.
+  const sizes = (outputLayer === "all" ? stream : plans).map((plan) => plan.classes.length);
   const totalClasses = sizes.reduce((sum, k) => sum + k, 0);
   if (scenario === "class" && totalClasses > 256) {
     throw new UsageError(
       "expected at most 256 classes in the class scenario (labels are bytes), " +
-        `received ${plans.length} experiences with ${totalClasses} classes in all`,
+        `received ${sizes.length} experiences with ${totalClasses} classes in all`,
     );
   }
   const heads = scenario === "task" ? sizes : scenario === "domain" ? [Math.max(...sizes)] : [totalClasses];

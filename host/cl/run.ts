@@ -4,6 +4,7 @@
 // process: tests and the experiments). The board engineer's experience runner does the talking and
 // fills the report (docs/report.md).
 import { readFileSync } from "node:fs";
+import { basename } from "node:path";
 import { loadBoard, type BoardManifest } from "../boards/manifest.js";
 import { openBoard } from "../board/connect.js";
 import { BoardClient } from "../board/client.js";
@@ -12,18 +13,27 @@ import { transportPair } from "../transport/transport.js";
 import { SimBoard } from "../../board/sim/board.js";
 import { modulePath } from "../device/module.js";
 import { expected, UsageError } from "../cli/errors.js";
-import { loadMnist, type DataSplit } from "../data/index.js";
+import type { DataSplit } from "../data/index.js";
 import { checkSeed, Rng } from "../data/rng.js";
 import { parsePrecision, precisionText, shortPrecisionText, type PrecisionSpec } from "../precision/index.js";
 import { chw, deviceSeed, encodeConfig, type OptimizerSpec } from "../train/config.js";
 import { describeModel, parseModelSpec } from "../train/model-spec.js";
 import type { Report } from "../report/types.js";
 import { CL_MEMORY_LIMIT } from "../../assembly/cl/abi.js";
-import { makeBenchmark, type Benchmark } from "./benchmarks.js";
+import { firmwareIdentity, makeProvenance } from "../report/provenance.js";
+import { makeBenchmark, type Benchmark, type OutputLayer } from "./benchmarks.js";
+import { loadRunData, type RunData } from "./data-source.js";
 import { encodeStrategy, parseStrategyName, resolveStrategy, rowsPerStep, strategySettings, type StrategyOverrides } from "./strategies.js";
 
 export interface ClRunOptions {
-  benchmark: string;
+  /** `<kind>-<data>` over the data set (default split-<data>). */
+  benchmark?: string;
+  /** Data source: mnist (default), idx:DIR, csv:FILE or har:FILE (host/cl/data-source.ts). */
+  dataset?: string;
+  /** Label column of a csv: or har: data set. */
+  label?: string;
+  /** Split benchmarks run for fewer experiences than the stream has: "all" classes in the output layer (default) or the "seen" ones. */
+  outputLayer?: OutputLayer;
   scenario: string;
   strategy: string;
   strategyOptions?: StrategyOverrides;
@@ -52,6 +62,9 @@ export interface ClRunOptions {
   /** Flash folder of a process board. */
   flashDir?: string;
   hooks?: RunHooks;
+  /** For the report's provenance: the command line (default: this process's) and the resolved flags. */
+  commandLine?: string[];
+  flags?: Record<string, unknown>;
 }
 
 /** A board in this process: the simulated board's protocol engine and device host, over a pipe. */
@@ -114,19 +127,26 @@ export interface RunStream {
   experiences: RunExperience[];
   /** Values per sample. */
   features: number;
+  /** Where the data came from. */
+  data: RunData;
 }
 
 /** The samples a run with these options sends, exactly (the same subsets and labels). */
 export function runStream(
-  options: Pick<ClRunOptions, "benchmark" | "scenario" | "seed" | "data" | "experiences" | "classOrder" | "trainSamples" | "testSamples">,
+  options: Pick<
+    ClRunOptions,
+    "benchmark" | "dataset" | "label" | "scenario" | "seed" | "data" | "experiences" | "outputLayer" | "classOrder" | "trainSamples" | "testSamples"
+  >,
 ): RunStream {
   const seed = checkSeed(options.seed, "--seed");
+  const data = loadRunData(options);
   const benchmark = makeBenchmark({
-    name: options.benchmark,
+    name: data.benchmark,
     scenario: options.scenario,
     seed,
-    dataset: options.data ?? loadMnist(),
+    dataset: data.split,
     experiences: options.experiences,
+    outputLayer: options.outputLayer,
     classOrder: options.classOrder,
   });
   const features = benchmark.inputShape.reduce((product, dim) => product * dim, 1);
@@ -134,7 +154,7 @@ export function runStream(
     train: subset(e.train, options.trainSamples, features, seed, `cl/train-subset/experience-${e.id}`),
     test: subset(e.test, options.testSamples, features, seed, `cl/test-subset/experience-${e.id}`),
   }));
-  return { benchmark, experiences, features };
+  return { benchmark, experiences, features, data };
 }
 
 /** Everything a run resolves before it talks to a board. */
@@ -162,7 +182,7 @@ export function planRun(options: ClRunOptions): ClPlan {
   const memoryLimit = inline ? (options.memoryLimit ?? manifest!.memory.linearMemoryBytes) : (manifest?.memory.linearMemoryBytes ?? 0);
   if (inline && manifest) manifest = { ...manifest, memory: { ...manifest.memory, linearMemoryBytes: memoryLimit } };
 
-  const { benchmark, experiences, features } = runStream({ ...options, seed });
+  const { benchmark, experiences, features, data } = runStream({ ...options, seed });
   if (!Number.isInteger(options.iterations) || options.iterations < 1) throw expected("iterations per experience to be a positive integer", options.iterations);
   if (!Number.isInteger(options.batch) || options.batch < 1 || options.batch > 65535) throw expected("a batch from 1 to 65535", options.batch);
   const strategy = resolveStrategy(strategyName, benchmark.scenario, options.batch, options.iterations, options.strategyOptions);
@@ -195,8 +215,10 @@ export function planRun(options: ClRunOptions): ClPlan {
   const params = layers.reduce((sum, row) => sum + row.params, 0);
   const config: Record<string, unknown> = {
     benchmark: benchmark.name,
+    dataset: data.source,
     scenario: benchmark.scenario,
     experiences: benchmark.experiences.length,
+    outputLayer: options.outputLayer ?? "all",
     classOrder: benchmark.classOrder ?? null,
     strategy: strategySettings(strategy),
     precision: shortPrecisionText(precision),
@@ -221,6 +243,7 @@ export function planRun(options: ClRunOptions): ClPlan {
   const module = moduleBytes(simd);
   const plan: RunPlan = {
     config,
+    provenance: makeProvenance({ module: { file: basename(modulePath(simd)), bytes: module }, commandLine: options.commandLine, flags: options.flags }),
     // Over a link, the device learns its memory limit from HELLO (the smaller one when a manifest names another).
     deploy: linkedBoard(boardSpec)
       ? (hello) => ({ config: withMemoryLimit(blob, modelWords.length, hello.memoryLimit, memoryLimit), module })
@@ -246,7 +269,11 @@ export async function runPlanned(planned: ClPlan, options: Pick<ClRunOptions, "h
   const { plan, boardSpec, manifest } = planned;
   let client: BoardClient;
   if (boardSpec === "inline") client = inlineBoard(manifest!);
-  else client = (await openBoard(boardSpec, { flashDir: options.flashDir, manifest: planned.manifestName })).client;
+  else {
+    const opened = await openBoard(boardSpec, { flashDir: options.flashDir, manifest: planned.manifestName });
+    client = opened.client;
+    if (plan.provenance) plan.provenance.firmware = firmwareIdentity(opened.transport);
+  }
   try {
     return await runExperiences(client, plan, options.hooks ?? {});
   } finally {

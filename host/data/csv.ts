@@ -270,13 +270,16 @@ export function csvDataset(text: string, file: string, options: CsvOptions): Csv
 
 /** Loads a CSV file of tabular features: see {@link csvDataset}. A missing file is a UsageError. */
 export function loadCsv(file: string, options: CsvOptions): CsvData {
-  let text: string;
+  return csvDataset(readTextFile(file), file, options);
+}
+
+/** A text file's contents; a missing or unreadable file is a UsageError naming it. */
+export function readTextFile(file: string): string {
   try {
-    text = readFileSync(file, "utf8");
+    return readFileSync(file, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new UsageError(`missing file: ${file} does not exist`);
     throw new UsageError(`${file}: cannot read it (${code ?? (error as Error).message})`);
   }
-  return csvDataset(text, file, options);
 }

@@ -4,4 +4,5 @@ export * from "./rng.js";
 export * from "./mnist.js";
 export * from "./idx.js";
 export * from "./csv.js";
+export * from "./windows.js";
 export * from "./transforms.js";

@@ -3,11 +3,13 @@
 // per-experience accuracy curves, energy per experience, memory, MACs and telemetry. renderComparison
 // sets several runs side by side: accuracy against energy and against memory.
 import { longValue, shortValue } from "./config-text.js";
-import { accuracyCurvesSvg, energyBarsSvg, energySplitBarsSvg, esc, heatMapSvg, scatterSvg, type ScatterPoint } from "./svg.js";
+import { compareRuns, comparisonFigures, reportFigures, type FigureOptions } from "./figures.js";
+import { labelRuns } from "./labels.js";
+import { esc } from "./svg.js";
 import { CPU_FALLBACK_REASONS } from "./types.js";
 import { statusLine } from "./terminal.js";
 import type { Report } from "./types.js";
-import { bytes, count, duration, joules, percent, points } from "./units.js";
+import { bytes, count, duration, joules, percent, points, real } from "./units.js";
 
 const STYLE = `
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #222; margin: 2em auto; max-width: 1100px; padding: 0 1em; }
@@ -17,9 +19,10 @@ table { border-collapse: collapse; margin: 0.5em 0; }
 th, td { padding: 3px 10px; border-bottom: 1px solid #eee; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
 table.config td { text-align: left; }
-table.config td:last-child { overflow-wrap: anywhere; max-width: 760px; }
+table.config td:last-child { overflow-wrap: normal; word-break: normal; max-width: 760px; }
 .status.incomplete { color: #a40000; font-weight: 600; }
 .note { color: #666; }
+.warning { color: #8a4b00; background: #fff4e0; padding: 4px 8px; }
 .plots { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
 figure { margin: 0; }
 figcaption { color: #555; font-size: 0.9em; max-width: 560px; }
@@ -48,15 +51,10 @@ export function htmlTable(header: string[], rows: string[][], cls = ""): string 
     .join("")}</tbody></table>`;
 }
 
+/** Settings and their values; long lists and specs may break only after their commas, never inside a word. */
 function configTable(config: Record<string, unknown>): string {
-  const rows = Object.entries(config).map(([k, v]) => [k, longValue(v)]);
-  return htmlTable(["setting", "value"], rows, "config");
-}
-
-/** Training and evaluation energy of each completed experience, when the board reported energy. */
-function energyPerExperience(report: Report): Array<{ train: number; eval: number }> | null {
-  if (!report.telemetry.some((t) => t.train.energyJ !== null || t.eval.energyJ !== null)) return null;
-  return report.telemetry.map((t) => ({ train: t.train.energyJ ?? 0, eval: t.eval.energyJ ?? 0 }));
+  const rows = Object.entries(config).map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(longValue(v)).replace(/,/g, ",<wbr>")}</td></tr>`);
+  return `<table class="config"><thead><tr><th>setting</th><th>value</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
 
 /** A short name for a run: its label, or strategy and precision from its config. */
@@ -66,7 +64,7 @@ export function runName(report: Report, fallback: string): string {
   return parts.length ? parts.join(" ") : fallback;
 }
 
-export function renderHtml(report: Report, title = "edgecl run report"): string {
+export function renderHtml(report: Report, title = "edgecl run report", options: FigureOptions = {}): string {
   const T = report.status.experiencesPlanned;
   const incomplete = !report.status.complete;
   const body: string[] = [];
@@ -87,24 +85,22 @@ export function renderHtml(report: Report, title = "edgecl run report"): string 
   );
   if (incomplete) body.push(`<p class="note">The run did not finish: metrics need every experience.</p>`);
 
+  // Figures carry their titles and captions inside the SVG, so a copied figure keeps them.
+  const figures = new Map(reportFigures(report, options).map((f) => [f.name, f.svg]));
   body.push("<h2>Accuracy</h2>");
   body.push('<div class="plots">');
-  body.push(`<figure>${heatMapSvg(report.accuracy, T)}<figcaption>Accuracy matrix: row <i>i</i> after training experience <i>i</i>, column <i>j</i> the test set of experience <i>j</i> (percent).</figcaption></figure>`);
-  body.push(`<figure>${accuracyCurvesSvg(report.accuracy, T)}<figcaption>Accuracy on each experience's test set from the moment it is learnt: a falling curve is forgetting.</figcaption></figure>`);
+  body.push(`<figure>${figures.get("accuracy-matrix")}</figure>`);
+  body.push(`<figure>${figures.get("accuracy-curves")}</figure>`);
   body.push("</div>");
   if (report.untrained) {
     body.push(`<p class="note">Untrained model: ${report.untrained.map((v, j) => `experience ${j} ${percent(v)}`).join(", ")}.</p>`);
   }
 
   body.push("<h2>Energy</h2>");
-  const energy = energyPerExperience(report);
-  if (energy) {
-    const split = report.energy?.perExperienceBreakdownJ;
+  if (figures.has("energy")) {
     body.push('<div class="plots">');
-    body.push(`<figure>${energyBarsSvg(energy, joules)}<figcaption>Estimated energy of each experience: training and evaluation.</figcaption></figure>`);
-    if (split) {
-      body.push(`<figure>${energySplitBarsSvg(split, joules)}<figcaption>The same energy by where it was spent: the accelerator's arithmetic (multiplies, adds, stochastic rounding), its memory traffic, and the host CPU (GEMMs on the CPU path). Modelled: docs/energy.md.</figcaption></figure>`);
-    }
+    body.push(`<figure>${figures.get("energy")}</figure>`);
+    if (figures.has("energy-split")) body.push(`<figure>${figures.get("energy-split")}</figure>`);
     body.push("</div>");
     if (report.energy) body.push(`<p>Total ${esc(joules(report.energy.totalJ))}.</p>`);
     const b = report.energy?.breakdown;
@@ -149,12 +145,12 @@ export function renderHtml(report: Report, title = "edgecl run report"): string 
     body.push("<h2>Per experience</h2>");
     body.push(
       htmlTable(
-        ["experience", "steps", "mean loss", "last loss", "train time", "train MACs", "train energy", "eval time", "eval energy", "peak memory"],
+        ["experience", "steps", "mean loss", "last loss", "train time (board clock)", "train MACs", "train energy", "eval time (board clock)", "eval energy", "peak memory"],
         report.telemetry.map((t) => [
           String(t.experience),
           String(t.train.iterations),
-          t.train.meanLoss === null ? "–" : t.train.meanLoss.toFixed(4),
-          t.train.lastLoss === null ? "–" : t.train.lastLoss.toFixed(4),
+          real(t.train.meanLoss),
+          real(t.train.lastLoss),
           duration(t.train.timeUs),
           count(t.train.macs),
           joules(t.train.energyJ),
@@ -182,9 +178,13 @@ export function learnerBytes(report: Report): number {
   return report.memory.modelBytes;
 }
 
-export function renderComparison(runs: Array<{ label: string; report: Report }>, title = "edgecl run comparison"): string {
+export function renderComparison(runs: Array<{ label?: string; report: Report }>, title = "edgecl run comparison", options: FigureOptions = {}): string {
   const body: string[] = [`<h1>${esc(title)}</h1>`];
-  const named = runs.map((r, i) => ({ ...r, name: r.label, index: i }));
+  const reports = runs.map((r) => r.report);
+  const labels = labelRuns(reports);
+  const named = runs.map((r, i) => ({ report: r.report, name: r.label ?? labels[i], index: i }));
+  const { groups, warnings } = compareRuns(reports);
+  for (const warning of warnings) body.push(`<p class="warning">${esc(warning)}</p>`);
   body.push(
     htmlTable(
       ["run", "status", "average accuracy", "BWT", "forgetting", "energy", "learner memory", "peak linear memory"],
@@ -202,30 +202,28 @@ export function renderComparison(runs: Array<{ label: string; report: Report }>,
     ),
   );
 
-  const withAccuracy = named.filter((r) => comparedAccuracy(r.report) !== null);
+  if (groups.some((g) => g.runs.length > 1)) {
+    const pm = (v: { mean: number; std: number } | null, show: (x: number) => string) => (v === null ? "–" : `${show(v.mean)} ± ${show(v.std)}`);
+    body.push("<h2>Configurations over seeds</h2>");
+    body.push(
+      htmlTable(
+        ["configuration", "seeds", "average accuracy (mean ± std)", "energy (mean ± std)"],
+        groups.map((g) => [g.label, g.seeds.map(String).join(", "), pm(g.accuracy, (x) => percent(x)), pm(g.energy, joules)]),
+        "groups",
+      ),
+    );
+  }
+
   const skipped = named.filter((r) => comparedAccuracy(r.report) === null).map((r) => r.name);
   if (skipped.length) body.push(`<p class="note">Not plotted (the run did not finish): ${esc(skipped.join(", "))}.</p>`);
+  const figures = new Map(comparisonFigures(reports, options).map((f) => [f.name, f.svg]));
 
   body.push("<h2>Accuracy against energy</h2>");
-  const energyPoints: ScatterPoint[] = withAccuracy
-    .filter((r) => r.report.energy !== undefined && r.report.energy.totalJ > 0)
-    .map((r) => ({ x: r.report.energy!.totalJ, y: comparedAccuracy(r.report)!, label: r.name, run: r.index }));
-  const noEnergy = withAccuracy.filter((r) => !(r.report.energy && r.report.energy.totalJ > 0)).map((r) => r.name);
-  if (energyPoints.length) {
-    body.push(`<figure>${scatterSvg(energyPoints, { label: "total energy (log scale)", format: joules, log: true }, { label: "average accuracy", format: (v) => `${Math.round(v * 100)}%` }, "accuracy-energy", "Average accuracy against total energy")}<figcaption>Up and to the left is better.</figcaption></figure>`);
-  } else {
-    body.push('<p class="note">No run reported energy.</p>');
-  }
-  if (noEnergy.length && energyPoints.length) body.push(`<p class="note">Without an energy estimate: ${esc(noEnergy.join(", "))}.</p>`);
+  const noEnergy = named.filter((r) => comparedAccuracy(r.report) !== null && !(r.report.energy && r.report.energy.totalJ > 0)).map((r) => r.name);
+  body.push(figures.has("accuracy-energy") ? `<figure>${figures.get("accuracy-energy")}</figure>` : '<p class="note">No run reported energy.</p>');
+  if (noEnergy.length && figures.has("accuracy-energy")) body.push(`<p class="note">Without an energy estimate: ${esc(noEnergy.join(", "))}.</p>`);
 
   body.push("<h2>Accuracy against memory</h2>");
-  const memoryPoints: ScatterPoint[] = withAccuracy
-    .filter((r) => learnerBytes(r.report) > 0)
-    .map((r) => ({ x: learnerBytes(r.report), y: comparedAccuracy(r.report)!, label: r.name, run: r.index }));
-  if (memoryPoints.length) {
-    body.push(`<figure>${scatterSvg(memoryPoints, { label: "learner memory (log scale)", format: bytes, log: true, logBase: 2 }, { label: "average accuracy", format: (v) => `${Math.round(v * 100)}%` }, "accuracy-memory", "Average accuracy against learner memory")}<figcaption>Learner memory: the deployed model with its optimiser state and the strategy's buffers (replay included), as the board reported at DEPLOY.</figcaption></figure>`);
-  } else {
-    body.push('<p class="note">No run to plot.</p>');
-  }
+  body.push(figures.has("accuracy-memory") ? `<figure>${figures.get("accuracy-memory")}</figure>` : '<p class="note">No run to plot.</p>');
   return page(title, body.join("\n"));
 }

@@ -5,7 +5,7 @@ import cliProgress, { type GenericBar, type MultiBar } from "cli-progress";
 export interface Progress {
   /** Starts a new bar (or block of lines) of `total` steps. */
   start(total: number, label: string): void;
-  /** Sets the steps done and says what is happening now. */
+  /** Sets the steps done (shown as at most the total) and says what is happening now. */
   update(done: number, detail?: string): void;
   /** A line of its own (printed above the bar on a terminal). */
   log(line: string): void;
@@ -39,7 +39,7 @@ class LineProgress implements Progress {
   update(done: number, detail?: string): void {
     if (!this.active || detail === this.lastDetail) return;
     this.lastDetail = detail;
-    this.stream.write(`${this.label} [${done}/${this.total}]${detail ? ` ${detail}` : ""}\n`);
+    this.stream.write(`${this.label} [${Math.min(done, this.total)}/${this.total}]${detail ? ` ${detail}` : ""}\n`);
   }
 
   log(line: string): void {
@@ -54,6 +54,7 @@ class LineProgress implements Progress {
 class BarProgress implements Progress {
   private readonly multibar: MultiBar;
   private bar: GenericBar | null = null;
+  private total = 0;
 
   constructor(stream: NodeJS.WritableStream) {
     this.multibar = new cliProgress.MultiBar(
@@ -64,11 +65,12 @@ class BarProgress implements Progress {
 
   start(total: number, label: string): void {
     if (this.bar) this.multibar.remove(this.bar);
+    this.total = total;
     this.bar = this.multibar.create(total, 0, { label, detail: "" });
   }
 
   update(done: number, detail?: string): void {
-    this.bar?.update(done, detail === undefined ? undefined : { detail });
+    this.bar?.update(Math.min(done, this.total), detail === undefined ? undefined : { detail });
   }
 
   log(line: string): void {

@@ -1,6 +1,8 @@
-// Inline SVG plots for the HTML reports, drawn from report data alone: the accuracy-matrix heat map,
-// per-experience accuracy curves, energy bars and scatter plots. No scripts, no external resources.
-// Elements carry classes and data attributes (cell, curve, bar, point) so a test can count them.
+// SVG figures for the reports, drawn from report data alone: the accuracy-matrix heat map, accuracy
+// curves, energy bars and scatter plots. Each is a self-contained figure a paper can take as it is:
+// a title, axis titles with units, the caption inside the SVG, one font family, a white background, no
+// scripts and no external resources. Elements carry classes and data attributes (cell, curve, point,
+// bar, colorbar, caption) so tests can find them.
 
 export function esc(text: unknown): string {
   return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -8,9 +10,20 @@ export function esc(text: unknown): string {
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
+/** One family for every text; DejaVu Sans is on every Debian machine, the rest are common fallbacks. */
+export const FONT_FAMILY = "'DejaVu Sans', Helvetica, Arial, sans-serif";
+/** Text sizes in SVG units: at a figure's natural size none is below 12, so a column-wide figure stays legible. */
+export const MIN_TEXT_SIZE = 12;
+const TICK_SIZE = 13;
+const LABEL_SIZE = 14;
+const TITLE_SIZE = 16;
+const CAPTION_SIZE = 13;
+const TITLE_HEIGHT = 30;
+const CAPTION_LINE = 17;
+
 /** Viridis at five stops (matplotlib's perceptually uniform map): low accuracy dark, high light. */
 const VIRIDIS = ["#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"];
-/** Tableau 10: distinct colours for up to ten curves, then they repeat. */
+/** Tableau 10: distinct colours for up to ten curves, then they repeat (with another marker shape). */
 export const CATEGORICAL = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
 
 function hexToRgb(hex: string): [number, number, number] {
@@ -61,6 +74,39 @@ export function ticks(min: number, max: number, count = 5): number[] {
   return out;
 }
 
+/** Labels for tick values with as few significant digits as keep neighbouring labels apart. */
+export function distinctLabels(values: number[], format: (v: number, digits: number) => string): string[] {
+  for (let digits = 2; digits <= 8; digits++) {
+    const labels = values.map((v) => format(v, digits));
+    if (new Set(labels).size === labels.length) return labels;
+  }
+  return values.map((v) => format(v, 12));
+}
+
+/** A unit with an SI or binary prefix that suits values up to `max`: the factor to divide by and its name. */
+export function scaledUnit(max: number, unit: "J" | "B"): { factor: number; name: string } {
+  if (unit === "B") {
+    const steps = [{ factor: 1 << 30, name: "GiB" }, { factor: 1 << 20, name: "MiB" }, { factor: 1024, name: "KiB" }];
+    return steps.find((s) => max >= s.factor) ?? { factor: 1, name: "B" };
+  }
+  const steps = [{ factor: 1, name: "J" }, { factor: 1e-3, name: "mJ" }, { factor: 1e-6, name: "µJ" }, { factor: 1e-9, name: "nJ" }];
+  return steps.find((s) => max >= s.factor) ?? { factor: 1e-12, name: "pJ" };
+}
+
+/** Words wrapped into lines of at most `chars` characters. */
+export function wrapText(text: string, chars: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > chars) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
 interface Frame {
   width: number;
   height: number;
@@ -70,47 +116,118 @@ interface Frame {
   bottom: number;
 }
 
-const svgOpen = (cls: string, frame: Frame, title: string) =>
-  `<svg class="plot ${cls}" xmlns="http://www.w3.org/2000/svg" width="${frame.width}" height="${frame.height}" viewBox="0 0 ${frame.width} ${frame.height}" role="img" aria-label="${esc(title)}"><title>${esc(title)}</title>`;
+/** What every figure has besides its plot: a title above, a caption below. */
+export interface FigureText {
+  title: string;
+  caption?: string;
+}
 
-/** Axes with ticks; returns the SVG and the scales. */
-function axes(frame: Frame, x: { min: number; max: number; label: string; ticks?: number[]; format?: (v: number) => string }, y: { min: number; max: number; label: string; format?: (v: number) => string }) {
+/**
+ * A frame for a plot area of `plotW` x `plotH` with the given margins, grown by the title above and
+ * the wrapped caption below; returns the frame and the opening and closing markup.
+ */
+function figure(cls: string, text: FigureText, margins: { left: number; right: number; top: number; bottom: number }, plotW: number, plotH: number) {
+  // A long title widens the figure (both sides alike) rather than running off its edges.
+  const titleWidth = text.title.length * TITLE_SIZE * 0.62 + 24;
+  const extra = Math.max(0, Math.ceil((titleWidth - (margins.left + plotW + margins.right)) / 2));
+  margins = { ...margins, left: margins.left + extra, right: margins.right + extra };
+  const width = margins.left + plotW + margins.right;
+  const captionLines = text.caption ? wrapText(text.caption, Math.floor((width - 16) / (CAPTION_SIZE * 0.55))) : [];
+  const frame: Frame = {
+    width,
+    left: margins.left,
+    right: margins.right,
+    top: TITLE_HEIGHT + margins.top,
+    bottom: margins.bottom + (captionLines.length ? captionLines.length * CAPTION_LINE + 10 : 0),
+    height: 0,
+  };
+  frame.height = frame.top + plotH + frame.bottom;
+  const open =
+    `<svg class="plot ${cls}" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${frame.height}" viewBox="0 0 ${width} ${frame.height}" ` +
+    `font-family="${esc(FONT_FAMILY)}" font-size="${TICK_SIZE}" role="img" aria-label="${esc(text.title)}"><title>${esc(text.title)}</title>` +
+    (text.caption ? `<desc>${esc(text.caption)}</desc>` : "") +
+    `<rect class="background" x="0" y="0" width="${width}" height="${frame.height}" fill="#fff"/>` +
+    `<text class="figure-title" x="${width / 2}" y="${TITLE_SIZE + 4}" text-anchor="middle" font-size="${TITLE_SIZE}" font-weight="bold">${esc(text.title)}</text>`;
+  const captionTop = frame.height - captionLines.length * CAPTION_LINE - 2;
+  const close =
+    (captionLines.length
+      ? `<text class="caption" font-size="${CAPTION_SIZE}" fill="#333">${captionLines.map((l, k) => `<tspan x="8" y="${captionTop + (k + 1) * CAPTION_LINE - 4}">${esc(l)}</tspan>`).join("")}</text>`
+      : "") + "</svg>";
+  return { frame, open, close };
+}
+
+interface AxisSpec {
+  min: number;
+  max: number;
+  /** Axis title with its unit, e.g. "energy (mJ)". */
+  label: string;
+  ticks?: number[];
+  /** Tick label of a value; `digits` significant digits when the axis needs them to tell ticks apart. */
+  format?: (v: number, digits: number) => string;
+}
+
+/** Axes with ticks and axis titles; returns the SVG and the scales. */
+function axes(frame: Frame, x: AxisSpec, y: AxisSpec) {
   const plotW = frame.width - frame.left - frame.right;
   const plotH = frame.height - frame.top - frame.bottom;
   const sx = (v: number) => frame.left + (x.max === x.min ? plotW / 2 : ((v - x.min) / (x.max - x.min)) * plotW);
   const sy = (v: number) => frame.top + plotH - (y.max === y.min ? plotH / 2 : ((v - y.min) / (y.max - y.min)) * plotH);
   const parts: string[] = [];
-  const xFormat = x.format ?? ((v: number) => String(v));
-  const yFormat = y.format ?? ((v: number) => String(v));
-  for (const v of ticks(y.min, y.max)) {
+  const plain = (v: number, digits: number) => String(Number(v.toPrecision(digits)));
+  const yTicks = y.ticks ?? ticks(y.min, y.max);
+  const yLabels = distinctLabels(yTicks, y.format ?? plain);
+  yTicks.forEach((v, k) => {
     parts.push(`<line class="grid" x1="${frame.left}" x2="${frame.left + plotW}" y1="${r2(sy(v))}" y2="${r2(sy(v))}" stroke="#ddd"/>`);
-    parts.push(`<text x="${frame.left - 6}" y="${r2(sy(v) + 4)}" text-anchor="end" font-size="11">${esc(yFormat(v))}</text>`);
-  }
-  for (const v of x.ticks ?? ticks(x.min, x.max)) {
+    parts.push(`<text class="tick" x="${frame.left - 6}" y="${r2(sy(v) + 4)}" text-anchor="end">${esc(yLabels[k])}</text>`);
+  });
+  const xTicks = x.ticks ?? ticks(x.min, x.max);
+  const xLabels = distinctLabels(xTicks, x.format ?? plain);
+  xTicks.forEach((v, k) => {
     parts.push(`<line x1="${r2(sx(v))}" x2="${r2(sx(v))}" y1="${frame.top + plotH}" y2="${frame.top + plotH + 4}" stroke="#333"/>`);
-    parts.push(`<text x="${r2(sx(v))}" y="${frame.top + plotH + 16}" text-anchor="middle" font-size="11">${esc(xFormat(v))}</text>`);
-  }
+    parts.push(`<text class="tick" x="${r2(sx(v))}" y="${frame.top + plotH + 17}" text-anchor="middle">${esc(xLabels[k])}</text>`);
+  });
   parts.push(`<line x1="${frame.left}" x2="${frame.left + plotW}" y1="${frame.top + plotH}" y2="${frame.top + plotH}" stroke="#333"/>`);
   parts.push(`<line x1="${frame.left}" x2="${frame.left}" y1="${frame.top}" y2="${frame.top + plotH}" stroke="#333"/>`);
-  parts.push(`<text x="${frame.left + plotW / 2}" y="${frame.height - 6}" text-anchor="middle" font-size="12">${esc(x.label)}</text>`);
-  parts.push(`<text transform="translate(14 ${frame.top + plotH / 2}) rotate(-90)" text-anchor="middle" font-size="12">${esc(y.label)}</text>`);
+  parts.push(`<text class="axis-title x" x="${frame.left + plotW / 2}" y="${frame.top + plotH + 36}" text-anchor="middle" font-size="${LABEL_SIZE}">${esc(x.label)}</text>`);
+  parts.push(`<text class="axis-title y" transform="translate(16 ${frame.top + plotH / 2}) rotate(-90)" text-anchor="middle" font-size="${LABEL_SIZE}">${esc(y.label)}</text>`);
   return { svg: parts.join(""), sx, sy, plotW, plotH };
 }
 
-const pct = (v: number) => `${Math.round(v * 100)}%`;
+const pct = (v: number, digits = 2) => `${Number((100 * v).toPrecision(Math.max(digits, 2)))}`;
+
+/**
+ * The accuracy axis of a plot: [0, 1] when `fullScale`, else zoomed to the data: the values' range
+ * widened by 8% (at least 2 points) and rounded out to 5-point steps, kept within [0, 1].
+ */
+export function accuracyRange(values: number[], fullScale = false): { min: number; max: number } {
+  const finite = values.filter((v) => Number.isFinite(v));
+  if (fullScale || finite.length === 0) return { min: 0, max: 1 };
+  const lo = Math.min(...finite);
+  const hi = Math.max(...finite);
+  const pad = Math.max(0.02, (hi - lo) * 0.08);
+  return { min: Math.max(0, Math.floor((lo - pad) * 20) / 20), max: Math.min(1, Math.ceil((hi + pad) * 20) / 20) };
+}
 
 /** The accuracy matrix: one cell per (trained i, tested j) that exists; rows after the last completed one are absent. */
-export function heatMapSvg(accuracy: number[][], experiences: number): string {
-  const cell = Math.max(28, Math.min(64, Math.floor(480 / Math.max(1, experiences))));
-  const frame = { left: 78, top: 36, right: 12, bottom: 12, width: 0, height: 0 };
-  frame.width = frame.left + experiences * cell + frame.right;
-  frame.height = frame.top + experiences * cell + frame.bottom + 8;
-  const parts = [svgOpen("heatmap", frame, "Accuracy matrix: row i = after training experience i, column j = test set of experience j")];
+export function heatMapSvg(accuracy: number[][], experiences: number, text: Partial<FigureText> = {}): string {
+  const cell = Math.max(30, Math.min(64, Math.floor(480 / Math.max(1, experiences))));
+  const size = experiences * cell;
+  const { frame, open, close } = figure(
+    "heatmap",
+    { title: text.title ?? "Accuracy matrix", caption: text.caption },
+    { left: 96, right: 92, top: 40, bottom: 12 },
+    size,
+    size,
+  );
+  const parts = [open];
+  const showTicks = (k: number) => experiences <= 12 || k % Math.ceil(experiences / 12) === 0 || k === experiences - 1;
+  parts.push(`<text class="axis-title x" x="${frame.left + size / 2}" y="${frame.top - 26}" text-anchor="middle" font-size="${LABEL_SIZE}">test set of experience j</text>`);
+  parts.push(`<text class="axis-title y" transform="translate(18 ${frame.top + size / 2}) rotate(-90)" text-anchor="middle" font-size="${LABEL_SIZE}">after training experience i</text>`);
   for (let j = 0; j < experiences; j++) {
-    parts.push(`<text x="${frame.left + j * cell + cell / 2}" y="${frame.top - 8}" text-anchor="middle" font-size="11">test ${j}</text>`);
+    if (showTicks(j)) parts.push(`<text class="tick" x="${frame.left + j * cell + cell / 2}" y="${frame.top - 8}" text-anchor="middle">${j}</text>`);
   }
   for (let i = 0; i < experiences; i++) {
-    parts.push(`<text x="${frame.left - 6}" y="${frame.top + i * cell + cell / 2 + 4}" text-anchor="end" font-size="11">after ${i}</text>`);
+    if (showTicks(i)) parts.push(`<text class="tick" x="${frame.left - 8}" y="${frame.top + i * cell + cell / 2 + 4}" text-anchor="end">${i}</text>`);
     const row = accuracy[i];
     for (let j = 0; j < experiences; j++) {
       const x = frame.left + j * cell;
@@ -119,111 +236,186 @@ export function heatMapSvg(accuracy: number[][], experiences: number): string {
         parts.push(`<rect class="missing" x="${x}" y="${y}" width="${cell - 1}" height="${cell - 1}" fill="#f3f3f3"/>`);
         continue;
       }
-      const { fill, text } = heatColour(row[j]);
+      const { fill, text: ink } = heatColour(row[j]);
       const label = (100 * row[j]).toFixed(cell >= 48 ? 1 : 0);
       parts.push(
         `<g><rect class="cell" data-row="${i}" data-col="${j}" data-value="${row[j]}" x="${x}" y="${y}" width="${cell - 1}" height="${cell - 1}" fill="${fill}"><title>after ${i}, test ${j}: ${esc((100 * row[j]).toFixed(2))}%</title></rect>` +
-          `<text x="${x + (cell - 1) / 2}" y="${y + cell / 2 + 4}" text-anchor="middle" font-size="${cell >= 48 ? 11 : 9}" fill="${text}">${label}</text></g>`,
+          `<text x="${x + (cell - 1) / 2}" y="${y + cell / 2 + 4}" text-anchor="middle" font-size="${cell >= 48 ? 13 : MIN_TEXT_SIZE}" fill="${ink}">${label}</text></g>`,
       );
     }
   }
-  parts.push("</svg>");
+  // Colour bar: 0 to 100% as the cells are coloured, with ticks every 25 points.
+  const barX = frame.left + size + 24;
+  const steps = 50;
+  const bar = [`<g class="colorbar">`];
+  for (let k = 0; k < steps; k++) {
+    const v = (k + 0.5) / steps;
+    bar.push(`<rect x="${barX}" y="${r2(frame.top + size - ((k + 1) * size) / steps)}" width="14" height="${r2(size / steps + 0.5)}" fill="${heatColour(v).fill}"/>`);
+  }
+  bar.push(`<rect x="${barX}" y="${frame.top}" width="14" height="${size}" fill="none" stroke="#333" stroke-width="0.5"/>`);
+  for (const v of [0, 0.25, 0.5, 0.75, 1]) {
+    const y = frame.top + size - v * size;
+    bar.push(`<line x1="${barX + 14}" x2="${barX + 18}" y1="${r2(y)}" y2="${r2(y)}" stroke="#333"/><text class="tick" x="${barX + 21}" y="${r2(y + 4)}">${100 * v}</text>`);
+  }
+  bar.push(`<text class="axis-title colorbar-title" transform="translate(${barX + 56} ${frame.top + size / 2}) rotate(-90)" text-anchor="middle" font-size="${LABEL_SIZE}">accuracy (%)</text></g>`);
+  parts.push(bar.join(""));
+  parts.push(close);
   return parts.join("");
 }
 
-/** Accuracy on each experience j's test set after training experience i, for i >= j: one curve per experience learnt. */
-export function accuracyCurvesSvg(accuracy: number[][], experiences: number): string {
-  const frame = { width: 560, height: 300, left: 56, right: 120, top: 16, bottom: 44 };
+/** Marker shapes, cycled with the colours so that curves stay apart beyond ten and in grey print. */
+const MARKERS = ["circle", "square", "triangle", "diamond", "cross"] as const;
+
+function marker(shape: (typeof MARKERS)[number], x: number, y: number, r: number, colour: string, attributes: string, title: string): string {
+  const common = `class="point marker-${shape}" ${attributes} fill="${colour}" stroke="#fff" stroke-width="1"`;
+  const t = `<title>${esc(title)}</title>`;
+  if (shape === "circle") return `<circle ${common} cx="${r2(x)}" cy="${r2(y)}" r="${r}">${t}</circle>`;
+  const points =
+    shape === "square"
+      ? [[-1, -1], [1, -1], [1, 1], [-1, 1]]
+      : shape === "triangle"
+        ? [[0, -1.2], [1.1, 0.9], [-1.1, 0.9]]
+        : shape === "diamond"
+          ? [[0, -1.3], [1.3, 0], [0, 1.3], [-1.3, 0]]
+          : [[-1.2, -0.4], [-0.4, -0.4], [-0.4, -1.2], [0.4, -1.2], [0.4, -0.4], [1.2, -0.4], [1.2, 0.4], [0.4, 0.4], [0.4, 1.2], [-0.4, 1.2], [-0.4, 0.4], [-1.2, 0.4]];
+  return `<path ${common} d="M${points.map(([px, py]) => `${r2(x + px * r)} ${r2(y + py * r)}`).join(" L")} Z">${t}</path>`;
+}
+
+/** Label positions at least `gap` apart, each as near its wanted position as allows (top to bottom). */
+export function spreadLabels(wanted: number[], gap: number): number[] {
+  const order = wanted.map((y, i) => ({ y, i })).sort((a, b) => a.y - b.y);
+  const placed = order.map((o) => o.y);
+  for (let k = 1; k < placed.length; k++) placed[k] = Math.max(placed[k], placed[k - 1] + gap);
+  // Centre the shifted block on the wanted positions so it does not only grow downwards.
+  const shift = (placed.reduce((a, b) => a + b, 0) - order.reduce((a, o) => a + o.y, 0)) / Math.max(1, placed.length);
+  const out = new Array<number>(wanted.length);
+  order.forEach((o, k) => (out[o.i] = placed[k] - shift));
+  return out;
+}
+
+export interface CurvesOptions extends Partial<FigureText> {
+  /** Accuracy axis from 0 to 100% instead of zoomed to the data. */
+  fullScale?: boolean;
+}
+
+/**
+ * Accuracy on each experience j's test set after training experience i, for i >= j: one curve per
+ * experience learnt, each with its own colour and marker and labelled at its end ("e3"), so that ten
+ * and more experiences stay apart without a legend to look up.
+ */
+export function accuracyCurvesSvg(accuracy: number[][], experiences: number, options: CurvesOptions = {}): string {
+  const curves = Math.min(accuracy.length, experiences);
+  const values = accuracy.flatMap((row, i) => row.slice(0, i + 1));
+  const range = accuracyRange(values, options.fullScale);
+  const plotW = Math.max(420, Math.min(760, 60 * experiences));
+  const { frame, open, close } = figure(
+    "curves",
+    { title: options.title ?? "Accuracy on each experience as training goes on", caption: options.caption },
+    { left: 64, right: 56, top: 8, bottom: 44 },
+    plotW,
+    260,
+  );
   const last = Math.max(0, experiences - 1);
+  const tickStep = Math.ceil(experiences / 12);
   const a = axes(
     frame,
-    { min: 0, max: last, label: "after training experience", ticks: Array.from({ length: experiences }, (_, i) => i) },
-    { min: 0, max: 1, label: "accuracy", format: pct },
+    { min: -0.3, max: last + 0.3, label: "after training experience i", ticks: Array.from({ length: experiences }, (_, i) => i).filter((i) => i % tickStep === 0 || i === last), format: (v) => String(v) },
+    { min: range.min, max: range.max, label: "accuracy on experience j (%)", format: (v, d) => pct(v, d) },
   );
-  const parts = [svgOpen("curves", frame, "Accuracy on each experience's test set as training goes on"), a.svg];
-  for (let j = 0; j < Math.min(accuracy.length, experiences); j++) {
+  const parts = [open, a.svg];
+  const ends: Array<{ y: number; x: number; j: number; colour: string }> = [];
+  for (let j = 0; j < curves; j++) {
     const colour = CATEGORICAL[j % CATEGORICAL.length];
+    const shape = MARKERS[(j + Math.floor(j / CATEGORICAL.length)) % MARKERS.length];
     const points = accuracy.slice(j).map((row, k) => [a.sx(j + k), a.sy(row[j])] as const);
     const d = points.map(([x, y], k) => `${k === 0 ? "M" : "L"}${r2(x)} ${r2(y)}`).join(" ");
     parts.push(`<path class="curve" data-experience="${j}" d="${d}" fill="none" stroke="${colour}" stroke-width="2"/>`);
+    ends.push({ x: points[points.length - 1][0], y: points[points.length - 1][1], j, colour });
     for (const [k, [x, y]] of points.entries()) {
-      parts.push(`<circle class="point" data-experience="${j}" cx="${r2(x)}" cy="${r2(y)}" r="3" fill="${colour}"><title>experience ${j} after ${j + k}: ${esc((100 * accuracy[j + k][j]).toFixed(2))}%</title></circle>`);
+      // The newest experience has one point only: drawn larger so another curve's marker cannot hide it.
+      const r = points.length === 1 ? 5.5 : 4;
+      parts.push(marker(shape, x, y, r, colour, `data-experience="${j}"`, `experience ${j} after ${j + k}: ${(100 * accuracy[j + k][j]).toFixed(2)}%`));
     }
-    const ly = frame.top + 12 + j * 16;
-    const lx = frame.width - frame.right + 12;
-    parts.push(`<line x1="${lx}" x2="${lx + 16}" y1="${ly - 4}" y2="${ly - 4}" stroke="${colour}" stroke-width="2"/><text x="${lx + 20}" y="${ly}" font-size="11">experience ${j}</text>`);
   }
-  parts.push("</svg>");
+  // Direct labels at the right edge, spread apart where curves end close together.
+  const final = ends.filter((e) => Math.abs(e.x - a.sx(accuracy.length - 1)) < 1);
+  const ys = spreadLabels(final.map((e) => e.y), 14);
+  final.forEach((e, k) => {
+    const lx = frame.left + a.plotW + 6;
+    parts.push(`<line class="label-leader" x1="${r2(e.x + 5)}" x2="${lx + 2}" y1="${r2(e.y)}" y2="${r2(ys[k])}" stroke="${e.colour}" stroke-width="0.8"/>`);
+    parts.push(`<text class="direct-label" data-experience="${e.j}" x="${lx + 4}" y="${r2(ys[k] + 4)}" fill="${e.colour}" font-weight="bold">e${e.j}</text>`);
+  });
+  parts.push(close);
   return parts.join("");
 }
 
-/** Energy of each experience as stacked bars: training below, evaluation on top. */
-export function energyBarsSvg(perExperience: Array<{ train: number; eval: number }>, format: (joules: number) => string): string {
-  const frame = { width: 560, height: 280, left: 72, right: 110, top: 16, bottom: 44 };
-  const max = Math.max(...perExperience.map((e) => e.train + e.eval), 0);
+/** Stacked bars of energy per experience: `segments` bottom to top, in joules. */
+function stackedEnergyBars<K extends string>(
+  cls: string,
+  perExperience: Array<Record<K, number>>,
+  segments: ReadonlyArray<{ key: K; label: string; colour: string }>,
+  text: FigureText,
+): string {
   const n = perExperience.length;
+  const total = (e: Record<K, number>) => segments.reduce((sum, s) => sum + e[s.key], 0);
+  const max = Math.max(...perExperience.map(total), 0);
+  const unit = scaledUnit(niceMax(max), "J");
+  const { frame, open, close } = figure(cls, text, { left: 72, right: 120, top: 8, bottom: 44 }, Math.max(360, Math.min(640, 48 * n)), 230);
   const a = axes(
     frame,
-    { min: -0.5, max: n - 0.5, label: "experience", ticks: Array.from({ length: n }, (_, i) => i) },
-    { min: 0, max: niceMax(max), label: "energy", format },
+    { min: -0.5, max: n - 0.5, label: "experience", ticks: Array.from({ length: n }, (_, i) => i).filter((i) => n <= 16 || i % Math.ceil(n / 16) === 0), format: (v) => String(v) },
+    { min: 0, max: niceMax(max), label: `energy (${unit.name})`, format: (v, d) => String(Number((v / unit.factor).toPrecision(d))) },
   );
-  const parts = [svgOpen("energy", frame, "Energy per experience (training and evaluation)"), a.svg];
+  const out = [open, a.svg];
   const width = Math.max(6, (a.plotW / Math.max(1, n)) * 0.6);
   perExperience.forEach((e, i) => {
     const x = a.sx(i) - width / 2;
-    const base = a.sy(0);
-    const trainTop = a.sy(e.train);
-    const evalTop = a.sy(e.train + e.eval);
-    parts.push(
-      `<g class="bar" data-experience="${i}" data-joules="${e.train + e.eval}"><title>experience ${i}: ${esc(format(e.train))} training, ${esc(format(e.eval))} evaluation</title>` +
-        `<rect class="segment train" x="${r2(x)}" y="${r2(trainTop)}" width="${r2(width)}" height="${r2(base - trainTop)}" fill="${CATEGORICAL[0]}"/>` +
-        `<rect class="segment eval" x="${r2(x)}" y="${r2(evalTop)}" width="${r2(width)}" height="${r2(trainTop - evalTop)}" fill="${CATEGORICAL[1]}"/></g>`,
-    );
+    let below = 0;
+    const title = segments.map((s) => `${Number((e[s.key] / unit.factor).toPrecision(3))} ${unit.name} ${s.label}`).join(", ");
+    const rects = segments.map((s) => {
+      const bottom = a.sy(below);
+      const top = a.sy(below + e[s.key]);
+      below += e[s.key];
+      return `<rect class="segment ${s.key}" x="${r2(x)}" y="${r2(top)}" width="${r2(width)}" height="${r2(bottom - top)}" fill="${s.colour}"/>`;
+    });
+    out.push(`<g class="bar" data-experience="${i}" data-joules="${total(e)}"><title>experience ${i}: ${esc(title)}</title>${rects.join("")}</g>`);
   });
   const lx = frame.width - frame.right + 12;
-  parts.push(`<rect x="${lx}" y="${frame.top}" width="12" height="12" fill="${CATEGORICAL[0]}"/><text x="${lx + 16}" y="${frame.top + 10}" font-size="11">training</text>`);
-  parts.push(`<rect x="${lx}" y="${frame.top + 18}" width="12" height="12" fill="${CATEGORICAL[1]}"/><text x="${lx + 16}" y="${frame.top + 28}" font-size="11">evaluation</text>`);
-  parts.push("</svg>");
-  return parts.join("");
+  segments.forEach((s, k) => {
+    out.push(`<rect x="${lx}" y="${frame.top + 18 * k}" width="12" height="12" fill="${s.colour}"/><text x="${lx + 16}" y="${frame.top + 18 * k + 10}">${esc(s.label)}</text>`);
+  });
+  out.push(close);
+  return out.join("");
+}
+
+/** Energy of each experience as stacked bars: training below, evaluation on top. */
+export function energyBarsSvg(perExperience: Array<{ train: number; eval: number }>, text: Partial<FigureText> = {}): string {
+  return stackedEnergyBars(
+    "energy",
+    perExperience,
+    [
+      { key: "train", label: "training", colour: CATEGORICAL[0] },
+      { key: "eval", label: "evaluation", colour: CATEGORICAL[1] },
+    ],
+    { title: text.title ?? "Energy per experience", caption: text.caption },
+  );
 }
 
 /**
  * Energy of each experience split by where it was spent: accelerator arithmetic, memory traffic and the
  * host CPU stacked in that order, one bar per experience.
  */
-export function energySplitBarsSvg(perExperience: Array<{ accelerator: number; memory: number; cpu: number }>, format: (joules: number) => string): string {
-  const frame = { width: 560, height: 280, left: 72, right: 110, top: 16, bottom: 44 };
-  const parts = [
-    { key: "accelerator", label: "accelerator", colour: CATEGORICAL[4] },
-    { key: "memory", label: "memory", colour: CATEGORICAL[6] },
-    { key: "cpu", label: "host CPU", colour: CATEGORICAL[9] },
-  ] as const;
-  const total = (e: (typeof perExperience)[number]) => e.accelerator + e.memory + e.cpu;
-  const n = perExperience.length;
-  const a = axes(
-    frame,
-    { min: -0.5, max: n - 0.5, label: "experience", ticks: Array.from({ length: n }, (_, i) => i) },
-    { min: 0, max: niceMax(Math.max(...perExperience.map(total), 0)), label: "energy", format },
+export function energySplitBarsSvg(perExperience: Array<{ accelerator: number; memory: number; cpu: number }>, text: Partial<FigureText> = {}): string {
+  return stackedEnergyBars(
+    "energy-split",
+    perExperience,
+    [
+      { key: "accelerator", label: "accelerator", colour: CATEGORICAL[4] },
+      { key: "memory", label: "memory", colour: CATEGORICAL[6] },
+      { key: "cpu", label: "host CPU", colour: CATEGORICAL[9] },
+    ],
+    { title: text.title ?? "Energy per experience by where it was spent", caption: text.caption },
   );
-  const out = [svgOpen("energy-split", frame, "Energy per experience by where it was spent (accelerator, memory, host CPU)"), a.svg];
-  const width = Math.max(6, (a.plotW / Math.max(1, n)) * 0.6);
-  perExperience.forEach((e, i) => {
-    const x = a.sx(i) - width / 2;
-    let below = 0;
-    const title = parts.map((p) => `${esc(format(e[p.key]))} ${p.label}`).join(", ");
-    const rects = parts.map((p) => {
-      const bottom = a.sy(below), top = a.sy(below + e[p.key]);
-      below += e[p.key];
-      return `<rect class="segment ${p.key}" x="${r2(x)}" y="${r2(top)}" width="${r2(width)}" height="${r2(bottom - top)}" fill="${p.colour}"/>`;
-    });
-    out.push(`<g class="bar" data-experience="${i}" data-joules="${total(e)}"><title>experience ${i}: ${title}</title>${rects.join("")}</g>`);
-  });
-  const lx = frame.width - frame.right + 12;
-  parts.forEach((p, k) => {
-    out.push(`<rect x="${lx}" y="${frame.top + 18 * k}" width="12" height="12" fill="${p.colour}"/><text x="${lx + 16}" y="${frame.top + 18 * k + 10}" font-size="11">${p.label}</text>`);
-  });
-  out.push("</svg>");
-  return out.join("");
 }
 
 export interface ScatterPoint {
@@ -231,36 +423,63 @@ export interface ScatterPoint {
   y: number;
   label: string;
   run: number;
+  /** Standard deviations over seeds, drawn as error bars. */
+  xErr?: number;
+  yErr?: number;
   /** Only a tooltip, no text beside the point (plots of many runs label the few that matter). */
   unlabelled?: boolean;
 }
 
-/** A scatter plot of runs: one labelled point each. `logX` for quantities spanning decades (energy, memory). */
+export interface ScatterAxis {
+  /** What the axis shows, without its unit, e.g. "total energy". */
+  label: string;
+  unit: "J" | "B";
+  /** Log scale, when the values span more than a factor of 4. */
+  log?: boolean;
+  logBase?: 2 | 10;
+}
+
+/**
+ * A scatter plot of runs: one labelled point each, with error bars where a point is the mean of seeds.
+ * The x axis is in one scaled unit (mJ, KiB, ...); on a log scale only when the values span more than a
+ * factor of 4, so close values get linear ticks that tell them apart. The accuracy axis is zoomed to
+ * the data unless `fullScale`.
+ */
 export function scatterSvg(
   points: ScatterPoint[],
-  x: { label: string; format: (v: number) => string; log?: boolean; logBase?: 2 | 10 },
-  y: { label: string; format: (v: number) => string },
+  x: ScatterAxis,
   cls: string,
-  title: string,
-  front: number[] = [],
+  text: FigureText,
+  options: { fullScale?: boolean; /** Indices of the points on a Pareto front, in x order. */ front?: number[] } = {},
 ): string {
-  const frame = { width: 560, height: 320, left: 60, right: 24, top: 16, bottom: 44 };
-  const tx = (v: number) => (x.log ? Math.log10(v) : v);
-  const xs = points.map((p) => tx(p.x));
-  let xMin = Math.min(...xs);
-  let xMax = Math.max(...xs);
+  const { frame, open, close } = figure(`scatter ${cls}`, text, { left: 64, right: 28, top: 8, bottom: 44 }, 520, 260);
+  const lows = points.map((p) => p.x - (p.xErr ?? 0));
+  const highs = points.map((p) => p.x + (p.xErr ?? 0));
+  const spanMin = Math.min(...points.map((p) => p.x));
+  const spanMax = Math.max(...points.map((p) => p.x));
+  const log = Boolean(x.log) && spanMin > 0 && spanMax / spanMin > 4 && Math.min(...lows) > 0;
+  const unit = scaledUnit(spanMax, x.unit);
+  const tx = (v: number) => (log ? Math.log10(v) : v);
+  let xMin = tx(Math.min(...lows));
+  let xMax = tx(Math.max(...highs));
   if (xMin === xMax) {
-    xMin -= x.log ? 0.5 : Math.abs(xMin) * 0.1 || 1;
-    xMax += x.log ? 0.5 : Math.abs(xMax) * 0.1 || 1;
+    xMin -= Math.abs(xMin) * 0.1 || 1;
+    xMax += Math.abs(xMax) * 0.1 || 1;
   } else {
-    const pad = (xMax - xMin) * 0.08;
+    const pad = (xMax - xMin) * 0.1;
     xMin -= pad;
     xMax += pad;
   }
-  const logged = x.log ? logTicks(xMin, xMax, x.logBase ?? 10) : [];
-  const xTicks = x.log && logged.length >= 2 ? logged : undefined;
-  const a = axes(frame, { min: xMin, max: xMax, label: x.label, ticks: xTicks, format: (v) => x.format(x.log ? 10 ** v : v) }, { min: 0, max: 1, label: y.label, format: y.format });
-  const parts = [svgOpen(`scatter ${cls}`, frame, title), a.svg];
+  const logged = log ? logTicks(xMin, xMax, x.logBase ?? 10) : [];
+  const xTicks = log && logged.length >= 2 ? logged : ticks(xMin, xMax);
+  const yRange = accuracyRange(points.flatMap((p) => [p.y - (p.yErr ?? 0), p.y + (p.yErr ?? 0)]), options.fullScale);
+  const a = axes(
+    frame,
+    { min: xMin, max: xMax, label: `${x.label} (${unit.name}${log ? ", log scale" : ""})`, ticks: xTicks, format: (v, d) => String(Number(((log ? 10 ** v : v) / unit.factor).toPrecision(d))) },
+    { min: yRange.min, max: yRange.max, label: "average accuracy (%)", format: (v, d) => pct(v, d) },
+  );
+  const parts = [open, a.svg];
+  const front = options.front ?? [];
   if (front.length) {
     // The Pareto front as a staircase through its points, ordered by x: what no run beats on both axes.
     const steps = front.map((i) => [r2(a.sx(tx(points[i].x))), r2(a.sy(points[i].y))]);
@@ -273,19 +492,29 @@ export function scatterSvg(
     const colour = CATEGORICAL[p.run % CATEGORICAL.length];
     const cx = r2(a.sx(tx(p.x)));
     const cy = r2(a.sy(p.y));
+    const bars: string[] = [];
+    if (p.yErr) {
+      const [y0, y1] = [a.sy(p.y - p.yErr), a.sy(p.y + p.yErr)];
+      bars.push(`<path class="errorbar y" d="M${cx} ${r2(y0)} L${cx} ${r2(y1)} M${cx - 4} ${r2(y0)} L${cx + 4} ${r2(y0)} M${cx - 4} ${r2(y1)} L${cx + 4} ${r2(y1)}" stroke="${colour}" stroke-width="1.5" fill="none"/>`);
+    }
+    if (p.xErr) {
+      const [x0, x1] = [a.sx(tx(p.x - p.xErr)), a.sx(tx(p.x + p.xErr))];
+      bars.push(`<path class="errorbar x" d="M${r2(x0)} ${cy} L${r2(x1)} ${cy} M${r2(x0)} ${cy - 4} L${r2(x0)} ${cy + 4} M${r2(x1)} ${cy - 4} L${r2(x1)} ${cy + 4}" stroke="${colour}" stroke-width="1.5" fill="none"/>`);
+    }
     // Labels near the right edge go to the left of their point, so they stay inside the plot.
-    const right = cx > frame.left + a.plotW * 0.7;
+    const right = cx > frame.left + a.plotW * 0.6;
     // Runs at the same place get their labels stacked below one another.
     const key = `${Math.round(cx / 8)},${Math.round(cy / 8)}`;
     const stacked = labelsAt.get(key) ?? 0;
     if (!p.unlabelled) labelsAt.set(key, stacked + 1);
-    const ly = cy - 8 + 13 * stacked + (stacked > 0 ? 10 : 0);
+    const ly = cy - 8 + 14 * stacked + (stacked > 0 ? 10 : 0);
+    const value = `${(100 * p.y).toFixed(2)}%${p.yErr ? ` ± ${(100 * p.yErr).toFixed(2)}` : ""}, ${Number((p.x / unit.factor).toPrecision(4))} ${unit.name}`;
     const ring = onFront.has(index) ? ' stroke="#000" stroke-width="1.5"' : "";
-    const text = p.unlabelled ? "" : `<text x="${right ? cx - 8 : cx + 8}" y="${ly}" font-size="11" text-anchor="${right ? "end" : "start"}">${esc(p.label)}</text>`;
+    const label = p.unlabelled ? "" : `<text class="point-label" x="${right ? cx - 8 : cx + 8}" y="${ly}" text-anchor="${right ? "end" : "start"}">${esc(p.label)}</text>`;
     parts.push(
-      `<g class="point${onFront.has(index) ? " on-front" : ""}" data-run="${p.run}"><circle cx="${cx}" cy="${cy}" r="5" fill="${colour}"${ring}><title>${esc(p.label)}: ${esc(y.format(p.y))}, ${esc(x.format(p.x))}</title></circle>${text}</g>`,
+      `<g class="point${onFront.has(index) ? " on-front" : ""}" data-run="${p.run}">${bars.join("")}<circle cx="${cx}" cy="${cy}" r="5" fill="${colour}"${ring}><title>${esc(p.label)}: ${esc(value)}</title></circle>${label}</g>`,
     );
   });
-  parts.push("</svg>");
+  parts.push(close);
   return parts.join("");
 }

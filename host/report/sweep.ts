@@ -35,7 +35,14 @@ export function planeFront(runs: SweepRun[], cost: (f: RunFigures) => number | n
   return { points: plotted, front: costFront(plotted).map((k) => plotted[k].run) };
 }
 
-function plane(results: SweepResults, id: string, title: string, cost: (f: RunFigures) => number | null, axis: { label: string; format: (v: number) => string; logBase?: 2 | 10 }, caption: string): string {
+function plane(
+  results: SweepResults,
+  id: string,
+  title: string,
+  cost: (f: RunFigures) => number | null,
+  axis: { label: string; unit: "J" | "B"; format: (v: number) => string; logBase?: 2 | 10 },
+  caption: string,
+): string {
   const { points: plotted, front } = planeFront(results.runs, cost);
   if (!plotted.length) return `<h2>${esc(title)}</h2><p class="note">No finished run has this measurement.</p>`;
   const onFront = new Set(front);
@@ -53,7 +60,7 @@ function plane(results: SweepResults, id: string, title: string, cost: (f: RunFi
     return { x: p.x, y: p.y, label, run: p.run, unlabelled: !first };
   });
   const frontIndices = front.map((run) => plotted.findIndex((p) => p.run === run));
-  const svg = scatterSvg(scatter, { ...axis, log: true }, { label: "average accuracy", format: (v) => `${Math.round(v * 100)}%` }, id, title, frontIndices);
+  const svg = scatterSvg(scatter, { label: axis.label, unit: axis.unit, log: true, logBase: axis.logBase }, id, { title }, { front: frontIndices });
   const rows = front.map((i) => {
     const run = results.runs[i];
     const f = runFigures(run);
@@ -62,7 +69,7 @@ function plane(results: SweepResults, id: string, title: string, cost: (f: RunFi
   return [
     `<h2>${esc(title)}</h2>`,
     `<figure>${svg}<figcaption>${esc(caption)} The dashed staircase is the Pareto front: no run is both more accurate and cheaper than a run on it (ringed and labelled).</figcaption></figure>`,
-    htmlTable(["run", ...results.record.axes.map((a) => a.name), "average accuracy", axis.label.replace(/ \(log scale\)$/, "")], rows, "front"),
+    htmlTable(["run", ...results.record.axes.map((a) => a.name), "average accuracy", axis.label], rows, "front"),
   ].join("\n");
 }
 
@@ -150,9 +157,9 @@ export function renderSweepHtml(results: SweepResults): string {
   const csv = renderSweepCsv(results);
   body.push(`<p><a download="${esc(`${record.name}.csv`)}" href="data:text/csv;charset=utf-8,${encodeURIComponent(csv)}">Every run as CSV</a> (also <code>edgecl report ${esc(results.dir)} --csv FILE</code>).</p>`);
 
-  body.push(plane(results, "accuracy-energy", "Accuracy against energy", (f) => f.energyJ, { label: "total energy (log scale)", format: joules }, "Average accuracy after the last experience against the run's estimated energy (docs/energy.md)."));
+  body.push(plane(results, "accuracy-energy", "Accuracy against energy", (f) => f.energyJ, { label: "total energy", unit: "J", format: joules }, "Average accuracy after the last experience against the run's estimated energy (docs/energy.md)."));
   body.push(
-    plane(results, "accuracy-memory", "Accuracy against memory", (f) => f.learnerBytes, { label: "learner memory (log scale)", format: bytes, logBase: 2 }, "Learner memory: the deployed model with its optimiser state and the strategy's buffers, as the board reported at DEPLOY."),
+    plane(results, "accuracy-memory", "Accuracy against memory", (f) => f.learnerBytes, { label: "learner memory", unit: "B", format: bytes, logBase: 2 }, "Learner memory: the deployed model with its optimiser state and the strategy's buffers, as the board reported at DEPLOY."),
   );
 
   body.push("<h2>Effect of each axis, the others fixed</h2>");

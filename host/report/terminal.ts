@@ -3,7 +3,7 @@
 import { shortValue } from "./config-text.js";
 import { energyRatio } from "./energy.js";
 import { CPU_FALLBACK_REASONS, type EnergyBreakdown, type Report, type ReportAccelerator } from "./types.js";
-import { bytes, count, duration, joules, percent, points } from "./units.js";
+import { bytes, count, duration, joules, percent, points, real } from "./units.js";
 
 function table(header: string[], rows: string[][], alignLeft = 1): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
@@ -110,7 +110,7 @@ export function renderSummary(report: Report): string {
     const telemetryRows = report.telemetry.map((t) => [
       String(t.experience),
       String(t.train.iterations),
-      t.train.meanLoss === null ? "–" : t.train.meanLoss.toFixed(4),
+      real(t.train.meanLoss),
       duration(t.train.timeUs),
       count(t.train.macs),
       joules(t.train.energyJ),
@@ -118,7 +118,8 @@ export function renderSummary(report: Report): string {
       joules(t.eval.energyJ),
       bytes(Math.max(t.train.memoryPeakBytes, t.eval.memoryPeakBytes)),
     ]);
-    out.push(...table(["exp", "steps", "loss", "train time", "train MACs", "train energy", "eval time", "eval energy", "peak memory"], telemetryRows).map((l) => `  ${l}`));
+    out.push(...table(["exp", "steps", "mean loss", "train time", "train MACs", "train energy", "eval time", "eval energy", "peak memory"], telemetryRows).map((l) => `  ${l}`));
+    out.push("  times: the board's clock over its commands (on sim, the host's wall clock); energy: the board's model (docs/energy.md)");
   }
   return `${out.join("\n")}\n`;
 }

@@ -147,6 +147,45 @@ export interface ReportAccelerator {
   cpuFallbacksByReason?: CpuFallbacks;
 }
 
+/** What a board says it is at HELLO: its id, the WebAssembly runtime of its firmware, and its protocol. */
+export interface BoardIdentity {
+  id: string;
+  runtime: string;
+  protocolVersion: number;
+}
+
+/** The firmware image the host built and started for the board (qemu boards). */
+export interface FirmwareIdentity {
+  elf: string;
+  runtime: string;
+  sha256: string;
+}
+
+/** Where a report came from (docs/report.md, "Provenance"). */
+export interface Provenance {
+  tool: "edgecl";
+  /** package.json's version of the tool that wrote the report. */
+  version: string;
+  /** HEAD of the git checkout the tool ran from; null outside a checkout. */
+  gitCommit: string | null;
+  /** Tracked files differed from that commit; null outside a checkout. */
+  gitDirty: boolean | null;
+  /** When the run started, ISO 8601 in UTC. */
+  createdAt: string;
+  /** The process's command line, the node binary left out. */
+  commandLine: string[];
+  /** Every flag of the command as resolved (defaults, --config file, command line): a config file that runs it again. */
+  flags?: Record<string, unknown>;
+  node: string;
+  platform: string;
+  /** The device module deployed: its file name, size and SHA-256. */
+  deviceModule: { file: string; bytes: number; sha256: string } | null;
+  /** The board's identity as it answered HELLO; null when the run never reached it. */
+  board: BoardIdentity | null;
+  /** The firmware image of a board the host built and started (qemu boards); absent or null otherwise. */
+  firmware?: FirmwareIdentity | null;
+}
+
 export interface Report {
   schema: typeof REPORT_SCHEMA;
   version: typeof REPORT_VERSION;
@@ -170,4 +209,6 @@ export interface Report {
   telemetry: ExperienceTelemetry[];
   energy?: ReportEnergy;
   accelerator?: ReportAccelerator;
+  /** Where the report came from; absent in reports written before it was recorded. */
+  provenance?: Provenance;
 }

@@ -57,3 +57,14 @@ export function duration(us: number | null | undefined): string {
   if (us < 1e6) return `${Number((us / 1000).toPrecision(3))} ms`;
   return `${Number((us / 1e6).toPrecision(3))} s`;
 }
+
+/**
+ * A real number with `digits` decimals, or in scientific notation when fixed would print (almost)
+ * nothing but zeros: 0.1273 -> "0.1273", 4.9e-6 -> "4.90e-6". Zero stays "0".
+ */
+export function real(value: number | null | undefined, digits = 4): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return "–";
+  if (value === 0) return "0";
+  if (Math.abs(value) < 10 ** -(digits - 1) || Math.abs(value) >= 1e6) return value.toExponential(2).replace("e+", "e");
+  return value.toFixed(digits);
+}

@@ -1,5 +1,6 @@
 // The text a training run prints, rendered from its JSON report alone (so any saved report re-renders).
 import type { TrainReport } from "./run.js";
+import { real } from "../report/units.js";
 
 const BARS = "▁▂▃▄▅▆▇█";
 
@@ -46,11 +47,11 @@ export function renderTrainReport(report: TrainReport): string {
   lines.push("");
   lines.push("epoch  train loss  train acc");
   report.loss.forEach((loss, i) => {
-    lines.push(`${String(i + 1).padStart(5)}  ${loss.toFixed(4).padStart(10)}  ${percent(report.trainAccuracy[i]).padStart(9)}`);
+    lines.push(`${String(i + 1).padStart(5)}  ${real(loss).padStart(10)}  ${percent(report.trainAccuracy[i]).padStart(9)}`);
   });
   lines.push(`loss curve: ${sparkline(report.loss)}`);
   lines.push("");
-  lines.push(`test accuracy: ${percent(report.testAccuracy)} (test loss ${report.testLoss.toFixed(4)})`);
+  lines.push(`test accuracy: ${percent(report.testAccuracy)} (test loss ${real(report.testLoss)})`);
   lines.push("");
   lines.push(`MACs by format (operand x operand -> accumulator${p.gemm === "exact" && !p.fma ? `, products in ${p.mul.format}` : ""}, gemm ${p.gemm}):`);
   const width = Math.max(...Object.keys(report.macs).map((k) => k.length), 0);
@@ -67,6 +68,6 @@ export function renderTrainReport(report: TrainReport): string {
   const s = report.lossScaling;
   if (s.kind !== "none") lines.push(`loss scaling: ${s.kind}, final scale ${s.finalScale}, ${s.skippedSteps} of ${s.steps + s.skippedSteps} steps skipped for overflow`);
   lines.push(`numerics: ${percent(report.numerics.errorFlushFraction)} of nonzero errors flushed to zero, ${percent(report.numerics.gradientZeroFraction)} of gradient values zero`);
-  lines.push(`time: ${report.timing.trainSeconds.toFixed(1)} s training (${report.timing.trainSamplesPerSecond.toFixed(0)} samples/s), ${report.timing.evalSeconds.toFixed(1)} s evaluation`);
+  lines.push(`host wall time: ${report.timing.trainSeconds.toFixed(1)} s training (${report.timing.trainSamplesPerSecond.toFixed(0)} samples/s), ${report.timing.evalSeconds.toFixed(1)} s evaluation`);
   return lines.join("\n");
 }

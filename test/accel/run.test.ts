@@ -13,6 +13,7 @@ import { BoardClient } from "../../host/board/client.js";
 import { runExperiences } from "../../host/board/runner.js";
 import { loadBoard } from "../../host/boards/manifest.js";
 import { planRun, type ClRunOptions } from "../../host/cl/run.js";
+import { expectValidReport } from "../support/report-schema.js";
 import { renderHtml } from "../../host/report/html.js";
 import { checkReport } from "../../host/report/io.js";
 import { renderSummary } from "../../host/report/terminal.js";
@@ -61,6 +62,7 @@ async function runOn(id: string, precision: string): Promise<Run> {
   const client = new BoardClient(host, { board: id, timeoutMs: 120_000 });
   try {
     const report = checkReport(JSON.parse(JSON.stringify(await runExperiences(client, plan))), `${id} ${precision}`);
+    expectValidReport(report);
     const { crc } = await client.checkpoint(0);
     return { report, checkpointCrc: crc };
   } finally {
@@ -221,7 +223,7 @@ describe("fp8-mixed against fp32 on sim", () => {
     expect(accelerated.report.accelerator!.macs).toBe(fp32.report.accelerator!.macs);
   });
 
-  it("edgecl report prints each run's energy relative to the first", () => {
+  it("edgecl report prints each run's energy relative to the first, runs labelled by the setting that differs", () => {
     const r = edgeclSources(["report", join(dir, "fp32.json"), join(dir, "fp8-mixed.json")]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
@@ -232,9 +234,9 @@ describe("fp8-mixed against fp32 on sim", () => {
       expect(line, r.stdout).toBeDefined();
       return Number(/ (\d+\.\d+)x /.exec(line!)![1]);
     };
-    expect(ratioOf("fp32")).toBe(1);
+    expect(ratioOf("precision=fp32")).toBe(1);
     const expected = accelerated.report.energy!.totalJ / fp32.report.energy!.totalJ;
-    expect(ratioOf("fp8-mixed")).toBeCloseTo(expected, 3);
-    expect(ratioOf("fp8-mixed")).toBeLessThanOrEqual(0.334);
+    expect(ratioOf("precision=fp8-mixed")).toBeCloseTo(expected, 3);
+    expect(ratioOf("precision=fp8-mixed")).toBeLessThanOrEqual(0.334);
   });
 });

@@ -54,9 +54,9 @@ function sourceClasses(inputs: Float32Array, permutation?: Uint32Array): number[
 describe("benchmark names, scenarios and impossible requests", () => {
   it("lists the allowed names and scenarios", () => {
     expect(usageError(() => make({ name: "split mnist" }))).toBe(
-      'expected a benchmark name: split-mnist, permuted-mnist, rotated-mnist or split-<data> (e.g. split-har), received "split mnist"',
+      'expected a benchmark name: split-<data>, permuted-<data> or rotated-<data> (e.g. split-mnist, split-har), received "split mnist"',
     );
-    expect(usageError(() => make({ name: "permuted-cifar" }))).toContain("expected a benchmark name");
+    expect(usageError(() => make({ name: "shuffled-mnist" }))).toContain("expected a benchmark name");
     expect(usageError(() => make({ scenario: "classes" }))).toBe(
       'expected a scenario: task, domain, class, received "classes"',
     );
@@ -77,11 +77,11 @@ describe("benchmark names, scenarios and impossible requests", () => {
   });
 
   it("refuses options that belong to another benchmark", () => {
-    expect(usageError(() => make({ angles: [0, 90] }))).toBe("the option angles applies only to rotated-mnist, not to split-mnist");
+    expect(usageError(() => make({ angles: [0, 90] }))).toBe("the option angles applies only to rotated-<data>, not to split-mnist");
     expect(usageError(() => make({ name: "permuted-mnist", classOrder: "fixed" }))).toContain(
       "the option classOrder applies only to split-<data>",
     );
-    expect(usageError(() => make({ name: "rotated-mnist", identityFirst: true }))).toContain("applies only to permuted-mnist");
+    expect(usageError(() => make({ name: "rotated-mnist", identityFirst: true }))).toContain("applies only to permuted-<data>");
   });
 
   it("refuses a class order that is not a permutation of the classes", () => {
@@ -169,11 +169,14 @@ describe("split benchmarks", () => {
     expect([...b.experiences[0].test.labels]).toEqual(sourceClasses(b.experiences[0].test.inputs).map((c) => 9 - c));
   });
 
-  it("keeps only the first N experiences, with heads for those only", () => {
+  it("keeps only the first N experiences, with the heads of the whole stream unless outputLayer is seen", () => {
     const full = make({ seed: 4, scenario: "class" });
     const three = make({ seed: 4, scenario: "class", experiences: 3 });
     expect(three.experiences.length).toBe(3);
-    expect(three.heads).toEqual([6]);
+    expect(three.heads).toEqual([10]);
+    expect(make({ seed: 4, scenario: "class", experiences: 3, outputLayer: "seen" }).heads).toEqual([6]);
+    expect(make({ seed: 4, scenario: "task", experiences: 3 }).heads).toEqual([2, 2, 2, 2, 2]);
+    expect(make({ seed: 4, scenario: "task", experiences: 3, outputLayer: "seen" }).heads).toEqual([2, 2, 2]);
     expect(three.experiences.map((e) => e.classes)).toEqual(full.experiences.slice(0, 3).map((e) => e.classes));
   });
 

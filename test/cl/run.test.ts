@@ -7,6 +7,7 @@ import type { HelloReply } from "../../host/board/client.js";
 import { CL_MEMORY_LIMIT, CL_WORD_COUNT } from "../../assembly/cl/abi.js";
 import { defaultOptimizer } from "../../host/train/config.js";
 import type { Report } from "../../host/report/types.js";
+import { expectValidReport } from "../support/report-schema.js";
 
 const base: ClRunOptions = {
   benchmark: "split-mnist",
@@ -22,9 +23,9 @@ const base: ClRunOptions = {
   memoryLimit: 64 << 20,
 };
 
-/** The report without the board's wall-clock times, the only values that differ between identical runs. */
+/** The report without the board's wall-clock times and its start time, the only values that differ between identical runs. */
 function withoutTimes(report: Report): unknown {
-  return JSON.parse(JSON.stringify(report, (key, value) => (key === "timeUs" ? undefined : value)));
+  return JSON.parse(JSON.stringify(report, (key, value) => (key === "timeUs" || key === "createdAt" ? undefined : value)));
 }
 
 describe("split-mnist on a reduced budget (fp32, MLP 2x100, 100 steps of 64 per experience)", () => {
@@ -56,6 +57,7 @@ describe("determinism", () => {
     expect(a.config.seed).toBe(7);
     expect(a.macs).toHaveProperty("fp16");
     expect(a.memory.replayBytes).toBe(65536);
+    for (const report of [a, b, c]) expectValidReport(report);
   }, 60_000);
 });
 

@@ -8,11 +8,13 @@
 // CPU path's energy for each GEMM mode a configuration can select, against MACs x instructions per MAC x
 // pJ per instruction worked out here.
 // Needs the Debian packages of the firmware toolchain; each image is built once (build/firmware/).
+import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inlineBoard, runContinual, type ClRunOptions } from "../../host/cl/run.js";
+import { expectValidReport } from "../support/report-schema.js";
 import { BoardClient } from "../../host/board/client.js";
 import { loadBoard } from "../../host/boards/manifest.js";
 import { modulePath } from "../../host/device/module.js";
@@ -87,6 +89,8 @@ function boardSpecific(report: Report): unknown {
   const drop = new Set(["timeUs", "memoryUsedBytes", "memoryPeakBytes"]);
   const json = JSON.parse(JSON.stringify(report, (key, value) => (drop.has(key) ? undefined : value)));
   delete json.board;
+  // When and how each run was made, and which board answered: the provenance differs by design.
+  delete json.provenance;
   delete json.config.board;
   delete json.config.module;
   delete json.memory.peakLinearMemoryBytes;
@@ -100,6 +104,12 @@ describe("split-mnist (task, 2 experiences, mlp:16, fp8-mixed with sr): the firm
     const onQemu = await runContinual({ ...RUN, board: qemu });
     const onSim = await runContinual({ ...RUN, board: sim });
     expect(onQemu.board).toMatchObject({ id: qemu, runtime: "wasm2c" });
+    // The report names the firmware image that ran: its SHA-256, as sha256sum computes it from the file.
+    const firmware = onQemu.provenance!.firmware!;
+    expect(firmware.runtime).toBe("wasm2c");
+    expect(firmware.sha256).toBe(execFileSync("sha256sum", [firmware.elf], { encoding: "utf8" }).split(" ")[0]);
+    expect(onSim.provenance!.firmware).toBeNull();
+    expectValidReport(onQemu);
     expect(onSim.board).toMatchObject({ id: sim, runtime: "v8" });
 
     // The run trained: both tasks well above chance (50%) after their experience.

@@ -12,8 +12,13 @@ const file = (name: string) => join(dir, name);
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "edgecl-report-cli-"));
   writeFileSync(file("fp8.json"), JSON.stringify(completeReport()));
-  writeFileSync(file("plain.json"), JSON.stringify(plainReport()));
-  writeFileSync(file("lost.json"), JSON.stringify(partialReport()));
+  // The runs differ in their settings as compared runs do: labels name what differs.
+  const plain = plainReport();
+  plain.config.precision = "fp32";
+  writeFileSync(file("plain.json"), JSON.stringify(plain));
+  const lost = partialReport();
+  lost.config.seed = 2;
+  writeFileSync(file("lost.json"), JSON.stringify(lost));
   const broken = completeReport() as unknown as { accuracy: unknown[][] };
   broken.accuracy[0][1] = "high";
   writeFileSync(file("broken.json"), JSON.stringify(broken));
@@ -23,12 +28,15 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("edgecl report", () => {
   test("one report: the summary, a CSV and an HTML page", () => {
     const r = edgeclSources(["report", file("fp8.json"), "--csv", file("out/fp8.csv"), "--html", file("out/fp8.html")]);
-    expect(r.stderr).toBe("");
+    // What was written is a note on stderr; stdout holds the summary alone.
+    expect(r.stderr).toBe(`wrote ${file("out/fp8.csv")}, ${file("out/fp8.html")}\n`);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("  after 2    25.00  50.00  97.00");
-    expect(r.stdout).toContain(`wrote ${file("out/fp8.csv")}, ${file("out/fp8.html")}`);
-    expect(readFileSync(file("out/fp8.csv"), "utf8").split("\r\n")[1]).toMatch(/^fp8,0,true,100,/);
-    expect(readFileSync(file("out/fp8.html"), "utf8")).toContain("<title>edgecl report: fp8</title>");
+    expect(r.stdout).not.toContain("wrote");
+    // A lone run is named by what it is, not by its file (nor "run").
+    expect(readFileSync(file("out/fp8.csv"), "utf8").split("\r\n")[1]).toMatch(/^split-mnist replay fp8-mixed seed 1,0,true,100,/);
+    expect(readFileSync(file("out/fp8.html"), "utf8")).toContain("<title>edgecl report: split-mnist replay fp8-mixed seed 1</title>");
+    expect(edgeclSources(["report", file("fp8.json"), "--csv", file("out/q.csv"), "--quiet"]).stderr).toBe("");
   });
 
   test("--csv - writes only the CSV on stdout, every run's rows", () => {
@@ -36,19 +44,19 @@ describe("edgecl report", () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.split("\r\n");
     expect(lines[0]).toMatch(/^run,experience,complete,/);
-    expect(lines.slice(1, -1).map((l) => l.split(",").slice(0, 2).join(","))).toEqual(["fp8,0", "fp8,1", "fp8,2", "lost,0"]);
+    expect(lines.slice(1, -1).map((l) => l.split(",").slice(0, 2).join(","))).toEqual(["seed=1,0", "seed=1,1", "seed=1,2", "seed=2,0"]);
   });
 
   test("several reports and -o: one line per run and a comparison page", () => {
     const r = edgeclSources(["report", file("fp8.json"), file("plain.json"), file("lost.json"), "-o", file("cmp.html")]);
     expect(r.code).toBe(0);
     expect(r.stdout.split("\n")).toEqual([
-      "fp8: average accuracy 57.33%; complete: 3 of 3 experiences",
-      "plain: average accuracy 57.33%; complete: 3 of 3 experiences",
-      "lost: average accuracy –; INCOMPLETE: 1 of 3 experiences; experience 1 was lost (TRAIN (experience 1)): board sim was lost",
-      `wrote ${file("cmp.html")}`,
+      "precision=fp8-mixed seed=1: average accuracy 57.33%; complete: 3 of 3 experiences",
+      "precision=fp32 seed=1: average accuracy 57.33%; complete: 3 of 3 experiences",
+      "precision=fp8-mixed seed=2: average accuracy –; INCOMPLETE: 1 of 3 experiences; experience 1 was lost (TRAIN (experience 1)): board sim was lost",
       "",
     ]);
+    expect(r.stderr).toBe(`wrote ${file("cmp.html")}\n`);
     const html = readFileSync(file("cmp.html"), "utf8");
     expect(html).toContain("<title>edgecl run comparison</title>");
     expect(html).toContain('class="plot scatter accuracy-energy"');

@@ -50,7 +50,7 @@ describe("a run's HTML report in Chromium", () => {
     expect(errors).toEqual([]);
     expect(await countOf(page, "svg.heatmap rect.cell")).toBe(9);
     expect(await countOf(page, "svg.curves path.curve")).toBe(3);
-    expect(await countOf(page, "svg.curves circle.point")).toBe(3 + 2 + 1);
+    expect(await countOf(page, "svg.curves .point")).toBe(3 + 2 + 1);
     expect(await countOf(page, "svg.energy g.bar")).toBe(3);
     const box = await page.locator("svg.heatmap").boundingBox();
     expect(box!.width).toBeGreaterThan(100);

@@ -158,8 +158,8 @@ describe("HTML pages", () => {
   test("settings groups show by name in the heading and in full in the configuration table", () => {
     const html = renderHtml(completeReport());
     expect(html).toContain("strategy <code>replay</code>");
-    expect(html).toContain("<td>strategy</td><td>name=replay, bufferBytes=32768, bufferPolicy=reservoir</td>");
-    expect(html).toContain("<td>classOrder</td><td>1,6,8</td>");
+    expect(html).toContain("<td>strategy</td><td>name=replay,<wbr> bufferBytes=32768,<wbr> bufferPolicy=reservoir</td>");
+    expect(html).toContain("<td>classOrder</td><td>1,<wbr>6,<wbr>8</td>");
     expect(html).not.toContain("[object Object]");
   });
 

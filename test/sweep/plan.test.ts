@@ -31,7 +31,7 @@ describe("the grid", () => {
 
   test("every run carries the run command's defaults for what the sweep does not set", () => {
     const run = plan({ axes: { seed: [3] } }).runs[0];
-    expect(run.options).toMatchObject({ benchmark: "split-mnist", scenario: "class", strategy: "replay", precision: "fp8-mixed", model: "mlp:64,64", iterations: "300", batch: "32", seed: "3", board: "sim" });
+    expect(run.options).toMatchObject({ scenario: "class", strategy: "replay", precision: "fp8-mixed", model: "mlp:64,64", iterations: "300", batch: "32", seed: "3", board: "sim" });
     // --epochs replaces the default --iterations (the two exclude each other).
     expect(plan({ base: { epochs: 2 }, axes: { seed: [3] } }).runs[0].options.iterations).toBeUndefined();
   });
@@ -127,7 +127,7 @@ describe("samples", () => {
 
 describe("bad sweep files", () => {
   const cases: Array<[string, Record<string, unknown>, RegExp]> = [
-    ["an unknown option", { axes: { colour: ["red"] } }, /axis "colour": expected an edgecl run option \(benchmark, .*\), board\.<manifest key>, or a bundle/],
+    ["an unknown option", { axes: { colour: ["red"] } }, /axis "colour": expected an edgecl run option \(dataset, .*benchmark, .*\), board\.<manifest key>, or a bundle/],
     ["an option the sweep sets itself", { base: { json: "x.json" }, axes: { seed: [1] } }, /expected an option the sweep does not set itself, received "json"/],
     ["no axes", { axes: {} }, /key "axes": expected an object with at least one axis/],
     ["an empty axis", { axes: { seed: [] } }, /key "axes.seed": expected a non-empty list of values/],

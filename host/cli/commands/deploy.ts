@@ -1,22 +1,29 @@
 // edgecl deploy: load the device module and a learner configuration onto a board, and say what it takes.
 import { Command } from "commander";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { openBoard } from "../../board/connect.js";
 import { modulePath } from "../../device/module.js";
-import { createProgress } from "../../report/progress.js";
 import { bytes } from "../../report/units.js";
-import { expected, UsageError } from "../errors.js";
+import { applyConfigFile } from "../config-file.js";
+import { expected, RunError, UsageError } from "../errors.js";
+import { detail, note, progressOnStderr, setVerbosity, verbosityFrom } from "../verbosity.js";
 import { parseTimeout } from "./monitor.js";
+import { planFromFlags, runCommand, type RunFlags } from "./run.js";
 
-interface DeployOptions {
+interface DeployOptions extends Omit<RunFlags, "config" | "json"> {
   board: string;
   manifest?: string;
-  config: string;
+  config?: string;
+  runConfig?: string;
+  writeConfig?: string;
   module?: string;
   flashDir: string;
   timeout?: string;
   json?: boolean;
 }
+
+/** Options of `edgecl run` that describe the learner and its data; deploy takes them too. */
+const RUN_ONLY = new Set(["--board", "--manifest", "--memory", "--json", "--html", "--csv", "--quiet", "--config"]);
 
 /**
  * The learner's configuration: a file's bytes as they are (the config blobs of docs/protocol.md's
@@ -35,17 +42,48 @@ export function readConfig(text: string): Uint8Array | string {
 }
 
 export function deployCommand(): Command {
-  return new Command("deploy")
-    .description("Deploy the device module and a learner configuration (model, precision, strategy) to a board")
+  const command = new Command("deploy")
+    .description("Deploy the device module and a learner (model, precision, strategy: the flags of edgecl run, or --config) to a board")
     .requiredOption("--board <board>", "board id (edgecl boards), manifest path, tcp:HOST:PORT or serial:PATH[@BAUD]")
-    .requiredOption("--config <file|json>", "learner configuration: a file of config blobs (model, then strategy), or an inline JSON object")
+    .option("--config <file|json>", "learner configuration as sent: a file of config blobs (model, then strategy), or an inline JSON object; default: built from the run flags")
+    .option("--run-config <file>", "the JSON file of edgecl run --config: the learner it describes (flags given here override it)")
+    .option("--write-config <file>", "also write the config blob built from the run flags to this file (what --config reads)")
     .option("--manifest <id|path>", "manifest of a tcp: or serial: board")
     .option("--module <file>", "device module (default: build/device-simd.wasm on a SIMD runtime, else build/device.wasm)")
     .option("--flash-dir <dir>", "flash directory of a simulated board", "out/flash")
     .option("--timeout <ms>", "time to wait for each reply (default: the manifest's)")
-    .option("--json", "print the board's DEPLOY reply as JSON")
-    .action(async (options: DeployOptions) => {
-      const config = readConfig(options.config);
+    .option("--json", "print the board's DEPLOY reply as JSON");
+  for (const option of runCommand().options) if (!RUN_ONLY.has(option.long!)) command.addOption(option);
+  return command
+    .hook("preAction", (cmd) => {
+      const file = cmd.getOptionValue("runConfig") as string | undefined;
+      if (file !== undefined) applyConfigFile(cmd, file);
+      setVerbosity(verbosityFrom(cmd.opts()));
+    })
+    .action(async (options: DeployOptions, cmd: Command) => {
+      const fromRunFlags = (["cli", "config"] as const).some((source) =>
+        cmd.options.some((o) => !RUN_ONLY.has(o.long!) && runCommand().options.some((r) => r.long === o.long) && cmd.getOptionValueSource(o.attributeName()) === source),
+      );
+      if (options.config !== undefined && (fromRunFlags || options.writeConfig !== undefined)) {
+        throw new UsageError("--config sends a learner configuration as it is; give it or the run flags (--model, --strategy, ..., --run-config), not both");
+      }
+      let config: Uint8Array | string;
+      if (options.config !== undefined) config = readConfig(options.config);
+      else {
+        const planned = planFromFlags({ ...options, board: options.board } as RunFlags, cmd);
+        const blob = planned.plan.deploy;
+        if (typeof blob === "function") throw new RunError("expected a fixed learner configuration from the run flags, received one that depends on the board");
+        config = blob.config as Uint8Array;
+        detail(`learner: ${String(planned.plan.config.model)} on ${planned.benchmark.name} (${planned.benchmark.scenario}), strategy ${options.strategy}, precision ${String(planned.plan.config.precision)}: ${config.length} bytes of config blobs`);
+        if (options.writeConfig !== undefined) {
+          try {
+            writeFileSync(options.writeConfig, config);
+          } catch (error) {
+            throw new RunError(`cannot write the config blob to ${options.writeConfig}: ${(error as Error).message}`);
+          }
+          note(`config blob: ${options.writeConfig} (${config.length} bytes)`);
+        }
+      }
       const timeoutMs = parseTimeout(options.timeout);
       const { client, manifest, name } = await openBoard(options.board, { manifest: options.manifest, flashDir: options.flashDir, timeoutMs });
       try {
@@ -53,9 +91,19 @@ export function deployCommand(): Command {
         const path = options.module ?? modulePath(hello.runtime === "v8" && (manifest?.runtime.simd ?? false));
         if (!existsSync(path)) throw new UsageError(`expected a device module at ${path}, received no file there; run npm run build or pass --module`);
         const module = new Uint8Array(readFileSync(path));
-        const progress = createProgress({ stream: options.json ? process.stderr : process.stdout });
-        progress.start(module.length, `deploying to ${name}`);
-        const reply = await client.deploy({ config, module }, { onProgress: (sent, total) => progress.update(sent, `${bytes(sent)} of ${bytes(total)}`) });
+        const progress = progressOnStderr();
+        let started = false;
+        // Progress counts the bytes of the DEPLOY payload (module and config), as the board acknowledges them.
+        const reply = await client.deploy(
+          { config, module },
+          {
+            onProgress: (sent, total) => {
+              if (!started) progress.start(total, `deploying to ${name}`);
+              started = true;
+              progress.update(sent, `${bytes(Math.min(sent, total))} of ${bytes(total)}`);
+            },
+          },
+        );
         progress.stop();
         if (options.json) {
           console.log(JSON.stringify({ board: hello.board, module: path, moduleBytes: module.length, ...reply }));

@@ -10,6 +10,7 @@ import { runCommand } from "./run.js";
 import { firmwareCommand } from "./firmware.js";
 import { exportCommand } from "./export.js";
 import { sweepCommand } from "./sweep.js";
+import { listCommand } from "./list.js";
 
 /** Every command, one file each; the entry only wires them. */
-export const commands: Array<() => Command> = [formatsCommand, quantizeCommand, boardsCommand, trainCommand, deployCommand, monitorCommand, reportCommand, runCommand, exportCommand, sweepCommand, firmwareCommand];
+export const commands: Array<() => Command> = [formatsCommand, quantizeCommand, boardsCommand, trainCommand, deployCommand, monitorCommand, reportCommand, runCommand, exportCommand, sweepCommand, firmwareCommand, listCommand];

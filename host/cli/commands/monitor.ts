@@ -5,6 +5,7 @@ import type { TelemetryReply } from "../../board/client.js";
 import { formatWordName } from "../../report/format-names.js";
 import { bytes, count, duration, joules } from "../../report/units.js";
 import { expected } from "../errors.js";
+import { note } from "../verbosity.js";
 
 interface MonitorOptions {
   board: string;
@@ -62,7 +63,7 @@ export function monitorCommand(): Command {
       process.once("SIGINT", stop);
       try {
         const hello = await client.hello();
-        if (!options.json) console.log(`monitoring board ${hello.board} (${hello.runtime}) every ${interval} ms`);
+        if (!options.json) note(`monitoring board ${hello.board} (${hello.runtime}) every ${interval} ms`);
         let previous: TelemetryReply | null = null;
         let previousAt = 0;
         for (let n = 0; n < readings && !stopping; n++) {

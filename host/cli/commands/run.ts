@@ -6,13 +6,17 @@ import { parsePrecision, PRESET_NAMES } from "../../precision/index.js";
 import { parseModelSpec } from "../../train/model-spec.js";
 import { defaultOptimizer, OPTIMIZER_NAMES, type OptimizerName, type OptimizerSpec } from "../../train/config.js";
 import { STRATEGY_NAMES, BUFFER_POLICIES, parseStrategyName, type StrategyOverrides } from "../../cl/strategies.js";
-import { SCENARIOS } from "../../cl/benchmarks.js";
-import { planRun, runPlanned } from "../../cl/run.js";
+import { OUTPUT_LAYERS, SCENARIOS, type OutputLayer } from "../../cl/benchmarks.js";
+import { DATASET_SOURCES } from "../../cl/data-source.js";
+import { applyConfigFile, resolvedFlags } from "../config-file.js";
+import { detail, note, progressOnStderr, setVerbosity, verbosityFrom } from "../verbosity.js";
+import { invocation } from "../invocation.js";
+import { planRun, runPlanned, type ClPlan } from "../../cl/run.js";
 import { renderSummary } from "../../report/terminal.js";
 import { writeReport } from "../../report/io.js";
 import { renderHtml } from "../../report/html.js";
 import { renderCsv } from "../../report/csv.js";
-import { createProgress, silentProgress } from "../../report/progress.js";
+import { describeRun } from "../../report/labels.js";
 
 /** Defaults of `edgecl run`: a reduced Split MNIST protocol that a 4 MiB board and a laptop handle. */
 export const RUN_DEFAULTS = {
@@ -29,8 +33,12 @@ export const RUN_DEFAULTS = {
   board: "sim",
 };
 
-interface RunFlags {
-  benchmark: string;
+export interface RunFlags {
+  benchmark?: string;
+  dataset?: string;
+  label?: string;
+  outputLayer?: string;
+  config?: string;
   scenario: string;
   strategy: string;
   precision: string;
@@ -126,11 +134,72 @@ function writeText(path: string, text: string, what: string): void {
   }
 }
 
+/** Checks every flag of `edgecl run` (also taken by `edgecl deploy`) and plans the run; no board is touched. */
+export function planFromFlags(flags: RunFlags, command: Command): ClPlan {
+  const d = RUN_DEFAULTS;
+  // Every option is checked before any work starts.
+  parseStrategyName(flags.strategy);
+  if (!(SCENARIOS as readonly string[]).includes(flags.scenario)) throw expected(`--scenario to be one of ${SCENARIOS.join(", ")}`, flags.scenario);
+  const precision = parsePrecision(flags.precision);
+  parseModelSpec(flags.model);
+  const seed = integer("--seed", flags.seed, 0, Number.MAX_SAFE_INTEGER);
+  const batch = integer("--batch", flags.batch, 1, 65535);
+  const optimizer = optimizerFrom(flags);
+  if (flags.epochs !== undefined && flags.iterations !== undefined) throw new UsageError("--epochs and --iterations exclude each other; give one");
+  const experiences = flags.experiences !== undefined ? integer("--experiences", flags.experiences, 1, 1000) : undefined;
+  if (flags.memory !== undefined && flags.board !== "inline") throw new UsageError(`--memory goes with --board inline, received --board ${flags.board}`);
+  const memoryLimit = flags.memory !== undefined ? integer("--memory", flags.memory, 65536, 0xffff0000) : undefined;
+  if (flags.manifest !== undefined && !/^(tcp|serial):/.test(flags.board)) {
+    throw new UsageError(`--manifest goes with a tcp: or serial: board, received --board ${flags.board}`);
+  }
+  const classOrder = parseClassOrder(flags.classOrder);
+  if (flags.outputLayer !== undefined && !(OUTPUT_LAYERS as readonly string[]).includes(flags.outputLayer)) {
+    throw expected(`--output-layer to be one of ${OUTPUT_LAYERS.join(", ")}`, flags.outputLayer);
+  }
+  const base = {
+    benchmark: flags.benchmark,
+    dataset: flags.dataset,
+    label: flags.label,
+    outputLayer: flags.outputLayer as OutputLayer | undefined,
+    commandLine: invocation(),
+    flags: resolvedFlags(command),
+    scenario: flags.scenario,
+    strategy: flags.strategy,
+    strategyOptions: strategyOverrides(flags),
+    precision,
+    seed,
+    model: flags.model,
+    batch,
+    optimizer,
+    experiences,
+    trainSamples: integer("--train-samples", flags.trainSamples, 0, 1e9) || undefined,
+    testSamples: integer("--test-samples", flags.testSamples, 0, 1e9) || undefined,
+    board: flags.board,
+    manifest: flags.manifest,
+    classOrder,
+    memoryLimit,
+  };
+  let iterations = flags.iterations !== undefined ? integer("--iterations", flags.iterations, 1, 0x7fff_ffff) : d.iterations;
+  let planned = planRun({ ...base, iterations });
+  if (flags.epochs !== undefined) {
+    // Epochs over the largest experience's training samples.
+    const epochs = integer("--epochs", flags.epochs, 1, 100000);
+    const largest = Math.max(...planned.plan.experiences.map((e) => e.train.labels.length));
+    iterations = Math.max(1, Math.ceil((epochs * largest) / batch));
+    planned = planRun({ ...base, iterations });
+    planned.plan.config.epochs = epochs;
+  }
+  return planned;
+}
+
 export function runCommand(): Command {
   const d = RUN_DEFAULTS;
   return new Command("run")
     .description("Run a continual-learning experiment on a board and report the accuracy matrix, metrics, MACs and memory")
-    .option("--benchmark <name>", "split-mnist, permuted-mnist, rotated-mnist", d.benchmark)
+    .option("--config <file>", "JSON object of this command's flags as keys (e.g. {\"strategy\": \"ewc\", \"buffer-bytes\": 65536}); flags given here override it")
+    .option("--dataset <source>", `data: ${DATASET_SOURCES.join(", ")} (default mnist; edgecl list datasets)`)
+    .option("--label <column>", "label column of a csv: or har: data set (default label, or activity for har:)")
+    .option("--benchmark <name>", "split-<data>, permuted-<data> or rotated-<data> over the --dataset, e.g. split-mnist, split-har (default split-<data>)")
     .option("--scenario <name>", `scenario: ${SCENARIOS.join(", ")}`, d.scenario)
     .option("--strategy <name>", `strategy: ${STRATEGY_NAMES.join(", ")}`, d.strategy)
     .option("--precision <spec>", `precision spec: a preset (${PRESET_NAMES.join(", ")}) and/or role=format[:rounding] items`, d.precision)
@@ -143,7 +212,8 @@ export function runCommand(): Command {
     .option("--lr <x>", "learning rate (default: adam 0.001, sgd 0.01)")
     .option("--momentum <x>", "SGD momentum")
     .option("--weight-decay <x>", "L2 weight decay")
-    .option("--experiences <n>", "run only the first N experiences")
+    .option("--experiences <n>", "split: run only the first N experiences, with the output layer of every class (see --output-layer); permuted, rotated: the stream's length")
+    .option("--output-layer <which>", `with --experiences on a split benchmark: ${OUTPUT_LAYERS.join(" (default: every class of the stream) or ")} (only the classes of the experiences run)`)
     .option("--train-samples <n>", "at most N training samples per experience, a seeded subset (all: 0)", String(d.trainSamples))
     .option("--test-samples <n>", "at most N test samples per experience, a seeded subset (all: 0)", String(d.testSamples))
     .option("--board <name>", "board: sim (a simulated board process), another id or manifest, tcp:HOST:PORT, serial:PATH, or inline (simulated, in this process)", d.board)
@@ -163,52 +233,15 @@ export function runCommand(): Command {
     .option("--html <file>", "write the HTML report")
     .option("--csv <file>", "write the report as CSV")
     .option("--quiet", "no progress output")
-    .action(async (flags: RunFlags) => {
-      // Every option is checked before any work starts.
-      parseStrategyName(flags.strategy);
-      if (!(SCENARIOS as readonly string[]).includes(flags.scenario)) throw expected(`--scenario to be one of ${SCENARIOS.join(", ")}`, flags.scenario);
-      const precision = parsePrecision(flags.precision);
-      parseModelSpec(flags.model);
-      const seed = integer("--seed", flags.seed, 0, Number.MAX_SAFE_INTEGER);
-      const batch = integer("--batch", flags.batch, 1, 65535);
-      const optimizer = optimizerFrom(flags);
-      if (flags.epochs !== undefined && flags.iterations !== undefined) throw new UsageError("--epochs and --iterations exclude each other; give one");
-      const experiences = flags.experiences !== undefined ? integer("--experiences", flags.experiences, 1, 1000) : undefined;
-      if (flags.memory !== undefined && flags.board !== "inline") throw new UsageError(`--memory goes with --board inline, received --board ${flags.board}`);
-      const memoryLimit = flags.memory !== undefined ? integer("--memory", flags.memory, 65536, 0xffff0000) : undefined;
-      if (flags.manifest !== undefined && !/^(tcp|serial):/.test(flags.board)) {
-        throw new UsageError(`--manifest goes with a tcp: or serial: board, received --board ${flags.board}`);
-      }
-      const classOrder = parseClassOrder(flags.classOrder);
-      const base = {
-        benchmark: flags.benchmark,
-        scenario: flags.scenario,
-        strategy: flags.strategy,
-        strategyOptions: strategyOverrides(flags),
-        precision,
-        seed,
-        model: flags.model,
-        batch,
-        optimizer,
-        experiences,
-        trainSamples: integer("--train-samples", flags.trainSamples, 0, 1e9) || undefined,
-        testSamples: integer("--test-samples", flags.testSamples, 0, 1e9) || undefined,
-        board: flags.board,
-        manifest: flags.manifest,
-        classOrder,
-        memoryLimit,
-      };
-      let iterations = flags.iterations !== undefined ? integer("--iterations", flags.iterations, 1, 0x7fff_ffff) : d.iterations;
-      let planned = planRun({ ...base, iterations });
-      if (flags.epochs !== undefined) {
-        // Epochs over the largest experience's training samples.
-        const epochs = integer("--epochs", flags.epochs, 1, 100000);
-        const largest = Math.max(...planned.plan.experiences.map((e) => e.train.labels.length));
-        iterations = Math.max(1, Math.ceil((epochs * largest) / batch));
-        planned = planRun({ ...base, iterations });
-        planned.plan.config.epochs = epochs;
-      }
-      const progress = flags.quiet ? silentProgress : createProgress({ stream: process.stderr });
+    .hook("preAction", (command) => {
+      const file = command.getOptionValue("config") as string | undefined;
+      if (file !== undefined) applyConfigFile(command, file);
+      setVerbosity(verbosityFrom(command.opts()));
+    })
+    .action(async (flags: RunFlags, command: Command) => {
+      const planned = planFromFlags(flags, command);
+      detail(`data: ${String(planned.plan.config.dataset)}, benchmark ${planned.benchmark.name}: ${planned.benchmark.experiences.length} experiences, output layer ${planned.benchmark.heads.join("+")} units`);
+      const progress = progressOnStderr();
       const report = await runPlanned(planned, { hooks: { progress, partialReportPath: flags.json } });
       console.log(renderSummary(report));
       if (flags.json !== undefined) {
@@ -217,9 +250,9 @@ export function runCommand(): Command {
         } catch (error) {
           throw new RunError(`cannot write the JSON report to ${flags.json}: ${(error as Error).message}`);
         }
-        console.log(`report: ${flags.json}`);
+        note(`report: ${flags.json}`);
       }
       if (flags.html !== undefined) writeText(flags.html, renderHtml(report), "HTML report");
-      if (flags.csv !== undefined) writeText(flags.csv, renderCsv([{ label: "run", report }]), "CSV report");
+      if (flags.csv !== undefined) writeText(flags.csv, renderCsv([{ label: describeRun(report), report }]), "CSV report");
     });
 }

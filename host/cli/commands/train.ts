@@ -7,6 +7,8 @@ import { defaultOptimizer, OPTIMIZER_NAMES, type OptimizerName, type OptimizerSp
 import { DATASET_NAMES, resolveDatasetName } from "../../train/data.js";
 import { runTraining } from "../../train/run.js";
 import { renderTrainReport } from "../../train/report.js";
+import { real as realText } from "../../report/units.js";
+import { note } from "../verbosity.js";
 
 interface TrainFlags {
   dataset?: string;
@@ -92,7 +94,7 @@ export function trainCommand(): Command {
         optimizer,
         seed,
         simd: !flags.scalar,
-        onEpoch: (e) => process.stderr.write(`epoch ${e.epoch}/${epochs}: loss ${e.loss.toFixed(4)}, train accuracy ${(100 * e.trainAccuracy).toFixed(2)}% (${e.seconds.toFixed(1)} s)\n`),
+        onEpoch: (e) => note(`epoch ${e.epoch}/${epochs}: loss ${realText(e.loss)}, train accuracy ${(100 * e.trainAccuracy).toFixed(2)}% (${e.seconds.toFixed(1)} s host wall time)`),
       });
       console.log(renderTrainReport(report));
       if (flags.json !== undefined) {

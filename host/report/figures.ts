@@ -1,0 +1,123 @@
+// The figures of a report and of a comparison, each a self-contained SVG with its title and caption:
+// what the HTML pages embed and what `edgecl report --figures DIR` writes one file each.
+import { comparabilityWarnings, groupBySeed, labelRuns } from "./labels.js";
+import { accuracyCurvesSvg, energyBarsSvg, energySplitBarsSvg, heatMapSvg, scatterSvg, type ScatterPoint } from "./svg.js";
+import type { Report } from "./types.js";
+import { describeRun } from "./labels.js";
+
+export interface Figure {
+  /** File name without extension, e.g. "accuracy-matrix". */
+  name: string;
+  svg: string;
+}
+
+export interface FigureOptions {
+  /** Accuracy axes from 0 to 100% instead of zoomed to the data. */
+  fullScale?: boolean;
+}
+
+/** Training and evaluation energy of each completed experience, when the board reported energy. */
+export function energyPerExperience(report: Report): Array<{ train: number; eval: number }> | null {
+  if (!report.telemetry.some((t) => t.train.energyJ !== null || t.eval.energyJ !== null)) return null;
+  return report.telemetry.map((t) => ({ train: t.train.energyJ ?? 0, eval: t.eval.energyJ ?? 0 }));
+}
+
+export function reportFigures(report: Report, options: FigureOptions = {}): Figure[] {
+  const T = report.status.experiencesPlanned;
+  const run = describeRun(report);
+  const figures: Figure[] = [
+    {
+      name: "accuracy-matrix",
+      svg: heatMapSvg(report.accuracy, T, {
+        title: `Accuracy matrix: ${run}`,
+        caption: `Accuracy (%) on the test set of experience j (columns) after training experience i (rows), experiences counted from 0.${report.status.complete ? "" : " The run did not finish: grey rows were never trained."}`,
+      }),
+    },
+    {
+      name: "accuracy-curves",
+      svg: accuracyCurvesSvg(report.accuracy, T, {
+        fullScale: options.fullScale,
+        title: `Accuracy per experience: ${run}`,
+        caption: `Accuracy (%) on each experience's test set from the moment it is learnt; a falling curve is forgetting. Label eJ marks the curve of experience J.${options.fullScale ? "" : " Accuracy axis zoomed to the data."}`,
+      }),
+    },
+  ];
+  const energy = energyPerExperience(report);
+  if (energy) {
+    figures.push({ name: "energy", svg: energyBarsSvg(energy, { title: `Energy per experience: ${run}`, caption: "Estimated energy of each experience on the board's energy model (docs/energy.md): training with the data it was sent, and evaluation on every test set." }) });
+    const split = report.energy?.perExperienceBreakdownJ;
+    if (split) {
+      figures.push({
+        name: "energy-split",
+        svg: energySplitBarsSvg(split, { title: `Energy by where it was spent: ${run}`, caption: "The same energy split into the accelerator's arithmetic (multiplies, adds, stochastic rounding), its memory traffic, and the host CPU (GEMMs on the CPU path). Modelled: docs/energy.md." }),
+      });
+    }
+  }
+  return figures;
+}
+
+/** A compared run: a label (the settings that differ), its seeds, and the mean and std over them. */
+export interface ComparedGroup {
+  label: string;
+  runs: number[];
+  seeds: unknown[];
+  accuracy: { mean: number; std: number } | null;
+  energy: { mean: number; std: number } | null;
+  learnerBytes: { mean: number; std: number };
+}
+
+/** Mean and population standard deviation. */
+function meanStd(values: number[]): { mean: number; std: number } {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  return { mean, std: Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length) };
+}
+
+/**
+ * The runs grouped by configuration: runs that differ only in their seed become one group, with
+ * the mean ± standard deviation of their finished runs; labels name the settings in which groups differ.
+ */
+export function compareRuns(reports: Report[]): { groups: ComparedGroup[]; warnings: string[] } {
+  const groups = groupBySeed(reports);
+  const firsts = groups.map((g) => reports[g[0]]);
+  const labels = labelRuns(firsts, ["seed"]);
+  return {
+    warnings: comparabilityWarnings(reports),
+    groups: groups.map((runs, k) => {
+      const finished = runs.filter((i) => reports[i].metrics.avgAccuracy !== null);
+      const energies = finished.map((i) => reports[i].energy?.totalJ).filter((e): e is number => e !== undefined && e > 0);
+      return {
+        label: labels[k],
+        runs,
+        seeds: runs.map((i) => reports[i].config.seed),
+        accuracy: finished.length ? meanStd(finished.map((i) => reports[i].metrics.avgAccuracy!)) : null,
+        energy: energies.length === finished.length && energies.length > 0 ? meanStd(energies) : null,
+        learnerBytes: meanStd(runs.map((i) => reports[i].memory.modelBytes)),
+      };
+    }),
+  };
+}
+
+export function comparisonFigures(reports: Report[], options: FigureOptions = {}): Figure[] {
+  const { groups } = compareRuns(reports);
+  const seeded = groups.some((g) => g.runs.length > 1);
+  const errorNote = seeded ? " Points with several seeds show their mean; bars span ± one standard deviation." : "";
+  const withAccuracy = groups.filter((g) => g.accuracy !== null);
+  const figures: Figure[] = [];
+  const energyPoints: ScatterPoint[] = withAccuracy
+    .filter((g) => g.energy !== null)
+    .map((g) => ({ x: g.energy!.mean, y: g.accuracy!.mean, xErr: g.energy!.std || undefined, yErr: g.accuracy!.std || undefined, label: g.label, run: g.runs[0] }));
+  if (energyPoints.length) {
+    figures.push({
+      name: "accuracy-energy",
+      svg: scatterSvg(energyPoints, { label: "total energy", unit: "J", log: true }, "accuracy-energy", { title: "Average accuracy against total energy", caption: `Each point is a configuration; up and to the left is better.${errorNote}` }, options),
+    });
+  }
+  const memoryPoints: ScatterPoint[] = withAccuracy.map((g) => ({ x: g.learnerBytes.mean, y: g.accuracy!.mean, xErr: g.learnerBytes.std || undefined, yErr: g.accuracy!.std || undefined, label: g.label, run: g.runs[0] }));
+  if (memoryPoints.length) {
+    figures.push({
+      name: "accuracy-memory",
+      svg: scatterSvg(memoryPoints, { label: "learner memory", unit: "B", log: true, logBase: 2 }, "accuracy-memory", { title: "Average accuracy against learner memory", caption: `Learner memory: the deployed model with its optimiser state and the strategy's buffers, as the board reported at DEPLOY.${errorNote}` }, options),
+    });
+  }
+  return figures;
+}
