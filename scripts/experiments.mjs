@@ -1,15 +1,16 @@
-// The published protocol (experiments/split-mnist.json, after van de Ven & Tolias 2019): every strategy
-// x every scenario x each precision x several seeds on Split MNIST, two runs at a time, then
-// docs/results.md with mean ± std per cell next to the paper's numbers.
-// Usage: node scripts/experiments.mjs [--full] [--seeds N] [--only strategy,...] [--render]
-//   --full    the paper's budget (2000 iterations, MLP 2x400): hours on this machine
-//   --render  only rewrite docs/results.md from the reports already in out/experiments
-// The independent PyTorch reference (experiments/reference/, docs/reference.md) writes its runs to
-// out/experiments/<budget>/reference/; the table shows them next to the device's fp32 column.
-// Each run's report goes to out/experiments/<precision>-<scenario>-<strategy>-<seed>.json; runs whose
-// report exists are skipped, so an interrupted table resumes where it stopped.
-import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+// The published protocol (experiments/split-mnist.json, after van de Ven & Tolias 2019) as a sweep
+// (experiments/split-mnist.sweep.json; --full: split-mnist-full.sweep.json): every strategy x every
+// scenario x each precision x five seeds on Split MNIST, run by `edgecl sweep run` (docs/sweeps.md), then
+// docs/results.md with mean ± std per cell next to the PyTorch reference and the paper's numbers.
+// Usage: node scripts/experiments.mjs [--full] [--jobs N] [--render]
+//   --full    the paper's budget (2000 iterations, MLP 2x400): days on this machine, hours on a cluster
+//   --render  only rewrite docs/results.md from the runs already in the sweep folder
+// The sweep folder is out/experiments/<budget>/sweep: runs that finished are kept, so an interrupted
+// table resumes where it stopped. The independent PyTorch reference (experiments/reference/,
+// docs/reference.md) writes its runs to out/experiments/<budget>/reference/; the table shows them next to
+// the device's fp32 column.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -23,62 +24,49 @@ const option = (name) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const budget = full ? protocol.full : protocol.reduced;
-const seeds = Array.from({ length: Number(option("--seeds") ?? budget.seeds) }, (_, i) => i + 1);
-const only = option("--only")?.split(",");
-const strategies = protocol.strategies.filter((s) => !only || only.includes(s));
+const sweepFile = join(root, "experiments", full ? "split-mnist-full.sweep.json" : "split-mnist.sweep.json");
+const sweep = JSON.parse(readFileSync(sweepFile, "utf8"));
+const seeds = sweep.axes.seed;
+const strategies = sweep.axes.strategy;
 const outDir = join(root, "out", "experiments", full ? "full" : "reduced");
+const sweepDir = join(outDir, "sweep");
 mkdirSync(outDir, { recursive: true });
 
-// Seed-major within each precision: an interrupted table has every cell at a similar number of seeds.
-const jobs = [];
-for (const precision of protocol.precisions) {
-  for (const seed of seeds) {
-    for (const scenario of protocol.scenarios) {
-      for (const strategy of strategies) {
-        const file = join(outDir, `${precision}-${scenario}-${strategy}-${seed}.json`);
-        jobs.push({ precision, scenario, strategy, seed, file });
-      }
-    }
-  }
+if (!renderOnly) {
+  const jobs = option("--jobs");
+  const run = spawnSync(process.execPath, [join(root, "bin", "edgecl.js"), "sweep", "run", sweepFile, "--out", sweepDir, ...(jobs ? ["--jobs", jobs] : [])], {
+    cwd: root,
+    stdio: "inherit",
+  });
+  if (run.status !== 0) process.stderr.write(`the sweep ended with exit code ${run.status}; the table shows the runs that finished\n`);
 }
 
-/** One run in a child process (one core each). */
-function runJob(job) {
-  const script = `
-    import { runContinual } from ${JSON.stringify(join(root, "dist", "host", "cl", "run.js"))};
-    import { writeReport } from ${JSON.stringify(join(root, "dist", "host", "report", "io.js"))};
-    const job = ${JSON.stringify(job)};
-    const budget = ${JSON.stringify(budget)};
-    const report = await runContinual({
-      benchmark: "split-mnist", classOrder: ${JSON.stringify(protocol.classOrder)}, scenario: job.scenario, strategy: job.strategy, precision: job.precision, seed: job.seed,
-      model: budget.model, iterations: budget.iterations, batch: budget.batch,
-      optimizer: { name: "adam", lr: budget.lr, momentum: 0, weightDecay: 0, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
-      board: "inline", memoryLimit: budget.memoryBytes,
-    });
-    writeReport(job.file, report);
-  `;
-  return new Promise((resolve) => {
-    const started = Date.now();
-    execFile(process.execPath, ["--input-type=module", "-e", script], { cwd: root, maxBuffer: 1 << 26 }, (error, _out, stderr) => {
-      const seconds = ((Date.now() - started) / 1000).toFixed(1);
-      if (error) process.stderr.write(`FAILED ${job.file}: ${stderr || error.message}\n`);
-      else process.stderr.write(`done ${job.precision} ${job.scenario} ${job.strategy} seed ${job.seed} (${seconds} s)\n`);
-      resolve();
-    });
-  });
+/** Average accuracy (%) of each finished run of the sweep, by "precision scenario strategy seed". */
+async function sweepAccuracies() {
+  const found = new Map();
+  if (!existsSync(join(sweepDir, "sweep.json"))) return found;
+  const { readSweepResults } = await import(join(root, "dist", "host", "sweep", "results.js"));
+  for (const run of readSweepResults(sweepDir).runs) {
+    const accuracy = run.report?.metrics?.avgAccuracy;
+    if (accuracy == null) continue;
+    const { precision, scenario, strategy, seed } = run.axes;
+    found.set(`${precision} ${scenario} ${strategy} ${seed}`, 100 * accuracy);
+  }
+  return found;
 }
+const device = await sweepAccuracies();
+const runCount = protocol.precisions.length * protocol.scenarios.length * strategies.length * seeds.length;
 
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const std = (xs) => (xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));
 
-/** Average accuracies (%) of the reports found. */
+/** Average accuracies (%) of the reference's reports found. */
 function accuracies(files) {
   const values = [];
   for (const file of files) {
     if (!existsSync(file)) continue;
     const report = JSON.parse(readFileSync(file, "utf8"));
-    const accuracy = report.metrics?.avgAccuracy ?? report.avgAccuracy;
-    if (accuracy != null) values.push(100 * accuracy);
+    if (report.avgAccuracy != null) values.push(100 * report.avgAccuracy);
   }
   return values;
 }
@@ -89,7 +77,8 @@ function summary(values) {
   return `${mean(values).toFixed(2)} ± ${std(values).toFixed(2)} (${values.length})`;
 }
 
-const deviceValues = (precision, scenario, strategy) => accuracies(seeds.map((seed) => join(outDir, `${precision}-${scenario}-${strategy}-${seed}.json`)));
+const deviceValues = (precision, scenario, strategy) =>
+  seeds.map((seed) => device.get(`${precision} ${scenario} ${strategy} ${seed}`)).filter((v) => v !== undefined);
 const referenceValues = (scenario, strategy) => accuracies(seeds.map((seed) => join(outDir, "reference", `${scenario}-${strategy}-${seed}.json`)));
 
 /**
@@ -110,16 +99,17 @@ function render() {
   const L = [];
   L.push("# Results: Split MNIST, every strategy in every scenario");
   L.push("");
-  L.push("Generated by `npm run experiments` (scripts/experiments.mjs) from the protocol in `experiments/split-mnist.json`;");
-  L.push("each cell is the average accuracy (%) over the five experiences after the last one, mean ± sample standard");
-  L.push("deviation over seeds (the number of seeds in parentheses; a dash: not run yet). Each run also writes its");
-  L.push("JSON report to `out/experiments/` (not part of the repository).");
+  L.push("Generated by `npm run experiments` (scripts/experiments.mjs), which runs the sweep");
+  L.push(`\`experiments/${full ? "split-mnist-full" : "split-mnist"}.sweep.json\` (the protocol of \`experiments/split-mnist.json\`; docs/sweeps.md) and renders`);
+  L.push("this page; each cell is the average accuracy (%) over the five experiences after the last one, mean ±");
+  L.push("sample standard deviation over seeds (the number of seeds in parentheses; a dash: not run yet). Each");
+  L.push(`run's report stays in the sweep folder \`out/experiments/${full ? "full" : "reduced"}/sweep/\` (not part of the repository).`);
   L.push("");
   L.push(`Budget of this table: ${full ? "the paper's" : "**reduced**"} — model \`${budget.model}\`, ${budget.iterations} iterations of batch ${budget.batch} per`);
   L.push(`experience, Adam lr ${budget.lr}, seeds ${seeds.join(", ")}, on a simulated board in process (\`--board inline\`, ${budget.memoryBytes / 2 ** 20} MiB).`);
   if (!full) {
     L.push("A run takes about 5 s of one core in fp32 and 45 s in fp8-mixed (every multiply-accumulate emulated), so the");
-    L.push(`reduced table's ${jobs.length} runs take about ${Math.round((jobs.length / 2) * 50 / 60 / 2)} min on two idle cores. The paper's budget (${protocol.full.model}, ${protocol.full.iterations} iterations)`);
+    L.push(`reduced table's ${runCount} runs take about ${Math.round(((runCount / 2) * (5 + 45)) / 2 / 60)} min on two idle cores. The paper's budget (${protocol.full.model}, ${protocol.full.iterations} iterations)`);
     L.push("costs about 100 times more; `node scripts/experiments.mjs --full` runs it.");
   }
   L.push("");
@@ -165,18 +155,5 @@ function render() {
   writeFileSync(join(root, "docs", "results.md"), L.join("\n"));
 }
 
-if (!renderOnly) {
-  const todo = jobs.filter((j) => !existsSync(j.file));
-  process.stderr.write(`${todo.length} runs to do (${jobs.length - todo.length} already done), two at a time\n`);
-  let next = 0;
-  const worker = async () => {
-    while (next < todo.length) {
-      const job = todo[next++];
-      await runJob(job);
-      render();
-    }
-  };
-  await Promise.all([worker(), worker()]);
-}
 render();
 process.stderr.write("wrote docs/results.md\n");

@@ -1,5 +1,6 @@
 // experiments/split-mnist.sweep.json is the Split MNIST protocol of experiments/split-mnist.json at its
-// reduced budget: the same grid, and each run the same run scripts/experiments.mjs makes.
+// reduced budget (the sweep `npm run experiments` runs): the same grid, and each run the library's
+// runContinual with the protocol's budget.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -46,13 +47,13 @@ describe("experiments/split-mnist.sweep.json", () => {
     }
   });
 
-  test("a run gives the report scripts/experiments.mjs's call gives (2 iterations instead of 100, to be quick)", async () => {
+  test("a run gives the report of runContinual with the protocol's budget (2 iterations instead of 100, to be quick)", async () => {
     const run = plan.runs.find((r) => r.axes.precision === "fp32" && r.axes.scenario === "task" && r.axes.strategy === "naive" && r.axes.seed === "1")!;
     const args = Object.entries({ ...run.options, iterations: "2" }).flatMap(([k, v]) => [`--${k}`, v]);
     const viaCli = join(dir, "cli.json");
     const r = edgecl(["run", ...args, "--json", viaCli, "--quiet"]);
     expect(r.code, r.stderr).toBe(0);
-    // The call of scripts/experiments.mjs, with its budget.
+    // The library call with the protocol's budget.
     const budget = protocol.reduced;
     const report = await runContinual({
       benchmark: "split-mnist", classOrder: protocol.classOrder, scenario: "task", strategy: "naive", precision: "fp32", seed: 1,
