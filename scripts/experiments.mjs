@@ -2,7 +2,7 @@
 // (experiments/split-mnist.sweep.json; --full: split-mnist-full.sweep.json): every strategy x every
 // scenario x each precision x five seeds on Split MNIST, run by `edgecl sweep run` (docs/sweeps.md), then
 // docs/results.md with mean ± std per cell next to the PyTorch reference and the paper's numbers.
-// Usage: node scripts/experiments.mjs [--full] [--jobs N] [--render]
+// Usage: node scripts/experiments.mjs [--full] [--render] [--jobs N | --engine slurm [--partition P] [--time T] [--cpus-per-task N]]
 //   --full    the paper's budget (2000 iterations, MLP 2x400): days on this machine, hours on a cluster
 //   --render  only rewrite docs/results.md from the runs already in the sweep folder
 // The sweep folder is out/experiments/<budget>/sweep: runs that finished are kept, so an interrupted
@@ -33,8 +33,9 @@ const sweepDir = join(outDir, "sweep");
 mkdirSync(outDir, { recursive: true });
 
 if (!renderOnly) {
-  const jobs = option("--jobs");
-  const run = spawnSync(process.execPath, [join(root, "bin", "edgecl.js"), "sweep", "run", sweepFile, "--out", sweepDir, ...(jobs ? ["--jobs", jobs] : [])], {
+  // The sweep's own options pass through: --jobs for the local engine, --engine slurm and its settings.
+  const passed = ["--jobs", "--engine", "--partition", "--time", "--cpus-per-task"].flatMap((name) => (option(name) !== undefined ? [name, option(name)] : []));
+  const run = spawnSync(process.execPath, [join(root, "bin", "edgecl.js"), "sweep", "run", sweepFile, "--out", sweepDir, ...passed], {
     cwd: root,
     stdio: "inherit",
   });
