@@ -26,8 +26,11 @@ export function byHandArgs(axes: Record<string, string>, json: string): string[]
 }
 
 /** A report as JSON text without its wall-clock fields (timeUs: the only ones that differ between runs, docs/report.md). */
+/** A report without what differs between identical runs: the board's wall-clock times and the provenance (when and how it was made). */
 export function deterministic(file: string): string {
-  return JSON.stringify(JSON.parse(readFileSync(file, "utf8")), (key, value) => (key === "timeUs" ? undefined : value), 2);
+  const report = JSON.parse(readFileSync(file, "utf8"));
+  delete report.provenance;
+  return JSON.stringify(report, (key, value) => (key === "timeUs" ? undefined : value), 2);
 }
 
 export interface CliResult {
