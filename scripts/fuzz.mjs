@@ -74,6 +74,7 @@ async function setUp(client) {
 
 const started = performance.now();
 let nextReport = frames / 10;
+let reported = 0;
 const stats = await fuzzBoard({
   frames,
   seed,
@@ -85,6 +86,9 @@ const stats = await fuzzBoard({
   },
   setUp,
   onBatch: (s) => {
+    const problems = [...s.crashes, ...s.hangs, ...s.badReplies, ...s.unexplained];
+    for (const line of problems.slice(reported)) console.log(`  ${line}`);
+    reported = problems.length;
     if (s.frames < nextReport) return;
     nextReport += frames / 10;
     const seconds = (performance.now() - started) / 1000;
@@ -100,5 +104,4 @@ console.log(`frames by mutation: ${Object.entries(stats.byMutation).map(([m, n])
 console.log(`replies ${stats.replies}; errors: ${Object.entries(stats.errors).sort((a, b) => b[1] - a[1]).map(([e, n]) => `${e} ${n}`).join(", ")}`);
 console.log(`model changes explained by a valid request: ${stats.explainedChanges}`);
 console.log(`crashes ${stats.crashes.length}, hangs ${stats.hangs.length}, replies that did not decode ${stats.badReplies.length}, unexplained state changes ${stats.unexplained.length}`);
-for (const line of [...stats.crashes, ...stats.hangs, ...stats.badReplies, ...stats.unexplained]) console.log(`  ${line}`);
 process.exit(stats.crashes.length + stats.hangs.length + stats.badReplies.length + stats.unexplained.length > 0 ? 1 : 0);

@@ -98,12 +98,14 @@ const delimited = (encoded: Uint8Array): Uint8Array => {
 
 const wire = (packed: Uint8Array): Uint8Array => delimited(cobsEncode(packed));
 
-/** One fuzzed frame: its bytes, and the request it is if the board can read it (for explaining changes). */
-interface FuzzFrame {
+/** One fuzzed frame: its bytes, and the requests the board can read in them (for explaining changes). */
+export interface FuzzFrame {
   bytes: Uint8Array;
   mutation: Mutation;
-  readable?: { type: number; seq: number };
+  readable: Array<{ type: number; seq: number }>;
 }
+
+type Mutated = Omit<FuzzFrame, "readable">;
 
 export class FrameMutator {
   private readonly rng: Rng;
@@ -139,10 +141,10 @@ export class FrameMutator {
     return encodePayload("TRAIN", { ...train.ok, iterations: 1 + (train.ok.iterations % MAX_FUZZ_ITERATIONS), batchSize: 1 + (train.ok.batchSize % MAX_FUZZ_BATCH) });
   }
 
-  private frame(mutation: Mutation, base: Frame): FuzzFrame {
+  private frame(mutation: Mutation, base: Frame): Mutated {
     const seq = this.seq();
     const payload = this.tame(base.type, base.payload);
-    const valid = (type: number, s: number, p: Uint8Array): FuzzFrame => ({ bytes: wire(pack(PROTOCOL_VERSION, type, s, p.length, p)), mutation, readable: { type, seq: s } });
+    const valid = (type: number, s: number, p: Uint8Array): Mutated => ({ bytes: wire(pack(PROTOCOL_VERSION, type, s, p.length, p)), mutation });
     switch (mutation) {
       case "valid":
       case "duplicated":
@@ -155,7 +157,7 @@ export class FrameMutator {
         if (field === 0) return { bytes: wire(pack(this.int(256), base.type, seq, payload.length, payload)), mutation };
         if (field === 1) {
           const type = this.int(256);
-          return { bytes: wire(pack(PROTOCOL_VERSION, type, seq, payload.length, this.tame(type, payload))), mutation, readable: { type, seq } };
+          return { bytes: wire(pack(PROTOCOL_VERSION, type, seq, payload.length, this.tame(type, payload))), mutation };
         }
         if (field === 2) return valid(base.type, this.seq(), payload);
         const length = this.rng.nextFloat() < 0.5 ? payload.length + this.int(9) - 4 : this.int(0x100000000);
@@ -190,6 +192,16 @@ export class FrameMutator {
     }
   }
 
+  /**
+   * What the board will read in a mutated frame, decoded as the board decodes it rather than taken
+   * from the mutation: a changed version or length field can land on the right value by chance.
+   */
+  private readable(frame: Mutated): FuzzFrame {
+    const decoder = new FrameDecoder({ maxFrameSize: this.maxFrameSize });
+    const readable = decoder.push(frame.bytes).flatMap((r) => ("ok" in r ? [{ type: r.ok.type, seq: r.ok.seq }] : []));
+    return { ...frame, readable };
+  }
+
   /** `count` frames; "duplicated" sends a frame twice, "reordered" swaps it with the frame before. */
   batch(count: number): FuzzFrame[] {
     const out: FuzzFrame[] = [];
@@ -197,7 +209,7 @@ export class FrameMutator {
       const mutation = this.pick(MUTATIONS);
       // A request type first, then one of its frames: the many CHUNKs of a module are one type.
       const type = this.pick(this.types);
-      const frame = this.frame(mutation, this.pick(this.corpus.filter((f) => f.type === type)));
+      const frame = this.readable(this.frame(mutation, this.pick(this.corpus.filter((f) => f.type === type))));
       if (mutation === "duplicated") out.push(frame, frame);
       else if (mutation === "reordered" && out.length > 0) out.splice(out.length - 1, 0, frame);
       else out.push(frame);
@@ -329,7 +341,7 @@ export async function fuzzBoard(options: FuzzOptions): Promise<FuzzStats> {
       continue;
     }
     let after = await modelChecksum();
-    const changers = new Set(frames.filter((f) => f.readable && MODEL_CHANGERS.has(f.readable.type)).map((f) => f.readable!.seq));
+    const changers = new Set(frames.flatMap((f) => f.readable.filter((r) => MODEL_CHANGERS.has(r.type)).map((r) => r.seq)));
     // A RESULT names the request it answers: a CHUNK's own acknowledgement changes nothing, the RESULT
     // of the request a last CHUNK completed may.
     const explained = link.replies.some((r) => {
