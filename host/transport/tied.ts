@@ -31,7 +31,8 @@ export function pdeathsigTool(): string | null {
   return setpriv;
 }
 
-function onPath(command: string): string | null {
+/** The executable `command` names (a path, or a name looked up on PATH), or null. */
+export function onPath(command: string): string | null {
   if (command.includes("/")) return executable(command) ? command : null;
   for (const dir of (process.env.PATH ?? "").split(delimiter)) {
     const candidate = join(dir || ".", command);

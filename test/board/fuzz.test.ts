@@ -5,26 +5,13 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { fuzzBoard, FrameMutator, MUTATIONS, type FuzzOptions } from "../../host/board/fuzz.js";
-import type { BoardClient } from "../../host/board/client.js";
 import { modulePath } from "../../host/device/module.js";
 import { DataFlag, decodePayload, encodePayload, FrameDecoder, MessageType, SampleEncoding, Split } from "../../host/protocol/index.js";
 import { connectInProcess, manifest } from "./helpers.js";
-import { FEATURES, learner, separable } from "./learner.js";
+import { FEATURES, separable, setUpLearner } from "./learner.js";
 
 const module = () => new Uint8Array(readFileSync(modulePath(false)));
 
-/** HELLO, DEPLOY, DATA, TRAIN, EVAL, CHECKPOINT, RESTORE, TELEMETRY: the traffic the mutator starts from. */
-export async function setUpLearner(client: BoardClient, wasm: Uint8Array): Promise<void> {
-  const hello = await client.hello();
-  await client.deploy({ config: learner({ hidden: "8", memoryLimit: hello.memoryLimit }), module: wasm });
-  await client.data({ experience: 0, split: "train", ...separable(16, "fuzz-train"), features: FEATURES });
-  await client.data({ experience: 0, split: "test", ...separable(8, "fuzz-test"), features: FEATURES });
-  await client.train({ experience: 0, iterations: 2, batchSize: 4, seed: 5 });
-  await client.eval({ experience: 0 });
-  await client.checkpoint(0);
-  await client.restore(0);
-  await client.telemetry();
-}
 
 /** Fuzz options against in-process simulated boards (a new one on each open); `boards` collects them. */
 function simTarget(boards: Array<ReturnType<typeof connectInProcess>>, overrides: Partial<FuzzOptions> = {}): FuzzOptions {

@@ -3,6 +3,7 @@
 import {
   CL_ABI_VERSION, CL_MEMORY_LIMIT, CL_STRATEGY, CL_VERSION, CL_WORD_COUNT, CL_WORDS, STRATEGY_NAIVE,
 } from "../../assembly/cl/abi.js";
+import type { BoardClient } from "../../host/board/client.js";
 import { Rng } from "../../host/data/rng.js";
 import { parsePrecision } from "../../host/precision/index.js";
 import { defaultOptimizer, encodeConfig } from "../../host/train/config.js";
@@ -52,4 +53,17 @@ export function separable(count: number, stream: string): { inputs: Float32Array
     labels.push(label);
   }
   return { inputs, labels };
+}
+
+/** HELLO, DEPLOY, DATA, TRAIN, EVAL, CHECKPOINT, RESTORE, TELEMETRY: the traffic a fuzzer starts from (test/board/fuzz.test.ts). */
+export async function setUpLearner(client: BoardClient, wasm: Uint8Array): Promise<void> {
+  const hello = await client.hello();
+  await client.deploy({ config: learner({ hidden: "8", memoryLimit: hello.memoryLimit }), module: wasm });
+  await client.data({ experience: 0, split: "train", ...separable(16, "fuzz-train"), features: FEATURES });
+  await client.data({ experience: 0, split: "test", ...separable(8, "fuzz-test"), features: FEATURES });
+  await client.train({ experience: 0, iterations: 2, batchSize: 4, seed: 5 });
+  await client.eval({ experience: 0 });
+  await client.checkpoint(0);
+  await client.restore(0);
+  await client.telemetry();
 }
