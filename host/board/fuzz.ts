@@ -353,8 +353,8 @@ export async function fuzzBoard(options: FuzzOptions): Promise<FuzzStats> {
       if (explained) stats.explainedChanges++;
       else stats.unexplained.push(`${where}: model checksum ${before} became ${after} with no valid state-changing request answered`);
     }
-    if (after === 0) {
-      // A valid RESET or refused DEPLOY left nothing deployed: set the learner up again.
+    if (after === 0 || after === null) {
+      // A valid RESET left nothing deployed: set the learner up again.
       await options.setUp(target.client);
       after = await modelChecksum();
     }

@@ -76,7 +76,7 @@ async function killHost(args: string[], signal: NodeJS.Signals): Promise<number>
   return pid;
 }
 
-describe.runIf(pdeathsigTool() !== null)("child boards die with the host", () => {
+describe.runIf(pdeathsigTool() !== null)("child boards die with the host (where util-linux setpriv knows --pdeathsig)", () => {
   test.each(["SIGKILL", "SIGTERM", "SIGINT"] as const)("a simulated board busy with a long TRAIN is gone after %s to its host", async (signal) => {
     const pid = await killHost(["sim"], signal);
     expect(await gone(pid, 10_000)).toBe(true);
