@@ -17,7 +17,7 @@ const program = new Command("fuzz")
   .requiredOption("--board <board>", "board id, manifest path, tcp:HOST:PORT or serial:PATH")
   .option("--seed <s>", "seed of the frames", "1")
   .option("--batch <k>", "frames between two checks", "64")
-  .option("--timeout <ms>", "how long the board may take to answer after a batch", "60000")
+  .option("--timeout <ms>", "how long the board may stay silent after a batch before it counts as hung", "60000")
   .option("--manifest <id>", "manifest of a tcp: or serial: board")
   .exitOverride();
 

@@ -5,7 +5,7 @@
 // wrong CRC-32, with a broken COBS block, with sequence number 0, or as random bytes. After each batch
 // the board must answer HELLO, and TELEMETRY's modelChecksum must be unchanged unless the batch held a
 // valid DEPLOY, TRAIN, RESTORE, RESET or CHUNK the board answered with RESULT. The run counts crashes
-// (the link closed), hangs (no HELLO within the timeout), replies that do not decode, and unexplained
+// (the link closed), hangs (no byte from the board for the timeout), replies that do not decode, and unexplained
 // model changes, and carries on after each on a fresh link. `npm run fuzz` (scripts/fuzz.mjs) drives it.
 import { Rng } from "../data/rng.js";
 import {
@@ -43,7 +43,7 @@ export interface FuzzOptions {
   seed: number;
   /** Frames between two checks (default 64). */
   batch?: number;
-  /** How long the board may take to answer HELLO after a batch (ms). */
+  /** How long the board may stay silent while the fuzzer waits for its HELLO after a batch (ms). */
   timeoutMs: number;
   /** Opens a fresh link (the first one, and again after a crash or hang). */
   open: () => Promise<FuzzTarget>;
@@ -237,9 +237,12 @@ class RawLink {
   replies: Frame[] = [];
   bad: string[] = [];
   closed: string | null = null;
+  /** When the board last sent a byte. */
+  private heard = Date.now();
 
   constructor(readonly transport: Transport) {
     transport.onData((bytes) => {
+      this.heard = Date.now();
       for (const r of this.decoder.push(bytes)) {
         if (!("ok" in r)) this.bad.push(r.detail);
         else if (this.waiting && r.ok.seq === this.waiting.seq) this.waiting.resolve(r.ok);
@@ -252,18 +255,25 @@ class RawLink {
     });
   }
 
-  /** Sends a request with `seq` and waits for its reply; null after `timeoutMs`, a frame with seq -1 when the link closed. */
+  /**
+   * Sends a request with `seq` and waits for its reply: null when the board sent nothing at all for
+   * `timeoutMs` (a board still answering the batch's frames is slow, not hung), a frame with seq -1
+   * when the link closed.
+   */
   request(name: "HELLO" | "TELEMETRY", seq: number, timeoutMs: number): Promise<Frame | null> {
     const payload = name === "HELLO" ? encodePayload("HELLO", {}) : encodePayload("TELEMETRY", { flags: 0 });
+    this.heard = Date.now();
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
+      const timer = setInterval(() => {
+        if (Date.now() - this.heard < timeoutMs) return;
+        clearInterval(timer);
         this.waiting = null;
         resolve(null);
-      }, timeoutMs);
+      }, Math.min(1000, timeoutMs / 4));
       this.waiting = {
         seq,
         resolve: (frame) => {
-          clearTimeout(timer);
+          clearInterval(timer);
           this.waiting = null;
           resolve(frame);
         },
@@ -334,7 +344,7 @@ export async function fuzzBoard(options: FuzzOptions): Promise<FuzzStats> {
     if (link.bad.length) stats.badReplies.push(`${where}: ${link.bad.length} reply frames did not decode (first: ${link.bad[0]})`);
     if (link.closed || !hello || hello.seq < 0) {
       if (link.closed) stats.crashes.push(`${where}: ${link.closed}`);
-      else stats.hangs.push(`${where}: no reply to HELLO within ${options.timeoutMs} ms`);
+      else stats.hangs.push(`${where}: no reply to HELLO, and nothing else, for ${options.timeoutMs} ms`);
       await reopen();
       before = await modelChecksum();
       options.onBatch?.(stats);
