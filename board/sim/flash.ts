@@ -14,17 +14,18 @@ export const SLOT_MAGIC = 0x504b4345;
 export const SLOT_LAYOUT_VERSION = 1;
 const ERASED = 0xff;
 
-/** Byte storage under the flash: a file or an array. */
-interface FlashStorage {
+/** Byte storage under the flash: a file or an array (or, in the power-loss sweep, one that records every write). */
+export interface FlashStorage {
   read(offset: number, length: number): Uint8Array;
   write(offset: number, bytes: Uint8Array): void;
   close(): void;
 }
 
-class MemoryStorage implements FlashStorage {
+export class MemoryStorage implements FlashStorage {
   readonly bytes: Uint8Array;
-  constructor(size: number) {
-    this.bytes = new Uint8Array(size).fill(ERASED);
+  /** `size` erased bytes, or a copy of `bytes` (a flash's contents after a power cut). */
+  constructor(size: number | Uint8Array) {
+    this.bytes = typeof size === "number" ? new Uint8Array(size).fill(ERASED) : size.slice();
   }
   read(offset: number, length: number): Uint8Array {
     return this.bytes.slice(offset, offset + length);
@@ -69,10 +70,10 @@ export class Flash {
   readonly slotBytes: number;
   private readonly storage: FlashStorage;
 
-  /** `path`: the flash file (created erased when missing); without it the flash lives in memory. */
-  constructor(readonly sizeBytes: number, path?: string) {
+  /** `where`: the flash file (created erased when missing) or a storage; without it the flash lives in memory. */
+  constructor(readonly sizeBytes: number, where?: string | FlashStorage) {
     this.slotBytes = Math.floor(sizeBytes / FLASH_SLOTS);
-    this.storage = path ? new FileStorage(path, sizeBytes) : new MemoryStorage(sizeBytes);
+    this.storage = typeof where === "string" ? new FileStorage(where, sizeBytes) : (where ?? new MemoryStorage(sizeBytes));
   }
 
   /** Largest image one slot holds. */

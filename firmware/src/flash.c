@@ -45,7 +45,18 @@ EDGECL_STATIC_ASSERT(EDGECL_BOARD_FLASH_BYTES % (FLASH_SLOTS * FLASH_SECTOR_BYTE
 EDGECL_STATIC_ASSERT(EDGECL_BOARD_FLASH_BYTES <= FLASH_BANK_BYTES - FLASH_SECTOR_BYTES,
                      "memory.flashBytes fits QEMU virt's 32 MiB flash bank after its boot sector");
 
+#ifdef EDGECL_FLASH_EMULATED
+/* The power-loss sweep (test/firmware/flash-power.test.ts) builds this file for the host against an
+ * emulated chip that counts every erase and program and cuts power between or inside them. */
+uint32_t flash_bus_read(uint32_t offset);
+void flash_bus_write(uint32_t offset, uint32_t value);
+const uint8_t *flash_bus_array(void);
+#else
 static volatile uint32_t *word_at(uint32_t offset) { return (volatile uint32_t *)(uintptr_t)(FLASH_BASE + offset); }
+static uint32_t flash_bus_read(uint32_t offset) { return *word_at(offset); }
+static void flash_bus_write(uint32_t offset, uint32_t value) { *word_at(offset) = value; }
+static const uint8_t *flash_bus_array(void) { return (const uint8_t *)(uintptr_t)FLASH_BASE; }
+#endif
 
 uint32_t flash_size(void) { return EDGECL_BOARD_FLASH_BYTES; }
 
@@ -59,25 +70,25 @@ uint32_t flash_slot_capacity(void) { return SLOT_BYTES > FLASH_SLOT_HEADER_BYTES
  */
 static int wait_ready(uint32_t offset) {
   uint32_t status;
-  do status = *word_at(offset) & 0xFFu;
+  do status = flash_bus_read(offset) & 0xFFu;
   while ((status & STATUS_READY) == 0);
   if ((status & (STATUS_ERASE_ERROR | STATUS_PROGRAM_ERROR | STATUS_LOCKED)) == 0) return 1;
-  *word_at(offset) = CMD_CLEAR_STATUS;
+  flash_bus_write(offset, CMD_CLEAR_STATUS);
   return 0;
 }
 
-static void leave_commands(void) { *word_at(0) = CMD_READ_ARRAY; }
+static void leave_commands(void) { flash_bus_write(0, CMD_READ_ARRAY); }
 
 static int erase_sector(uint32_t offset) {
-  *word_at(offset) = CMD_BLOCK_ERASE;
-  *word_at(offset) = CMD_ERASE_CONFIRM;
+  flash_bus_write(offset, CMD_BLOCK_ERASE);
+  flash_bus_write(offset, CMD_ERASE_CONFIRM);
   return wait_ready(offset);
 }
 
 static int program_word(uint32_t offset, uint32_t value) {
   if (value == 0xFFFFFFFFu) return 1; /* erased flash already reads so */
-  *word_at(offset) = CMD_WORD_PROGRAM;
-  *word_at(offset) = value;
+  flash_bus_write(offset, CMD_WORD_PROGRAM);
+  flash_bus_write(offset, value);
   return wait_ready(offset);
 }
 
@@ -145,7 +156,7 @@ flash_status_t flash_write(uint8_t slot, uint32_t length, flash_source_t source,
 flash_status_t flash_read(uint8_t slot, const uint8_t **image, uint32_t *length, uint32_t *crc, char *detail,
                           size_t detail_size) {
   if (!slot_ok(slot, detail, detail_size)) return FLASH_BAD_SLOT;
-  const uint8_t *base = (const uint8_t *)(uintptr_t)(FLASH_BASE + slot * SLOT_BYTES);
+  const uint8_t *base = flash_bus_array() + slot * SLOT_BYTES;
   if (SLOT_BYTES == 0) {
     snprintf(detail, detail_size, "expected a checkpoint in flash slot %u, received a board without flash", (unsigned)slot);
     return FLASH_EMPTY;

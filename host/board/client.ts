@@ -2,7 +2,8 @@
 // sequence number (docs/protocol.md). Large requests travel as CHUNKs; a board's chunked reply is
 // reassembled. A frame the board could not read (ERROR with sequence 0) or a corrupt reply is sent
 // again (the board answers a repeat from its last reply, never running it twice); no reply within
-// the timeout, or the link ending, fails the request with an error naming the board and the request.
+// the timeout, or the link ending, fails the request with an error naming the board and the request,
+// and saying so when what arrived instead was corrupt frames.
 import {
   ChunkAssembler,
   DataFlag,
@@ -29,7 +30,7 @@ import {
 } from "../protocol/index.js";
 import { expected } from "../cli/errors.js";
 import type { Transport } from "../transport/transport.js";
-import { BoardError, BoardLostError, BoardProtocolError, BoardTimeoutError } from "./errors.js";
+import { BoardCorruptRepliesError, BoardError, BoardLostError, BoardProtocolError, BoardTimeoutError } from "./errors.js";
 
 export type HelloReply = ReplyOf<"HELLO">;
 export type DeployReply = ReplyOf<"DEPLOY">;
@@ -84,6 +85,9 @@ interface Pending {
   label: string;
   frame: Uint8Array;
   resendsLeft: number;
+  /** Frames received while waiting that could not be decoded, and what was wrong with the last. */
+  corruptFrames: number;
+  lastCorruption: string;
   chunks: ChunkAssembler;
   settle(reply: Reply | Error): void;
 }
@@ -138,6 +142,8 @@ export class BoardClient {
         continue;
       }
       if (!("ok" in result)) {
+        pending.corruptFrames++;
+        pending.lastCorruption = result.detail;
         this.resend(pending, `a corrupt reply (${result.detail})`);
         continue;
       }
@@ -185,12 +191,21 @@ export class BoardClient {
     const seq = this.nextSeq();
     const frame = encodeFrame({ type, seq, payload });
     return new Promise<Reply>((resolve, reject) => {
-      const timer = setTimeout(() => pending.settle(new BoardTimeoutError(this.board, label, timeoutMs)), timeoutMs);
+      const timer = setTimeout(() => {
+        const { corruptFrames, lastCorruption } = pending;
+        pending.settle(
+          corruptFrames > 0
+            ? new BoardCorruptRepliesError(this.board, label, timeoutMs, corruptFrames, lastCorruption)
+            : new BoardTimeoutError(this.board, label, timeoutMs),
+        );
+      }, timeoutMs);
       const pending: Pending = {
         seq,
         label,
         frame,
         resendsLeft: this.resends,
+        corruptFrames: 0,
+        lastCorruption: "",
         chunks: new ChunkAssembler(),
         settle: (reply) => {
           if (this.pending !== pending) return;

@@ -29,6 +29,17 @@ export class BoardTimeoutError extends RunError {
   }
 }
 
+/**
+ * No readable reply within the request's timeout, but corrupt frames arrived: the board answers, the
+ * link between it and the host damages what it sends (bytes dropped or changed, a wrong baud rate).
+ */
+export class BoardCorruptRepliesError extends BoardTimeoutError {
+  constructor(board: string, request: string, timeoutMs: number, readonly corruptFrames: number, readonly lastDetail: string) {
+    super(board, request, timeoutMs);
+    this.message = `board ${board} sent ${corruptFrames} corrupt frame${corruptFrames === 1 ? "" : "s"} and no readable reply to ${request} within ${timeoutMs} ms (last: ${lastDetail}); the link is damaging what the board sends (check the cable, the port's baud rate, or another program on the port)`;
+  }
+}
+
 /** The link ended (the board's process died, the socket or port closed). */
 export class BoardLostError extends RunError {
   constructor(

@@ -1,10 +1,11 @@
 // Builds the firmware image with firmware/Makefile and reports its section sizes.
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { RunError, expected } from "../cli/errors.js";
+import { onPath } from "../transport/tied.js";
 import { requireToolchain } from "./toolchain.js";
 
 const run = promisify(execFile);
@@ -110,8 +111,13 @@ export async function buildFirmware(options: FirmwareBuildOptions): Promise<Firm
     vars.push(`WAMR_ROOT=${resolve(options.wamrRoot as string)}`);
     if (options.wamrBuildDir) vars.push(`WAMR_BUILD_DIR=${resolve(options.wamrBuildDir)}`);
   }
+  // Two processes building the same image at once (two runs, parallel test files) take turns: flock
+  // (util-linux) holds a lock next to the build folder while make runs, released however make ends.
+  const make = ["make", "-C", firmwareDir(), "-j2", ...vars];
+  const locked = onPath("flock") ? ["flock", `${outDir}.lock`, ...make] : make;
+  mkdirSync(dirname(outDir), { recursive: true });
   try {
-    await run("make", ["-C", firmwareDir(), "-j2", ...vars], { maxBuffer: 64 << 20 });
+    await run(locked[0], locked.slice(1), { maxBuffer: 64 << 20 });
   } catch (err) {
     const { stderr, message } = err as { stderr?: string; message: string };
     const tail = (stderr || message).trim().split("\n").slice(-12).join("\n");

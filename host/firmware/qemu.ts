@@ -5,6 +5,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, statSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { RunError, expected } from "../cli/errors.js";
+import { tiedToHost } from "../transport/tied.js";
 import { requireToolchain } from "./toolchain.js";
 
 export type SerialTarget = { kind: "stdio" } | { kind: "tcp"; host: string; port: number };
@@ -68,8 +69,10 @@ export function qemuArgs(image: QemuImage, serial: SerialTarget, options: QemuOp
 export function startQemu(image: QemuImage, serial: SerialTarget = { kind: "stdio" }, options: QemuOptions = {}): QemuProcess {
   requireToolchain(["run"]);
   if (options.flashFile !== undefined) prepareFlashFile(options.flashFile);
-  const child = spawn("qemu-system-riscv32", qemuArgs(image, serial, options), { stdio: ["pipe", "pipe", "pipe"] });
-  // A host that exits without stopping QEMU (a crash, Ctrl-C) must not leave it running.
+  // QEMU dies with the host, however the host dies (SIGKILL included: tied.ts); and a host that
+  // exits without stopping it kills it on the way out where setpriv is missing.
+  const tied = tiedToHost("qemu-system-riscv32", qemuArgs(image, serial, options));
+  const child = spawn(tied.command, tied.args, { stdio: ["pipe", "pipe", "pipe"] });
   const killOnExit = () => child.kill("SIGKILL");
   process.on("exit", killOnExit);
   child.once("close", () => process.removeListener("exit", killOnExit));

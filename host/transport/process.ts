@@ -1,6 +1,8 @@
 // A board in a child process, spoken to over its stdin and stdout. Its stderr is kept (the last
-// lines) so that when the process dies the host can say what it printed.
+// lines) so that when the process dies the host can say what it printed. The process dies with the
+// host (tied.ts).
 import { spawn, type ChildProcess } from "node:child_process";
+import { tiedToHost } from "./tied.js";
 import { BaseTransport } from "./transport.js";
 
 const KEPT_STDERR_CHARS = 4000;
@@ -23,7 +25,9 @@ export class ProcessTransport extends BaseTransport {
 
   constructor(options: ProcessOptions) {
     super();
-    this.child = spawn(options.command, options.args, { cwd: options.cwd, env: options.env, stdio: ["pipe", "pipe", "pipe"] });
+    // The board dies with the host, whatever kills the host (host/transport/tied.ts).
+    const tied = tiedToHost(options.command, options.args);
+    this.child = spawn(tied.command, tied.args, { cwd: options.cwd, env: options.env, stdio: ["pipe", "pipe", "pipe"] });
     this.description = `${options.label ?? "process"} (pid ${this.child.pid ?? "?"})`;
     this.child.stdout!.on("data", (chunk: Buffer) => this.emitData(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
     this.child.stderr!.setEncoding("utf8");

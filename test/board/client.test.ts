@@ -3,7 +3,7 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { BoardClient } from "../../host/board/client.js";
-import { BoardError, BoardProtocolError } from "../../host/board/errors.js";
+import { BoardCorruptRepliesError, BoardError, BoardProtocolError } from "../../host/board/errors.js";
 import {
   decodePayload,
   encodeErrorReply,
@@ -144,10 +144,29 @@ describe("BoardClient", () => {
     );
   });
 
-  test("after its resends a client hearing only noise waits, then times out naming the board and the request", async () => {
+  test("after its resends a client hearing only corrupt frames waits, then says it received corrupt frames, naming the board and the request", async () => {
     const noise = Uint8Array.of(9, 9, 9, 0);
     const { client, received } = scriptedBoard(() => [noise], { resends: 2, timeoutMs: 200 });
-    await expect(client.telemetry()).rejects.toThrow("board scripted did not answer TELEMETRY within 200 ms");
+    const failed = client.telemetry();
+    await expect(failed).rejects.toBeInstanceOf(BoardCorruptRepliesError);
+    // Three sends, each answered by one corrupt frame; COBS reads 9 9 9 as a block longer than the frame.
+    await expect(failed).rejects.toThrow(/^board scripted sent 3 corrupt frames and no readable reply to TELEMETRY within 200 ms \(last: .+\); the link is damaging/);
     expect(received).toHaveLength(3);
+  });
+
+  test("a reply whose CRC fails says so at the timeout: a corrupt frame, not a board that did not answer", async () => {
+    const { client } = scriptedBoard((f) => {
+      const frame = telemetryReply(f.seq);
+      frame[3] ^= 0x40; // a changed byte inside the COBS data: the frame decodes, its CRC-32 does not match
+      return [frame];
+    }, { resends: 0, timeoutMs: 200 });
+    await expect(client.telemetry()).rejects.toThrow(/^board scripted sent 1 corrupt frame and no readable reply to TELEMETRY within 200 ms \(last: .*CRC.*\)/);
+  });
+
+  test("silence is still a board that did not answer", async () => {
+    const { client } = scriptedBoard(() => [], { timeoutMs: 200 });
+    const failed = client.telemetry();
+    await expect(failed).rejects.toThrow("board scripted did not answer TELEMETRY within 200 ms");
+    await expect(failed).rejects.not.toBeInstanceOf(BoardCorruptRepliesError);
   });
 });

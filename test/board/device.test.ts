@@ -4,71 +4,19 @@
 // and a whole run goes through the runner into a report.
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, test } from "vitest";
-import {
-  CL_ABI_VERSION, CL_BUFFER_BYTES, CL_MEMORY_LIMIT, CL_REPLAY_BATCH, CL_STRATEGY, CL_VERSION, CL_WORD_COUNT, CL_WORDS, STRATEGY_NAIVE,
-  STRATEGY_REPLAY,
-} from "../../assembly/cl/abi.js";
+import { CL_BUFFER_BYTES, CL_REPLAY_BATCH, CL_STRATEGY, STRATEGY_REPLAY } from "../../assembly/cl/abi.js";
 import { CFG_ROLES } from "../../assembly/nn/abi.js";
 import { loadAccelerator } from "../../board/sim/mmio.js";
 import { runExperiences } from "../../host/board/runner.js";
 import type { BoardClient } from "../../host/board/client.js";
 import { modulePath } from "../../host/device/module.js";
-import { parsePrecision } from "../../host/precision/index.js";
-import { defaultOptimizer, encodeConfig } from "../../host/train/config.js";
-import { parseModelSpec } from "../../host/train/model-spec.js";
-import { Rng } from "../../host/data/rng.js";
 import { connectInProcess, manifest } from "./helpers.js";
+import { FEATURES, learner, separable } from "./learner.js";
 
 let module: Uint8Array;
 beforeAll(() => {
   module = new Uint8Array(readFileSync(modulePath(false)));
 });
-
-const FEATURES = 4;
-
-/** DEPLOY's config: the model blob (an MLP over 4 features, 2 classes), then a naive strategy blob. */
-function learner(options: {
-  hidden: string;
-  precision?: string;
-  memoryLimit: number;
-  spoil?: (words: Uint32Array) => void;
-  spoilStrategy?: (words: Uint32Array) => void;
-}): Uint8Array {
-  const model = encodeConfig({
-    seed: 1,
-    maxBatch: 16,
-    inputShape: [FEATURES],
-    heads: 1,
-    classes: 2,
-    layers: parseModelSpec(`mlp:${options.hidden}`).layers,
-    precision: parsePrecision(options.precision ?? "fp32"),
-    optimizer: { ...defaultOptimizer("sgd"), lr: 0.1 },
-  });
-  options.spoil?.(model);
-  const strategy = new Uint32Array(CL_WORD_COUNT);
-  strategy[CL_VERSION] = CL_ABI_VERSION;
-  strategy[CL_WORDS] = CL_WORD_COUNT;
-  strategy[CL_STRATEGY] = STRATEGY_NAIVE;
-  strategy[CL_MEMORY_LIMIT] = options.memoryLimit;
-  options.spoilStrategy?.(strategy);
-  const bytes = new Uint8Array((model.length + strategy.length) * 4);
-  const view = new DataView(bytes.buffer);
-  [...model, ...strategy].forEach((word, i) => view.setUint32(4 * i, word, true));
-  return bytes;
-}
-
-/** Two classes apart in the first feature (below 0.25 or above 0.75), noise in the others (seeded). */
-function separable(count: number, stream: string): { inputs: Float32Array; labels: number[] } {
-  const rng = Rng.forStream(7, stream);
-  const inputs = new Float32Array(count * FEATURES);
-  const labels: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const label = i % 2;
-    for (let f = 0; f < FEATURES; f++) inputs[i * FEATURES + f] = f === 0 ? rng.nextFloat() * 0.25 + (label ? 0.75 : 0) : rng.nextFloat();
-    labels.push(label);
-  }
-  return { inputs, labels };
-}
 
 async function trained(id: string, hidden = "16", linearMemoryBytes?: number) {
   const m = manifest(id, linearMemoryBytes ? { linearMemoryBytes } : {});
