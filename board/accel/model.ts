@@ -183,7 +183,7 @@ export class AcceleratorModel {
 
   /** The functional engine, made at the first job (a board that never starts one loads no second module). */
   get engine(): GemmEngine {
-    return (this.engineInstance ??= makeEngine(this.config.engine));
+    return (this.engineInstance ??= makeEngine(this.config.engine, this.config));
   }
 
   private get busy(): boolean {
