@@ -9,6 +9,9 @@ import { GemmJob, runGemm } from "../board/accel/gemm.js";
 import { RtlSim } from "./rtl-sim.js";
 import { verilate } from "./verilate.js";
 
+/** Jobs and RTL cycles of every rtl engine in this process (tests and benchmarks read them). */
+export const rtlTotals = { jobs: 0, cycles: 0 };
+
 const span = (rows: number, stride: number, row: number) => (rows - 1) * stride + row;
 
 export class RtlGemmEngine implements GemmEngine {
@@ -67,8 +70,11 @@ export class RtlGemmEngine implements GemmEngine {
     if (error !== 0) {
       throw new Error(`RTL refused a job the model accepted: error ${error} at register 0x${sim.read32(R.ACCEL_ERROR_INFO_OFFSET).toString(16)} (${JSON.stringify({ m, n, k, ldx, ldw, ldz })})`);
     }
-    this.rtlCycles += sim.read32(R.ACCEL_CYCLES_LO_OFFSET) + 2 ** 32 * sim.read32(R.ACCEL_CYCLES_HI_OFFSET);
+    const cycles = sim.read32(R.ACCEL_CYCLES_LO_OFFSET) + 2 ** 32 * sim.read32(R.ACCEL_CYCLES_HI_OFFSET);
+    this.rtlCycles += cycles;
     this.jobs++;
+    rtlTotals.jobs++;
+    rtlTotals.cycles += cycles;
     new Uint32Array(memory, job.z, zWords).set(sim.dump(job.z, zWords));
   }
 

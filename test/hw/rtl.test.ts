@@ -11,8 +11,12 @@ import { AcceleratorConfig, AcceleratorModel } from "../../board/accel/model";
 import { boardAccelerator } from "../../hw/generate";
 import { verilate } from "../../hw/verilate";
 import { RtlSim } from "../../hw/rtl-sim";
+import { rtlTotals } from "../../hw/rtl-engine";
 import { Job, MODES, randomJob, rng } from "../helpers/accel-jobs";
 import { parseFormat } from "../../host/formats/parse";
+import type { ClRunOptions } from "../../host/cl/run";
+import { defaultOptimizer } from "../../host/train/config";
+import { learning, runOn } from "../helpers/cl-run";
 
 const BUILD_TIMEOUT = 600_000;
 const MEMORY_BYTES = 1 << 16;
@@ -183,4 +187,27 @@ describe("the RTL's registers against the model", () => {
       sim.close();
     }
   }, 120_000);
+});
+
+describe("a continual-learning run with the RTL as the accelerator", () => {
+  // Small enough for the verilated array (a few hundred thousand MACs per second): split-mnist in the
+  // task scenario, 2 experiences, an MLP 784-4-2x2, fp8-mixed (products rounded to fp16, sums
+  // stochastically rounded to fp16).
+  const options: ClRunOptions = {
+    benchmark: "split-mnist", scenario: "task", strategy: "naive", precision: "fp8-mixed", seed: 7, model: "mlp:4",
+    iterations: 2, batch: 8, optimizer: defaultOptimizer("adam"), experiences: 2, trainSamples: 16, testSamples: 8,
+  };
+
+  it("gives the accuracy matrix, losses and learner checkpoint of sim, with every GEMM job on the RTL", async () => {
+    const before = rtlTotals.jobs;
+    const [rtl, sim] = [await runOn("sim-rtl", options), await runOn("sim", options)];
+    expect(rtl.report.status.complete).toBe(true);
+    expect(learning(rtl.report)).toEqual(learning(sim.report));
+    expect(rtl.checkpointCrc).toBe(sim.checkpointCrc);
+    expect(rtl.report.accelerator!.jobs).toBeGreaterThan(20);
+    expect(rtl.report.accelerator!.cpuFallbacks).toBe(0);
+    // Every job of the report's phases (and those of the untrained evaluation, which no phase counts)
+    // ran on the verilated circuit.
+    expect(rtlTotals.jobs - before).toBeGreaterThanOrEqual(rtl.report.accelerator!.jobs);
+  }, 300_000);
 });
