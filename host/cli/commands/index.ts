@@ -8,6 +8,7 @@ import { monitorCommand } from "./monitor.js";
 import { reportCommand } from "./report.js";
 import { runCommand } from "./run.js";
 import { firmwareCommand } from "./firmware.js";
+import { hwCommand } from "./hw.js";
 
 /** Every command, one file each; the entry only wires them. */
-export const commands: Array<() => Command> = [formatsCommand, quantizeCommand, boardsCommand, trainCommand, deployCommand, monitorCommand, reportCommand, runCommand, firmwareCommand];
+export const commands: Array<() => Command> = [formatsCommand, quantizeCommand, boardsCommand, trainCommand, deployCommand, monitorCommand, reportCommand, runCommand, firmwareCommand, hwCommand];
