@@ -83,7 +83,12 @@ export function jobCost(shape: ArrayShape, energy: EnergyParams, job: CostJob): 
     add = macs * addPj(energy, job.acc.bits);
     srDraws = (job.accMode === ROUND_SR ? macs : 0) + (job.mulMode === ROUND_SR ? macs : 0);
   }
-  const sr = srDraws * srPj(energy, job.srBits);
+  if (energy.circuit) {
+    // A synthesized lane: its per-MAC energy holds the multiplier, the adder, both roundings and the SR draws.
+    multiply = macs * energy.circuit.macPj;
+    add = 0;
+  }
+  const sr = energy.circuit ? 0 : srDraws * srPj(energy, job.srBits);
   const memory = memoryPj(energy, bytesRead) + memoryPj(energy, bytesWritten);
   return {
     macs,
