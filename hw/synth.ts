@@ -187,7 +187,10 @@ export function synthAsic(dir: string, files: string[], includeDir: string, top:
     `synth -flatten -top ${top}`,
     `dfflibmap -liberty ${lib}`,
     `abc -liberty ${lib}`,
+    // Debian's OpenSTA reads no assign with a concatenated left side: split the nets, buffer the aliases.
+    "splitnets -ports",
     "opt_clean -purge",
+    "insbuf -buf BUFX2 A Y",
     `tee -q -o asic-stat.json stat -json -liberty ${lib}`,
     `tee -q -o asic-stat.txt stat -liberty ${lib}`,
     "write_verilog -noattr -noexpr asic.v",

@@ -5,7 +5,7 @@ import { writeFileSync, mkdirSync } from "node:fs";
 import { RTL_TEMPLATES, TOP_MODULE, generateRtl } from "./generate.js";
 import type { AcceleratorConfig } from "../board/accel/model.js";
 
-export const UNITS = ["accel", "lane", "sr-counter", "sr-xorshift"] as const;
+export const UNITS = ["accel", "lane", "sr-counter", "sr-xorshift", "sr-xorshift64"] as const;
 export type UnitName = (typeof UNITS)[number];
 
 export interface UnitSources {
@@ -71,5 +71,7 @@ export function unitSources(unit: UnitName, config: AcceleratorConfig, boardId: 
       return { files: [template("edgecl_fmix32.sv")], top: "edgecl_fmix32", includeDir: RTL_TEMPLATES };
     case "sr-xorshift":
       return { files: [template("edgecl_sr_xorshift.sv")], top: "edgecl_sr_xorshift", includeDir: RTL_TEMPLATES };
+    case "sr-xorshift64":
+      return { files: [template("edgecl_sr_xorshift64.sv")], top: "edgecl_sr_xorshift64", includeDir: RTL_TEMPLATES };
   }
 }
