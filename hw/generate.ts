@@ -62,14 +62,15 @@ export function regmapHeader(): string {
 }
 
 /** The board's configuration as localparams; the capability values are read from the model itself. */
-export function configHeader(config: AcceleratorConfig, board: string): string {
+export function configHeader(config: AcceleratorConfig): string {
   const model = new AcceleratorModel({ ...config, engine: "reference" }, () => new ArrayBuffer(0));
   const formats = model.read32(R.ACCEL_CAPS_FORMATS_OFFSET);
   const array = model.read32(R.ACCEL_CAPS_ARRAY_OFFSET);
   const modes = model.read32(R.ACCEL_CAPS_MODES_OFFSET);
   const bit = (value: number, shift: number) => (value >>> shift) & 1;
   return [
-    `// Generated from board/${board}.json (accelerator group) by hw/generate.ts. Do not edit.`,
+    // The board is not named: one configuration is one design (and one build), whichever board holds it.
+    "// Generated from a board manifest's accelerator group by hw/generate.ts. Do not edit.",
     `localparam int ROWS = ${config.rows};`,
     `localparam int COLS = ${config.cols};`,
     `localparam logic [31:0] CAPS_FORMATS_VALUE = 32'h${hex(formats)};`,
@@ -93,7 +94,7 @@ export function boardAccelerator(board: string): { id: string; config: Accelerat
 }
 
 /** Writes the RTL of a configuration into `dir`: the templates and the two generated headers. */
-export function generateRtl(config: AcceleratorConfig, boardId: string, dir: string): GeneratedRtl {
+export function generateRtl(config: AcceleratorConfig, dir: string): GeneratedRtl {
   mkdirSync(dir, { recursive: true });
   const hash = createHash("sha256");
   const write = (name: string, text: string) => {
@@ -101,7 +102,7 @@ export function generateRtl(config: AcceleratorConfig, boardId: string, dir: str
     hash.update(name).update(text);
   };
   write("edgecl_regmap.svh", regmapHeader());
-  write("edgecl_config.svh", configHeader(config, boardId));
+  write("edgecl_config.svh", configHeader(config));
   const templates = readdirSync(RTL_TEMPLATES).filter((f) => f.endsWith(".sv")).sort();
   for (const name of templates) {
     copyFileSync(join(RTL_TEMPLATES, name), join(dir, name));

@@ -8,7 +8,7 @@
 // paths are register to register. The results are JSON (SynthResult); `edgecl hw synth` prints them.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { requireTool } from "./verilate.js";
 
 export const OSU018_LIBERTY = "/usr/share/qflow/tech/osu018/osu018_stdcells.lib";
@@ -126,7 +126,8 @@ export function prepareWrapped(dir: string, files: string[], module: string): st
   return [...files, wrapper];
 }
 
-const readCmd = (files: string[], includeDir: string) => files.map((f) => `read_verilog -sv -I${includeDir} ${f}`).join("; ");
+// yosys runs in the work directory: every path absolute.
+const readCmd = (files: string[], includeDir: string) => files.map((f) => `read_verilog -sv -I${resolve(includeDir)} ${resolve(f)}`).join("; ");
 
 /** Cells by type from yosys `stat -json`. */
 function cellsOf(statFile: string): Record<string, number> {
@@ -137,6 +138,7 @@ function cellsOf(statFile: string): Record<string, number> {
 }
 
 export function synthIce40(dir: string, files: string[], includeDir: string): Ice40Result {
+  dir = resolve(dir);
   requireTool("yosys", "yosys");
   requireTool("nextpnr-ice40", "nextpnr-ice40");
   requireTool("icepack", "fpga-icestorm");
@@ -177,6 +179,7 @@ function libertyVoltage(liberty: string): number {
  * unit's own worst input-, register- or output-bound path.
  */
 export function synthAsic(dir: string, files: string[], includeDir: string, top: string, activity: ActivitySource, clockMHz?: number): AsicResult {
+  dir = resolve(dir);
   requireTool("yosys", "yosys");
   requireTool("sta", "opensta");
   if (!existsSync(OSU018_LIBERTY)) throw new Error(`expected ${OSU018_LIBERTY}, received none: apt-get install qflow-tech-osu018`);

@@ -57,7 +57,7 @@ endmodule
 export function unitSources(unit: UnitName, config: AcceleratorConfig, boardId: string, dir: string, fixed?: FixedLane): UnitSources {
   switch (unit) {
     case "accel": {
-      const rtl = generateRtl(config, boardId, join(dir, "rtl"));
+      const rtl = generateRtl(config, join(dir, "rtl"));
       return { files: rtl.files, top: TOP_MODULE, includeDir: rtl.dir };
     }
     case "lane": {

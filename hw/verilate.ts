@@ -26,16 +26,20 @@ export function requireTool(tool: string, debianPackage: string): void {
   }
 }
 
-/** The RTL of a configuration, generated under build/hw/<key>/, verilated and compiled (cached by hash). */
+/**
+ * The RTL of a configuration, generated under build/hw/verilated-<hash>/, verilated and compiled. The
+ * directory is named by the hash of the sources and the harness alone, so every user of one configuration
+ * (a test, a board's engine, a benchmark) shares one build.
+ */
 export function verilate(config: AcceleratorConfig, boardId: string, options: { trace?: boolean } = {}): VerilatedModel {
   requireTool("verilator", "verilator");
   const root = repoRoot();
   const scratch = join(root, "build", "hw", `${boardId}-gen`);
-  const rtl0 = generateRtl(config, boardId, scratch);
+  const rtl0 = generateRtl(config, scratch);
   const key = createHash("sha256").update(rtl0.hash).update(readFileSync(HARNESS)).update(options.trace ? "trace" : "").digest("hex").slice(0, 12);
-  const dir = join(root, "build", "hw", `${boardId}-${key}`);
+  const dir = join(root, "build", "hw", `verilated-${key}`);
   const binary = join(dir, "obj", "edgecl_tb");
-  const rtl = generateRtl(config, boardId, join(dir, "rtl"));
+  const rtl = generateRtl(config, join(dir, "rtl"));
   rmSync(scratch, { recursive: true, force: true });
   if (existsSync(binary)) return { binary, rtl, built: false };
   mkdirSync(dir, { recursive: true });

@@ -26,7 +26,7 @@ function generateCommand(): Command {
     .exitOverride()
     .action((options: { board: string; out?: string; json?: boolean }) => {
       const { id, config } = boardAccelerator(options.board);
-      const rtl = generateRtl(config, id, resolve(options.out ?? join("build", "hw", id, "rtl")));
+      const rtl = generateRtl(config, resolve(options.out ?? join("build", "hw", id, "rtl")));
       if (options.json) {
         console.log(JSON.stringify({ board: id, top: rtl.top, dir: rtl.dir, files: rtl.files, hash: rtl.hash }));
         return;
