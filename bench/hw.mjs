@@ -118,6 +118,9 @@ for (const lane of LANES) {
   // One lane on the iCE40 is enough to say whether any array fits the UP5K.
   const ice40 = lane === LANES[0] ? timed(`${lane.fixed} ice40`, () => synthIce40(join(dir, "ice40"), prepareWrapped(join(dir, "ice40"), src.files, src.top), src.includeDir)) : null;
   results.lanes.push({ ...lane, activity, asic, ice40, srAreaShare: srArea / asic.areaUm2 });
+  // The same result as `edgecl hw synth --unit lane --fixed ... --target asic --activity vcd` writes: a
+  // board manifest's energy.synthesis can name it (docs/hardware.md).
+  writeFileSync(join(dir, "synth.json"), JSON.stringify({ board: id, unit: "lane", top: src.top, fixed: lane.fixed, rows: 1, cols: 1, target: "asic", asic }, null, 2) + "\n");
 }
 console.log("\nOne MAC lane per configuration (f32 operands; OSU 0.18 um, 1.8 V, clock = Fmax, activity from a Verilator run)");
 console.log("  configuration                                area mm2  Fmax MHz  pJ/MAC  activity  SR area  LUTs   DSPs  fits UP5K");
