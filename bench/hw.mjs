@@ -76,7 +76,7 @@ const timed = (label, f) => {
 }
 
 // ---- the SR random sources, standalone; asic activity 0.5 (random inputs every cycle: every net toggles half the time).
-for (const unit of ["sr-counter", "sr-xorshift"]) {
+for (const unit of ["sr-counter", "sr-xorshift", "sr-xorshift64"]) {
   const dir = join(work, unit);
   const src = unitSources(unit, config, id, dir);
   const ice40 = timed(`${unit} ice40`, () => synthIce40(join(dir, "ice40"), prepareWrapped(join(dir, "ice40"), src.files, src.top), src.includeDir));
@@ -84,16 +84,17 @@ for (const unit of ["sr-counter", "sr-xorshift"]) {
   results.sr[unit] = { ice40, asic };
 }
 {
-  const c = results.sr["sr-counter"], x = results.sr["sr-xorshift"];
+  const c = results.sr["sr-counter"], x = results.sr["sr-xorshift"], x64 = results.sr["sr-xorshift64"];
   console.log("\nSR random sources (one draw per cycle; OSU 0.18 um at 1.8 V, activity 0.5; iCE40 UP5K)");
   console.log("  source                        area um2   Fmax MHz   pJ/draw   LUTs  DSPs  iCE40 Fmax");
   const line = (name, u, pj) => console.log(`  ${name.padEnd(28)} ${fmt(u.asic.areaUm2, 0).padStart(9)} ${fmt(u.asic.fmaxMHz, 0).padStart(10)} ${fmt(pj, 1).padStart(9)} ${String(u.ice40.luts).padStart(6)} ${String(u.ice40.dsps).padStart(5)} ${fmt(u.ice40.fmaxMHz, 1).padStart(10)}`);
   line("counter hash fmix32 (today)", c, c.asic.energyPerCyclePj);
   line("xorshift32 step (per lane)", x, x.asic.energyPerCyclePj);
+  line("xorshift64 step (per lane)", x64, x64.asic.energyPerCyclePj);
   for (const k of [16, 64, 784]) {
-    // Two draws per MAC, one seed hash per dot product of K MACs.
-    const perDraw = x.asic.energyPerCyclePj + c.asic.energyPerCyclePj / (2 * k);
-    console.log(`  seeded xorshift, K = ${String(k).padEnd(4)} ${"".padStart(9)} ${"".padStart(10)} ${fmt(perDraw, 1).padStart(9)}   (${fmt(c.asic.energyPerCyclePj / perDraw, 1)}x less than the counter hash)`);
+    // Two draws per MAC; one seed per dot product of K MACs: one hash for a 32-bit state, two for 64 bits.
+    const perDraw = x64.asic.energyPerCyclePj + (2 * c.asic.energyPerCyclePj) / (2 * k);
+    console.log(`  seeded xorshift64, K = ${String(k).padEnd(4)} ${"".padStart(7)} ${"".padStart(10)} ${fmt(perDraw, 1).padStart(9)}   (${fmt(c.asic.energyPerCyclePj / perDraw, 1)}x less than the counter hash)`);
   }
 }
 
