@@ -206,6 +206,8 @@ describe("a continual-learning run with the RTL as the accelerator", () => {
     expect(rtl.checkpointCrc).toBe(sim.checkpointCrc);
     expect(rtl.report.accelerator!.jobs).toBeGreaterThan(20);
     expect(rtl.report.accelerator!.cpuFallbacks).toBe(0);
+    // The report names where its energy figures came from: this board keeps Horowitz's table.
+    expect(rtl.report.energy!.source).toMatch(/^Horowitz, ISSCC 2014/);
     // Every job of the report's phases (and those of the untrained evaluation, which no phase counts)
     // ran on the verilated circuit.
     expect(rtlTotals.jobs - before).toBeGreaterThanOrEqual(rtl.report.accelerator!.jobs);
