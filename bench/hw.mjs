@@ -78,7 +78,7 @@ const timed = (label, f) => {
 // ---- the SR random sources, standalone; asic activity 0.5 (random inputs every cycle: every net toggles half the time).
 for (const unit of ["sr-counter", "sr-xorshift", "sr-xorshift64"]) {
   const dir = join(work, unit);
-  const src = unitSources(unit, config, id, dir);
+  const src = unitSources(unit, config, dir);
   const ice40 = timed(`${unit} ice40`, () => synthIce40(join(dir, "ice40"), prepareWrapped(join(dir, "ice40"), src.files, src.top), src.includeDir));
   const asic = timed(`${unit} asic`, () => synthAsic(join(dir, "asic"), src.files, src.includeDir, src.top, { activity: 0.5, source: "random inputs each cycle: 0.5 on every net" }));
   results.sr[unit] = { ice40, asic };
@@ -113,7 +113,7 @@ const srArea = 2 * results.sr["sr-counter"].asic.areaUm2;
 for (const lane of LANES) {
   const fixed = fixedOf(lane.fixed);
   const dir = join(work, `lane-${lane.fixed.replace(/[^\w]+/g, "_")}`);
-  const src = unitSources("lane", config, id, dir, fixed);
+  const src = unitSources("lane", config, dir, fixed);
   const activity = timed(`${lane.fixed} activity`, () => measureActivity(config, id, fixed));
   const asic = timed(`${lane.fixed} asic`, () => synthAsic(join(dir, "asic"), src.files, src.includeDir, src.top, activity));
   // One lane on the iCE40 is enough to say whether any array fits the UP5K.
@@ -133,7 +133,7 @@ for (const l of results.lanes) {
 {
   const small = { ...config, rows: 1, cols: 1 };
   const dir = join(work, "accel-1x1");
-  const src = unitSources("accel", small, "sim-rtl-1x1", dir);
+  const src = unitSources("accel", small, dir);
   const ice40 = timed("accel 1x1 ice40", () => synthIce40(join(dir, "ice40"), prepareWrapped(join(dir, "ice40"), src.files, src.top), src.includeDir));
   const asic = timed("accel 1x1 asic", () => synthAsic(join(dir, "asic"), src.files, src.includeDir, src.top, { activity: 0.1, source: "default 0.1" }));
   const laneArea = results.lanes.find((l) => l.fixed === "fp32:rne,fp32:rne")?.asic.areaUm2;

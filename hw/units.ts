@@ -54,7 +54,7 @@ endmodule
 }
 
 /** Sources of a unit; `dir` receives what is generated (the accelerator's headers, a fixed lane's wrapper). */
-export function unitSources(unit: UnitName, config: AcceleratorConfig, boardId: string, dir: string, fixed?: FixedLane): UnitSources {
+export function unitSources(unit: UnitName, config: AcceleratorConfig, dir: string, fixed?: FixedLane): UnitSources {
   switch (unit) {
     case "accel": {
       const rtl = generateRtl(config, join(dir, "rtl"));

@@ -88,7 +88,7 @@ function synthCommand(): Command {
       const { id, config } = boardAccelerator(options.board);
       const dir = resolve(options.out ?? join("build", "hw", `${id}-synth`, `${options.target}-${unit}${options.fixed ? "-" + options.fixed.replace(/[^\w]+/g, "_") : ""}`));
       mkdirSync(dir, { recursive: true });
-      const sources = unitSources(unit, config, id, dir, fixed);
+      const sources = unitSources(unit, config, dir, fixed);
       const base = { board: id, unit, top: sources.top, fixed: options.fixed ?? null, rows: unit === "accel" ? config.rows : 1, cols: unit === "accel" ? config.cols : 1 };
       let result: Record<string, unknown>;
       if (options.target === "ice40") {
