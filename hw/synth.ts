@@ -110,7 +110,7 @@ export interface ActivitySource {
 
 function run(cmd: string, args: string[], cwd: string, what: string): string {
   try {
-    return execFileSync("nice", ["-n", "10", cmd, ...args], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 1 << 28 });
+    return execFileSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 1 << 28 });
   } catch (error) {
     const e = error as { stderr?: string; stdout?: string };
     throw new Error(`${what} failed:\n${(e.stderr || e.stdout || "").toString().slice(-3000)}`);

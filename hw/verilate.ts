@@ -54,7 +54,7 @@ export function verilate(config: AcceleratorConfig, boardId: string, options: { 
     ...rtl.files, HARNESS,
   ];
   try {
-    execFileSync("nice", ["-n", "10", "verilator", ...args], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    execFileSync("verilator", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
   } catch (error) {
     const e = error as { stderr?: Buffer; stdout?: Buffer };
     throw new Error(`verilator failed for board ${boardId}:\n${(e.stderr ?? e.stdout ?? "").toString().slice(-4000)}`);
