@@ -2,15 +2,13 @@
 // --unit lane --target asic) whose per-cycle energy becomes the accelerator's energy per MAC, in place of
 // Horowitz's table; the source (file, library, voltage, clock, activity) travels to reports.
 import { describe, expect, it } from "vitest";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { energyParamsFrom, HOROWITZ_2014 } from "../../board/accel/energy";
 import { jobCost } from "../../board/accel/cost";
 import { floatFormat } from "../../board/accel/rounding";
 import { parseFormat } from "../../host/formats/parse";
-import { BOARDS_DIR, loadBoard } from "../../host/boards/manifest";
-import { acceleratorConfigFrom } from "../../board/accel/model";
 
 const result = (energyPerCyclePj: number, unit = "lane") => ({
   board: "sim-rtl", unit, top: "edgecl_lane_fixed", fixed: "fp16:rne,fp16:sr", target: "asic",
@@ -52,19 +50,5 @@ describe("energy from a synthesis result", () => {
     expect(() => energyParamsFrom({ synthesis: "/nonexistent/lane.json" }, "board/x.json: energy"))
       .toThrow(/^board\/x\.json: energy\.synthesis: expected a readable synthesis result/);
     expect(() => energyParamsFrom({ synthesis: 3 }, "board/x.json: energy")).toThrow(/expected a file path/);
-  });
-});
-
-describe("board sim-osu018", () => {
-  it("takes its per-MAC energy from the committed lane synthesis, and names it", () => {
-    const manifest = loadBoard("sim-osu018");
-    const config = acceleratorConfigFrom(manifest.accelerator, manifest.energy, manifest.file);
-    const file = JSON.parse(readFileSync(join(BOARDS_DIR, "energy", "osu018-lane-fp8-mixed.json"), "utf8"));
-    expect(file).toMatchObject({ unit: "lane", target: "asic", fixed: "fp16:rne,fp16:sr" });
-    expect(config.energy.circuit!.macPj).toBe(file.asic.energyPerCyclePj);
-    expect(config.energy.source).toContain(`${file.asic.voltage} V`);
-    expect(config.energy.source).toMatch(/Verilator VCD/);
-    // Memory and CPU stay the table's.
-    expect(config.energy.memoryPjPer64Bits).toBe(HOROWITZ_2014.memoryPjPer64Bits);
   });
 });
