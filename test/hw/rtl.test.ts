@@ -7,7 +7,8 @@
 // The verilated model is built once (build/hw/, keyed by the hash of its sources).
 import { beforeAll, describe, expect, it } from "vitest";
 import * as R from "../../host/generated/regmap";
-import { AcceleratorConfig, AcceleratorModel } from "../../board/accel/model";
+import { AcceleratorConfig, AcceleratorModel, acceleratorConfigFrom } from "../../board/accel/model";
+import { rtlCycles } from "../../board/accel/cost";
 import { boardAccelerator } from "../../hw/generate";
 import { verilate } from "../../hw/verilate";
 import { RtlSim } from "../../hw/rtl-sim";
@@ -33,22 +34,16 @@ beforeAll(() => {
   binary = verilate(config, board.id).binary;
 }, BUILD_TIMEOUT);
 
-/** The model as the tests compare it: the device's gemm as engine, DONE at once. */
+/**
+ * The model as the tests compare it: the device's gemm as engine, DONE at once, and the cycle model every
+ * other board uses (overlapped), so the test can say how far that model is from the circuit.
+ */
 function model(memory: ArrayBuffer, busyPolls = 0): AcceleratorModel {
-  return new AcceleratorModel({ ...config, engine: "wasm", busyPolls }, () => memory);
+  return new AcceleratorModel({ ...config, engine: "wasm", busyPolls, cycleModel: "overlapped" }, () => memory);
 }
 
 function program(target: { write32(o: number, v: number): void }, regs: Record<string, number>): void {
   for (const [name, value] of Object.entries(regs)) target.write32(R.REGISTERS.find((r) => r.name === name)!.offset, value >>> 0);
-}
-
-/** What the RTL needs per job: the closed form of its dataflow (docs/hardware.md, Cycles). */
-function rtlCycles(regs: Record<string, number>): number {
-  const { ROWS, COLS } = { ROWS: config.rows, COLS: config.cols };
-  const tiles = Math.ceil(regs.M / ROWS) * Math.ceil(regs.N / COLS);
-  const accumulate = (regs.OP & 1) === 1, fast = (regs.MAC & 2) === 2;
-  const perTile = 1 + (accumulate ? ROWS * COLS + 1 : 0) + regs.K * (ROWS + COLS + 2) + (fast ? 1 : 0) + ROWS * COLS + 1 + 1;
-  return 4 * 33 + 1 + tiles * perTile;
 }
 
 describe("the RTL against the device's gemm", () => {
@@ -86,7 +81,9 @@ describe("the RTL against the device's gemm", () => {
         if (reference.read32(R.ACCEL_STATUS_OFFSET) === 1 << R.ACCEL_STATUS_DONE_SHIFT) {
           ran++;
           const cycles = sim.read32(R.ACCEL_CYCLES_LO_OFFSET);
-          expect(cycles, where).toBe(rtlCycles(job.regs));
+          // The circuit counts its own cycles; the model's "rtl" cycle model must predict them exactly.
+          const r = job.regs;
+          expect(cycles, where).toBe(rtlCycles(config, { m: r.M, n: r.N, k: r.K, accumulate: (r.OP & 1) === 1, fast: (r.MAC & 2) === 2 }));
           hardwareCycles += cycles;
           modelCycles += reference.read32(R.ACCEL_CYCLES_LO_OFFSET);
           const mac = job.regs.MAC === 1 ? "fma" : job.regs.MAC === 2 ? "fast" : "exact";
@@ -99,7 +96,7 @@ describe("the RTL against the device's gemm", () => {
     expect(ran).toBeGreaterThan(250);
     // Every MAC mode met every rounding mode of the sum.
     expect(seen.size).toBe(3 * MODES.length);
-    console.log(`RTL cycles / model cycles over ${ran} jobs: ${(hardwareCycles / modelCycles).toFixed(2)}`);
+    console.log(`RTL cycles / overlapped cycle model over ${ran} jobs: ${(hardwareCycles / modelCycles).toFixed(2)}`);
   }, 300_000);
 });
 
@@ -187,6 +184,15 @@ describe("the RTL's registers against the model", () => {
       sim.close();
     }
   }, 120_000);
+});
+
+describe("the cycle model of the circuit", () => {
+  it("a manifest selects it by name; another name is refused, naming the key and the allowed names", () => {
+    const board = boardAccelerator("sim-rtl");
+    expect(board.config.cycleModel).toBe("rtl");
+    expect(() => acceleratorConfigFrom({ present: true, cycleModel: "exact" }, undefined, "board/x.json"))
+      .toThrow('board/x.json: accelerator.cycleModel: expected one of "overlapped", "rtl", received "exact"');
+  });
 });
 
 describe("a continual-learning run with the RTL as the accelerator", () => {
