@@ -5,7 +5,7 @@ import { writeFileSync, mkdirSync } from "node:fs";
 import { RTL_TEMPLATES, TOP_MODULE, generateRtl } from "./generate.js";
 import type { AcceleratorConfig } from "../board/accel/model.js";
 
-export const UNITS = ["accel", "lane", "sr-counter", "sr-xorshift", "sr-xorshift64"] as const;
+export const UNITS = ["accel", "lane", "sr-counter", "sr-xorshift", "sr-xorshift64", "op-mul", "op-round", "op-add"] as const;
 export type UnitName = (typeof UNITS)[number];
 
 export interface UnitSources {
@@ -71,6 +71,14 @@ export function unitSources(unit: UnitName, config: AcceleratorConfig, dir: stri
       return { files: [template("edgecl_fmix32.sv")], top: "edgecl_fmix32", includeDir: RTL_TEMPLATES };
     case "sr-xorshift":
       return { files: [template("edgecl_sr_xorshift.sv")], top: "edgecl_sr_xorshift", includeDir: RTL_TEMPLATES };
+    // The lane's operators one by one: the exact multiplier, the rounding unit (any format word, any mode),
+    // the exact adder (alignment, add, normalisation).
+    case "op-mul":
+      return { files: [template("edgecl_mul.sv")], top: "edgecl_mul", includeDir: RTL_TEMPLATES };
+    case "op-round":
+      return { files: [template("edgecl_round.sv")], top: "edgecl_round", includeDir: RTL_TEMPLATES };
+    case "op-add":
+      return { files: [template("edgecl_add.sv")], top: "edgecl_add", includeDir: RTL_TEMPLATES };
     case "sr-xorshift64":
       return { files: [template("edgecl_sr_xorshift64.sv")], top: "edgecl_sr_xorshift64", includeDir: RTL_TEMPLATES };
   }
