@@ -79,7 +79,7 @@ await step("device modules", ["assembly", "asconfig.json", "node_modules/assembl
 });
 
 if (!wasmOnly) {
-  await step("host", ["host", "board", "assembly", "tsconfig.json", "node_modules/typescript/package.json"], ["dist/host/cli/main.js"], () => {
+  await step("host", ["host", "board", "hw", "assembly", "tsconfig.json", "node_modules/typescript/package.json"], ["dist/host/cli/main.js"], () => {
     run(join(root, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.json"]);
   });
 }

@@ -15,6 +15,28 @@ export interface ArrayShape {
   bandwidthBytesPerCycle: number;
   /** Cycles to start a job (register decode, address generation, pipeline fill). */
   setupCycles: number;
+  /**
+   * "overlapped" (default): the dataflow above with the operand port overlapped with compute, setup +
+   * max(compute, memory). "rtl": the cycles of the generated circuit (docs/hardware.md), which fetches
+   * one word a cycle before each step; then setupCycles and the bandwidth do not enter.
+   */
+  cycleModel?: CycleModel;
+}
+
+export const CYCLE_MODELS = ["overlapped", "rtl"] as const;
+export type CycleModel = (typeof CYCLE_MODELS)[number];
+
+/**
+ * Cycles of a job on the generated circuit (hw/rtl/edgecl_accel.sv): four 33-cycle products for the bounds
+ * check and the draw positions and one to decide; per tile 3 cycles of control, the Z load when
+ * accumulating (one word per lane and one of latency), K steps of ROWS + COLS fetches, one of latency and
+ * one MAC, the final rounding in fast mode, and the write-back of every lane.
+ */
+export function rtlCycles(shape: ArrayShape, job: { m: number; n: number; k: number; accumulate: boolean; fast: boolean }): number {
+  const lanes = shape.rows * shape.cols;
+  const tiles = Math.ceil(job.m / shape.rows) * Math.ceil(job.n / shape.cols);
+  const perTile = 3 + (job.accumulate ? lanes + 1 : 0) + job.k * (shape.rows + shape.cols + 2) + (job.fast ? 1 : 0) + lanes;
+  return 4 * 33 + 1 + tiles * perTile;
 }
 
 export interface CostJob {
@@ -66,7 +88,7 @@ export function jobCost(shape: ArrayShape, energy: EnergyParams, job: CostJob): 
   const bytesWritten = m * n * zBytes;
   const computeCycles = tileRows * tileCols * k;
   const memoryCycles = Math.ceil((bytesRead + bytesWritten) / shape.bandwidthBytesPerCycle);
-  const cycles = shape.setupCycles + Math.max(computeCycles, memoryCycles);
+  const cycles = shape.cycleModel === "rtl" ? rtlCycles(shape, job) : shape.setupCycles + Math.max(computeCycles, memoryCycles);
 
   // Which units each MAC uses, by mode: a multiplier of the product's width and an adder of the sum's.
   let multiply: number, add: number, srDraws: number;
@@ -83,7 +105,12 @@ export function jobCost(shape: ArrayShape, energy: EnergyParams, job: CostJob): 
     add = macs * addPj(energy, job.acc.bits);
     srDraws = (job.accMode === ROUND_SR ? macs : 0) + (job.mulMode === ROUND_SR ? macs : 0);
   }
-  const sr = srDraws * srPj(energy, job.srBits);
+  if (energy.circuit) {
+    // A synthesized lane: its per-MAC energy holds the multiplier, the adder, both roundings and the SR draws.
+    multiply = macs * energy.circuit.macPj;
+    add = 0;
+  }
+  const sr = energy.circuit ? 0 : srDraws * srPj(energy, job.srBits);
   const memory = memoryPj(energy, bytesRead) + memoryPj(energy, bytesWritten);
   return {
     macs,

@@ -1,6 +1,10 @@
 // The energy model: picojoules per operation by format, derived from Horowitz's 45 nm figures
 // ("Computing's energy problem (and what we can do about it)", ISSCC 2014). docs/energy.md states every
-// constant, its source and the derivation rule; board manifests carry the parameters in their `energy` group.
+// constant, its source and the derivation rule; board manifests carry the parameters in their `energy` group,
+// or name a synthesis result whose per-MAC energy replaces the table (docs/hardware.md).
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { BOARDS_DIR } from "../../host/boards/manifest.js";
 
 /** A published energy figure: an operation of a format with p significand bits and `bits` total bits. */
 export interface EnergyAnchor {
@@ -29,6 +33,13 @@ export interface EnergyParams {
   cpuPjPerInstruction: number;
   /** Instructions the host core spends per MAC on the CPU path, by GEMM mode. */
   cpuInstructionsPerMac: { exact: number; exactSr: number; fast: number };
+  /** Where the accelerator's per-operation figures come from, as reports print it. */
+  source: string;
+  /**
+   * Per-MAC energy of a synthesized MAC lane (`edgecl hw synth --unit lane --target asic`, named by the
+   * manifest's `synthesis` key): when set it replaces the multiply, add and SR figures above.
+   */
+  circuit?: { macPj: number; file: string };
 }
 
 export type SrGenerator = "lfsr" | "counter";
@@ -78,7 +89,30 @@ export const HOROWITZ_2014: EnergyParams = {
   memoryPjPer64Bits: 100,
   cpuPjPerInstruction: 70,
   cpuInstructionsPerMac: { exact: 60, exactSr: 90, fast: 6 },
+  source: "Horowitz, ISSCC 2014, 45 nm (docs/energy.md)",
 };
+
+/**
+ * The per-MAC energy of a synthesis result file (docs/hardware.md): one MAC lane for the standard cells,
+ * with its library, voltage, clock and activity source named in the result.
+ */
+export function circuitEnergy(file: string, where: string): { macPj: number; source: string } {
+  let result: Record<string, any>;
+  try {
+    result = JSON.parse(readFileSync(resolve(BOARDS_DIR, file), "utf8"));
+  } catch (error) {
+    throw new Error(`${where}.synthesis: expected a readable synthesis result (edgecl hw synth --json), received ${JSON.stringify(file)} (${(error as Error).message})`);
+  }
+  const asic = result.asic;
+  if (result.unit !== "lane" || result.target !== "asic" || !asic || !(asic.energyPerCyclePj > 0)) {
+    throw new Error(`${where}.synthesis: expected the result of edgecl hw synth --unit lane --target asic, received unit ${JSON.stringify(result.unit)}, target ${JSON.stringify(result.target)} in ${JSON.stringify(file)}`);
+  }
+  const lane = result.fixed ? `lane ${result.fixed}` : "lane (every format at run time)";
+  return {
+    macPj: asic.energyPerCyclePj,
+    source: `synthesis ${file}: ${lane}, ${asic.library}, ${asic.voltage} V, ${asic.clockMHz.toFixed(1)} MHz, activity ${asic.activity.activity} (${asic.activity.source})`,
+  };
+}
 
 /**
  * Piecewise rule through the anchors, sorted by width: at or below the narrowest anchor the energy scales
@@ -129,7 +163,7 @@ export function energyParamsFrom(group: unknown, where: string): EnergyParams {
   if (group === undefined) return HOROWITZ_2014;
   if (typeof group !== "object" || group === null || Array.isArray(group)) throw new Error(`${where}: expected an object, received ${JSON.stringify(group)}`);
   const g = group as Record<string, unknown>;
-  const known = new Set(["$comment", "source", ...Object.keys(HOROWITZ_2014)]);
+  const known = new Set(["$comment", "source", "synthesis", ...Object.keys(HOROWITZ_2014).filter((k) => k !== "source")]);
   for (const key of Object.keys(g)) {
     if (!known.has(key)) throw new Error(`${where}.${key}: expected one of ${[...known].filter((k) => k !== "$comment").join(", ")}, received an unknown key`);
   }
@@ -168,7 +202,17 @@ export function energyParamsFrom(group: unknown, where: string): EnergyParams {
       fast: positive("cpuInstructionsPerMac.fast", c.fast ?? perMac.fast),
     };
   }
+  let source = g.source === undefined ? HOROWITZ_2014.source : String(g.source);
+  let circuit: EnergyParams["circuit"];
+  if (g.synthesis !== undefined) {
+    if (typeof g.synthesis !== "string") throw new Error(`${where}.synthesis: expected a file path (relative to board/), received ${JSON.stringify(g.synthesis)}`);
+    const c = circuitEnergy(g.synthesis, where);
+    circuit = { macPj: c.macPj, file: g.synthesis };
+    source = c.source;
+  }
   return {
+    source,
+    ...(circuit ? { circuit } : {}),
     multiply: anchors("multiply"),
     add: anchors("add"),
     srGenerator: generator as SrGenerator,

@@ -5,12 +5,15 @@
 //   wasm       a private instance of the device module (build/device-simd.wasm) running its `gemm` export
 //              (assembly/arith/mac.ts) on copies of the operands: the same bits (docs/gemm.md is the
 //              specification of both, and test/accel/engine.test.ts holds them equal), hundreds of M MAC/s.
+//   rtl        the verilated RTL of the board's configuration (hw/, docs/hardware.md), driven through its
+//              registers: the circuit itself, held to the wasm engine bit for bit by test/hw/rtl.test.ts.
 import { readFileSync } from "node:fs";
 import { modulePath } from "../../host/device/module.js";
 import { ROUND_RNE, ROUND_SR } from "../../host/generated/formats.js";
 import { GemmJob, runGemm } from "./gemm.js";
+import type { AcceleratorConfig } from "./model.js";
 
-export const ENGINE_NAMES = ["wasm", "reference"] as const;
+export const ENGINE_NAMES = ["wasm", "reference", "rtl"] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 
 export interface GemmEngine {
@@ -195,7 +198,18 @@ function copyRows(from: Uint32Array, fromStride: number, to: Uint32Array, toStri
   for (let i = 0; i < m; i++) to.set(from.subarray(i * fromStride, i * fromStride + n), i * toStride);
 }
 
+/** Engines that live outside this folder register here when their module is loaded (hw/rtl-engine.ts). */
+const registered = new Map<EngineName, (config: AcceleratorConfig) => GemmEngine>();
+
+export function registerEngine(name: EngineName, factory: (config: AcceleratorConfig) => GemmEngine): void {
+  registered.set(name, factory);
+}
+
 /** The engine a config names. */
-export function makeEngine(name: EngineName): GemmEngine {
-  return name === "wasm" ? new WasmGemmEngine() : referenceEngine;
+export function makeEngine(name: EngineName, config: AcceleratorConfig): GemmEngine {
+  if (name === "wasm") return new WasmGemmEngine();
+  if (name === "reference") return referenceEngine;
+  const factory = registered.get(name);
+  if (!factory) throw new Error(`accelerator engine "${name}": expected its module to be loaded (hw/rtl-engine.ts, which board/sim/mmio.ts loads for such a board), received none`);
+  return factory(config);
 }

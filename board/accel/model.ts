@@ -6,7 +6,7 @@ import * as R from "../../host/generated/regmap.js";
 import { ROUNDING, ROUND_SR } from "../../host/generated/formats.js";
 import { FloatFormat, floatFormat, floatWordProblem } from "./rounding.js";
 import { EngineName, ENGINE_NAMES, GemmEngine, makeEngine } from "./engine.js";
-import { ArrayShape, JobCost, jobCost } from "./cost.js";
+import { ArrayShape, CYCLE_MODELS, CycleModel, JobCost, jobCost } from "./cost.js";
 import { EnergyParams, HOROWITZ_2014, energyParamsFrom } from "./energy.js";
 
 export interface AcceleratorConfig extends ArrayShape {
@@ -110,9 +110,16 @@ export function acceleratorConfigFrom(accelerator: unknown, energy: unknown, fil
     fma: flag("fma", d.fma),
     fast: flag("fast", d.fast),
     busyPolls: integer("busyPolls", 0, 1000, d.busyPolls),
+    cycleModel: cycleModel(g.cycleModel, where("cycleModel")),
     engine: engineName(g.engine, where("engine")),
     energy: energyParamsFrom(energy, `${file}: energy`),
   };
+}
+
+function cycleModel(value: unknown, where: string): CycleModel {
+  if (value === undefined) return "overlapped";
+  if (!CYCLE_MODELS.includes(value as CycleModel)) throw new Error(`${where}: expected one of ${CYCLE_MODELS.map((c) => JSON.stringify(c)).join(", ")}, received ${JSON.stringify(value)}`);
+  return value as CycleModel;
 }
 
 function engineName(value: unknown, where: string): EngineName {
@@ -183,7 +190,7 @@ export class AcceleratorModel {
 
   /** The functional engine, made at the first job (a board that never starts one loads no second module). */
   get engine(): GemmEngine {
-    return (this.engineInstance ??= makeEngine(this.config.engine));
+    return (this.engineInstance ??= makeEngine(this.config.engine, this.config));
   }
 
   private get busy(): boolean {

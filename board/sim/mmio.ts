@@ -154,6 +154,8 @@ export async function loadAccelerator(manifest: BoardManifest): Promise<Accelera
   if (!manifest.accelerator.present) return null;
   const url = modelModuleUrl();
   if (!url) return null;
+  // The RTL engine registers itself with the model's engines when loaded (from next to the model's module).
+  if (manifest.accelerator.engine === "rtl") await import(new URL(`../../hw/rtl-engine.${url.endsWith(".ts") ? "ts" : "js"}`, url).href);
   const mod = (await import(url)) as { AcceleratorModel?: new (options: { manifest: BoardManifest; memory: () => WebAssembly.Memory }) => RegisterBlock };
   const Model = mod.AcceleratorModel;
   if (typeof Model !== "function") return null;

@@ -14,6 +14,8 @@ import { real } from "../report/units.js";
 import { REPORT_SCHEMA, REPORT_VERSION, type EvalTelemetry, type PhaseCounters, type Provenance, type Report, type TrainTelemetry } from "../report/types.js";
 import { TrainFlag } from "../protocol/index.js";
 import type { BoardClient, HelloReply, TelemetryReply } from "./client.js";
+import { boardIds, loadBoard } from "../boards/manifest.js";
+import { energyParamsFrom } from "../../board/accel/energy.js";
 import { BoardError, BoardLostError, BoardProtocolError, BoardTimeoutError } from "./errors.js";
 
 export interface Deployment {
@@ -155,7 +157,11 @@ function finish(report: Report): Report {
   report.macs = Object.fromEntries(Object.entries(macs).sort(([a], [b]) => a.localeCompare(b)));
   report.memory.peakLinearMemoryBytes = peak;
   const energy = energySummary(report.telemetry);
-  if (energy) report.energy = energy;
+  if (energy) {
+    const source = energySource(report.board?.id);
+    if (source) energy.source = source;
+    report.energy = energy;
+  }
   if (report.board?.accelerator) report.accelerator = acceleratorSummary(report.telemetry);
   // The weights as they ended: read after the last completed experience's evaluation.
   const last = report.telemetry.at(-1);
@@ -172,6 +178,13 @@ function finish(report: Report): Report {
 
 const isBoardFailure = (err: unknown): err is BoardError | BoardLostError | BoardTimeoutError | BoardProtocolError =>
   err instanceof BoardError || err instanceof BoardLostError || err instanceof BoardTimeoutError || err instanceof BoardProtocolError;
+
+/** The energy source of a board this checkout has a manifest for (docs/energy.md, docs/hardware.md). */
+function energySource(id: string | undefined): string | undefined {
+  if (id === undefined || !boardIds().includes(id)) return undefined;
+  const manifest = loadBoard(id);
+  return energyParamsFrom(manifest.energy, `${manifest.file}: energy`).source;
+}
 
 /** Runs the plan on the board; resolves with the complete report or rejects with RunInterruptedError. */
 export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: RunHooks = {}): Promise<Report> {

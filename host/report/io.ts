@@ -117,6 +117,7 @@ export function checkReport(data: unknown, file = "report"): Report {
     c.number(energy.totalJ, "energy.totalJ", { min: 0 });
     c.array(energy.perExperienceJ, "energy.perExperienceJ").forEach((v, i) => c.number(v, `energy.perExperienceJ[${i}]`, { min: 0 }));
     if (energy.breakdown !== undefined) c.breakdown(energy.breakdown, "energy.breakdown");
+    if (energy.source !== undefined && typeof energy.source !== "string") c.fail("energy.source", "a string", energy.source);
     if (energy.perExperienceBreakdownJ !== undefined) {
       c.array(energy.perExperienceBreakdownJ, "energy.perExperienceBreakdownJ").forEach((b, i) => c.breakdown(b, `energy.perExperienceBreakdownJ[${i}]`));
     }

@@ -100,6 +100,7 @@ export function renderSummary(report: Report): string {
     out.push(`energy: ${joules(report.energy.totalJ)} in all; per experience ${report.energy.perExperienceJ.map((e) => joules(e)).join(", ")}`);
     const b = report.energy.breakdown;
     if (b) out.push(`  ${energySplit(b, report.energy.totalJ)}`);
+    if (report.energy.source) out.push(`  per-operation figures: ${report.energy.source}`);
   } else {
     out.push("energy: not reported by the board");
   }

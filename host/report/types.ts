@@ -131,6 +131,8 @@ export interface ReportEnergy {
   breakdown?: EnergyBreakdown;
   /** perExperienceJ[i] by where it was spent, when the board splits its estimate. */
   perExperienceBreakdownJ?: EnergyBreakdown[];
+  /** Where the per-operation energy figures came from (the board manifest's energy source), when known. */
+  source?: string;
 }
 
 export interface ReportAccelerator {

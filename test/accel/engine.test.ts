@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { AcceleratorModel, AcceleratorConfig, DEFAULT_ACCELERATOR, acceleratorConfigFrom } from "../../board/accel/model";
 import { WasmGemmEngine } from "../../board/accel/engine";
 import { parseFormat } from "../../host/formats/parse";
+import { Job, MODES, f32, f32Bits, randomJob, rng } from "../helpers/accel-jobs";
 
 const regmap = JSON.parse(readFileSync(join(import.meta.dirname, "../../spec/regmap.json"), "utf8"));
 const BASE = 0x40000000;
@@ -16,112 +17,10 @@ const OFFSET: Record<string, number> = Object.fromEntries(regmap.registers.map((
 const SPAN = Math.max(...Object.values(OFFSET)) + 4;
 const word = (name: string) => parseFormat(name).word;
 
-const MODES = ["rne", "rna", "rz", "ru", "rd", "ro", "sr"];
 /** Every mode and MAC variant on, so the random jobs reach every path of both engines. */
 const CONFIG: AcceleratorConfig = { ...DEFAULT_ACCELERATOR, rounding: MODES, busyPolls: 0 };
-const PRODUCT = CONFIG.productFormats;
-const ACCUMULATOR = CONFIG.accumulatorFormats;
-
-/** xorshift32 from a seed: every job below follows from SEED. */
-function rng(seed: number) {
-  let s = seed >>> 0 || 1;
-  const next = () => {
-    s ^= s << 13; s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
-    return s;
-  };
-  return {
-    u32: next,
-    int: (lo: number, hi: number) => lo + (next() % (hi - lo + 1)),
-    pick: <T>(list: readonly T[]): T => list[next() % list.length],
-    chance: (p: number) => next() / 2 ** 32 < p,
-  };
-}
-type Rng = ReturnType<typeof rng>;
-
-const f32 = new Float32Array(1);
-const f32Bits = new Uint32Array(f32.buffer);
-
-/** One operand word: mostly values near the formats' grids and ranges, some raw f32 bits and specials. */
-function operand(r: Rng, style: number): number {
-  if (r.chance(0.02)) {
-    return r.pick([0x7fc00000, 0xffc00001, 0x7f800001, 0x7f800000, 0xff800000, 0x80000000, 0, 0x7f7fffff, 0xff7fffff, 0x00000001, 0x807fffff]);
-  }
-  switch (style) {
-    case 0: // short significands over the fp8 / fp16 ranges (products overflow e4m3 and fp16 now and then)
-      f32[0] = (r.chance(0.5) ? -1 : 1) * r.int(8, 15) * 2 ** r.int(-16, 9);
-      return f32Bits[0];
-    case 1: // full f32 significands of moderate size
-      f32[0] = (r.chance(0.5) ? -1 : 1) * (1 + r.u32() / 2 ** 32) * 2 ** r.int(-6, 6);
-      return f32Bits[0];
-    case 2: // tiny: subnormal products and sums in every format
-      f32[0] = (r.chance(0.5) ? -1 : 1) * r.int(1, 255) * 2 ** r.int(-40, -20);
-      return f32Bits[0];
-    default: { // any finite f32
-      const bits = r.u32();
-      return ((bits >>> 23) & 0xff) === 0xff ? bits & 0xbfffffff : bits;
-    }
-  }
-}
-
-interface Job {
-  regs: Record<string, number>;
-  /** Words of the memory image before the job. */
-  image: Uint32Array;
-}
-
 const MEMORY_BYTES = 1 << 17;
-
-/** A random job: registers and a memory image holding X, W and Z at random aligned places. */
-function randomJob(r: Rng): Job {
-  const big = r.chance(0.15);
-  const m = big ? r.int(20, 40) : r.int(1, 9);
-  const n = big ? r.int(30, 70) : r.int(1, 11);
-  const k = big ? r.int(10, 40) : r.int(1, 13);
-  const transX = r.chance(0.4), transW = r.chance(0.4), accumulate = r.chance(0.4);
-  const ldx = (transX ? m : k) + (r.chance(0.3) ? r.int(1, 5) : 0);
-  const ldw = (transW ? k : n) + (r.chance(0.3) ? r.int(1, 5) : 0);
-  const ldz = n + (r.chance(0.3) ? r.int(1, 5) : 0);
-  const xWords = ((transX ? k : m) - 1) * ldx + (transX ? m : k);
-  const wWords = ((transW ? n : k) - 1) * ldw + (transW ? k : n);
-  const zWords = (m - 1) * ldz + n;
-  const image = new Uint32Array(MEMORY_BYTES / 4);
-  // Regions in a random order with gaps; the gaps hold a marker that must survive the job.
-  image.fill(0x7fa5a5a5);
-  let at = r.int(0, 64);
-  const places: Record<string, number> = {};
-  for (const name of r.chance(0.5) ? ["X", "W", "Z"] : ["Z", "W", "X"]) {
-    places[name] = at;
-    at += { X: xWords, W: wWords, Z: zWords }[name]! + r.int(0, 16);
-  }
-  const style = r.int(0, 3);
-  const fill = (from: number, words: number) => { for (let i = 0; i < words; i++) image[from + i] = operand(r, style); };
-  fill(places.X, xWords);
-  fill(places.W, wWords);
-  fill(places.Z, zWords);
-  // Now and then Z is written over X or W, as a driver may do in place: the engines must still agree.
-  if (r.chance(0.08)) places.Z = r.chance(0.5) ? places.X : places.W + r.int(0, 3);
-
-  const mac = r.pick(["exact", "exact", "fma", "fast"]);
-  const mulMode = r.pick(MODES), accMode = r.pick(MODES);
-  const code = (mode: string) => MODES.indexOf(mode);
-  const mul = r.pick(PRODUCT), acc = r.pick(ACCUMULATOR);
-  const regs: Record<string, number> = {
-    X_ADDR: places.X * 4, W_ADDR: places.W * 4, Z_ADDR: places.Z * 4, M: m, N: n, K: k, LDX: ldx, LDW: ldw, LDZ: ldz,
-    OP: (accumulate ? 1 : 0) | (transX ? 2 : 0) | (transW ? 4 : 0),
-    // fma and fast leave MUL_FMT and ROUND.MUL unused: sometimes out of range there, which neither engine may read.
-    MUL_FMT: mac !== "exact" && r.chance(0.3) ? 0xffffffff : word(mul),
-    ACC_FMT: word(acc),
-    ROUND: ((mac !== "exact" && r.chance(0.3) ? 15 : code(mulMode)) << 0) | (code(accMode) << 4),
-    MAC: mac === "fma" ? 1 : mac === "fast" ? 2 : 0,
-    SR_BITS: r.chance(0.3) ? 0 : r.int(1, 32),
-    SR_KEY: r.u32(),
-    X_FMT: word(r.pick(PRODUCT)),
-    W_FMT: word(r.pick(PRODUCT)),
-  };
-  return { regs, image };
-}
+const SPACE = { productFormats: CONFIG.productFormats, accumulatorFormats: CONFIG.accumulatorFormats, modes: MODES, memoryBytes: MEMORY_BYTES, inPlace: 0.08 };
 
 /** Runs a job on a fresh copy of its memory image; returns the memory after it and every register's value. */
 function runOn(model: AcceleratorModel, memory: { buffer: ArrayBuffer }, job: Job) {
@@ -153,7 +52,7 @@ describe("wasm engine against the reference engine", () => {
     const p = pair();
     let ran = 0, sr = 0, aliased = 0;
     for (let index = 0; index < 400; index++) {
-      const job = randomJob(r);
+      const job = randomJob(r, SPACE);
       const a = runOn(p.reference, p.referenceMemory, job);
       const b = runOn(p.wasm, p.wasmMemory, job);
       const where = `job ${index} ${JSON.stringify(job.regs)}`;
@@ -212,6 +111,6 @@ describe("engine selection", () => {
 
   it("refuses an unknown engine, naming the key, the allowed names and the value", () => {
     expect(() => acceleratorConfigFrom({ ...manifest.accelerator, engine: "fast" }, manifest.energy, "board/x.json"))
-      .toThrow('board/x.json: accelerator.engine: expected one of "wasm", "reference", received "fast"');
+      .toThrow('board/x.json: accelerator.engine: expected one of "wasm", "reference", "rtl", received "fast"');
   });
 });

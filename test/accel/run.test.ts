@@ -7,19 +7,12 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { SimBoard } from "../../board/sim/board.js";
-import { loadAccelerator } from "../../board/sim/mmio.js";
-import { BoardClient } from "../../host/board/client.js";
-import { runExperiences } from "../../host/board/runner.js";
-import { loadBoard } from "../../host/boards/manifest.js";
-import { planRun, type ClRunOptions } from "../../host/cl/run.js";
-import { expectValidReport } from "../support/report-schema.js";
+import { type ClRunOptions } from "../../host/cl/run.js";
+import { learning, runOn as runOnBoard, type Run } from "../helpers/cl-run.js";
 import { renderHtml } from "../../host/report/html.js";
-import { checkReport } from "../../host/report/io.js";
 import { renderSummary } from "../../host/report/terminal.js";
 import type { PhaseCounters, Report } from "../../host/report/types.js";
 import { defaultOptimizer } from "../../host/train/config.js";
-import { transportPair } from "../../host/transport/transport.js";
 import { edgeclSources } from "../board/edgecl.js";
 
 const ITERATIONS = 12;
@@ -43,41 +36,7 @@ const options: ClRunOptions = {
   testSamples: 64,
 };
 
-interface Run {
-  report: Report;
-  /** CRC-32 of the learner's checkpoint image after the run: weights, optimiser and strategy state. */
-  checkpointCrc: number;
-}
-
-/** The run on board `id` (its manifest, and the accelerator model when it has one), in this process. */
-async function runOn(id: string, precision: string): Promise<Run> {
-  const { plan } = planRun({ ...options, precision, board: id });
-  const manifest = loadBoard(id);
-  const board = new SimBoard({ manifest, accelerator: await loadAccelerator(manifest) });
-  const [host, end] = transportPair(["test host", `board ${id}`]);
-  const link = board.openLink();
-  end.onData((bytes) => {
-    for (const frame of link.receive(bytes)) end.write(frame);
-  });
-  const client = new BoardClient(host, { board: id, timeoutMs: 120_000 });
-  try {
-    const report = checkReport(JSON.parse(JSON.stringify(await runExperiences(client, plan))), `${id} ${precision}`);
-    expectValidReport(report);
-    const { crc } = await client.checkpoint(0);
-    return { report, checkpointCrc: crc };
-  } finally {
-    await client.close();
-  }
-}
-
-/** Everything a run reports about learning, without times and the board's own counters. */
-const learning = (r: Report) => ({
-  accuracy: r.accuracy,
-  untrained: r.untrained,
-  metrics: r.metrics,
-  macs: r.macs,
-  losses: r.telemetry.map((t) => [t.train.meanLoss, t.train.lastLoss, t.eval.loss]),
-});
+const runOn = (id: string, precision: string): Promise<Run> => runOnBoard(id, { ...options, precision });
 
 const phases = (r: Report): PhaseCounters[] => r.telemetry.flatMap((t) => [t.train, t.eval]);
 

@@ -11,6 +11,7 @@ import { firmwareCommand } from "./firmware.js";
 import { exportCommand } from "./export.js";
 import { sweepCommand } from "./sweep.js";
 import { listCommand } from "./list.js";
+import { hwCommand } from "./hw.js";
 
 /** Every command, one file each; the entry only wires them. */
-export const commands: Array<() => Command> = [formatsCommand, quantizeCommand, boardsCommand, trainCommand, deployCommand, monitorCommand, reportCommand, runCommand, exportCommand, sweepCommand, firmwareCommand, listCommand];
+export const commands: Array<() => Command> = [formatsCommand, quantizeCommand, boardsCommand, trainCommand, deployCommand, monitorCommand, reportCommand, runCommand, exportCommand, sweepCommand, firmwareCommand, hwCommand, listCommand];
