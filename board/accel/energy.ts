@@ -2,9 +2,8 @@
 // ("Computing's energy problem (and what we can do about it)", ISSCC 2014). docs/energy.md states every
 // constant, its source and the derivation rule; board manifests carry the parameters in their `energy` group,
 // or name a synthesis result whose per-MAC energy replaces the table (docs/hardware.md).
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
-import { BOARDS_DIR } from "../../host/boards/manifest.js";
+// This file imports nothing: the firmware build reads it as it is (firmware/board_config.mjs). Reading a
+// synthesis result is circuit.ts's, handed in by the callers that run on the host.
 
 /** A published energy figure: an operation of a format with p significand bits and `bits` total bits. */
 export interface EnergyAnchor {
@@ -92,27 +91,8 @@ export const HOROWITZ_2014: EnergyParams = {
   source: "Horowitz, ISSCC 2014, 45 nm (docs/energy.md)",
 };
 
-/**
- * The per-MAC energy of a synthesis result file (docs/hardware.md): one MAC lane for the standard cells,
- * with its library, voltage, clock and activity source named in the result.
- */
-export function circuitEnergy(file: string, where: string): { macPj: number; source: string } {
-  let result: Record<string, any>;
-  try {
-    result = JSON.parse(readFileSync(resolve(BOARDS_DIR, file), "utf8"));
-  } catch (error) {
-    throw new Error(`${where}.synthesis: expected a readable synthesis result (edgecl hw synth --json), received ${JSON.stringify(file)} (${(error as Error).message})`);
-  }
-  const asic = result.asic;
-  if (result.unit !== "lane" || result.target !== "asic" || !asic || !(asic.energyPerCyclePj > 0)) {
-    throw new Error(`${where}.synthesis: expected the result of edgecl hw synth --unit lane --target asic, received unit ${JSON.stringify(result.unit)}, target ${JSON.stringify(result.target)} in ${JSON.stringify(file)}`);
-  }
-  const lane = result.fixed ? `lane ${result.fixed}` : "lane (every format at run time)";
-  return {
-    macPj: asic.energyPerCyclePj,
-    source: `synthesis ${file}: ${lane}, ${asic.library}, ${asic.voltage} V, ${asic.clockMHz.toFixed(1)} MHz, activity ${asic.activity.activity} (${asic.activity.source})`,
-  };
-}
+/** Reads a synthesis result named by a manifest's `energy.synthesis` (board/accel/circuit.ts). */
+export type CircuitReader = (file: string, where: string) => { macPj: number; source: string };
 
 /**
  * Piecewise rule through the anchors, sorted by width: at or below the narrowest anchor the energy scales
@@ -159,7 +139,12 @@ export function cpuGemmPj(params: EnergyParams, macs: number, mode: "exact" | "e
 }
 
 /** Checks an `energy` manifest group and fills what it leaves out from Horowitz 2014; errors name file and key. */
-export function energyParamsFrom(group: unknown, where: string): EnergyParams {
+/**
+ * The manifest's `energy` group, defaults filled and checked. `readCircuit` resolves `synthesis`; without
+ * it (the firmware build, which needs only the CPU path's figures) the source names the file and the
+ * table stays.
+ */
+export function energyParamsFrom(group: unknown, where: string, readCircuit?: CircuitReader): EnergyParams {
   if (group === undefined) return HOROWITZ_2014;
   if (typeof group !== "object" || group === null || Array.isArray(group)) throw new Error(`${where}: expected an object, received ${JSON.stringify(group)}`);
   const g = group as Record<string, unknown>;
@@ -206,9 +191,13 @@ export function energyParamsFrom(group: unknown, where: string): EnergyParams {
   let circuit: EnergyParams["circuit"];
   if (g.synthesis !== undefined) {
     if (typeof g.synthesis !== "string") throw new Error(`${where}.synthesis: expected a file path (relative to board/), received ${JSON.stringify(g.synthesis)}`);
-    const c = circuitEnergy(g.synthesis, where);
-    circuit = { macPj: c.macPj, file: g.synthesis };
-    source = c.source;
+    if (readCircuit) {
+      const c = readCircuit(g.synthesis, where);
+      circuit = { macPj: c.macPj, file: g.synthesis };
+      source = c.source;
+    } else {
+      source = `synthesis ${g.synthesis}`;
+    }
   }
   return {
     source,

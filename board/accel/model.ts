@@ -8,6 +8,7 @@ import { FloatFormat, floatFormat, floatWordProblem } from "./rounding.js";
 import { EngineName, ENGINE_NAMES, GemmEngine, makeEngine } from "./engine.js";
 import { ArrayShape, CYCLE_MODELS, CycleModel, JobCost, jobCost } from "./cost.js";
 import { EnergyParams, HOROWITZ_2014, energyParamsFrom } from "./energy.js";
+import { circuitEnergy } from "./circuit.js";
 
 export interface AcceleratorConfig extends ArrayShape {
   clockHz: number;
@@ -112,7 +113,7 @@ export function acceleratorConfigFrom(accelerator: unknown, energy: unknown, fil
     busyPolls: integer("busyPolls", 0, 1000, d.busyPolls),
     cycleModel: cycleModel(g.cycleModel, where("cycleModel")),
     engine: engineName(g.engine, where("engine")),
-    energy: energyParamsFrom(energy, `${file}: energy`),
+    energy: energyParamsFrom(energy, `${file}: energy`, circuitEnergy),
   };
 }
 

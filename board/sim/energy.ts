@@ -18,6 +18,7 @@ import { ROUND_SR } from "../../host/generated/formats.js";
 import { ACCEL_FMT_FP32_WORD } from "../../host/generated/regmap.js";
 import type { BoardManifest } from "../../host/boards/manifest.js";
 import { cpuGemmPj, energyParamsFrom, type EnergyParams } from "../accel/energy.js";
+import { circuitEnergy } from "../accel/circuit.js";
 
 export type CpuGemmMode = "exact" | "exactSr" | "fast";
 
@@ -48,7 +49,7 @@ export class EnergyModel {
   readonly params: EnergyParams;
 
   constructor(manifest: BoardManifest) {
-    this.params = energyParamsFrom(manifest.energy, `${manifest.file}: energy`);
+    this.params = energyParamsFrom(manifest.energy, `${manifest.file}: energy`, circuitEnergy);
   }
 
   /** Joules of `macs` multiply-accumulates on the CPU path in `mode`. */

@@ -16,6 +16,7 @@ import { TrainFlag } from "../protocol/index.js";
 import type { BoardClient, HelloReply, TelemetryReply } from "./client.js";
 import { boardIds, loadBoard } from "../boards/manifest.js";
 import { energyParamsFrom } from "../../board/accel/energy.js";
+import { circuitEnergy } from "../../board/accel/circuit.js";
 import { BoardError, BoardLostError, BoardProtocolError, BoardTimeoutError } from "./errors.js";
 
 export interface Deployment {
@@ -183,7 +184,7 @@ const isBoardFailure = (err: unknown): err is BoardError | BoardLostError | Boar
 function energySource(id: string | undefined): string | undefined {
   if (id === undefined || !boardIds().includes(id)) return undefined;
   const manifest = loadBoard(id);
-  return energyParamsFrom(manifest.energy, `${manifest.file}: energy`).source;
+  return energyParamsFrom(manifest.energy, `${manifest.file}: energy`, circuitEnergy).source;
 }
 
 /** Runs the plan on the board; resolves with the complete report or rejects with RunInterruptedError. */

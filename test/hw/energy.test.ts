@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { energyParamsFrom, HOROWITZ_2014 } from "../../board/accel/energy";
+import { circuitEnergy } from "../../board/accel/circuit";
 import { jobCost } from "../../board/accel/cost";
 import { floatFormat } from "../../board/accel/rounding";
 import { parseFormat } from "../../host/formats/parse";
@@ -28,7 +29,7 @@ const job = { m: 8, n: 8, k: 16, accumulate: false, mul: fp16, mulMode: 0, acc: 
 
 describe("energy from a synthesis result", () => {
   it("charges every MAC the lane's energy per cycle, and nothing more for adds and SR draws", () => {
-    const params = energyParamsFrom({ synthesis: file(result(12.5)) }, "board/x.json: energy");
+    const params = energyParamsFrom({ synthesis: file(result(12.5)) }, "board/x.json: energy", circuitEnergy);
     const cost = jobCost(shape, params, job);
     expect(cost.energyPj.multiply).toBe(8 * 8 * 16 * 12.5);
     expect(cost.energyPj.add).toBe(0);
@@ -45,10 +46,10 @@ describe("energy from a synthesis result", () => {
   });
 
   it("refuses a result that is not a lane's standard-cell synthesis, and a missing file, naming the key", () => {
-    expect(() => energyParamsFrom({ synthesis: file(result(3, "sr-counter")) }, "board/x.json: energy"))
+    expect(() => energyParamsFrom({ synthesis: file(result(3, "sr-counter")) }, "board/x.json: energy", circuitEnergy))
       .toThrow(/^board\/x\.json: energy\.synthesis: expected the result of edgecl hw synth --unit lane --target asic, received unit "sr-counter"/);
-    expect(() => energyParamsFrom({ synthesis: "/nonexistent/lane.json" }, "board/x.json: energy"))
+    expect(() => energyParamsFrom({ synthesis: "/nonexistent/lane.json" }, "board/x.json: energy", circuitEnergy))
       .toThrow(/^board\/x\.json: energy\.synthesis: expected a readable synthesis result/);
-    expect(() => energyParamsFrom({ synthesis: 3 }, "board/x.json: energy")).toThrow(/expected a file path/);
+    expect(() => energyParamsFrom({ synthesis: 3 }, "board/x.json: energy", circuitEnergy)).toThrow(/expected a file path/);
   });
 });
