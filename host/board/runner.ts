@@ -4,6 +4,7 @@
 // (benchmark, strategy, precision); this file only talks to the board and fills the report.
 // When the board is lost, times out or refuses a request, the report so far is saved (if a path is
 // given) and the error says which experience was lost.
+import { existsSync } from "node:fs";
 import { RunError } from "../cli/errors.js";
 import { computeMetrics } from "../cl/metrics.js";
 import { acceleratorSummary, energyCounters, energySummary } from "../report/energy.js";
@@ -159,7 +160,7 @@ function finish(report: Report): Report {
   report.memory.peakLinearMemoryBytes = peak;
   const energy = energySummary(report.telemetry);
   if (energy) {
-    const source = energySource(report.board?.id);
+    const source = energySource(typeof report.config?.board === "string" ? report.config.board : undefined, report.board?.id);
     if (source) energy.source = source;
     report.energy = energy;
   }
@@ -180,11 +181,18 @@ function finish(report: Report): Report {
 const isBoardFailure = (err: unknown): err is BoardError | BoardLostError | BoardTimeoutError | BoardProtocolError =>
   err instanceof BoardError || err instanceof BoardLostError || err instanceof BoardTimeoutError || err instanceof BoardProtocolError;
 
-/** The energy source of a board this checkout has a manifest for (docs/energy.md, docs/hardware.md). */
-function energySource(id: string | undefined): string | undefined {
-  if (id === undefined || !boardIds().includes(id)) return undefined;
-  const manifest = loadBoard(id);
-  return energyParamsFrom(manifest.energy, `${manifest.file}: energy`, circuitEnergy).source;
+/**
+ * The energy source of the board a run names (an id or a manifest path), or else of the board that
+ * answered HELLO, when this checkout has its manifest (docs/energy.md, docs/hardware.md).
+ */
+function energySource(named: string | undefined, id: string | undefined): string | undefined {
+  const manifestOf = (spec: string | undefined) => {
+    if (spec === undefined) return undefined;
+    if (boardIds().includes(spec)) return loadBoard(spec);
+    return spec.endsWith(".json") && existsSync(spec) ? loadBoard(spec) : undefined;
+  };
+  const manifest = manifestOf(named) ?? manifestOf(id);
+  return manifest ? energyParamsFrom(manifest.energy, `${manifest.file}: energy`, circuitEnergy).source : undefined;
 }
 
 /** Runs the plan on the board; resolves with the complete report or rejects with RunInterruptedError. */
