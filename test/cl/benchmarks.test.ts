@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { UsageError } from "../../host/cli/errors.js";
 import { type Benchmark, type BenchmarkOptions, makeBenchmark } from "../../host/cl/benchmarks.js";
 import { classCounts, type DataSplit, type Dataset } from "../../host/data/dataset.js";
 import { loadMnist } from "../../host/data/mnist.js";
+import { usageError } from "../helpers/usage-error.js";
 
 const PIXELS = 9; // 3 x 3 images
 
@@ -35,15 +35,6 @@ const data: DataSplit = { train: part("toy", (c) => c + 2), test: part("toy", (c
 const make = (options: Partial<BenchmarkOptions>): Benchmark =>
   makeBenchmark({ name: "split-mnist", scenario: "class", seed: 1, dataset: data, ...options });
 
-function usageError(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return (error as Error).message;
-  }
-  throw new Error("expected a UsageError, nothing was thrown");
-}
 
 /** The data-set class of each sample of an experience part, read back from pixel 0 (or from wherever the permutation moved it). */
 function sourceClasses(inputs: Float32Array, permutation?: Uint32Array): number[] {

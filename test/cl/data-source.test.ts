@@ -4,23 +4,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { UsageError } from "../../host/cli/errors.js";
 import { dataName, loadRunData, parseDatasetSource } from "../../host/cl/data-source.js";
 import { makeBenchmark } from "../../host/cl/benchmarks.js";
 import { planRun, runContinual, type ClRunOptions } from "../../host/cl/run.js";
 import { loadMnist } from "../../host/data/index.js";
 import { defaultOptimizer } from "../../host/train/config.js";
 import { expectValidReport } from "../support/report-schema.js";
+import { usageError } from "../helpers/usage-error.js";
 
-function usageError(f: () => unknown): string {
-  try {
-    f();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return (error as Error).message;
-  }
-  throw new Error("expected a UsageError");
-}
 
 describe("data sources and benchmark names", () => {
   it("parses the four sources and refuses anything else with the list", () => {

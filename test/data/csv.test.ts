@@ -2,22 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { UsageError } from "../../host/cli/errors.js";
 import { classCounts } from "../../host/data/dataset.js";
 import { csvDataset, csvTable, loadCsv, parseCsvRecords } from "../../host/data/csv.js";
+import { usageError } from "../helpers/usage-error.js";
 
 const root = mkdtempSync(join(tmpdir(), "edgecl-csv-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function usageError(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return (error as Error).message;
-  }
-  throw new Error("expected a UsageError, nothing was thrown");
-}
 
 describe("CSV records", () => {
   it("handles quotes, escaped quotes, delimiters and line breaks in quotes, CRLF, a BOM and blank lines", () => {

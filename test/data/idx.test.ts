@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import { UsageError } from "../../host/cli/errors.js";
 import { loadIdxDir, parseIdx } from "../../host/data/idx.js";
+import { usageError } from "../helpers/usage-error.js";
 
 const root = mkdtempSync(join(tmpdir(), "edgecl-idx-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -40,15 +40,6 @@ function dataDir(change: Record<string, Buffer | null> = {}, gzip = false): stri
   return dir;
 }
 
-function usageError(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return (error as Error).message;
-  }
-  throw new Error("expected a UsageError, nothing was thrown");
-}
 
 describe("IDX loader", () => {
   for (const gzip of [false, true]) {

@@ -2,20 +2,11 @@
 // make-har.mjs there) and hand-written files: layout, held-out subjects, standardisation, errors.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { UsageError } from "../../host/cli/errors.js";
 import { loadWindows, windowsDataset } from "../../host/data/windows.js";
+import { usageError } from "../helpers/usage-error.js";
 
 const FIXTURE = "test/fixtures/data/har.csv";
 
-function usageError(f: () => unknown): string {
-  try {
-    f();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return (error as Error).message;
-  }
-  throw new Error("expected a UsageError");
-}
 
 describe("sensor windows from a CSV", () => {
   const data = loadWindows(FIXTURE);
