@@ -147,7 +147,7 @@ function emptyReport(plan: RunPlan): Report {
 }
 
 /** Totals, energy and metrics from the rows and telemetry collected so far. */
-function finish(report: Report): Report {
+function finish(report: Report, source: string | undefined): Report {
   const macs: Record<string, number> = {};
   let peak = report.memory.peakLinearMemoryBytes;
   for (const t of report.telemetry) {
@@ -160,7 +160,6 @@ function finish(report: Report): Report {
   report.memory.peakLinearMemoryBytes = peak;
   const energy = energySummary(report.telemetry);
   if (energy) {
-    const source = energySource(typeof report.config?.board === "string" ? report.config.board : undefined, report.board?.id);
     if (source) energy.source = source;
     report.energy = energy;
   }
@@ -225,6 +224,7 @@ export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: 
   };
 
   progress.start(total, `run on ${client.board}`);
+  let source: string | undefined;
   try {
     step({ request: "HELLO", experience: null }, "HELLO");
     const hello = await client.hello();
@@ -237,6 +237,8 @@ export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: 
       accelerator: hello.accelPresent === 1,
     };
     report.memory.linearMemoryLimitBytes = hello.memoryLimit;
+    // Read once: the board's manifest names where its energy figures come from.
+    source = energySource(typeof report.config?.board === "string" ? report.config.board : undefined, hello.board);
     if (report.provenance) report.provenance.board = { id: hello.board, runtime: hello.runtime, protocolVersion: hello.protocolVersion };
 
     step({ request: "DEPLOY", experience: null }, "DEPLOY");
@@ -317,20 +319,20 @@ export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: 
 
       report.accuracy.push(row);
       report.telemetry.push({ experience: i, train, eval: evalTelemetry });
-      finish(report);
+      finish(report, source);
       const mean = row.slice(0, i + 1).reduce((a, b) => a + b, 0) / (i + 1);
       progress.log(`experience ${i} of 0..${T - 1}: loss ${train.meanLoss === null ? "not finite" : real(train.meanLoss)}, mean accuracy on experiences so far ${(100 * mean).toFixed(2)}%`);
       hooks.onExperience?.(report, i);
     }
     progress.update(total, "done");
     progress.stop();
-    return finish(report);
+    return finish(report, source);
   } catch (err) {
     progress.stop();
     if (!isBoardFailure(err)) throw err;
     const lost = current ?? 0;
     report.status.lost = { experience: lost, request: "request" in err && err.request ? err.request : "?", reason: err.message };
-    finish(report);
+    finish(report, source);
     let saved = "";
     if (hooks.partialReportPath) {
       writeReport(hooks.partialReportPath, report);
