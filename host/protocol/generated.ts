@@ -300,6 +300,9 @@ export const REPLY_LAYOUTS = {
     { name: "fallbackMode", type: "u32" },
     { name: "fallbackEmpty", type: "u32" },
     { name: "fallbackRefused", type: "u32" },
+    { name: "cpuMacsExact", type: "f64" },
+    { name: "cpuMacsExactSr", type: "f64" },
+    { name: "cpuMacsFast", type: "f64" },
     { name: "macsByFormat", type: "list", of: [
       { name: "format", type: "u32" },
       { name: "macs", type: "f64" },

@@ -49,6 +49,7 @@ describe("the simulated board with the device module", () => {
     expect(t.accelUnits).toBe(16);
     expect([t.fallbackNoAccelerator, t.fallbackFormat, t.fallbackRounding, t.fallbackMode, t.fallbackEmpty, t.fallbackRefused]).toEqual([0, 0, 0, 0, 0, 0]);
     expect(t.energyCpuJ).toBe(0);
+    expect([t.cpuMacsExact, t.cpuMacsExactSr, t.cpuMacsFast]).toEqual([0, 0, 0]);
     expect(t.energyAcceleratorJ).toBeGreaterThan(0);
     expect(t.energyMemoryJ).toBeGreaterThan(0);
     expect(t.energyJ).toBeCloseTo(t.energyAcceleratorJ + t.energyMemoryJ, 15);
@@ -62,6 +63,8 @@ describe("the simulated board with the device module", () => {
     expect(t.accelUnits).toBe(0);
     expect(t.fallbackNoAccelerator).toBeGreaterThan(0);
     expect([t.fallbackFormat, t.fallbackRounding, t.fallbackMode, t.fallbackEmpty, t.fallbackRefused]).toEqual([0, 0, 0, 0, 0]);
+    // Unfused fp32 products and sums: the device runs every job in its fast kernel.
+    expect([t.cpuMacsExact, t.cpuMacsExactSr, t.cpuMacsFast]).toEqual([0, 0, t.macs]);
     expect(t.energyCpuJ).toBeCloseTo(t.macs * 6 * 70e-12, 12);
     expect([t.energyAcceleratorJ, t.energyMemoryJ]).toEqual([0, 0]);
     expect(t.energyJ).toBe(t.energyCpuJ);
