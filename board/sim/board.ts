@@ -35,7 +35,7 @@ import { parseFormat } from "../../host/formats/parse.js";
 import { DeviceInstance } from "./device.js";
 import { Flash, FLASH_SLOTS } from "./flash.js";
 import { Bus, type AcceleratorFactory } from "./mmio.js";
-import { EnergyModel, gemmModeOf, type CpuGemmMode } from "./energy.js";
+import { EnergyModel } from "./energy.js";
 import { prepareModule } from "./module.js";
 
 /** An error message is one line for a person; the protocol allows 65535 bytes, the board sends at most this. */
@@ -46,22 +46,19 @@ type Reply = { type: typeof MessageType.RESULT | typeof MessageType.ERROR; paylo
 interface Deployment {
   device: DeviceInstance;
   bus: Bus;
-  /** How the CPU path runs GEMMs under this deployment's configuration (for its energy). */
-  gemmMode: CpuGemmMode;
 }
 
 /** What the board counts itself, since the counters were last reset. */
 interface BoardCounters {
   timeUs: number;
   cycles: number;
-  accelMacs: number;
   accelEnergyJ: number;
   /** The part of accelEnergyJ spent on memory traffic. */
   accelMemoryJ: number;
   accelJobs: number;
 }
 
-const NO_COUNTS: BoardCounters = { timeUs: 0, cycles: 0, accelMacs: 0, accelEnergyJ: 0, accelMemoryJ: 0, accelJobs: 0 };
+const NO_COUNTS: BoardCounters = { timeUs: 0, cycles: 0, accelEnergyJ: 0, accelMemoryJ: 0, accelJobs: 0 };
 
 export interface SimBoardOptions {
   manifest: BoardManifest;
@@ -182,7 +179,6 @@ export class SimBoard {
     const accel = deployment.bus.totals();
     deployment.bus.resetTotals();
     this.counters.cycles += accel.cycles;
-    this.counters.accelMacs += accel.macs;
     this.counters.accelEnergyJ += accel.energyJ;
     this.counters.accelMemoryJ += accel.memoryJ;
     this.counters.accelJobs += accel.jobs;
@@ -217,9 +213,7 @@ export class SimBoard {
       if (!this.deployment) {
         return errorReply(MessageType.DEPLOY, ErrorCode.NOT_DEPLOYED, "expected a module in the first DEPLOY, received a configuration alone");
       }
-      const reply = this.runChecked(this.deployment, "DEPLOY", configOnly);
-      if (reply.type === MessageType.RESULT) this.deployment.gemmMode = gemmModeOf(config);
-      return reply;
+      return this.runChecked(this.deployment, "DEPLOY", configOnly);
     }
     const prepared = prepareModule(module, this.memoryLimit);
     if ("error" in prepared) return errorReply(MessageType.DEPLOY, prepared.error, prepared.detail);
@@ -236,7 +230,7 @@ export class SimBoard {
         `${trapped ? "the device module trapped while starting" : "the device module could not be instantiated"}: ${(err as Error).message}`,
       );
     }
-    const candidate: Deployment = { device, bus, gemmMode: gemmModeOf(config) };
+    const candidate: Deployment = { device, bus };
     const reply = this.runChecked(candidate, "DEPLOY", configOnly);
     // Only a deployment that succeeded replaces the previous one, which keeps working otherwise.
     if (reply.type === MessageType.RESULT) this.deployment = candidate;
@@ -269,8 +263,8 @@ export class SimBoard {
       device = body.ok;
     }
     const counters = this.counters;
-    // The device counts every MAC; those the accelerator did not run went through the CPU path.
-    const cpuJ = this.energy.cpuJ(device.macs - counters.accelMacs, this.deployment?.gemmMode ?? "exact");
+    // The device reports the MACs its CPU path ran, by kernel; the accelerator's energy is the board's count.
+    const cpuJ = this.energy.cpuJOf(device);
     // The device fills the rest: MACs, memory, accelerator MACs and units, and which path its GEMMs took.
     const reply = encodeResult("TELEMETRY", {
       ...device,
