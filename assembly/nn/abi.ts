@@ -1,8 +1,9 @@
+// Generated from spec/config.json by scripts/gen-config.mjs. Do not edit.
 // The training ABI: the layout of the model config blob the host sends, the telemetry block the device
 // returns, and the status codes of the nn_* exports. Host (host/train, host/precision) and device
-// (assembly/nn, assembly/api/nn.ts) both import this one file, so it holds integer constants only: it
-// compiles unchanged as AssemblyScript (each constant is an i32) and as TypeScript.
-
+// (assembly/nn, assembly/api/nn.ts) both import this one file.
+// Integer constants only: this file compiles unchanged as AssemblyScript (each constant an i32) and as
+// TypeScript.
 /** Bumped whenever a word below moves or changes meaning. */
 export const NN_ABI_VERSION = 1;
 
@@ -31,7 +32,19 @@ export const CFG_BETA2 = 14;
 export const CFG_EPSILON = 15;
 /** ROLE_COUNT roles of ROLE_WORDS words each: format word (0 = role absent), rounding code, SR bits (0 = all). */
 export const CFG_ROLES = 16;
+/** GEMM_* bits. */
+export const CFG_GEMM = 43;
+/** LOSS_SCALE_* kind, initial scale (f32 bits), clean steps before a dynamic scale doubles. */
+export const CFG_LOSS_SCALE_KIND = 44;
+export const CFG_LOSS_SCALE = 45;
+export const CFG_LOSS_SCALE_INTERVAL = 46;
+export const CFG_LAYER_COUNT = 47;
+/** LAYER_WORDS words per layer: kind, then three arguments (see LAYER_*); only LAYER_COUNT of them are sent. */
+export const CFG_LAYERS = 48;
+
+// ---- The words of each role, and the roles in CFG_ROLES order. ----
 export const ROLE_WORDS = 3;
+
 export const ROLE_WEIGHT = 0;
 export const ROLE_ACTIVATION = 1;
 export const ROLE_ERROR = 2;
@@ -42,15 +55,8 @@ export const ROLE_MASTER = 6;
 export const ROLE_OPTIMIZER = 7;
 export const ROLE_REPLAY = 8;
 export const ROLE_COUNT = 9;
-/** GEMM_* bits. */
-export const CFG_GEMM = 43;
-/** LOSS_SCALE_* kind, initial scale (f32 bits), clean steps before a dynamic scale doubles. */
-export const CFG_LOSS_SCALE_KIND = 44;
-export const CFG_LOSS_SCALE = 45;
-export const CFG_LOSS_SCALE_INTERVAL = 46;
-export const CFG_LAYER_COUNT = 47;
-/** LAYER_WORDS words per layer: kind, then three arguments (see LAYER_*). */
-export const CFG_LAYERS = 48;
+
+// ---- Layers: LAYER_WORDS words each, at most CFG_MAX_LAYERS. ----
 export const LAYER_WORDS = 4;
 export const CFG_MAX_LAYERS = 64;
 

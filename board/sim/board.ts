@@ -24,6 +24,7 @@ import {
   ResetFlag,
   splitIntoChunks,
   TelemetryFlag,
+  type BoardFilledOf,
   type ErrorCodeValue,
   type MessageTypeCode,
   type ReplyOf,
@@ -194,7 +195,8 @@ export class SimBoard {
     if ("error" in body) return errorReply(type, ErrorCode.INTERNAL, `the device's ${name} reply does not match its layout: ${body.detail}`);
     if (name === "DEPLOY") {
       // The limit is the board's: the device module cannot see the maximum its memory was given.
-      return resultReply(encodeResult("DEPLOY", { ...(body.ok as ReplyOf<"DEPLOY">), memoryLimit: this.memoryLimit }));
+      const board: BoardFilledOf<"DEPLOY"> = { memoryLimit: this.memoryLimit };
+      return resultReply(encodeResult("DEPLOY", { ...(body.ok as ReplyOf<"DEPLOY">), ...board }));
     }
     return resultReply(encodePayload("RESULT", { requestType: type, body: result.ok }));
   }
@@ -265,9 +267,8 @@ export class SimBoard {
     const counters = this.counters;
     // The device reports the MACs its CPU path ran, by kernel; the accelerator's energy is the board's count.
     const cpuJ = this.energy.cpuJOf(device);
-    // The device fills the rest: MACs, memory, accelerator MACs and units, and which path its GEMMs took.
-    const reply = encodeResult("TELEMETRY", {
-      ...device,
+    // The fields spec/protocol.json marks filledBy "board"; the device fills the rest.
+    const board: BoardFilledOf<"TELEMETRY"> = {
       timeUs: counters.timeUs,
       cycles: counters.cycles,
       energyJ: counters.accelEnergyJ + cpuJ,
@@ -276,7 +277,8 @@ export class SimBoard {
       energyAcceleratorJ: counters.accelEnergyJ - counters.accelMemoryJ,
       energyMemoryJ: counters.accelMemoryJ,
       energyCpuJ: cpuJ,
-    });
+    };
+    const reply = encodeResult("TELEMETRY", { ...device, ...board });
     if (decoded.ok.flags & TelemetryFlag.RESET_COUNTERS) this.counters = { ...NO_COUNTS };
     return resultReply(reply);
   }

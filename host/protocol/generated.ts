@@ -322,3 +322,8 @@ export const REPLY_LAYOUTS = {
     { name: "received", type: "u32" },
   ],
 } as const;
+/** Reply fields the board fills over what the device wrote (filledBy in the spec); the device fills the rest. */
+export const BOARD_FILLED = {
+  DEPLOY: ["memoryLimit"],
+  TELEMETRY: ["timeUs","cycles","energyJ","memoryLimit","accelJobs","energyAcceleratorJ","energyMemoryJ","energyCpuJ"],
+} as const;
