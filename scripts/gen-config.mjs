@@ -1,11 +1,11 @@
 // Generates the views of spec/config.json: assembly/nn/abi.ts (the model blob, nn telemetry slots and
-// status codes) and assembly/cl/abi.ts (the strategy blob and strategy ids). Each holds integer constants
+// status codes), assembly/cl/abi.ts (the strategy blob and strategy ids) and the tables of docs/config.md. Each holds integer constants
 // only, so it compiles unchanged as AssemblyScript and as TypeScript and both sides import the same file.
 // Usage: node scripts/gen-config.mjs [--check]   (--check: exit 1 if a generated file is stale)
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { runGenerator } from "./lib/generated.mjs";
+import { fillDocSections, runGenerator } from "./lib/generated.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const spec = JSON.parse(readFileSync(join(root, "spec/config.json"), "utf8"));
@@ -83,10 +83,43 @@ function render(section, where) {
   return lines.join("\n") + "\n";
 }
 
+const cell = (s) => String(s ?? "").replace(/\|/g, "\\|");
+
+/** docs/config.md's tables of one section: the blob's words, then every other constant group. */
+function docTables(section, where) {
+  const rows = constants(section, where);
+  const blob = section.blob;
+  const words = new Set(blob.words.map((w) => `${blob.prefix}${w.name}`));
+  const sizes = new Map(blob.words.map((w) => [`${blob.prefix}${w.name}`, w.size]));
+  const lines = [`${blob.title} Version: \`${section.version.name}\` = ${section.version.value}.`, "", "| word | name | meaning |", "|---|---|---|"];
+  for (const [name, value, meaning] of rows) {
+    if (name !== null && words.has(name)) lines.push(`| ${value}${sizes.get(name) ? ` (${cell(sizes.get(name))} words)` : ""} | \`${name}\` | ${cell(meaning)} |`);
+  }
+  let open = false;
+  for (const [name, value, meaning] of rows) {
+    if (name === null) {
+      if (meaning === blob.title) continue;
+      lines.push("", ...(meaning ? [meaning, ""] : []), "| name | value | meaning |", "|---|---|---|");
+      open = true;
+    } else if (open && !words.has(name) && name !== section.version.name && name !== blob.count) {
+      lines.push(`| \`${name}\` | ${value} | ${cell(meaning)} |`);
+    }
+  }
+  return lines.join("\n") + "\n";
+}
+
 runGenerator({
   name: "gen-config",
   root,
   spec: "spec/config.json",
   generator: "scripts/gen-config.mjs",
-  produce: () => Object.fromEntries(["model", "strategy"].map((s) => [spec[s].file, render(spec[s], s)])),
+  produce: (read) => ({
+    ...Object.fromEntries(["model", "strategy"].map((s) => [spec[s].file, render(spec[s], s)])),
+    "docs/config.md": fillDocSections(
+      "docs/config.md",
+      read("docs/config.md"),
+      { model: docTables(spec.model, "model"), strategy: docTables(spec.strategy, "strategy") },
+      "Generated from spec/config.json by scripts/gen-config.mjs. Do not edit: change the spec and run `npm run build`.",
+    ),
+  }),
 });

@@ -44,7 +44,6 @@ export const CFG_LAYERS = 48;
 
 // ---- The words of each role, and the roles in CFG_ROLES order. ----
 export const ROLE_WORDS = 3;
-
 export const ROLE_WEIGHT = 0;
 export const ROLE_ACTIVATION = 1;
 export const ROLE_ERROR = 2;
@@ -56,25 +55,9 @@ export const ROLE_OPTIMIZER = 7;
 export const ROLE_REPLAY = 8;
 export const ROLE_COUNT = 9;
 
-// ---- Layers: LAYER_WORDS words each, at most CFG_MAX_LAYERS. ----
+// ---- Layers (CFG_LAYERS): LAYER_WORDS words each (kind, three arguments), at most CFG_MAX_LAYERS. ----
 export const LAYER_WORDS = 4;
 export const CFG_MAX_LAYERS = 64;
-
-/** Also compute the loss gradient with respect to the input batch (tests, saliency). */
-export const FLAG_INPUT_GRADIENT = 1;
-
-export const OPTIMIZER_SGD = 0;
-export const OPTIMIZER_ADAM = 1;
-
-/** Products and sums fused: one rounding to acc per multiply-add. */
-export const GEMM_FMA = 1;
-/** f32 accumulation and one rounding of each result to acc, instead of per-MAC rounding. */
-export const GEMM_FAST = 2;
-
-export const LOSS_SCALE_NONE = 0;
-export const LOSS_SCALE_STATIC = 1;
-export const LOSS_SCALE_DYNAMIC = 2;
-
 /** Linear: arg0 = outputs. Its input is the previous output read flat. */
 export const LAYER_LINEAR = 1;
 /** Conv2d: arg0 = output channels, arg1 = kernel size k (k x k), arg2 = stride | padding << 16. */
@@ -84,6 +67,25 @@ export const LAYER_RELU = 3;
 export const LAYER_MAXPOOL = 4;
 export const LAYER_AVGPOOL = 5;
 export const LAYER_FLATTEN = 6;
+
+// ---- Model flags (CFG_FLAGS). ----
+/** Also compute the loss gradient with respect to the input batch (tests, saliency). */
+export const FLAG_INPUT_GRADIENT = 1;
+
+// ---- Optimizers (CFG_OPTIMIZER). ----
+export const OPTIMIZER_SGD = 0;
+export const OPTIMIZER_ADAM = 1;
+
+// ---- GEMM bits (CFG_GEMM). ----
+/** Products and sums fused: one rounding to acc per multiply-add. */
+export const GEMM_FMA = 1;
+/** f32 accumulation and one rounding of each result to acc, instead of per-MAC rounding. */
+export const GEMM_FAST = 2;
+
+// ---- Loss scaling (CFG_LOSS_SCALE_KIND). ----
+export const LOSS_SCALE_NONE = 0;
+export const LOSS_SCALE_STATIC = 1;
+export const LOSS_SCALE_DYNAMIC = 2;
 
 // ---- Telemetry: f64 values at the pointer nn_telemetry returns. ----
 export const T_PARAMS = 0;
