@@ -368,9 +368,9 @@ function genAs(spec) {
     if (m.reply) layouts.push(["_REPLY", m.reply]);
     for (const [suffix, fields] of layouts) {
       const { offsets, fixedSize } = fixedOffsets(fields);
-      for (const { field, offset } of offsets) {
-        L.push(`export const ${m.name}${suffix}_${upperSnake(field.name)}_OFFSET: i32 = ${offset};${field.filledBy === "board" ? " // filled by the board over what the device writes" : ""}`);
-      }
+      const byBoard = fields.filter((field) => field.filledBy === "board").map((field) => field.name);
+      if (byBoard.length) L.push(`// The board fills ${byBoard.join(", ")} over what the device writes (filledBy in the spec).`);
+      for (const { field, offset } of offsets) L.push(`export const ${m.name}${suffix}_${upperSnake(field.name)}_OFFSET: i32 = ${offset};`);
       L.push(`export const ${m.name}${suffix}_FIXED_SIZE: i32 = ${fixedSize};`);
     }
   }
