@@ -24,6 +24,7 @@ import {
   ResetFlag,
   splitIntoChunks,
   TelemetryFlag,
+  type BoardFilledOf,
   type ErrorCodeValue,
   type MessageTypeCode,
   type ReplyOf,
@@ -35,7 +36,7 @@ import { parseFormat } from "../../host/formats/parse.js";
 import { DeviceInstance } from "./device.js";
 import { Flash, FLASH_SLOTS } from "./flash.js";
 import { Bus, type AcceleratorFactory } from "./mmio.js";
-import { EnergyModel, gemmModeOf, type CpuGemmMode } from "./energy.js";
+import { EnergyModel } from "./energy.js";
 import { prepareModule } from "./module.js";
 
 /** An error message is one line for a person; the protocol allows 65535 bytes, the board sends at most this. */
@@ -46,22 +47,19 @@ type Reply = { type: typeof MessageType.RESULT | typeof MessageType.ERROR; paylo
 interface Deployment {
   device: DeviceInstance;
   bus: Bus;
-  /** How the CPU path runs GEMMs under this deployment's configuration (for its energy). */
-  gemmMode: CpuGemmMode;
 }
 
 /** What the board counts itself, since the counters were last reset. */
 interface BoardCounters {
   timeUs: number;
   cycles: number;
-  accelMacs: number;
   accelEnergyJ: number;
   /** The part of accelEnergyJ spent on memory traffic. */
   accelMemoryJ: number;
   accelJobs: number;
 }
 
-const NO_COUNTS: BoardCounters = { timeUs: 0, cycles: 0, accelMacs: 0, accelEnergyJ: 0, accelMemoryJ: 0, accelJobs: 0 };
+const NO_COUNTS: BoardCounters = { timeUs: 0, cycles: 0, accelEnergyJ: 0, accelMemoryJ: 0, accelJobs: 0 };
 
 export interface SimBoardOptions {
   manifest: BoardManifest;
@@ -182,7 +180,6 @@ export class SimBoard {
     const accel = deployment.bus.totals();
     deployment.bus.resetTotals();
     this.counters.cycles += accel.cycles;
-    this.counters.accelMacs += accel.macs;
     this.counters.accelEnergyJ += accel.energyJ;
     this.counters.accelMemoryJ += accel.memoryJ;
     this.counters.accelJobs += accel.jobs;
@@ -198,7 +195,8 @@ export class SimBoard {
     if ("error" in body) return errorReply(type, ErrorCode.INTERNAL, `the device's ${name} reply does not match its layout: ${body.detail}`);
     if (name === "DEPLOY") {
       // The limit is the board's: the device module cannot see the maximum its memory was given.
-      return resultReply(encodeResult("DEPLOY", { ...(body.ok as ReplyOf<"DEPLOY">), memoryLimit: this.memoryLimit }));
+      const board: BoardFilledOf<"DEPLOY"> = { memoryLimit: this.memoryLimit };
+      return resultReply(encodeResult("DEPLOY", { ...(body.ok as ReplyOf<"DEPLOY">), ...board }));
     }
     return resultReply(encodePayload("RESULT", { requestType: type, body: result.ok }));
   }
@@ -217,9 +215,7 @@ export class SimBoard {
       if (!this.deployment) {
         return errorReply(MessageType.DEPLOY, ErrorCode.NOT_DEPLOYED, "expected a module in the first DEPLOY, received a configuration alone");
       }
-      const reply = this.runChecked(this.deployment, "DEPLOY", configOnly);
-      if (reply.type === MessageType.RESULT) this.deployment.gemmMode = gemmModeOf(config);
-      return reply;
+      return this.runChecked(this.deployment, "DEPLOY", configOnly);
     }
     const prepared = prepareModule(module, this.memoryLimit);
     if ("error" in prepared) return errorReply(MessageType.DEPLOY, prepared.error, prepared.detail);
@@ -236,7 +232,7 @@ export class SimBoard {
         `${trapped ? "the device module trapped while starting" : "the device module could not be instantiated"}: ${(err as Error).message}`,
       );
     }
-    const candidate: Deployment = { device, bus, gemmMode: gemmModeOf(config) };
+    const candidate: Deployment = { device, bus };
     const reply = this.runChecked(candidate, "DEPLOY", configOnly);
     // Only a deployment that succeeded replaces the previous one, which keeps working otherwise.
     if (reply.type === MessageType.RESULT) this.deployment = candidate;
@@ -258,6 +254,7 @@ export class SimBoard {
       timeUs: 0, macs: 0, cycles: 0, energyJ: Number.NaN, memoryUsed: 0, memoryPeak: 0, memoryLimit: this.memoryLimit, accelJobs: 0,
       energyAcceleratorJ: Number.NaN, energyMemoryJ: Number.NaN, energyCpuJ: Number.NaN, accelMacs: 0, accelUnits: 0,
       fallbackNoAccelerator: 0, fallbackFormat: 0, fallbackRounding: 0, fallbackMode: 0, fallbackEmpty: 0, fallbackRefused: 0,
+      cpuMacsExact: 0, cpuMacsExactSr: 0, cpuMacsFast: 0,
       macsByFormat: [], modelChecksum: 0,
     };
     if (this.deployment) {
@@ -268,11 +265,10 @@ export class SimBoard {
       device = body.ok;
     }
     const counters = this.counters;
-    // The device counts every MAC; those the accelerator did not run went through the CPU path.
-    const cpuJ = this.energy.cpuJ(device.macs - counters.accelMacs, this.deployment?.gemmMode ?? "exact");
-    // The device fills the rest: MACs, memory, accelerator MACs and units, and which path its GEMMs took.
-    const reply = encodeResult("TELEMETRY", {
-      ...device,
+    // The device reports the MACs its CPU path ran, by kernel; the accelerator's energy is the board's count.
+    const cpuJ = this.energy.cpuJOf(device);
+    // The fields spec/protocol.json marks filledBy "board"; the device fills the rest.
+    const board: BoardFilledOf<"TELEMETRY"> = {
       timeUs: counters.timeUs,
       cycles: counters.cycles,
       energyJ: counters.accelEnergyJ + cpuJ,
@@ -281,7 +277,8 @@ export class SimBoard {
       energyAcceleratorJ: counters.accelEnergyJ - counters.accelMemoryJ,
       energyMemoryJ: counters.accelMemoryJ,
       energyCpuJ: cpuJ,
-    });
+    };
+    const reply = encodeResult("TELEMETRY", { ...device, ...board });
     if (decoded.ok.flags & TelemetryFlag.RESET_COUNTERS) this.counters = { ...NO_COUNTS };
     return resultReply(reply);
   }

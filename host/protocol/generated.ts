@@ -300,6 +300,9 @@ export const REPLY_LAYOUTS = {
     { name: "fallbackMode", type: "u32" },
     { name: "fallbackEmpty", type: "u32" },
     { name: "fallbackRefused", type: "u32" },
+    { name: "cpuMacsExact", type: "f64" },
+    { name: "cpuMacsExactSr", type: "f64" },
+    { name: "cpuMacsFast", type: "f64" },
     { name: "macsByFormat", type: "list", of: [
       { name: "format", type: "u32" },
       { name: "macs", type: "f64" },
@@ -318,4 +321,9 @@ export const REPLY_LAYOUTS = {
   CHUNK: [
     { name: "received", type: "u32" },
   ],
+} as const;
+/** Reply fields the board fills over what the device wrote (filledBy in the spec); the device fills the rest. */
+export const BOARD_FILLED = {
+  DEPLOY: ["memoryLimit"],
+  TELEMETRY: ["timeUs","cycles","energyJ","memoryLimit","accelJobs","energyAcceleratorJ","energyMemoryJ","energyCpuJ"],
 } as const;

@@ -1,6 +1,6 @@
 // Runs a spec generator (scripts/gen-*.mjs) the way the build does, in the repository or in a scratch
 // copy of the files it reads and writes, so a test can edit a copy without touching the checkout.
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,6 +17,7 @@ export function generatorHarness(generator: string, files: readonly string[]) {
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
+  const gen = (cwd: string, ...args: string[]) => spawnSync(process.execPath, [join(cwd, generator), ...args], { cwd, encoding: "utf8" });
   return {
     /** A fresh copy of `files` (plus the shared generator library) named `name`. */
     copyProject(name: string): string {
@@ -29,6 +30,14 @@ export function generatorHarness(generator: string, files: readonly string[]) {
     },
     /** The suite's scratch directory. */
     scratch: () => dir,
-    gen: (cwd: string, ...args: string[]) => spawnSync(process.execPath, [join(cwd, generator), ...args], { cwd, encoding: "utf8" }),
+    gen,
+    /** The test every generator's suite starts with: --check finds the repository's generated files current. */
+    itFindsEveryViewCurrent(): void {
+      it("--check finds every generated file current", () => {
+        const result = gen(root, "--check");
+        expect(result.stderr).toBe("");
+        expect(result.status).toBe(0);
+      });
+    },
   };
 }
