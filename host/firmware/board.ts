@@ -5,7 +5,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import type { BoardManifest } from "../boards/manifest.js";
-import { RunError, UsageError, expected } from "../cli/errors.js";
+import { RunError, UsageError, expected } from "../errors.js";
 import { BaseTransport } from "../transport/transport.js";
 import { buildFirmware, firmwareDir, type FirmwareImage, type FirmwareRuntime } from "./build.js";
 import { startQemu, type QemuOptions, type QemuProcess } from "./qemu.js";

@@ -1,6 +1,6 @@
 // A real board on a serial port, through the `serialport` package (loaded only when a serial board
 // is used, so the rest of edgecl runs where its native binding is missing).
-import { RunError, expected } from "../cli/errors.js";
+import { RunError, expected } from "../errors.js";
 import { BaseTransport } from "./transport.js";
 
 export interface SerialOptions {

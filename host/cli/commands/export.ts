@@ -3,7 +3,7 @@
 import { Command } from "commander";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { expected, RunError } from "../errors.js";
+import { expected, RunError } from "../../errors.js";
 import { SCENARIOS } from "../../cl/benchmarks.js";
 import { runStream } from "../../cl/run.js";
 import { RUN_DEFAULTS, parseClassOrder } from "./run.js";

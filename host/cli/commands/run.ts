@@ -1,7 +1,7 @@
 // edgecl run: a continual-learning experiment on a board (docs/strategies.md, docs/report.md).
 import { Command } from "commander";
 import { writeFileSync } from "node:fs";
-import { expected, RunError, UsageError } from "../errors.js";
+import { expected, RunError, UsageError } from "../../errors.js";
 import { parsePrecision, PRESET_NAMES } from "../../precision/index.js";
 import { parseModelSpec } from "../../train/model-spec.js";
 import { defaultOptimizer, OPTIMIZER_NAMES, type OptimizerName, type OptimizerSpec } from "../../train/config.js";

@@ -4,7 +4,7 @@
 import { Command } from "commander";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { expected, RunError } from "../errors.js";
+import { expected, RunError } from "../../errors.js";
 import { readSweepFile } from "../../sweep/file.js";
 import { planSweep, type RunOptionSpec, type SweepPlan } from "../../sweep/plan.js";
 import { SweepStore } from "../../sweep/store.js";
