@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { spawnSimBoardTcp } from "../../host/transport/sim.js";
-import { edgeclSources } from "./edgecl.js";
+import { edgeclSources } from "../helpers/cli.js";
 import { standinWasm } from "./helpers.js";
 
 let dir: string;

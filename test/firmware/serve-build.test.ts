@@ -2,12 +2,12 @@
 // reports equal the ELF's section headers read here (Berkeley semantics), the generated header carries
 // the manifest's values, the module's length and zlib CRC-32 and the energy figures (docs/energy.md's
 // defaults, or the manifest's own), and bad boards are refused with the key at fault.
-import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
-import { main } from "../../host/cli/main.js";
+import { edgeclInProcess } from "../helpers/cli.js";
 import { loadBoard } from "../../host/boards/manifest.js";
 import { firmwareDir } from "../../host/firmware/index.js";
 import * as abi from "../../assembly/nn/abi.js";
@@ -33,20 +33,7 @@ afterAll(() => {
 /** Runs the CLI in this process; returns its exit code and what it printed. */
 async function edgecl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   if (setupError) throw setupError;
-  let stdout = "";
-  let stderr = "";
-  const log = vi.spyOn(console, "log").mockImplementation((...parts: unknown[]) => void (stdout += `${parts.join(" ")}\n`));
-  const write = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const code = await main(["node", "edgecl", ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    log.mockRestore();
-    write.mockRestore();
-  }
+  return edgeclInProcess(args);
 }
 
 /** Berkeley sizes from the section headers (binutils size.c): code and read-only sections are text, other allocated ones with contents data, without contents bss. */
