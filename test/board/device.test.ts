@@ -11,7 +11,7 @@ import { runExperiences } from "../../host/board/runner.js";
 import type { BoardClient } from "../../host/board/client.js";
 import { modulePath } from "../../host/device/module.js";
 import { connectInProcess, manifest } from "./helpers.js";
-import { FEATURES, learner, separable } from "./learner.js";
+import { FEATURES, learner, separable } from "../helpers/learner.js";
 
 let module: Uint8Array;
 beforeAll(() => {

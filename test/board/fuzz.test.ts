@@ -8,7 +8,7 @@ import { fuzzBoard, FrameMutator, MUTATIONS, type FuzzOptions } from "../../host
 import { modulePath } from "../../host/device/module.js";
 import { DataFlag, decodePayload, encodePayload, FrameDecoder, MessageType, SampleEncoding, Split } from "../../host/protocol/index.js";
 import { connectInProcess, manifest } from "./helpers.js";
-import { FEATURES, separable, setUpLearner } from "./learner.js";
+import { FEATURES, separable, setUpLearner } from "../helpers/learner.js";
 
 const module = () => new Uint8Array(readFileSync(modulePath(false)));
 

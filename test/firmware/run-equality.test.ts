@@ -21,7 +21,7 @@ import { modulePath } from "../../host/device/module.js";
 import { buildQemuBoardImage, openQemuBoard, requireToolchain } from "../../host/firmware/index.js";
 import { defaultOptimizer } from "../../host/train/config.js";
 import type { Report } from "../../host/report/types.js";
-import { dataPayload, deployConfig, evalPayload, trainPayload } from "../cl/device.js";
+import { dataPayload, deployConfig, evalPayload, trainPayload } from "../helpers/learner.js";
 import { CL_REPLAY_BATCH, CL_WORD_COUNT } from "../../assembly/cl/abi.js";
 
 const PAIRS = [
