@@ -113,8 +113,7 @@ export class QemuTransport extends BaseTransport {
     return text ? text.slice(-KEPT_STDERR_CHARS) : undefined;
   }
 
-  write(bytes: Uint8Array): void {
-    if (!this.open) throw new Error(`${this.description}: write after the link closed`);
+  protected send(bytes: Uint8Array): void {
     this.socket.write(bytes);
   }
 

@@ -57,8 +57,7 @@ export class SerialTransport extends BaseTransport {
     return new SerialTransport(port, options);
   }
 
-  write(bytes: Uint8Array): void {
-    if (!this.open) throw new Error(`${this.description}: write after the link closed`);
+  protected send(bytes: Uint8Array): void {
     this.port.write(bytes);
   }
 

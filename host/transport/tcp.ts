@@ -51,8 +51,7 @@ export class TcpTransport extends BaseTransport {
     });
   }
 
-  write(bytes: Uint8Array): void {
-    if (!this.open) throw new Error(`${this.description}: write after the link closed`);
+  protected send(bytes: Uint8Array): void {
     this.socket.write(bytes);
   }
 
