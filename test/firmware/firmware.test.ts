@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildFirmware, runQemu, startQemu, type FirmwareImage, type QemuRun } from "../../host/firmware/index.js";
 import { assemble, elfSizes, FirmwareSuite, wat as watFile } from "./helpers.js";
-import { expectTranscript, f32Bits, lines, mulAddTwoRoundings, selftestSteps, steps } from "./selftest-reference.js";
+import { expectCompleteRun, expectTranscript, expectTwoRoundings, lines, selftestSteps, steps } from "./selftest-reference.js";
 
 const fixture = fileURLToPath(new URL("./fixtures/selftest.wat", import.meta.url));
 const deviceWasm = fileURLToPath(new URL("../../build/device.wasm", import.meta.url));
@@ -33,11 +33,7 @@ const transcript = selftestSteps();
 describe("firmware on QEMU virt (wasm2c runtime)", () => {
   it("boots, runs the self-test to the end and leaves QEMU with exit status 0", () => {
     suite.ready();
-    expect(run.timedOut, `QEMU did not exit within ${QEMU_TIMEOUT_MS} ms; output:\n${run.output}`).toBe(false);
-    expect(run.exit.code, `stderr: ${run.stderr}\noutput:\n${run.output}`).toBe(0);
-    const all = lines(run.output);
-    expect(all[0]).toBe("edgecl selftest: runtime wasm2c, memory limit 512 pages");
-    expect(all.at(-1)).toBe("selftest done");
+    expectCompleteRun(run, "wasm2c", QEMU_TIMEOUT_MS);
   });
 
   it("prints the expected outcome of every step, in order", () => {
@@ -47,11 +43,7 @@ describe("firmware on QEMU virt (wasm2c runtime)", () => {
 
   it("rounds f32 like WebAssembly: product and sum rounded separately, never fused", () => {
     suite.ready();
-    expect(mulAddTwoRoundings).toBe(0);
-    expect(f32Bits(Math.fround(1 / 3))).toBe(0x3eaaaaab);
-    expect(f32Bits(Math.fround(Math.SQRT2))).toBe(0x3fb504f3);
-    const mulAdd = steps(run.output).find(([step]) => step.startsWith("call mul_add("));
-    expect(mulAdd?.[1]).toBe("f32 0x00000000");
+    expectTwoRoundings(run.output);
   });
 
   it("turns each trap into an error and keeps answering", () => {

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect } from "vitest";
 import { BoardError } from "../../host/board/errors.js";
 import { loadBoard, readManifest, type BoardManifest } from "../../host/boards/manifest.js";
-import { openQemuBoard, requireToolchain, type QemuBoardOptions, type QemuTransport } from "../../host/firmware/index.js";
+import { buildQemuBoardImage, openQemuBoard, requireToolchain, type QemuBoardOptions, type QemuTransport } from "../../host/firmware/index.js";
 import {
   ChunkAssembler,
   decodeErrorReply,
@@ -104,6 +104,20 @@ export class FirmwareSuite {
       await transport.close();
     }
   }
+}
+
+/**
+ * The two boards the protocol suites talk to, their images built in the suite's folder: qemu-rv32 around
+ * the stand-in device module (image "rv32-standin"), and qemu-rv32-noaccel at 64-byte frames, the
+ * protocol's minimum, so that every message but HELLO's request travels in CHUNKs, around
+ * fixtures/serve.wat (image "tiny-fixture").
+ */
+export async function protocolBoards(suite: FirmwareSuite): Promise<{ rv32: BoardManifest; tiny: BoardManifest }> {
+  const rv32 = loadBoard("qemu-rv32");
+  const tiny = derivedManifest(suite.dir, "qemu-rv32-noaccel", "qemu-tiny", { maxFrameSize: 64 });
+  await buildQemuBoardImage(rv32, { wasm: suite.standin.file, buildDir: join(suite.dir, "rv32-standin") });
+  await buildQemuBoardImage(tiny, { wasm: suite.fixture.file, buildDir: join(suite.dir, "tiny-fixture") });
+  return { rv32, tiny };
 }
 
 /** The BoardError a request must fail with. */

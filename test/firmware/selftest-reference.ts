@@ -2,6 +2,7 @@
 // the wasm2c and WAMR suites: bit patterns and expected values worked out in the host's own arithmetic,
 // the steps every runtime prints, and how a transcript is read and judged.
 import { expect } from "vitest";
+import type { QemuRun } from "../../host/firmware/index.js";
 
 export const f32Bits = (x: number): number => {
   const view = new DataView(new ArrayBuffer(4));
@@ -108,4 +109,22 @@ export function expectTranscript(output: string, transcript: [string, Outcome][]
     if (typeof want === "string") expect(outcome, message).toBe(want);
     else expect(outcome, message).toMatch(want);
   });
+}
+
+/** The self-test ran to its end: the banner naming the runtime, "selftest done", QEMU's exit status 0. */
+export function expectCompleteRun(run: QemuRun, runtime: "wasm2c" | "wamr", timeoutMs: number): void {
+  expect(run.timedOut, `QEMU did not exit within ${timeoutMs} ms; output:\n${run.output}`).toBe(false);
+  expect(run.exit.code, `stderr: ${run.stderr}\noutput:\n${run.output}`).toBe(0);
+  const all = lines(run.output);
+  expect(all[0]).toBe(`edgecl selftest: runtime ${runtime}, memory limit 512 pages`);
+  expect(all.at(-1)).toBe("selftest done");
+}
+
+/** mul_add printed the two-rounding result (exactly 0), checked against the host's own f32 arithmetic. */
+export function expectTwoRoundings(output: string): void {
+  expect(mulAddTwoRoundings).toBe(0);
+  expect(f32Bits(Math.fround(1 / 3))).toBe(0x3eaaaaab);
+  expect(f32Bits(Math.fround(Math.SQRT2))).toBe(0x3fb504f3);
+  const got = new Map(steps(output));
+  expect(got.get(`call mul_add(f32 ${hex8(ONE_PLUS_2M12)}, f32 ${hex8(ONE_PLUS_2M12)}, f32 ${hex8(MINUS_ONE_PLUS_2M11)})`)).toBe("f32 0x00000000");
 }

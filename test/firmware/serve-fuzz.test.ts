@@ -6,23 +6,19 @@
 // answers HELLO afterwards.
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { join } from "node:path";
-import { loadBoard, type BoardManifest } from "../../host/boards/manifest.js";
-import { buildQemuBoardImage, type QemuTransport } from "../../host/firmware/index.js";
+import { type BoardManifest } from "../../host/boards/manifest.js";
+import { type QemuTransport } from "../../host/firmware/index.js";
 import { decodeErrorReply, decodeResult, encodeFrame, encodePayload, ERROR_NAMES, MessageType, splitIntoChunks, type Frame } from "../../host/protocol/index.js";
 import { frameCases } from "../protocol/cases.js";
 import { rawFrame, wire } from "../protocol/reference.js";
 import { batch } from "../board/helpers.js";
-import { derivedManifest, describe as describeFrame, expectSameReply, FirmwareSuite, FrameLink, SimReference } from "./helpers.js";
+import { describe as describeFrame, expectSameReply, FirmwareSuite, FrameLink, protocolBoards, SimReference } from "./helpers.js";
 
 let rv32: BoardManifest;
 let tiny: BoardManifest;
 
 const suite = new FirmwareSuite("serve-fuzz", async () => {
-  rv32 = loadBoard("qemu-rv32");
-  tiny = derivedManifest(suite.dir, "qemu-rv32-noaccel", "qemu-tiny", { maxFrameSize: 64 });
-  await buildQemuBoardImage(rv32, { wasm: suite.standin.file, buildDir: join(suite.dir, "rv32-standin") });
-  await buildQemuBoardImage(tiny, { wasm: suite.fixture.file, buildDir: join(suite.dir, "tiny-fixture") });
+  ({ rv32, tiny } = await protocolBoards(suite));
 });
 
 /** The firmware and the simulated board side by side, fed the same bytes. */

@@ -8,24 +8,20 @@ import { describe, expect, test } from "vitest";
 import { join } from "node:path";
 import { BoardClient } from "../../host/board/client.js";
 import { loadAccelerator } from "../../board/sim/mmio.js";
-import { loadBoard, type BoardManifest } from "../../host/boards/manifest.js";
+import { type BoardManifest } from "../../host/boards/manifest.js";
 import { parseFormat } from "../../host/formats/parse.js";
 import { NAMED_FORMATS } from "../../host/generated/formats.js";
 import { buildQemuBoardImage, type QemuTransport } from "../../host/firmware/index.js";
 import { decodeErrorReply, decodeResult, encodeFrame, encodePayload, ErrorCode, MessageType, PROTOCOL_VERSION, splitIntoChunks, type Frame } from "../../host/protocol/index.js";
 import { batch } from "../board/helpers.js";
-import { boardError, bootBoard, derivedManifest, expectSameReply, FirmwareSuite, fnv1a, FrameLink, SimReference } from "./helpers.js";
+import { boardError, bootBoard, derivedManifest, expectSameReply, FirmwareSuite, fnv1a, FrameLink, protocolBoards, SimReference } from "./helpers.js";
 
 let rv32: BoardManifest;
 let tiny: BoardManifest;
 let rv32Fixture: BoardManifest;
 
 const suite = new FirmwareSuite("serve", async () => {
-  rv32 = loadBoard("qemu-rv32");
-  // 64-byte frames (the protocol's minimum): every message but HELLO's request travels in CHUNKs.
-  tiny = derivedManifest(suite.dir, "qemu-rv32-noaccel", "qemu-tiny", { maxFrameSize: 64 });
-  await buildQemuBoardImage(rv32, { wasm: suite.standin.file, buildDir: join(suite.dir, "rv32-standin") });
-  await buildQemuBoardImage(tiny, { wasm: suite.fixture.file, buildDir: join(suite.dir, "tiny-fixture") });
+  ({ rv32, tiny } = await protocolBoards(suite));
   rv32Fixture = derivedManifest(suite.dir, "qemu-rv32", "qemu-rv32-fixture", {});
   await buildQemuBoardImage(rv32Fixture, { wasm: suite.fixture.file, buildDir: join(suite.dir, "rv32-fixture") });
 });
