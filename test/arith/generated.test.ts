@@ -2,29 +2,14 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { generatorHarness, root } from "../support/generator";
+import { checkTests, generatorHarness } from "../support/generator";
 
 const GENERATED = ["assembly/generated/formats.ts", "host/generated/formats.ts", "firmware/include/edgecl_formats.h"];
-const { copyProject, gen } = generatorHarness("scripts/gen-formats.mjs", ["spec/formats.json", ...GENERATED]);
+const harness = generatorHarness("scripts/gen-formats.mjs", ["spec/formats.json", ...GENERATED]);
+const { copyProject, gen } = harness;
 
 describe("gen-formats", () => {
-  it("--check finds every generated file current", () => {
-    const result = gen(root, "--check");
-    expect(result.stderr).toBe("");
-    expect(result.status).toBe(0);
-  });
-
-  it("--check names a hand-edited view; a run repairs it", () => {
-    const copy = copyProject("edited");
-    const header = join(copy, "firmware/include/edgecl_formats.h");
-    writeFileSync(header, readFileSync(header, "utf8").replace("#define EDGECL_ROUND_SR 6", "#define EDGECL_ROUND_SR 7"));
-    const check = gen(copy, "--check");
-    expect(check.status).toBe(1);
-    expect(check.stderr).toContain("firmware/include/edgecl_formats.h");
-    expect(check.stderr).not.toContain("host/generated/formats.ts");
-    expect(gen(copy).status).toBe(0);
-    expect(readFileSync(header, "utf8")).toBe(readFileSync(join(root, "firmware/include/edgecl_formats.h"), "utf8"));
-  });
+  checkTests(harness, { view: "firmware/include/edgecl_formats.h", from: "#define EDGECL_ROUND_SR 6", to: "#define EDGECL_ROUND_SR 7", untouched: "host/generated/formats.ts" });
 
   it("--check names every view when the spec changes", () => {
     const copy = copyProject("changed");

@@ -1,12 +1,14 @@
 // Runs a spec generator (scripts/gen-*.mjs) the way the build does, in the repository or in a scratch
 // copy of the files it reads and writes, so a test can edit a copy without touching the checkout.
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
 export const root = join(import.meta.dirname, "..", "..");
+
+export type GeneratorHarness = ReturnType<typeof generatorHarness>;
 
 /** Registers the scratch directory's lifetime with the calling suite. */
 export function generatorHarness(generator: string, files: readonly string[]) {
@@ -31,4 +33,32 @@ export function generatorHarness(generator: string, files: readonly string[]) {
     scratch: () => dir,
     gen: (cwd: string, ...args: string[]) => spawnSync(process.execPath, [join(cwd, generator), ...args], { cwd, encoding: "utf8" }),
   };
+}
+
+/**
+ * The two tests every generator has: --check passes on the checkout; a view edited by hand (`view`,
+ * `from` replaced by `to`) fails --check, which names it and not the `untouched` view, and a run
+ * restores it.
+ */
+export function checkTests(harness: GeneratorHarness, edit: { view: string; from: string; to: string; untouched: string }): void {
+  it("--check finds every generated file current", () => {
+    const result = harness.gen(root, "--check");
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+  });
+
+  it("--check fails on a hand-edited view and names it; a run repairs it", () => {
+    const copy = harness.copyProject("edited");
+    const file = join(copy, edit.view);
+    const text = readFileSync(file, "utf8");
+    expect(text).toContain(edit.from);
+    writeFileSync(file, text.replace(edit.from, edit.to));
+    const check = harness.gen(copy, "--check");
+    expect(check.status).toBe(1);
+    expect(check.stderr).toContain(edit.view);
+    expect(check.stderr).not.toContain(edit.untouched);
+    expect(harness.gen(copy).status).toBe(0);
+    expect(harness.gen(copy, "--check").status).toBe(0);
+    expect(readFileSync(file, "utf8")).toBe(readFileSync(join(root, edit.view), "utf8"));
+  });
 }
