@@ -19,15 +19,25 @@ export function generatorHarness(generator: string, files: readonly string[]) {
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
+  /** A fresh copy of `files` (plus the shared generator library) named `name`. */
+  const copyProject = (name: string): string => {
+    const to = join(dir, name);
+    for (const f of [generator, "scripts/lib/generated.mjs", ...files]) {
+      mkdirSync(dirname(join(to, f)), { recursive: true });
+      cpSync(join(root, f), join(to, f));
+    }
+    return to;
+  };
   return {
-    /** A fresh copy of `files` (plus the shared generator library) named `name`. */
-    copyProject(name: string): string {
-      const to = join(dir, name);
-      for (const f of [generator, "scripts/lib/generated.mjs", ...files]) {
-        mkdirSync(dirname(join(to, f)), { recursive: true });
-        cpSync(join(root, f), join(to, f));
-      }
-      return to;
+    copyProject,
+    /** A fresh copy named `name` whose JSON `spec` file was changed by `edit`. */
+    copyWithSpec(name: string, spec: string, edit: (spec: any) => void): string {
+      const copy = copyProject(name);
+      const path = join(copy, spec);
+      const data = JSON.parse(readFileSync(path, "utf8"));
+      edit(data);
+      writeFileSync(path, JSON.stringify(data, null, 2));
+      return copy;
     },
     /** The suite's scratch directory. */
     scratch: () => dir,
@@ -36,11 +46,14 @@ export function generatorHarness(generator: string, files: readonly string[]) {
 }
 
 /**
- * The two tests every generator has: --check passes on the checkout; a view edited by hand (`view`,
- * `from` replaced by `to`) fails --check, which names it and not the `untouched` view, and a run
- * restores it.
+ * The tests every generator has: --check passes on the checkout; a view edited by hand (`view`, `from`
+ * replaced by `to`) fails --check, which names it and not the `untouched` view, and a run restores it;
+ * a change to the spec (`change` on `spec`) fails --check naming every one of `views`.
  */
-export function checkTests(harness: GeneratorHarness, edit: { view: string; from: string; to: string; untouched: string }): void {
+export function checkTests(
+  harness: GeneratorHarness,
+  edit: { view: string; from: string; to: string; untouched: string; spec: string; change: (spec: any) => void; views: readonly string[] },
+): void {
   it("--check finds every generated file current", () => {
     const result = harness.gen(root, "--check");
     expect(result.stderr).toBe("");
@@ -60,5 +73,11 @@ export function checkTests(harness: GeneratorHarness, edit: { view: string; from
     expect(harness.gen(copy).status).toBe(0);
     expect(harness.gen(copy, "--check").status).toBe(0);
     expect(readFileSync(file, "utf8")).toBe(readFileSync(join(root, edit.view), "utf8"));
+  });
+
+  it("--check names every view when the spec changes", () => {
+    const check = harness.gen(harness.copyWithSpec("changed", edit.spec, edit.change), "--check");
+    expect(check.status).toBe(1);
+    for (const f of edit.views) expect(check.stderr).toContain(f);
   });
 }
