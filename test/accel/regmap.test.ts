@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { checkTests, generatorHarness, root } from "../support/generator.js";
+import { checkTests, generatorHarness, root } from "../helpers/generator.js";
 import * as generated from "../../host/generated/regmap";
 
 const spec = JSON.parse(readFileSync(join(root, "spec/regmap.json"), "utf8"));

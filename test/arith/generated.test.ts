@@ -1,6 +1,6 @@
 // The generated views of spec/formats.json are current, and a stale one is named.
 import { describe } from "vitest";
-import { checkTests, generatorHarness } from "../support/generator.js";
+import { checkTests, generatorHarness } from "../helpers/generator.js";
 
 const GENERATED = ["assembly/generated/formats.ts", "host/generated/formats.ts", "firmware/include/edgecl_formats.h"];
 const harness = generatorHarness("scripts/gen-formats.mjs", ["spec/formats.json", ...GENERATED]);

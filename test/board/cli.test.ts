@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { spawnSimBoardTcp } from "../../host/transport/sim.js";
 import { edgeclSources } from "../helpers/cli.js";
-import { standinWasm } from "./helpers.js";
+import { standinWasm } from "../helpers/board.js";
 
 let dir: string;
 let standin: string;

@@ -10,7 +10,7 @@ import { loadAccelerator } from "../../board/sim/mmio.js";
 import { runExperiences } from "../../host/board/runner.js";
 import type { BoardClient } from "../../host/board/client.js";
 import { modulePath } from "../../host/device/module.js";
-import { connectInProcess, manifest } from "./helpers.js";
+import { connectInProcess, manifest } from "../helpers/board.js";
 import { FEATURES, learner, separable } from "../helpers/learner.js";
 
 let module: Uint8Array;

@@ -5,7 +5,7 @@ import { EnergyModel, gemmModeOf } from "../../board/sim/energy.js";
 import { parsePrecision } from "../../host/precision/index.js";
 import { defaultOptimizer, encodeConfig } from "../../host/train/config.js";
 import { parseModelSpec } from "../../host/train/model-spec.js";
-import { manifest } from "./helpers.js";
+import { manifest } from "../helpers/board.js";
 
 function modelBlob(precision: string): Uint8Array {
   const words = encodeConfig({

@@ -12,7 +12,7 @@ import { STRATEGY_NAMES } from "../../host/cl/strategies.js";
 import { defaultOptimizer } from "../../host/train/config.js";
 import type { Report } from "../../host/report/types.js";
 import { edgeclInProcess, edgeclSources } from "../helpers/cli.js";
-import { expectValidReport } from "../support/report-schema.js";
+import { expectValidReport } from "../helpers/report-schema.js";
 
 let dir: string;
 const file = (name: string) => join(dir, name);

@@ -25,7 +25,7 @@ import {
 import type { Transport } from "../../host/transport/transport.js";
 import { SimBoard, type BoardLink } from "../../board/sim/board.js";
 import type { AcceleratorFactory } from "../../board/sim/mmio.js";
-import { standinWasm } from "../board/helpers.js";
+import { standinWasm } from "../helpers/board.js";
 
 export const SERVE_WAT = fileURLToPath(new URL("./fixtures/serve.wat", import.meta.url));
 /** Every exchange with QEMU is answered in milliseconds; this only bounds a hang. */

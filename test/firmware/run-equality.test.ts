@@ -14,7 +14,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inlineBoard, runContinual, type ClRunOptions } from "../../host/cl/run.js";
-import { expectValidReport } from "../support/report-schema.js";
+import { expectValidReport } from "../helpers/report-schema.js";
 import { BoardClient } from "../../host/board/client.js";
 import { loadBoard } from "../../host/boards/manifest.js";
 import { modulePath } from "../../host/device/module.js";

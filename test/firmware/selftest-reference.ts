@@ -128,3 +128,20 @@ export function expectTwoRoundings(output: string): void {
   const got = new Map(steps(output));
   expect(got.get(`call mul_add(f32 ${hex8(ONE_PLUS_2M12)}, f32 ${hex8(ONE_PLUS_2M12)}, f32 ${hex8(MINUS_ONE_PLUS_2M11)})`)).toBe("f32 0x00000000");
 }
+
+/** The six trapping steps print a trap each, and the steps after them still answer. */
+export function expectTrapsAnswered(output: string): void {
+  const got = steps(output);
+  const traps = got.filter(([, outcome]) => outcome.startsWith("error trap "));
+  expect(traps.map(([step]) => step)).toEqual([
+    "call boom()",
+    "call div_s(i32 7, i32 0)",
+    "call div_s(i32 -2147483648, i32 -1)",
+    "call peek(i32 65536)",
+    "call peek(i32 65533)",
+    "call recurse(i32 0)",
+  ]);
+  const after = (step: string) => got[got.findIndex(([s]) => s === step) + 1];
+  expect(after("call boom()")).toEqual(["call add(i32 -7, i32 7)", "i32 0"]);
+  expect(after("call recurse(i32 0)")).toEqual(["call add(i32 20, i32 22)", "i32 42"]);
+}

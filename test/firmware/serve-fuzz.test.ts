@@ -11,7 +11,7 @@ import { type QemuTransport } from "../../host/firmware/index.js";
 import { decodeErrorReply, decodeResult, encodeFrame, encodePayload, ERROR_NAMES, MessageType, splitIntoChunks, type Frame } from "../../host/protocol/index.js";
 import { frameCases } from "../protocol/cases.js";
 import { rawFrame, wire } from "../protocol/reference.js";
-import { batch } from "../board/helpers.js";
+import { batch } from "../helpers/board.js";
 import { describe as describeFrame, expectSameReply, FirmwareSuite, FrameLink, protocolBoards, SimReference } from "./helpers.js";
 
 let rv32: BoardManifest;

@@ -13,7 +13,7 @@ import { loadBoard, type BoardManifest } from "../../host/boards/manifest.js";
 import { buildQemuBoardImage, type QemuTransport } from "../../host/firmware/index.js";
 import { encodeFrame, encodePayload, ErrorCode, MessageType } from "../../host/protocol/index.js";
 import { modulePath } from "../../host/device/module.js";
-import { batch } from "../board/helpers.js";
+import { batch } from "../helpers/board.js";
 import { deployConfig } from "../helpers/learner.js";
 import { boardError, expectSameReply, FirmwareSuite, FrameLink, SimReference, wat as watFile } from "./helpers.js";
 

@@ -13,7 +13,7 @@ import { parseFormat } from "../../host/formats/parse.js";
 import { NAMED_FORMATS } from "../../host/generated/formats.js";
 import { buildQemuBoardImage, type QemuTransport } from "../../host/firmware/index.js";
 import { decodeErrorReply, decodeResult, encodeFrame, encodePayload, ErrorCode, MessageType, PROTOCOL_VERSION, splitIntoChunks, type Frame } from "../../host/protocol/index.js";
-import { batch } from "../board/helpers.js";
+import { batch } from "../helpers/board.js";
 import { boardError, bootBoard, derivedManifest, expectSameReply, FirmwareSuite, fnv1a, FrameLink, protocolBoards, SimReference } from "./helpers.js";
 
 let rv32: BoardManifest;

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { checkTests, generatorHarness, root } from "../support/generator.js";
+import { checkTests, generatorHarness, root } from "../helpers/generator.js";
 import * as generated from "../../host/protocol/generated.js";
 
 const spec = JSON.parse(readFileSync(join(root, "spec/protocol.json"), "utf8"));
