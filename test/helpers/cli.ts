@@ -56,11 +56,12 @@ export function edgeclDetached(args: string[]) {
   return spawn(process.execPath, [BIN, ...args], { detached: true, stdio: ["ignore", "pipe", "pipe"] });
 }
 
-/** The CLI's main in this process: its exit code and what it printed through console.log and stderr. */
+/** The CLI's main in this process: its exit code and what it printed (console.log and stdout, stderr). */
 export async function edgeclInProcess(args: string[]): Promise<CliResult & { code: number }> {
   const out: string[] = [];
   const err: string[] = [];
   const log = vi.spyOn(console, "log").mockImplementation((...parts: unknown[]) => void out.push(`${parts.join(" ")}\n`));
+  const stdout = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => out.push(String(chunk)) > 0);
   const write = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => err.push(String(chunk)) > 0);
   try {
     // Loaded on first use, so the tests that spawn the CLI do not load it into their own process.
@@ -69,6 +70,7 @@ export async function edgeclInProcess(args: string[]): Promise<CliResult & { cod
     return { code, stdout: out.join(""), stderr: err.join("") };
   } finally {
     log.mockRestore();
+    stdout.mockRestore();
     write.mockRestore();
   }
 }
