@@ -5,7 +5,7 @@
 // When the board is lost, times out or refuses a request, the report so far is saved (if a path is
 // given) and the error says which experience was lost.
 import { existsSync } from "node:fs";
-import { RunError } from "../cli/errors.js";
+import { RunError } from "../errors.js";
 import { computeMetrics } from "../cl/metrics.js";
 import { acceleratorSummary, energyCounters, energySummary } from "../report/energy.js";
 import { formatWordName } from "../report/format-names.js";

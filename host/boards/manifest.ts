@@ -3,7 +3,7 @@
 import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { UsageError } from "../cli/errors.js";
+import { UsageError } from "../errors.js";
 import { parseFormat, parseRounding } from "../formats/parse.js";
 
 export type TransportKind = "process" | "tcp" | "serial" | "qemu";

@@ -12,7 +12,7 @@ import { runExperiences, type RunExperience, type RunHooks, type RunPlan } from 
 import { transportPair } from "../transport/transport.js";
 import { SimBoard } from "../../board/sim/board.js";
 import { modulePath } from "../device/module.js";
-import { expected, UsageError } from "../cli/errors.js";
+import { expected, UsageError } from "../errors.js";
 import type { DataSplit } from "../data/index.js";
 import { checkSeed, Rng } from "../data/rng.js";
 import { parsePrecision, precisionText, shortPrecisionText, type PrecisionSpec } from "../precision/index.js";

@@ -2,7 +2,7 @@
 // "buffer-bytes" or "bufferBytes", ...); a flag given on the command line overrides the file's value.
 import { readFileSync } from "node:fs";
 import type { Command, Option } from "commander";
-import { expected, UsageError } from "./errors.js";
+import { expected, UsageError } from "../errors.js";
 
 /** The options a config file may set: every option of the command but --config itself and the verbosity. */
 function settable(command: Command): Option[] {

@@ -4,7 +4,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, statSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
-import { RunError, expected } from "../cli/errors.js";
+import { RunError, expected } from "../errors.js";
 import { tiedToHost } from "../transport/tied.js";
 import { requireToolchain } from "./toolchain.js";
 

@@ -2,7 +2,7 @@
 // docs/report.md; a wrong or missing key is named with the file and its path in the JSON.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { UsageError } from "../cli/errors.js";
+import { UsageError } from "../errors.js";
 import { REPORT_SCHEMA, REPORT_VERSION, type Report } from "./types.js";
 
 /**

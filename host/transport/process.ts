@@ -55,8 +55,7 @@ export class ProcessTransport extends BaseTransport {
     return this.stderrText.trim();
   }
 
-  write(bytes: Uint8Array): void {
-    if (!this.open) throw new Error(`${this.description}: write after the link closed`);
+  protected send(bytes: Uint8Array): void {
     this.child.stdin!.write(bytes);
   }
 

@@ -22,7 +22,7 @@ import {
   type Frame,
 } from "../../host/protocol/index.js";
 import { ACCEL_ABSENT, ACCEL_BASE, ACCEL_ID_RESET } from "../../host/generated/regmap.js";
-import { batch, connectInProcess, manifest, standinWasm } from "./helpers.js";
+import { batch, connectInProcess, manifest, standinWasm } from "../helpers/board.js";
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 let module: Uint8Array;

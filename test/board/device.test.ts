@@ -12,8 +12,8 @@ import { BOARD_FILLED, decodeFields, MessageType, REPLY_LAYOUTS } from "../../ho
 import { runExperiences } from "../../host/board/runner.js";
 import type { BoardClient } from "../../host/board/client.js";
 import { modulePath } from "../../host/device/module.js";
-import { connectInProcess, manifest } from "./helpers.js";
-import { FEATURES, learner, separable } from "./learner.js";
+import { connectInProcess, manifest } from "../helpers/board.js";
+import { FEATURES, learner, separable } from "../helpers/learner.js";
 
 let module: Uint8Array;
 beforeAll(() => {

@@ -5,8 +5,8 @@ import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, test } from "vitest";
 import { EnergyModel } from "../../board/sim/energy.js";
 import { modulePath } from "../../host/device/module.js";
-import { connectInProcess, manifest } from "./helpers.js";
-import { FEATURES, learner, separable } from "./learner.js";
+import { connectInProcess, manifest } from "../helpers/board.js";
+import { FEATURES, learner, separable } from "../helpers/learner.js";
 
 let module: Uint8Array;
 beforeAll(() => {

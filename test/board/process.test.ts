@@ -9,7 +9,7 @@ import { BoardLostError, BoardTimeoutError } from "../../host/board/errors.js";
 import { spawnSimBoard, spawnSimBoardTcp } from "../../host/transport/sim.js";
 import { TcpTransport } from "../../host/transport/tcp.js";
 import type { ProcessTransport } from "../../host/transport/process.js";
-import { batch, standinWasm } from "./helpers.js";
+import { batch, standinWasm } from "../helpers/board.js";
 
 let module: Uint8Array;
 let flashDir: string;

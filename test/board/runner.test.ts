@@ -9,7 +9,7 @@ import { RunInterruptedError, runExperiences, type RunPlan } from "../../host/bo
 import { checkReport } from "../../host/report/io.js";
 import type { Progress } from "../../host/report/progress.js";
 import type { Report } from "../../host/report/types.js";
-import { batch, connectInProcess, manifest, standinWasm } from "./helpers.js";
+import { batch, connectInProcess, manifest, standinWasm } from "../helpers/board.js";
 
 let module: Uint8Array;
 let dir: string;

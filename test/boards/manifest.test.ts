@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { boardIds, loadBoard, readManifest, BOARDS_DIR } from "../../host/boards/manifest";
-import { edgecl } from "../cli/run";
+import { edgecl } from "../helpers/cli.js";
 import { buildQemuBoardImage } from "../../host/firmware/board";
 
 describe("board manifests", () => {

@@ -5,7 +5,7 @@ import { openBoard } from "../../board/connect.js";
 import { modulePath } from "../../device/module.js";
 import { bytes } from "../../report/units.js";
 import { applyConfigFile } from "../config-file.js";
-import { expected, RunError, UsageError } from "../errors.js";
+import { expected, RunError, UsageError } from "../../errors.js";
 import { detail, note, progressOnStderr, setVerbosity, verbosityFrom } from "../verbosity.js";
 import { parseTimeout } from "./monitor.js";
 import { planFromFlags, runCommand, type RunFlags } from "./run.js";

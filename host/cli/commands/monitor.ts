@@ -4,7 +4,7 @@ import { openBoard } from "../../board/connect.js";
 import type { TelemetryReply } from "../../board/client.js";
 import { formatWordName } from "../../report/format-names.js";
 import { bytes, count, duration, joules } from "../../report/units.js";
-import { expected } from "../errors.js";
+import { expected } from "../../errors.js";
 import { note } from "../verbosity.js";
 
 interface MonitorOptions {

@@ -14,7 +14,7 @@ import { labelRuns } from "../../report/labels.js";
 import { renderEnergyComparison, renderSummary, statusLine } from "../../report/terminal.js";
 import type { Report } from "../../report/types.js";
 import { percent } from "../../report/units.js";
-import { expected, UsageError } from "../errors.js";
+import { expected, UsageError } from "../../errors.js";
 import { note } from "../verbosity.js";
 
 interface ReportOptions {

@@ -1,7 +1,8 @@
 // edgecl run: a continual-learning experiment on a board (docs/strategies.md, docs/report.md).
 import { Command } from "commander";
 import { writeFileSync } from "node:fs";
-import { expected, RunError, UsageError } from "../errors.js";
+import { expected, RunError, UsageError } from "../../errors.js";
+import { integerOption } from "../options.js";
 import { parsePrecision, PRESET_NAMES } from "../../precision/index.js";
 import { parseModelSpec } from "../../train/model-spec.js";
 import { defaultOptimizer, OPTIMIZER_NAMES, type OptimizerName, type OptimizerSpec } from "../../train/config.js";
@@ -73,12 +74,6 @@ export interface RunFlags {
   quiet?: boolean;
 }
 
-function integer(flag: string, text: string, low: number, high: number): number {
-  const value = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || value < low || value > high) throw expected(`${flag} to be an integer from ${low} to ${high}`, text);
-  return value;
-}
-
 function real(flag: string, text: string): number {
   const value = Number(text);
   if (text.trim() === "" || !Number.isFinite(value)) throw expected(`${flag} to be a finite number`, text);
@@ -114,15 +109,15 @@ function optimizerFrom(flags: RunFlags): OptimizerSpec {
 
 function strategyOverrides(flags: RunFlags): StrategyOverrides {
   return {
-    bufferBytes: flags.bufferBytes !== undefined ? integer("--buffer-bytes", flags.bufferBytes, 0, 0xffff_ffff) : undefined,
+    bufferBytes: flags.bufferBytes !== undefined ? integerOption("--buffer-bytes", flags.bufferBytes, 0, 0xffff_ffff) : undefined,
     bufferPolicy: flags.bufferPolicy,
-    replayBatch: flags.replayBatch !== undefined ? integer("--replay-batch", flags.replayBatch, 1, 65535) : undefined,
+    replayBatch: flags.replayBatch !== undefined ? integerOption("--replay-batch", flags.replayBatch, 1, 65535) : undefined,
     lambda: flags.lambda !== undefined ? real("--lambda", flags.lambda) : undefined,
     gamma: flags.gamma !== undefined ? real("--gamma", flags.gamma) : undefined,
     prune: flags.prune !== undefined ? real("--prune", flags.prune) : undefined,
-    retrain: flags.retrain !== undefined ? integer("--retrain", flags.retrain, 0, 0x7fff_ffff) : undefined,
-    frozenLayers: flags.frozenLayers !== undefined ? integer("--frozen-layers", flags.frozenLayers, 1, 63) : undefined,
-    fisherSamples: flags.fisherSamples !== undefined ? integer("--fisher-samples", flags.fisherSamples, 0, 0x7fff_ffff) : undefined,
+    retrain: flags.retrain !== undefined ? integerOption("--retrain", flags.retrain, 0, 0x7fff_ffff) : undefined,
+    frozenLayers: flags.frozenLayers !== undefined ? integerOption("--frozen-layers", flags.frozenLayers, 1, 63) : undefined,
+    fisherSamples: flags.fisherSamples !== undefined ? integerOption("--fisher-samples", flags.fisherSamples, 0, 0x7fff_ffff) : undefined,
   };
 }
 
@@ -142,13 +137,13 @@ export function planFromFlags(flags: RunFlags, command: Command): ClPlan {
   if (!(SCENARIOS as readonly string[]).includes(flags.scenario)) throw expected(`--scenario to be one of ${SCENARIOS.join(", ")}`, flags.scenario);
   const precision = parsePrecision(flags.precision);
   parseModelSpec(flags.model);
-  const seed = integer("--seed", flags.seed, 0, Number.MAX_SAFE_INTEGER);
-  const batch = integer("--batch", flags.batch, 1, 65535);
+  const seed = integerOption("--seed", flags.seed, 0, Number.MAX_SAFE_INTEGER);
+  const batch = integerOption("--batch", flags.batch, 1, 65535);
   const optimizer = optimizerFrom(flags);
   if (flags.epochs !== undefined && flags.iterations !== undefined) throw new UsageError("--epochs and --iterations exclude each other; give one");
-  const experiences = flags.experiences !== undefined ? integer("--experiences", flags.experiences, 1, 1000) : undefined;
+  const experiences = flags.experiences !== undefined ? integerOption("--experiences", flags.experiences, 1, 1000) : undefined;
   if (flags.memory !== undefined && flags.board !== "inline") throw new UsageError(`--memory goes with --board inline, received --board ${flags.board}`);
-  const memoryLimit = flags.memory !== undefined ? integer("--memory", flags.memory, 65536, 0xffff0000) : undefined;
+  const memoryLimit = flags.memory !== undefined ? integerOption("--memory", flags.memory, 65536, 0xffff0000) : undefined;
   if (flags.manifest !== undefined && !/^(tcp|serial):/.test(flags.board)) {
     throw new UsageError(`--manifest goes with a tcp: or serial: board, received --board ${flags.board}`);
   }
@@ -172,18 +167,18 @@ export function planFromFlags(flags: RunFlags, command: Command): ClPlan {
     batch,
     optimizer,
     experiences,
-    trainSamples: integer("--train-samples", flags.trainSamples, 0, 1e9) || undefined,
-    testSamples: integer("--test-samples", flags.testSamples, 0, 1e9) || undefined,
+    trainSamples: integerOption("--train-samples", flags.trainSamples, 0, 1e9) || undefined,
+    testSamples: integerOption("--test-samples", flags.testSamples, 0, 1e9) || undefined,
     board: flags.board,
     manifest: flags.manifest,
     classOrder,
     memoryLimit,
   };
-  let iterations = flags.iterations !== undefined ? integer("--iterations", flags.iterations, 1, 0x7fff_ffff) : d.iterations;
+  let iterations = flags.iterations !== undefined ? integerOption("--iterations", flags.iterations, 1, 0x7fff_ffff) : d.iterations;
   let planned = planRun({ ...base, iterations });
   if (flags.epochs !== undefined) {
     // Epochs over the largest experience's training samples.
-    const epochs = integer("--epochs", flags.epochs, 1, 100000);
+    const epochs = integerOption("--epochs", flags.epochs, 1, 100000);
     const largest = Math.max(...planned.plan.experiences.map((e) => e.train.labels.length));
     iterations = Math.max(1, Math.ceil((epochs * largest) / batch));
     planned = planRun({ ...base, iterations });
