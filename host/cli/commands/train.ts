@@ -1,6 +1,6 @@
 import { Command } from "commander";
-import { writeFileSync } from "node:fs";
-import { expected, RunError, UsageError } from "../errors.js";
+import { writeOutput } from "../../report/io.js";
+import { expected, UsageError } from "../errors.js";
 import { parsePrecision, PRESET_NAMES } from "../../precision/index.js";
 import { parseModelSpec } from "../../train/model-spec.js";
 import { defaultOptimizer, OPTIMIZER_NAMES, type OptimizerName, type OptimizerSpec } from "../../train/config.js";
@@ -98,11 +98,7 @@ export function trainCommand(): Command {
       });
       console.log(renderTrainReport(report));
       if (flags.json !== undefined) {
-        try {
-          writeFileSync(flags.json, JSON.stringify(report, null, 2) + "\n");
-        } catch (error) {
-          throw new RunError(`cannot write the JSON report to ${flags.json}: ${(error as Error).message}`);
-        }
+        writeOutput(flags.json, JSON.stringify(report, null, 2) + "\n", "JSON report");
       }
     });
 }
