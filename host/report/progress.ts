@@ -58,7 +58,7 @@ class BarProgress implements Progress {
 
   constructor(stream: NodeJS.WritableStream) {
     this.multibar = new cliProgress.MultiBar(
-      { format: "{label} |{bar}| {value}/{total} {detail}", stream, hideCursor: true, clearOnComplete: false, barsize: 30 },
+      { format: "{label} |{bar}| {value}/{total} ETA {eta_formatted} {detail}", stream, hideCursor: true, clearOnComplete: false, barsize: 30 },
       cliProgress.Presets.shades_classic,
     );
   }
