@@ -8,6 +8,7 @@ import { planRun } from "../../host/cl/run.js";
 import { defaultOptimizer } from "../../host/train/config.js";
 import type { Report } from "../../host/report/types.js";
 import { connectInProcess, manifest } from "./helpers.js";
+import { comparableReport } from "../cli/run-process.js";
 
 const STRATEGIES = ["naive", "cumulative", "replay", "latent-replay", "gdumb", "agem", "ewc", "online-ewc", "si", "lwf", "packnet"];
 
@@ -17,16 +18,6 @@ function plan(strategy: string, seed = 7): RunPlan {
     optimizer: defaultOptimizer("adam"), experiences: 3, trainSamples: 60, testSamples: 30, board: "sim-noaccel",
   }).plan;
 }
-
-const comparable = (report: Report) => {
-  const copy = JSON.parse(JSON.stringify(report));
-  delete copy.provenance;
-  for (const t of copy.telemetry) {
-    delete t.train.timeUs;
-    delete t.eval.timeUs;
-  }
-  return copy;
-};
 
 /** Runs `p` on a fresh in-process board; with `stopAt`, the board is lost as experience stopAt starts. */
 async function run(p: RunPlan, stopAt?: number): Promise<Report> {
@@ -46,11 +37,11 @@ async function run(p: RunPlan, stopAt?: number): Promise<Report> {
 
 describe.each(STRATEGIES)("%s", (strategy) => {
   test("stopped after 1 and after 2 experiences and resumed: the uninterrupted run's report", async () => {
-    const whole = comparable(await run(plan(strategy)));
+    const whole = comparableReport(await run(plan(strategy)));
     for (const k of [1, 2]) {
       const partial = await run(plan(strategy), k);
       expect(partial.status).toMatchObject({ complete: false, experiencesCompleted: k });
-      expect(comparable(await run({ ...plan(strategy), resume: partial }))).toEqual(whole);
+      expect(comparableReport(await run({ ...plan(strategy), resume: partial }))).toEqual(whole);
     }
   }, 120_000);
 });

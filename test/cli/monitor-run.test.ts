@@ -5,19 +5,9 @@ import { describe, expect, test } from "vitest";
 import { planRun, runPlanned } from "../../host/cl/run.js";
 import { defaultOptimizer } from "../../host/train/config.js";
 import { spawnSimBoardTcp } from "../../host/transport/sim.js";
-import type { Report } from "../../host/report/types.js";
 import type { RunStep } from "../../host/board/runner.js";
 import { edgecl, type CliResult } from "./run.js";
-
-const withoutTime = (report: Report) => {
-  const copy = JSON.parse(JSON.stringify(report));
-  delete copy.provenance;
-  for (const t of copy.telemetry) {
-    delete t.train.timeUs;
-    delete t.eval.timeUs;
-  }
-  return copy;
-};
+import { comparableReport } from "./run-process.js";
 
 describe("monitoring a board a run drives", () => {
   test("monitor --reset is refused, plain monitor answers, and the run's report is that of an undisturbed run", async () => {
@@ -42,7 +32,7 @@ describe("monitoring a board a run drives", () => {
       expect(monitors[1].stderr).toBe("monitoring board sim-noaccel (v8) every 10 ms\n");
       expect(monitors[1].code).toBe(0);
       expect(monitors[1].stdout.trim().split("\n")).toHaveLength(2);
-      expect(withoutTime(disturbed)).toEqual(withoutTime(undisturbed));
+      expect(comparableReport(disturbed)).toEqual(comparableReport(undisturbed));
     } finally {
       await board.close();
     }

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { edgecl } from "./run.js";
-import { boardCopy, completed, edgeclBackground, processesWith, until } from "./run-process.js";
+import { boardCopy, comparableReport, completed, edgeclBackground, processesWith, until } from "./run-process.js";
 
 let dir: string;
 beforeAll(() => {
@@ -18,16 +18,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 // Three experiences long enough that a signal sent once the first is in the report lands before the last.
 const RUN = ["--experiences", "3", "--iterations", "150", "--batch", "16", "--train-samples", "300", "--test-samples", "60", "--quiet"];
 
-/** A report without what differs between two runs of the same settings: where and when, and measured time. */
-function comparable(path: string): unknown {
-  const report = JSON.parse(readFileSync(path, "utf8"));
-  delete report.provenance;
-  for (const t of report.telemetry) {
-    delete t.train.timeUs;
-    delete t.eval.timeUs;
-  }
-  return report;
-}
+const comparable = (path: string): unknown => comparableReport(JSON.parse(readFileSync(path, "utf8")));
 
 let reference: unknown;
 let board: string;

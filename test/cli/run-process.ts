@@ -65,3 +65,14 @@ export function completed(path: string): number {
     return 0;
   }
 }
+
+/** A report without what differs between two runs of the same settings: provenance and measured time. */
+export function comparableReport(report: unknown): unknown {
+  const copy = JSON.parse(JSON.stringify(report));
+  delete copy.provenance;
+  for (const t of copy.telemetry) {
+    delete t.train.timeUs;
+    delete t.eval.timeUs;
+  }
+  return copy;
+}
