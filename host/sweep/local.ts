@@ -48,9 +48,9 @@ export async function runLocal(store: SweepStore, runs: PlannedRun[], options: L
       const fd = openSync(log, "w");
       const launch = edgeclRunCommand(store.args(run));
       // The run (and the board it starts) dies with the sweep, whatever kills it (host/transport/tied.ts).
-      const { command, args } = tiedToHost(launch.command, launch.args);
+      const { command, args, detached } = tiedToHost(launch.command, launch.args);
       const started = Date.now();
-      const child = spawn(command, args, { stdio: ["ignore", fd, fd] });
+      const child = spawn(command, args, { stdio: ["ignore", fd, fd], detached });
       children.add(child);
       let over = false;
       const finish = (code: number | null, signal: NodeJS.Signals | null, error?: Error) => {
