@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { writeOutput } from "../../report/io.js";
+import { checkOutputPath, writeOutput } from "../../report/io.js";
 import { expected, UsageError } from "../errors.js";
 import { parsePrecision, PRESET_NAMES } from "../../precision/index.js";
 import { parseModelSpec } from "../../train/model-spec.js";
@@ -74,7 +74,8 @@ export function trainCommand(): Command {
     .option("--json <file>", "also write the JSON report to this file")
     .option("--scalar", "run the scalar device module instead of the SIMD one (same bits, slower)")
     .action((flags: TrainFlags) => {
-      // Every option is checked before any work starts.
+      // Every option is checked before any work starts, the output path too.
+      if (flags.json !== undefined) checkOutputPath(flags.json, "--json");
       const epochs = integer("--epochs", flags.epochs, 1, 100000);
       const batch = integer("--batch", flags.batch, 1, 65536);
       const seed = integer("--seed", flags.seed, 0, Number.MAX_SAFE_INTEGER);
