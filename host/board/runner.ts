@@ -205,7 +205,7 @@ function energySource(named: string | undefined, id: string | undefined): string
 }
 
 /** A report can be resumed by this plan: the same settings, and some but not all experiences completed. */
-function checkResumable(saved: Report, plan: RunPlan): void {
+export function checkResumable(saved: Report, plan: RunPlan): void {
   const same = JSON.stringify(saved.config) === JSON.stringify(plan.config);
   if (!same) throw new ResumeMismatchError("expected a report made with the same settings as this run, received one whose config differs; resume it with its own flags");
   const T = plan.experiences.length;

@@ -11,7 +11,7 @@ import { applyConfigFile, applyFlags, resolvedFlags } from "../config-file.js";
 import { detail, note, progressOnStderr, setVerbosity, verbosityFrom } from "../verbosity.js";
 import { invocation } from "../invocation.js";
 import { planRun, runPlanned, type ClPlan } from "../../cl/run.js";
-import { RunInterruptedError } from "../../board/runner.js";
+import { checkResumable, RunInterruptedError } from "../../board/runner.js";
 import { renderSummary } from "../../report/terminal.js";
 import { checkOutputPath, readReport, writeOutput, writeReport } from "../../report/io.js";
 import type { Report } from "../../report/types.js";
@@ -284,7 +284,11 @@ export function runCommand(): Command {
       // Every output can be written before the run starts, not found out after it.
       for (const [flag, path] of [["--json", json], ["--html", flags.html], ["--csv", flags.csv]] as const) if (path !== undefined) checkOutputPath(path, flag);
       const planned = planFromFlags(flags, command);
-      if (resumed) planned.plan.resume = resumed;
+      if (resumed) {
+        // Refused here, before a board is started, when the report is not this run's.
+        checkResumable(resumed, planned.plan);
+        planned.plan.resume = resumed;
+      }
       detail(`data: ${String(planned.plan.config.dataset)}, benchmark ${planned.benchmark.name}: ${planned.benchmark.experiences.length} experiences, output layer ${planned.benchmark.heads.join("+")} units`);
       if (resumed) note(`resuming ${flags.resume}: ${resumed.accuracy.length} of ${resumed.status.experiencesPlanned} experiences completed, run again on the board to restore its learner`);
       const progress = progressOnStderr();
