@@ -38,12 +38,7 @@ export function boardCopy(id: string, dir: string, name: string, change: (m: Rec
 
 /** Pids of live processes whose command line contains `text`. */
 export function processesWith(text: string): number[] {
-  const out = execFileSync("ps", ["-eo", "pid=,stat=,args="], { encoding: "utf8" });
-  return out
-    .split("\n")
-    .map((line) => line.trim().match(/^(\d+)\s+(\S+)\s+(.*)$/))
-    .filter((m): m is RegExpMatchArray => m !== null && !m[2].startsWith("Z") && m[3].includes(text) && !m[3].startsWith("ps "))
-    .map((m) => Number(m[1]));
+  return parsePs(execFileSync("ps", ["-eo", "pid=,stat=,args="], { encoding: "utf8" }), text);
 }
 
 /** Waits until `check` holds, polling; false if it did not within `limitMs`. */
@@ -75,4 +70,33 @@ export function comparableReport(report: unknown): unknown {
     delete t.eval.timeUs;
   }
   return copy;
+}
+
+/** Pids of the live children of `pid` whose command line contains `text`. */
+export function childrenWith(pid: number, text: string): number[] {
+  let out = "";
+  try {
+    out = execFileSync("ps", ["-o", "pid=,stat=,args=", "--ppid", String(pid)], { encoding: "utf8" });
+  } catch {
+    return []; // ps exits 1 when there are none
+  }
+  return parsePs(out, text);
+}
+
+/** Live (not zombie) rows of `ps -o pid=,stat=,args=` whose command line contains `text`. */
+function parsePs(out: string, text: string): number[] {
+  return out
+    .split("\n")
+    .map((line) => line.trim().match(/^(\d+)\s+(\S+)\s+(.*)$/))
+    .filter((m): m is RegExpMatchArray => m !== null && !m[2].startsWith("Z") && m[3].includes(text) && !m[3].startsWith("ps "))
+    .map((m) => Number(m[1]));
+}
+
+/** Whether process `pid` is alive (a zombie is not). */
+export function alive(pid: number): boolean {
+  try {
+    return !execFileSync("ps", ["-o", "stat=", "-p", String(pid)], { encoding: "utf8" }).trim().startsWith("Z");
+  } catch {
+    return false;
+  }
 }
