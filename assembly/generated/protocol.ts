@@ -36,6 +36,7 @@ export const ERR_BAD_PAYLOAD: u16 = 16;
 export const ERR_UNEXPECTED_TYPE: u16 = 17;
 export const ERR_BAD_CHUNK: u16 = 18;
 export const ERR_BUSY: u16 = 19;
+export const ERR_IN_USE: u16 = 20;
 export const ERR_NOT_DEPLOYED: u16 = 32;
 export const ERR_DOES_NOT_FIT: u16 = 33;
 export const ERR_BAD_CONFIG: u16 = 34;

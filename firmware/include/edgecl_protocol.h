@@ -74,6 +74,7 @@ enum edgecl_error {
   EDGECL_ERR_UNEXPECTED_TYPE = 17, /* message: a message type the receiver does not accept (a reply sent to the board) */
   EDGECL_ERR_BAD_CHUNK = 18, /* message: a chunk is missing, repeated, out of place or inconsistent with its transfer */
   EDGECL_ERR_BUSY = 19, /* message: the board is still working on an earlier request */
+  EDGECL_ERR_IN_USE = 20, /* message: another host session drives the board: only HELLO and TELEMETRY without a counter reset are answered on other links until it closes its link */
   EDGECL_ERR_NOT_DEPLOYED = 32, /* device: the request needs a deployed learner and there is none */
   EDGECL_ERR_DOES_NOT_FIT = 33, /* device: out of memory: the module, model, data or checkpoint does not fit the board */
   EDGECL_ERR_BAD_CONFIG = 34, /* device: the configuration is invalid */
@@ -96,6 +97,7 @@ enum edgecl_error {
   X(UNEXPECTED_TYPE, 17, "a message type the receiver does not accept (a reply sent to the board)") \
   X(BAD_CHUNK, 18, "a chunk is missing, repeated, out of place or inconsistent with its transfer") \
   X(BUSY, 19, "the board is still working on an earlier request") \
+  X(IN_USE, 20, "another host session drives the board: only HELLO and TELEMETRY without a counter reset are answered on other links until it closes its link") \
   X(NOT_DEPLOYED, 32, "the request needs a deployed learner and there is none") \
   X(DOES_NOT_FIT, 33, "out of memory: the module, model, data or checkpoint does not fit the board") \
   X(BAD_CONFIG, 34, "the configuration is invalid") \

@@ -35,6 +35,13 @@ describe("board manifests", () => {
     expect(() => readManifest(bad)).toThrow(/key "accelerator.productFormats": expected exponent bits E in 1\.\.8/);
   });
 
+  it("transport.slowestMacsPerSecond is optional, and a positive number when given", () => {
+    const { slowestMacsPerSecond: _, ...transport } = base.transport;
+    expect(readManifest(write({ ...base, transport })).transport.slowestMacsPerSecond).toBeUndefined();
+    const file = write({ ...base, transport: { ...base.transport, slowestMacsPerSecond: 0 } });
+    expect(() => readManifest(file)).toThrow(`${file}: key "transport.slowestMacsPerSecond": expected a number >= 1, received 0`);
+  });
+
   it("refuses an unknown board id with the list of boards", () => {
     expect(() => loadBoard("nope")).toThrow(/expected a board: .*sim.*received "nope"/);
   });

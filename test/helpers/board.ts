@@ -53,6 +53,8 @@ export function connectInProcess(options: SimBoardOptions, clientTimeoutMs = 10_
     if (control.hung) return;
     for (const frame of link.receive(bytes)) if (boardEnd.open) boardEnd.write(frame);
   });
+  // The host going away ends its session: another link may then drive the board (one driver per board).
+  boardEnd.onClose(() => link.close());
   const client = new BoardClient(host, { board: options.manifest.id, timeoutMs: clientTimeoutMs });
   return { board, client, boardEnd, control };
 }

@@ -1,7 +1,8 @@
 // edgecl export: writes the samples a run streams to its board, exactly (same class order, subsets and
 // labels), so that another implementation can be run on them (experiments/reference/, docs/reference.md).
 import { Command } from "commander";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeOutput } from "../../report/io.js";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { expected, RunError } from "../../errors.js";
 import { integerOption } from "../options.js";
@@ -23,11 +24,7 @@ interface ExportFlags {
 export const STREAM_FORMAT = "edgecl-stream-1";
 
 function writeFile(path: string, bytes: Uint8Array | string): void {
-  try {
-    writeFileSync(path, bytes);
-  } catch (error) {
-    throw new RunError(`cannot write ${path}: ${(error as Error).message}`);
-  }
+  writeOutput(path, bytes, "export");
 }
 
 export function exportCommand(): Command {

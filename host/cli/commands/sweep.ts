@@ -15,8 +15,8 @@ import { runCommand, RUN_DEFAULTS } from "./run.js";
 
 /** The options of `edgecl run` with their defaults, read from the command itself so the two never drift. */
 export function runOptionSpecs(): RunOptionSpec[] {
-  // A sweep file is itself the experiment's file: a run's --config has no place in it.
-  return runCommand().options.filter((o) => o.long !== "--config").map((o) => {
+  // A sweep file is itself the experiment's file: a run's --config (or --resume) has no place in it.
+  return runCommand().options.filter((o) => o.long !== "--config" && o.long !== "--resume").map((o) => {
     const name = o.long!.replace(/^--/, "");
     const fallback = name === "iterations" ? String(RUN_DEFAULTS.iterations) : undefined;
     return { name, defaultValue: o.defaultValue !== undefined ? String(o.defaultValue) : fallback };

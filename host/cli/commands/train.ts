@@ -1,6 +1,6 @@
 import { Command } from "commander";
-import { writeFileSync } from "node:fs";
-import { expected, RunError, UsageError } from "../../errors.js";
+import { checkOutputPath, writeOutput } from "../../report/io.js";
+import { expected, UsageError } from "../../errors.js";
 import { integerOption } from "../options.js";
 import { parsePrecision, PRESET_NAMES } from "../../precision/index.js";
 import { parseModelSpec } from "../../train/model-spec.js";
@@ -69,7 +69,8 @@ export function trainCommand(): Command {
     .option("--json <file>", "also write the JSON report to this file")
     .option("--scalar", "run the scalar device module instead of the SIMD one (same bits, slower)")
     .action((flags: TrainFlags) => {
-      // Every option is checked before any work starts.
+      // Every option is checked before any work starts, the output path too.
+      if (flags.json !== undefined) checkOutputPath(flags.json, "--json");
       const epochs = integerOption("--epochs", flags.epochs, 1, 100000);
       const batch = integerOption("--batch", flags.batch, 1, 65536);
       const seed = integerOption("--seed", flags.seed, 0, Number.MAX_SAFE_INTEGER);
@@ -93,11 +94,7 @@ export function trainCommand(): Command {
       });
       console.log(renderTrainReport(report));
       if (flags.json !== undefined) {
-        try {
-          writeFileSync(flags.json, JSON.stringify(report, null, 2) + "\n");
-        } catch (error) {
-          throw new RunError(`cannot write the JSON report to ${flags.json}: ${(error as Error).message}`);
-        }
+        writeOutput(flags.json, JSON.stringify(report, null, 2) + "\n", "JSON report");
       }
     });
 }
