@@ -8,7 +8,7 @@ import { planRun } from "../../host/cl/run.js";
 import { defaultOptimizer } from "../../host/train/config.js";
 import type { Report } from "../../host/report/types.js";
 import { connectInProcess, manifest } from "../helpers/board.js";
-import { comparableReport } from "../cli/run-process.js";
+import { comparableReport } from "../helpers/run-process.js";
 
 const STRATEGIES = ["naive", "cumulative", "replay", "latent-replay", "gdumb", "agem", "ewc", "online-ewc", "si", "lwf", "packnet"];
 

@@ -6,8 +6,8 @@ import { planRun, runPlanned } from "../../host/cl/run.js";
 import { defaultOptimizer } from "../../host/train/config.js";
 import { spawnSimBoardTcp } from "../../host/transport/sim.js";
 import type { RunStep } from "../../host/board/runner.js";
-import { edgecl, type CliResult } from "./run.js";
-import { comparableReport } from "./run-process.js";
+import { edgecl, type CliResult } from "../helpers/cli.js";
+import { comparableReport } from "../helpers/run-process.js";
 
 describe("monitoring a board a run drives", () => {
   test("monitor --reset is refused, plain monitor answers, and the run's report is that of an undisturbed run", async () => {

@@ -6,8 +6,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { edgecl } from "./run.js";
-import { boardCopy, comparableReport, completed, edgeclBackground, processesWith, until } from "./run-process.js";
+import { edgecl } from "../helpers/cli.js";
+import { boardCopy, comparableReport, completed, edgeclBackground, processesWith, until } from "../helpers/run-process.js";
 
 let dir: string;
 beforeAll(() => {
@@ -26,7 +26,7 @@ let board: string;
 describe("an interrupted run, resumed", () => {
   beforeAll(() => {
     board = boardCopy("sim-noaccel", dir, `interrupt-board-${process.pid}`);
-    const r = edgecl(["run", "--board", board, ...RUN, "--json", join(dir, "uninterrupted.json")], undefined, 300_000);
+    const r = edgecl(["run", "--board", board, ...RUN, "--json", join(dir, "uninterrupted.json")], { timeoutMs: 300_000 });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     reference = comparable(join(dir, "uninterrupted.json"));
@@ -57,7 +57,7 @@ describe("an interrupted run, resumed", () => {
       // The board process dies with its host, however the host ends.
       expect(await until(() => processesWith(board).length === 0, 5000)).toBe(true);
 
-      const resumed = edgecl(["run", "--resume", report, "--quiet"], undefined, 300_000);
+      const resumed = edgecl(["run", "--resume", report, "--quiet"], { timeoutMs: 300_000 });
       expect(resumed.stderr).toBe("");
       expect(resumed.code).toBe(0);
       expect(comparable(report)).toEqual(reference);
@@ -100,7 +100,7 @@ describe("output paths", () => {
 
   test("--json, --csv and --html create missing folders alike", () => {
     const out = (name: string) => join(dir, "missing", name, `report.${name}`);
-    const r = edgecl(["run", "--experiences", "1", "--iterations", "2", "--train-samples", "50", "--test-samples", "20", "--quiet", "--json", out("json"), "--csv", out("csv"), "--html", out("html")], undefined, 120_000);
+    const r = edgecl(["run", "--experiences", "1", "--iterations", "2", "--train-samples", "50", "--test-samples", "20", "--quiet", "--json", out("json"), "--csv", out("csv"), "--html", out("html")], { timeoutMs: 120_000 });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(["json", "csv", "html"].map((n) => existsSync(out(n)))).toEqual([true, true, true]);

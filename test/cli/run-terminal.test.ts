@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { boardCopy, completed, processesWith, until } from "./run-process.js";
+import { boardCopy, completed, processesWith, until } from "../helpers/run-process.js";
 
 const BIN = fileURLToPath(new URL("../../bin/edgecl.js", import.meta.url));
 const hasScript = spawnSync("script", ["--version"]).status === 0;

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { edgecl } from "./run.js";
-import { boardCopy } from "./run-process.js";
+import { edgecl } from "../helpers/cli.js";
+import { boardCopy } from "../helpers/run-process.js";
 
 let dir: string;
 let board: string;
@@ -27,7 +27,7 @@ test("the manifest's timeout applies without --timeout", () => {
 });
 
 test("--timeout overrides it", () => {
-  const r = edgecl([...RUN, "--board", board, "--timeout", "60000"], undefined, 120_000);
+  const r = edgecl([...RUN, "--board", board, "--timeout", "60000"], { timeoutMs: 120_000 });
   expect(r.stderr).toBe("");
   expect(r.code).toBe(0);
 });

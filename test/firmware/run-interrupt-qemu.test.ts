@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { requireToolchain } from "../../host/firmware/index.js";
-import { alive, childrenWith, completed, edgeclBackground, until } from "../cli/run-process.js";
+import { alive, childrenWith, completed, edgeclBackground, until } from "../helpers/run-process.js";
 
 let dir: string;
 beforeAll(() => {

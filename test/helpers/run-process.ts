@@ -5,8 +5,8 @@ import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { BIN } from "./cli.js";
 
-const BIN = fileURLToPath(new URL("../../bin/edgecl.js", import.meta.url));
 const BOARDS = fileURLToPath(new URL("../../board/", import.meta.url));
 
 export interface Background {
