@@ -33,7 +33,7 @@ import {
   type ReplyOf,
   type RequestName,
 } from "../../host/protocol/index.js";
-import type { BoardManifest } from "../../host/boards/manifest.js";
+import type { BoardManifest } from "../../host/manifest/manifest.js";
 import { NAMED_FORMATS } from "../../host/generated/formats.js";
 import { parseFormat } from "../../host/formats/parse.js";
 import { DeviceInstance } from "./device.js";

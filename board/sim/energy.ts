@@ -2,7 +2,7 @@
 // plus the CPU path's GEMMs, cpuGemmPj(MACs, kernel) with the manifest's energy parameters for the MACs
 // the device reports it ran in each CPU kernel (TELEMETRY cpuMacsExact, cpuMacsExactSr, cpuMacsFast);
 // work other than GEMMs is not counted.
-import type { BoardManifest } from "../../host/boards/manifest.js";
+import type { BoardManifest } from "../../host/manifest/manifest.js";
 import type { ReplyOf } from "../../host/protocol/index.js";
 import { cpuGemmPj, energyParamsFrom, type EnergyParams } from "../accel/energy.js";
 import { circuitEnergy } from "../accel/circuit.js";

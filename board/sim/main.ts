@@ -7,7 +7,7 @@ import { fstatSync } from "node:fs";
 import { createServer, type Socket } from "node:net";
 import { join } from "node:path";
 import { Command, CommanderError } from "commander";
-import { loadBoard } from "../../host/boards/manifest.js";
+import { loadBoard } from "../../host/manifest/manifest.js";
 import { SimBoard, type BoardLink } from "./board.js";
 import { Flash } from "./flash.js";
 import { loadAccelerator } from "./mmio.js";

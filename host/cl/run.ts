@@ -5,11 +5,11 @@
 // fills the report (docs/report.md).
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { loadBoard, type BoardManifest } from "../boards/manifest.js";
-import { openBoard } from "../board/connect.js";
-import { BoardClient } from "../board/client.js";
-import { DEFAULT_TIMEOUT_MS, slowestMacsPerSecond, trainMacsPerStep, workTimeoutMs } from "../board/timeouts.js";
-import { runExperiences, type RunExperience, type RunHooks, type RunPlan } from "../board/runner.js";
+import { loadBoard, type BoardManifest } from "../manifest/manifest.js";
+import { openBoard } from "../client/connect.js";
+import { BoardClient } from "../client/client.js";
+import { DEFAULT_TIMEOUT_MS, slowestMacsPerSecond, trainMacsPerStep, workTimeoutMs } from "../client/timeouts.js";
+import { runExperiences, type RunExperience, type RunHooks, type RunPlan } from "../client/runner.js";
 import { transportPair } from "../transport/transport.js";
 import { SimBoard } from "../../board/sim/board.js";
 import { modulePath } from "../device/module.js";

@@ -4,7 +4,7 @@
 // and hands back the link as a Transport. Closing the transport stops QEMU; QEMU exiting closes it.
 import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { dirname, join, resolve } from "node:path";
-import type { BoardManifest } from "../boards/manifest.js";
+import type { BoardManifest } from "../manifest/manifest.js";
 import { RunError, UsageError, expected } from "../errors.js";
 import { BaseTransport } from "../transport/transport.js";
 import { buildFirmware, firmwareDir, type FirmwareImage, type FirmwareRuntime } from "./build.js";

@@ -1,5 +1,5 @@
 // A transport is a byte stream to a board: the host writes frames and hears bytes and the end of the
-// link. Framing, sequence numbers and timeouts live above it (host/board/client.ts).
+// link. Framing, sequence numbers and timeouts live above it (host/client/client.ts).
 
 /** Why a link ended: the board's process exited, the socket or port closed, or the host closed it. */
 export interface TransportClosed {

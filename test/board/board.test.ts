@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { SimBoard, type BoardLink } from "../../board/sim/board.js";
 import { Flash } from "../../board/sim/flash.js";
 import { Bus, loadAccelerator } from "../../board/sim/mmio.js";
-import { BoardError } from "../../host/board/errors.js";
+import { BoardError } from "../../host/client/errors.js";
 import {
   decodeErrorReply,
   decodeResult,

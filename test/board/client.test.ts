@@ -2,8 +2,8 @@
 // replies, giving up with the board's error, DATA split to the board's frames, and bad input.
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { BoardClient } from "../../host/board/client.js";
-import { BoardCorruptRepliesError, BoardError, BoardProtocolError } from "../../host/board/errors.js";
+import { BoardClient } from "../../host/client/client.js";
+import { BoardCorruptRepliesError, BoardError, BoardProtocolError } from "../../host/client/errors.js";
 import {
   decodePayload,
   encodeErrorReply,

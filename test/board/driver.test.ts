@@ -2,12 +2,12 @@
 // another link (another host session) is refused state-changing requests with IN_USE and may only say
 // HELLO and read TELEMETRY without a counter reset, which leaves the driver's counters as they were.
 import { describe, expect, test } from "vitest";
-import { BoardClient } from "../../host/board/client.js";
-import { BoardError } from "../../host/board/errors.js";
+import { BoardClient } from "../../host/client/client.js";
+import { BoardError } from "../../host/client/errors.js";
 import { transportPair } from "../../host/transport/transport.js";
 import { SimBoard } from "../../board/sim/board.js";
 import { telemetryLine } from "../../host/cli/commands/monitor.js";
-import type { TelemetryReply } from "../../host/board/client.js";
+import type { TelemetryReply } from "../../host/client/client.js";
 import { batch, manifest, standinWasm } from "../helpers/board.js";
 
 /** Two host sessions on one in-process board, each on its own link (as two TCP connections are). */

@@ -2,8 +2,8 @@
 // experiences 0..k-1 run again, checked against the saved report; the finished report equals an
 // uninterrupted run's, apart from provenance and measured time, for every strategy.
 import { describe, expect, test } from "vitest";
-import { BoardLostError } from "../../host/board/errors.js";
-import { ResumeMismatchError, runExperiences, RunInterruptedError, type RunPlan, type RunStep } from "../../host/board/runner.js";
+import { BoardLostError } from "../../host/client/errors.js";
+import { ResumeMismatchError, runExperiences, RunInterruptedError, type RunPlan, type RunStep } from "../../host/client/runner.js";
 import { planRun } from "../../host/cl/run.js";
 import { defaultOptimizer } from "../../host/train/config.js";
 import type { Report } from "../../host/report/types.js";

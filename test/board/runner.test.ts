@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { RunInterruptedError, runExperiences, type RunPlan } from "../../host/board/runner.js";
+import { RunInterruptedError, runExperiences, type RunPlan } from "../../host/client/runner.js";
 import { checkReport } from "../../host/report/io.js";
 import type { Progress } from "../../host/report/progress.js";
 import type { Report } from "../../host/report/types.js";

@@ -1,11 +1,11 @@
 // A slow but alive board is not taken for a hung one: a TRAIN's reply timeout is the base timeout plus
-// its work at the board's slowest MAC rate (host/board/timeouts.ts). Here the board is the simulated
+// its work at the board's slowest MAC rate (host/client/timeouts.ts). Here the board is the simulated
 // one in this process, with every TRAIN reply held back longer than the base timeout.
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
-import { BoardClient } from "../../host/board/client.js";
-import { BoardTimeoutError } from "../../host/board/errors.js";
-import { runExperiences, RunInterruptedError } from "../../host/board/runner.js";
+import { BoardClient } from "../../host/client/client.js";
+import { BoardTimeoutError } from "../../host/client/errors.js";
+import { runExperiences, RunInterruptedError } from "../../host/client/runner.js";
 import { planRun } from "../../host/cl/run.js";
 import { defaultOptimizer } from "../../host/train/config.js";
 import { transportPair } from "../../host/transport/transport.js";

@@ -5,7 +5,7 @@ import { describe, expect, test } from "vitest";
 import { planRun, runPlanned } from "../../host/cl/run.js";
 import { defaultOptimizer } from "../../host/train/config.js";
 import { spawnSimBoardTcp } from "../../host/transport/sim.js";
-import type { RunStep } from "../../host/board/runner.js";
+import type { RunStep } from "../../host/client/runner.js";
 import { edgecl, type CliResult } from "../helpers/cli.js";
 import { comparableReport } from "../helpers/run-process.js";
 

@@ -3,7 +3,7 @@
 // virtual clock follows the host's and two such runs differed by half (firmware/README.md).
 import { beforeAll, describe, expect, test } from "vitest";
 import { runContinual, type ClRunOptions } from "../../host/cl/run.js";
-import { loadBoard } from "../../host/boards/manifest.js";
+import { loadBoard } from "../../host/manifest/manifest.js";
 import { buildQemuBoardImage, requireToolchain } from "../../host/firmware/index.js";
 import { defaultOptimizer } from "../../host/train/config.js";
 

@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect } from "vitest";
-import { BoardError } from "../../host/board/errors.js";
-import { loadBoard, readManifest, type BoardManifest } from "../../host/boards/manifest.js";
+import { BoardError } from "../../host/client/errors.js";
+import { loadBoard, readManifest, type BoardManifest } from "../../host/manifest/manifest.js";
 import { buildQemuBoardImage, openQemuBoard, requireToolchain, type QemuBoardOptions, type QemuTransport } from "../../host/firmware/index.js";
 import {
   ChunkAssembler,

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
 import { edgeclInProcess } from "../helpers/cli.js";
-import { loadBoard } from "../../host/boards/manifest.js";
+import { loadBoard } from "../../host/manifest/manifest.js";
 import { firmwareDir } from "../../host/firmware/index.js";
 import { derivedManifest, elfSizes, FirmwareSuite } from "./helpers.js";
 

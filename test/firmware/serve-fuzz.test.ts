@@ -6,7 +6,7 @@
 // answers HELLO afterwards.
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { type BoardManifest } from "../../host/boards/manifest.js";
+import { type BoardManifest } from "../../host/manifest/manifest.js";
 import { type QemuTransport } from "../../host/firmware/index.js";
 import { decodeErrorReply, decodeResult, encodeFrame, encodePayload, ERROR_NAMES, MessageType, splitIntoChunks, type Frame } from "../../host/protocol/index.js";
 import { frameCases } from "../protocol/cases.js";

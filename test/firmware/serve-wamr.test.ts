@@ -8,8 +8,8 @@
 import { describe, expect, test } from "vitest";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { BoardClient } from "../../host/board/client.js";
-import { loadBoard, type BoardManifest } from "../../host/boards/manifest.js";
+import { BoardClient } from "../../host/client/client.js";
+import { loadBoard, type BoardManifest } from "../../host/manifest/manifest.js";
 import { buildQemuBoardImage, type QemuTransport } from "../../host/firmware/index.js";
 import { encodeFrame, encodePayload, ErrorCode, MessageType } from "../../host/protocol/index.js";
 import { modulePath } from "../../host/device/module.js";

@@ -2,13 +2,13 @@
 // (HELLO from the manifest compiled into the image), a whole session held byte for byte to the
 // simulated board running the same device module, traps in the module, oversize and foreign DEPLOYs,
 // chunked transfers both ways, repeats, and error messages the device writes. Expected values come from
-// the manifest read by host/boards, the simulated board (board/sim), and references worked out here
+// the manifest read by host/manifest, the simulated board (board/sim), and references worked out here
 // (FNV-1a, the fixture's documented answers). Needs the Debian packages of the firmware toolchain.
 import { describe, expect, test } from "vitest";
 import { join } from "node:path";
-import { BoardClient } from "../../host/board/client.js";
+import { BoardClient } from "../../host/client/client.js";
 import { loadAccelerator } from "../../board/sim/mmio.js";
-import { type BoardManifest } from "../../host/boards/manifest.js";
+import { type BoardManifest } from "../../host/manifest/manifest.js";
 import { parseFormat } from "../../host/formats/parse.js";
 import { NAMED_FORMATS } from "../../host/generated/formats.js";
 import { buildQemuBoardImage, type QemuTransport } from "../../host/firmware/index.js";

@@ -7,8 +7,8 @@ import { existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadBoard, type BoardManifest } from "../../host/boards/manifest.js";
-import { BoardClient } from "../../host/board/client.js";
+import { loadBoard, type BoardManifest } from "../../host/manifest/manifest.js";
+import { BoardClient } from "../../host/client/client.js";
 import { transportPair } from "../../host/transport/transport.js";
 import { SimBoard, type SimBoardOptions } from "../../board/sim/board.js";
 

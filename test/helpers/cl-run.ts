@@ -1,8 +1,8 @@
 // A whole continual-learning run on a simulated board, in this process and through the protocol, as
 // `edgecl run` plans it: the report and the CRC of the learner's checkpoint afterwards.
 import { loadAccelerator } from "../../board/sim/mmio.js";
-import { runExperiences } from "../../host/board/runner.js";
-import { loadBoard } from "../../host/boards/manifest.js";
+import { runExperiences } from "../../host/client/runner.js";
+import { loadBoard } from "../../host/manifest/manifest.js";
 import { planRun, type ClRunOptions } from "../../host/cl/run.js";
 import { checkReport } from "../../host/report/io.js";
 import type { Report } from "../../host/report/types.js";

@@ -5,7 +5,7 @@
 import {
   CL_ABI_VERSION, CL_MEMORY_LIMIT, CL_STRATEGY, CL_VERSION, CL_WORD_COUNT, CL_WORDS, STRATEGY_NAIVE,
 } from "../../assembly/cl/abi.js";
-import type { BoardClient } from "../../host/board/client.js";
+import type { BoardClient } from "../../host/client/client.js";
 import { makeBenchmark } from "../../host/cl/benchmarks.js";
 import { encodeStrategy, resolveStrategy, rowsPerStep, type StrategyOverrides } from "../../host/cl/strategies.js";
 import { loadMnist } from "../../host/data/index.js";

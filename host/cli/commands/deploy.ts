@@ -2,7 +2,7 @@
 import { Command } from "commander";
 import { writeOutput } from "../../report/io.js";
 import { existsSync, readFileSync } from "node:fs";
-import { openBoard } from "../../board/connect.js";
+import { openBoard } from "../../client/connect.js";
 import { modulePath } from "../../device/module.js";
 import { bytes } from "../../report/units.js";
 import { applyConfigFile } from "../config-file.js";

@@ -1,7 +1,7 @@
 // edgecl monitor: read a board's telemetry at an interval and print it as it changes.
 import { Command } from "commander";
-import { openBoard } from "../../board/connect.js";
-import type { TelemetryReply } from "../../board/client.js";
+import { openBoard } from "../../client/connect.js";
+import type { TelemetryReply } from "../../client/client.js";
 import { formatWordName } from "../../report/format-names.js";
 import { bytes, count, duration, joules } from "../../report/units.js";
 import { expected } from "../../errors.js";

@@ -12,7 +12,7 @@ import { applyConfigFile, applyFlags, resolvedFlags } from "../config-file.js";
 import { detail, note, progressOnStderr, setVerbosity, verbosityFrom } from "../verbosity.js";
 import { invocation } from "../invocation.js";
 import { planRun, runPlanned, type ClPlan } from "../../cl/run.js";
-import { checkResumable, RunInterruptedError } from "../../board/runner.js";
+import { checkResumable, RunInterruptedError } from "../../client/runner.js";
 import { renderSummary } from "../../report/terminal.js";
 import { checkOutputPath, readReport, writeOutput, writeReport } from "../../report/io.js";
 import type { Report } from "../../report/types.js";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { mkdtempSync, writeFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { boardIds, loadBoard, readManifest, BOARDS_DIR } from "../../host/boards/manifest";
+import { boardIds, loadBoard, readManifest, BOARDS_DIR } from "../../host/manifest/manifest";
 import { edgecl } from "../helpers/cli.js";
 import { buildQemuBoardImage } from "../../host/firmware/board";
 

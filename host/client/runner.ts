@@ -15,7 +15,7 @@ import { real } from "../report/units.js";
 import { REPORT_SCHEMA, REPORT_VERSION, type EvalTelemetry, type PhaseCounters, type Provenance, type Report, type TrainTelemetry } from "../report/types.js";
 import { TrainFlag } from "../protocol/index.js";
 import type { BoardClient, HelloReply, TelemetryReply } from "./client.js";
-import { boardIds, loadBoard } from "../boards/manifest.js";
+import { boardIds, loadBoard } from "../manifest/manifest.js";
 import { energyParamsFrom } from "../../board/accel/energy.js";
 import { circuitEnergy } from "../../board/accel/circuit.js";
 import { BoardError, BoardLostError, BoardProtocolError, BoardTimeoutError } from "./errors.js";

@@ -3,7 +3,7 @@
 // gets that work's time on top, at the slowest MAC rate the board's manifest promises
 // (transport.slowestMacsPerSecond, docs/boards.md). A slow but alive board is then not taken for a
 // hung one, and a hung board is still found out within a time proportional to what it was asked.
-import type { BoardManifest } from "../boards/manifest.js";
+import type { BoardManifest } from "../manifest/manifest.js";
 
 /** The base timeout of a client with no manifest and no --timeout. */
 export const DEFAULT_TIMEOUT_MS = 120_000;

@@ -34,7 +34,7 @@ export interface BoardManifest {
 
 function boardsDir(): string {
   const here = fileURLToPath(new URL(".", import.meta.url));
-  // host/boards (sources) or dist/host/boards (compiled): the manifests live in <repo>/board.
+  // host/manifest (sources) or dist/host/manifest (compiled): the manifests live in <repo>/board.
   const up = join(here, "..", "..");
   return basename(up) === "dist" ? join(up, "..", "board") : join(up, "board");
 }
