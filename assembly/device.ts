@@ -9,7 +9,7 @@ export * from "./api/cl";
 //   cmd_buffer(bytes) -> where the board writes a request's payload (0 when memory cannot hold it)
 //   cmd_run(type, length) -> 0 (the board replies RESULT with the reply body) or a protocol error code
 //   cmd_reply_ptr(), cmd_reply_len() -> the reply body, or the error message (UTF-8)
-// A failed command changes nothing already stored. Memory layout: assembly/cl/heap.ts.
+// A failed command changes nothing already stored. Memory layout: assembly/runtime/arena.ts.
 import {
   MSG_DEPLOY, MSG_DATA, MSG_TRAIN, MSG_EVAL, MSG_TELEMETRY, MSG_CHECKPOINT, MSG_RESTORE, MSG_RESET, ERR_BAD_PAYLOAD,
   ERR_UNEXPECTED_TYPE, ERR_NOT_DEPLOYED, ERR_DOES_NOT_FIT, ERR_BAD_CONFIG, ERR_UNKNOWN_FORMAT, ERR_NO_DATA,
@@ -24,7 +24,7 @@ import {
 } from "./nn";
 import { allocZeroed, blockBytes } from "./nn/alloc";
 import { backendJobs, backendMacs, backendReset, backendMacUnits, PATH_ACCELERATOR, PATH_CPU_NO_ACCELERATOR, PATH_COUNT } from "./accel/backend";
-import { makeFormat, mxEncodeArray, Rng } from "./arith";
+import { Rng } from "./arith";
 import {
   CL_ABI_VERSION, CL_VERSION, CL_WORDS, CL_STRATEGY, CL_MEMORY_LIMIT, CL_BUFFER_BYTES, CL_BUFFER_POLICY,
   CL_REPLAY_BATCH, CL_LAMBDA, CL_GAMMA, CL_PRUNE, CL_RETRAIN, CL_CUT, CL_FISHER_SAMPLES, CL_WORD_COUNT, STRATEGY_NAIVE,
@@ -33,7 +33,7 @@ import {
   BUFFER_CLASS_BALANCED, CL_MAX_EXPERIENCES,
 } from "./cl/abi";
 import { messageStart, messagePtr, messageLength, text, num, real } from "./cl/text";
-import { coverTo, blockStart, setHeapTop, heapTop } from "./cl/heap";
+import { arenaTop, arenaMove, arenaResident, arenaClose, blockStart, cover } from "./runtime/arena";
 import { Store, storeAt, storesReset, storeBytes, storeClear, storeAppend, recordBytes, dataEnd, dataBase } from "./cl/store";
 import {
   Learner, newLearner, seedTrain, trainIterations, endExperience, gdumbTrain, evaluateExperience, trainScratchBytes,
@@ -52,6 +52,12 @@ const replyBuffer = memory.data(REPLY_CAPACITY);
 let replyPtr: usize = 0;
 let replyLen: u32 = 0;
 
+/**
+ * Bytes of the resident range: room for four objects the size of a Format (today one, MX encoding's
+ * scaled format, is created on first use). 432 also keeps the deployment base, and with it every
+ * memory figure a board reports, where the earlier layout put it.
+ */
+const RESIDENT_BYTES: usize = 432;
 let started = false;
 /** Where deployments start, and where the runtime heap rests between commands. */
 let base: usize = 0;
@@ -69,13 +75,10 @@ const macsBaseline = memory.data(8);
 function start(): void {
   if (started) return;
   started = true;
-  // MX encoding keeps one scratch format it allocates on first use: take it now, below every deployment.
-  const mx = makeFormat(0x00030402);
-  if (mx != null) {
-    const block = heap.alloc(128);
-    mxEncodeArray(mx, 0, 32, null, block, block + 64, 1);
-  }
-  base = heapTop();
+  // Room for the objects lower layers create on first use, whichever command that is (runtime/arena.ts).
+  arenaResident(RESIDENT_BYTES);
+  arenaClose(true);
+  base = arenaTop();
   rest = base;
   storesReset(base + 16);
   memoryLimit = 0xffff_0000;
@@ -113,7 +116,7 @@ export function cmd_buffer(bytes: u32): usize {
   start();
   const at = ((dataEnd + 15) & ~<usize>15) + 16;
   const end = <u64>at + <u64>bytes + 64;
-  if (end > memoryLimit || !coverTo(end)) return 0;
+  if (end > memoryLimit || !cover(end)) return 0;
   notePeak(<u64>at + <u64>bytes);
   request = at;
   requestBytes = bytes;
@@ -134,8 +137,10 @@ export function cmd_run(type: u32, length: u32): i32 {
     num(<i64>length);
     return fail(ERR_BAD_PAYLOAD);
   }
-  // Anything a command allocates lands above its payload and is dropped when it ends.
-  setHeapTop(blockStart(request + <usize>length + 16));
+  // Anything a command allocates lands above its payload and is dropped when it ends; only DEPLOY
+  // builds objects that outlive it.
+  arenaMove(blockStart(request + <usize>length + 16));
+  arenaClose(type != MSG_DEPLOY);
   let code: i32;
   switch (type) {
     case MSG_DEPLOY: code = deploy(length); break;
@@ -152,7 +157,8 @@ export function cmd_run(type: u32, length: u32): i32 {
       if (type == MSG_CHUNK) text(" (CHUNK: the board reassembles chunks)");
       code = fail(ERR_UNEXPECTED_TYPE);
   }
-  setHeapTop(rest);
+  arenaMove(rest);
+  arenaClose(true);
   return code;
 }
 
@@ -496,7 +502,7 @@ function checkPlanned(model: Model, at: i32, planAt: usize, strategy: i32, avail
     return fail(ERR_BAD_CONFIG);
   }
   const latent = strategy == STRATEGY_LATENT_REPLAY ? model.layer(<i32>cfgWord(at + CL_CUT)).input.size : model.input.size;
-  planNeeded = <u64>(heapTop() - planAt) + plannedBytes() + strategyFootprint(strategy, at, model, latent);
+  planNeeded = <u64>(arenaTop() - planAt) + plannedBytes() + strategyFootprint(strategy, at, model, latent);
   if (planNeeded > available) return refuseSize(planNeeded, available, limit, "");
   return OK;
 }
@@ -555,32 +561,32 @@ function deploy(length: u32): i32 {
   // Plan first, above this request, where nothing of the live deployment lies: the model's shapes are
   // built, its buffers and the strategy's state counted. The live deployment is replaced only once the
   // new one passed every check and linear memory is known to hold it (docs/protocol.md, DEPLOY).
-  const planAt = heapTop();
+  const planAt = arenaTop();
   const restoreTop = deployed ? rest : base;
   const built = memory.data(8);
   const margin = planMargin(layers);
-  if (!coverTo(<u64>planAt + margin)) {
-    setHeapTop(restoreTop);
+  if (!cover(<u64>planAt + margin)) {
+    arenaMove(restoreTop);
     return refuseGrowth(<u64>planAt + margin, newLimit);
   }
   const status = buildModel(config, modelWords, built, true);
   if (status != NN_OK) {
-    setHeapTop(restoreTop);
+    arenaMove(restoreTop);
     return fail(nnProblem(status));
   }
   const problemCode = checkPlanned(changetype<Model>(load<usize>(built)), at, planAt, strategy, available, newLimit);
-  setHeapTop(restoreTop);
+  arenaMove(restoreTop);
   if (problemCode != OK) return problemCode;
   // Grow memory before anything is replaced: a runtime that refuses leaves the live deployment as it was.
-  if (!coverTo(<u64>base + planNeeded + 64)) return refuseGrowth(<u64>base + planNeeded + 64, newLimit);
-  setHeapTop(base);
+  if (!cover(<u64>base + planNeeded + 64)) return refuseGrowth(<u64>base + planNeeded + 64, newLimit);
+  arenaMove(base);
   setDeployment(changetype<Learner>(0));
   buildModel(config, modelWords, built);
   const model = changetype<Model>(load<usize>(built));
   const l = buildStrategy(model, at);
   setDeployment(l);
   memoryLimit = newLimit;
-  rest = heapTop();
+  rest = arenaTop();
   deploymentBytes = <u64>(rest - base);
   storesReset(rest + 16);
   registerRegions(l);
@@ -681,7 +687,7 @@ function data(length: u32): i32 {
   const newEnd = <u64>dataEnd - <u64>removed + <u64>count * <u64>stride;
   const moveTo = max<u64>(<u64>samples, ((newEnd + 15) & ~<u64>15) + 16);
   const end = moveTo + samplesBytes + 64;
-  if (end > memoryLimit || !coverTo(end)) {
+  if (end > memoryLimit || !cover(end)) {
     text("expected room for ");
     num(count);
     text(" more samples (");
@@ -710,7 +716,7 @@ function data(length: u32): i32 {
 function scratchFor(length: u32, bytes: u64): usize {
   const at = blockStart(request + <usize>length + 16) + 16;
   const end = <u64>at + bytes + 64;
-  if (end > memoryLimit || !coverTo(end)) {
+  if (end > memoryLimit || !cover(end)) {
     text("expected ");
     num(<i64>bytes);
     text(" bytes of working memory above the stored samples, received ");
@@ -721,7 +727,7 @@ function scratchFor(length: u32, bytes: u64): usize {
     return 0;
   }
   notePeak(end);
-  setHeapTop(blockStart(<usize>end));
+  arenaMove(blockStart(<usize>end));
   return at;
 }
 
@@ -906,7 +912,7 @@ function checkpoint(): i32 {
   const bytes = imageBytes();
   const at = blockStart(request + 64) + 16;
   const end = <u64>at + <u64>bytes + 64;
-  if (end > memoryLimit || !coverTo(end)) {
+  if (end > memoryLimit || !cover(end)) {
     text("expected room for a ");
     num(<i64>bytes);
     text("-byte checkpoint image in linear memory, received ");
@@ -951,7 +957,7 @@ function reset(length: u32): i32 {
   }
   setDeployment(changetype<Learner>(0));
   rest = base;
-  setHeapTop(base);
+  arenaMove(base);
   storesReset(base + 16);
   regionsReset();
   deploymentBytes = 0;
