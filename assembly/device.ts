@@ -20,26 +20,19 @@ import {
 import {
   Model, buildModel, plannedBytes, CFG_LAYERS, CFG_LAYER_COUNT, LAYER_WORDS, CFG_MAX_LAYERS, NN_OK, NN_BAD_FORMAT,
   NN_BAD_ROUNDING, NN_BAD_VERSION, NN_BAD_LAYER, NN_BAD_SHAPE, NN_BAD_BATCH, NN_OUT_OF_MEMORY, T_MACS_FORWARD,
-  T_MACS_BACKWARD_DATA, T_MACS_BACKWARD_WEIGHT, T_MACS_EVAL, LAYER_LINEAR, LAYER_CONV,
+  T_MACS_BACKWARD_DATA, T_MACS_BACKWARD_WEIGHT, T_MACS_EVAL,
 } from "./nn";
-import { allocZeroed, blockBytes } from "./nn/alloc";
 import { backendJobs, backendMacs, backendReset, backendMacUnits, PATH_ACCELERATOR, PATH_CPU_NO_ACCELERATOR, PATH_COUNT } from "./accel/backend";
-import { Rng } from "./arith";
 import {
-  CL_ABI_VERSION, CL_VERSION, CL_WORDS, CL_STRATEGY, CL_MEMORY_LIMIT, CL_BUFFER_BYTES, CL_BUFFER_POLICY,
-  CL_REPLAY_BATCH, CL_LAMBDA, CL_GAMMA, CL_PRUNE, CL_RETRAIN, CL_CUT, CL_FISHER_SAMPLES, CL_WORD_COUNT, STRATEGY_NAIVE,
-  STRATEGY_CUMULATIVE, STRATEGY_REPLAY, STRATEGY_LATENT_REPLAY, STRATEGY_GDUMB, STRATEGY_AGEM, STRATEGY_EWC,
-  STRATEGY_ONLINE_EWC, STRATEGY_SI, STRATEGY_LWF, STRATEGY_PACKNET, STRATEGY_COUNT, BUFFER_RESERVOIR,
-  BUFFER_CLASS_BALANCED, CL_MAX_EXPERIENCES,
+  CL_ABI_VERSION, CL_VERSION, CL_WORDS, CL_STRATEGY, CL_MEMORY_LIMIT, CL_BUFFER_POLICY, CL_LAMBDA, CL_GAMMA, CL_PRUNE,
+  CL_WORD_COUNT, STRATEGY_COUNT, BUFFER_RESERVOIR, BUFFER_CLASS_BALANCED, CL_MAX_EXPERIENCES,
 } from "./cl/abi";
 import { messageStart, messagePtr, messageLength, text, num, real } from "./cl/text";
 import { arenaTop, arenaMove, arenaResident, arenaClose, blockStart, cover } from "./runtime/arena";
 import { Store, storeAt, storesReset, storeBytes, storeClear, storeAppend, recordBytes, dataEnd, dataBase } from "./cl/store";
-import {
-  Learner, newLearner, seedTrain, trainIterations, endExperience, gdumbTrain, evaluateExperience, trainScratchBytes,
-} from "./cl/learner";
-import { newBuffer, bufferFootprint, POLICY_RESERVOIR, POLICY_CLASS_BALANCED, POLICY_GREEDY, ReplayBuffer } from "./cl/buffer";
-import { newQuadratic, quadraticFootprint, Quadratic } from "./cl/penalty";
+import { Learner, newLearner, seedTrain, train as trainLearner, evaluateExperience, trainScratchBytes } from "./cl/learner";
+import { poolFrom } from "./cl/rows";
+import { strategies } from "./cl/strategies";
 import { regionsReset, addRegion, imageBytes, writeImage, checkImage, loadImage, crc32, IMAGE_OK } from "./cl/checkpoint";
 import { deployed, learner, setDeployment } from "./cl/state";
 
@@ -189,10 +182,12 @@ function shortPayload(what: string, length: u32, wanted: i32): i32 {
 
 function finite(x: f32): bool { return x - x == 0; }
 
-const strategyNames = "naive, cumulative, replay, latent-replay, gdumb, agem, ewc, online-ewc, si, lwf, packnet";
-
-function usesBuffer(strategy: i32): bool {
-  return strategy == STRATEGY_REPLAY || strategy == STRATEGY_LATENT_REPLAY || strategy == STRATEGY_GDUMB || strategy == STRATEGY_AGEM;
+/** The strategies' names in id order, comma-separated. */
+function strategyNames(): void {
+  for (let i = 0; i < strategies.length; i++) {
+    if (i > 0) text(", ");
+    text(unchecked(strategies[i]).name);
+  }
 }
 
 /** Checks the strategy blob that starts at word `at`; writes the message and returns false when it is wrong. */
@@ -214,7 +209,7 @@ function checkStrategy(at: i32, words: i32): i32 {
     text("expected a strategy id from 0 to ");
     num(STRATEGY_COUNT - 1);
     text(" (");
-    text(strategyNames);
+    strategyNames();
     text("), received ");
     num(strategy);
     return ERR_BAD_CONFIG;
@@ -231,7 +226,7 @@ function checkStrategy(at: i32, words: i32): i32 {
     real(<f64>lambda);
     return ERR_BAD_CONFIG;
   }
-  if (!finite(gamma) || gamma < 0 || (strategy == <u32>STRATEGY_LWF && gamma <= 0)) {
+  if (!finite(gamma) || gamma < 0 || (strategies[strategy].gammaAboveZero && gamma <= 0)) {
     text("expected gamma (online EWC decay, SI damping, LwF temperature) finite and at least 0 (above 0 for LwF), received ");
     real(<f64>gamma);
     return ERR_BAD_CONFIG;
@@ -242,75 +237,6 @@ function checkStrategy(at: i32, words: i32): i32 {
     return ERR_BAD_CONFIG;
   }
   return OK;
-}
-
-/** Bytes the strategy's state takes for a built model. */
-function strategyFootprint(strategy: i32, at: i32, model: Model, latentValues: i32): u64 {
-  const params = <u64>model.params;
-  const heads = <u64>model.heads;
-  const batch = <u64>model.maxBatch;
-  let bytes = blockBytes(offsetof<Learner>()) + blockBytes(offsetof<Rng>()) + blockBytes(2 * batch * 12) + blockBytes(heads);
-  const bufferBytes = cfgWord(at + CL_BUFFER_BYTES);
-  if (usesBuffer(strategy)) bytes += bufferFootprint(model.ctx.replay, latentValues, bufferBytes, model.heads * model.classes);
-  if (strategy == STRATEGY_EWC || strategy == STRATEGY_ONLINE_EWC || strategy == STRATEGY_SI) bytes += quadraticFootprint(model.params);
-  if (heads > 1 || strategy == STRATEGY_LWF || strategy == STRATEGY_AGEM) bytes += blockBytes(params << 2);
-  if (strategy == STRATEGY_AGEM) bytes += blockBytes(params << 2);
-  if (strategy == STRATEGY_PACKNET) bytes += blockBytes(params);
-  if (strategy == STRATEGY_LWF || strategy == STRATEGY_PACKNET) bytes += blockBytes(<u64>model.modelBytes);
-  if (strategy == STRATEGY_LWF) bytes += blockBytes(batch * <u64>model.classes << 2);
-  if (strategy == STRATEGY_GDUMB) bytes += blockBytes(<u64>model.modelBytes) + blockBytes(<u64>model.masterBytes);
-  return bytes;
-}
-
-/** Index of the first layer at or after `cut` that has parameters, or -1. */
-function trainableLayer(model: Model, cut: i32): i32 {
-  for (let i = cut; i < model.layerCount; i++) {
-    const k = model.layer(i).kind;
-    if (k == LAYER_LINEAR || k == LAYER_CONV) return i;
-  }
-  return -1;
-}
-
-function buildStrategy(model: Model, at: i32): Learner {
-  const l = newLearner();
-  const strategy = <i32>cfgWord(at + CL_STRATEGY);
-  l.model = model;
-  l.strategy = strategy;
-  l.params = model.params;
-  l.heads = model.heads;
-  l.classes = model.classes;
-  l.replayBatch = <i32>cfgWord(at + CL_REPLAY_BATCH);
-  l.lambda = cfgReal(at + CL_LAMBDA);
-  l.gamma = cfgReal(at + CL_GAMMA);
-  l.prune = cfgReal(at + CL_PRUNE);
-  l.retrain = <i32>cfgWord(at + CL_RETRAIN);
-  l.cut = <i32>cfgWord(at + CL_CUT);
-  l.fisherSamples = <i32>cfgWord(at + CL_FISHER_SAMPLES);
-  l.picks = allocZeroed(<usize>(2 * model.maxBatch * 12));
-  l.touched = allocZeroed(<usize>model.heads);
-  const params = <usize>model.params;
-  if (usesBuffer(strategy)) {
-    const values = strategy == STRATEGY_LATENT_REPLAY ? model.layer(l.cut).input.size : model.input.size;
-    const policy = strategy == STRATEGY_GDUMB ? POLICY_GREEDY
-      : cfgWord(at + CL_BUFFER_POLICY) == <u32>BUFFER_CLASS_BALANCED ? POLICY_CLASS_BALANCED : POLICY_RESERVOIR;
-    l.buffer = newBuffer(model.ctx.replay, values, cfgWord(at + CL_BUFFER_BYTES), model.heads * model.classes, policy);
-  }
-  if (strategy == STRATEGY_EWC || strategy == STRATEGY_ONLINE_EWC) l.quad = newQuadratic(model.params, l.lambda * 0.5);
-  if (strategy == STRATEGY_SI) l.quad = newQuadratic(model.params, l.lambda);
-  if (model.heads > 1 || strategy == STRATEGY_LWF || strategy == STRATEGY_AGEM) l.acc = allocZeroed(params << 2);
-  if (strategy == STRATEGY_AGEM) l.ref = allocZeroed(params << 2);
-  if (strategy == STRATEGY_PACKNET) l.owners = allocZeroed(params);
-  if (strategy == STRATEGY_LWF || strategy == STRATEGY_PACKNET) l.snapshot = allocZeroed(<usize>model.modelBytes);
-  if (strategy == STRATEGY_LWF) l.teacher = allocZeroed(<usize>(model.maxBatch * model.classes) << 2);
-  if (strategy == STRATEGY_GDUMB) {
-    l.initWeights = allocZeroed(<usize>model.modelBytes);
-    memory.copy(l.initWeights, model.ctx.weights, <usize>model.modelBytes);
-    if (model.masterBytes > 0) {
-      l.initMaster = allocZeroed(<usize>model.masterBytes);
-      memory.copy(l.initMaster, model.optimizer.master, <usize>model.masterBytes);
-    }
-  }
-  return l;
 }
 
 /** The state a checkpoint holds, in a fixed order. */
@@ -327,21 +253,7 @@ function registerRegions(l: Learner): void {
   addRegion(opt.state1, opt.state1 != 0 ? stateBytes : 0);
   addRegion(opt.state2, opt.state2 != 0 ? stateBytes : 0);
   addRegion(scalars, 256);
-  const b = l.buffer;
-  if (changetype<usize>(b) != 0) {
-    addRegion(b.data, <usize>b.capacity * <usize>b.sampleBytes);
-    addRegion(b.keys, <usize>b.capacity << 1);
-    addRegion(b.held, <usize>b.classKeys << 2);
-    addRegion(b.offered, <usize>b.classKeys << 3);
-  }
-  const q = l.quad;
-  if (changetype<usize>(q) != 0) {
-    addRegion(q.importance, params << 2);
-    addRegion(q.anchor, params << 2);
-    addRegion(q.running, params << 2);
-  }
-  addRegion(l.owners, l.owners != 0 ? params : 0);
-  if (l.strategy == STRATEGY_LWF) addRegion(l.snapshot, <usize>model.modelBytes);
+  l.hooks.regions(l);
 }
 
 function packScalars(l: Learner): void {
@@ -358,7 +270,6 @@ function packScalars(l: Learner): void {
   store<i32>(scalars + 40, model.head);
   store<i32>(scalars + 44, l.ended);
   store<i32>(scalars + 48, l.current);
-  store<i32>(scalars + 52, l.frozen ? 1 : 0);
   store<i32>(scalars + 56, l.firstTrainable);
   store<u32>(scalars + 60, ctx.activationRng.counter);
   store<u32>(scalars + 64, ctx.activationEvalRng.counter);
@@ -369,16 +280,7 @@ function packScalars(l: Learner): void {
   store<u32>(scalars + 84, ctx.optimizerRng.counter);
   store<u32>(scalars + 88, ctx.jobsTrain);
   store<u32>(scalars + 92, ctx.jobsEval);
-  const b = l.buffer;
-  if (changetype<usize>(b) != 0) {
-    store<i32>(scalars + 96, b.size);
-    store<f64>(scalars + 104, b.seen);
-  }
-  const q = l.quad;
-  if (changetype<usize>(q) != 0) {
-    store<f64>(scalars + 112, q.constant);
-    store<i32>(scalars + 120, q.active ? 1 : 0);
-  }
+  l.hooks.pack(l, scalars);
 }
 
 function unpackScalars(l: Learner): void {
@@ -394,7 +296,6 @@ function unpackScalars(l: Learner): void {
   model.head = load<i32>(scalars + 40);
   l.ended = load<i32>(scalars + 44);
   l.current = load<i32>(scalars + 48);
-  l.frozen = load<i32>(scalars + 52) != 0;
   l.firstTrainable = load<i32>(scalars + 56);
   ctx.activationRng.counter = load<u32>(scalars + 60);
   ctx.activationEvalRng.counter = load<u32>(scalars + 64);
@@ -405,16 +306,7 @@ function unpackScalars(l: Learner): void {
   ctx.optimizerRng.counter = load<u32>(scalars + 84);
   ctx.jobsTrain = load<u32>(scalars + 88);
   ctx.jobsEval = load<u32>(scalars + 92);
-  const b = l.buffer;
-  if (changetype<usize>(b) != 0) {
-    b.size = load<i32>(scalars + 96);
-    b.seen = load<f64>(scalars + 104);
-  }
-  const q = l.quad;
-  if (changetype<usize>(q) != 0) {
-    q.constant = load<f64>(scalars + 112);
-    q.active = load<i32>(scalars + 120) != 0;
-  }
+  l.hooks.unpack(l, scalars);
 }
 
 function nnProblem(status: i32): i32 {
@@ -476,33 +368,21 @@ function refuseGrowth(end: u64, limit: u64): i32 {
 /** Bytes the last planned deployment needs (model shapes, buffers, strategy state). */
 let planNeeded: u64 = 0;
 
-/** Checks a planned model against the strategy blob at word `at` and the memory available. */
+/**
+ * Checks a planned model against the strategy blob at word `at` and the memory available: the
+ * strategy's state is laid out dry above the planned model, so what it counts is what it builds.
+ */
 function checkPlanned(model: Model, at: i32, planAt: usize, strategy: i32, available: u64, limit: u64): i32 {
-  if (strategy == STRATEGY_LATENT_REPLAY) {
-    const cut = <i32>cfgWord(at + CL_CUT);
-    if (cut < 1 || cut >= model.layerCount || trainableLayer(model, cut) < 0) {
-      text("expected a latent-replay cut from 1 to ");
-      num(model.layerCount - 1);
-      text(" (a layer index with trainable layers at or above it), received ");
-      num(cut);
-      return fail(ERR_BAD_CONFIG);
-    }
-  }
-  const replayBatch = <i32>cfgWord(at + CL_REPLAY_BATCH);
-  if (replayBatch >= model.maxBatch && (strategy == STRATEGY_REPLAY || strategy == STRATEGY_LATENT_REPLAY)) {
-    text("expected a replay batch below the model's largest batch ");
-    num(model.maxBatch);
-    text(" (it holds the new and the replayed samples), received ");
-    num(replayBatch);
-    return fail(ERR_BAD_CONFIG);
-  }
+  const hooks = strategies[strategy];
+  const blob = config + (<usize>at << 2);
+  if (!hooks.check(model, blob)) return fail(ERR_BAD_CONFIG);
   if (model.heads * model.classes > 65535) {
     text("expected at most 65535 classes over all heads, received ");
     num(model.heads * model.classes);
     return fail(ERR_BAD_CONFIG);
   }
-  const latent = strategy == STRATEGY_LATENT_REPLAY ? model.layer(<i32>cfgWord(at + CL_CUT)).input.size : model.input.size;
-  planNeeded = <u64>(arenaTop() - planAt) + plannedBytes() + strategyFootprint(strategy, at, model, latent);
+  newLearner(model, hooks, blob, true);
+  planNeeded = <u64>(arenaTop() - planAt) + plannedBytes();
   if (planNeeded > available) return refuseSize(planNeeded, available, limit, "");
   return OK;
 }
@@ -583,7 +463,7 @@ function deploy(length: u32): i32 {
   setDeployment(changetype<Learner>(0));
   buildModel(config, modelWords, built);
   const model = changetype<Model>(load<usize>(built));
-  const l = buildStrategy(model, at);
+  const l = newLearner(model, strategies[strategy], config + (<usize>at << 2), false);
   setDeployment(l);
   memoryLimit = newLimit;
   rest = arenaTop();
@@ -766,7 +646,7 @@ function train(length: u32): i32 {
     }
     return fail(ERR_BAD_PAYLOAD);
   }
-  const replayRows = l.strategy == STRATEGY_REPLAY || l.strategy == STRATEGY_LATENT_REPLAY ? l.replayBatch : 0;
+  const replayRows = l.hooks.replays ? l.replayBatch : 0;
   const largest = model.maxBatch - replayRows;
   if (batch < 1 || batch > largest) {
     text("expected a batch from 1 to ");
@@ -789,9 +669,8 @@ function train(length: u32): i32 {
   }
   const endsExperience = (flags & TRAIN_FLAG_CONTINUE) == 0;
   let pool = 0;
-  const from = l.strategy == STRATEGY_CUMULATIVE ? 0 : experience;
-  for (let e = from; e <= experience; e++) pool += storeAt(e, SPLIT_TRAIN).count;
-  if (storeAt(experience, SPLIT_TRAIN).count == 0 && !(l.strategy == STRATEGY_GDUMB && !endsExperience)) {
+  for (let e = poolFrom(l, experience); e <= experience; e++) pool += storeAt(e, SPLIT_TRAIN).count;
+  if (storeAt(experience, SPLIT_TRAIN).count == 0 && !(l.hooks.trainsAtEnd && !endsExperience)) {
     text("expected training samples of experience ");
     num(experience);
     text(" on the device, received none; send DATA (train) first");
@@ -801,17 +680,10 @@ function train(length: u32): i32 {
   if (scratch == 0) return fail(ERR_DOES_NOT_FIT);
   l.scratch = scratch;
   seedTrain(l, seed);
-  let meanLoss: f64 = 0;
-  let ran: u32 = iterations;
-  if (l.strategy == STRATEGY_GDUMB) {
-    if (endsExperience) meanLoss = gdumbTrain(l, experience, <i32>iterations, batch, scratch);
-    else ran = 0;
-  } else {
-    meanLoss = trainIterations(l, experience, <i32>iterations, batch, scratch);
-    if (endsExperience) endExperience(l, experience, <i32>iterations, batch, scratch);
-  }
+  const meanLoss = trainLearner(l, experience, <i32>iterations, batch, scratch, endsExperience);
+  const ran: u32 = l.hooks.trainsAtEnd && !endsExperience ? 0 : iterations;
   // An ended experience's training samples are of no further use, except to cumulative training.
-  if (endsExperience && l.strategy != STRATEGY_CUMULATIVE) storeClear(storeAt(experience, SPLIT_TRAIN));
+  if (endsExperience && !l.hooks.allExperiences) storeClear(storeAt(experience, SPLIT_TRAIN));
   replyStart();
   putU32(ran);
   putF32(<f32>meanLoss);
@@ -848,7 +720,7 @@ function evalCommand(length: u32): i32 {
     return fail(ERR_NO_DATA);
   }
   const lossAt = memory.data(8);
-  const correct = evaluateExperience(l, experience, (flags & EVAL_FLAG_TASK_MASK) != 0, 0, lossAt);
+  const correct = evaluateExperience(l, experience, (flags & EVAL_FLAG_TASK_MASK) != 0, lossAt);
   replyStart();
   putU32(<u32>correct);
   putU32(<u32>s.count);

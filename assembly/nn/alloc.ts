@@ -13,6 +13,26 @@ export function allocZeroed(bytes: usize): usize {
   return p;
 }
 
+/** Bytes the blocks taken since planReset() take (or would take, in a dry run). */
+let planned: u64 = 0;
+
+export function planReset(): void {
+  planned = 0;
+}
+
+export function plannedBytes(): u64 {
+  return planned;
+}
+
+/**
+ * The one allocator of a layout that can run dry: a zeroed block of `bytes`, or with `dry` no block at
+ * all, only its bytes counted. A layout written once with it is both the build and its footprint.
+ */
+export function take(dry: bool, bytes: u64): usize {
+  planned += blockBytes(bytes);
+  return dry ? 0 : allocZeroed(<usize>bytes);
+}
+
 /** The allocator's high-water mark. */
 export function heapTop(): usize {
   return arenaTop();

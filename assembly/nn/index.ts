@@ -5,3 +5,4 @@ export * from "./precision";
 export * from "./context";
 export * from "./layer";
 export * from "./model";
+export * from "./step";

@@ -13,7 +13,8 @@ import {
   T_SKIPPED_STEPS, T_LOSS_SCALE, T_TRAIN_SAMPLES, T_TRAIN_LOSS_SUM, T_TRAIN_CORRECT, T_EVAL_SAMPLES,
   T_EVAL_LOSS_SUM, T_EVAL_CORRECT,
 } from "./abi";
-import { allocZeroed, blockBytes, heapTop, reserve } from "./alloc";
+import { allocZeroed, heapTop, reserve, take, planReset, plannedBytes } from "./alloc";
+export { plannedBytes };
 import { Context, newContext, roleAt, configureMac, roundActivations, roundErrors, count, STREAM_INIT } from "./context";
 import { readRole, loadStored, storeRounded, roundOne } from "./precision";
 import { Tensor, tensorView } from "./tensor";
@@ -23,14 +24,11 @@ import { convForward, convBackward } from "./conv2d";
 import { reluForward, reluBackward } from "./activation";
 import { maxPoolForward, maxPoolBackward, avgPoolForward, avgPoolBackward } from "./pool";
 import { softmaxCrossEntropy } from "./loss";
-import { Optimizer, newOptimizer, stateBuffers, beginStep, updateRange, setWeight } from "./optim";
+import { Optimizer, newOptimizer, stateBuffers, setWeight } from "./optim";
 
 /** Most values one sample may have at any layer (and most inputs of one output). */
 const MAX_VALUES: i64 = 1 << 24;
 
-/** Scales a dynamic loss scale never leaves: 2^-64 .. 2^64. */
-const SCALE_MIN: f32 = pow2(-64);
-const SCALE_MAX: f32 = pow2(64);
 
 @final @unmanaged
 export class Model {
@@ -210,17 +208,7 @@ export function buildModel(config: usize, words: i32, out: usize, planOnly: bool
 
 // Bytes laid out so far (module-level: the layout runs once per model build). Sizes are u64 so that a
 // model too large for a 32-bit address space is refused, not wrapped around.
-let planned: u64 = 0;
 
-/** Bytes of buffers the last buildModel laid out, or needed when it answered NN_OUT_OF_MEMORY. */
-export function plannedBytes(): u64 {
-  return planned;
-}
-
-function take(dry: bool, bytes: u64): usize {
-  planned += blockBytes(bytes);
-  return dry ? 0 : allocZeroed(<usize>bytes);
-}
 
 /**
  * Every buffer of the model, in one place: with dry = true only the bytes they will take (for the
@@ -230,7 +218,7 @@ function layoutBuffers(model: Model, dry: bool): u64 {
   const ctx = model.ctx;
   const batch = <u64>model.maxBatch;
   const params = <u64>model.params;
-  planned = 0;
+  planReset();
   ctx.weights = take(dry, params * <u64>ctx.weight.bytes);
   model.modelBytes = <f64>(params * <u64>ctx.weight.bytes);
   const opt = model.optimizer;
@@ -242,7 +230,7 @@ function layoutBuffers(model: Model, dry: bool): u64 {
   model.optimizerBytes = <f64>(<u64>buffers * params * <u64>ctx.optimizer.bytes);
   ctx.grads = take(dry, params << 2);
   model.gradientBytes = <f64>(params << 2);
-  const before = planned;
+  const before = plannedBytes();
 
   model.input.data = take(dry, batch * <u64>model.input.size << 2);
   model.labels = take(dry, batch << 2);
@@ -279,8 +267,8 @@ function layoutBuffers(model: Model, dry: bool): u64 {
   ctx.dcol = columns > 0 ? take(dry, <u64>columns << 2) : 0;
   ctx.ones = take(dry, <u64>ones << 2);
   if (!dry) for (let i = 0; i < ones; i++) store<f32>(ctx.ones + (<usize>i << 2), 1);
-  model.workBytes = <f64>(planned - before);
-  return planned;
+  model.workBytes = <f64>(plannedBytes() - before);
+  return plannedBytes();
 }
 
 /**
@@ -400,52 +388,6 @@ export function propagate(model: Model, batch: i32, last: i32 = 0): void {
     }
   }
   model.inputGradient = wantInput ? dy : 0;
-}
-
-/** Checks the active gradients are finite and divides them by the loss scale; false on overflow. */
-function unscale(model: Model, first: i32, n: i32): bool {
-  const grads = model.ctx.grads;
-  const scale = model.lossScale;
-  let ok = true;
-  for (let i = first; i < first + n; i++) {
-    const p = grads + (<usize>i << 2);
-    const g = load<f32>(p) / scale;
-    if (!finite(g)) ok = false;
-    store<f32>(p, g);
-  }
-  return ok;
-}
-
-/**
- * Unscales the gradients of the last backward pass and applies the optimizer step. On overflow (an inf
- * or NaN gradient) the step is skipped and a dynamic scale halves; after `interval` clean steps in a
- * row it doubles. Returns true when the step was applied.
- */
-export function step(model: Model): bool {
-  const ctx = model.ctx;
-  const out = model.output;
-  const bodyParams = out.paramBase;
-  const headFirst = out.paramsOf(model.head);
-  let ok = unscale(model, 0, bodyParams);
-  ok = unscale(model, headFirst, out.paramsPerHead) && ok;
-  if (!ok) {
-    count(ctx, T_SKIPPED_STEPS, 1);
-    if (model.lossScaleKind == LOSS_SCALE_DYNAMIC) {
-      model.lossScale = max(model.lossScale * 0.5, SCALE_MIN);
-      model.cleanSteps = 0;
-    }
-    return false;
-  }
-  const opt = model.optimizer;
-  beginStep(opt);
-  updateRange(ctx, opt, 0, bodyParams);
-  updateRange(ctx, opt, headFirst, out.paramsPerHead);
-  count(ctx, T_STEPS, 1);
-  if (model.lossScaleKind == LOSS_SCALE_DYNAMIC && ++model.cleanSteps >= model.scaleInterval) {
-    model.lossScale = min(model.lossScale * 2, SCALE_MAX);
-    model.cleanSteps = 0;
-  }
-  return true;
 }
 
 /** Forward pass for evaluation: predictions and loss, counted as evaluation telemetry; returns correct. */
