@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { boardIds, loadBoard, readManifest, BOARDS_DIR } from "../../host/boards/manifest";
 import { edgecl } from "../cli/run";
+import { buildQemuBoardImage } from "../../host/firmware/board";
 
 describe("board manifests", () => {
   it("every shipped manifest loads, and its id is its file name", () => {
@@ -45,5 +46,19 @@ describe("board manifests", () => {
     expect(table.stdout).toMatch(/^sim-tiny\s+.*256 KiB/m);
     const json = edgecl(["boards", "--json"]).stdout.trim().split("\n").map((l) => JSON.parse(l));
     expect(json.map((b) => b.id)).toEqual(boardIds());
+  });
+
+  it("qemu-rv32-wamr is qemu-rv32 on WAMR, and says what it needs where no WAMR tree is named", async () => {
+    const wamr = loadBoard("qemu-rv32-wamr");
+    const wasm2c = loadBoard("qemu-rv32");
+    expect(wamr.runtime.kind).toBe("wamr");
+    expect({ ...wamr, id: "", file: "", name: "", runtime: null }).toEqual({ ...wasm2c, id: "", file: "", name: "", runtime: null });
+    const saved = process.env.WAMR_ROOT;
+    delete process.env.WAMR_ROOT;
+    try {
+      await expect(buildQemuBoardImage(wamr)).rejects.toThrow(/board qemu-rv32-wamr runs the device module on WAMR.*set WAMR_ROOT/);
+    } finally {
+      if (saved !== undefined) process.env.WAMR_ROOT = saved;
+    }
   });
 });
