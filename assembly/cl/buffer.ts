@@ -12,7 +12,7 @@
 import { Rng, encodeArray, decodeArray, mxEncodeArray, mxDecodeArray } from "../arith";
 import { Role } from "../nn/precision";
 import { take } from "../nn/alloc";
-import { addRegion } from "./checkpoint";
+import { addRegion } from "../device/image";
 
 export const POLICY_RESERVOIR: i32 = 0;
 export const POLICY_CLASS_BALANCED: i32 = 1;

@@ -15,7 +15,7 @@ import { unscale, stepSkipped, stepApplied } from "../nn/step";
 import { take } from "../nn/alloc";
 import { CL_REPLAY_BATCH, CL_MAX_EXPERIENCES } from "./abi";
 import { ReplayBuffer } from "./buffer";
-import { storeAt, sampleLabel, sampleValues } from "./store";
+import { storeAt, sampleLabel, sampleValues } from "../device/store";
 import { SPLIT_TEST } from "../generated/protocol";
 import { Strategy, blobWord } from "./strategy";
 import { PICK_BYTES, pickHead, pickLabel, pickValues, sortPicks, poolOf, buildPool, fillCurrent, headOf } from "./rows";

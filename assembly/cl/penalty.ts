@@ -10,7 +10,7 @@
 import { Model } from "../nn/model";
 import { currentWeight } from "../nn/optim";
 import { take } from "../nn/alloc";
-import { addRegion } from "./checkpoint";
+import { addRegion } from "../device/image";
 
 @final @unmanaged
 export class Quadratic {

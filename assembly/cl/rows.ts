@@ -4,7 +4,7 @@
 import { Rng } from "../arith";
 import { CL_MAX_EXPERIENCES } from "./abi";
 import { slotValues, slotKey, below } from "./buffer";
-import { Store, storeAt, sampleLabel, sampleValues } from "./store";
+import { Store, storeAt, sampleLabel, sampleValues } from "../device/store";
 import { SPLIT_TRAIN } from "../generated/protocol";
 import { Learner } from "./learner";
 

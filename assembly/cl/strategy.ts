@@ -52,7 +52,7 @@ export class Strategy {
   accumulates: bool = false;
 
   // ---- DEPLOY ----
-  /** Checks the strategy blob against the planned model; false after writing the message (cl/text.ts). */
+  /** Checks the strategy blob against the planned model; false after writing the message (device/text.ts). */
   check: (model: Model, blob: usize) => bool = checkNothing;
   /**
    * Creates the strategy's state: objects with `new`, every block through take(dry, bytes) (nn/alloc.ts),

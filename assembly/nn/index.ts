@@ -5,4 +5,5 @@ export * from "./precision";
 export * from "./context";
 export * from "./layer";
 export * from "./model";
+export * from "./build";
 export * from "./step";

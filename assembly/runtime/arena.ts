@@ -4,7 +4,7 @@
 //
 //   [module data][resident][deployment: model, optimiser, strategy][stored samples][request, scratch]
 // Between commands the top rests at the deployment's end (stored samples are placed explicitly above
-// it, assembly/cl/store.ts); a command's request and scratch lie above the samples and are dropped when
+// it, assembly/device/store.ts); a command's request and scratch lie above the samples and are dropped when
 // it ends, by moving the top back.
 //
 // A block is a 4-byte size word, then the payload, 16-byte aligned (the layout of AssemblyScript's stub
@@ -16,9 +16,8 @@
 // use (the scaled format of MX encoding), and those must outlive the command that happened to create
 // them. A resident range too small to hold one traps instead of handing out memory the top may reuse.
 //
-// The compiler treats a runtime given by path like its incremental GC and would give it a 32 KiB shadow
-// stack; asconfig.json sets "stackSize" to -1 (0 means "the default") because nothing here collects.
-// Imports nothing: it is the layer below every other.
+// Imports nothing: it is the layer below every other. The functions the compiler calls (__alloc, __new,
+// ...) are in runtime/index.ts, the file asconfig.json names as the runtime.
 
 // @ts-ignore: decorator
 @inline const ALIGN_MASK: usize = 15;
@@ -27,10 +26,6 @@
 /** Largest block: a 32-bit address space, less a page. */
 // @ts-ignore: decorator
 @inline const MAX_BLOCK: usize = 0xffff_0000;
-// Object header of managed objects (`new` of a class that is not @unmanaged), as the compiler lays it:
-// gcInfo, gcInfo2, rtId, rtSize after the block's size word.
-// @ts-ignore: decorator
-@inline const OBJECT_OVERHEAD: usize = 16;
 
 // @ts-ignore: decorator
 @lazy let top: usize = ((__heap_base + HEADER + ALIGN_MASK) & ~ALIGN_MASK) - HEADER;
@@ -87,7 +82,8 @@ export function arenaClose(close: bool): void {
   closed = close;
 }
 
-function take(size: usize): usize {
+/** A block of `size` bytes: from the top, or from the resident range while the arena is closed. */
+export function take(size: usize): usize {
   if (size > MAX_BLOCK) unreachable();
   const bytes = <usize>blockBytes(<u64>size);
   if (closed) {
@@ -103,72 +99,3 @@ function take(size: usize): usize {
   store<u32>(block, <u32>(bytes - HEADER));
   return block + HEADER;
 }
-
-// ---- What the compiler calls (the runtime interface of AssemblyScript 0.28) ----
-
-// @ts-ignore: decorator
-@unsafe @global
-export function __alloc(size: usize): usize {
-  return take(size);
-}
-
-// @ts-ignore: decorator
-@unsafe @global
-export function __realloc(ptr: usize, size: usize): usize {
-  const had = <usize>load<u32>(ptr - HEADER);
-  if (size <= had) return ptr;
-  const moved = take(size);
-  memory.copy(moved, ptr, had);
-  return moved;
-}
-
-/** Blocks are never freed one at a time (arenaMove drops ranges). */
-// @ts-ignore: decorator
-@unsafe @global
-export function __free(ptr: usize): void {}
-
-// @ts-ignore: decorator
-@unsafe @global
-export function __reset(): void {}
-
-// @ts-ignore: decorator
-@unsafe @global
-export function __new(size: usize, id: u32): usize {
-  const ptr = take(OBJECT_OVERHEAD + size);
-  const object = ptr - HEADER;
-  store<u32>(object, 0, 4); // gcInfo
-  store<u32>(object, 0, 8); // gcInfo2
-  store<u32>(object, id, 12); // rtId
-  store<u32>(object, <u32>size, 16); // rtSize
-  return ptr + OBJECT_OVERHEAD;
-}
-
-// @ts-ignore: decorator
-@unsafe @global
-export function __renew(oldPtr: usize, size: usize): usize {
-  const ptr = __realloc(oldPtr - OBJECT_OVERHEAD, OBJECT_OVERHEAD + size);
-  store<u32>(ptr - HEADER, <u32>size, 16);
-  return ptr + OBJECT_OVERHEAD;
-}
-
-// @ts-ignore: decorator
-@global @unsafe
-export function __link(parentPtr: usize, childPtr: usize, expectMultiple: bool): void {}
-
-// @ts-ignore: decorator
-@global @unsafe
-export function __pin(ptr: usize): usize {
-  return ptr;
-}
-
-// @ts-ignore: decorator
-@global @unsafe
-export function __unpin(ptr: usize): void {}
-
-// @ts-ignore: decorator
-@global @unsafe
-function __visit(ptr: usize, cookie: u32): void {}
-
-// @ts-ignore: decorator
-@global @unsafe
-export function __collect(): void {}

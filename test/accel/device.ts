@@ -22,7 +22,7 @@ export function accelDevice(config: AcceleratorConfig | null, simd = false): Acc
   const module = new WebAssembly.Module(readFileSync(path));
   const names = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
   const missing = REQUIRED.filter((n) => !names.has(n));
-  if (missing.length) throw new Error(`${path} lacks ${missing.join(", ")}: assembly/device.ts must export * from "./api/accel" (and ./api/gemm)`);
+  if (missing.length) throw new Error(`${path} lacks ${missing.join(", ")}: assembly/device/index.ts must export * from "../api/accel" (and ../api/gemm)`);
   let model: AcceleratorModel | null = null;
   const trace: AccelDevice["trace"] = [];
   const instance = new WebAssembly.Instance(module, {

@@ -7,7 +7,7 @@ import {
   Quadratic, newQuadratic, addPenaltyGradients, consolidateEwc, penaltyValue, quadraticRegions, quadraticPack,
   quadraticUnpack,
 } from "../penalty";
-import { storeAt, sampleValues } from "../store";
+import { storeAt, sampleValues } from "../../device/store";
 import { SPLIT_TRAIN } from "../../generated/protocol";
 import { Learner, bodyParams, headRange } from "../learner";
 import { shuffle, headOf } from "../rows";

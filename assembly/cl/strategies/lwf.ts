@@ -5,7 +5,7 @@
 import { forward, propagate, selectHead } from "../../nn/model";
 import { softmaxCrossEntropy } from "../../nn/loss";
 import { take } from "../../nn/alloc";
-import { addRegion } from "../checkpoint";
+import { addRegion } from "../../device/image";
 import { CL_LAMBDA, CL_GAMMA } from "../abi";
 import { Learner, accumulate, copyBack, countTraining } from "../learner";
 import { pickHead, pickValues } from "../rows";

@@ -6,7 +6,7 @@ import { LAYER_LINEAR, LAYER_CONV } from "../../nn/abi";
 import { currentWeight, setWeight, updateRange } from "../../nn/optim";
 import { storeRounded } from "../../nn/precision";
 import { take } from "../../nn/alloc";
-import { addRegion } from "../checkpoint";
+import { addRegion } from "../../device/image";
 import { CL_PRUNE, CL_RETRAIN } from "../abi";
 import { Learner, trainIterations } from "../learner";
 import { headOf } from "../rows";

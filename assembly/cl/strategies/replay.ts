@@ -4,9 +4,9 @@
 import { Model } from "../../nn/model";
 import { CL_BUFFER_BYTES, CL_BUFFER_POLICY, CL_REPLAY_BATCH, BUFFER_CLASS_BALANCED } from "../abi";
 import { newBuffer, offer, bufferRegions, bufferPack, bufferUnpack, POLICY_CLASS_BALANCED, POLICY_RESERVOIR } from "../buffer";
-import { storeAt, sampleLabel, sampleValues } from "../store";
+import { storeAt, sampleLabel, sampleValues } from "../../device/store";
 import { SPLIT_TRAIN } from "../../generated/protocol";
-import { text, num } from "../text";
+import { text, num } from "../../device/text";
 import { Learner } from "../learner";
 import { fillReplay, headOf } from "../rows";
 import { Strategy, blobWord, SCALARS_BUFFER } from "../strategy";
