@@ -2,7 +2,10 @@
 // the board fills in time, cycles and energy (docs/protocol.md, TELEMETRY).
 import { TELEMETRY_FIXED_SIZE, TELEMETRY_FLAGS_OFFSET, TELEMETRY_FLAG_RESET_COUNTERS } from "../generated/protocol";
 import { T_MACS_FORWARD, T_MACS_BACKWARD_DATA, T_MACS_BACKWARD_WEIGHT, T_MACS_EVAL } from "../nn/abi";
-import { backendJobs, backendMacs, backendReset, backendMacUnits, PATH_ACCELERATOR, PATH_CPU_NO_ACCELERATOR, PATH_COUNT } from "../accel/backend";
+import {
+  backendJobs, backendMacs, backendReset, backendMacUnits, backendCpuMacs, PATH_ACCELERATOR, PATH_CPU_NO_ACCELERATOR, PATH_COUNT,
+  KERNEL_COUNT,
+} from "../accel/backend";
 import { deployed, learner } from "../cl/state";
 import { crc32 } from "./image";
 import { OK, replyStart, putU16, putU32, putF64, clampU32 } from "./reply";
@@ -46,6 +49,8 @@ export function telemetry(length: u32): i32 {
   putF64(backendMacs(PATH_ACCELERATOR));
   putU32(backendMacUnits());
   for (let path = PATH_CPU_NO_ACCELERATOR; path < PATH_COUNT; path++) putU32(clampU32(<u64>backendJobs(path)));
+  // MACs the CPU path ran, by kernel: the boards' energy estimate charges each kernel its own cost.
+  for (let kernel = 0; kernel < KERNEL_COUNT; kernel++) putF64(backendCpuMacs(kernel));
   if (deployed && macs > 0) {
     // Every product of the model is rounded to the mul role's format.
     putU16(1);

@@ -5,5 +5,7 @@ export * from "./precision";
 export * from "./context";
 export * from "./layer";
 export * from "./model";
+export * from "./config";
+export * from "./layout";
 export * from "./build";
 export * from "./step";

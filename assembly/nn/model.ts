@@ -1,11 +1,11 @@
-// A model: layers built from the config blob (build.ts), every buffer allocated once for the largest
-// batch, and what training does with it: forward, backward (with loss scaling), evaluation; the update
-// is step.ts.
+// A model (built by build.ts from the config blob) and the three things training does with it: forward,
+// backward (with loss scaling) and evaluation (the update: step.ts); telemetry and the weights in and out.
 import {
-  FLAG_INPUT_GRADIENT, LAYER_LINEAR, LAYER_CONV, LAYER_RELU, LAYER_MAXPOOL, LAYER_AVGPOOL, LAYER_FLATTEN, NN_OK,
-  NN_BAD_BATCH, NN_BAD_LABEL, T_PARAMS, T_MODEL_BYTES, T_MASTER_BYTES, T_OPTIMIZER_BYTES, T_GRADIENT_BYTES,
-  T_WORK_BYTES, T_LINEAR_MEMORY_BYTES, T_HEAP_BYTES, T_LOSS_SCALE, T_TRAIN_SAMPLES, T_TRAIN_LOSS_SUM,
-  T_TRAIN_CORRECT, T_EVAL_SAMPLES, T_EVAL_LOSS_SUM, T_EVAL_CORRECT,
+  FLAG_INPUT_GRADIENT, LAYER_LINEAR, LAYER_CONV, LAYER_RELU, LAYER_MAXPOOL,
+  LAYER_AVGPOOL, LAYER_FLATTEN, NN_OK, NN_BAD_BATCH, NN_BAD_LABEL, T_PARAMS, T_MODEL_BYTES, T_MASTER_BYTES,
+  T_OPTIMIZER_BYTES, T_GRADIENT_BYTES, T_WORK_BYTES, T_LINEAR_MEMORY_BYTES, T_HEAP_BYTES,
+  T_LOSS_SCALE, T_TRAIN_SAMPLES, T_TRAIN_LOSS_SUM, T_TRAIN_CORRECT, T_EVAL_SAMPLES,
+  T_EVAL_LOSS_SUM, T_EVAL_CORRECT,
 } from "./abi";
 import { heapTop } from "./alloc";
 import { Context, roundActivations, roundErrors, count } from "./context";
@@ -18,6 +18,7 @@ import { reluForward, reluBackward } from "./activation";
 import { maxPoolForward, maxPoolBackward, avgPoolForward, avgPoolBackward } from "./pool";
 import { softmaxCrossEntropy } from "./loss";
 import { Optimizer, setWeight } from "./optim";
+
 
 @final @unmanaged
 export class Model {
@@ -53,6 +54,8 @@ export class Model {
   @inline layer(i: i32): Layer { return changetype<Layer>(load<usize>(this.layers + (<usize>i << alignof<usize>()))); }
   get output(): Layer { return this.layer(this.layerCount - 1); }
 }
+
+export function finite(x: f32): bool { return x - x == 0; }
 
 /** Runs the layers forward on the batch in model.input; the logits land in the output layer. */
 export function forward(model: Model, batch: i32, training: bool): void {

@@ -3,7 +3,7 @@
 import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { UsageError } from "../cli/errors.js";
+import { UsageError } from "../errors.js";
 import { parseFormat, parseRounding } from "../formats/parse.js";
 
 export type TransportKind = "process" | "tcp" | "serial" | "qemu";
@@ -138,6 +138,7 @@ export function checkManifest(data: unknown, file: string): BoardManifest {
     runtime: { kind: r.string("runtime.kind", ["v8", "wasm2c", "wamr"]) as RuntimeKind, simd: (r.object("runtime").simd as boolean | undefined) ?? false },
     accelerator,
   };
+  if (manifest.transport.slowestMacsPerSecond !== undefined) r.number("transport.slowestMacsPerSecond", 1);
   if ((data as Record<string, unknown>).energy !== undefined) manifest.energy = r.object("energy");
   return manifest;
 }

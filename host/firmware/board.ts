@@ -5,7 +5,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import type { BoardManifest } from "../boards/manifest.js";
-import { RunError, UsageError, expected } from "../cli/errors.js";
+import { RunError, UsageError, expected } from "../errors.js";
 import { BaseTransport } from "../transport/transport.js";
 import { buildFirmware, firmwareDir, type FirmwareImage, type FirmwareRuntime } from "./build.js";
 import { startQemu, type QemuOptions, type QemuProcess } from "./qemu.js";
@@ -119,8 +119,7 @@ export class QemuTransport extends BaseTransport {
     return text ? text.slice(-KEPT_STDERR_CHARS) : undefined;
   }
 
-  write(bytes: Uint8Array): void {
-    if (!this.open) throw new Error(`${this.description}: write after the link closed`);
+  protected send(bytes: Uint8Array): void {
     this.socket.write(bytes);
   }
 

@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { basename, dirname, isAbsolute, resolve } from "node:path";
 import { checkManifest, loadBoard } from "../boards/manifest.js";
-import { UsageError } from "../cli/errors.js";
+import { UsageError } from "../errors.js";
 import { Rng } from "../data/rng.js";
 import type { AxisValue, SweepFile } from "./file.js";
 

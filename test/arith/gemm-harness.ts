@@ -1,8 +1,8 @@
 // The GEMM suites' common ground: seeded jobs (shapes, operands from several value families, transposes and
 // padded strides), the device module's gemm export driven with them, and failure messages that print the
 // job, the output position, the result and the expected value in decimal and hex.
-import { loadDevice, type Device } from "../../host/device/module.js";
 import { parseFormat, parseRounding } from "../../host/formats/parse.js";
+import { ArithDevice } from "../helpers/device.js";
 import { Fmt, MODE_NAMES, bitsOf, valueOf, type Mode, type RefSpec, type RefJob, type RefFormatSpec } from "./gemm-reference.js";
 
 /** A small seeded generator (xorshift32) for test data. */
@@ -171,44 +171,17 @@ export function describeSpec(s: Spec): string {
   return `${s.fma ? "fma" : `mul=${s.mul?.name ?? "null"}:${s.mulMode}`} acc=${s.acc?.name ?? "null"}:${s.accMode}${sr}`;
 }
 
-/** The device module with buffers for jobs and a cache of its formats. */
-export class GemmDevice {
-  readonly x: Record<string, any>;
-  private formats = new Map<number, number>();
-  private buffers: { ptr: number; bytes: number }[] = [];
-
-  constructor(readonly device: Device) {
-    this.x = device.exports;
-  }
-
-  static load(simd: boolean): GemmDevice {
-    return new GemmDevice(loadDevice({ simd }));
-  }
-
-  format(f: NamedFormat | null): number {
-    if (f === null) return 0;
-    let ptr = this.formats.get(f.word);
-    if (ptr === undefined) {
-      ptr = this.x.fmt_new(f.word >>> 0) >>> 0;
-      if (ptr === 0) throw new Error(`fmt_new refused ${f.name}`);
-      this.formats.set(f.word, ptr);
-    }
-    return ptr;
+/** The device module driven with GEMM jobs (formats and buffers as the number-format suites have them). */
+export class GemmDevice extends ArithDevice {
+  /** The module's format for a named one (null: none, the module's 0). */
+  formatOf(f: NamedFormat | null): number {
+    return f === null ? 0 : this.format(f.word);
   }
 
   spec(s: Spec): number {
-    const ptr = this.x.mac_spec_new(this.format(s.mul), parseRounding(s.mulMode), this.format(s.acc), parseRounding(s.accMode),
+    const ptr = this.x.mac_spec_new(this.formatOf(s.mul), parseRounding(s.mulMode), this.formatOf(s.acc), parseRounding(s.accMode),
       s.fma ? 1 : 0, s.fast ? 1 : 0, s.srBits, s.srKey >>> 0) >>> 0;
     if (ptr === 0) throw new Error(`mac_spec_new refused ${describeSpec(s)}`);
-    return ptr;
-  }
-
-  buffer(slot: number, bytes: number): number {
-    const b = this.buffers[slot];
-    if (b && b.bytes >= bytes) return b.ptr;
-    const size = Math.max(bytes, 256, (b?.bytes ?? 0) * 2);
-    const ptr = this.device.alloc(size);
-    this.buffers[slot] = { ptr, bytes: size };
     return ptr;
   }
 
@@ -222,7 +195,7 @@ export class GemmDevice {
     const xPtr = this.buffer(0, Math.max(1, xRows * ldx) * 4);
     const wPtr = this.buffer(1, Math.max(1, wRows * ldw) * 4);
     const zPtr = this.buffer(2, Math.max(1, m * ldz) * 4);
-    const mem = () => this.x.memory.buffer as ArrayBuffer;
+    const mem = () => this.memory();
     const xs = new Float32Array(mem(), xPtr, xRows * ldx).fill(NaN);
     for (let i = 0; i < m; i++) for (let kk = 0; kk < k; kk++) xs[job.transX ? kk * ldx + i : i * ldx + kk] = job.x[i * k + kk];
     const ws = new Float32Array(mem(), wPtr, wRows * ldw).fill(NaN);

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { referenceGemm } from "./gemm-reference.js";
 import {
   GemmDevice, Random, makeJob, namedFormat, refJob, refSpec, describeSpec, compareBits, FAMILIES, MODE_NAMES,
-  type Family, type Mode, type NamedFormat, type Spec,
+  type Family, type Job, type Mode, type NamedFormat, type Spec,
 } from "./gemm-harness.js";
 
 const F = {
@@ -30,6 +30,15 @@ const F = {
 
 const scalar = GemmDevice.load(false);
 const simd = GemmDevice.load(true);
+
+/** Both builds' result of the job against the reference; the differences, described. */
+function againstReference(job: Job, spec: Spec): string[] {
+  const want = referenceGemm(refSpec(spec), refJob(job));
+  return [
+    ...compareBits(simd.run(job, spec), want, job, `simd ${describeSpec(spec)}`),
+    ...compareBits(scalar.run(job, spec), want, job, `scalar ${describeSpec(spec)}`),
+  ];
+}
 
 /** Specs that reach each kernel: f32x4 (plain, odd with integer or magic rne, products rounded or not), f64 and f64x2 (rne, sr), the reference. */
 const KERNEL_SPECS: (r: Random) => Spec[] = (r) => {
@@ -70,9 +79,7 @@ describe("fast paths", () => {
     for (let c = 0; c < 4 && failures.length < 8; c++) {
       for (const spec of KERNEL_SPECS(r)) {
         const job = makeJob(r, shape(r, true), r.pick(OPERANDS));
-        const want = referenceGemm(refSpec(spec), refJob(job));
-        failures.push(...compareBits(simd.run(job, spec), want, job, `simd ${describeSpec(spec)}`));
-        failures.push(...compareBits(scalar.run(job, spec), want, job, `scalar ${describeSpec(spec)}`));
+        failures.push(...againstReference(job, spec));
       }
     }
     expect(failures).toEqual([]);
@@ -135,9 +142,7 @@ describe("boundary sums", () => {
       for (const mode of MODE_NAMES) {
         for (const fma of [false, true]) {
           const spec: Spec = { mul: null, mulMode: "rne", acc, accMode: mode, fma, fast: false, srBits: 32, srKey: 0x77 };
-          const want = referenceGemm(refSpec(spec), refJob(job));
-          failures.push(...compareBits(simd.run(job, spec), want, job, `simd ${describeSpec(spec)}`));
-          failures.push(...compareBits(scalar.run(job, spec), want, job, `scalar ${describeSpec(spec)}`));
+          failures.push(...againstReference(job, spec));
         }
       }
       expect(failures).toEqual([]);
@@ -153,9 +158,7 @@ describe("transposed W in panels", () => {
       for (const n of [32, 37, 70]) {
         const job = makeJob(r, { m: 2, n, k }, r.pick(OPERANDS), { transW: true, transX: r.chance(0.5), padW: r.int(0, 2) });
         for (const spec of [KERNEL_SPECS(r)[1], KERNEL_SPECS(r)[3], KERNEL_SPECS(r)[0], KERNEL_SPECS(r)[5]]) {
-          const want = referenceGemm(refSpec(spec), refJob(job));
-          failures.push(...compareBits(simd.run(job, spec), want, job, `simd ${describeSpec(spec)}`));
-          failures.push(...compareBits(scalar.run(job, spec), want, job, `scalar ${describeSpec(spec)}`));
+          failures.push(...againstReference(job, spec));
         }
       }
     }
@@ -177,9 +180,7 @@ describe("products rounded to an fp32 variant", () => {
     const failures: string[] = [];
     for (const mul of [F.fp32sat, F.fp32nosub]) {
       const spec: Spec = { mul, mulMode: "rne", acc: F.fp16, accMode: "rne", fma: false, fast: false, srBits: 32, srKey: 0 };
-      const want = referenceGemm(refSpec(spec), refJob(job));
-      failures.push(...compareBits(simd.run(job, spec), want, job, `simd ${describeSpec(spec)}`));
-      failures.push(...compareBits(scalar.run(job, spec), want, job, `scalar ${describeSpec(spec)}`));
+      failures.push(...againstReference(job, spec));
     }
     expect(failures).toEqual([]);
   });

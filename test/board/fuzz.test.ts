@@ -7,8 +7,8 @@ import { describe, expect, test } from "vitest";
 import { fuzzBoard, FrameMutator, MUTATIONS, type FuzzOptions } from "../../host/board/fuzz.js";
 import { modulePath } from "../../host/device/module.js";
 import { DataFlag, decodePayload, encodePayload, FrameDecoder, MessageType, SampleEncoding, Split } from "../../host/protocol/index.js";
-import { connectInProcess, manifest } from "./helpers.js";
-import { FEATURES, separable, setUpLearner } from "./learner.js";
+import { connectInProcess, manifest } from "../helpers/board.js";
+import { FEATURES, separable, setUpLearner } from "../helpers/learner.js";
 
 const module = () => new Uint8Array(readFileSync(modulePath(false)));
 

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { boardIds, loadBoard, readManifest, BOARDS_DIR } from "../../host/boards/manifest";
-import { edgecl } from "../cli/run";
+import { edgecl } from "../helpers/cli.js";
 import { buildQemuBoardImage } from "../../host/firmware/board";
 
 describe("board manifests", () => {
@@ -35,6 +35,13 @@ describe("board manifests", () => {
     expect(() => readManifest(bad)).toThrow(/key "accelerator.productFormats": expected exponent bits E in 1\.\.8/);
   });
 
+  it("transport.slowestMacsPerSecond is optional, and a positive number when given", () => {
+    const { slowestMacsPerSecond: _, ...transport } = base.transport;
+    expect(readManifest(write({ ...base, transport })).transport.slowestMacsPerSecond).toBeUndefined();
+    const file = write({ ...base, transport: { ...base.transport, slowestMacsPerSecond: 0 } });
+    expect(() => readManifest(file)).toThrow(`${file}: key "transport.slowestMacsPerSecond": expected a number >= 1, received 0`);
+  });
+
   it("refuses an unknown board id with the list of boards", () => {
     expect(() => loadBoard("nope")).toThrow(/expected a board: .*sim.*received "nope"/);
   });
@@ -52,7 +59,10 @@ describe("board manifests", () => {
     const wamr = loadBoard("qemu-rv32-wamr");
     const wasm2c = loadBoard("qemu-rv32");
     expect(wamr.runtime.kind).toBe("wamr");
-    expect({ ...wamr, id: "", file: "", name: "", runtime: null }).toEqual({ ...wasm2c, id: "", file: "", name: "", runtime: null });
+    // The same board but for the runtime, and an interpreter's slower CPU path in the reply-time allowance.
+    const same = (m: typeof wamr) => ({ ...m, id: "", file: "", name: "", runtime: null, transport: { ...m.transport, slowestMacsPerSecond: 0 } });
+    expect(same(wamr)).toEqual(same(wasm2c));
+    expect(wamr.transport.slowestMacsPerSecond).toBeLessThan(wasm2c.transport.slowestMacsPerSecond as number);
     const saved = process.env.WAMR_ROOT;
     delete process.env.WAMR_ROOT;
     try {

@@ -7,7 +7,7 @@ import type { HelloReply } from "../../host/board/client.js";
 import { CL_MEMORY_LIMIT, CL_WORD_COUNT } from "../../assembly/cl/abi.js";
 import { defaultOptimizer } from "../../host/train/config.js";
 import type { Report } from "../../host/report/types.js";
-import { expectValidReport } from "../support/report-schema.js";
+import { expectValidReport } from "../helpers/report-schema.js";
 
 const base: ClRunOptions = {
   benchmark: "split-mnist",

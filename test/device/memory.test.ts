@@ -7,7 +7,8 @@
 // (test/helpers/mx.ts) gives.
 import { describe, expect, it } from "vitest";
 import { encodePayload } from "../../host/protocol/index.js";
-import { CommandBoard, dataPayload, deployPayload, evalPayload, splitMnist, trainPayload } from "../cl/device";
+import { CommandBoard } from "../helpers/device";
+import { dataPayload, deployPayload, evalPayload, splitMnist, trainPayload } from "../helpers/learner";
 import { MX_BLOCK, MX_SPECS, mxExpected, mxEncodedBytes } from "../helpers/mx";
 
 const FEATURES = 784;

@@ -9,7 +9,7 @@ import { fuzzBoard, MUTATIONS } from "../../host/board/fuzz.js";
 import { loadBoard } from "../../host/boards/manifest.js";
 import { modulePath } from "../../host/device/module.js";
 import { openQemuBoard } from "../../host/firmware/index.js";
-import { setUpLearner } from "../board/learner.js";
+import { setUpLearner } from "../helpers/learner.js";
 
 describe("fuzzing the firmware on QEMU", () => {
   test("a seeded sample of every mutation: no crash, hang, bad reply or unexplained change", async () => {

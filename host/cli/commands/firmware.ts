@@ -4,7 +4,7 @@ import { Command } from "commander";
 import { loadBoard } from "../../boards/manifest.js";
 import { buildQemuBoardImage } from "../../firmware/board.js";
 import type { FirmwareRuntime, SectionSizes } from "../../firmware/build.js";
-import { expected } from "../errors.js";
+import { expected } from "../../errors.js";
 
 interface BuildOptions {
   board: string;
