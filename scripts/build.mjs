@@ -74,7 +74,7 @@ await step("generated", ["spec", "scripts/lib", ...generators.map((g) => join("s
 const modules = ["build/device.wasm", "build/device-simd.wasm"];
 await step("device modules", ["assembly", "asconfig.json", "node_modules/assemblyscript/package.json"], modules, async () => {
   const asc = join(root, "node_modules", ".bin", "asc");
-  for (const target of ["release", "simd"]) run(asc, ["assembly/device.ts", "--target", target]);
+  for (const target of ["release", "simd"]) run(asc, ["assembly/device/index.ts", "--target", target]);
   await checkImports();
 });
 

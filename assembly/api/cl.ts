@@ -6,8 +6,7 @@ import { setWeight, currentWeight } from "../nn/optim";
 import { allocZeroed } from "../nn/alloc";
 import { streamKey } from "../arith";
 import { ReplayBuffer, newBuffer, offer, slotValues, slotKey } from "../cl/buffer";
-import { agemProject } from "../cl/learner";
-import { penaltyValue } from "../cl/penalty";
+import { agemProject } from "../cl/strategies/agem";
 import { deployed, learner } from "../cl/state";
 
 // ---- The deployed learner (0 or -1 when there is none) ----
@@ -18,11 +17,10 @@ export function cl_weights_ptr(): usize { return deployed ? learner.model.ctx.we
 export function cl_weights_bytes(): i32 { return deployed ? <i32>learner.model.modelBytes : -1; }
 export function cl_master_ptr(): usize { return deployed ? learner.model.optimizer.master : 0; }
 /** PackNet: per parameter the experience + 1 that owns it, 0 while free. */
-export function cl_owners_ptr(): usize { return deployed ? learner.owners : 0; }
+export function cl_owners_ptr(): usize { return deployed ? learner.hooks.owners(learner) : 0; }
 /** The regularisation penalty at the current weights (0 without one). */
 export function cl_penalty(): f64 {
-  if (!deployed || changetype<usize>(learner.quad) == 0) return 0;
-  return penaltyValue(learner.quad, learner.model);
+  return deployed ? learner.hooks.penalty(learner) : 0;
 }
 /** Moves every weight by delta (rounded to the weight and master formats). */
 export function cl_shift_weights(delta: f32): i32 {

@@ -11,7 +11,8 @@
 // Every random choice is a draw of the buffer's stream (its key from the run seed, reseeded per TRAIN).
 import { Rng, encodeArray, decodeArray, mxEncodeArray, mxDecodeArray } from "../arith";
 import { Role } from "../nn/precision";
-import { allocZeroed, blockBytes } from "../nn/alloc";
+import { take } from "../nn/alloc";
+import { addRegion } from "../device/image";
 
 export const POLICY_RESERVOIR: i32 = 0;
 export const POLICY_CLASS_BALANCED: i32 = 1;
@@ -55,15 +56,8 @@ export function capacityFor(role: Role, values: i32, bytes: u32): i32 {
   return <i32>(<u64>bytes / <u64>encodedBytes(role, values));
 }
 
-/** Bytes the buffer takes in linear memory (values, slot keys, per-class counters, scratch, object). */
-export function bufferFootprint(role: Role, values: i32, bytes: u32, classKeys: i32): u64 {
-  const capacity = <u64>capacityFor(role, values, bytes);
-  return blockBytes(capacity * <u64>encodedBytes(role, values)) + blockBytes(capacity << 1) +
-    blockBytes(<u64>classKeys << 2) + blockBytes(<u64>classKeys << 3) + blockBytes(<u64>values << 2) +
-    blockBytes(offsetof<ReplayBuffer>()) + blockBytes(offsetof<Rng>());
-}
-
-export function newBuffer(role: Role, values: i32, bytes: u32, classKeys: i32, policy: i32): ReplayBuffer {
+/** A buffer laid out with take() (nn/alloc.ts): with `dry`, its blocks are only counted. */
+export function newBuffer(role: Role, values: i32, bytes: u32, classKeys: i32, policy: i32, dry: bool = false): ReplayBuffer {
   const b = new ReplayBuffer();
   b.role = role;
   b.policy = policy;
@@ -71,13 +65,31 @@ export function newBuffer(role: Role, values: i32, bytes: u32, classKeys: i32, p
   b.sampleBytes = encodedBytes(role, values);
   b.capacity = capacityFor(role, values, bytes);
   b.classKeys = classKeys;
-  b.data = allocZeroed(<usize>b.capacity * <usize>b.sampleBytes);
-  b.keys = allocZeroed(<usize>b.capacity << 1);
-  b.held = allocZeroed(<usize>classKeys << 2);
-  b.offered = allocZeroed(<usize>classKeys << 3);
-  b.scratch = allocZeroed(<usize>values << 2);
+  b.data = take(dry, <u64>b.capacity * <u64>b.sampleBytes);
+  b.keys = take(dry, <u64>b.capacity << 1);
+  b.held = take(dry, <u64>classKeys << 2);
+  b.offered = take(dry, <u64>classKeys << 3);
+  b.scratch = take(dry, <u64>values << 2);
   b.rng = new Rng();
   return b;
+}
+
+/** The buffer's part of a checkpoint: its regions, and its scalars at `scalars` (16 bytes). */
+export function bufferRegions(b: ReplayBuffer): void {
+  addRegion(b.data, <usize>b.capacity * <usize>b.sampleBytes);
+  addRegion(b.keys, <usize>b.capacity << 1);
+  addRegion(b.held, <usize>b.classKeys << 2);
+  addRegion(b.offered, <usize>b.classKeys << 3);
+}
+
+export function bufferPack(b: ReplayBuffer, scalars: usize): void {
+  store<i32>(scalars, b.size);
+  store<f64>(scalars + 8, b.seen);
+}
+
+export function bufferUnpack(b: ReplayBuffer, scalars: usize): void {
+  b.size = load<i32>(scalars);
+  b.seen = load<f64>(scalars + 8);
 }
 
 /** Bytes of stored values the buffer holds now. */

@@ -9,7 +9,8 @@
 //   weights; omega accumulates -g * (weight change) over the experience's steps.
 import { Model } from "../nn/model";
 import { currentWeight } from "../nn/optim";
-import { allocZeroed, blockBytes } from "../nn/alloc";
+import { take } from "../nn/alloc";
+import { addRegion } from "../device/image";
 
 @final @unmanaged
 export class Quadratic {
@@ -25,18 +26,32 @@ export class Quadratic {
   active: bool = false;
 }
 
-export function quadraticFootprint(params: i32): u64 {
-  return 3 * blockBytes(<u64>params << 2) + blockBytes(offsetof<Quadratic>());
-}
-
-export function newQuadratic(params: i32, strength: f32): Quadratic {
+/** A penalty laid out with take() (nn/alloc.ts): with `dry`, its vectors are only counted. */
+export function newQuadratic(params: i32, strength: f32, dry: bool = false): Quadratic {
   const q = new Quadratic();
   q.params = params;
   q.strength = strength;
-  q.importance = allocZeroed(<usize>params << 2);
-  q.anchor = allocZeroed(<usize>params << 2);
-  q.running = allocZeroed(<usize>params << 2);
+  q.importance = take(dry, <u64>params << 2);
+  q.anchor = take(dry, <u64>params << 2);
+  q.running = take(dry, <u64>params << 2);
   return q;
+}
+
+/** The penalty's part of a checkpoint: its vectors, and its scalars at `scalars` (16 bytes). */
+export function quadraticRegions(q: Quadratic): void {
+  addRegion(q.importance, <usize>q.params << 2);
+  addRegion(q.anchor, <usize>q.params << 2);
+  addRegion(q.running, <usize>q.params << 2);
+}
+
+export function quadraticPack(q: Quadratic, scalars: usize): void {
+  store<f64>(scalars, q.constant);
+  store<i32>(scalars + 8, q.active ? 1 : 0);
+}
+
+export function quadraticUnpack(q: Quadratic, scalars: usize): void {
+  q.constant = load<f64>(scalars);
+  q.active = load<i32>(scalars + 8) != 0;
 }
 
 // @ts-ignore: decorator

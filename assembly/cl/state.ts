@@ -1,4 +1,4 @@
-// The deployment the command loop serves: read by the command loop (assembly/device.ts) and by the
+// The deployment the command loop serves: read by the command loop (assembly/device/) and by the
 // inspection exports of assembly/api/cl.ts.
 import { Learner } from "./learner";
 

@@ -1,6 +1,10 @@
-// Allocation for a bump allocator that never frees: everything a model needs is taken when it is built.
-// Objects are created with `new`, which runs their field initialisers; raw blocks (allocZeroed) hold
-// only numbers. A check in test/assembly/objects.test.ts keeps objects from being made out of raw blocks.
+// Allocation for a bump allocator that never frees (assembly/runtime/arena.ts): everything a model needs
+// is taken when it is built. Objects are created with `new`, which runs their field initialisers; raw
+// blocks (allocZeroed) hold only numbers. A check in test/assembly/objects.test.ts keeps objects from
+// being made out of raw blocks.
+import { arenaTop, blockBytes, cover } from "../runtime/arena";
+
+export { blockBytes };
 
 /** A zeroed block of `bytes` (16-byte aligned). */
 export function allocZeroed(bytes: usize): usize {
@@ -9,27 +13,35 @@ export function allocZeroed(bytes: usize): usize {
   return p;
 }
 
-/** Bytes heap.alloc takes for a block of `bytes` (the stub runtime's 4-byte header and 16-byte alignment). */
-export function blockBytes(bytes: u64): u64 {
-  return (bytes + 4 + 15) & ~<u64>15;
+/** Bytes the blocks taken since planReset() take (or would take, in a dry run). */
+let planned: u64 = 0;
+
+export function planReset(): void {
+  planned = 0;
 }
 
-/** The allocator's high-water mark: a zero-byte probe block, given straight back. */
-export function heapTop(): usize {
-  const probe = heap.alloc(0);
-  heap.free(probe);
-  return probe - 4;
+export function plannedBytes(): u64 {
+  return planned;
 }
 
 /**
- * Makes sure linear memory holds `bytes` more past the heap top, growing it by exactly the pages missing
- * (the stub runtime would otherwise double memory on each growth). False when the runtime refuses.
+ * The one allocator of a layout that can run dry: a zeroed block of `bytes`, or with `dry` no block at
+ * all, only its bytes counted. A layout written once with it is both the build and its footprint.
+ */
+export function take(dry: bool, bytes: u64): usize {
+  planned += blockBytes(bytes);
+  return dry ? 0 : allocZeroed(<usize>bytes);
+}
+
+/** The allocator's high-water mark. */
+export function heapTop(): usize {
+  return arenaTop();
+}
+
+/**
+ * Makes sure linear memory holds `bytes` more past the heap top, growing it by exactly the pages missing.
+ * False when the runtime refuses.
  */
 export function reserve(bytes: u64): bool {
-  const end = <u64>heapTop() + bytes;
-  const have = <u64>memory.size() << 16;
-  if (end <= have) return true;
-  if (end > <u64>0xffff_0000) return false; // past what a 32-bit address space can hold
-  const pages = <i32>((end - have + 0xffff) >>> 16);
-  return memory.grow(pages) >= 0;
+  return cover(<u64>arenaTop() + bytes);
 }

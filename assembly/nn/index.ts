@@ -8,3 +8,4 @@ export * from "./model";
 export * from "./config";
 export * from "./layout";
 export * from "./build";
+export * from "./step";

@@ -1,33 +1,22 @@
 // Planning a model's memory: every buffer it needs for the largest batch, laid out in one place, first
 // dry (the bytes only, for the memory check) and then for real.
 import { LAYER_LINEAR, LAYER_CONV, LAYER_RELU, LAYER_MAXPOOL, LAYER_FLATTEN } from "./abi";
-import { allocZeroed, blockBytes } from "./alloc";
+import { take, planReset, plannedBytes } from "./alloc";
 import { stateBuffers } from "./optim";
 import { Model } from "./model";
 
-// Bytes laid out so far (module-level: the layout runs once per model build). Sizes are u64 so that a
-// model too large for a 32-bit address space is refused, not wrapped around.
-let planned: u64 = 0;
-
-/** Bytes of buffers the last buildModel laid out, or needed when it answered NN_OUT_OF_MEMORY. */
-export function plannedBytes(): u64 {
-  return planned;
-}
-
-function take(dry: bool, bytes: u64): usize {
-  planned += blockBytes(bytes);
-  return dry ? 0 : allocZeroed(<usize>bytes);
-}
+export { plannedBytes };
 
 /**
  * Every buffer of the model, in one place: with dry = true only the bytes they will take (for the
- * memory check), then for real. Returns the bytes taken.
+ * memory check), then for real. Returns the bytes taken. Sizes are u64 so that a model too large for a
+ * 32-bit address space is refused, not wrapped around.
  */
 export function layoutBuffers(model: Model, dry: bool): u64 {
   const ctx = model.ctx;
   const batch = <u64>model.maxBatch;
   const params = <u64>model.params;
-  planned = 0;
+  planReset();
   ctx.weights = take(dry, params * <u64>ctx.weight.bytes);
   model.modelBytes = <f64>(params * <u64>ctx.weight.bytes);
   const opt = model.optimizer;
@@ -39,7 +28,7 @@ export function layoutBuffers(model: Model, dry: bool): u64 {
   model.optimizerBytes = <f64>(<u64>buffers * params * <u64>ctx.optimizer.bytes);
   ctx.grads = take(dry, params << 2);
   model.gradientBytes = <f64>(params << 2);
-  const before = planned;
+  const before = plannedBytes();
 
   model.input.data = take(dry, batch * <u64>model.input.size << 2);
   model.labels = take(dry, batch << 2);
@@ -76,6 +65,6 @@ export function layoutBuffers(model: Model, dry: bool): u64 {
   ctx.dcol = columns > 0 ? take(dry, <u64>columns << 2) : 0;
   ctx.ones = take(dry, <u64>ones << 2);
   if (!dry) for (let i = 0; i < ones; i++) store<f32>(ctx.ones + (<usize>i << 2), 1);
-  model.workBytes = <f64>(planned - before);
-  return planned;
+  model.workBytes = <f64>(plannedBytes() - before);
+  return plannedBytes();
 }

@@ -1,11 +1,10 @@
 // A model (built by build.ts from the config blob) and the three things training does with it: forward,
-// backward (with loss scaling) and the update; telemetry and the weights in and out.
-import { pow2 } from "../arith";
+// backward (with loss scaling) and evaluation (the update: step.ts); telemetry and the weights in and out.
 import {
-  FLAG_INPUT_GRADIENT, LOSS_SCALE_DYNAMIC, LAYER_LINEAR, LAYER_CONV, LAYER_RELU, LAYER_MAXPOOL,
+  FLAG_INPUT_GRADIENT, LAYER_LINEAR, LAYER_CONV, LAYER_RELU, LAYER_MAXPOOL,
   LAYER_AVGPOOL, LAYER_FLATTEN, NN_OK, NN_BAD_BATCH, NN_BAD_LABEL, T_PARAMS, T_MODEL_BYTES, T_MASTER_BYTES,
-  T_OPTIMIZER_BYTES, T_GRADIENT_BYTES, T_WORK_BYTES, T_LINEAR_MEMORY_BYTES, T_HEAP_BYTES, T_STEPS,
-  T_SKIPPED_STEPS, T_LOSS_SCALE, T_TRAIN_SAMPLES, T_TRAIN_LOSS_SUM, T_TRAIN_CORRECT, T_EVAL_SAMPLES,
+  T_OPTIMIZER_BYTES, T_GRADIENT_BYTES, T_WORK_BYTES, T_LINEAR_MEMORY_BYTES, T_HEAP_BYTES,
+  T_LOSS_SCALE, T_TRAIN_SAMPLES, T_TRAIN_LOSS_SUM, T_TRAIN_CORRECT, T_EVAL_SAMPLES,
   T_EVAL_LOSS_SUM, T_EVAL_CORRECT,
 } from "./abi";
 import { heapTop } from "./alloc";
@@ -18,11 +17,8 @@ import { convForward, convBackward } from "./conv2d";
 import { reluForward, reluBackward } from "./activation";
 import { maxPoolForward, maxPoolBackward, avgPoolForward, avgPoolBackward } from "./pool";
 import { softmaxCrossEntropy } from "./loss";
-import { Optimizer, beginStep, updateRange, setWeight } from "./optim";
+import { Optimizer, setWeight } from "./optim";
 
-/** Scales a dynamic loss scale never leaves: 2^-64 .. 2^64. */
-const SCALE_MIN: f32 = pow2(-64);
-const SCALE_MAX: f32 = pow2(64);
 
 @final @unmanaged
 export class Model {
@@ -154,52 +150,6 @@ export function propagate(model: Model, batch: i32, last: i32 = 0): void {
     }
   }
   model.inputGradient = wantInput ? dy : 0;
-}
-
-/** Checks the active gradients are finite and divides them by the loss scale; false on overflow. */
-function unscale(model: Model, first: i32, n: i32): bool {
-  const grads = model.ctx.grads;
-  const scale = model.lossScale;
-  let ok = true;
-  for (let i = first; i < first + n; i++) {
-    const p = grads + (<usize>i << 2);
-    const g = load<f32>(p) / scale;
-    if (!finite(g)) ok = false;
-    store<f32>(p, g);
-  }
-  return ok;
-}
-
-/**
- * Unscales the gradients of the last backward pass and applies the optimizer step. On overflow (an inf
- * or NaN gradient) the step is skipped and a dynamic scale halves; after `interval` clean steps in a
- * row it doubles. Returns true when the step was applied.
- */
-export function step(model: Model): bool {
-  const ctx = model.ctx;
-  const out = model.output;
-  const bodyParams = out.paramBase;
-  const headFirst = out.paramsOf(model.head);
-  let ok = unscale(model, 0, bodyParams);
-  ok = unscale(model, headFirst, out.paramsPerHead) && ok;
-  if (!ok) {
-    count(ctx, T_SKIPPED_STEPS, 1);
-    if (model.lossScaleKind == LOSS_SCALE_DYNAMIC) {
-      model.lossScale = max(model.lossScale * 0.5, SCALE_MIN);
-      model.cleanSteps = 0;
-    }
-    return false;
-  }
-  const opt = model.optimizer;
-  beginStep(opt);
-  updateRange(ctx, opt, 0, bodyParams);
-  updateRange(ctx, opt, headFirst, out.paramsPerHead);
-  count(ctx, T_STEPS, 1);
-  if (model.lossScaleKind == LOSS_SCALE_DYNAMIC && ++model.cleanSteps >= model.scaleInterval) {
-    model.lossScale = min(model.lossScale * 2, SCALE_MAX);
-    model.cleanSteps = 0;
-  }
-  return true;
 }
 
 /** Forward pass for evaluation: predictions and loss, counted as evaluation telemetry; returns correct. */

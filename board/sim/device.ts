@@ -1,4 +1,4 @@
-// One instance of the device module and its command loop (assembly/device.ts):
+// One instance of the device module and its command loop (assembly/device/loop.ts):
 //   cmd_buffer(bytes) -> pointer to a request buffer in linear memory (0 when it cannot be had)
 //   cmd_run(type, length) -> 0 (reply RESULT) or a protocol error code (reply ERROR)
 //   cmd_reply_ptr(), cmd_reply_len() -> the reply body, or the UTF-8 error message

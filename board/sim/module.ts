@@ -11,7 +11,7 @@ const IMPORT_SECTION = 2;
 const LIMITS_MIN = 0x00;
 const LIMITS_MIN_MAX = 0x01;
 
-/** Functions every device module exports: the command loop the board drives (assembly/device.ts). */
+/** Functions every device module exports: the command loop the board drives (assembly/device/loop.ts). */
 export const REQUIRED_EXPORTS = ["cmd_buffer", "cmd_run", "cmd_reply_ptr", "cmd_reply_len"] as const;
 /** Imports every board provides; a module asking for anything else could not link on the firmware either. */
 export const PROVIDED_IMPORTS = ["env.mmio_read32", "env.mmio_write32"] as const;

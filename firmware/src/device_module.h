@@ -1,5 +1,5 @@
 /*
- * The device module as the board drives it: its command interface (assembly/device.ts)
+ * The device module as the board drives it: its command interface (assembly/device/loop.ts)
  *   cmd_buffer(bytes) -> offset of a request buffer in linear memory (0 when it cannot be had)
  *   cmd_run(type, length) -> 0 (reply RESULT) or a protocol error code (reply ERROR)
  *   cmd_reply_ptr(), cmd_reply_len() -> the reply body, or the UTF-8 error message

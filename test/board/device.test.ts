@@ -1,4 +1,4 @@
-// The simulated board with the real device module (build/device.wasm, assembly/device.ts): a learner
+// The simulated board with the real device module (build/device.wasm, assembly/device/): a learner
 // deployed from config blobs learns a separable task, a DEPLOY too large for sim-tiny or with an unknown
 // format is refused while the previous deployment keeps working, a checkpoint comes back bit for bit,
 // and a whole run goes through the runner into a report.

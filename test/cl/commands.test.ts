@@ -1,4 +1,4 @@
-// The device command loop (assembly/device.ts) driven as a board drives it: error replies name what is
+// The device command loop (assembly/device/loop.ts) driven as a board drives it: error replies name what is
 // wrong and leave the previous deployment working; regularisation and PackNet do what they claim;
 // checkpoints restore the learner exactly.
 import { describe, expect, it } from "vitest";

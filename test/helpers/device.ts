@@ -160,7 +160,7 @@ export function accelDevice(config: AcceleratorConfig | null, simd = false): Acc
     },
   });
   const missing = ACCEL_EXPORTS.filter((n) => !(n in device.exports));
-  if (missing.length) throw new Error(`the device module lacks ${missing.join(", ")}: assembly/device.ts must export * from "./api/accel" (and ./api/gemm)`);
+  if (missing.length) throw new Error(`the device module lacks ${missing.join(", ")}: assembly/device/index.ts must export * from "../api/accel" (and ../api/gemm)`);
   if (config) model = new AcceleratorModel(config, () => device.exports.memory.buffer);
   return { ...device, model, trace };
 }

@@ -1,7 +1,7 @@
 // Samples stored on the device: one block per (experience, split), packed one after another from the
 // end of the deployment. A sample is a record: its label (u16), then its values as they came (u8, read
 // as value / 255, or f32). Removing a block moves the blocks above it down, so memory stays packed.
-import { CL_MAX_EXPERIENCES } from "./abi";
+import { CL_MAX_EXPERIENCES } from "../cl/abi";
 import { SAMPLE_ENCODING_U8 } from "../generated/protocol";
 
 @final @unmanaged

@@ -1,0 +1,9 @@
+// Cumulative: trains on the samples of every experience so far (the joint-training upper bound).
+import { Strategy } from "../strategy";
+
+export function cumulative(): Strategy {
+  const s = new Strategy();
+  s.name = "cumulative";
+  s.allExperiences = true;
+  return s;
+}

@@ -1,0 +1,122 @@
+// CHECKPOINT and RESTORE: the learner's state image (image.ts): the model's and optimiser's buffers,
+// the scalars below, and whatever regions and scalars the strategy adds (its regions, pack, unpack).
+import { ERR_BAD_PAYLOAD, ERR_NOT_DEPLOYED, ERR_DOES_NOT_FIT } from "../generated/protocol";
+import { Learner } from "../cl/learner";
+import { learner } from "../cl/state";
+import { text, num } from "./text";
+import { regionsReset, addRegion, imageBytes, writeImage, checkImage, loadImage, IMAGE_OK } from "./image";
+import { OK, fail, replyStart, replyAt } from "./reply";
+import { blockStart } from "../runtime/arena";
+import { request, memoryLimit, fits, notePeak } from "./memory";
+import { needDeployment } from "./messages";
+import { configCrc } from "./deploy";
+
+/** The state a checkpoint holds, in a fixed order. */
+const scalars = memory.data(256);
+
+/** The regions of a new deployment's image. */
+export function registerRegions(l: Learner): void {
+  const model = l.model;
+  const ctx = model.ctx, opt = model.optimizer;
+  const params = <usize>model.params;
+  regionsReset();
+  addRegion(ctx.weights, <usize>model.modelBytes);
+  addRegion(opt.master, <usize>model.masterBytes);
+  const stateBytes = params * <usize>ctx.optimizer.bytes;
+  addRegion(opt.state1, opt.state1 != 0 ? stateBytes : 0);
+  addRegion(opt.state2, opt.state2 != 0 ? stateBytes : 0);
+  addRegion(scalars, 256);
+  l.hooks.regions(l);
+}
+
+function packScalars(l: Learner): void {
+  const model = l.model;
+  const ctx = model.ctx, opt = model.optimizer;
+  memory.fill(scalars, 0, 256);
+  store<i32>(scalars, opt.steps);
+  store<f64>(scalars + 8, opt.beta1Power);
+  store<f64>(scalars + 16, opt.beta2Power);
+  store<f32>(scalars + 24, opt.correction1);
+  store<f32>(scalars + 28, opt.correction2);
+  store<f32>(scalars + 32, model.lossScale);
+  store<i32>(scalars + 36, model.cleanSteps);
+  store<i32>(scalars + 40, model.head);
+  store<i32>(scalars + 44, l.ended);
+  store<i32>(scalars + 48, l.current);
+  store<i32>(scalars + 56, l.firstTrainable);
+  store<u32>(scalars + 60, ctx.activationRng.counter);
+  store<u32>(scalars + 64, ctx.activationEvalRng.counter);
+  store<u32>(scalars + 68, ctx.errorRng.counter);
+  store<u32>(scalars + 72, ctx.gradientRng.counter);
+  store<u32>(scalars + 76, ctx.weightRng.counter);
+  store<u32>(scalars + 80, ctx.masterRng.counter);
+  store<u32>(scalars + 84, ctx.optimizerRng.counter);
+  store<u32>(scalars + 88, ctx.jobsTrain);
+  store<u32>(scalars + 92, ctx.jobsEval);
+  l.hooks.pack(l, scalars);
+}
+
+function unpackScalars(l: Learner): void {
+  const model = l.model;
+  const ctx = model.ctx, opt = model.optimizer;
+  opt.steps = load<i32>(scalars);
+  opt.beta1Power = load<f64>(scalars + 8);
+  opt.beta2Power = load<f64>(scalars + 16);
+  opt.correction1 = load<f32>(scalars + 24);
+  opt.correction2 = load<f32>(scalars + 28);
+  model.lossScale = load<f32>(scalars + 32);
+  model.cleanSteps = load<i32>(scalars + 36);
+  model.head = load<i32>(scalars + 40);
+  l.ended = load<i32>(scalars + 44);
+  l.current = load<i32>(scalars + 48);
+  l.firstTrainable = load<i32>(scalars + 56);
+  ctx.activationRng.counter = load<u32>(scalars + 60);
+  ctx.activationEvalRng.counter = load<u32>(scalars + 64);
+  ctx.errorRng.counter = load<u32>(scalars + 68);
+  ctx.gradientRng.counter = load<u32>(scalars + 72);
+  ctx.weightRng.counter = load<u32>(scalars + 76);
+  ctx.masterRng.counter = load<u32>(scalars + 80);
+  ctx.optimizerRng.counter = load<u32>(scalars + 84);
+  ctx.jobsTrain = load<u32>(scalars + 88);
+  ctx.jobsEval = load<u32>(scalars + 92);
+  l.hooks.unpack(l, scalars);
+}
+
+export function checkpoint(): i32 {
+  if (!needDeployment("CHECKPOINT")) return fail(ERR_NOT_DEPLOYED);
+  const bytes = imageBytes();
+  const at = blockStart(request + 64) + 16;
+  const end = <u64>at + <u64>bytes + 64;
+  if (!fits(end)) {
+    text("expected room for a ");
+    num(<i64>bytes);
+    text("-byte checkpoint image in linear memory, received ");
+    num(<i64>(memoryLimit > <u64>at ? memoryLimit - <u64>at : 0));
+    text(" bytes free");
+    return fail(ERR_DOES_NOT_FIT);
+  }
+  notePeak(end);
+  packScalars(learner);
+  writeImage(at, configCrc);
+  replyAt(at, <u32>bytes);
+  return OK;
+}
+
+export function restore(length: u32): i32 {
+  if (!needDeployment("RESTORE")) return fail(ERR_NOT_DEPLOYED);
+  const status = checkImage(request, <usize>length, configCrc);
+  if (status != IMAGE_OK) {
+    text("expected a checkpoint image of the deployed learner (");
+    num(<i64>imageBytes());
+    text(" bytes, magic ECLS, version 1, the same config, a matching CRC-32), received ");
+    num(length);
+    text(" bytes that fail check ");
+    num(status);
+    text(" (1 short, 2 magic, 3 version, 4 another deployment, 5 size, 6 CRC)");
+    return fail(ERR_BAD_PAYLOAD);
+  }
+  loadImage(request);
+  unpackScalars(learner);
+  replyStart();
+  return OK;
+}

@@ -1,0 +1,82 @@
+// TRAIN: steps on an experience's stored samples, and (unless CONTINUE) the end of the experience,
+// where the strategy acts (assembly/cl/learner.ts train).
+import {
+  ERR_BAD_PAYLOAD, ERR_NOT_DEPLOYED, ERR_DOES_NOT_FIT, ERR_NO_DATA, TRAIN_FIXED_SIZE, TRAIN_EXPERIENCE_OFFSET,
+  TRAIN_ITERATIONS_OFFSET, TRAIN_BATCH_SIZE_OFFSET, TRAIN_SEED_OFFSET, TRAIN_FLAGS_OFFSET, SPLIT_TRAIN,
+  TRAIN_FLAG_CONTINUE,
+} from "../generated/protocol";
+import { Learner, seedTrain, train as trainLearner, trainScratchBytes } from "../cl/learner";
+import { poolFrom } from "../cl/rows";
+import { learner } from "../cl/state";
+import { text, num } from "./text";
+import { storeAt, storeClear } from "./store";
+import { OK, fail, replyStart, putU32, putF32 } from "./reply";
+import { request, scratchFor } from "./memory";
+import { needDeployment, shortPayload, badFlags, experienceTracked, noSamples } from "./messages";
+
+/** The experience has a head (task scenario: one per experience); false after writing the message. */
+export function experienceInRange(l: Learner, experience: i32): bool {
+  if (l.heads > 1 && experience >= l.heads) {
+    text("expected an experience below ");
+    num(l.heads);
+    text(" (one output head each in the task scenario), received ");
+    num(experience);
+    return false;
+  }
+  return true;
+}
+
+export function train(length: u32): i32 {
+  if (!needDeployment("TRAIN")) return fail(ERR_NOT_DEPLOYED);
+  if (length < <u32>TRAIN_FIXED_SIZE) return shortPayload("TRAIN", length, TRAIN_FIXED_SIZE);
+  const experience = <i32>load<u16>(request + TRAIN_EXPERIENCE_OFFSET);
+  const iterations = load<u32>(request + TRAIN_ITERATIONS_OFFSET);
+  const batch = <i32>load<u16>(request + TRAIN_BATCH_SIZE_OFFSET);
+  const seed = load<u32>(request + TRAIN_SEED_OFFSET);
+  const flags = <i32>load<u8>(request + TRAIN_FLAGS_OFFSET);
+  const l = learner;
+  const model = l.model;
+  if ((flags & ~TRAIN_FLAG_CONTINUE) != 0) return badFlags("TRAIN", "CONTINUE (1)", flags);
+  if (!experienceTracked(experience) || !experienceInRange(l, experience)) return fail(ERR_BAD_PAYLOAD);
+  const replayRows = l.hooks.replays ? l.replayBatch : 0;
+  const largest = model.maxBatch - replayRows;
+  if (batch < 1 || batch > largest) {
+    text("expected a batch from 1 to ");
+    num(largest);
+    text(" (the deployed largest batch ");
+    num(model.maxBatch);
+    if (replayRows > 0) {
+      text(" less ");
+      num(replayRows);
+      text(" replayed samples");
+    }
+    text("), received ");
+    num(batch);
+    return fail(ERR_BAD_PAYLOAD);
+  }
+  if (iterations > 0x7fff_ffff) {
+    text("expected at most 2147483647 iterations, received ");
+    num(iterations);
+    return fail(ERR_BAD_PAYLOAD);
+  }
+  const endsExperience = (flags & TRAIN_FLAG_CONTINUE) == 0;
+  let pool = 0;
+  for (let e = poolFrom(l, experience); e <= experience; e++) pool += storeAt(e, SPLIT_TRAIN).count;
+  if (storeAt(experience, SPLIT_TRAIN).count == 0 && !(l.hooks.trainsAtEnd && !endsExperience)) {
+    noSamples(experience, "training", "train");
+    return fail(ERR_NO_DATA);
+  }
+  const scratch = scratchFor(length, trainScratchBytes(l, pool));
+  if (scratch == 0) return fail(ERR_DOES_NOT_FIT);
+  l.scratch = scratch;
+  seedTrain(l, seed);
+  const meanLoss = trainLearner(l, experience, <i32>iterations, batch, scratch, endsExperience);
+  const ran: u32 = l.hooks.trainsAtEnd && !endsExperience ? 0 : iterations;
+  // An ended experience's training samples are of no further use, except to cumulative training.
+  if (endsExperience && !l.hooks.allExperiences) storeClear(storeAt(experience, SPLIT_TRAIN));
+  replyStart();
+  putU32(ran);
+  putF32(<f32>meanLoss);
+  putF32(<f32>l.lastLoss);
+  return OK;
+}
