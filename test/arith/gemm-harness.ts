@@ -3,7 +3,7 @@
 // job, the output position, the result and the expected value in decimal and hex.
 import { loadDevice, type Device } from "../../host/device/module.js";
 import { parseFormat, parseRounding } from "../../host/formats/parse.js";
-import { Fmt, MODE_NAMES, bitsOf, valueOf, type Mode, type RefSpec, type RefJob, type RefFormatSpec } from "./gemm-reference.js";
+import { Fmt, MODE_NAMES, bitsOf, valueOf, type Mode, type RefSpec, type RefJob, type RefFormatSpec } from "../helpers/gemm-reference.js";
 
 /** A small seeded generator (xorshift32) for test data. */
 export class Random {

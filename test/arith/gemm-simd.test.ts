@@ -4,7 +4,7 @@
 // accumulate and transposes, and operands that do and do not let the kernels skip work (products that
 // fit mul or an f32, sums exact in f64, subnormal and overflowing sums, inf and NaN).
 import { describe, expect, it } from "vitest";
-import { referenceGemm } from "./gemm-reference.js";
+import { referenceGemm } from "../helpers/gemm-reference.js";
 import {
   GemmDevice, Random, makeJob, namedFormat, refJob, refSpec, describeSpec, compareBits, FAMILIES, MODE_NAMES,
   type Family, type Mode, type NamedFormat, type Spec,

@@ -3,7 +3,7 @@
 // fma, fast mode, accumulate, transposes and padded strides, and the refusals of bad arguments.
 import { describe, expect, it } from "vitest";
 import { parseFormat, parseRounding } from "../../host/formats/parse.js";
-import { referenceGemm, bitsOf, valueOf, exactOf, exactProduct, exactSum, fp32Fmt } from "./gemm-reference.js";
+import { referenceGemm, bitsOf, valueOf, exactOf, exactProduct, exactSum, fp32Fmt } from "../helpers/gemm-reference.js";
 import {
   GemmDevice, Random, makeJob, namedFormat, refJob, refSpec, describeSpec, compareBits, showBits, FAMILIES, MODE_NAMES,
   type Family, type Job, type Mode, type NamedFormat, type Spec,
