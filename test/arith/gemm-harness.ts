@@ -1,7 +1,8 @@
 // The GEMM suites' common ground: seeded jobs (shapes, operands from several value families, transposes and
 // padded strides), the device module's gemm export driven with them, and failure messages that print the
 // job, the output position, the result and the expected value in decimal and hex.
-import { loadDevice, type Device } from "../../host/device/module.js";
+import { loadDevice } from "../../host/device/module.js";
+import { ArithDevice } from "../helpers/device.js";
 import { parseFormat, parseRounding } from "../../host/formats/parse.js";
 import { Fmt, MODE_NAMES, bitsOf, valueOf, type Mode, type RefSpec, type RefJob, type RefFormatSpec } from "../helpers/gemm-reference.js";
 
@@ -171,44 +172,21 @@ export function describeSpec(s: Spec): string {
   return `${s.fma ? "fma" : `mul=${s.mul?.name ?? "null"}:${s.mulMode}`} acc=${s.acc?.name ?? "null"}:${s.accMode}${sr}`;
 }
 
-/** The device module with buffers for jobs and a cache of its formats. */
-export class GemmDevice {
-  readonly x: Record<string, any>;
-  private formats = new Map<number, number>();
-  private buffers: { ptr: number; bytes: number }[] = [];
-
-  constructor(readonly device: Device) {
-    this.x = device.exports;
-  }
-
+/** The device module with buffers for jobs and a cache of its formats (ArithDevice's), running GEMM jobs. */
+export class GemmDevice extends ArithDevice {
   static load(simd: boolean): GemmDevice {
     return new GemmDevice(loadDevice({ simd }));
   }
 
-  format(f: NamedFormat | null): number {
-    if (f === null) return 0;
-    let ptr = this.formats.get(f.word);
-    if (ptr === undefined) {
-      ptr = this.x.fmt_new(f.word >>> 0) >>> 0;
-      if (ptr === 0) throw new Error(`fmt_new refused ${f.name}`);
-      this.formats.set(f.word, ptr);
-    }
-    return ptr;
+  /** The module's format, 0 for null (fp32 with rne). */
+  formatOf(f: NamedFormat | null): number {
+    return f === null ? 0 : this.format(f.word);
   }
 
   spec(s: Spec): number {
-    const ptr = this.x.mac_spec_new(this.format(s.mul), parseRounding(s.mulMode), this.format(s.acc), parseRounding(s.accMode),
+    const ptr = this.x.mac_spec_new(this.formatOf(s.mul), parseRounding(s.mulMode), this.formatOf(s.acc), parseRounding(s.accMode),
       s.fma ? 1 : 0, s.fast ? 1 : 0, s.srBits, s.srKey >>> 0) >>> 0;
     if (ptr === 0) throw new Error(`mac_spec_new refused ${describeSpec(s)}`);
-    return ptr;
-  }
-
-  buffer(slot: number, bytes: number): number {
-    const b = this.buffers[slot];
-    if (b && b.bytes >= bytes) return b.ptr;
-    const size = Math.max(bytes, 256, (b?.bytes ?? 0) * 2);
-    const ptr = this.device.alloc(size);
-    this.buffers[slot] = { ptr, bytes: size };
     return ptr;
   }
 

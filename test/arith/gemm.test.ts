@@ -223,7 +223,7 @@ describe.each([false, true])("gemm (simd=%s)", (simd) => {
 
   describe("bad arguments are refused with a status, never a trap", () => {
     const x = device.x;
-    const fp16 = device.format(F.fp16);
+    const fp16 = device.formatOf(F.fp16);
     const mx = x.fmt_new(parseFormat("mxfp8-e4m3").word); // a block format: no per-MAC meaning
     it("mac_spec_check names the bad field", () => {
       expect(mx).not.toBe(0);

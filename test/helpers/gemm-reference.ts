@@ -15,14 +15,9 @@
 
 import * as F from "../../host/generated/formats.js";
 
-export interface RefFormatSpec {
-  kind: "float" | "fixed";
-  e: number;
-  m: number;
-  specials: "ieee" | "fn" | "none";
-  subnormals: boolean;
-  saturate: boolean;
-}
+/** A format as both oracles take it (reference.ts RefSpec). */
+export type { RefSpec as RefFormatSpec } from "./reference.js";
+import type { RefSpec as RefFormatSpec } from "./reference.js";
 
 export const MODE_NAMES = ["rne", "rna", "rz", "ru", "rd", "ro", "sr"] as const;
 export type Mode = (typeof MODE_NAMES)[number];
