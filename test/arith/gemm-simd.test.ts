@@ -6,27 +6,9 @@
 import { describe, expect, it } from "vitest";
 import { referenceGemm } from "../helpers/gemm-reference.js";
 import {
-  GemmDevice, Random, makeJob, namedFormat, refJob, refSpec, describeSpec, compareBits, FAMILIES, MODE_NAMES,
-  type Family, type Mode, type NamedFormat, type Spec,
+  F, GemmDevice, Random, makeJob, refJob, refSpec, describeSpec, compareBits, FAMILIES, MODE_NAMES,
+  type Family, type Job, type Mode, type NamedFormat, type Spec,
 } from "./gemm-harness.js";
-
-const F = {
-  e4m3: namedFormat("e4m3"),
-  e4m3sat: namedFormat("e4m3", { saturate: true }),
-  e5m2: namedFormat("e5m2"),
-  e5m2sat: namedFormat("e5m2", { saturate: true }),
-  fp16: namedFormat("fp16"),
-  fp16sat: namedFormat("fp16", { saturate: true }),
-  fp16nosub: namedFormat("fp16", { subnormals: false }),
-  bf16: namedFormat("bf16"),
-  tf32: namedFormat("tf32"),
-  fp32: namedFormat("fp32"),
-  fp32sat: namedFormat("fp32", { saturate: true }),
-  fp32nosub: namedFormat("fp32", { subnormals: false }),
-  e3m2: namedFormat("e3m2"),
-  e8m21: namedFormat("e8m21"),
-  e6m21: namedFormat("e6m21"),
-};
 
 const scalar = GemmDevice.load(false);
 const simd = GemmDevice.load(true);
@@ -63,6 +45,15 @@ function shape(r: Random, wide: boolean) {
   return { m: r.int(1, 3), n: wide ? r.int(28, 75) : r.int(1, 40), k: r.int(1, wide ? 24 : 48) };
 }
 
+/** Both builds against the exact reference on one job: the outputs that differ, described. */
+function bothBuilds(job: Job, spec: Spec): string[] {
+  const want = referenceGemm(refSpec(spec), refJob(job));
+  return [
+    ...compareBits(simd.run(job, spec), want, job, `simd ${describeSpec(spec)}`),
+    ...compareBits(scalar.run(job, spec), want, job, `scalar ${describeSpec(spec)}`),
+  ];
+}
+
 describe("fast paths", () => {
   it("the SIMD and the scalar build equal the exact reference on blocks of 32, 4 and single outputs", () => {
     const r = new Random(0x3232);
@@ -70,9 +61,7 @@ describe("fast paths", () => {
     for (let c = 0; c < 4 && failures.length < 8; c++) {
       for (const spec of KERNEL_SPECS(r)) {
         const job = makeJob(r, shape(r, true), r.pick(OPERANDS));
-        const want = referenceGemm(refSpec(spec), refJob(job));
-        failures.push(...compareBits(simd.run(job, spec), want, job, `simd ${describeSpec(spec)}`));
-        failures.push(...compareBits(scalar.run(job, spec), want, job, `scalar ${describeSpec(spec)}`));
+        failures.push(...bothBuilds(job, spec));
       }
     }
     expect(failures).toEqual([]);
@@ -135,9 +124,7 @@ describe("boundary sums", () => {
       for (const mode of MODE_NAMES) {
         for (const fma of [false, true]) {
           const spec: Spec = { mul: null, mulMode: "rne", acc, accMode: mode, fma, fast: false, srBits: 32, srKey: 0x77 };
-          const want = referenceGemm(refSpec(spec), refJob(job));
-          failures.push(...compareBits(simd.run(job, spec), want, job, `simd ${describeSpec(spec)}`));
-          failures.push(...compareBits(scalar.run(job, spec), want, job, `scalar ${describeSpec(spec)}`));
+          failures.push(...bothBuilds(job, spec));
         }
       }
       expect(failures).toEqual([]);
@@ -153,9 +140,7 @@ describe("transposed W in panels", () => {
       for (const n of [32, 37, 70]) {
         const job = makeJob(r, { m: 2, n, k }, r.pick(OPERANDS), { transW: true, transX: r.chance(0.5), padW: r.int(0, 2) });
         for (const spec of [KERNEL_SPECS(r)[1], KERNEL_SPECS(r)[3], KERNEL_SPECS(r)[0], KERNEL_SPECS(r)[5]]) {
-          const want = referenceGemm(refSpec(spec), refJob(job));
-          failures.push(...compareBits(simd.run(job, spec), want, job, `simd ${describeSpec(spec)}`));
-          failures.push(...compareBits(scalar.run(job, spec), want, job, `scalar ${describeSpec(spec)}`));
+          failures.push(...bothBuilds(job, spec));
         }
       }
     }
@@ -177,9 +162,7 @@ describe("products rounded to an fp32 variant", () => {
     const failures: string[] = [];
     for (const mul of [F.fp32sat, F.fp32nosub]) {
       const spec: Spec = { mul, mulMode: "rne", acc: F.fp16, accMode: "rne", fma: false, fast: false, srBits: 32, srKey: 0 };
-      const want = referenceGemm(refSpec(spec), refJob(job));
-      failures.push(...compareBits(simd.run(job, spec), want, job, `simd ${describeSpec(spec)}`));
-      failures.push(...compareBits(scalar.run(job, spec), want, job, `scalar ${describeSpec(spec)}`));
+      failures.push(...bothBuilds(job, spec));
     }
     expect(failures).toEqual([]);
   });
