@@ -24,17 +24,9 @@ export class MacSpec {
   srKey: u32 = 0;
 }
 
+/** A spec with the defaults above (the constructor runs the field initializers, unmanaged or not). */
 export function macSpecNew(): MacSpec {
-  const spec = new MacSpec();
-  spec.mul = null;
-  spec.mulMode = ROUND_RNE;
-  spec.acc = null;
-  spec.accMode = ROUND_RNE;
-  spec.fma = false;
-  spec.fast = false;
-  spec.srBits = 32;
-  spec.srKey = 0;
-  return spec;
+  return new MacSpec();
 }
 
 /** The format word of IEEE binary32 (what a null mul or acc means). */
