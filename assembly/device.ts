@@ -23,7 +23,9 @@ import {
   T_MACS_BACKWARD_DATA, T_MACS_BACKWARD_WEIGHT, T_MACS_EVAL, LAYER_LINEAR, LAYER_CONV,
 } from "./nn";
 import { allocZeroed, blockBytes } from "./nn/alloc";
-import { backendJobs, backendMacs, backendReset, backendMacUnits, PATH_ACCELERATOR, PATH_CPU_NO_ACCELERATOR, PATH_COUNT } from "./accel/backend";
+import {
+  backendJobs, backendMacs, backendReset, backendMacUnits, backendCpuMacs, PATH_ACCELERATOR, PATH_CPU_NO_ACCELERATOR, PATH_COUNT, KERNEL_COUNT,
+} from "./accel/backend";
 import { makeFormat, mxEncodeArray, Rng } from "./arith";
 import {
   CL_ABI_VERSION, CL_VERSION, CL_WORDS, CL_STRATEGY, CL_MEMORY_LIMIT, CL_BUFFER_BYTES, CL_BUFFER_POLICY,
@@ -884,6 +886,8 @@ function telemetry(length: u32): i32 {
   putF64(backendMacs(PATH_ACCELERATOR));
   putU32(backendMacUnits());
   for (let path = PATH_CPU_NO_ACCELERATOR; path < PATH_COUNT; path++) putU32(clampU32(<u64>backendJobs(path)));
+  // MACs the CPU path ran, by kernel: the boards' energy estimate charges each kernel its own cost.
+  for (let kernel = 0; kernel < KERNEL_COUNT; kernel++) putF64(backendCpuMacs(kernel));
   if (deployed && macs > 0) {
     // Every product of the model is rounded to the mul role's format.
     putU16(1);

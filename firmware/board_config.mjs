@@ -8,33 +8,18 @@
 // memory-limit-pages is plain Node: the Makefile runs it before anything is compiled. Format names
 // resolve through spec/formats.json (ids and aliases), the same table host/formats reads, so HELLO's
 // accelFormats bits are the indices of the named formats there. header also writes the CPU path's
-// energy figures and the model-blob words the simulated board's energy estimate reads: those come from
-// board/accel/energy.ts (energyParamsFrom: the manifest's `energy` group, its defaults and checks) and
-// assembly/nn/abi.ts, transpiled on the fly with the project's `typescript` package, so the firmware
-// never carries a second copy of them.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { basename, dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+// energy figures: the manifest's `energy` group as board/accel/energy.ts energyParamsFrom reads it
+// (defaults and checks included), taken from the host build (dist/).
+import { readFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { crc32 } from "node:zlib";
+import { cDouble, failer, importBuilt, readJson as readJsonOr, root } from "./build_lib.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
 const WASM_PAGE_BYTES = 65536;
+const fail = failer("board_config");
+const readJson = (file, what) => readJsonOr(file, what, fail);
 // docs/protocol.md: MIN_MAX_FRAME_SIZE and MAX_MAX_FRAME_SIZE.
-const spec = JSON.parse(readFileSync(join(here, "..", "spec", "protocol.json"), "utf8"));
-
-function fail(message) {
-  process.stderr.write(`board_config: ${message}\n`);
-  process.exit(1);
-}
-
-function readJson(file, what) {
-  try {
-    return JSON.parse(readFileSync(file, "utf8"));
-  } catch (err) {
-    return fail(`expected ${what} at ${file}, received ${err.code === "ENOENT" ? "no such file" : err.message}`);
-  }
-}
+const spec = readJson(join(root, "spec", "protocol.json"), "the protocol spec");
 
 function at(manifest, file, path) {
   let node = manifest;
@@ -59,7 +44,7 @@ function limit(name) {
 
 /** Bit of each named format (its index in spec/formats.json "named"), by id and alias, lower case. */
 function formatBits() {
-  const formats = readJson(join(here, "..", "spec", "formats.json"), "the format table");
+  const formats = readJson(join(root, "spec", "formats.json"), "the format table");
   const bits = new Map();
   formats.named.forEach((format, index) => {
     for (const name of [format.id, ...(format.aliases ?? [])]) bits.set(String(name).toLowerCase(), index);
@@ -100,60 +85,26 @@ function readBoard(file) {
 
 const cString = (s) => JSON.stringify(s); // ASCII ids: JSON's escapes are C's
 
-/** A double as a C literal that reads back as the same value (shortest round trip, always with a point or exponent). */
-function cDouble(x) {
-  if (!Number.isFinite(x)) fail(`expected finite numbers in the energy figures, received ${x}`);
-  const text = String(x);
-  return /[.e]/.test(text) ? text : `${text}.0`;
-}
-
-/** A TypeScript file of the repository without imports of its own, transpiled and imported. */
-async function importTs(relative) {
-  let ts;
-  try {
-    ts = (await import("typescript")).default;
-  } catch {
-    fail("the typescript package is missing: run `npm ci` in the repository first");
-  }
-  const source = readFileSync(join(here, "..", relative), "utf8");
-  if (/^\s*import\s/m.test(source)) fail(`${relative}: expected a file without imports, received one that imports`);
-  const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } });
-  const out = mkdtempSync(join(tmpdir(), "edgecl-board-config-"));
-  try {
-    const file = join(out, basename(relative).replace(/\.ts$/, ".mjs"));
-    writeFileSync(file, outputText);
-    return await import(pathToFileURL(file).href);
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
-}
-
-/** The CPU path's energy (board/sim/energy.ts EnergyModel.cpuJ) and the config words gemmModeOf reads. */
+/** The CPU path's energy figures (board/sim/energy.ts EnergyModel.cpuJ, firmware/src/energy.c). */
 async function energyLines(boardFile, manifest) {
-  const { energyParamsFrom } = await importTs("board/accel/energy.ts");
-  const abi = await importTs("assembly/nn/abi.ts");
+  const { energyParamsFrom } = await importBuilt("board/accel/energy.js", fail);
   let params;
   try {
+    // The CPU figures do not depend on a synthesis result: no reader for one.
     params = energyParamsFrom(manifest.energy, `${boardFile}: energy`);
   } catch (err) {
     fail(err.message);
   }
-  const word = (name) => {
-    if (!Number.isInteger(abi[name])) fail(`assembly/nn/abi.ts: expected an integer constant ${name}, received ${abi[name]}`);
-    return `#define EDGECL_${name.startsWith("NN_") ? "" : "NN_"}${name} ${abi[name]}u`;
-  };
   const perMac = params.cpuInstructionsPerMac;
+  const c = (x) => cDouble(x, fail);
   return [
-    "/* The simulated board's energy estimate of the CPU path (board/sim/energy.ts, docs/energy.md): MACs the",
-    " * accelerator did not run x instructions per MAC (by GEMM mode) x pJ per instruction. The manifest's",
-    " * energy group as board/accel/energy.ts energyParamsFrom reads it, defaults included. */",
-    `#define EDGECL_ENERGY_CPU_PJ_PER_INSTRUCTION ${cDouble(params.cpuPjPerInstruction)}`,
-    `#define EDGECL_ENERGY_CPU_INSTRUCTIONS_PER_MAC_EXACT ${cDouble(perMac.exact)}`,
-    `#define EDGECL_ENERGY_CPU_INSTRUCTIONS_PER_MAC_EXACT_SR ${cDouble(perMac.exactSr)}`,
-    `#define EDGECL_ENERGY_CPU_INSTRUCTIONS_PER_MAC_FAST ${cDouble(perMac.fast)}`,
-    "",
-    "/* The model config blob's words that give the GEMM mode (assembly/nn/abi.ts; board/sim/energy.ts gemmModeOf). */",
-    ...["NN_ABI_VERSION", "CFG_VERSION", "CFG_ROLES", "ROLE_WORDS", "ROLE_MUL", "ROLE_ACC", "CFG_GEMM", "CFG_LAYERS", "GEMM_FMA", "GEMM_FAST"].map(word),
+    "/* The simulated board's energy estimate of the CPU path (board/sim/energy.ts, docs/energy.md): the MACs",
+    " * the device reports each CPU kernel ran x instructions per MAC of that kernel x pJ per instruction. The",
+    " * manifest's energy group as board/accel/energy.ts energyParamsFrom reads it, defaults included. */",
+    `#define EDGECL_ENERGY_CPU_PJ_PER_INSTRUCTION ${c(params.cpuPjPerInstruction)}`,
+    `#define EDGECL_ENERGY_CPU_INSTRUCTIONS_PER_MAC_EXACT ${c(perMac.exact)}`,
+    `#define EDGECL_ENERGY_CPU_INSTRUCTIONS_PER_MAC_EXACT_SR ${c(perMac.exactSr)}`,
+    `#define EDGECL_ENERGY_CPU_INSTRUCTIONS_PER_MAC_FAST ${c(perMac.fast)}`,
   ];
 }
 

@@ -7,8 +7,8 @@ import { basename, join } from "node:path";
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import * as R from "../host/generated/regmap.js";
-import { loadBoard } from "../host/boards/manifest.js";
-import { UsageError } from "../host/cli/errors.js";
+import { loadBoard } from "../host/manifest/manifest.js";
+import { UsageError } from "../host/errors.js";
 import { AcceleratorConfig, AcceleratorModel, acceleratorConfigFrom } from "../board/accel/model.js";
 
 /** The repository root, from hw/ (sources) or dist/hw/ (compiled). */

@@ -53,6 +53,20 @@ endmodule
 `;
 }
 
+/**
+ * The units that are one template file, by the module (and file) name: the stochastic-rounding sources,
+ * and the lane's operators one by one (the exact multiplier, the rounding unit for any format word and
+ * mode, the exact adder with alignment, add and normalisation).
+ */
+const ONE_FILE_UNITS: Record<Exclude<UnitName, "accel" | "lane">, string> = {
+  "sr-counter": "edgecl_fmix32",
+  "sr-xorshift": "edgecl_sr_xorshift",
+  "sr-xorshift64": "edgecl_sr_xorshift64",
+  "op-mul": "edgecl_mul",
+  "op-round": "edgecl_round",
+  "op-add": "edgecl_add",
+};
+
 /** Sources of a unit; `dir` receives what is generated (the accelerator's headers, a fixed lane's wrapper). */
 export function unitSources(unit: UnitName, config: AcceleratorConfig, dir: string, fixed?: FixedLane): UnitSources {
   switch (unit) {
@@ -67,19 +81,9 @@ export function unitSources(unit: UnitName, config: AcceleratorConfig, dir: stri
       writeFileSync(wrapper, fixedLaneSource(fixed));
       return { files: [...LANE_FILES.map(template), wrapper], top: "edgecl_lane_fixed", includeDir: RTL_TEMPLATES };
     }
-    case "sr-counter":
-      return { files: [template("edgecl_fmix32.sv")], top: "edgecl_fmix32", includeDir: RTL_TEMPLATES };
-    case "sr-xorshift":
-      return { files: [template("edgecl_sr_xorshift.sv")], top: "edgecl_sr_xorshift", includeDir: RTL_TEMPLATES };
-    // The lane's operators one by one: the exact multiplier, the rounding unit (any format word, any mode),
-    // the exact adder (alignment, add, normalisation).
-    case "op-mul":
-      return { files: [template("edgecl_mul.sv")], top: "edgecl_mul", includeDir: RTL_TEMPLATES };
-    case "op-round":
-      return { files: [template("edgecl_round.sv")], top: "edgecl_round", includeDir: RTL_TEMPLATES };
-    case "op-add":
-      return { files: [template("edgecl_add.sv")], top: "edgecl_add", includeDir: RTL_TEMPLATES };
-    case "sr-xorshift64":
-      return { files: [template("edgecl_sr_xorshift64.sv")], top: "edgecl_sr_xorshift64", includeDir: RTL_TEMPLATES };
+    default: {
+      const top = ONE_FILE_UNITS[unit];
+      return { files: [template(`${top}.sv`)], top, includeDir: RTL_TEMPLATES };
+    }
   }
 }

@@ -1,4 +1,4 @@
-// Fuzzes a board with random and mutated frames (host/board/fuzz.ts; docs/protocol.md "Fuzzing"):
+// Fuzzes a board with random and mutated frames (host/client/fuzz.ts; docs/protocol.md "Fuzzing"):
 //
 //   npm run fuzz -- --frames N --board B [--seed S] [--batch K] [--timeout MS]
 //
@@ -7,8 +7,8 @@
 // frames and a summary; exits 1 when a crash, a hang, a reply that does not decode or an unexplained
 // model change was seen, 2 on bad arguments.
 import { Command, CommanderError } from "commander";
-import { openBoard } from "../dist/host/board/connect.js";
-import { fuzzBoard } from "../dist/host/board/fuzz.js";
+import { openBoard } from "../dist/host/client/connect.js";
+import { fuzzBoard } from "../dist/host/client/fuzz.js";
 import { planRun } from "../dist/host/cl/run.js";
 import { defaultOptimizer } from "../dist/host/train/config.js";
 

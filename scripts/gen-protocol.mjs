@@ -47,6 +47,16 @@ function checkUnique(where, items, key) {
   }
 }
 
+/** Who writes a reply field the device lays out: the device (the default) or the board, over what the device wrote there. */
+const FILLERS = ["device", "board"];
+
+/** The reply fields the board fills, by request name (only requests with any). */
+function boardFilled(spec) {
+  return spec.messages
+    .filter((m) => m.reply?.some((f) => f.filledBy === "board"))
+    .map((m) => [m.name, m.reply.filter((f) => f.filledBy === "board").map((f) => f.name)]);
+}
+
 function checkFields(where, fields, enums, { allowList = true } = {}) {
   if (!Array.isArray(fields)) fail(where, "an array of fields", fields);
   checkUnique(where, fields, "name");
@@ -59,6 +69,7 @@ function checkFields(where, fields, enums, { allowList = true } = {}) {
     if (field.type === "rest" && i !== fields.length - 1) fail(`${at}.type`, "rest only as the last field", field.type);
     if (field.type === "list") checkFields(`${at}.of`, field.of, enums, { allowList: false });
     else if (field.of !== undefined) fail(`${at}.of`, "no item fields on a non-list field", field.of);
+    if (field.filledBy !== undefined && !FILLERS.includes(field.filledBy)) fail(`${at}.filledBy`, FILLERS.join(" or "), field.filledBy);
     if (field.enum !== undefined) {
       if (!(field.enum in enums)) fail(`${at}.enum`, `one of ${Object.keys(enums).join(", ")}`, field.enum);
       if (!(field.type in FIXED_SIZES) || field.type.startsWith("f")) fail(`${at}.type`, "an integer type for an enum field", field.type);
@@ -234,6 +245,10 @@ function genTs(spec) {
   L.push("export const REPLY_LAYOUTS = {");
   for (const m of spec.messages.filter((m) => m.direction !== "reply")) L.push(`  ${m.name}: ${tsFields(m.reply, 2)},`);
   L.push("} as const;");
+  L.push("/** Reply fields the board fills over what the device wrote (filledBy in the spec); the device fills the rest. */");
+  L.push("export const BOARD_FILLED = {");
+  for (const [name, fields] of boardFilled(spec)) L.push(`  ${name}: ${JSON.stringify(fields)},`);
+  L.push("} as const;");
   return L.join("\n") + "\n";
 }
 
@@ -299,7 +314,7 @@ function genC(spec) {
     for (const [suffix, fields] of layouts) {
       const { offsets, fixedSize, allFixed } = fixedOffsets(fields);
       const prefix = `EDGECL_${m.name}${suffix}`;
-      for (const { field, offset } of offsets) define(`${prefix}_${upperSnake(field.name)}_OFFSET`, `${offset}u`, field.type);
+      for (const { field, offset } of offsets) define(`${prefix}_${upperSnake(field.name)}_OFFSET`, `${offset}u`, field.filledBy === "board" ? `${field.type}, filled by the board` : field.type);
       define(`${prefix}_FIXED_SIZE`, `${fixedSize}u`, allFixed ? "whole payload" : "before the first variable-length field");
       if (suffix === "" && allFixed && m.direction !== "reply") fixedRequests.push(prefix);
       // The last fixed field must end exactly where the fixed part ends.
@@ -353,6 +368,8 @@ function genAs(spec) {
     if (m.reply) layouts.push(["_REPLY", m.reply]);
     for (const [suffix, fields] of layouts) {
       const { offsets, fixedSize } = fixedOffsets(fields);
+      const byBoard = fields.filter((field) => field.filledBy === "board").map((field) => field.name);
+      if (byBoard.length) L.push(`// The board fills ${byBoard.join(", ")} over what the device writes (filledBy in the spec).`);
       for (const { field, offset } of offsets) L.push(`export const ${m.name}${suffix}_${upperSnake(field.name)}_OFFSET: i32 = ${offset};`);
       L.push(`export const ${m.name}${suffix}_FIXED_SIZE: i32 = ${fixedSize};`);
     }
@@ -367,14 +384,16 @@ const cell = (s) => String(s).replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 function fieldTable(fields) {
   if (fields.length === 0) return "_empty_\n";
-  const rows = ["| offset | field | type | meaning |", "|---|---|---|---|"];
+  const by = fields.some((f) => f.filledBy !== undefined);
+  const rows = by ? ["| offset | field | type | filled by | meaning |", "|---|---|---|---|---|"] : ["| offset | field | type | meaning |", "|---|---|---|---|"];
   let offset = 0;
   for (const field of fields) {
     let type = field.type;
     if (field.enum) type += ` (${field.enum})`;
     if (field.of) type += ` of {${field.of.map((o) => `${o.name}: ${o.type}`).join(", ")}}`;
     const meaning = field.of ? `${field.meaning}; ${field.of.map((o) => `\`${o.name}\`: ${o.meaning}`).join("; ")}` : field.meaning;
-    rows.push(`| ${offset === null ? "–" : offset} | \`${field.name}\` | ${cell(type)} | ${cell(meaning)} |`);
+    const filler = by ? ` ${field.filledBy ?? "device"} |` : "";
+    rows.push(`| ${offset === null ? "–" : offset} | \`${field.name}\` | ${cell(type)} |${filler} ${cell(meaning)} |`);
     offset = offset !== null && field.type in FIXED_SIZES ? offset + FIXED_SIZES[field.type] : null;
   }
   return rows.join("\n") + "\n";

@@ -9,7 +9,7 @@ import {
   ACCEL_CAPS_ARRAY_ROWS_MASK, ACCEL_CAPS_ARRAY_COLS_SHIFT, ACCEL_CAPS_ARRAY_COLS_MASK,
 } from "../generated/regmap";
 import { WORD_SATURATE_SHIFT, WORD_NO_SUBNORMALS_SHIFT } from "../generated/formats";
-import { MacSpec, gemm } from "../arith/mac";
+import { MacSpec, gemm, macSpecUsesSr } from "../arith/mac";
 import {
   accelPresent, accelRead, accelGemm, ACCEL_OK, ACCEL_TIMEOUT, specMulWord, specMulMode, specAccWord, specAccMode,
 } from "./driver";
@@ -30,8 +30,20 @@ export const PATH_CPU_EMPTY: i32 = 5;
 export const PATH_CPU_REFUSED: i32 = 6;
 export const PATH_COUNT: i32 = 7;
 
+/** The CPU kernel a job on the CPU path runs (arith/mac.ts gemm): its cost per MAC differs (docs/energy.md). */
+export const KERNEL_EXACT: i32 = 0;
+/** Per-MAC rounding with at least one stochastic rounding per MAC. */
+export const KERNEL_EXACT_SR: i32 = 1;
+/** f32 accumulation, one rounding of each result. */
+export const KERNEL_FAST: i32 = 2;
+export const KERNEL_COUNT: i32 = 3;
+
 const jobsByPath = new StaticArray<f64>(PATH_COUNT);
 const macsByPath = new StaticArray<f64>(PATH_COUNT);
+// Globals, not an array: the counters take no linear memory, so memory figures stay as they were.
+let cpuMacsExact: f64 = 0;
+let cpuMacsExactSr: f64 = 0;
+let cpuMacsFast: f64 = 0;
 let lastError: i32 = 0;
 
 /** Jobs and MACs that took each path since the last reset. */
@@ -40,6 +52,10 @@ export function backendJobs(path: i32): f64 {
 }
 export function backendMacs(path: i32): f64 {
   return path >= 0 && path < PATH_COUNT ? unchecked(macsByPath[path]) : 0;
+}
+/** MACs the CPU path ran in each KERNEL_* since the last reset: boards charge the CPU's energy by them. */
+export function backendCpuMacs(kernel: i32): f64 {
+  return kernel == KERNEL_EXACT ? cpuMacsExact : kernel == KERNEL_EXACT_SR ? cpuMacsExactSr : kernel == KERNEL_FAST ? cpuMacsFast : 0;
 }
 /** The accelerator's last refusal (its error code, or ACCEL_TIMEOUT); 0 when none since the reset. */
 export function backendLastError(): i32 {
@@ -50,6 +66,7 @@ export function backendReset(): void {
     unchecked(jobsByPath[i] = 0);
     unchecked(macsByPath[i] = 0);
   }
+  cpuMacsExact = cpuMacsExactSr = cpuMacsFast = 0;
   lastError = 0;
 }
 
@@ -106,8 +123,14 @@ export function gemmOnBackend(m: i32, n: i32, k: i32, x: usize, ldx: i32, transX
       path = PATH_CPU_REFUSED;
     }
   }
-  if (path != PATH_ACCELERATOR) gemm(m, n, k, x, ldx, transX, w, ldw, transW, z, ldz, accumulate, spec);
+  const macs = <f64>m * <f64>n * <f64>k;
+  if (path != PATH_ACCELERATOR) {
+    gemm(m, n, k, x, ldx, transX, w, ldw, transW, z, ldz, accumulate, spec);
+    if (spec.fast) cpuMacsFast += macs;
+    else if (macSpecUsesSr(spec)) cpuMacsExactSr += macs;
+    else cpuMacsExact += macs;
+  }
   unchecked(jobsByPath[path] += 1);
-  unchecked(macsByPath[path] += <f64>m * <f64>n * <f64>k);
+  unchecked(macsByPath[path] += macs);
   return path;
 }

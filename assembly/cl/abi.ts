@@ -1,8 +1,9 @@
+// Generated from spec/config.json by scripts/gen-config.mjs. Do not edit.
 // The continual-learning ABI: the strategy blob that follows the model config blob (assembly/nn/abi.ts)
 // in DEPLOY's `config` bytes, and the strategy ids. Host (host/cl/strategies.ts) and device (assembly/cl,
-// assembly/device.ts) both import this one file, so it holds integer constants only: it compiles
-// unchanged as AssemblyScript and as TypeScript. docs/strategies.md describes every word.
-
+// assembly/device.ts) both import this one file. docs/strategies.md describes every word.
+// Integer constants only: this file compiles unchanged as AssemblyScript (each constant an i32) and as
+// TypeScript.
 /** Bumped whenever a word below moves or changes meaning. */
 export const CL_ABI_VERSION = 1;
 
@@ -34,6 +35,7 @@ export const CL_CUT = 11;
 export const CL_FISHER_SAMPLES = 12;
 export const CL_WORD_COUNT = 13;
 
+// ---- Strategy ids (CL_STRATEGY). ----
 export const STRATEGY_NAIVE = 0;
 export const STRATEGY_CUMULATIVE = 1;
 export const STRATEGY_REPLAY = 2;
@@ -47,10 +49,12 @@ export const STRATEGY_LWF = 9;
 export const STRATEGY_PACKNET = 10;
 export const STRATEGY_COUNT = 11;
 
+// ---- Replay buffer policies (CL_BUFFER_POLICY). ----
 /** Reservoir sampling over every training sample seen (Vitter 1985, Algorithm R). */
 export const BUFFER_RESERVOIR = 0;
 /** Equal slots per class seen; a new class takes slots from the fullest classes. */
 export const BUFFER_CLASS_BALANCED = 1;
 
+// ---- Limits. ----
 /** Most experiences a deployment tracks (data stores, PackNet owners). */
 export const CL_MAX_EXPERIENCES = 250;

@@ -1,8 +1,9 @@
+// Generated from spec/config.json by scripts/gen-config.mjs. Do not edit.
 // The training ABI: the layout of the model config blob the host sends, the telemetry block the device
 // returns, and the status codes of the nn_* exports. Host (host/train, host/precision) and device
-// (assembly/nn, assembly/api/nn.ts) both import this one file, so it holds integer constants only: it
-// compiles unchanged as AssemblyScript (each constant is an i32) and as TypeScript.
-
+// (assembly/nn, assembly/api/nn.ts) both import this one file.
+// Integer constants only: this file compiles unchanged as AssemblyScript (each constant an i32) and as
+// TypeScript.
 /** Bumped whenever a word below moves or changes meaning. */
 export const NN_ABI_VERSION = 1;
 
@@ -31,6 +32,17 @@ export const CFG_BETA2 = 14;
 export const CFG_EPSILON = 15;
 /** ROLE_COUNT roles of ROLE_WORDS words each: format word (0 = role absent), rounding code, SR bits (0 = all). */
 export const CFG_ROLES = 16;
+/** GEMM_* bits. */
+export const CFG_GEMM = 43;
+/** LOSS_SCALE_* kind, initial scale (f32 bits), clean steps before a dynamic scale doubles. */
+export const CFG_LOSS_SCALE_KIND = 44;
+export const CFG_LOSS_SCALE = 45;
+export const CFG_LOSS_SCALE_INTERVAL = 46;
+export const CFG_LAYER_COUNT = 47;
+/** LAYER_WORDS words per layer: kind, then three arguments (see LAYER_*); only LAYER_COUNT of them are sent. */
+export const CFG_LAYERS = 48;
+
+// ---- The words of each role, and the roles in CFG_ROLES order. ----
 export const ROLE_WORDS = 3;
 export const ROLE_WEIGHT = 0;
 export const ROLE_ACTIVATION = 1;
@@ -42,33 +54,10 @@ export const ROLE_MASTER = 6;
 export const ROLE_OPTIMIZER = 7;
 export const ROLE_REPLAY = 8;
 export const ROLE_COUNT = 9;
-/** GEMM_* bits. */
-export const CFG_GEMM = 43;
-/** LOSS_SCALE_* kind, initial scale (f32 bits), clean steps before a dynamic scale doubles. */
-export const CFG_LOSS_SCALE_KIND = 44;
-export const CFG_LOSS_SCALE = 45;
-export const CFG_LOSS_SCALE_INTERVAL = 46;
-export const CFG_LAYER_COUNT = 47;
-/** LAYER_WORDS words per layer: kind, then three arguments (see LAYER_*). */
-export const CFG_LAYERS = 48;
+
+// ---- Layers (CFG_LAYERS): LAYER_WORDS words each (kind, three arguments), at most CFG_MAX_LAYERS. ----
 export const LAYER_WORDS = 4;
 export const CFG_MAX_LAYERS = 64;
-
-/** Also compute the loss gradient with respect to the input batch (tests, saliency). */
-export const FLAG_INPUT_GRADIENT = 1;
-
-export const OPTIMIZER_SGD = 0;
-export const OPTIMIZER_ADAM = 1;
-
-/** Products and sums fused: one rounding to acc per multiply-add. */
-export const GEMM_FMA = 1;
-/** f32 accumulation and one rounding of each result to acc, instead of per-MAC rounding. */
-export const GEMM_FAST = 2;
-
-export const LOSS_SCALE_NONE = 0;
-export const LOSS_SCALE_STATIC = 1;
-export const LOSS_SCALE_DYNAMIC = 2;
-
 /** Linear: arg0 = outputs. Its input is the previous output read flat. */
 export const LAYER_LINEAR = 1;
 /** Conv2d: arg0 = output channels, arg1 = kernel size k (k x k), arg2 = stride | padding << 16. */
@@ -78,6 +67,25 @@ export const LAYER_RELU = 3;
 export const LAYER_MAXPOOL = 4;
 export const LAYER_AVGPOOL = 5;
 export const LAYER_FLATTEN = 6;
+
+// ---- Model flags (CFG_FLAGS). ----
+/** Also compute the loss gradient with respect to the input batch (tests, saliency). */
+export const FLAG_INPUT_GRADIENT = 1;
+
+// ---- Optimizers (CFG_OPTIMIZER). ----
+export const OPTIMIZER_SGD = 0;
+export const OPTIMIZER_ADAM = 1;
+
+// ---- GEMM bits (CFG_GEMM). ----
+/** Products and sums fused: one rounding to acc per multiply-add. */
+export const GEMM_FMA = 1;
+/** f32 accumulation and one rounding of each result to acc, instead of per-MAC rounding. */
+export const GEMM_FAST = 2;
+
+// ---- Loss scaling (CFG_LOSS_SCALE_KIND). ----
+export const LOSS_SCALE_NONE = 0;
+export const LOSS_SCALE_STATIC = 1;
+export const LOSS_SCALE_DYNAMIC = 2;
 
 // ---- Telemetry: f64 values at the pointer nn_telemetry returns. ----
 export const T_PARAMS = 0;

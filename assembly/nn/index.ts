@@ -5,3 +5,6 @@ export * from "./precision";
 export * from "./context";
 export * from "./layer";
 export * from "./model";
+export * from "./config";
+export * from "./layout";
+export * from "./build";

@@ -2,7 +2,7 @@
 // (docs/hardware.md), for a manifest whose energy group names it (`energy.synthesis`).
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { BOARDS_DIR } from "../../host/boards/manifest.js";
+import { BOARDS_DIR } from "../../host/manifest/manifest.js";
 
 /**
  * The per-MAC energy of a synthesis result file (docs/hardware.md): one MAC lane for the standard cells,

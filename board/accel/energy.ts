@@ -2,7 +2,7 @@
 // ("Computing's energy problem (and what we can do about it)", ISSCC 2014). docs/energy.md states every
 // constant, its source and the derivation rule; board manifests carry the parameters in their `energy` group,
 // or name a synthesis result whose per-MAC energy replaces the table (docs/hardware.md).
-// This file imports nothing: the firmware build reads it as it is (firmware/board_config.mjs). Reading a
+// The firmware build reads it as the host build compiled it (firmware/board_config.mjs). Reading a
 // synthesis result is circuit.ts's, handed in by the callers that run on the host.
 
 /** A published energy figure: an operation of a format with p significand bits and `bits` total bits. */

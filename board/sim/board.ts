@@ -3,6 +3,9 @@
 // from its last reply, rejects bad frames with an ERROR and keeps going, and hands decoded requests
 // to the device module's command loop (board/sim/device.ts). DEPLOY's module part, the flash slots of
 // CHECKPOINT and RESTORE, and the time and accelerator counters of TELEMETRY are the board's own.
+// One link drives the board at a time: the first to send a request that changes the board's state
+// holds it until it closes, and other links (another host session on the TCP port) get IN_USE for
+// such requests; they may still say HELLO and read TELEMETRY, which leaves every counter as it was.
 // Nothing here throws: every failure becomes an ERROR reply. docs/boards.md describes the behaviour,
 // board/sim/energy.ts the energy estimate TELEMETRY carries.
 import {
@@ -24,18 +27,19 @@ import {
   ResetFlag,
   splitIntoChunks,
   TelemetryFlag,
+  type BoardFilledOf,
   type ErrorCodeValue,
   type MessageTypeCode,
   type ReplyOf,
   type RequestName,
 } from "../../host/protocol/index.js";
-import type { BoardManifest } from "../../host/boards/manifest.js";
+import type { BoardManifest } from "../../host/manifest/manifest.js";
 import { NAMED_FORMATS } from "../../host/generated/formats.js";
 import { parseFormat } from "../../host/formats/parse.js";
 import { DeviceInstance } from "./device.js";
 import { Flash, FLASH_SLOTS } from "./flash.js";
 import { Bus, type AcceleratorFactory } from "./mmio.js";
-import { EnergyModel, gemmModeOf, type CpuGemmMode } from "./energy.js";
+import { EnergyModel } from "./energy.js";
 import { prepareModule } from "./module.js";
 
 /** An error message is one line for a person; the protocol allows 65535 bytes, the board sends at most this. */
@@ -46,22 +50,19 @@ type Reply = { type: typeof MessageType.RESULT | typeof MessageType.ERROR; paylo
 interface Deployment {
   device: DeviceInstance;
   bus: Bus;
-  /** How the CPU path runs GEMMs under this deployment's configuration (for its energy). */
-  gemmMode: CpuGemmMode;
 }
 
 /** What the board counts itself, since the counters were last reset. */
 interface BoardCounters {
   timeUs: number;
   cycles: number;
-  accelMacs: number;
   accelEnergyJ: number;
   /** The part of accelEnergyJ spent on memory traffic. */
   accelMemoryJ: number;
   accelJobs: number;
 }
 
-const NO_COUNTS: BoardCounters = { timeUs: 0, cycles: 0, accelMacs: 0, accelEnergyJ: 0, accelMemoryJ: 0, accelJobs: 0 };
+const NO_COUNTS: BoardCounters = { timeUs: 0, cycles: 0, accelEnergyJ: 0, accelMemoryJ: 0, accelJobs: 0 };
 
 export interface SimBoardOptions {
   manifest: BoardManifest;
@@ -93,6 +94,8 @@ export class SimBoard {
   private readonly energy: EnergyModel;
   private deployment: Deployment | null = null;
   private counters: BoardCounters = { ...NO_COUNTS };
+  /** The link that drives the board (docs/boards.md, one driver per board), or null. */
+  private driver: BoardLink | null = null;
 
   constructor(options: SimBoardOptions) {
     this.manifest = options.manifest;
@@ -113,16 +116,35 @@ export class SimBoard {
     return new BoardLink(this);
   }
 
-  /** Runs one whole request (chunks already reassembled); never throws. */
-  handle(type: number, payload: Uint8Array): Reply {
+  /** A link that closed gives up driving the board. */
+  release(link: BoardLink): void {
+    if (this.driver === link) this.driver = null;
+  }
+
+  /**
+   * Runs one whole request (chunks already reassembled) that arrived on `link` (none: a caller that is
+   * the board's only user); never throws.
+   */
+  handle(type: number, payload: Uint8Array, link?: BoardLink): Reply {
+    const observing = link !== undefined && readOnly(type, payload);
+    if (link !== undefined && !observing) {
+      if (this.driver !== null && this.driver !== link) {
+        return errorReply(
+          type,
+          ErrorCode.IN_USE,
+          `expected requests that change board ${this.manifest.id} from the host session that drives it, received ${MESSAGE_NAMES[type] ?? `type ${type}`} from another; only HELLO and TELEMETRY without a counter reset are answered until that session ends (monitor without --reset)`,
+        );
+      }
+      this.driver = link;
+    }
     try {
-      return this.dispatch(type, payload);
+      return this.dispatch(type, payload, observing && this.driver !== null && this.driver !== link);
     } catch (err) {
       return errorReply(type, ErrorCode.INTERNAL, `the board failed in ${MESSAGE_NAMES[type] ?? type}: ${(err as Error)?.message ?? String(err)}`);
     }
   }
 
-  private dispatch(type: number, payload: Uint8Array): Reply {
+  private dispatch(type: number, payload: Uint8Array, observer: boolean): Reply {
     switch (type) {
       case MessageType.HELLO:
         return this.hello(payload);
@@ -133,7 +155,7 @@ export class SimBoard {
       case MessageType.EVAL:
         return this.forward(MESSAGE_NAMES[type] as "DATA" | "TRAIN" | "EVAL", payload);
       case MessageType.TELEMETRY:
-        return this.telemetry(payload);
+        return this.telemetry(payload, observer);
       case MessageType.CHECKPOINT:
         return this.checkpoint(payload);
       case MessageType.RESTORE:
@@ -175,14 +197,14 @@ export class SimBoard {
   }
 
   /** Runs a request on a deployment's device and adds the time and accelerator work to the board's counters. */
-  private run(deployment: Deployment, type: number, payload: Uint8Array) {
+  private run(deployment: Deployment, type: number, payload: Uint8Array, observer = false) {
     const before = deployment.device.busyUs;
     const result = deployment.device.run(type, payload);
-    this.counters.timeUs += deployment.device.busyUs - before;
+    // An observer's reading is not the driver's work: it takes no time off the driver's counters.
+    if (!observer) this.counters.timeUs += deployment.device.busyUs - before;
     const accel = deployment.bus.totals();
     deployment.bus.resetTotals();
     this.counters.cycles += accel.cycles;
-    this.counters.accelMacs += accel.macs;
     this.counters.accelEnergyJ += accel.energyJ;
     this.counters.accelMemoryJ += accel.memoryJ;
     this.counters.accelJobs += accel.jobs;
@@ -198,7 +220,8 @@ export class SimBoard {
     if ("error" in body) return errorReply(type, ErrorCode.INTERNAL, `the device's ${name} reply does not match its layout: ${body.detail}`);
     if (name === "DEPLOY") {
       // The limit is the board's: the device module cannot see the maximum its memory was given.
-      return resultReply(encodeResult("DEPLOY", { ...(body.ok as ReplyOf<"DEPLOY">), memoryLimit: this.memoryLimit }));
+      const board: BoardFilledOf<"DEPLOY"> = { memoryLimit: this.memoryLimit };
+      return resultReply(encodeResult("DEPLOY", { ...(body.ok as ReplyOf<"DEPLOY">), ...board }));
     }
     return resultReply(encodePayload("RESULT", { requestType: type, body: result.ok }));
   }
@@ -217,9 +240,7 @@ export class SimBoard {
       if (!this.deployment) {
         return errorReply(MessageType.DEPLOY, ErrorCode.NOT_DEPLOYED, "expected a module in the first DEPLOY, received a configuration alone");
       }
-      const reply = this.runChecked(this.deployment, "DEPLOY", configOnly);
-      if (reply.type === MessageType.RESULT) this.deployment.gemmMode = gemmModeOf(config);
-      return reply;
+      return this.runChecked(this.deployment, "DEPLOY", configOnly);
     }
     const prepared = prepareModule(module, this.memoryLimit);
     if ("error" in prepared) return errorReply(MessageType.DEPLOY, prepared.error, prepared.detail);
@@ -236,7 +257,7 @@ export class SimBoard {
         `${trapped ? "the device module trapped while starting" : "the device module could not be instantiated"}: ${(err as Error).message}`,
       );
     }
-    const candidate: Deployment = { device, bus, gemmMode: gemmModeOf(config) };
+    const candidate: Deployment = { device, bus };
     const reply = this.runChecked(candidate, "DEPLOY", configOnly);
     // Only a deployment that succeeded replaces the previous one, which keeps working otherwise.
     if (reply.type === MessageType.RESULT) this.deployment = candidate;
@@ -251,28 +272,28 @@ export class SimBoard {
     return this.runChecked(this.deployment, name, payload);
   }
 
-  private telemetry(payload: Uint8Array): Reply {
+  private telemetry(payload: Uint8Array, observer: boolean): Reply {
     const decoded = decodePayload("TELEMETRY", payload);
     if ("error" in decoded) return errorReply(MessageType.TELEMETRY, decoded.error, decoded.detail);
     let device: ReplyOf<"TELEMETRY"> = {
       timeUs: 0, macs: 0, cycles: 0, energyJ: Number.NaN, memoryUsed: 0, memoryPeak: 0, memoryLimit: this.memoryLimit, accelJobs: 0,
       energyAcceleratorJ: Number.NaN, energyMemoryJ: Number.NaN, energyCpuJ: Number.NaN, accelMacs: 0, accelUnits: 0,
       fallbackNoAccelerator: 0, fallbackFormat: 0, fallbackRounding: 0, fallbackMode: 0, fallbackEmpty: 0, fallbackRefused: 0,
+      cpuMacsExact: 0, cpuMacsExactSr: 0, cpuMacsFast: 0,
       macsByFormat: [], modelChecksum: 0,
     };
     if (this.deployment) {
-      const result = this.run(this.deployment, MessageType.TELEMETRY, payload);
+      const result = this.run(this.deployment, MessageType.TELEMETRY, payload, observer);
       if ("error" in result) return errorReply(MessageType.TELEMETRY, result.error, result.detail);
       const body = decodeFields(REPLY_LAYOUTS.TELEMETRY, result.ok, "TELEMETRY reply");
       if ("error" in body) return errorReply(MessageType.TELEMETRY, ErrorCode.INTERNAL, `the device's TELEMETRY reply does not match its layout: ${body.detail}`);
       device = body.ok;
     }
     const counters = this.counters;
-    // The device counts every MAC; those the accelerator did not run went through the CPU path.
-    const cpuJ = this.energy.cpuJ(device.macs - counters.accelMacs, this.deployment?.gemmMode ?? "exact");
-    // The device fills the rest: MACs, memory, accelerator MACs and units, and which path its GEMMs took.
-    const reply = encodeResult("TELEMETRY", {
-      ...device,
+    // The device reports the MACs its CPU path ran, by kernel; the accelerator's energy is the board's count.
+    const cpuJ = this.energy.cpuJOf(device);
+    // The fields spec/protocol.json marks filledBy "board"; the device fills the rest.
+    const board: BoardFilledOf<"TELEMETRY"> = {
       timeUs: counters.timeUs,
       cycles: counters.cycles,
       energyJ: counters.accelEnergyJ + cpuJ,
@@ -281,7 +302,8 @@ export class SimBoard {
       energyAcceleratorJ: counters.accelEnergyJ - counters.accelMemoryJ,
       energyMemoryJ: counters.accelMemoryJ,
       energyCpuJ: cpuJ,
-    });
+    };
+    const reply = encodeResult("TELEMETRY", { ...device, ...board });
     if (decoded.ok.flags & TelemetryFlag.RESET_COUNTERS) this.counters = { ...NO_COUNTS };
     return resultReply(reply);
   }
@@ -330,6 +352,14 @@ export class SimBoard {
   }
 }
 
+/** HELLO, and TELEMETRY without a counter reset, leave the board as they found it. */
+function readOnly(type: number, payload: Uint8Array): boolean {
+  if (type === MessageType.HELLO) return true;
+  if (type !== MessageType.TELEMETRY) return false;
+  const decoded = decodePayload("TELEMETRY", payload);
+  return "ok" in decoded && (decoded.ok.flags & TelemetryFlag.RESET_COUNTERS) === 0;
+}
+
 interface LastReply {
   seq: number;
   type: number;
@@ -348,6 +378,11 @@ export class BoardLink {
   constructor(private readonly board: SimBoard) {
     this.decoder = new FrameDecoder({ maxFrameSize: board.maxFrameSize });
     this.assembler = new ChunkAssembler({ maxTotal: board.memoryLimit });
+  }
+
+  /** The byte stream ended: another link may drive the board. */
+  close(): void {
+    this.board.release(this);
   }
 
   /** Feeds received bytes; returns the bytes to send back (one reply per complete frame). Never throws. */
@@ -373,11 +408,11 @@ export class BoardLink {
       const chunk = this.assembler.push(payload);
       if ("pending" in chunk) reply = resultReply(encodeResult("CHUNK", { received: chunk.pending.received }));
       else if ("error" in chunk) reply = errorReply(MessageType.CHUNK, chunk.error, chunk.detail);
-      else reply = this.board.handle(chunk.ok.type, chunk.ok.payload);
+      else reply = this.board.handle(chunk.ok.type, chunk.ok.payload, this);
     } else {
       // Any other request ends a chunked transfer in progress.
       if (this.assembler.open) this.assembler.abort();
-      reply = this.board.handle(type, payload);
+      reply = this.board.handle(type, payload, this);
     }
     const wire = this.wire(seq, reply);
     this.last = { seq, type, payload, wire };

@@ -7,7 +7,7 @@ import { fstatSync } from "node:fs";
 import { createServer, type Socket } from "node:net";
 import { join } from "node:path";
 import { Command, CommanderError } from "commander";
-import { loadBoard } from "../../host/boards/manifest.js";
+import { loadBoard } from "../../host/manifest/manifest.js";
 import { SimBoard, type BoardLink } from "./board.js";
 import { Flash } from "./flash.js";
 import { loadAccelerator } from "./mmio.js";
@@ -43,7 +43,10 @@ async function start(options: Options): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`expected --tcp to be a port 0..65535 (0: any free port), received ${JSON.stringify(options.tcp)}`);
   const server = createServer((socket: Socket) => {
     socket.setNoDelay(true);
-    pump(board.openLink(), socket, (bytes) => socket.write(bytes));
+    const link = board.openLink();
+    pump(link, socket, (bytes) => socket.write(bytes));
+    // A session that ends, however it ends, stops driving the board.
+    socket.on("close", () => link.close());
     socket.on("error", (err) => process.stderr.write(`edgecl-sim: connection error: ${err.message}\n`));
   });
   server.on("error", (err) => {

@@ -20,7 +20,7 @@ import {
   ACCEL_MACS_LO_OFFSET,
   ACCEL_SPAN,
 } from "../../host/generated/regmap.js";
-import type { BoardManifest } from "../../host/boards/manifest.js";
+import type { BoardManifest } from "../../host/manifest/manifest.js";
 import type { Mmio } from "./device.js";
 
 /** The accelerator's registers, addressed by offset from ACCEL_BASE. */

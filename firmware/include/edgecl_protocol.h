@@ -74,6 +74,7 @@ enum edgecl_error {
   EDGECL_ERR_UNEXPECTED_TYPE = 17, /* message: a message type the receiver does not accept (a reply sent to the board) */
   EDGECL_ERR_BAD_CHUNK = 18, /* message: a chunk is missing, repeated, out of place or inconsistent with its transfer */
   EDGECL_ERR_BUSY = 19, /* message: the board is still working on an earlier request */
+  EDGECL_ERR_IN_USE = 20, /* message: another host session drives the board: only HELLO and TELEMETRY without a counter reset are answered on other links until it closes its link */
   EDGECL_ERR_NOT_DEPLOYED = 32, /* device: the request needs a deployed learner and there is none */
   EDGECL_ERR_DOES_NOT_FIT = 33, /* device: out of memory: the module, model, data or checkpoint does not fit the board */
   EDGECL_ERR_BAD_CONFIG = 34, /* device: the configuration is invalid */
@@ -96,6 +97,7 @@ enum edgecl_error {
   X(UNEXPECTED_TYPE, 17, "a message type the receiver does not accept (a reply sent to the board)") \
   X(BAD_CHUNK, 18, "a chunk is missing, repeated, out of place or inconsistent with its transfer") \
   X(BUSY, 19, "the board is still working on an earlier request") \
+  X(IN_USE, 20, "another host session drives the board: only HELLO and TELEMETRY without a counter reset are answered on other links until it closes its link") \
   X(NOT_DEPLOYED, 32, "the request needs a deployed learner and there is none") \
   X(DOES_NOT_FIT, 33, "out of memory: the module, model, data or checkpoint does not fit the board") \
   X(BAD_CONFIG, 34, "the configuration is invalid") \
@@ -138,7 +140,7 @@ EDGECL_STATIC_ASSERT(EDGECL_HELLO_REPLY_ACCEL_FORMATS_OFFSET + 4u == EDGECL_HELL
 #define EDGECL_DEPLOY_REPLY_PARAMETERS_OFFSET 0u /* u32 */
 #define EDGECL_DEPLOY_REPLY_MODEL_BYTES_OFFSET 4u /* u32 */
 #define EDGECL_DEPLOY_REPLY_MEMORY_USED_OFFSET 8u /* u32 */
-#define EDGECL_DEPLOY_REPLY_MEMORY_LIMIT_OFFSET 12u /* u32 */
+#define EDGECL_DEPLOY_REPLY_MEMORY_LIMIT_OFFSET 12u /* u32, filled by the board */
 #define EDGECL_DEPLOY_REPLY_FIXED_SIZE 16u /* whole payload */
 EDGECL_STATIC_ASSERT(EDGECL_DEPLOY_REPLY_MEMORY_LIMIT_OFFSET + 4u == EDGECL_DEPLOY_REPLY_FIXED_SIZE, "DEPLOY reply layout is contiguous");
 #define EDGECL_DATA_EXPERIENCE_OFFSET 0u /* u16 */
@@ -178,17 +180,17 @@ EDGECL_STATIC_ASSERT(EDGECL_EVAL_REPLY_MEAN_LOSS_OFFSET + 4u == EDGECL_EVAL_REPL
 #define EDGECL_TELEMETRY_FLAGS_OFFSET 0u /* u8 */
 #define EDGECL_TELEMETRY_FIXED_SIZE 1u /* whole payload */
 EDGECL_STATIC_ASSERT(EDGECL_TELEMETRY_FLAGS_OFFSET + 1u == EDGECL_TELEMETRY_FIXED_SIZE, "TELEMETRY layout is contiguous");
-#define EDGECL_TELEMETRY_REPLY_TIME_US_OFFSET 0u /* f64 */
+#define EDGECL_TELEMETRY_REPLY_TIME_US_OFFSET 0u /* f64, filled by the board */
 #define EDGECL_TELEMETRY_REPLY_MACS_OFFSET 8u /* f64 */
-#define EDGECL_TELEMETRY_REPLY_CYCLES_OFFSET 16u /* f64 */
-#define EDGECL_TELEMETRY_REPLY_ENERGY_J_OFFSET 24u /* f64 */
+#define EDGECL_TELEMETRY_REPLY_CYCLES_OFFSET 16u /* f64, filled by the board */
+#define EDGECL_TELEMETRY_REPLY_ENERGY_J_OFFSET 24u /* f64, filled by the board */
 #define EDGECL_TELEMETRY_REPLY_MEMORY_USED_OFFSET 32u /* u32 */
 #define EDGECL_TELEMETRY_REPLY_MEMORY_PEAK_OFFSET 36u /* u32 */
-#define EDGECL_TELEMETRY_REPLY_MEMORY_LIMIT_OFFSET 40u /* u32 */
-#define EDGECL_TELEMETRY_REPLY_ACCEL_JOBS_OFFSET 44u /* u32 */
-#define EDGECL_TELEMETRY_REPLY_ENERGY_ACCELERATOR_J_OFFSET 48u /* f64 */
-#define EDGECL_TELEMETRY_REPLY_ENERGY_MEMORY_J_OFFSET 56u /* f64 */
-#define EDGECL_TELEMETRY_REPLY_ENERGY_CPU_J_OFFSET 64u /* f64 */
+#define EDGECL_TELEMETRY_REPLY_MEMORY_LIMIT_OFFSET 40u /* u32, filled by the board */
+#define EDGECL_TELEMETRY_REPLY_ACCEL_JOBS_OFFSET 44u /* u32, filled by the board */
+#define EDGECL_TELEMETRY_REPLY_ENERGY_ACCELERATOR_J_OFFSET 48u /* f64, filled by the board */
+#define EDGECL_TELEMETRY_REPLY_ENERGY_MEMORY_J_OFFSET 56u /* f64, filled by the board */
+#define EDGECL_TELEMETRY_REPLY_ENERGY_CPU_J_OFFSET 64u /* f64, filled by the board */
 #define EDGECL_TELEMETRY_REPLY_ACCEL_MACS_OFFSET 72u /* f64 */
 #define EDGECL_TELEMETRY_REPLY_ACCEL_UNITS_OFFSET 80u /* u32 */
 #define EDGECL_TELEMETRY_REPLY_FALLBACK_NO_ACCELERATOR_OFFSET 84u /* u32 */
@@ -197,9 +199,12 @@ EDGECL_STATIC_ASSERT(EDGECL_TELEMETRY_FLAGS_OFFSET + 1u == EDGECL_TELEMETRY_FIXE
 #define EDGECL_TELEMETRY_REPLY_FALLBACK_MODE_OFFSET 96u /* u32 */
 #define EDGECL_TELEMETRY_REPLY_FALLBACK_EMPTY_OFFSET 100u /* u32 */
 #define EDGECL_TELEMETRY_REPLY_FALLBACK_REFUSED_OFFSET 104u /* u32 */
-#define EDGECL_TELEMETRY_REPLY_MACS_BY_FORMAT_OFFSET 108u /* list */
-#define EDGECL_TELEMETRY_REPLY_FIXED_SIZE 108u /* before the first variable-length field */
-EDGECL_STATIC_ASSERT(EDGECL_TELEMETRY_REPLY_FALLBACK_REFUSED_OFFSET + 4u == EDGECL_TELEMETRY_REPLY_FIXED_SIZE, "TELEMETRY reply layout is contiguous");
+#define EDGECL_TELEMETRY_REPLY_CPU_MACS_EXACT_OFFSET 108u /* f64 */
+#define EDGECL_TELEMETRY_REPLY_CPU_MACS_EXACT_SR_OFFSET 116u /* f64 */
+#define EDGECL_TELEMETRY_REPLY_CPU_MACS_FAST_OFFSET 124u /* f64 */
+#define EDGECL_TELEMETRY_REPLY_MACS_BY_FORMAT_OFFSET 132u /* list */
+#define EDGECL_TELEMETRY_REPLY_FIXED_SIZE 132u /* before the first variable-length field */
+EDGECL_STATIC_ASSERT(EDGECL_TELEMETRY_REPLY_CPU_MACS_FAST_OFFSET + 8u == EDGECL_TELEMETRY_REPLY_FIXED_SIZE, "TELEMETRY reply layout is contiguous");
 #define EDGECL_CHECKPOINT_SLOT_OFFSET 0u /* u8 */
 #define EDGECL_CHECKPOINT_FIXED_SIZE 1u /* whole payload */
 EDGECL_STATIC_ASSERT(EDGECL_CHECKPOINT_SLOT_OFFSET + 1u == EDGECL_CHECKPOINT_FIXED_SIZE, "CHECKPOINT layout is contiguous");

@@ -5,19 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static uint32_t le32_at(const uint8_t *p) {
-  return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
-}
-
-static int message_type(uint8_t type) {
-  switch (type) {
-#define EDGECL_CASE(name, code) case code:
-    EDGECL_MESSAGES(EDGECL_CASE)
-#undef EDGECL_CASE
-    return 1;
-    default: return 0;
-  }
-}
+#include "frame.h"
+#include "le.h"
 
 static const char *type_name(uint8_t type) {
   switch (type) {
@@ -88,14 +77,14 @@ void edgecl_chunks_push(edgecl_chunks *c, const uint8_t *payload, uint32_t lengt
     return;
   }
   uint8_t inner_type = payload[EDGECL_CHUNK_INNER_TYPE_OFFSET];
-  uint32_t index = le32_at(payload + EDGECL_CHUNK_INDEX_OFFSET);
-  uint32_t count = le32_at(payload + EDGECL_CHUNK_COUNT_OFFSET);
-  uint32_t total = le32_at(payload + EDGECL_CHUNK_TOTAL_OFFSET);
-  uint32_t offset = le32_at(payload + EDGECL_CHUNK_OFFSET_OFFSET);
+  uint32_t index = le32(payload + EDGECL_CHUNK_INDEX_OFFSET);
+  uint32_t count = le32(payload + EDGECL_CHUNK_COUNT_OFFSET);
+  uint32_t total = le32(payload + EDGECL_CHUNK_TOTAL_OFFSET);
+  uint32_t offset = le32(payload + EDGECL_CHUNK_OFFSET_OFFSET);
   const uint8_t *data = payload + EDGECL_CHUNK_DATA_OFFSET;
   uint32_t n = length - EDGECL_CHUNK_FIXED_SIZE;
 
-  if (!message_type(inner_type) || inner_type == EDGECL_MSG_CHUNK) {
+  if (!edgecl_message_known(inner_type) || inner_type == EDGECL_MSG_CHUNK) {
     fail(c, result, EDGECL_ERR_BAD_CHUNK, "bad-type", "expected a chunked message type other than CHUNK, received 0x%02x",
          (unsigned)inner_type);
     return;

@@ -1,22 +1,7 @@
 /* Framing: see frame.h and docs/protocol.md (the order of the checks in finish() is the protocol's). */
 #include "frame.h"
 
-static uint16_t read_u16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
-
-static uint32_t read_u32(const uint8_t *p) {
-  return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
-}
-
-static int known_type(uint8_t type) {
-  switch (type) {
-#define EDGECL_CASE(name, code) case code:
-    EDGECL_MESSAGES(EDGECL_CASE)
-#undef EDGECL_CASE
-    return 1;
-  default:
-    return 0;
-  }
-}
+#include "le.h"
 
 static void start_frame(edgecl_decoder *d) {
   d->length = 0;
@@ -57,15 +42,15 @@ static int finish(edgecl_decoder *d, edgecl_frame *frame) {
   uint32_t declared;
   if (d->remaining != 0) return EDGECL_ERR_BAD_ENCODING;
   if (n < EDGECL_FRAME_OVERHEAD) return EDGECL_ERR_TRUNCATED;
-  if (edgecl_crc32(0, d->buffer, n - EDGECL_CRC_SIZE) != read_u32(d->buffer + n - EDGECL_CRC_SIZE)) return EDGECL_ERR_BAD_CRC;
+  if (edgecl_crc32(0, d->buffer, n - EDGECL_CRC_SIZE) != le32(d->buffer + n - EDGECL_CRC_SIZE)) return EDGECL_ERR_BAD_CRC;
 
   frame->type = d->buffer[EDGECL_HEADER_TYPE_OFFSET];
-  frame->seq = read_u16(d->buffer + EDGECL_HEADER_SEQ_OFFSET);
-  frame->length = declared = read_u32(d->buffer + EDGECL_HEADER_LENGTH_OFFSET);
+  frame->seq = le16(d->buffer + EDGECL_HEADER_SEQ_OFFSET);
+  frame->length = declared = le32(d->buffer + EDGECL_HEADER_LENGTH_OFFSET);
   frame->payload = d->buffer + EDGECL_HEADER_SIZE;
   frame->header_trusted = 1;
   if (d->buffer[EDGECL_HEADER_VERSION_OFFSET] != EDGECL_PROTOCOL_VERSION) return EDGECL_ERR_BAD_VERSION;
-  if (!known_type(frame->type)) return EDGECL_ERR_UNKNOWN_TYPE;
+  if (!edgecl_message_known(frame->type)) return EDGECL_ERR_UNKNOWN_TYPE;
   /* n >= EDGECL_FRAME_OVERHEAD and n <= capacity here, so the subtractions cannot wrap. */
   if (declared > d->capacity - EDGECL_FRAME_OVERHEAD) return EDGECL_ERR_OVERSIZE;
   if (declared != n - EDGECL_FRAME_OVERHEAD) return EDGECL_ERR_BAD_LENGTH;

@@ -12,6 +12,18 @@
 
 #include "edgecl_protocol.h"
 
+/* 1 when `type` is one of the protocol's message types (spec/protocol.json), else 0. */
+static inline int edgecl_message_known(uint8_t type) {
+  switch (type) {
+#define EDGECL_CASE(name, code) case code:
+    EDGECL_MESSAGES(EDGECL_CASE)
+#undef EDGECL_CASE
+    return 1;
+  default:
+    return 0;
+  }
+}
+
 /* CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), in crc32.c. Start from 0; to continue over
  * more bytes pass the previous result, as zlib's crc32(crc, buf, len) does. */
 uint32_t edgecl_crc32(uint32_t crc, const uint8_t *data, size_t length);

@@ -32,14 +32,10 @@ static uint32_t memory_limit_bytes(void) { return runtime_memory_limit_pages() *
  * device_busy_ticks. */
 static struct {
   double cycles;
-  double accel_macs;
   double accel_energy_j;
   double accel_memory_j; /* the part of accel_energy_j spent on memory traffic */
   uint32_t accel_jobs;
 } counters;
-
-/* How the deployment's CPU path runs GEMMs, from the configuration of the last DEPLOY that succeeded. */
-static energy_gemm_mode_t gemm_mode = ENERGY_GEMM_EXACT;
 
 static void reset_counters(void) {
   device_reset_busy();
@@ -53,7 +49,6 @@ static int run(uint8_t type, const uint8_t *payload, uint32_t length, uint32_t *
   board_accel_totals(&accel);
   board_accel_mark();
   counters.cycles += (double)accel.cycles;
-  counters.accel_macs += (double)accel.macs;
   counters.accel_energy_j += (double)accel.energy_fj * FEMTO;
   counters.accel_memory_j += accel.memory_pj * PICO;
   counters.accel_jobs += accel.jobs;
@@ -179,7 +174,6 @@ static int configure(const uint8_t *config_only, uint32_t length, reply_t *reply
   if (body == NULL) return 0;
   /* The limit is the board's: the device module cannot see the maximum its memory was given. */
   put_le32(body + EDGECL_DEPLOY_REPLY_MEMORY_LIMIT_OFFSET, memory_limit_bytes());
-  gemm_mode = energy_gemm_mode_of(config_only + EDGECL_DEPLOY_CONFIG_OFFSET + 4u, le32(config_only + EDGECL_DEPLOY_CONFIG_OFFSET));
   return 1;
 }
 
@@ -247,8 +241,8 @@ static void telemetry(const uint8_t *payload, uint32_t length, reply_t *reply) {
   }
   /* The board's own counters: device time, the accelerator's work, and the energy estimate of the
    * simulated board (board/sim/board.ts telemetry): the accelerator's counted energy plus the CPU path's,
-   * for the MACs the device counted that the accelerator did not run. */
-  const double cpu_j = energy_cpu_j(get_f64(body + EDGECL_TELEMETRY_REPLY_MACS_OFFSET) - counters.accel_macs, gemm_mode);
+   * for the MACs the device reports its CPU kernels ran (zeros when nothing is deployed). */
+  const double cpu_j = energy_cpu_j_of(body);
   put_f64(body + EDGECL_TELEMETRY_REPLY_TIME_US_OFFSET, (double)device_busy_ticks() * (1e6 / CLOCK_TICKS_PER_SECOND));
   put_f64(body + EDGECL_TELEMETRY_REPLY_CYCLES_OFFSET, counters.cycles);
   put_f64(body + EDGECL_TELEMETRY_REPLY_ENERGY_J_OFFSET, counters.accel_energy_j + cpu_j);

@@ -115,6 +115,10 @@ runtime_status_t runtime_memory_read(uint32_t offset, void *dst, uint32_t len, r
 runtime_status_t runtime_memory_write(uint32_t offset, const void *src, uint32_t len,
                                       runtime_error_t *err);
 
+/* Each runtime's part of the two above (runtime_names.c checks the range): the exported linear
+ * memory's base and current size. Asked for on every access: memory.grow may move the buffer. */
+runtime_status_t runtime_memory_base(uint8_t **base, uint32_t *size, runtime_error_t *err);
+
 /* Current size of the exported linear memory in bytes; 0 without an instance. */
 uint32_t runtime_memory_size(void);
 

@@ -1,7 +1,8 @@
-/* What every runtime build shares: the stable names of runtime.h's statuses and traps, and filling in
- * a runtime_error_t. */
+/* What every runtime build shares: the stable names of runtime.h's statuses and traps, filling in
+ * a runtime_error_t, and host access to linear memory within its bounds. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "runtime.h"
 
@@ -51,4 +52,31 @@ const char *runtime_trap_name(runtime_trap_t trap) {
     case RUNTIME_TRAP_OTHER: return "other";
   }
   return "unknown";
+}
+
+/* The bytes [offset, offset + len) of the instance's linear memory, when they lie inside it. */
+static runtime_status_t memory_range(uint32_t offset, uint32_t len, uint8_t **bytes, runtime_error_t *err) {
+  uint8_t *base = NULL;
+  uint32_t size = 0;
+  runtime_status_t status = runtime_memory_base(&base, &size, err);
+  if (status != RUNTIME_OK) return status;
+  if ((uint64_t)offset + len > size)
+    return runtime_fail(err, RUNTIME_ERR_BOUNDS, "expected a range inside %u bytes of linear memory, received offset %u length %u",
+                (unsigned)size, (unsigned)offset, (unsigned)len);
+  *bytes = base + offset;
+  return runtime_ok(err);
+}
+
+runtime_status_t runtime_memory_read(uint32_t offset, void *dst, uint32_t len, runtime_error_t *err) {
+  uint8_t *bytes = NULL;
+  runtime_status_t status = memory_range(offset, len, &bytes, err);
+  if (status == RUNTIME_OK) memcpy(dst, bytes, len);
+  return status;
+}
+
+runtime_status_t runtime_memory_write(uint32_t offset, const void *src, uint32_t len, runtime_error_t *err) {
+  uint8_t *bytes = NULL;
+  runtime_status_t status = memory_range(offset, len, &bytes, err);
+  if (status == RUNTIME_OK) memcpy(bytes, src, len);
+  return status;
 }

@@ -469,31 +469,14 @@ static uint32_t memory_bytes(const slot_t *slot) {
   return (uint32_t)(wasm_memory_get_cur_page_count(slot->memory) * wasm_memory_get_bytes_per_page(slot->memory));
 }
 
-static runtime_status_t memory_range(uint32_t offset, uint32_t len, uint8_t **bytes, runtime_error_t *err) {
+runtime_status_t runtime_memory_base(uint8_t **base, uint32_t *size, runtime_error_t *err) {
   const slot_t *slot = active();
   if (slot->instance == NULL) return runtime_fail(err, RUNTIME_ERR_NOT_READY, "no module instantiated");
   if (slot->memory == NULL) return runtime_fail(err, RUNTIME_ERR_BOUNDS, "the module exports no linear memory");
-  uint32_t size = memory_bytes(slot);
-  if ((uint64_t)offset + len > size)
-    return runtime_fail(err, RUNTIME_ERR_BOUNDS, "expected a range inside %u bytes of linear memory, received offset %u length %u",
-                (unsigned)size, (unsigned)offset, (unsigned)len);
-  /* Re-read on every access: memory.grow may move the buffer (realloc in the platform layer). */
-  *bytes = (uint8_t *)wasm_memory_get_base_address(slot->memory) + offset;
+  *size = memory_bytes(slot);
+  /* memory.grow may move the buffer (realloc in the platform layer). */
+  *base = (uint8_t *)wasm_memory_get_base_address(slot->memory);
   return runtime_ok(err);
-}
-
-runtime_status_t runtime_memory_read(uint32_t offset, void *dst, uint32_t len, runtime_error_t *err) {
-  uint8_t *bytes;
-  runtime_status_t status = memory_range(offset, len, &bytes, err);
-  if (status == RUNTIME_OK) memcpy(dst, bytes, len);
-  return status;
-}
-
-runtime_status_t runtime_memory_write(uint32_t offset, const void *src, uint32_t len, runtime_error_t *err) {
-  uint8_t *bytes;
-  runtime_status_t status = memory_range(offset, len, &bytes, err);
-  if (status == RUNTIME_OK) memcpy(bytes, src, len);
-  return status;
 }
 
 uint32_t runtime_memory_size(void) {

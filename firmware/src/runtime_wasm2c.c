@@ -162,30 +162,14 @@ runtime_status_t runtime_call(const char *name, const runtime_value_t *args, uin
   return enter_call(fn, args, result, err);
 }
 
-static runtime_status_t memory_range(uint32_t offset, uint32_t len, uint8_t **bytes, runtime_error_t *err) {
+runtime_status_t runtime_memory_base(uint8_t **base, uint32_t *size, runtime_error_t *err) {
   if (!instantiated) return runtime_fail(err, RUNTIME_ERR_NOT_READY, "no module instantiated");
   wasm_rt_memory_t *memory = module_memory(module_instance);
   if (memory == NULL) return runtime_fail(err, RUNTIME_ERR_BOUNDS, "the module exports no linear memory");
-  if ((uint64_t)offset + len > memory->size)
-    return runtime_fail(err, RUNTIME_ERR_BOUNDS, "expected a range inside %u bytes of linear memory, received offset %u length %u",
-                (unsigned)memory->size, (unsigned)offset, (unsigned)len);
-  /* Re-read on every access: memory.grow may move the buffer (realloc). */
-  *bytes = memory->data + offset;
+  *size = (uint32_t)memory->size;
+  /* memory.grow may move the buffer (realloc). */
+  *base = memory->data;
   return runtime_ok(err);
-}
-
-runtime_status_t runtime_memory_read(uint32_t offset, void *dst, uint32_t len, runtime_error_t *err) {
-  uint8_t *bytes;
-  runtime_status_t status = memory_range(offset, len, &bytes, err);
-  if (status == RUNTIME_OK) memcpy(dst, bytes, len);
-  return status;
-}
-
-runtime_status_t runtime_memory_write(uint32_t offset, const void *src, uint32_t len, runtime_error_t *err) {
-  uint8_t *bytes;
-  runtime_status_t status = memory_range(offset, len, &bytes, err);
-  if (status == RUNTIME_OK) memcpy(bytes, src, len);
-  return status;
 }
 
 uint32_t runtime_memory_size(void) {

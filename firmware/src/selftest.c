@@ -104,10 +104,11 @@ static void memory_read(uint32_t offset, uint32_t len) {
   printf("\n");
 }
 
-static int instantiate(void) {
-  printf("instantiate -> ");
+/* A runtime step without arguments, printed as "<what> -> ok" or its error; 1 when it succeeded. */
+static int step(const char *what, runtime_status_t (*run)(runtime_error_t *)) {
+  printf("%s -> ", what);
   runtime_error_t err;
-  if (runtime_instantiate(&err) != RUNTIME_OK) {
+  if (run(&err) != RUNTIME_OK) {
     print_error(&err);
     return 0;
   }
@@ -115,17 +116,10 @@ static int instantiate(void) {
   return 1;
 }
 
+static int instantiate(void) { return step("instantiate", runtime_instantiate); }
+
 #if EDGECL_RUNTIME_LOADS_MODULES
-static int load_builtin(void) {
-  printf("load builtin -> ");
-  runtime_error_t err;
-  if (runtime_load_builtin(&err) != RUNTIME_OK) {
-    print_error(&err);
-    return 0;
-  }
-  printf("ok\n");
-  return 1;
-}
+static int load_builtin(void) { return step("load builtin", runtime_load_builtin); }
 
 static void load(const char *what, const uint8_t *bytes, uint32_t len) {
   printf("load %s -> ", what);

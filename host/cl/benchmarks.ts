@@ -13,7 +13,7 @@
 // domain     w                       none      one shared head of max(k_e) units
 // class      g                       none      one head of k_0 + ... + k_(T-1) units
 
-import { expected, UsageError } from "../cli/errors.js";
+import { expected, UsageError } from "../errors.js";
 import { type DataSplit, type Dataset, sampleCount, sampleSize } from "../data/dataset.js";
 import { checkSeed, Rng } from "../data/rng.js";
 import { permuteSamples, rotateImages } from "../data/transforms.js";

@@ -2,7 +2,7 @@
 // sensor windows (`--dataset mnist|idx:DIR|csv:FILE|har:FILE`), and the check that the benchmark's name
 // is over that data: `split-har` on the embedded digits is an error, never Split MNIST by another name.
 import { basename, extname, resolve } from "node:path";
-import { expected, UsageError } from "../cli/errors.js";
+import { expected, UsageError } from "../errors.js";
 import { loadCsv, loadIdxDir, loadMnist, loadWindows, type DataSplit } from "../data/index.js";
 import { BENCHMARK_KINDS, parseBenchmarkName } from "./benchmarks.js";
 

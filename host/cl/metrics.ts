@@ -2,7 +2,7 @@
 // R[i][j] = accuracy (0..1) on experience j's test set after training experience i, for T experiences.
 // b[j]    = accuracy on experience j's test set of the model before any training (random init).
 
-import { expected } from "../cli/errors.js";
+import { expected } from "../errors.js";
 
 /** The summary every report carries; a metric that needs two experiences (or b) is null without them. */
 export interface ClMetrics {

@@ -5,14 +5,15 @@
 // fills the report (docs/report.md).
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { loadBoard, type BoardManifest } from "../boards/manifest.js";
-import { openBoard } from "../board/connect.js";
-import { BoardClient } from "../board/client.js";
-import { runExperiences, type RunExperience, type RunHooks, type RunPlan } from "../board/runner.js";
+import { loadBoard, type BoardManifest } from "../manifest/manifest.js";
+import { openBoard } from "../client/connect.js";
+import { BoardClient } from "../client/client.js";
+import { DEFAULT_TIMEOUT_MS, slowestMacsPerSecond, trainMacsPerStep, workTimeoutMs } from "../client/timeouts.js";
+import { runExperiences, type RunExperience, type RunHooks, type RunPlan } from "../client/runner.js";
 import { transportPair } from "../transport/transport.js";
 import { SimBoard } from "../../board/sim/board.js";
 import { modulePath } from "../device/module.js";
-import { expected, UsageError } from "../cli/errors.js";
+import { expected, UsageError } from "../errors.js";
 import type { DataSplit } from "../data/index.js";
 import { checkSeed, Rng } from "../data/rng.js";
 import { parsePrecision, precisionText, shortPrecisionText, type PrecisionSpec } from "../precision/index.js";
@@ -62,6 +63,10 @@ export interface ClRunOptions {
   /** Flash folder of a process board. */
   flashDir?: string;
   hooks?: RunHooks;
+  /** Time a board may take to answer a request, ms, before the work of a TRAIN (default: the manifest's transport.timeoutMs). */
+  timeoutMs?: number;
+  /** The report of an unfinished run of the same settings, to continue (RunPlan.resume). */
+  resume?: Report;
   /** For the report's provenance: the command line (default: this process's) and the resolved flags. */
   commandLine?: string[];
   flags?: Record<string, unknown>;
@@ -165,6 +170,8 @@ export interface ClPlan {
   manifest: BoardManifest | null;
   /** The --manifest of a tcp: or serial: board. */
   manifestName?: string;
+  /** --timeout: the base reply timeout, ms. */
+  timeoutMs?: number;
 }
 
 export function planRun(options: ClRunOptions): ClPlan {
@@ -239,6 +246,11 @@ export function planRun(options: ClRunOptions): ClPlan {
     testSamples: experiences.map((e) => e.test.labels.length),
     sampleEncoding: u8 ? "u8" : "f32",
   };
+  // A TRAIN is given its work on top of the base timeout: a slow but alive board is not taken for a hung one.
+  const baseTimeoutMs = options.timeoutMs ?? manifest?.transport.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const rate = manifest ? slowestMacsPerSecond(manifest) : undefined;
+  const macsPerStep = trainMacsPerStep(params, maxBatch);
+  const trainTimeoutMs = (steps: number) => workTimeoutMs(baseTimeoutMs, steps * macsPerStep, rate);
   const usesBuffer = ["replay", "latent-replay", "gdumb", "agem"].includes(strategy.name);
   const module = moduleBytes(simd);
   const plan: RunPlan = {
@@ -260,23 +272,33 @@ export function planRun(options: ClRunOptions): ClPlan {
     // One test set at a time on the board: the training data and the buffers need the memory.
     testData: "resend",
     replayBytes: usesBuffer ? strategy.bufferBytes : null,
+    trainTimeoutMs,
+    resume: options.resume,
   };
-  return { benchmark, plan, boardSpec, manifest, manifestName: linkedBoard(boardSpec) ? options.manifest : undefined };
+  return { benchmark, plan, boardSpec, manifest, manifestName: linkedBoard(boardSpec) ? options.manifest : undefined, timeoutMs: options.timeoutMs };
 }
 
-/** Runs the plan on its board and returns the report. */
-export async function runPlanned(planned: ClPlan, options: Pick<ClRunOptions, "hooks" | "flashDir"> = {}): Promise<Report> {
+/**
+ * Runs the plan on its board and returns the report. When `stop` aborts, the link to the board is
+ * closed (a board process ends with it): the request in flight fails and the run stops as for a lost
+ * board, with the report of the completed experiences.
+ */
+export async function runPlanned(planned: ClPlan, options: Pick<ClRunOptions, "hooks" | "flashDir"> & { stop?: AbortSignal } = {}): Promise<Report> {
   const { plan, boardSpec, manifest } = planned;
   let client: BoardClient;
   if (boardSpec === "inline") client = inlineBoard(manifest!);
   else {
-    const opened = await openBoard(boardSpec, { flashDir: options.flashDir, manifest: planned.manifestName });
+    const opened = await openBoard(boardSpec, { flashDir: options.flashDir, manifest: planned.manifestName, timeoutMs: planned.timeoutMs });
     client = opened.client;
     if (plan.provenance) plan.provenance.firmware = firmwareIdentity(opened.transport);
   }
+  const stop = () => void client.close();
+  if (options.stop?.aborted) stop();
+  options.stop?.addEventListener("abort", stop, { once: true });
   try {
     return await runExperiences(client, plan, options.hooks ?? {});
   } finally {
+    options.stop?.removeEventListener("abort", stop);
     await client.close();
   }
 }

@@ -1,6 +1,6 @@
 // Continual-learning strategies on the host side: names, documented defaults (docs/strategies.md),
 // option checks, and the strategy blob the device reads (assembly/cl/abi.ts).
-import { expected, UsageError } from "../cli/errors.js";
+import { expected, UsageError } from "../errors.js";
 import * as abi from "../../assembly/cl/abi.js";
 import type { LayerSpec } from "../train/model-spec.js";
 import type { Scenario } from "./benchmarks.js";

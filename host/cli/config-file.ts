@@ -2,7 +2,7 @@
 // "buffer-bytes" or "bufferBytes", ...); a flag given on the command line overrides the file's value.
 import { readFileSync } from "node:fs";
 import type { Command, Option } from "commander";
-import { expected, UsageError } from "./errors.js";
+import { expected, UsageError } from "../errors.js";
 
 /** The options a config file may set: every option of the command but --config itself and the verbosity. */
 function settable(command: Command): Option[] {
@@ -33,7 +33,11 @@ function readJsonObject(file: string): Record<string, unknown> {
  * for switches, booleans. An unknown key or a value of the wrong type is a UsageError naming it.
  */
 export function applyConfigFile(command: Command, file: string): void {
-  const values = readJsonObject(file);
+  applyFlags(command, readJsonObject(file), file);
+}
+
+/** Sets options as applyConfigFile does, from `values` read from `file` (named in errors). */
+export function applyFlags(command: Command, values: Record<string, unknown>, file: string): void {
   const options = settable(command);
   for (const [key, value] of Object.entries(values)) {
     const option = options.find((o) => o.long === `--${key}` || o.attributeName() === key || o.long === `--no-${key}`);
@@ -59,7 +63,7 @@ export function resolvedFlags(command: Command): Record<string, string | boolean
   for (const option of settable(command)) {
     const name = option.attributeName();
     const value = command.getOptionValue(name);
-    if (value !== undefined && !["quiet", "verbose", "json", "html", "csv"].includes(name)) out[option.long!.slice(2)] = value;
+    if (value !== undefined && !["quiet", "verbose", "json", "html", "csv", "resume", "timeout"].includes(name)) out[option.long!.slice(2)] = value;
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, RunError, UsageError } from "./errors.js";
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, RunError, UsageError } from "../errors.js";
 import { commands } from "./commands/index.js";
 import { addVerbosityOptions, setVerbosity, verbosityFrom } from "./verbosity.js";
 import { TOOL_VERSION } from "./version.js";

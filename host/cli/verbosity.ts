@@ -2,7 +2,7 @@
 // and notes such as the files written), --verbose (also what it resolved: data, board, settings).
 // Progress and notes go to stderr, so stdout holds only results and pipes stay clean.
 import { Command } from "commander";
-import { UsageError } from "./errors.js";
+import { UsageError } from "../errors.js";
 import { createProgress, silentProgress, type Progress } from "../report/progress.js";
 
 export type Verbosity = "quiet" | "normal" | "verbose";

@@ -4,7 +4,7 @@
 
 import { readFileSync } from "node:fs";
 import { basename, extname } from "node:path";
-import { expected, UsageError } from "../cli/errors.js";
+import { expected, UsageError } from "../errors.js";
 import { type DataSplit, type Dataset, sampleCount, stratifiedSplit } from "./dataset.js";
 
 /** One record of a CSV file with the line it starts on (1-based). */

@@ -1,7 +1,7 @@
 // The in-memory data set every loader produces and every benchmark consumes, and the seeded
 // class-stratified train/test split.
 
-import { expected, UsageError } from "../cli/errors.js";
+import { expected, UsageError } from "../errors.js";
 import { checkSeed, Rng } from "./rng.js";
 
 /** Labelled samples, stored flat so they can be copied into device memory as they are. */

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { UsageError } from "../cli/errors.js";
+import { UsageError } from "../errors.js";
 import type { DataSplit, Dataset } from "./dataset.js";
 
 export const IDX_IMAGES_MAGIC = 0x00000803; // 2051: unsigned bytes, 3 dimensions

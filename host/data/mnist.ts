@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { RunError } from "../cli/errors.js";
+import { RunError } from "../errors.js";
 import { type DataSplit, type Dataset, stratifiedSplit } from "./dataset.js";
 
 export const MNIST_SIDE = 28;

@@ -11,7 +11,7 @@
 // seed XOR FNV-1a-64(stream name). Separate streams keep one choice from shifting another: adding
 // an experience never changes the permutations of the earlier ones.
 
-import { expected, UsageError } from "../cli/errors.js";
+import { expected, UsageError } from "../errors.js";
 
 const MASK64 = (1n << 64n) - 1n;
 

@@ -1,7 +1,7 @@
 // Deterministic per-sample transforms used to build benchmark streams: a fixed pixel permutation
 // (Permuted MNIST) and a bilinear rotation about the image centre (Rotated MNIST).
 
-import { expected, UsageError } from "../cli/errors.js";
+import { expected, UsageError } from "../errors.js";
 import { sampleSize } from "./dataset.js";
 
 /** Checks that `permutation` is a bijection of 0 .. size-1. */

@@ -3,7 +3,7 @@
 // subject, and channel-by-time columns `<channel>_<step>`. Layout: docs/data.md, "Sensor windows".
 
 import { basename, extname } from "node:path";
-import { UsageError } from "../cli/errors.js";
+import { UsageError } from "../errors.js";
 import { csvTable, parseCsvRecords, readTextFile, standardize } from "./csv.js";
 import { type DataSplit, stratifiedSplit, subset } from "./dataset.js";
 

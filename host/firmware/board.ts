@@ -4,8 +4,8 @@
 // and hands back the link as a Transport. Closing the transport stops QEMU; QEMU exiting closes it.
 import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { dirname, join, resolve } from "node:path";
-import type { BoardManifest } from "../boards/manifest.js";
-import { RunError, UsageError, expected } from "../cli/errors.js";
+import type { BoardManifest } from "../manifest/manifest.js";
+import { RunError, UsageError, expected } from "../errors.js";
 import { BaseTransport } from "../transport/transport.js";
 import { buildFirmware, firmwareDir, type FirmwareImage, type FirmwareRuntime } from "./build.js";
 import { startQemu, type QemuOptions, type QemuProcess } from "./qemu.js";
@@ -57,6 +57,12 @@ export async function buildQemuBoardImage(manifest: BoardManifest, options: Qemu
     throw new UsageError(`${manifest.file}: key "runtime.kind": expected wasm2c or wamr for a qemu board, received ${JSON.stringify(runtime)}`);
   }
   const { ramMb } = qemuSettings(manifest);
+  const wamrRoot = options.wamrRoot ?? process.env.WAMR_ROOT;
+  if (runtime === "wamr" && !wamrRoot) {
+    throw new UsageError(
+      `board ${manifest.id} runs the device module on WAMR, which is in no package registry: set WAMR_ROOT to a WAMR source tree (firmware/README.md names the release tested), or use a wasm2c board such as qemu-rv32`,
+    );
+  }
   const wasm = resolve(options.wasm ?? join(repoRoot(), "build", "device.wasm"));
   const outDir = resolve(options.buildDir ?? join(repoRoot(), "build", "firmware", `${manifest.id}-${runtime}`));
   options.log?.(`building the ${runtime} firmware image for ${manifest.id} in ${outDir}`);
@@ -65,7 +71,7 @@ export async function buildQemuBoardImage(manifest: BoardManifest, options: Qemu
     wasm,
     entry: "serve",
     runtime,
-    wamrRoot: options.wamrRoot ?? process.env.WAMR_ROOT,
+    wamrRoot,
     board: manifest.file,
     ramMb,
   });
@@ -113,8 +119,7 @@ export class QemuTransport extends BaseTransport {
     return text ? text.slice(-KEPT_STDERR_CHARS) : undefined;
   }
 
-  write(bytes: Uint8Array): void {
-    if (!this.open) throw new Error(`${this.description}: write after the link closed`);
+  protected send(bytes: Uint8Array): void {
     this.socket.write(bytes);
   }
 

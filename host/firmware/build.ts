@@ -4,7 +4,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { RunError, expected } from "../cli/errors.js";
+import { RunError, expected } from "../errors.js";
 import { onPath } from "../transport/tied.js";
 import { requireToolchain } from "./toolchain.js";
 

@@ -4,7 +4,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, statSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
-import { RunError, expected } from "../cli/errors.js";
+import { RunError, expected } from "../errors.js";
 import { tiedToHost } from "../transport/tied.js";
 import { requireToolchain } from "./toolchain.js";
 
@@ -72,7 +72,7 @@ export function startQemu(image: QemuImage, serial: SerialTarget = { kind: "stdi
   // QEMU dies with the host, however the host dies (SIGKILL included: tied.ts); and a host that
   // exits without stopping it kills it on the way out where setpriv is missing.
   const tied = tiedToHost("qemu-system-riscv32", qemuArgs(image, serial, options));
-  const child = spawn(tied.command, tied.args, { stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(tied.command, tied.args, { stdio: ["pipe", "pipe", "pipe"], detached: tied.detached });
   const killOnExit = () => child.kill("SIGKILL");
   process.on("exit", killOnExit);
   child.once("close", () => process.removeListener("exit", killOnExit));

@@ -2,7 +2,7 @@
 // reported with the package that provides it, never skipped.
 import { accessSync, constants, existsSync } from "node:fs";
 import { delimiter, join } from "node:path";
-import { RunError } from "../cli/errors.js";
+import { RunError } from "../errors.js";
 
 export const PICOLIBC_SPECS = "/usr/lib/picolibc/riscv64-unknown-elf/picolibc.specs";
 export const WASM2C_RUNTIME = "/usr/src/wasm2c/wasm-rt-impl.c";

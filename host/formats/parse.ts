@@ -4,7 +4,7 @@ import {
   SPECIALS_FN, SPECIALS_NONE, WORD_KIND_SHIFT, WORD_SPECIALS_SHIFT, WORD_NO_SUBNORMALS_SHIFT,
   WORD_SATURATE_SHIFT, WORD_E_SHIFT, WORD_M_SHIFT,
 } from "../generated/formats.js";
-import { expected } from "../cli/errors.js";
+import { expected } from "../errors.js";
 
 export type FormatKind = "float" | "fixed" | "mxfloat" | "mxint";
 export type Specials = "ieee" | "fn" | "none";

@@ -6,7 +6,7 @@
 //   lossScale=none | <scale> | static:<scale> | dynamic[:<initial>[:<interval>]]
 //
 // Without a preset the base is fp32. Keys are case-insensitive; every key may appear once.
-import { expected, UsageError } from "../cli/errors.js";
+import { expected, UsageError } from "../errors.js";
 import { parseFormat, parseRounding, roundingName } from "../formats/parse.js";
 import { PRESET_NAMES, preset } from "./presets.js";
 import {

@@ -81,6 +81,7 @@ export const ErrorCode = {
   UNEXPECTED_TYPE: 17,
   BAD_CHUNK: 18,
   BUSY: 19,
+  IN_USE: 20,
   NOT_DEPLOYED: 32,
   DOES_NOT_FIT: 33,
   BAD_CONFIG: 34,
@@ -104,6 +105,7 @@ export const ERROR_NAMES: Readonly<Record<number, ErrorCodeName>> = {
   17: "UNEXPECTED_TYPE",
   18: "BAD_CHUNK",
   19: "BUSY",
+  20: "IN_USE",
   32: "NOT_DEPLOYED",
   33: "DOES_NOT_FIT",
   34: "BAD_CONFIG",
@@ -125,6 +127,7 @@ export const ERROR_MEANINGS: Readonly<Record<ErrorCodeName, string>> = {
   UNEXPECTED_TYPE: "a message type the receiver does not accept (a reply sent to the board)",
   BAD_CHUNK: "a chunk is missing, repeated, out of place or inconsistent with its transfer",
   BUSY: "the board is still working on an earlier request",
+  IN_USE: "another host session drives the board: only HELLO and TELEMETRY without a counter reset are answered on other links until it closes its link",
   NOT_DEPLOYED: "the request needs a deployed learner and there is none",
   DOES_NOT_FIT: "out of memory: the module, model, data or checkpoint does not fit the board",
   BAD_CONFIG: "the configuration is invalid",
@@ -300,6 +303,9 @@ export const REPLY_LAYOUTS = {
     { name: "fallbackMode", type: "u32" },
     { name: "fallbackEmpty", type: "u32" },
     { name: "fallbackRefused", type: "u32" },
+    { name: "cpuMacsExact", type: "f64" },
+    { name: "cpuMacsExactSr", type: "f64" },
+    { name: "cpuMacsFast", type: "f64" },
     { name: "macsByFormat", type: "list", of: [
       { name: "format", type: "u32" },
       { name: "macs", type: "f64" },
@@ -318,4 +324,9 @@ export const REPLY_LAYOUTS = {
   CHUNK: [
     { name: "received", type: "u32" },
   ],
+} as const;
+/** Reply fields the board fills over what the device wrote (filledBy in the spec); the device fills the rest. */
+export const BOARD_FILLED = {
+  DEPLOY: ["memoryLimit"],
+  TELEMETRY: ["timeUs","cycles","energyJ","memoryLimit","accelJobs","energyAcceleratorJ","energyMemoryJ","energyCpuJ"],
 } as const;

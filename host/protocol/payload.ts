@@ -2,6 +2,7 @@
 // tables generated from spec/protocol.json. Encoding checks every value and throws a RangeError
 // naming the field; decoding never throws and reports BAD_PAYLOAD with the field that failed.
 import {
+  BOARD_FILLED,
   ENUMS,
   ErrorCode,
   FIELD_SIZES,
@@ -36,6 +37,8 @@ type FieldValue<F> = F extends { type: "list"; of: infer Items extends readonly 
 export type LayoutValues<L extends readonly FieldSpec[]> = { -readonly [F in L[number] as F["name"]]: FieldValue<F> };
 export type PayloadOf<N extends MessageTypeName> = LayoutValues<(typeof PAYLOAD_LAYOUTS)[N]>;
 export type ReplyOf<N extends RequestName> = LayoutValues<(typeof REPLY_LAYOUTS)[N]>;
+/** The fields of a request's reply that the board fills over what the device wrote (BOARD_FILLED). */
+export type BoardFilledOf<N extends keyof typeof BOARD_FILLED> = Pick<ReplyOf<N>, (typeof BOARD_FILLED)[N][number]>;
 
 export type PayloadResult<T> = { ok: T } | { error: ErrorCodeValue; detail: string };
 

@@ -2,7 +2,7 @@
 // drives the browser the system has, e.g. Debian's chromium; nothing is downloaded).
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { RunError, UsageError } from "../cli/errors.js";
+import { RunError, UsageError } from "../errors.js";
 import type { Figure } from "./figures.js";
 
 export const FIGURE_FORMATS = ["svg", "png", "pdf"] as const;

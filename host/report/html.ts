@@ -9,7 +9,7 @@ import { esc } from "./svg.js";
 import { CPU_FALLBACK_REASONS } from "./types.js";
 import { statusLine } from "./terminal.js";
 import type { Report } from "./types.js";
-import { bytes, count, duration, joules, percent, points, real } from "./units.js";
+import { bytes, count, duration, experienceCells, joules, percent, points, real } from "./units.js";
 
 const STYLE = `
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #222; margin: 2em auto; max-width: 1100px; padding: 0 1em; }
@@ -146,17 +146,8 @@ export function renderHtml(report: Report, title = "edgecl run report", options:
     body.push(
       htmlTable(
         ["experience", "steps", "mean loss", "last loss", "train time (board clock)", "train MACs", "train energy", "eval time (board clock)", "eval energy", "peak memory"],
-        report.telemetry.map((t) => [
-          String(t.experience),
-          String(t.train.iterations),
-          real(t.train.meanLoss),
-          real(t.train.lastLoss),
-          duration(t.train.timeUs),
-          count(t.train.macs),
-          joules(t.train.energyJ),
-          duration(t.eval.timeUs),
-          joules(t.eval.energyJ),
-          bytes(Math.max(t.train.memoryPeakBytes, t.eval.memoryPeakBytes)),
+        report.telemetry.map(experienceCells).map((c) => [
+          c.experience, c.steps, c.meanLoss, c.lastLoss, c.trainTime, c.trainMacs, c.trainEnergy, c.evalTime, c.evalEnergy, c.peakMemory,
         ]),
         "telemetry",
       ),

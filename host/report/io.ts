@@ -1,8 +1,8 @@
 // Reading and writing report files. A report read back is checked against the schema of
 // docs/report.md; a wrong or missing key is named with the file and its path in the JSON.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
-import { UsageError } from "../cli/errors.js";
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { RunError, UsageError } from "../errors.js";
 import { REPORT_SCHEMA, REPORT_VERSION, type Report } from "./types.js";
 
 /**
@@ -15,10 +15,38 @@ export function writeAtomic(path: string, text: string): void {
   renameSync(temporary, path);
 }
 
+/** Writes an output file whole (writeAtomic), creating its folder; a failure names the file and what it is. */
+export function writeOutput(path: string, content: string | Uint8Array, what: string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    const temporary = `${path}.${process.pid}.${Date.now().toString(36)}.tmp`;
+    writeFileSync(temporary, content);
+    renameSync(temporary, path);
+  } catch (error) {
+    throw new RunError(`cannot write the ${what} to ${path}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Checks, before any work starts, that `path` (given by `flag`) can be written: not a folder, and its
+ * folder either exists as a writable folder or can be created (no part of it is a file). Creates nothing.
+ */
+export function checkOutputPath(path: string, flag: string): void {
+  const full = resolve(path);
+  if (existsSync(full) && statSync(full).isDirectory()) throw new UsageError(`expected ${flag} to name a file, received the folder ${path}`);
+  let dir = dirname(full);
+  while (!existsSync(dir)) dir = dirname(dir);
+  if (!statSync(dir).isDirectory()) throw new UsageError(`expected ${flag} ${path} under a folder, received a path through the file ${dir}`);
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new UsageError(`expected ${flag} ${path} in a folder this user can write, received ${dir} (not writable)`);
+  }
+}
+
 /** Writes a report as indented JSON (creating the folder), whole. */
 export function writeReport(path: string, report: Report): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeAtomic(path, `${JSON.stringify(report, null, 2)}\n`);
+  writeOutput(path, `${JSON.stringify(report, null, 2)}\n`, "JSON report");
 }
 
 class Checker {

@@ -51,14 +51,23 @@ class LineProgress implements Progress {
   }
 }
 
+/** "ETA 1m05s " from the time so far and the share done (nothing until some is done). */
+function eta(elapsedMs: number, done: number, total: number): string {
+  if (done <= 0 || done >= total) return "";
+  const seconds = Math.round(((elapsedMs / done) * (total - done)) / 1000);
+  const h = Math.floor(seconds / 3600), m = Math.floor((seconds % 3600) / 60), s = seconds % 60;
+  return `ETA ${h > 0 ? `${h}h${String(m).padStart(2, "0")}m` : m > 0 ? `${m}m${String(s).padStart(2, "0")}s` : `${s}s`} `;
+}
+
 class BarProgress implements Progress {
   private readonly multibar: MultiBar;
   private bar: GenericBar | null = null;
   private total = 0;
+  private startedAt = 0;
 
   constructor(stream: NodeJS.WritableStream) {
     this.multibar = new cliProgress.MultiBar(
-      { format: "{label} |{bar}| {value}/{total} {detail}", stream, hideCursor: true, clearOnComplete: false, barsize: 30 },
+      { format: "{label} |{bar}| {value}/{total} {remaining}{detail}", stream, hideCursor: true, clearOnComplete: false, barsize: 30 },
       cliProgress.Presets.shades_classic,
     );
   }
@@ -66,11 +75,13 @@ class BarProgress implements Progress {
   start(total: number, label: string): void {
     if (this.bar) this.multibar.remove(this.bar);
     this.total = total;
-    this.bar = this.multibar.create(total, 0, { label, detail: "" });
+    this.startedAt = performance.now();
+    this.bar = this.multibar.create(total, 0, { label, detail: "", remaining: "" });
   }
 
   update(done: number, detail?: string): void {
-    this.bar?.update(Math.min(done, this.total), detail === undefined ? undefined : { detail });
+    const value = Math.min(done, this.total);
+    this.bar?.update(value, { ...(detail === undefined ? {} : { detail }), remaining: eta(performance.now() - this.startedAt, value, this.total) });
   }
 
   log(line: string): void {

@@ -3,7 +3,7 @@
 import { shortValue } from "./config-text.js";
 import { energyRatio } from "./energy.js";
 import { CPU_FALLBACK_REASONS, type EnergyBreakdown, type Report, type ReportAccelerator } from "./types.js";
-import { bytes, count, duration, joules, percent, points, real } from "./units.js";
+import { bytes, count, duration, experienceCells, joules, percent, points, real } from "./units.js";
 
 function table(header: string[], rows: string[][], alignLeft = 1): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
@@ -108,16 +108,8 @@ export function renderSummary(report: Report): string {
   if (report.telemetry.length) {
     out.push("");
     out.push("per experience:");
-    const telemetryRows = report.telemetry.map((t) => [
-      String(t.experience),
-      String(t.train.iterations),
-      real(t.train.meanLoss),
-      duration(t.train.timeUs),
-      count(t.train.macs),
-      joules(t.train.energyJ),
-      duration(t.eval.timeUs),
-      joules(t.eval.energyJ),
-      bytes(Math.max(t.train.memoryPeakBytes, t.eval.memoryPeakBytes)),
+    const telemetryRows = report.telemetry.map(experienceCells).map((c) => [
+      c.experience, c.steps, c.meanLoss, c.trainTime, c.trainMacs, c.trainEnergy, c.evalTime, c.evalEnergy, c.peakMemory,
     ]);
     out.push(...table(["exp", "steps", "mean loss", "train time", "train MACs", "train energy", "eval time", "eval energy", "peak memory"], telemetryRows).map((l) => `  ${l}`));
     out.push("  times: the board's clock over its commands (on sim, the host's wall clock); energy: the board's model (docs/energy.md)");

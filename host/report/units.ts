@@ -1,5 +1,6 @@
 // How reports print numbers: percentages, bytes, joules, counts. One place, so the terminal, CSV
 // headers and HTML agree.
+import type { ExperienceTelemetry } from "./types.js";
 
 export function percent(fraction: number | null | undefined, digits = 2): string {
   return fraction === null || fraction === undefined ? "–" : `${(100 * fraction).toFixed(digits)}%`;
@@ -67,4 +68,20 @@ export function real(value: number | null | undefined, digits = 4): string {
   if (value === 0) return "0";
   if (Math.abs(value) < 10 ** -(digits - 1) || Math.abs(value) >= 1e6) return value.toExponential(2).replace("e+", "e");
   return value.toFixed(digits);
+}
+
+/** One experience's telemetry, each value formatted as every table shows it (terminal and HTML pick their columns). */
+export function experienceCells(t: ExperienceTelemetry) {
+  return {
+    experience: String(t.experience),
+    steps: String(t.train.iterations),
+    meanLoss: real(t.train.meanLoss),
+    lastLoss: real(t.train.lastLoss),
+    trainTime: duration(t.train.timeUs),
+    trainMacs: count(t.train.macs),
+    trainEnergy: joules(t.train.energyJ),
+    evalTime: duration(t.eval.timeUs),
+    evalEnergy: joules(t.eval.energyJ),
+    peakMemory: bytes(Math.max(t.train.memoryPeakBytes, t.eval.memoryPeakBytes)),
+  };
 }

@@ -3,7 +3,7 @@
 import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { RunError } from "../cli/errors.js";
+import { RunError } from "../errors.js";
 
 /** The checkout's root: host/sweep (sources) or dist/host/sweep (compiled) are two or three levels down. */
 function rootDir(): string {

@@ -2,7 +2,7 @@
 // combine them. Reading checks every key once, so a bad file fails before any run starts, naming the
 // file and the key.
 import { basename } from "node:path";
-import { UsageError } from "../cli/errors.js";
+import { UsageError } from "../errors.js";
 import { readJsonFile } from "../report/io.js";
 
 /** A value an axis or the base can give an option: what the command line would carry. */

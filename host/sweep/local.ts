@@ -3,6 +3,7 @@
 // SIGTERM stops the children and leaves their runs partial, for the next `edgecl sweep run` to redo.
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
+import { tiedToHost } from "../transport/tied.js";
 import { edgeclRunCommand } from "./command.js";
 import type { PlannedRun } from "./plan.js";
 import { sweepProgress } from "./progress.js";
@@ -45,9 +46,11 @@ export async function runLocal(store: SweepStore, runs: PlannedRun[], options: L
       store.clearAttempt(run.hash);
       const log = store.file(run.hash, "log");
       const fd = openSync(log, "w");
-      const { command, args } = edgeclRunCommand(store.args(run));
+      const launch = edgeclRunCommand(store.args(run));
+      // The run (and the board it starts) dies with the sweep, whatever kills it (host/transport/tied.ts).
+      const { command, args, detached } = tiedToHost(launch.command, launch.args);
       const started = Date.now();
-      const child = spawn(command, args, { stdio: ["ignore", fd, fd] });
+      const child = spawn(command, args, { stdio: ["ignore", fd, fd], detached });
       children.add(child);
       let over = false;
       const finish = (code: number | null, signal: NodeJS.Signals | null, error?: Error) => {

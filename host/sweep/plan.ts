@@ -5,8 +5,8 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { basename, dirname, isAbsolute, resolve } from "node:path";
-import { checkManifest, loadBoard } from "../boards/manifest.js";
-import { UsageError } from "../cli/errors.js";
+import { checkManifest, loadBoard } from "../manifest/manifest.js";
+import { UsageError } from "../errors.js";
 import { Rng } from "../data/rng.js";
 import type { AxisValue, SweepFile } from "./file.js";
 

@@ -1,7 +1,7 @@
 // A sweep folder read back: the plan in sweep.json and, for each run, its state and finished report.
 // Everything a sweep report shows comes from these files, so a report can be drawn again at any time.
 import { existsSync } from "node:fs";
-import { UsageError } from "../cli/errors.js";
+import { UsageError } from "../errors.js";
 import { readReport } from "../report/io.js";
 import type { Report } from "../report/types.js";
 import { SweepStore, type FailedRecord, type RunState, type SweepRecord } from "./store.js";

@@ -5,7 +5,7 @@
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { RunError, UsageError } from "../cli/errors.js";
+import { RunError, UsageError } from "../errors.js";
 import { edgeclRunCommand } from "./command.js";
 import type { EngineSummary } from "./local.js";
 import type { PlannedRun } from "./plan.js";

@@ -10,7 +10,7 @@
 // knows which.
 import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { RunError } from "../cli/errors.js";
+import { RunError } from "../errors.js";
 import { writeAtomic } from "../report/io.js";
 import { runArguments, type PlannedRun, type SweepPlan } from "./plan.js";
 

@@ -1,6 +1,6 @@
 // The model config blob the device builds a model from (assembly/nn/abi.ts): everything a training run
 // fixes up front, resolved and checked on the host so the device only has to trust well-formed words.
-import { expected } from "../cli/errors.js";
+import { expected } from "../errors.js";
 import * as abi from "../../assembly/nn/abi.js";
 import { encodePrecision, type PrecisionSpec } from "../precision/index.js";
 import { layerWords, type LayerSpec } from "./model-spec.js";

@@ -1,5 +1,5 @@
 // Which data a training run uses: the embedded digits, IDX files in a directory, or a CSV table.
-import { expected, UsageError } from "../cli/errors.js";
+import { expected, UsageError } from "../errors.js";
 import { loadCsv, loadIdxDir, loadMnist, type DataSplit } from "../data/index.js";
 
 export const DATASET_NAMES = ["mnist", "fashion", "csv"] as const;

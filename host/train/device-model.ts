@@ -1,7 +1,7 @@
 // A model on the device, driven through the nn_* exports of the module in this process. Every method is
 // one command a board serves (create, put a batch, train, evaluate, telemetry, weights), so the same calls
 // can later travel over the board protocol.
-import { RunError, UsageError } from "../cli/errors.js";
+import { RunError, UsageError } from "../errors.js";
 import type { Device } from "../device/module.js";
 import * as abi from "../../assembly/nn/abi.js";
 import { chw, encodeConfig, type ModelConfig } from "./config.js";

@@ -1,6 +1,6 @@
 // Model specs (docs/models.md): "mlp:400,400" or "cnn:8c3,p2,16c3,p2,fc64" become the layer list the
 // device builds. The output Linear (one block per head) is always added last, so a spec names the body.
-import { expected, UsageError } from "../cli/errors.js";
+import { expected, UsageError } from "../errors.js";
 import {
   LAYER_AVGPOOL,
   LAYER_CONV,

@@ -27,7 +27,7 @@ export class ProcessTransport extends BaseTransport {
     super();
     // The board dies with the host, whatever kills the host (host/transport/tied.ts).
     const tied = tiedToHost(options.command, options.args);
-    this.child = spawn(tied.command, tied.args, { cwd: options.cwd, env: options.env, stdio: ["pipe", "pipe", "pipe"] });
+    this.child = spawn(tied.command, tied.args, { cwd: options.cwd, env: options.env, stdio: ["pipe", "pipe", "pipe"], detached: tied.detached });
     this.description = `${options.label ?? "process"} (pid ${this.child.pid ?? "?"})`;
     this.child.stdout!.on("data", (chunk: Buffer) => this.emitData(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
     this.child.stderr!.setEncoding("utf8");
@@ -55,8 +55,7 @@ export class ProcessTransport extends BaseTransport {
     return this.stderrText.trim();
   }
 
-  write(bytes: Uint8Array): void {
-    if (!this.open) throw new Error(`${this.description}: write after the link closed`);
+  protected send(bytes: Uint8Array): void {
     this.child.stdin!.write(bytes);
   }
 

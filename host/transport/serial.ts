@@ -1,6 +1,6 @@
 // A real board on a serial port, through the `serialport` package (loaded only when a serial board
 // is used, so the rest of edgecl runs where its native binding is missing).
-import { RunError, expected } from "../cli/errors.js";
+import { RunError, expected } from "../errors.js";
 import { BaseTransport } from "./transport.js";
 
 export interface SerialOptions {
@@ -57,8 +57,7 @@ export class SerialTransport extends BaseTransport {
     return new SerialTransport(port, options);
   }
 
-  write(bytes: Uint8Array): void {
-    if (!this.open) throw new Error(`${this.description}: write after the link closed`);
+  protected send(bytes: Uint8Array): void {
     this.port.write(bytes);
   }
 

@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
-import { RunError } from "../cli/errors.js";
+import { RunError } from "../errors.js";
 import { ProcessTransport } from "./process.js";
 
 /** The line a board started with --tcp prints on stdout once it listens: this prefix, then host:port. */

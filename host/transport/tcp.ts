@@ -1,6 +1,6 @@
 // A board on a TCP socket: a simulated board started with --tcp, or QEMU's UART on a socket.
 import { connect, type Socket } from "node:net";
-import { expected } from "../cli/errors.js";
+import { expected } from "../errors.js";
 import { BaseTransport } from "./transport.js";
 
 export interface TcpAddress {
@@ -51,8 +51,7 @@ export class TcpTransport extends BaseTransport {
     });
   }
 
-  write(bytes: Uint8Array): void {
-    if (!this.open) throw new Error(`${this.description}: write after the link closed`);
+  protected send(bytes: Uint8Array): void {
     this.socket.write(bytes);
   }
 

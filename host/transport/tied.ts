@@ -44,8 +44,12 @@ export function onPath(command: string): string | null {
 /**
  * The command and arguments that start `command args` so that it dies with this process. A command
  * that cannot be found is left as it is, so that starting it fails as it would (ENOENT), not setpriv.
+ * `detached` (spawn's option) puts the child in a process group of its own: Ctrl-C at a terminal then
+ * reaches the host alone, which stops its children itself, rather than killing a board under a host
+ * that has not yet seen the signal (which would take a Ctrl-C for a lost board).
  */
-export function tiedToHost(command: string, args: readonly string[]): { command: string; args: string[] } {
+export function tiedToHost(command: string, args: readonly string[]): { command: string; args: string[]; detached: true } {
   const tool = pdeathsigTool();
-  return tool && onPath(command) ? { command: tool, args: ["--pdeathsig", "KILL", "--", command, ...args] } : { command, args: [...args] };
+  const tied = tool && onPath(command) ? { command: tool, args: ["--pdeathsig", "KILL", "--", command, ...args] } : { command, args: [...args] };
+  return { ...tied, detached: true };
 }

@@ -1,5 +1,5 @@
 // A transport is a byte stream to a board: the host writes frames and hears bytes and the end of the
-// link. Framing, sequence numbers and timeouts live above it (host/board/client.ts).
+// link. Framing, sequence numbers and timeouts live above it (host/client/client.ts).
 
 /** Why a link ended: the board's process exited, the socket or port closed, or the host closed it. */
 export interface TransportClosed {
@@ -34,8 +34,14 @@ export abstract class BaseTransport implements Transport {
     return this.closedWith === null;
   }
 
-  abstract write(bytes: Uint8Array): void;
   abstract close(): Promise<void>;
+  /** Hands bytes to the link; called only while it is open. */
+  protected abstract send(bytes: Uint8Array): void;
+
+  write(bytes: Uint8Array): void {
+    if (!this.open) throw new Error(`${this.description}: write after the link closed`);
+    this.send(bytes);
+  }
 
   onData(listener: (bytes: Uint8Array) => void): void {
     this.dataListeners.push(listener);
@@ -68,8 +74,7 @@ export function transportPair(names: [string, string] = ["pipe host", "pipe boar
     constructor(readonly description: string) {
       super();
     }
-    write(bytes: Uint8Array): void {
-      if (!this.open) throw new Error(`${this.description}: write after the link closed`);
+    protected send(bytes: Uint8Array): void {
       const copy = bytes.slice();
       const peer = this.peer;
       setImmediate(() => peer?.open && peer.deliver(copy));

@@ -3,7 +3,7 @@
 // board's totals see the job's cycles and energy. On `sim-noaccel` the block reads as absent.
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { loadBoard } from "../../host/boards/manifest";
+import { loadBoard } from "../../host/manifest/manifest";
 import { loadAccelerator, Bus } from "../../board/sim/mmio";
 import { modulePath } from "../../host/device/module";
 import { parseFormat } from "../../host/formats/parse";

@@ -3,7 +3,7 @@
 // (arith/mac.ts gemm in the same module) bit for bit, NaN and padding included; the backend picks the path
 // and says why; the bus sees the documented sequence.
 import { describe, expect, it } from "vitest";
-import { accelDevice, AccelDevice } from "./device";
+import { accelDevice, type AccelDevice } from "../helpers/device.js";
 import { DEFAULT_ACCELERATOR, AcceleratorConfig } from "../../board/accel/model";
 import { parseFormat } from "../../host/formats/parse";
 import { showF32 } from "../helpers/bits";

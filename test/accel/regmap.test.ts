@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { generatorHarness, root } from "../support/generator";
+import { checkTests, generatorHarness, root } from "../helpers/generator.js";
 import * as generated from "../../host/generated/regmap";
 
 const spec = JSON.parse(readFileSync(join(root, "spec/regmap.json"), "utf8"));
@@ -40,37 +40,13 @@ function expectedConstants(): Record<string, number> {
   return out;
 }
 
-const { copyProject, gen, scratch } = generatorHarness("scripts/gen-regmap.mjs", FILES.slice(2));
+const harness = generatorHarness("scripts/gen-regmap.mjs", FILES.slice(2));
+const { copyWithSpec, gen, scratch } = harness;
 
 describe("gen-regmap", () => {
-  it("--check finds every generated file current", () => {
-    const result = gen(root, "--check");
-    expect(result.stderr).toBe("");
-    expect(result.status).toBe(0);
-  });
-
-  it("--check fails on a hand-edited header and names it; a run repairs it", () => {
-    const copy = copyProject("edited");
-    const header = join(copy, "firmware/include/edgecl_regmap.h");
-    writeFileSync(header, readFileSync(header, "utf8").replace("EDGECL_ACCEL_M_OFFSET 0x0000001Cu", "EDGECL_ACCEL_M_OFFSET 0x00000020u"));
-    const check = gen(copy, "--check");
-    expect(check.status).toBe(1);
-    expect(check.stderr).toContain("firmware/include/edgecl_regmap.h");
-    expect(check.stderr).not.toContain("host/generated/regmap.ts");
-    expect(gen(copy).status).toBe(0);
-    expect(gen(copy, "--check").status).toBe(0);
-    expect(readFileSync(header, "utf8")).toBe(readFileSync(join(root, "firmware/include/edgecl_regmap.h"), "utf8"));
-  });
-
-  it("--check fails on every view when the spec changes", () => {
-    const copy = copyProject("changed");
-    const path = join(copy, "spec/regmap.json");
-    const changed = JSON.parse(readFileSync(path, "utf8"));
-    changed.errors.push({ name: "NEW_ERROR", code: 99, meaning: "a new error" });
-    writeFileSync(path, JSON.stringify(changed, null, 2));
-    const check = gen(copy, "--check");
-    expect(check.status).toBe(1);
-    for (const f of GENERATED) expect(check.stderr).toContain(f);
+  checkTests(harness, {
+    view: "firmware/include/edgecl_regmap.h", from: "EDGECL_ACCEL_M_OFFSET 0x0000001Cu", to: "EDGECL_ACCEL_M_OFFSET 0x00000020u", untouched: "host/generated/regmap.ts",
+    spec: "spec/regmap.json", change: (s) => s.errors.push({ name: "NEW_ERROR", code: 99, meaning: "a new error" }), views: GENERATED,
   });
 
   it.each([
@@ -83,12 +59,7 @@ describe("gen-regmap", () => {
     ["a config reset on a writable register", (s: any) => (s.registers[4].reset = "config"), 'registers.X_ADDR.reset: expected a hex value (only read-only registers take theirs from the configuration), received "config"'],
     ["an ID reset that disagrees with id", (s: any) => (s.id.minor = 3), "registers.ID.reset: expected 0xEDC10103 (from id), received \"0xEDC10100\""],
   ])("refuses a spec with %s, naming where", (name, edit, message) => {
-    const copy = copyProject(`bad-${name.replace(/\W+/g, "-")}`);
-    const path = join(copy, "spec/regmap.json");
-    const bad = JSON.parse(readFileSync(path, "utf8"));
-    edit(bad);
-    writeFileSync(path, JSON.stringify(bad));
-    const result = gen(copy);
+    const result = gen(copyWithSpec(`bad-${name.replace(/\W+/g, "-")}`, "spec/regmap.json", edit));
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`spec/regmap.json: ${message}`);
   });

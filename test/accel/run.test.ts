@@ -13,7 +13,7 @@ import { renderHtml } from "../../host/report/html.js";
 import { renderSummary } from "../../host/report/terminal.js";
 import type { PhaseCounters, Report } from "../../host/report/types.js";
 import { defaultOptimizer } from "../../host/train/config.js";
-import { edgeclSources } from "../board/edgecl.js";
+import { edgeclSources } from "../helpers/cli.js";
 
 const ITERATIONS = 12;
 const BATCH = 16;

@@ -1,9 +1,8 @@
 // The GEMM suites' common ground: seeded jobs (shapes, operands from several value families, transposes and
 // padded strides), the device module's gemm export driven with them, and failure messages that print the
 // job, the output position, the result and the expected value in decimal and hex.
-import { loadDevice } from "../../host/device/module.js";
-import { ArithDevice } from "../helpers/device.js";
 import { parseFormat, parseRounding } from "../../host/formats/parse.js";
+import { ArithDevice } from "../helpers/device.js";
 import { Fmt, MODE_NAMES, bitsOf, valueOf, type Mode, type RefSpec, type RefJob, type RefFormatSpec } from "../helpers/gemm-reference.js";
 
 /** A small seeded generator (xorshift32) for test data. */
@@ -195,13 +194,9 @@ export function describeSpec(s: Spec): string {
   return `${s.fma ? "fma" : `mul=${s.mul?.name ?? "null"}:${s.mulMode}`} acc=${s.acc?.name ?? "null"}:${s.accMode}${sr}`;
 }
 
-/** The device module with buffers for jobs and a cache of its formats (ArithDevice's), running GEMM jobs. */
+/** The device module driven with GEMM jobs (formats and buffers as the number-format suites have them). */
 export class GemmDevice extends ArithDevice {
-  static load(simd: boolean): GemmDevice {
-    return new GemmDevice(loadDevice({ simd }));
-  }
-
-  /** The module's format, 0 for null (fp32 with rne). */
+  /** The module's format for a named one (null: none, the module's 0). */
   formatOf(f: NamedFormat | null): number {
     return f === null ? 0 : this.format(f.word);
   }
@@ -223,7 +218,7 @@ export class GemmDevice extends ArithDevice {
     const xPtr = this.buffer(0, Math.max(1, xRows * ldx) * 4);
     const wPtr = this.buffer(1, Math.max(1, wRows * ldw) * 4);
     const zPtr = this.buffer(2, Math.max(1, m * ldz) * 4);
-    const mem = () => this.x.memory.buffer as ArrayBuffer;
+    const mem = () => this.memory();
     const xs = new Float32Array(mem(), xPtr, xRows * ldx).fill(NaN);
     for (let i = 0; i < m; i++) for (let kk = 0; kk < k; kk++) xs[job.transX ? kk * ldx + i : i * ldx + kk] = job.x[i * k + kk];
     const ws = new Float32Array(mem(), wPtr, wRows * ldw).fill(NaN);

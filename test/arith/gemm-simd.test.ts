@@ -13,6 +13,15 @@ import {
 const scalar = GemmDevice.load(false);
 const simd = GemmDevice.load(true);
 
+/** Both builds' result of the job against the reference; the differences, described. */
+function againstReference(job: Job, spec: Spec): string[] {
+  const want = referenceGemm(refSpec(spec), refJob(job));
+  return [
+    ...compareBits(simd.run(job, spec), want, job, `simd ${describeSpec(spec)}`),
+    ...compareBits(scalar.run(job, spec), want, job, `scalar ${describeSpec(spec)}`),
+  ];
+}
+
 /** Specs that reach each kernel: f32x4 (plain, odd with integer or magic rne, products rounded or not), f64 and f64x2 (rne, sr), the reference. */
 const KERNEL_SPECS: (r: Random) => Spec[] = (r) => {
   const base = { fma: false, fast: false, srBits: r.pick([1, 7, 16, 28, 32]), srKey: r.next() };
@@ -45,15 +54,6 @@ function shape(r: Random, wide: boolean) {
   return { m: r.int(1, 3), n: wide ? r.int(28, 75) : r.int(1, 40), k: r.int(1, wide ? 24 : 48) };
 }
 
-/** Both builds against the exact reference on one job: the outputs that differ, described. */
-function bothBuilds(job: Job, spec: Spec): string[] {
-  const want = referenceGemm(refSpec(spec), refJob(job));
-  return [
-    ...compareBits(simd.run(job, spec), want, job, `simd ${describeSpec(spec)}`),
-    ...compareBits(scalar.run(job, spec), want, job, `scalar ${describeSpec(spec)}`),
-  ];
-}
-
 describe("fast paths", () => {
   it("the SIMD and the scalar build equal the exact reference on blocks of 32, 4 and single outputs", () => {
     const r = new Random(0x3232);
@@ -61,7 +61,7 @@ describe("fast paths", () => {
     for (let c = 0; c < 4 && failures.length < 8; c++) {
       for (const spec of KERNEL_SPECS(r)) {
         const job = makeJob(r, shape(r, true), r.pick(OPERANDS));
-        failures.push(...bothBuilds(job, spec));
+        failures.push(...againstReference(job, spec));
       }
     }
     expect(failures).toEqual([]);
@@ -124,7 +124,7 @@ describe("boundary sums", () => {
       for (const mode of MODE_NAMES) {
         for (const fma of [false, true]) {
           const spec: Spec = { mul: null, mulMode: "rne", acc, accMode: mode, fma, fast: false, srBits: 32, srKey: 0x77 };
-          failures.push(...bothBuilds(job, spec));
+          failures.push(...againstReference(job, spec));
         }
       }
       expect(failures).toEqual([]);
@@ -140,7 +140,7 @@ describe("transposed W in panels", () => {
       for (const n of [32, 37, 70]) {
         const job = makeJob(r, { m: 2, n, k }, r.pick(OPERANDS), { transW: true, transX: r.chance(0.5), padW: r.int(0, 2) });
         for (const spec of [KERNEL_SPECS(r)[1], KERNEL_SPECS(r)[3], KERNEL_SPECS(r)[0], KERNEL_SPECS(r)[5]]) {
-          failures.push(...bothBuilds(job, spec));
+          failures.push(...againstReference(job, spec));
         }
       }
     }
@@ -162,7 +162,7 @@ describe("products rounded to an fp32 variant", () => {
     const failures: string[] = [];
     for (const mul of [F.fp32sat, F.fp32nosub]) {
       const spec: Spec = { mul, mulMode: "rne", acc: F.fp16, accMode: "rne", fma: false, fast: false, srBits: 32, srKey: 0 };
-      failures.push(...bothBuilds(job, spec));
+      failures.push(...againstReference(job, spec));
     }
     expect(failures).toEqual([]);
   });

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { SimBoard, type BoardLink } from "../../board/sim/board.js";
 import { Flash } from "../../board/sim/flash.js";
 import { Bus, loadAccelerator } from "../../board/sim/mmio.js";
-import { BoardError } from "../../host/board/errors.js";
+import { BoardError } from "../../host/client/errors.js";
 import {
   decodeErrorReply,
   decodeResult,
@@ -22,7 +22,7 @@ import {
   type Frame,
 } from "../../host/protocol/index.js";
 import { ACCEL_ABSENT, ACCEL_BASE, ACCEL_ID_RESET } from "../../host/generated/regmap.js";
-import { batch, connectInProcess, manifest, standinWasm } from "./helpers.js";
+import { batch, connectInProcess, manifest, standinWasm } from "../helpers/board.js";
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 let module: Uint8Array;
@@ -296,7 +296,10 @@ describe("chunked transfers", () => {
 
 describe("sequence numbers and message types", () => {
   test("a repeated request is answered from the last reply, not run twice; a new one with the same number runs", async () => {
-    const { board } = await deployed();
+    const { board, client } = await deployed();
+    // The deploying session ends first: a board takes state-changing requests from one session at a time.
+    await client.close();
+    await new Promise((resolve) => setImmediate(resolve));
     const link = board.openLink();
     const train = { type: MessageType.TRAIN, seq: 40, payload: encodePayload("TRAIN", { experience: 0, iterations: 5, batchSize: 1, seed: 0, flags: 0 }) } as const;
     const first = exchange(link, train);

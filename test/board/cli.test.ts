@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { spawnSimBoardTcp } from "../../host/transport/sim.js";
-import { edgeclSources } from "./edgecl.js";
-import { standinWasm } from "./helpers.js";
+import { edgeclSources } from "../helpers/cli.js";
+import { standinWasm } from "../helpers/board.js";
 
 let dir: string;
 let standin: string;

@@ -2,8 +2,8 @@
 // replies, giving up with the board's error, DATA split to the board's frames, and bad input.
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { BoardClient } from "../../host/board/client.js";
-import { BoardCorruptRepliesError, BoardError, BoardProtocolError } from "../../host/board/errors.js";
+import { BoardClient } from "../../host/client/client.js";
+import { BoardCorruptRepliesError, BoardError, BoardProtocolError } from "../../host/client/errors.js";
 import {
   decodePayload,
   encodeErrorReply,
@@ -39,6 +39,7 @@ const telemetryBody = {
   timeUs: 1, macs: 2, cycles: 0, energyJ: 0, memoryUsed: 0, memoryPeak: 0, memoryLimit: 0, accelJobs: 0,
   energyAcceleratorJ: 0, energyMemoryJ: 0, energyCpuJ: 0, accelMacs: 0, accelUnits: 0,
   fallbackNoAccelerator: 0, fallbackFormat: 0, fallbackRounding: 0, fallbackMode: 0, fallbackEmpty: 0, fallbackRefused: 0,
+  cpuMacsExact: 0, cpuMacsExactSr: 0, cpuMacsFast: 0,
   macsByFormat: [], modelChecksum: 0,
 };
 const telemetryReply = (seq: number) => encodeFrame({ type: MessageType.RESULT, seq, payload: encodeResult("TELEMETRY", telemetryBody) });

@@ -3,15 +3,17 @@
 // format is refused while the previous deployment keeps working, a checkpoint comes back bit for bit,
 // and a whole run goes through the runner into a report.
 import { readFileSync } from "node:fs";
-import { beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test, vi } from "vitest";
 import { CL_BUFFER_BYTES, CL_REPLAY_BATCH, CL_STRATEGY, STRATEGY_REPLAY } from "../../assembly/cl/abi.js";
 import { CFG_ROLES } from "../../assembly/nn/abi.js";
 import { loadAccelerator } from "../../board/sim/mmio.js";
-import { runExperiences } from "../../host/board/runner.js";
-import type { BoardClient } from "../../host/board/client.js";
+import { DeviceInstance } from "../../board/sim/device.js";
+import { BOARD_FILLED, decodeFields, MessageType, REPLY_LAYOUTS } from "../../host/protocol/index.js";
+import { runExperiences } from "../../host/client/runner.js";
+import type { BoardClient } from "../../host/client/client.js";
 import { modulePath } from "../../host/device/module.js";
-import { connectInProcess, manifest } from "./helpers.js";
-import { FEATURES, learner, separable } from "./learner.js";
+import { connectInProcess, manifest } from "../helpers/board.js";
+import { FEATURES, learner, separable } from "../helpers/learner.js";
 
 let module: Uint8Array;
 beforeAll(() => {
@@ -49,6 +51,7 @@ describe("the simulated board with the device module", () => {
     expect(t.accelUnits).toBe(16);
     expect([t.fallbackNoAccelerator, t.fallbackFormat, t.fallbackRounding, t.fallbackMode, t.fallbackEmpty, t.fallbackRefused]).toEqual([0, 0, 0, 0, 0, 0]);
     expect(t.energyCpuJ).toBe(0);
+    expect([t.cpuMacsExact, t.cpuMacsExactSr, t.cpuMacsFast]).toEqual([0, 0, 0]);
     expect(t.energyAcceleratorJ).toBeGreaterThan(0);
     expect(t.energyMemoryJ).toBeGreaterThan(0);
     expect(t.energyJ).toBeCloseTo(t.energyAcceleratorJ + t.energyMemoryJ, 15);
@@ -62,9 +65,41 @@ describe("the simulated board with the device module", () => {
     expect(t.accelUnits).toBe(0);
     expect(t.fallbackNoAccelerator).toBeGreaterThan(0);
     expect([t.fallbackFormat, t.fallbackRounding, t.fallbackMode, t.fallbackEmpty, t.fallbackRefused]).toEqual([0, 0, 0, 0, 0]);
+    // Unfused fp32 products and sums: the device runs every job in its fast kernel.
+    expect([t.cpuMacsExact, t.cpuMacsExactSr, t.cpuMacsFast]).toEqual([0, 0, t.macs]);
     expect(t.energyCpuJ).toBeCloseTo(t.macs * 6 * 70e-12, 12);
     expect([t.energyAcceleratorJ, t.energyMemoryJ]).toEqual([0, 0]);
     expect(t.energyJ).toBe(t.energyCpuJ);
+  });
+
+  test("TELEMETRY: the board fills the fields the spec gives it, every other field reaches the host as the device wrote it", async () => {
+    // The device's own reply, as the board receives it before filling its fields in.
+    const replies: Uint8Array[] = [];
+    const run = DeviceInstance.prototype.run;
+    const spy = vi.spyOn(DeviceInstance.prototype, "run").mockImplementation(function (this: DeviceInstance, type, payload) {
+      const result = run.call(this, type, payload);
+      if (type === MessageType.TELEMETRY && "ok" in result) replies.push(result.ok.slice());
+      return result;
+    });
+    try {
+      const { client } = await trained("sim-noaccel", "8");
+      const board = await client.telemetry();
+      expect(replies).toHaveLength(1);
+      const decoded = decodeFields(REPLY_LAYOUTS.TELEMETRY, replies[0], "TELEMETRY reply");
+      if ("error" in decoded) throw new Error(decoded.detail);
+      const device = decoded.ok as Record<string, unknown>;
+      for (const [field, value] of Object.entries(board)) {
+        if (!(BOARD_FILLED.TELEMETRY as readonly string[]).includes(field)) expect(value, field).toEqual(device[field]);
+      }
+      expect(device.macs).toBeGreaterThan(0);
+      // The device leaves time and energy to the board: it writes 0 and NaN there.
+      expect([device.timeUs, device.energyJ, device.energyCpuJ]).toEqual([0, Number.NaN, Number.NaN]);
+      expect(board.timeUs).toBeGreaterThan(0);
+      expect(board.energyCpuJ).toBeGreaterThan(0);
+      expect(board.energyJ).toBe(board.energyCpuJ);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   test("sim-tiny refuses a model larger than its memory, and the previous deployment keeps working", async () => {

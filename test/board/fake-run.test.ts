@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { checkReport } from "../../host/report/io.js";
-import { standinWasm } from "./helpers.js";
+import { standinWasm } from "../helpers/board.js";
 
 const SCRIPT = fileURLToPath(new URL("./fixtures/fake-run.ts", import.meta.url));
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));

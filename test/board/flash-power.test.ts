@@ -9,10 +9,10 @@
 import { crc32 as zlibCrc32 } from "node:zlib";
 import { beforeAll, describe, expect, test } from "vitest";
 import { Flash, FLASH_SLOTS, MemoryStorage } from "../../board/sim/flash.js";
-import { BoardError } from "../../host/board/errors.js";
+import { BoardError } from "../../host/client/errors.js";
 import { ErrorCode } from "../../host/protocol/index.js";
-import { recordCheckpointSequence, type CheckpointSequence, type SequenceStep } from "./checkpoint-sequence.js";
-import { connectInProcess } from "./helpers.js";
+import { recordCheckpointSequence, type CheckpointSequence, type SequenceStep } from "../helpers/checkpoint-sequence.js";
+import { connectInProcess } from "../helpers/board.js";
 
 let sequence: CheckpointSequence;
 beforeAll(async () => {

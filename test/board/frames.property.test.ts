@@ -22,7 +22,7 @@ import {
   splitIntoChunks,
   type Frame,
 } from "../../host/protocol/index.js";
-import { batch, manifest, standinWasm } from "./helpers.js";
+import { batch, manifest, standinWasm } from "../helpers/board.js";
 
 const FRAME_ERRORS: number[] = [ErrorCode.BAD_ENCODING, ErrorCode.TRUNCATED, ErrorCode.BAD_CRC, ErrorCode.BAD_VERSION, ErrorCode.UNKNOWN_TYPE, ErrorCode.OVERSIZE, ErrorCode.BAD_LENGTH];
 const UNTRUSTED_HEADER: number[] = [ErrorCode.BAD_ENCODING, ErrorCode.TRUNCATED, ErrorCode.BAD_CRC, ErrorCode.OVERSIZE];

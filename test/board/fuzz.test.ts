@@ -1,14 +1,14 @@
-// The board fuzzer (host/board/fuzz.ts): a seeded sample of every mutation against the simulated board
+// The board fuzzer (host/client/fuzz.ts): a seeded sample of every mutation against the simulated board
 // with the device module finds no crash, hang, undecodable reply or unexplained model change, and the
 // board's error replies name the frame problems the mutations make; and the fuzzer itself reports a
 // board that dies, one that stops answering, and a model that changes with no valid request to explain it.
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
-import { fuzzBoard, FrameMutator, MUTATIONS, type FuzzOptions } from "../../host/board/fuzz.js";
+import { fuzzBoard, FrameMutator, MUTATIONS, type FuzzOptions } from "../../host/client/fuzz.js";
 import { modulePath } from "../../host/device/module.js";
 import { DataFlag, decodePayload, encodePayload, FrameDecoder, MessageType, SampleEncoding, Split } from "../../host/protocol/index.js";
-import { connectInProcess, manifest } from "./helpers.js";
-import { FEATURES, separable, setUpLearner } from "./learner.js";
+import { connectInProcess, manifest } from "../helpers/board.js";
+import { FEATURES, separable, setUpLearner } from "../helpers/learner.js";
 
 const module = () => new Uint8Array(readFileSync(modulePath(false)));
 

@@ -4,12 +4,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { BoardClient } from "../../host/board/client.js";
-import { BoardLostError, BoardTimeoutError } from "../../host/board/errors.js";
+import { BoardClient } from "../../host/client/client.js";
+import { BoardLostError, BoardTimeoutError } from "../../host/client/errors.js";
 import { spawnSimBoard, spawnSimBoardTcp } from "../../host/transport/sim.js";
 import { TcpTransport } from "../../host/transport/tcp.js";
 import type { ProcessTransport } from "../../host/transport/process.js";
-import { batch, standinWasm } from "./helpers.js";
+import { batch, standinWasm } from "../helpers/board.js";
 
 let module: Uint8Array;
 let flashDir: string;
@@ -25,6 +25,18 @@ async function trainOnce(client: BoardClient, iterations: number): Promise<void>
   await client.data({ experience: 0, split: "train", ...b, features: 4 });
   await client.data({ experience: 0, split: "test", ...b, features: 4 });
   await client.train({ experience: 0, iterations, batchSize: 2, seed: 9 });
+}
+
+/** EVAL of experience 0, retried while the board has not yet seen the driving session's link close. */
+async function evalOnceFree(client: BoardClient) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await client.eval({ experience: 0 });
+    } catch (err) {
+      if (attempt >= 50 || !/IN_USE/.test((err as Error).message)) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+  }
 }
 
 describe("a board process on stdin/stdout", () => {
@@ -87,7 +99,7 @@ describe("a board process on stdin/stdout", () => {
 });
 
 describe("a board process on loopback TCP", () => {
-  test("serves several connections to one device: what one deploys, the other sees", async () => {
+  test("serves several connections to one device: what one deploys, the other sees once the first has gone", async () => {
     const { process: board, host, port } = await spawnSimBoardTcp({ board: "sim-tiny" });
     try {
       expect(host).toBe("127.0.0.1");
@@ -96,8 +108,10 @@ describe("a board process on loopback TCP", () => {
       expect(await a.hello()).toMatchObject({ board: "sim-tiny", memoryLimit: 262144 });
       await trainOnce(a, 4);
       await b.hello();
-      expect((await b.eval({ experience: 0 })).correct).toBe(4);
+      // One driver per board: the second session may look, not act, while the first holds the board.
+      await expect(b.eval({ experience: 0 })).rejects.toThrow(/EVAL \(experience 0\) failed with IN_USE/);
       await a.close();
+      expect((await evalOnceFree(b)).correct).toBe(4);
       await b.close();
     } finally {
       await board.close();

@@ -5,11 +5,11 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { RunInterruptedError, runExperiences, type RunPlan } from "../../host/board/runner.js";
+import { RunInterruptedError, runExperiences, type RunPlan } from "../../host/client/runner.js";
 import { checkReport } from "../../host/report/io.js";
 import type { Progress } from "../../host/report/progress.js";
 import type { Report } from "../../host/report/types.js";
-import { batch, connectInProcess, manifest, standinWasm } from "./helpers.js";
+import { batch, connectInProcess, manifest, standinWasm } from "../helpers/board.js";
 
 let module: Uint8Array;
 let dir: string;
@@ -37,6 +37,13 @@ function plan(overrides: Partial<RunPlan> = {}): RunPlan {
 /** Report without the board's wall-clock times, which differ from run to run. */
 function withoutTimes(report: Report): unknown {
   return JSON.parse(JSON.stringify(report, (key, value) => (key === "timeUs" ? undefined : value)));
+}
+
+/** The progress before each request of these weights, then the total: 0, w0, w0 + w1, ... */
+function cumulative(weights: number[]): number[] {
+  const out = [0];
+  for (const w of weights) out.push(out[out.length - 1] + w);
+  return out;
 }
 
 class RecordingProgress implements Progress {
@@ -89,10 +96,11 @@ describe("runExperiences", () => {
     expect(report.energy?.totalJ).toBeCloseTo(3 * 80 * 60 * 70e-12, 20);
     expect(report.config).toEqual(plan().config);
     expect(checkReport(JSON.parse(JSON.stringify(report)))).toBeTruthy();
-    // One update before every request, counting 0, 1, 2, ..., then the total when done.
-    // 3 experiences: HELLO, DEPLOY, 3 test sets, 3 untrained EVALs and a reset, and 3 x (DATA, TRAIN, TELEMETRY, 3 EVALs, TELEMETRY).
-    expect(progress.total).toBe(2 + 3 + 4 + 3 * 7);
-    expect(progress.updates).toEqual([...Array.from({ length: progress.total }, (_, i) => i), progress.total]);
+    // One update before every request, each counting 1 but a TRAIN, which counts its 4 optimiser steps
+    // (the ETA follows the work), then the total when done. 3 experiences: HELLO, DEPLOY, 3 test sets,
+    // 3 untrained EVALs and a reset, and 3 x (DATA, TRAIN, TELEMETRY, 3 EVALs, TELEMETRY).
+    expect(progress.total).toBe(2 + 3 + 4 + 3 * (6 + 4));
+    expect(progress.updates).toEqual(cumulative([...Array(9).fill(1), ...Array(3).fill([1, 4, 1, 1, 1, 1, 1]).flat()]));
     expect(progress.lines).toHaveLength(3);
   });
 
@@ -137,9 +145,9 @@ describe("runExperiences", () => {
     const a = await runExperiences(connectInProcess({ manifest: manifest("sim-noaccel") }).client, plan());
     const progress = new RecordingProgress();
     const b = await runExperiences(connectInProcess({ manifest: manifest("sim-noaccel") }).client, plan({ testData: "resend", evaluateUntrained: false, stepsPerRequest: 3 }), { progress });
-    // HELLO, DEPLOY, then 3 x (DATA, 2 TRAINs, TELEMETRY, 3 x (DATA, EVAL), TELEMETRY).
-    expect(progress.total).toBe(2 + 3 * 11);
-    expect(progress.updates).toEqual([...Array.from({ length: progress.total }, (_, i) => i), progress.total]);
+    // HELLO, DEPLOY, then 3 x (DATA, TRAINs of 3 and 1 steps, TELEMETRY, 3 x (DATA, EVAL), TELEMETRY).
+    expect(progress.total).toBe(2 + 3 * (9 + 4));
+    expect(progress.updates).toEqual(cumulative([1, 1, ...Array(3).fill([1, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1]).flat()]));
     expect(b.accuracy).toEqual(a.accuracy);
     expect(b.untrained).toBeUndefined();
     expect(b.metrics.fwt).toBeNull();

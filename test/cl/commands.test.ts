@@ -3,7 +3,8 @@
 // checkpoints restore the learner exactly.
 import { describe, expect, it } from "vitest";
 import { encodePayload } from "../../host/protocol/index.js";
-import { CommandBoard, dataPayload, deployConfig, deployPayload, evalPayload, trainPayload } from "./device.js";
+import { CommandBoard } from "../helpers/device.js";
+import { dataPayload, deployConfig, deployPayload, evalPayload, trainPayload } from "../helpers/learner.js";
 
 /** A deployment trained on a little of experience 0, with its test set stored. */
 function trained(board: CommandBoard, strategy = "naive") {

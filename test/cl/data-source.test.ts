@@ -9,7 +9,7 @@ import { makeBenchmark } from "../../host/cl/benchmarks.js";
 import { planRun, runContinual, type ClRunOptions } from "../../host/cl/run.js";
 import { loadMnist } from "../../host/data/index.js";
 import { defaultOptimizer } from "../../host/train/config.js";
-import { expectValidReport } from "../support/report-schema.js";
+import { expectValidReport } from "../helpers/report-schema.js";
 import { usageError } from "../helpers/usage-error.js";
 
 

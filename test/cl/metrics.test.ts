@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { UsageError } from "../../host/cli/errors.js";
+import { UsageError } from "../../host/errors.js";
 import {
   averageAccuracy,
   backwardTransfer,

@@ -7,7 +7,8 @@ import { runContinual, type ClRunOptions } from "../../host/cl/run.js";
 import { encodePayload } from "../../host/protocol/index.js";
 import { checkReport } from "../../host/report/io.js";
 import { defaultOptimizer } from "../../host/train/config.js";
-import { CommandBoard, dataPayload, deployPayload, trainPayload } from "./device.js";
+import { CommandBoard } from "../helpers/device.js";
+import { dataPayload, deployPayload, trainPayload } from "../helpers/learner.js";
 
 const telemetry = encodePayload("TELEMETRY", { flags: 0 });
 

@@ -2,12 +2,12 @@
 // the scenarios behave as the literature says on a reduced budget, and a seed fixes every bit.
 import { describe, expect, it } from "vitest";
 import { planRun, runContinual, type ClRunOptions } from "../../host/cl/run.js";
-import type { Deployment } from "../../host/board/runner.js";
-import type { HelloReply } from "../../host/board/client.js";
+import type { Deployment } from "../../host/client/runner.js";
+import type { HelloReply } from "../../host/client/client.js";
 import { CL_MEMORY_LIMIT, CL_WORD_COUNT } from "../../assembly/cl/abi.js";
 import { defaultOptimizer } from "../../host/train/config.js";
 import type { Report } from "../../host/report/types.js";
-import { expectValidReport } from "../support/report-schema.js";
+import { expectValidReport } from "../helpers/report-schema.js";
 
 const base: ClRunOptions = {
   benchmark: "split-mnist",

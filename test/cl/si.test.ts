@@ -12,7 +12,7 @@ import { encodePayload } from "../../host/protocol/index.js";
 import { encodeConfig, defaultOptimizer } from "../../host/train/config.js";
 import { parsePrecision } from "../../host/precision/index.js";
 import { encodeStrategy, resolveStrategy } from "../../host/cl/strategies.js";
-import { CommandBoard } from "./device.js";
+import { CommandBoard } from "../helpers/device.js";
 
 const FEATURES = 3;
 const CLASSES = 4;

@@ -5,14 +5,14 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
-import { buildProgram, main } from "../../host/cli/main.js";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { buildProgram } from "../../host/cli/main.js";
 import { planRun } from "../../host/cl/run.js";
 import { STRATEGY_NAMES } from "../../host/cl/strategies.js";
 import { defaultOptimizer } from "../../host/train/config.js";
 import type { Report } from "../../host/report/types.js";
-import { edgeclSources } from "../board/edgecl.js";
-import { expectValidReport } from "../support/report-schema.js";
+import { edgeclInProcess, edgeclSources } from "../helpers/cli.js";
+import { expectValidReport } from "../helpers/report-schema.js";
 
 let dir: string;
 const file = (name: string) => join(dir, name);
@@ -24,21 +24,6 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const readJson = (path: string) => JSON.parse(readFileSync(path, "utf8")) as Report;
-
-/** The CLI in this process, for commands that start no board: exit code, stdout and stderr. */
-async function inProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, "log").mockImplementation((...parts: unknown[]) => void out.push(`${parts.join(" ")}\n`));
-  const write = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => err.push(String(chunk)) > 0);
-  try {
-    const code = await main(["node", "edgecl", ...args]);
-    return { code, stdout: out.join(""), stderr: err.join("") };
-  } finally {
-    log.mockRestore();
-    write.mockRestore();
-  }
-}
 
 describe("benchmarks and data sets", () => {
   test("run --benchmark split-har on the embedded digits: exit 2, the allowed list, nothing run", () => {
@@ -86,13 +71,13 @@ describe("experiments as files", () => {
 
   test("a config key that is no flag, or a value of the wrong type: exit 2 naming it", async () => {
     writeFileSync(file("typo.json"), JSON.stringify({ strategi: "ewc" }));
-    const typo = await inProcess(["run", "--config", file("typo.json")]);
+    const typo = await edgeclInProcess(["run", "--config", file("typo.json")]);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toMatch(/^edgecl: expected keys of .*typo\.json among dataset, label, benchmark, .*, received "strategi"\n$/);
     writeFileSync(file("type.json"), JSON.stringify({ seed: [1, 2] }));
-    expect((await inProcess(["run", "--config", file("type.json")])).stderr).toMatch(/expected .*type\.json key seed to be a string or a number, received "\[1,2\]"/);
+    expect((await edgeclInProcess(["run", "--config", file("type.json")])).stderr).toMatch(/expected .*type\.json key seed to be a string or a number, received "\[1,2\]"/);
     writeFileSync(file("array.json"), "[]");
-    expect((await inProcess(["run", "--config", file("array.json")])).stderr).toMatch(/expected .*array\.json to hold one JSON object of flags, received "an array"/);
+    expect((await edgeclInProcess(["run", "--config", file("array.json")])).stderr).toMatch(/expected .*array\.json to hold one JSON object of flags, received "an array"/);
   });
 
   test("every report carries its provenance: version, commit, time, command line, module hash, board identity", () => {
@@ -120,13 +105,13 @@ describe("experiments as files", () => {
 
 describe("discoverability", () => {
   test("list strategies|benchmarks|datasets|formats|boards, as tables and as JSON lines", async () => {
-    const strategies = await inProcess(["list", "strategies", "--json"]);
+    const strategies = await edgeclInProcess(["list", "strategies", "--json"]);
     expect(strategies.code).toBe(0);
     expect(strategies.stdout.trim().split("\n").map((l) => JSON.parse(l).name)).toEqual([...STRATEGY_NAMES]);
-    const benchmarks = (await inProcess(["list", "benchmarks", "--json"])).stdout.trim().split("\n").map((l) => JSON.parse(l).name);
+    const benchmarks = (await edgeclInProcess(["list", "benchmarks", "--json"])).stdout.trim().split("\n").map((l) => JSON.parse(l).name);
     expect(benchmarks).toEqual(["split-<data>", "permuted-<data>", "rotated-<data>"]);
-    expect((await inProcess(["list", "datasets"])).stdout).toMatch(/^source +meaning\nmnist +the 10,000 embedded MNIST digits/);
-    const boards = (await inProcess(["list", "boards", "--json"])).stdout.trim().split("\n").map((l) => JSON.parse(l).id);
+    expect((await edgeclInProcess(["list", "datasets"])).stdout).toMatch(/^source +meaning\nmnist +the 10,000 embedded MNIST digits/);
+    const boards = (await edgeclInProcess(["list", "boards", "--json"])).stdout.trim().split("\n").map((l) => JSON.parse(l).id);
     expect(boards).toContain("sim");
     expect(buildProgram().commands.find((c) => c.name() === "list")!.commands.map((c) => c.name())).toEqual(["strategies", "benchmarks", "datasets", "formats", "boards"]);
     // A real process for the exit code of an unknown list.
@@ -141,7 +126,7 @@ describe("discoverability", () => {
       const flags = c.options.map((o) => o.long);
       expect([c.name(), flags.includes("--quiet"), flags.includes("--verbose")]).toEqual([c.name(), true, true]);
     }
-    const both = await inProcess(["boards", "--quiet", "--verbose"]);
+    const both = await edgeclInProcess(["boards", "--quiet", "--verbose"]);
     expect(both.code).toBe(2);
     expect(both.stderr).toBe("edgecl: --quiet and --verbose exclude each other; give one\n");
   });
@@ -169,7 +154,7 @@ describe("deploy", () => {
     const again = edgeclSources(["deploy", "--board", "sim", "--flash-dir", file("flash"), "--config", file("blob.bin"), "--quiet"]);
     expect(again.code).toBe(0);
     expect(again.stderr).toBe("");
-    const both = await inProcess(["deploy", "--board", "sim", "--config", file("blob.bin"), "--model", "mlp:8"]);
+    const both = await edgeclInProcess(["deploy", "--board", "sim", "--config", file("blob.bin"), "--model", "mlp:8"]);
     expect([both.code, both.stderr]).toEqual([2, "edgecl: --config sends a learner configuration as it is; give it or the run flags (--model, --strategy, ..., --run-config), not both\n"]);
   });
 });

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runStream } from "../../host/cl/run.js";
-import { edgeclSources } from "../board/edgecl.js";
+import { edgeclSources } from "../helpers/cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "edgecl-export-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

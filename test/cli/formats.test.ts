@@ -1,6 +1,6 @@
 // `edgecl formats` and `edgecl quantize` as a user runs them.
 import { describe, expect, it } from "vitest";
-import { edgecl } from "./run";
+import { edgecl } from "../helpers/cli.js";
 
 describe("edgecl formats", () => {
   it("lists every named format with the OCP limits", () => {
@@ -37,7 +37,7 @@ describe("edgecl quantize", () => {
   });
 
   it("reads stdin one value per line when no values are given", () => {
-    const r = edgecl(["quantize", "--format", "e5m2"], "61439\n61440\n-inf\n");
+    const r = edgecl(["quantize", "--format", "e5m2"], { input: "61439\n61440\n-inf\n" });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe("61439 57344 0x7b\n61440 inf 0x7c\n-inf -inf 0xfc\n");
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { UsageError } from "../../host/cli/errors.js";
+import { UsageError } from "../../host/errors.js";
 import { checkSeed, fnv1a64, Rng, SplitMix64 } from "../../host/data/rng.js";
 
 const hex = (values: number[]) => values.map((v) => `0x${v.toString(16).padStart(8, "0")}`);

@@ -1,7 +1,7 @@
 // Power-loss sweep of the firmware's checkpoint flash (firmware/src/flash.c): flash_power_harness.c
 // builds it with the host's gcc against an emulated NOR chip and cuts power before every erase and
 // program, and inside each (part of its bits), for the checkpoint images of a small real run on the
-// simulated board (test/board/checkpoint-sequence.ts: the same device module writes the same images
+// simulated board (test/helpers/checkpoint-sequence.ts: the same device module writes the same images
 // on every board), then an erase of every slot and two more checkpoints. The harness judges each cut
 // (the slot's last complete image bit for bit, or none, never another) and counts the operations; the
 // test counts them independently from the flash layout. A failing cut prints "--only K", which replays it.
@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { modulePath } from "../../host/device/module.js";
-import { recordCheckpointSequence, type SequenceStep } from "../board/checkpoint-sequence.js";
+import { recordCheckpointSequence, type SequenceStep } from "../helpers/checkpoint-sequence.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const BOARD = "qemu-rv32";

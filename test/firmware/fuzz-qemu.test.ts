@@ -1,15 +1,15 @@
-// A seeded fuzz sample (host/board/fuzz.ts) against the firmware on QEMU (qemu-rv32, the wasm2c image of
+// A seeded fuzz sample (host/client/fuzz.ts) against the firmware on QEMU (qemu-rv32, the wasm2c image of
 // build/device.wasm that `edgecl run --board qemu-rv32` boots, built once into build/firmware and shared
 // with the other firmware tests): every mutation, then HELLO and an unchanged model checksum after each
 // batch unless a valid request changed it. The full measurement is `npm run fuzz -- --board qemu-rv32`.
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
-import { BoardClient } from "../../host/board/client.js";
-import { fuzzBoard, MUTATIONS } from "../../host/board/fuzz.js";
-import { loadBoard } from "../../host/boards/manifest.js";
+import { BoardClient } from "../../host/client/client.js";
+import { fuzzBoard, MUTATIONS } from "../../host/client/fuzz.js";
+import { loadBoard } from "../../host/manifest/manifest.js";
 import { modulePath } from "../../host/device/module.js";
 import { openQemuBoard } from "../../host/firmware/index.js";
-import { setUpLearner } from "../board/learner.js";
+import { setUpLearner } from "../helpers/learner.js";
 
 describe("fuzzing the firmware on QEMU", () => {
   test("a seeded sample of every mutation: no crash, hang, bad reply or unexplained change", async () => {

@@ -14,14 +14,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inlineBoard, runContinual, type ClRunOptions } from "../../host/cl/run.js";
-import { expectValidReport } from "../support/report-schema.js";
-import { BoardClient } from "../../host/board/client.js";
-import { loadBoard } from "../../host/boards/manifest.js";
+import { expectValidReport } from "../helpers/report-schema.js";
+import { BoardClient } from "../../host/client/client.js";
+import { loadBoard } from "../../host/manifest/manifest.js";
 import { modulePath } from "../../host/device/module.js";
 import { buildQemuBoardImage, openQemuBoard, requireToolchain } from "../../host/firmware/index.js";
 import { defaultOptimizer } from "../../host/train/config.js";
 import type { Report } from "../../host/report/types.js";
-import { dataPayload, deployConfig, evalPayload, trainPayload } from "../cl/device.js";
+import { dataPayload, deployConfig, evalPayload, trainPayload } from "../helpers/learner.js";
 import { CL_REPLAY_BATCH, CL_WORD_COUNT } from "../../assembly/cl/abi.js";
 
 const PAIRS = [

@@ -3,68 +3,46 @@
 // handed to the device on RESTORE, a slot kept across a restart of QEMU, an image too large for a slot
 // refused without touching the slot, and RESET's erase. The device is fixtures/serve.wat, whose
 // checkpoint image is a known pattern.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { describe, expect, test } from "vitest";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
-import { BoardClient } from "../../host/board/client.js";
-import { BoardError } from "../../host/board/errors.js";
-import type { BoardManifest } from "../../host/boards/manifest.js";
+import { BoardClient } from "../../host/client/client.js";
+import { BoardError } from "../../host/client/errors.js";
+import type { BoardManifest } from "../../host/manifest/manifest.js";
 import { buildQemuBoardImage, QEMU_FLASH_BANK_BYTES, QEMU_FLASH_SLOTS_OFFSET } from "../../host/firmware/index.js";
 import { encodePayload, ErrorCode } from "../../host/protocol/index.js";
-import { bootBoard, derivedManifest, fnv1a, patternImage, scratch, serveWasm } from "./serve-helpers.js";
+import { boardError, derivedManifest, FirmwareSuite, fnv1a, patternImage } from "./helpers.js";
 
-let dir = "";
-let fixture: { file: string; bytes: Uint8Array };
 let manifest: BoardManifest;
-let setupError: unknown;
 
-beforeAll(async () => {
-  try {
-    dir = scratch("serve-flash");
-    fixture = serveWasm(dir);
-    manifest = derivedManifest(dir, "qemu-rv32-noaccel", "qemu-flash", {});
-    await buildQemuBoardImage(manifest, { wasm: fixture.file, buildDir: join(dir, "image") });
-  } catch (err) {
-    setupError = err;
-  }
-}, 120_000);
-
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
+const suite = new FirmwareSuite("serve-flash", async () => {
+  manifest = derivedManifest(suite.dir, "qemu-rv32-noaccel", "qemu-flash", {});
+  await buildQemuBoardImage(manifest, { wasm: suite.fixture.file, buildDir: join(suite.dir, "image") });
 });
 
 const le32 = (v: number) => Uint8Array.of(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff);
 
 /** Boots the board on the flash file, deploys the fixture with a checkpoint image of `imageBytes`, runs body. */
-async function session(flashFile: string, imageBytes: number, body: (board: BoardClient) => Promise<void>): Promise<void> {
-  if (setupError) throw setupError;
-  const transport = await bootBoard(manifest, fixture.file, dir, "image", { flashFile });
-  const board = new BoardClient(transport, { board: "qemu-flash", timeoutMs: 20_000 });
-  try {
+function session(flashFile: string, imageBytes: number, body: (board: BoardClient) => Promise<void>): Promise<void> {
+  return suite.withBoard(manifest, suite.fixture.file, "image", async (transport) => {
+    const board = new BoardClient(transport, { board: "qemu-flash", timeoutMs: 20_000 });
     await board.hello();
     // A 4-byte configuration sets the fixture's checkpoint image length.
-    await board.deploy({ config: le32(imageBytes), module: fixture.bytes });
+    await board.deploy({ config: le32(imageBytes), module: suite.fixture.bytes });
     await body(board);
-  } finally {
-    await transport.close();
-  }
+  }, { flashFile });
 }
 
 async function code(promise: Promise<unknown>): Promise<number> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(BoardError);
-  return (err as BoardError).code;
+  return (await boardError(promise)).code;
 }
 
 const evalState = (board: BoardClient) => board.request("EVAL", encodePayload("EVAL", { experience: 0, flags: 0 }));
 
 describe("checkpoint flash", () => {
   test("an image over two sectors is written, read back and kept across a restart; a too-large one leaves the slot alone; RESET erases", async () => {
-    const flashFile = join(dir, "flash.bin");
+    const flashFile = join(suite.dir, "flash.bin");
     const slotBytes = manifest.memory.flashBytes / 4;
     const image = patternImage(300_000); // 300,016 bytes with the header: two 256 KiB sectors
     const expectedCrc = crc32(image) >>> 0;
@@ -98,7 +76,7 @@ describe("checkpoint flash", () => {
   });
 
   test("a slot whose image was damaged in flash reads as empty (CRC check)", async () => {
-    const flashFile = join(dir, "damaged.bin");
+    const flashFile = join(suite.dir, "damaged.bin");
     const image = patternImage(1000);
     await session(flashFile, image.length, async (board) => {
       expect((await board.checkpoint(1)).crc).toBe(crc32(image) >>> 0);

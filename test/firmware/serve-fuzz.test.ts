@@ -5,41 +5,20 @@
 // bytes (same reply count, types, sequence numbers, error codes, RESULT bytes), and the board still
 // answers HELLO afterwards.
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { loadBoard, type BoardManifest } from "../../host/boards/manifest.js";
-import { buildQemuBoardImage, type QemuTransport } from "../../host/firmware/index.js";
+import { describe, expect, test } from "vitest";
+import { type BoardManifest } from "../../host/manifest/manifest.js";
+import { type QemuTransport } from "../../host/firmware/index.js";
 import { decodeErrorReply, decodeResult, encodeFrame, encodePayload, ERROR_NAMES, MessageType, splitIntoChunks, type Frame } from "../../host/protocol/index.js";
 import { frameCases } from "../protocol/cases.js";
 import { rawFrame, wire } from "../protocol/reference.js";
-import { batch, standinWasm } from "../board/helpers.js";
-import { bootBoard, derivedManifest, describe as describeFrame, expectSameReply, FrameLink, scratch, serveWasm, SimReference } from "./serve-helpers.js";
+import { batch } from "../helpers/board.js";
+import { describe as describeFrame, expectSameReply, FirmwareSuite, FrameLink, protocolBoards, SimReference } from "./helpers.js";
 
-let dir = "";
-let standin: { file: string; bytes: Uint8Array };
-let fixture: { file: string; bytes: Uint8Array };
 let rv32: BoardManifest;
 let tiny: BoardManifest;
-let setupError: unknown;
 
-beforeAll(async () => {
-  try {
-    dir = scratch("serve-fuzz");
-    fixture = serveWasm(dir);
-    standin = { file: join(dir, "standin.wasm"), bytes: standinWasm(1) };
-    writeFileSync(standin.file, standin.bytes);
-    rv32 = loadBoard("qemu-rv32");
-    tiny = derivedManifest(dir, "qemu-rv32-noaccel", "qemu-tiny", { maxFrameSize: 64 });
-    await buildQemuBoardImage(rv32, { wasm: standin.file, buildDir: join(dir, "rv32-standin") });
-    await buildQemuBoardImage(tiny, { wasm: fixture.file, buildDir: join(dir, "tiny-fixture") });
-  } catch (err) {
-    setupError = err;
-  }
-}, 120_000);
-
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
+const suite = new FirmwareSuite("serve-fuzz", async () => {
+  ({ rv32, tiny } = await protocolBoards(suite));
 });
 
 /** The firmware and the simulated board side by side, fed the same bytes. */
@@ -84,20 +63,14 @@ class Pair {
   }
 }
 
-async function withPair(manifest: BoardManifest, wasm: string, image: string, body: (pair: Pair) => Promise<void>): Promise<void> {
-  if (setupError) throw setupError;
-  const transport = await bootBoard(manifest, wasm, dir, image);
-  try {
-    await body(new Pair(transport, manifest));
-  } finally {
-    await transport.close();
-  }
+function withPair(manifest: BoardManifest, wasm: string, image: string, body: (pair: Pair) => Promise<void>): Promise<void> {
+  return suite.withBoard(manifest, wasm, image, (transport) => body(new Pair(transport, manifest)));
 }
 
 describe("frames the host sends to the firmware", () => {
   test("the hand-built cases of test/protocol/cases.ts, at 64-byte frames, get the decoder's verdicts", async () => {
-    await withPair(tiny, fixture.file, "tiny-fixture", async (pair) => {
-      await pair.ok(MessageType.DEPLOY, encodePayload("DEPLOY", { config: new Uint8Array(0), module: fixture.bytes }), 64);
+    await withPair(tiny, suite.fixture.file, "tiny-fixture", async (pair) => {
+      await pair.ok(MessageType.DEPLOY, encodePayload("DEPLOY", { config: new Uint8Array(0), module: suite.fixture.bytes }), 64);
       for (const [what, bytes, expected] of frameCases) {
         // A lone delimiter first: each case starts a frame of its own.
         const replies = await pair.send(Uint8Array.from([0, ...bytes]), what);
@@ -189,9 +162,9 @@ describe("frames the host sends to the firmware", () => {
     );
     const cases = fc.sample(caseArb, { seed: 20240607, numRuns: 250 });
 
-    await withPair(rv32, standin.file, "rv32-standin", async (pair) => {
+    await withPair(rv32, suite.standin.file, "rv32-standin", async (pair) => {
       // The same learner on both boards: a deployment, stored samples and some training.
-      await pair.ok(MessageType.DEPLOY, encodePayload("DEPLOY", { config: new TextEncoder().encode('{"format":"fp32","modelBytes":256}'), module: standin.bytes }), maxFrame);
+      await pair.ok(MessageType.DEPLOY, encodePayload("DEPLOY", { config: new TextEncoder().encode('{"format":"fp32","modelBytes":256}'), module: suite.standin.bytes }), maxFrame);
       const b = batch(16);
       const samples = new Uint8Array(16 * 2 + 16 * 4 * 4);
       const view = new DataView(samples.buffer);

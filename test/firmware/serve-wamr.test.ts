@@ -5,74 +5,35 @@
 // stand-in device module, deployed over the wire, gives the simulated board's replies.
 // WAMR is in no package registry: these tests need WAMR_ROOT (firmware/README.md, section WAMR) and
 // are skipped, saying so, without it.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { execFileSync } from "node:child_process";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { describe, expect, test } from "vitest";
+import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { BoardClient } from "../../host/board/client.js";
-import { BoardError } from "../../host/board/errors.js";
-import { loadBoard, type BoardManifest } from "../../host/boards/manifest.js";
+import { BoardClient } from "../../host/client/client.js";
+import { loadBoard, type BoardManifest } from "../../host/manifest/manifest.js";
 import { buildQemuBoardImage, type QemuTransport } from "../../host/firmware/index.js";
 import { encodeFrame, encodePayload, ErrorCode, MessageType } from "../../host/protocol/index.js";
 import { modulePath } from "../../host/device/module.js";
-import { batch, standinWasm } from "../board/helpers.js";
-import { deployConfig } from "../cl/device.js";
-import { bootBoard, expectSameReply, FrameLink, scratch, serveWasm, SimReference } from "./serve-helpers.js";
+import { batch } from "../helpers/board.js";
+import { deployConfig } from "../helpers/learner.js";
+import { boardError, expectSameReply, FirmwareSuite, FrameLink, SimReference, wat as watFile } from "./helpers.js";
 
 const WAMR_ROOT = process.env.WAMR_ROOT;
 const SKIP_REASON = "needs WAMR_ROOT=<a WAMR source tree> (see firmware/README.md, section WAMR)";
 if (!WAMR_ROOT) console.warn(`test/firmware/serve-wamr.test.ts: WAMR protocol tests skipped: ${SKIP_REASON}`);
 
-let dir = "";
-let standin: { file: string; bytes: Uint8Array };
-let fixture: { file: string; bytes: Uint8Array };
 let manifest: BoardManifest;
-let setupError: unknown;
+
+const suite = new FirmwareSuite("serve-wamr", async () => {
+  manifest = loadBoard("qemu-rv32");
+  // The image's built-in module is the stand-in; the tests deploy others over the wire.
+  await buildQemuBoardImage(manifest, { wasm: suite.standin.file, buildDir: join(suite.dir, "image"), runtime: "wamr", wamrRoot: resolve(WAMR_ROOT!) });
+}, { timeoutMs: 600_000, skip: !WAMR_ROOT });
 
 /** A small module assembled with wat2wasm. */
-function wat(name: string, text: string): Uint8Array {
-  const source = join(dir, `${name}.wat`);
-  writeFileSync(source, text);
-  execFileSync("wat2wasm", [source, "-o", join(dir, `${name}.wasm`)]);
-  return new Uint8Array(readFileSync(join(dir, `${name}.wasm`)));
-}
+const wat = (name: string, text: string): Uint8Array => watFile(suite.dir, name, text).bytes;
 
-beforeAll(async () => {
-  if (!WAMR_ROOT) return;
-  try {
-    dir = scratch("serve-wamr");
-    fixture = serveWasm(dir);
-    standin = { file: join(dir, "standin.wasm"), bytes: standinWasm(1) };
-    writeFileSync(standin.file, standin.bytes);
-    manifest = loadBoard("qemu-rv32");
-    // The image's built-in module is the stand-in; the tests deploy others over the wire.
-    await buildQemuBoardImage(manifest, { wasm: standin.file, buildDir: join(dir, "image"), runtime: "wamr", wamrRoot: resolve(WAMR_ROOT) });
-  } catch (err) {
-    setupError = err;
-  }
-}, 600_000);
-
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-async function withBoard(body: (transport: QemuTransport) => Promise<void>): Promise<void> {
-  if (setupError) throw setupError;
-  const transport = await bootBoard(manifest, standin.file, dir, "image", { runtime: "wamr", wamrRoot: resolve(WAMR_ROOT ?? "") });
-  try {
-    await body(transport);
-  } finally {
-    await transport.close();
-  }
-}
-
-async function refusal(promise: Promise<unknown>): Promise<BoardError> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(BoardError);
-  return err as BoardError;
+function withBoard(body: (transport: QemuTransport) => Promise<void>): Promise<void> {
+  return suite.withBoard(manifest, suite.standin.file, "image", body, { runtime: "wamr", wamrRoot: resolve(WAMR_ROOT ?? "") });
 }
 
 const evalPayload = encodePayload("EVAL", { experience: 0, flags: 0 });
@@ -89,7 +50,7 @@ describe.skipIf(!WAMR_ROOT)(`the firmware on WAMR serving the protocol [${SKIP_R
     await withBoard(async (transport) => {
       const board = new BoardClient(transport, { board: "qemu-rv32", timeoutMs: 20_000 });
       expect(await board.hello()).toMatchObject({ runtime: "wamr", board: "qemu-rv32" });
-      expect(await board.deploy({ config: new Uint8Array(0), module: fixture.bytes })).toEqual({ parameters: 7, modelBytes: 28, memoryUsed: 2 * 65536, memoryLimit: manifest.memory.linearMemoryBytes });
+      expect(await board.deploy({ config: new Uint8Array(0), module: suite.fixture.bytes })).toEqual({ parameters: 7, modelBytes: 28, memoryUsed: 2 * 65536, memoryLimit: manifest.memory.linearMemoryBytes });
       await board.request("DATA", oneSample);
       // fixtures/serve.wat's EVAL: meanLoss counts the DATA requests of this deployment.
       const state = { correct: 0, total: 0, meanLoss: 1 };
@@ -101,22 +62,22 @@ describe.skipIf(!WAMR_ROOT)(`the firmware on WAMR serving the protocol [${SKIP_R
         ["a module whose memory exceeds the board's limit", tooLarge, ErrorCode.DOES_NOT_FIT, /expected initial linear memory <= 256 pages \(board limit\), received 257 pages/],
         ["a module the runtime pool cannot load", hugeCode, ErrorCode.DOES_NOT_FIT, /^expected a module that fits the board: no room in the runtime pool \(1572864 bytes, WAMR_POOL_KB\) to load a module of \d+ bytes$/],
       ] as const) {
-        const err = await refusal(board.deploy({ config: new Uint8Array(0), module }));
+        const err = await boardError(board.deploy({ config: new Uint8Array(0), module }));
         expect({ what, code: err.code }).toEqual({ what, code });
         expect(err.detail, what).toMatch(words);
         expect(await board.request("EVAL", evalPayload), `after ${what}`).toEqual(state);
       }
 
-      const trap = await refusal(board.request("TRAIN", encodePayload("TRAIN", { experience: 0, iterations: 0xdead, batchSize: 1, seed: 0, flags: 0 })));
+      const trap = await boardError(board.request("TRAIN", encodePayload("TRAIN", { experience: 0, iterations: 0xdead, batchSize: 1, seed: 0, flags: 0 })));
       expect(trap.code).toBe(ErrorCode.TRAP);
       expect(trap.detail).toMatch(/^the device module trapped in TRAIN: trap in export 'cmd_run': unreachable/);
       expect(await board.request("EVAL", evalPayload)).toEqual(state);
 
       // A valid module without the command interface is refused by name once instantiated.
-      const bare = await refusal(board.deploy({ config: new Uint8Array(0), module: noCommands }));
+      const bare = await boardError(board.deploy({ config: new Uint8Array(0), module: noCommands }));
       expect(bare.code).toBe(ErrorCode.BAD_CONFIG);
       expect(bare.detail).toBe("expected a device module exporting cmd_buffer, cmd_run, cmd_reply_ptr, cmd_reply_len, received one without cmd_run, cmd_reply_ptr, cmd_reply_len");
-      expect((await board.deploy({ config: new Uint8Array(0), module: fixture.bytes })).parameters).toBe(7);
+      expect((await board.deploy({ config: new Uint8Array(0), module: suite.fixture.bytes })).parameters).toBe(7);
     });
   });
 
@@ -127,7 +88,7 @@ describe.skipIf(!WAMR_ROOT)(`the firmware on WAMR serving the protocol [${SKIP_R
       const board = new BoardClient(transport, { board: "qemu-rv32", timeoutMs: 60_000 });
       await board.hello();
       // The stand-in with state: EVAL answers correct = min(test samples, iterations trained).
-      await board.deploy({ config: text('{"format":"fp32","id":5}'), module: standin.bytes });
+      await board.deploy({ config: text('{"format":"fp32","id":5}'), module: suite.standin.bytes });
       const u8Data = (split: number, count: number) =>
         encodePayload("DATA", { experience: 0, split, encoding: 1, flags: 1, count, features: 1, samples: new Uint8Array(3 * count) });
       await board.request("DATA", u8Data(0, 4));
@@ -137,10 +98,10 @@ describe.skipIf(!WAMR_ROOT)(`the firmware on WAMR serving the protocol [${SKIP_R
       expect(await board.request("EVAL", evalPayload)).toEqual(state);
 
       // Another module (fixtures/serve.wat) whose configuration traps, then the stand-in itself with a bad one.
-      const trapped = await refusal(board.deploy({ config: text("trap"), module: fixture.bytes }));
+      const trapped = await boardError(board.deploy({ config: text("trap"), module: suite.fixture.bytes }));
       expect(trapped.code).toBe(ErrorCode.TRAP);
       expect(await board.request("EVAL", evalPayload)).toEqual(state);
-      const bad = await refusal(board.deploy({ config: text('{"format":"fp32","bad":true}'), module: standin.bytes }));
+      const bad = await boardError(board.deploy({ config: text('{"format":"fp32","bad":true}'), module: suite.standin.bytes }));
       expect(bad.code).toBe(ErrorCode.BAD_CONFIG);
       expect(await board.request("EVAL", evalPayload)).toEqual(state);
 
@@ -153,7 +114,7 @@ describe.skipIf(!WAMR_ROOT)(`the firmware on WAMR serving the protocol [${SKIP_R
       const wrong = config.slice();
       const words = new Uint32Array(wrong.buffer);
       words[words.length - 13 + 2] = 42; // CL_STRATEGY of the strategy blob (assembly/cl/abi.ts)
-      const refused = await refusal(board.deploy({ config: wrong, module: device }));
+      const refused = await boardError(board.deploy({ config: wrong, module: device }));
       expect({ code: refused.code, detail: refused.detail }).toMatchObject({ code: ErrorCode.BAD_CONFIG, detail: expect.stringMatching(/expected a strategy id from 0 to 10/) });
       expect((await board.telemetry()).modelChecksum).toBe(deployed.modelChecksum);
     });
@@ -169,8 +130,8 @@ describe.skipIf(!WAMR_ROOT)(`the firmware on WAMR serving the protocol [${SKIP_R
       b.labels.forEach((label, k) => view.setUint16(2 * k, label, true));
       b.inputs.forEach((v, i) => view.setFloat32(24 + 4 * i, v, true));
       const requests: Array<[string, number, Uint8Array]> = [
-        ["DEPLOY the fixture", MessageType.DEPLOY, encodePayload("DEPLOY", { config: new Uint8Array(0), module: fixture.bytes })],
-        ["DEPLOY the stand-in", MessageType.DEPLOY, encodePayload("DEPLOY", { config: new TextEncoder().encode('{"format":"bf16","modelBytes":2048,"id":5}'), module: standin.bytes })],
+        ["DEPLOY the fixture", MessageType.DEPLOY, encodePayload("DEPLOY", { config: new Uint8Array(0), module: suite.fixture.bytes })],
+        ["DEPLOY the stand-in", MessageType.DEPLOY, encodePayload("DEPLOY", { config: new TextEncoder().encode('{"format":"bf16","modelBytes":2048,"id":5}'), module: suite.standin.bytes })],
         ["DATA train", MessageType.DATA, encodePayload("DATA", { experience: 0, split: 0, encoding: 0, flags: 1, count: 12, features: 4, samples })],
         ["DATA test", MessageType.DATA, encodePayload("DATA", { experience: 0, split: 1, encoding: 0, flags: 1, count: 12, features: 4, samples })],
         ["TRAIN", MessageType.TRAIN, encodePayload("TRAIN", { experience: 0, iterations: 4, batchSize: 3, seed: 9, flags: 0 })],

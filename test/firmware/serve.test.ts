@@ -2,72 +2,29 @@
 // (HELLO from the manifest compiled into the image), a whole session held byte for byte to the
 // simulated board running the same device module, traps in the module, oversize and foreign DEPLOYs,
 // chunked transfers both ways, repeats, and error messages the device writes. Expected values come from
-// the manifest read by host/boards, the simulated board (board/sim), and references worked out here
+// the manifest read by host/manifest, the simulated board (board/sim), and references worked out here
 // (FNV-1a, the fixture's documented answers). Needs the Debian packages of the firmware toolchain.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { rmSync, writeFileSync } from "node:fs";
+import { describe, expect, test } from "vitest";
 import { join } from "node:path";
-import { BoardClient } from "../../host/board/client.js";
-import { BoardError } from "../../host/board/errors.js";
+import { BoardClient } from "../../host/client/client.js";
 import { loadAccelerator } from "../../board/sim/mmio.js";
-import { loadBoard, type BoardManifest } from "../../host/boards/manifest.js";
+import { type BoardManifest } from "../../host/manifest/manifest.js";
 import { parseFormat } from "../../host/formats/parse.js";
 import { NAMED_FORMATS } from "../../host/generated/formats.js";
 import { buildQemuBoardImage, type QemuTransport } from "../../host/firmware/index.js";
-import {
-  decodeErrorReply,
-  decodeResult,
-  encodeFrame,
-  encodePayload,
-  ErrorCode,
-  MessageType,
-  PROTOCOL_VERSION,
-  splitIntoChunks,
-  type Frame,
-} from "../../host/protocol/index.js";
-import { batch, standinWasm } from "../board/helpers.js";
-import { bootBoard, derivedManifest, expectSameReply, fnv1a, FrameLink, scratch, serveWasm, SimReference } from "./serve-helpers.js";
+import { decodeErrorReply, decodeResult, encodeFrame, encodePayload, ErrorCode, MessageType, PROTOCOL_VERSION, splitIntoChunks, type Frame } from "../../host/protocol/index.js";
+import { batch } from "../helpers/board.js";
+import { boardError, bootBoard, derivedManifest, expectSameReply, FirmwareSuite, fnv1a, FrameLink, protocolBoards, SimReference } from "./helpers.js";
 
-let dir = "";
-let standin: { file: string; bytes: Uint8Array };
-let fixture: { file: string; bytes: Uint8Array };
 let rv32: BoardManifest;
 let tiny: BoardManifest;
 let rv32Fixture: BoardManifest;
-let setupError: unknown;
 
-beforeAll(async () => {
-  try {
-    dir = scratch("serve");
-    fixture = serveWasm(dir);
-    standin = { file: join(dir, "standin.wasm"), bytes: standinWasm(1) };
-    writeFileSync(standin.file, standin.bytes);
-    rv32 = loadBoard("qemu-rv32");
-    // 64-byte frames (the protocol's minimum): every message but HELLO's request travels in CHUNKs.
-    tiny = derivedManifest(dir, "qemu-rv32-noaccel", "qemu-tiny", { maxFrameSize: 64 });
-    await buildQemuBoardImage(rv32, { wasm: standin.file, buildDir: join(dir, "rv32-standin") });
-    await buildQemuBoardImage(tiny, { wasm: fixture.file, buildDir: join(dir, "tiny-fixture") });
-    rv32Fixture = derivedManifest(dir, "qemu-rv32", "qemu-rv32-fixture", {});
-    await buildQemuBoardImage(rv32Fixture, { wasm: fixture.file, buildDir: join(dir, "rv32-fixture") });
-  } catch (err) {
-    setupError = err;
-  }
-}, 120_000);
-
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
+const suite = new FirmwareSuite("serve", async () => {
+  ({ rv32, tiny } = await protocolBoards(suite));
+  rv32Fixture = derivedManifest(suite.dir, "qemu-rv32", "qemu-rv32-fixture", {});
+  await buildQemuBoardImage(rv32Fixture, { wasm: suite.fixture.file, buildDir: join(suite.dir, "rv32-fixture") });
 });
-
-/** Runs `body` against a booted board and always stops QEMU. */
-async function withBoard<T>(manifest: BoardManifest, wasm: string, image: string, body: (transport: QemuTransport) => Promise<T>): Promise<T> {
-  if (setupError) throw setupError;
-  const transport = await bootBoard(manifest, wasm, dir, image);
-  try {
-    return await body(transport);
-  } finally {
-    await transport.close();
-  }
-}
 
 function client(transport: QemuTransport, board: string): BoardClient {
   return new BoardClient(transport, { board, timeoutMs: 10_000 });
@@ -83,21 +40,12 @@ function expectedFormats(manifest: BoardManifest): number {
   return bits >>> 0;
 }
 
-async function rejected(promise: Promise<unknown>): Promise<BoardError> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(BoardError);
-  return err as BoardError;
-}
-
 const train = (iterations: number) => encodePayload("TRAIN", { experience: 0, iterations, batchSize: 2, seed: 1, flags: 0 });
 const evalPayload = (experience: number) => encodePayload("EVAL", { experience, flags: 0 });
 
 describe("HELLO answers from the board manifest compiled into the image", () => {
   test("qemu-rv32: protocol version, frame size, memory and flash, accelerator formats, runtime and board id", async () => {
-    await withBoard(rv32, standin.file, "rv32-standin", async (transport) => {
+    await suite.withBoard(rv32, suite.standin.file, "rv32-standin", async (transport) => {
       const hello = await client(transport, "qemu-rv32").hello();
       expect(hello).toEqual({
         protocolVersion: PROTOCOL_VERSION,
@@ -115,7 +63,7 @@ describe("HELLO answers from the board manifest compiled into the image", () => 
   });
 
   test("a board without accelerator and 64-byte frames says so", async () => {
-    await withBoard(tiny, fixture.file, "tiny-fixture", async (transport) => {
+    await suite.withBoard(tiny, suite.fixture.file, "tiny-fixture", async (transport) => {
       const hello = await client(transport, "qemu-tiny").hello();
       expect(hello).toMatchObject({ maxFrameSize: 64, accelPresent: 0, accelFormats: 0, runtime: "wasm2c", board: "qemu-tiny" });
       expect(hello.memoryLimit).toBe(tiny.memory.linearMemoryBytes);
@@ -125,13 +73,13 @@ describe("HELLO answers from the board manifest compiled into the image", () => 
 
 describe("the QEMU board's link", () => {
   test("closing the link stops QEMU; QEMU ending ends the link, and a request waiting fails naming the board", async () => {
-    if (setupError) throw setupError;
-    const first = await bootBoard(tiny, fixture.file, dir, "tiny-fixture");
+    suite.ready();
+    const first = await bootBoard(tiny, suite.fixture.file, suite.dir, "tiny-fixture");
     await first.close();
     expect(first.qemu.child.exitCode !== null || first.qemu.child.signalCode !== null).toBe(true);
     expect(first.open).toBe(false);
 
-    const second = await bootBoard(tiny, fixture.file, dir, "tiny-fixture");
+    const second = await bootBoard(tiny, suite.fixture.file, suite.dir, "tiny-fixture");
     try {
       const board = client(second, "qemu-tiny");
       await board.hello();
@@ -151,7 +99,7 @@ describe("the QEMU board's link", () => {
 
 describe("a session with the stand-in device module", () => {
   test("every reply equals the simulated board's for the same frames, chunked DATA, checkpoints and repeats included", async () => {
-    await withBoard(rv32, standin.file, "rv32-standin", async (transport) => {
+    await suite.withBoard(rv32, suite.standin.file, "rv32-standin", async (transport) => {
       const link = new FrameLink(transport);
       const sim = new SimReference(rv32);
       let seq = 0;
@@ -181,7 +129,7 @@ describe("a session with the stand-in device module", () => {
       request("HELLO", MessageType.HELLO, new Uint8Array(0));
       request("EVAL before DEPLOY", MessageType.EVAL, evalPayload(0));
       request("DEPLOY without a module first", MessageType.DEPLOY, encodePayload("DEPLOY", { config: new TextEncoder().encode('{"format":"fp32"}'), module: new Uint8Array(0) }));
-      request("DEPLOY", MessageType.DEPLOY, encodePayload("DEPLOY", { config: new TextEncoder().encode('{"format":"fp32","modelBytes":4096,"id":3}'), module: standin.bytes }));
+      request("DEPLOY", MessageType.DEPLOY, encodePayload("DEPLOY", { config: new TextEncoder().encode('{"format":"fp32","modelBytes":4096,"id":3}'), module: suite.standin.bytes }));
       request("DATA train", MessageType.DATA, data(0, 0, 8));
       request("DATA test", MessageType.DATA, data(0, 1, 40));
       // 3000 samples of 4 f32 values: 54,013 bytes, four CHUNKs at 16 KiB frames.
@@ -199,8 +147,8 @@ describe("a session with the stand-in device module", () => {
       request("DEPLOY of an unknown format", MessageType.DEPLOY, encodePayload("DEPLOY", { config: new TextEncoder().encode('{"format":"e9m9"}'), module: new Uint8Array(0) }));
       request("DEPLOY that traps in the device", MessageType.DEPLOY, encodePayload("DEPLOY", { config: new TextEncoder().encode('{"format":"fp32","trap":true}'), module: new Uint8Array(0) }));
       // With the module again: the configuration fails, and the deployment before it stays, state included.
-      request("DEPLOY of the same module with a bad configuration", MessageType.DEPLOY, encodePayload("DEPLOY", { config: new TextEncoder().encode('{"format":"fp32","bad":true}'), module: standin.bytes }));
-      request("DEPLOY of the same module that traps in the device", MessageType.DEPLOY, encodePayload("DEPLOY", { config: new TextEncoder().encode('{"format":"fp32","trap":true}'), module: standin.bytes }));
+      request("DEPLOY of the same module with a bad configuration", MessageType.DEPLOY, encodePayload("DEPLOY", { config: new TextEncoder().encode('{"format":"fp32","bad":true}'), module: suite.standin.bytes }));
+      request("DEPLOY of the same module that traps in the device", MessageType.DEPLOY, encodePayload("DEPLOY", { config: new TextEncoder().encode('{"format":"fp32","trap":true}'), module: suite.standin.bytes }));
       request("EVAL after the failed DEPLOYs", MessageType.EVAL, evalPayload(0));
       request("TRAIN with an unknown flag", MessageType.TRAIN, Uint8Array.from([...train(1).subarray(0, 12), 2]));
       request("DATA with split 2", MessageType.DATA, Uint8Array.from([0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
@@ -240,7 +188,7 @@ describe("a session with the stand-in device module", () => {
 
 describe("the accelerator's work and the energy estimate", () => {
   test("jobs, cycles and energy across the driver's soft clears equal the simulated board's, and the CPU path's share is the hand-worked one", async () => {
-    await withBoard(rv32, standin.file, "rv32-standin", async (transport) => {
+    await suite.withBoard(rv32, suite.standin.file, "rv32-standin", async (transport) => {
       const link = new FrameLink(transport);
       const sim = new SimReference(rv32, await loadAccelerator(rv32));
       let seq = 0;
@@ -260,7 +208,7 @@ describe("the accelerator's work and the energy estimate", () => {
       const data = encodePayload("DATA", { experience: 0, split: 0, encoding: 0, flags: 1, count: 1, features: 1, samples: Uint8Array.from([0, 0, 0, 0, 128, 63]) });
 
       await exchange("HELLO", MessageType.HELLO, new Uint8Array(0));
-      await exchange("DEPLOY", MessageType.DEPLOY, encodePayload("DEPLOY", { config: new TextEncoder().encode('{"format":"fp32","accel":true,"id":5}'), module: standin.bytes }));
+      await exchange("DEPLOY", MessageType.DEPLOY, encodePayload("DEPLOY", { config: new TextEncoder().encode('{"format":"fp32","accel":true,"id":5}'), module: suite.standin.bytes }));
       await exchange("DATA", MessageType.DATA, data);
       await telemetry("TELEMETRY resetting the counters", true);
       await exchange("TRAIN", MessageType.TRAIN, oneStep);
@@ -285,34 +233,34 @@ describe("the accelerator's work and the energy estimate", () => {
 
 describe("traps and refusals keep the board answering (fixture module, 64-byte frames)", () => {
   test("a trap in cmd_run gives an ERROR with the TRAP code and the runtime's words, and the next request succeeds", async () => {
-    await withBoard(tiny, fixture.file, "tiny-fixture", async (transport) => {
+    await suite.withBoard(tiny, suite.fixture.file, "tiny-fixture", async (transport) => {
       const board = client(transport, "qemu-tiny");
       await board.hello();
-      const deployed = await board.deploy({ config: new Uint8Array(0), module: fixture.bytes });
+      const deployed = await board.deploy({ config: new Uint8Array(0), module: suite.fixture.bytes });
       // fixtures/serve.wat: parameters 7, modelBytes 28, memoryUsed = its 2 pages; the limit is the board's.
       expect(deployed).toEqual({ parameters: 7, modelBytes: 28, memoryUsed: 2 * 65536, memoryLimit: tiny.memory.linearMemoryBytes });
 
-      const unreachable = await rejected(board.request("TRAIN", train(0xdead)));
+      const unreachable = await boardError(board.request("TRAIN", train(0xdead)));
       expect(unreachable.code).toBe(ErrorCode.TRAP);
       expect(unreachable.detail).toMatch(/^the device module trapped in TRAIN: trap in export 'cmd_run': .*unreachable/i);
       expect(await board.request("TRAIN", train(5))).toEqual({ iterations: 5, meanLoss: 0.5, lastLoss: 0.25 });
 
-      const outOfBounds = await rejected(board.request("TRAIN", train(0xbeef)));
+      const outOfBounds = await boardError(board.request("TRAIN", train(0xbeef)));
       expect(outOfBounds.code).toBe(ErrorCode.TRAP);
       expect(outOfBounds.detail).toMatch(/out.of.bounds/i);
       expect(await board.request("TRAIN", train(6))).toEqual({ iterations: 6, meanLoss: 0.5, lastLoss: 0.25 });
 
       // A trap inside DEPLOY's configuration; then a DEPLOY that works.
-      const inDeploy = await rejected(board.deploy({ config: new TextEncoder().encode("trap"), module: fixture.bytes }));
+      const inDeploy = await boardError(board.deploy({ config: new TextEncoder().encode("trap"), module: suite.fixture.bytes }));
       expect(inDeploy.code).toBe(ErrorCode.TRAP);
       expect(inDeploy.detail).toMatch(/trapped in DEPLOY/);
-      expect((await board.deploy({ config: new Uint8Array(0), module: fixture.bytes })).parameters).toBe(7);
+      expect((await board.deploy({ config: new Uint8Array(0), module: suite.fixture.bytes })).parameters).toBe(7);
       expect(await board.request("EVAL", evalPayload(0))).toEqual({ correct: 0, total: 0, meanLoss: 0 });
     });
   });
 
   test("an oversize DEPLOY, an oversize frame and a foreign module are refused; the deployment keeps its state", async () => {
-    await withBoard(tiny, fixture.file, "tiny-fixture", async (transport) => {
+    await suite.withBoard(tiny, suite.fixture.file, "tiny-fixture", async (transport) => {
       const link = new FrameLink(transport);
       let seq = 0;
       const exchange = async (type: number, payload: Uint8Array) => (await link.exchange(encodeFrame({ type: type as never, seq: ++seq, payload }), 1))[0];
@@ -327,7 +275,7 @@ describe("traps and refusals keep the board answering (fixture module, 64-byte f
         return e.ok;
       };
       await link.exchange(new Uint8Array([0]), 0);
-      for (const chunk of splitIntoChunks(MessageType.DEPLOY, encodePayload("DEPLOY", { config: new Uint8Array(0), module: fixture.bytes }), 64)) await ok(MessageType.CHUNK, chunk);
+      for (const chunk of splitIntoChunks(MessageType.DEPLOY, encodePayload("DEPLOY", { config: new Uint8Array(0), module: suite.fixture.bytes }), 64)) await ok(MessageType.CHUNK, chunk);
       await ok(MessageType.DATA, encodePayload("DATA", { experience: 0, split: 0, encoding: 1, flags: 0, count: 1, features: 1, samples: Uint8Array.of(0, 0, 9) }));
       const evalState = async () => decodeResult("EVAL", (await ok(MessageType.EVAL, evalPayload(0))).payload);
       expect(await evalState()).toEqual({ ok: { correct: 0, total: 0, meanLoss: 1 } });
@@ -356,7 +304,7 @@ describe("traps and refusals keep the board answering (fixture module, 64-byte f
       expect(errorOf(oversize)).toMatchObject({ requestType: 0, code: ErrorCode.OVERSIZE });
 
       // A module that is not the one built into the image: the wasm2c board says to rebuild.
-      const foreign = fixture.bytes.slice();
+      const foreign = suite.fixture.bytes.slice();
       foreign[foreign.length - 1] ^= 1;
       const chunks = splitIntoChunks(MessageType.DEPLOY, encodePayload("DEPLOY", { config: new Uint8Array(0), module: foreign }), 64);
       for (const chunk of chunks.slice(0, -1)) await ok(MessageType.CHUNK, chunk);
@@ -378,10 +326,10 @@ describe("chunked transfers and what the device writes", () => {
       return encodePayload("DATA", { experience: 2, split: 1, encoding: 1, flags: 0, count: 0, features: 1, samples });
     };
     const big = payloadOf(200_000);
-    await withBoard(rv32Fixture, fixture.file, "rv32-fixture", async (transport) => {
+    await suite.withBoard(rv32Fixture, suite.fixture.file, "rv32-fixture", async (transport) => {
       const board = client(transport, "qemu-rv32-fixture");
       await board.hello();
-      await board.deploy({ config: new Uint8Array(0), module: fixture.bytes });
+      await board.deploy({ config: new Uint8Array(0), module: suite.fixture.bytes });
       const progress: number[] = [];
       const reply = await board.request("DATA", big, { onProgress: (sent) => progress.push(sent) });
       // fixtures/serve.wat answers the FNV-1a of the payload it was handed.
@@ -390,28 +338,28 @@ describe("chunked transfers and what the device writes", () => {
       expect(reply.memoryUsed).toBe(Math.ceil((0x10000 + big.length) / 65536) * 65536);
     });
     const small = payloadOf(4000);
-    await withBoard(tiny, fixture.file, "tiny-fixture", async (transport) => {
+    await suite.withBoard(tiny, suite.fixture.file, "tiny-fixture", async (transport) => {
       const board = client(transport, "qemu-tiny");
       await board.hello();
-      await board.deploy({ config: new Uint8Array(0), module: fixture.bytes });
+      await board.deploy({ config: new Uint8Array(0), module: suite.fixture.bytes });
       expect((await board.request("DATA", small)).stored).toBe(fnv1a(small));
     });
   });
 
   test("a reply larger than a frame comes as CHUNKs; messages are cut at 2000 bytes, kept UTF-8, and unknown codes become INTERNAL", async () => {
-    await withBoard(tiny, fixture.file, "tiny-fixture", async (transport) => {
+    await suite.withBoard(tiny, suite.fixture.file, "tiny-fixture", async (transport) => {
       const board = client(transport, "qemu-tiny");
       await board.hello();
-      await board.deploy({ config: new Uint8Array(0), module: fixture.bytes });
+      await board.deploy({ config: new Uint8Array(0), module: suite.fixture.bytes });
       const link = new FrameLink(transport); // counts the frames of the chunked reply
-      const long = await rejected(board.request("EVAL", evalPayload(999)));
+      const long = await boardError(board.request("EVAL", evalPayload(999)));
       expect(long.code).toBe(ErrorCode.NO_DATA);
       expect(long.detail).toBe(`${"x".repeat(2000)}...`);
       // ERROR payload: request type, code, length, 2003 bytes of message = 2008 bytes, 35 per CHUNK.
       expect(link.chunkFrames).toBe(Math.ceil(2008 / 35));
-      const notUtf8 = await rejected(board.request("EVAL", evalPayload(997)));
+      const notUtf8 = await boardError(board.request("EVAL", evalPayload(997)));
       expect(notUtf8.detail).toBe("?A");
-      const unknown = await rejected(board.request("EVAL", evalPayload(998)));
+      const unknown = await boardError(board.request("EVAL", evalPayload(998)));
       expect(unknown.code).toBe(ErrorCode.INTERNAL);
       expect(unknown.detail).toBe("expected a protocol error code from the device, received 77 (odd)");
       expect(await board.request("EVAL", evalPayload(0))).toEqual({ correct: 0, total: 0, meanLoss: 0 });

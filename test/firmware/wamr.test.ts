@@ -6,15 +6,16 @@
 //
 // WAMR is in no package registry, so these tests need a WAMR source tree named by WAMR_ROOT
 // (firmware/README.md says which release was tested); without it they are skipped, and say so.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { execFile, execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { DEFAULT_RAM_MB, firmwareDir, requireToolchain, runQemu, type QemuImage, type QemuRun } from "../../host/firmware/index.js";
-import { f32Bits, hex8, f32, i32, bytes, le32, ONE_PLUS_2M12, MINUS_ONE_PLUS_2M11, mulAddTwoRoundings, PAGE, data, type Outcome } from "./selftest-reference";
+import { assemble, FirmwareSuite, wat as watFile } from "./helpers.js";
+import { bytes, expectCompleteRun, expectTranscript, expectTrapsAnswered, expectTwoRoundings, i32, lines, PAGE, selftestSteps, steps, type Outcome } from "./selftest-reference.js";
 
 const run = promisify(execFile);
 const WAMR_ROOT = process.env.WAMR_ROOT;
@@ -50,45 +51,15 @@ async function buildWamrImage(name: string, wasm: string, vars: Record<string, s
   return { elf: join(tmp, name, "edgecl.elf"), ramMb: DEFAULT_RAM_MB };
 }
 
-
 // The steps every runtime build prints (firmware/src/selftest.c), with what each must print. Trap
 // messages carry WAMR's own words (core/iwasm/common/wasm_runtime_common.c, exception_msgs[]).
-const common: [string, Outcome][] = [
-  ["instantiate", "ok"],
-  ["memory size", String(1 * PAGE)],
-  ["call add(i32 2, i32 40)", i32(42)],
-  ["call add(i32 2147483647, i32 1)", i32(-(2 ** 31))],
-  [`call mul_add(f32 ${hex8(ONE_PLUS_2M12)}, f32 ${hex8(ONE_PLUS_2M12)}, f32 ${hex8(MINUS_ONE_PLUS_2M11)})`, f32(mulAddTwoRoundings)],
-  ["call div(f32 0x3f800000, f32 0x40400000)", f32(1 / 3)],
-  ["call sqrt(f32 0x40000000)", f32(Math.SQRT2)],
-  ["call boom()", "error trap unreachable: trap in export 'boom': unreachable"],
-  ["call add(i32 -7, i32 7)", i32(0)],
-  ["call div_s(i32 7, i32 0)", "error trap divide-by-zero: trap in export 'div_s': integer divide by zero"],
-  ["call div_s(i32 -2147483648, i32 -1)", "error trap integer-overflow: trap in export 'div_s': integer overflow"],
-  ["call div_s(i32 -7, i32 2)", i32(Math.trunc(-7 / 2))],
-  ["call peek(i32 65536)", "error trap out-of-bounds: trap in export 'peek': out of bounds memory access"],
-  ["call peek(i32 65532)", i32(0)],
-  ["call peek(i32 65533)", "error trap out-of-bounds: trap in export 'peek': out of bounds memory access"],
-  ["call recurse(i32 0)", "error trap stack-exhausted: trap in export 'recurse': wasm operand stack overflow"],
-  ["call add(i32 20, i32 22)", i32(42)],
-  ["memory read 16 5", bytes(Buffer.from("hello"))],
-  [`memory write 256 ${bytes(data)}`, "ok"],
-  ["call sum_bytes(i32 256, i32 4)", i32(data.reduce((s, v) => s + v, 0))],
-  [`call poke(i32 512, i32 ${0x11223344})`, "void"],
-  ["memory read 512 4", bytes(le32(0x11223344))],
-  ["memory read 65534 4", /^error bounds none: expected a range inside 65536 bytes of linear memory, received offset 65534 length 4$/],
-  [`memory write 65535 ${bytes(data.subarray(0, 2))}`, /^error bounds none: .*received offset 65535 length 2$/],
-  ["call grow(i32 1)", i32(1)],
-  ["memory size", String(2 * PAGE)],
-  ["memory read 256 4", bytes(data)],
-  ["call peek(i32 65536)", i32(0)],
-  ["call grow(i32 10)", i32(-1)],
-  ["call probe(i32 4096)", i32(0xffffffff)],
-  ["call missing(i32 1)", /^error no-export none: expected an exported function, received 'missing'$/],
-  ["call add(i32 1)", /^error signature none: export 'add' expects 2 arguments/],
-  ["call add(i32 1, f32 0x3f800000)", /^error signature none: export 'add' argument 1: expected i32, received f32$/],
-];
-
+const common = selftestSteps({
+  "unreachable": "unreachable",
+  "divide-by-zero": "integer divide by zero",
+  "integer-overflow": "integer overflow",
+  "out-of-bounds": "out of bounds memory access",
+  "stack-exhausted": "wasm operand stack overflow",
+});
 // A deployment over the wire, in builds that load modules at run time.
 const deploy: [string, Outcome][] = [
   ["load 8 bytes of text", /^error invalid-module none: .*magic header/],
@@ -105,30 +76,6 @@ const deploy: [string, Outcome][] = [
 ];
 
 const transcript: [string, Outcome][] = [["load builtin", "ok"], ...common, ...deploy];
-
-function lines(output: string): string[] {
-  return output.split("\n").map((l) => l.replace(/\r$/, "")).filter((l) => l.length > 0);
-}
-
-function steps(output: string): [string, string][] {
-  return lines(output)
-    .filter((l) => l.includes(" -> "))
-    .map((l) => {
-      const at = l.indexOf(" -> ");
-      return [l.slice(0, at), l.slice(at + 4)];
-    });
-}
-
-function expectTranscript(output: string): void {
-  const got = steps(output);
-  expect(got.map(([step]) => step)).toEqual(transcript.map(([step]) => step));
-  transcript.forEach(([step, want], i) => {
-    const outcome = got[i][1];
-    const message = `step ${i} "${step}": printed "${outcome}", expected ${want}`;
-    if (typeof want === "string") expect(outcome, message).toBe(want);
-    else expect(outcome, message).toMatch(want);
-  });
-}
 
 describe("the firmware Makefile's runtime choice", () => {
   it("refuses RUNTIME=wamr without a WAMR source tree, naming WAMR_ROOT, and an unknown RUNTIME", () => {
@@ -152,51 +99,27 @@ describe("the firmware Makefile's runtime choice", () => {
 describe.skipIf(!WAMR_ROOT)(`firmware on QEMU virt (WAMR runtime) [${SKIP_REASON}]`, () => {
   let image: QemuImage;
   let booted: QemuRun;
-  let setupError: unknown;
 
-  beforeAll(async () => {
-    try {
-      requireToolchain(["build", "run"]);
-      tmp = mkdtempSync(join(tmpdir(), "edgecl-wamr-"));
-      fixtureWasm = join(tmp, "selftest.wasm");
-      execFileSync("wat2wasm", [fixture, "-o", fixtureWasm]);
-      image = await buildWamrImage("selftest", fixtureWasm);
-      booted = await runQemu(image, QEMU_TIMEOUT_MS);
-    } catch (err) {
-      setupError = err;
-    }
+  const suite = new FirmwareSuite("wamr", async () => {
+    tmp = suite.dir;
+    fixtureWasm = assemble(tmp, fixture, "selftest").file;
+    image = await buildWamrImage("selftest", fixtureWasm);
+    booted = await runQemu(image, QEMU_TIMEOUT_MS);
   });
-
-  afterAll(() => {
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
-  });
-
-  /** Every test fails, with the setup's message, when the toolchain is missing or the build broke. */
-  function ready(): void {
-    if (setupError) throw setupError;
-  }
 
   it("boots, loads the embedded module, runs the self-test to the end and exits with status 0", () => {
-    ready();
-    expect(booted.timedOut, `QEMU did not exit within ${QEMU_TIMEOUT_MS} ms; output:\n${booted.output}`).toBe(false);
-    expect(booted.exit.code, `stderr: ${booted.stderr}\noutput:\n${booted.output}`).toBe(0);
-    const all = lines(booted.output);
-    expect(all[0]).toBe("edgecl selftest: runtime wamr, memory limit 512 pages");
-    expect(all.at(-1)).toBe("selftest done");
+    suite.ready();
+    expectCompleteRun(booted, "wamr", QEMU_TIMEOUT_MS);
   });
 
   it("prints the same outcome as the wasm2c build for every step, in order, then the deployment steps", () => {
-    ready();
-    expectTranscript(booted.output);
+    suite.ready();
+    expectTranscript(booted.output, transcript);
   });
 
   it("rounds f32 like WebAssembly on a core without an FPU: libgcc soft-float, never fused", () => {
-    ready();
-    expect(mulAddTwoRoundings).toBe(0);
-    expect(f32Bits(Math.fround(1 / 3))).toBe(0x3eaaaaab);
-    expect(f32Bits(Math.fround(Math.SQRT2))).toBe(0x3fb504f3);
-    const got = new Map(steps(booted.output));
-    expect(got.get(`call mul_add(f32 ${hex8(ONE_PLUS_2M12)}, f32 ${hex8(ONE_PLUS_2M12)}, f32 ${hex8(MINUS_ONE_PLUS_2M11)})`)).toBe("f32 0x00000000");
+    suite.ready();
+    expectTwoRoundings(booted.output);
     // The image is built for rv32imac (no F or D extension), so WAMR's f32 operations are calls into
     // libgcc's soft-float routines, which round to nearest even as IEEE 754 asks.
     const attributes = execFileSync("riscv64-unknown-elf-readelf", ["-A", image.elf], { encoding: "utf8" });
@@ -210,23 +133,12 @@ describe.skipIf(!WAMR_ROOT)(`firmware on QEMU virt (WAMR runtime) [${SKIP_REASON
   });
 
   it("turns each trap into an error with WAMR's message and keeps answering", () => {
-    ready();
-    const got = steps(booted.output);
-    const traps = got.filter(([, outcome]) => outcome.startsWith("error trap "));
-    expect(traps.map(([step]) => step)).toEqual([
-      "call boom()",
-      "call div_s(i32 7, i32 0)",
-      "call div_s(i32 -2147483648, i32 -1)",
-      "call peek(i32 65536)",
-      "call peek(i32 65533)",
-      "call recurse(i32 0)",
-    ]);
-    const afterRecurse = got.findIndex(([step]) => step === "call recurse(i32 0)") + 1;
-    expect(got[afterRecurse]).toEqual(["call add(i32 20, i32 22)", "i32 42"]);
+    suite.ready();
+    expectTrapsAnswered(booted.output);
   });
 
   it("refuses a module whose memory exceeds the board's limit when loading it, with an error and exit status 4", async () => {
-    ready();
+    suite.ready();
     const small = await buildWamrImage("limit0", fixtureWasm, { MEMORY_LIMIT_PAGES: "0" });
     const refused = await runQemu(small, QEMU_TIMEOUT_MS);
     expect(refused.timedOut).toBe(false);
@@ -238,11 +150,9 @@ describe.skipIf(!WAMR_ROOT)(`firmware on QEMU virt (WAMR runtime) [${SKIP_REASON
   });
 
   it("takes a module's memory size from its binary, also where WAMR folds a memory without memory.grow into one page", async () => {
-    ready();
+    suite.ready();
     // No memory.size or memory.grow anywhere: WAMR's loader turns the 2 pages into one 128 KiB "page".
-    writeFileSync(join(tmp, "fixed.wat"), '(module (memory (export "memory") 2) (data (i32.const 65535) "ok"))');
-    const fixedWasm = join(tmp, "fixed.wasm");
-    execFileSync("wat2wasm", [join(tmp, "fixed.wat"), "-o", fixedWasm]);
+    const fixedWasm = watFile(tmp, "fixed", '(module (memory (export "memory") 2) (data (i32.const 65535) "ok"))').file;
     const refused = await runQemu(await buildWamrImage("fixed-limit1", fixedWasm, { MEMORY_LIMIT_PAGES: "1" }), QEMU_TIMEOUT_MS);
     expect(lines(refused.output).slice(1)).toEqual([
       "load builtin -> error memory-limit none: expected initial linear memory <= 1 pages (board limit), received 2 pages",
@@ -260,11 +170,10 @@ describe.skipIf(!WAMR_ROOT)(`firmware on QEMU virt (WAMR runtime) [${SKIP_REASON
     ["a start function that traps", "(func $start unreachable) (start $start)", "error trap unreachable: trap in instantiation (start function): unreachable"],
     ["a data segment past the end of memory", '(data (i32.const 65535) "ab")', /^error trap out-of-bounds: trap in instantiation \(data or element segments\): .*data segment does not fit$/],
   ])("reports %s as a trap at instantiation (exit status 3)", async (what, body, want) => {
-    ready();
+    suite.ready();
     const name = what.replace(/\W+/g, "-");
-    writeFileSync(join(tmp, `${name}.wat`), `(module (memory (export "memory") 1) ${body})`);
-    execFileSync("wat2wasm", [join(tmp, `${name}.wat`), "-o", join(tmp, `${name}.wasm`)]);
-    const ran = await runQemu(await buildWamrImage(name, join(tmp, `${name}.wasm`)), QEMU_TIMEOUT_MS);
+    const module = watFile(tmp, name, `(module (memory (export "memory") 1) ${body})`);
+    const ran = await runQemu(await buildWamrImage(name, module.file), QEMU_TIMEOUT_MS);
     const got = steps(ran.output);
     expect(got.map(([step]) => step)).toEqual(["load builtin", "instantiate"]);
     if (typeof want === "string") expect(got[1][1]).toBe(want);
@@ -273,7 +182,7 @@ describe.skipIf(!WAMR_ROOT)(`firmware on QEMU virt (WAMR runtime) [${SKIP_REASON
   });
 
   it("gives the same transcript on WAMR's classic interpreter", async () => {
-    ready();
+    suite.ready();
     const classic = await buildWamrImage("classic", fixtureWasm, { WAMR_INTERP: "classic" });
     const ran = await runQemu(classic, QEMU_TIMEOUT_MS);
     expect(ran.exit.code, ran.output).toBe(0);
@@ -281,7 +190,7 @@ describe.skipIf(!WAMR_ROOT)(`firmware on QEMU virt (WAMR runtime) [${SKIP_REASON
   });
 
   it("loads and instantiates the real device module (build/device.wasm)", async () => {
-    ready();
+    suite.ready();
     expect(existsSync(deviceWasm), "build/device.wasm is missing: run `npm run build`").toBe(true);
     const device = await buildWamrImage("device", deviceWasm);
     const ran = await runQemu(device, QEMU_TIMEOUT_MS);

@@ -1,15 +1,13 @@
 // A whole continual-learning run on a simulated board, in this process and through the protocol, as
 // `edgecl run` plans it: the report and the CRC of the learner's checkpoint afterwards.
-import { SimBoard } from "../../board/sim/board.js";
 import { loadAccelerator } from "../../board/sim/mmio.js";
-import { BoardClient } from "../../host/board/client.js";
-import { runExperiences } from "../../host/board/runner.js";
-import { loadBoard } from "../../host/boards/manifest.js";
+import { runExperiences } from "../../host/client/runner.js";
+import { loadBoard } from "../../host/manifest/manifest.js";
 import { planRun, type ClRunOptions } from "../../host/cl/run.js";
 import { checkReport } from "../../host/report/io.js";
 import type { Report } from "../../host/report/types.js";
-import { transportPair } from "../../host/transport/transport.js";
-import { expectValidReport } from "../support/report-schema.js";
+import { connectInProcess } from "./board.js";
+import { expectValidReport } from "./report-schema.js";
 
 export interface Run {
   report: Report;
@@ -21,13 +19,7 @@ export interface Run {
 export async function runOn(id: string, options: ClRunOptions): Promise<Run> {
   const { plan } = planRun({ ...options, board: id });
   const manifest = loadBoard(id);
-  const board = new SimBoard({ manifest, accelerator: await loadAccelerator(manifest) });
-  const [host, end] = transportPair(["test host", `board ${id}`]);
-  const link = board.openLink();
-  end.onData((bytes) => {
-    for (const frame of link.receive(bytes)) end.write(frame);
-  });
-  const client = new BoardClient(host, { board: id, timeoutMs: 120_000 });
+  const { client } = connectInProcess({ manifest, accelerator: await loadAccelerator(manifest) }, 120_000);
   try {
     const report = checkReport(JSON.parse(JSON.stringify(await runExperiences(client, plan))), `${id} ${options.precision}`);
     expectValidReport(report);

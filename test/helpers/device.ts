@@ -1,7 +1,12 @@
-// The device module as the number-format suites use it: formats by name, arrays in and out of linear
-// memory (copied out, since the memory may grow), and status codes checked on every call.
+// The device module as tests drive it, loaded in the test's own process:
+// - ArithDevice, for the number-format and GEMM suites: formats by name, arrays in and out of linear
+//   memory (copied out, since the memory may grow), and status codes checked on every call;
+// - accelDevice, the module wired to an accelerator model as the simulated board wires them;
+// - CommandBoard, the device command loop fed requests as a board feeds them.
+import { AcceleratorModel, type AcceleratorConfig } from "../../board/accel/model.js";
 import { loadDevice, type Device } from "../../host/device/module.js";
 import { formatWord, parseFormat, parseRounding, type FormatOptions } from "../../host/formats/parse.js";
+import { decodeFields, ERROR_NAMES, MessageType, REPLY_LAYOUTS } from "../../host/protocol/index.js";
 import type { RefSpec } from "./reference.js";
 
 export const MODES = ["rne", "rna", "rz", "ru", "rd", "ro", "sr"] as const;
@@ -47,8 +52,9 @@ export class ArithDevice {
     this.x = device.exports;
   }
 
-  static load(simd = false): ArithDevice {
-    return new ArithDevice(loadDevice({ simd }));
+  /** A fresh instance of build/device(-simd).wasm, as this class or a subclass. */
+  static load<T extends ArithDevice>(this: new (device: Device) => T, simd = false): T {
+    return new this(loadDevice({ simd }));
   }
 
   /** The module's format for a word (made once per word: the module never frees memory). */
@@ -76,7 +82,7 @@ export class ArithDevice {
     return ptr;
   }
 
-  private memory(): ArrayBuffer {
+  protected memory(): ArrayBuffer {
     return this.x.memory.buffer as ArrayBuffer;
   }
 
@@ -86,7 +92,7 @@ export class ArithDevice {
     return ptr;
   }
 
-  private check(status: number, what: string): void {
+  protected check(status: number, what: string): void {
     if (status !== 0) throw new Error(`${what} returned status ${status}`);
   }
 
@@ -123,5 +129,67 @@ export class ArithDevice {
   /** round_one with an explicit draw; NaN comes back as a JS NaN, so its sign is not observable here. */
   roundOne(fmt: number, mode: number, srBits: number, draw: number, x: number): number {
     return this.x.round_one(fmt, mode, srBits, draw >>> 0, x);
+  }
+}
+
+export interface AccelDevice extends Device {
+  model: AcceleratorModel | null;
+  /** Bus transactions the module made: [read or write, offset, value]. */
+  trace: Array<["r" | "w", number, number]>;
+}
+
+const ACCEL_EXPORTS = ["accel_present", "accel_gemm", "gemm_on_backend", "accel_path_jobs", "accel_path_macs", "accel_last_error", "accel_stats_reset", "accel_set_operand_formats", "gemm", "mac_spec_new", "fmt_new"];
+const MMIO_BASE = 0x40000000;
+
+/** The device module with an accelerator model behind its bus (config null: no accelerator, reads all ones). */
+export function accelDevice(config: AcceleratorConfig | null, simd = false): AccelDevice {
+  let model: AcceleratorModel | null = null;
+  const trace: AccelDevice["trace"] = [];
+  const device = loadDevice({
+    simd,
+    mmio: {
+      read32: (address) => {
+        const value = model ? model.read32(address) >>> 0 : 0xffffffff;
+        trace.push(["r", address - MMIO_BASE, value]);
+        return value;
+      },
+      write32: (address, value) => {
+        trace.push(["w", address - MMIO_BASE, value]);
+        model?.write32(address, value);
+      },
+    },
+  });
+  const missing = ACCEL_EXPORTS.filter((n) => !(n in device.exports));
+  if (missing.length) throw new Error(`the device module lacks ${missing.join(", ")}: assembly/device.ts must export * from "./api/accel" (and ./api/gemm)`);
+  if (config) model = new AcceleratorModel(config, () => device.exports.memory.buffer);
+  return { ...device, model, trace };
+}
+
+export type Reply = { ok: Uint8Array } | { error: string; message: string };
+
+/** A board in the test's own process: requests go through cmd_buffer and cmd_run, as a board sends them. */
+export class CommandBoard {
+  readonly device: Device;
+  constructor() {
+    this.device = loadDevice();
+  }
+
+  run(name: keyof typeof MessageType, payload: Uint8Array): Reply {
+    const e = this.device.exports;
+    const ptr = e.cmd_buffer(payload.length) >>> 0;
+    if (ptr === 0) return { error: "DOES_NOT_FIT", message: "no request buffer" };
+    this.device.u8(ptr, payload.length).set(payload);
+    const code = e.cmd_run(MessageType[name], payload.length);
+    const body = this.device.u8(e.cmd_reply_ptr() >>> 0, e.cmd_reply_len() >>> 0).slice();
+    if (code === 0) return { ok: body };
+    return { error: ERROR_NAMES[code] ?? String(code), message: new TextDecoder().decode(body) };
+  }
+
+  ok(name: keyof typeof MessageType, payload: Uint8Array): Record<string, unknown> {
+    const reply = this.run(name, payload);
+    if ("error" in reply) throw new Error(`${name} failed with ${reply.error}: ${reply.message}`);
+    const decoded = decodeFields(REPLY_LAYOUTS[name as "TRAIN"], reply.ok, `${name} reply`);
+    if ("error" in decoded) throw new Error(decoded.detail);
+    return decoded.ok as Record<string, unknown>;
   }
 }

@@ -1,6 +1,6 @@
 // The message of the UsageError `run` throws; fails the test when it throws nothing or something else.
 import { expect } from "vitest";
-import { UsageError } from "../../host/cli/errors.js";
+import { UsageError } from "../../host/errors.js";
 
 export function usageError(run: () => unknown): string {
   try {

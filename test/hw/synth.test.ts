@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { edgeclSources } from "../board/edgecl";
+import { edgeclSources } from "../helpers/cli.js";
 import { OSU018_LIBERTY } from "../../hw/synth";
 
 const TIMEOUT = 240_000;

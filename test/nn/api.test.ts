@@ -2,7 +2,7 @@
 // nothing already on the device.
 import { describe, expect, it } from "vitest";
 import { loadDevice, type Device } from "../../host/device/module.js";
-import { RunError, UsageError } from "../../host/cli/errors.js";
+import { RunError, UsageError } from "../../host/errors.js";
 import { parsePrecision } from "../../host/precision/index.js";
 import { defaultOptimizer, encodeConfig, type ModelConfig } from "../../host/train/config.js";
 import { DeviceModel } from "../../host/train/device-model.js";

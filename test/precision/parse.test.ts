@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
-import { UsageError } from "../../host/cli/errors.js";
+import { UsageError } from "../../host/errors.js";
 import {
   encodePrecision,
   parsePrecision,

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { generatorHarness, root } from "../support/generator";
+import { checkTests, generatorHarness, root } from "../helpers/generator.js";
 import * as generated from "../../host/protocol/generated.js";
 
 const spec = JSON.parse(readFileSync(join(root, "spec/protocol.json"), "utf8"));
@@ -28,37 +28,13 @@ function offsets(fields: SpecField[]): { fields: Array<[string, number]>; fixed:
   return { fields: out, fixed: at };
 }
 
-const { copyProject, gen, scratch } = generatorHarness("scripts/gen-protocol.mjs", FILES.slice(2));
+const harness = generatorHarness("scripts/gen-protocol.mjs", FILES.slice(2));
+const { copyWithSpec, gen, scratch } = harness;
 
 describe("gen-protocol", () => {
-  it("--check finds every generated file current", () => {
-    const result = gen(root, "--check");
-    expect(result.stderr).toBe("");
-    expect(result.status).toBe(0);
-  });
-
-  it("--check fails on a hand-edited generated file and names it; a run repairs it", () => {
-    const copy = copyProject("edited");
-    const header = join(copy, "firmware/include/edgecl_protocol.h");
-    writeFileSync(header, readFileSync(header, "utf8").replace("EDGECL_MSG_TRAIN = 0x04", "EDGECL_MSG_TRAIN = 0x05"));
-    const check = gen(copy, "--check");
-    expect(check.status).toBe(1);
-    expect(check.stderr).toContain("firmware/include/edgecl_protocol.h");
-    expect(check.stderr).not.toContain("host/protocol/generated.ts");
-    expect(gen(copy).status).toBe(0);
-    expect(gen(copy, "--check").status).toBe(0);
-    expect(readFileSync(header, "utf8")).toBe(readFileSync(join(root, "firmware/include/edgecl_protocol.h"), "utf8"));
-  });
-
-  it("--check fails when the spec changes and the views were not regenerated", () => {
-    const copy = copyProject("spec-changed");
-    const specPath = join(copy, "spec/protocol.json");
-    const changed = JSON.parse(readFileSync(specPath, "utf8"));
-    changed.errors.push({ name: "NEW_ERROR", code: 99, layer: "device", meaning: "a new error" });
-    writeFileSync(specPath, JSON.stringify(changed, null, 2));
-    const check = gen(copy, "--check");
-    expect(check.status).toBe(1);
-    for (const f of FILES.slice(2)) expect(check.stderr).toContain(f);
+  checkTests(harness, {
+    view: "firmware/include/edgecl_protocol.h", from: "EDGECL_MSG_TRAIN = 0x04", to: "EDGECL_MSG_TRAIN = 0x05", untouched: "host/protocol/generated.ts",
+    spec: "spec/protocol.json", change: (s) => s.errors.push({ name: "NEW_ERROR", code: 99, layer: "device", meaning: "a new error" }), views: FILES.slice(2),
   });
 
   it.each([
@@ -68,12 +44,7 @@ describe("gen-protocol", () => {
     ["an error code above u16", (s: typeof spec) => (s.errors[0].code = 70000), "errors.BAD_ENCODING.code: expected an integer in [1, 65535], received 70000"],
     ["an unknown enum", (s: typeof spec) => (s.messages[2].payload[1].enum = "Splits"), 'messages.DATA.payload[1].enum: expected one of Split, SampleEncoding'],
   ])("refuses a spec with %s, naming where", (_, edit, message) => {
-    const copy = copyProject(`bad-${_.replace(/\W+/g, "-")}`);
-    const specPath = join(copy, "spec/protocol.json");
-    const bad = JSON.parse(readFileSync(specPath, "utf8"));
-    edit(bad);
-    writeFileSync(specPath, JSON.stringify(bad));
-    const result = gen(copy);
+    const result = gen(copyWithSpec(`bad-${_.replace(/\W+/g, "-")}`, "spec/protocol.json", edit));
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`spec/protocol.json: ${message}`);
   });

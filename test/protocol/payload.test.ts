@@ -44,17 +44,20 @@ describe("payload layouts, hand-worked bytes", () => {
       timeUs: 1.5, macs: 2 ** 40, cycles: 0, energyJ: NaN, memoryUsed: 1000, memoryPeak: 2000, memoryLimit: 262144, accelJobs: 3,
       energyAcceleratorJ: NaN, energyMemoryJ: NaN, energyCpuJ: NaN, accelMacs: 0.25, accelUnits: 16,
       fallbackNoAccelerator: 1, fallbackFormat: 2, fallbackRounding: 3, fallbackMode: 4, fallbackEmpty: 5, fallbackRefused: 6,
+      cpuMacsExact: 7, cpuMacsExactSr: 2 ** 33 + 1, cpuMacsFast: 0.5,
       macsByFormat: [{ format: 0x0305, macs: 10 }, { format: 0x0a0400, macs: 0.5 }],
       modelChecksum: 0xcbf43926,
     };
     const bytes = encodeResult("TELEMETRY", values);
-    // requestType + 4 f64 + 4 u32 + 4 f64 + 7 u32 + u16 count + 2 x (u32 format word + f64) + u32 checksum
-    expect(bytes.length).toBe(1 + 32 + 16 + 32 + 28 + 2 + 2 * 12 + 4);
+    // requestType + 4 f64 + 4 u32 + 4 f64 + 7 u32 + 3 f64 + u16 count + 2 x (u32 format word + f64) + u32 checksum
+    expect(bytes.length).toBe(1 + 32 + 16 + 32 + 28 + 24 + 2 + 2 * 12 + 4);
     expect(toHex(bytes.subarray(73, 81))).toBe("000000000000d03f"); // accelMacs 0.25 = 0x3FD0000000000000
     expect(toHex(bytes.subarray(81, 109))).toBe("10000000" + "01000000" + "02000000" + "03000000" + "04000000" + "05000000" + "06000000");
-    expect(toHex(bytes.subarray(109, 111))).toBe("0200");
-    expect(toHex(bytes.subarray(111, 123))).toBe("05030000" + "0000000000002440"); // 10.0 = 0x4024000000000000
-    expect(toHex(bytes.subarray(135, 139))).toBe("2639f4cb"); // modelChecksum after the list, little-endian
+    // CPU MACs by kernel: 7 = 0x401C000000000000, 2^33 + 1 = 0x4200000000080000, 0.5 = 0x3FE0000000000000
+    expect(toHex(bytes.subarray(109, 133))).toBe("0000000000001c40" + "0000080000000042" + "000000000000e03f");
+    expect(toHex(bytes.subarray(133, 135))).toBe("0200");
+    expect(toHex(bytes.subarray(135, 147))).toBe("05030000" + "0000000000002440"); // 10.0 = 0x4024000000000000
+    expect(toHex(bytes.subarray(159, 163))).toBe("2639f4cb"); // modelChecksum after the list, little-endian
     expect(decodeResult("TELEMETRY", bytes)).toEqual({ ok: values });
   });
 

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { edgeclSources } from "../board/edgecl.js";
+import { edgeclSources } from "../helpers/cli.js";
 import { completeReport, partialReport, plainReport } from "./fixtures.js";
 
 let dir: string;

@@ -11,7 +11,7 @@ import { comparisonFigures, reportFigures } from "../../host/report/figures.js";
 import { renderComparison } from "../../host/report/html.js";
 import { svgSize } from "../../host/report/export.js";
 import type { Report } from "../../host/report/types.js";
-import { edgeclSources } from "../board/edgecl.js";
+import { edgeclSources } from "../helpers/cli.js";
 import { completeReport } from "./fixtures.js";
 
 const CHROMIUM = "/usr/bin/chromium";

@@ -1,6 +1,6 @@
 // Progress: a cli-progress bar on a terminal, plain lines otherwise.
 import { PassThrough } from "node:stream";
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { createProgress } from "../../host/report/progress.js";
 
 function stream(tty: boolean): { stream: NodeJS.WritableStream; text: () => string } {
@@ -43,7 +43,24 @@ describe("createProgress", () => {
     const text = out.text();
     expect(text).toMatch(/\x1b\[/); // cursor control: a bar drawn in place
     expect(text).toContain("run on sim |");
-    expect(text).toContain("| 5/10 experience 2/5: training");
+    expect(text).toMatch(/\| 5\/10 ETA \d+s experience 2\/5: training/);
+  });
+
+  test("on a terminal: the ETA is the time so far per step done times the steps left", async () => {
+    vi.useFakeTimers({ toFake: ["performance"] });
+    try {
+      const out = stream(true);
+      const progress = createProgress({ stream: out.stream });
+      progress.start(100, "run on sim");
+      vi.advanceTimersByTime(30_000);
+      // 30 s for 20 steps: 1.5 s a step, 80 steps left.
+      progress.update(20, "training");
+      progress.stop();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(out.text()).toContain("| 20/100 ETA 2m00s training");
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   test("the stream's isTTY decides unless told", async () => {

@@ -3,7 +3,7 @@
 import { describe, expect, test } from "vitest";
 import { checkReport } from "../../host/report/io.js";
 import { makeProvenance } from "../../host/report/provenance.js";
-import { schemaErrors } from "../support/report-schema.js";
+import { schemaErrors } from "../helpers/report-schema.js";
 import { completeReport, partialReport, plainReport } from "./fixtures.js";
 
 describe("docs/report.schema.json", () => {

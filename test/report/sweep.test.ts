@@ -7,7 +7,7 @@ import { afterAll, describe, expect, test } from "vitest";
 import { renderSweepCsv, renderSweepHtml } from "../../host/report/sweep.js";
 import type { Report } from "../../host/report/types.js";
 import { readSweepResults } from "../../host/sweep/results.js";
-import { edgecl } from "../sweep/tiny.js";
+import { edgecl } from "../helpers/cli.js";
 import { completeReport } from "./fixtures.js";
 
 const dir = mkdtempSync(join(tmpdir(), "edgecl-sweep-report-"));

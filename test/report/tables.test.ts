@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { renderHtml } from "../../host/report/html.js";
 import { renderSummary } from "../../host/report/terminal.js";
 import { real } from "../../host/report/units.js";
-import { edgeclSources } from "../board/edgecl.js";
+import { edgeclSources } from "../helpers/cli.js";
 import { completeReport } from "./fixtures.js";
 
 let dir: string;

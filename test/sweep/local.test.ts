@@ -5,7 +5,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { byHandArgs, deterministic, edgecl, edgeclAsync, edgeclDetached, writeTinySweep } from "./tiny.js";
+import { edgecl, edgeclAsync, edgeclDetached } from "../helpers/cli.js";
+import { byHandArgs, deterministic, writeTinySweep } from "./tiny.js";
 
 const dir = mkdtempSync(join(tmpdir(), "edgecl-sweep-local-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

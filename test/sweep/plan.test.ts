@@ -7,7 +7,7 @@ import { afterAll, describe, expect, test } from "vitest";
 import { runOptionSpecs } from "../../host/cli/commands/sweep.js";
 import { checkSweepFile } from "../../host/sweep/file.js";
 import { planSweep, sampleIndices, type SweepPlan } from "../../host/sweep/plan.js";
-import { edgecl } from "./tiny.js";
+import { edgecl } from "../helpers/cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "edgecl-sweep-plan-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -10,7 +10,8 @@ import { checkSweepFile } from "../../host/sweep/file.js";
 import { planSweep } from "../../host/sweep/plan.js";
 import { checkTimeLimit, sbatchScript, shellQuote, taskIndices } from "../../host/sweep/slurm.js";
 import { SweepStore } from "../../host/sweep/store.js";
-import { edgecl, writeTinySweep } from "./tiny.js";
+import { edgecl } from "../helpers/cli.js";
+import { writeTinySweep } from "./tiny.js";
 
 describe("shellQuote", () => {
   test("bash reads every word back unchanged", () => {
@@ -76,7 +77,7 @@ describe("without Slurm", () => {
     const dir = mkdtempSync(join(tmpdir(), "edgecl-no-slurm-"));
     try {
       const file = writeTinySweep(dir);
-      const r = edgecl(["sweep", "run", file, "--out", join(dir, "out"), "--engine", "slurm"], { ...process.env, PATH: join(dir, "nothing-here") });
+      const r = edgecl(["sweep", "run", file, "--out", join(dir, "out"), "--engine", "slurm"], { env: { ...process.env, PATH: join(dir, "nothing-here") } });
       expect(r.code).toBe(2);
       expect(r.stderr).toBe("edgecl: expected Slurm's sbatch on PATH for --engine slurm, received no such command; run on a Slurm login node or use --engine local\n");
       expect(existsSync(join(dir, "out", "slurm", "array-1.sbatch"))).toBe(false);

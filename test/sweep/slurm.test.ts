@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { slurmClient, slurmUnavailable, startSlurm, type SlurmCluster } from "./slurm-cluster.js";
-import { deterministic, edgecl, TINY_BASE, writeTinySweep } from "./tiny.js";
+import { edgecl } from "../helpers/cli.js";
+import { deterministic, TINY_BASE, writeTinySweep } from "./tiny.js";
 
 const unavailable = slurmUnavailable();
 const dir = mkdtempSync(join(tmpdir(), "edgecl-sweep-slurm-"));
@@ -27,7 +28,7 @@ describe.skipIf(unavailable !== null)(`edgecl sweep run --engine slurm${unavaila
     expect(local.code, local.stderr + local.stdout).toBe(0);
 
     const out = join(dir, "slurm");
-    const r = edgecl(["sweep", "run", file, "--out", out, "--engine", "slurm", "--poll", "1", "--time", "10", "--partition", "debug"], cluster.env, 240_000);
+    const r = edgecl(["sweep", "run", file, "--out", out, "--engine", "slurm", "--poll", "1", "--time", "10", "--partition", "debug"], { env: cluster.env, timeoutMs: 240_000 });
     expect(r.code, `${r.stdout}\n${r.stderr}\n${cluster.logs()}`).toBe(0);
     expect(r.stderr).toMatch(/submitted job array \d+ \(8 tasks\)/);
 
@@ -47,12 +48,12 @@ describe.skipIf(unavailable !== null)(`edgecl sweep run --engine slurm${unavaila
   it("leaves the runs a submitted job still has to Slurm instead of running them twice", async () => {
     const file = writeTinySweep(dir, "held", { axes: { seed: [1, 2, 3] } });
     const out = join(dir, "held");
-    const first = edgecl(["sweep", "run", file, "--out", out, "--engine", "slurm", "--no-wait"], cluster.env);
+    const first = edgecl(["sweep", "run", file, "--out", out, "--engine", "slurm", "--no-wait"], { env: cluster.env });
     expect(first.code, first.stderr).toBe(0);
     const jobId = /submitted job array (\d+)/.exec(first.stderr)![1];
     // Held, the tasks not started yet stay queued for as long as the test needs.
     slurmClient(cluster, "scontrol", ["hold", jobId]);
-    const second = edgecl(["sweep", "run", file, "--out", out, "--engine", "slurm", "--no-wait"], cluster.env);
+    const second = edgecl(["sweep", "run", file, "--out", out, "--engine", "slurm", "--no-wait"], { env: cluster.env });
     expect(second.code, second.stderr).toBe(0);
     const finished = Number(/(\d+) finished, 0 to do/.exec(second.stdout)?.[1]);
     expect(second.stdout, second.stdout).toMatch(/3 runs, \d+ finished, 0 to do/);
@@ -70,7 +71,7 @@ describe.skipIf(unavailable !== null)(`edgecl sweep run --engine slurm${unavaila
     const file = join(dir, "fails.sweep.json");
     writeFileSync(file, JSON.stringify({ name: "fails", base: { ...TINY_BASE, seed: 1 }, axes: { memory: [268435456, 65536] } }));
     const out = join(dir, "fails");
-    const r = edgecl(["sweep", "run", file, "--out", out, "--engine", "slurm", "--poll", "1"], cluster.env, 240_000);
+    const r = edgecl(["sweep", "run", file, "--out", out, "--engine", "slurm", "--poll", "1"], { env: cluster.env, timeoutMs: 240_000 });
     expect(r.code, `${r.stdout}\n${r.stderr}\n${cluster.logs()}`).toBe(1);
     const plan = JSON.parse(edgecl(["sweep", "plan", file, "--out", out, "--json"]).stdout) as { runs: Array<{ hash: string; state: string; dir: string }> };
     expect(plan.runs.map((run) => run.state)).toEqual(["finished", "failed"]);

@@ -10,7 +10,8 @@ import { runContinual } from "../../host/cl/run.js";
 import { writeReport } from "../../host/report/io.js";
 import { readSweepFile } from "../../host/sweep/file.js";
 import { planSweep } from "../../host/sweep/plan.js";
-import { deterministic, edgecl } from "./tiny.js";
+import { edgecl } from "../helpers/cli.js";
+import { deterministic } from "./tiny.js";
 
 const root = new URL("../../", import.meta.url);
 const protocol = JSON.parse(readFileSync(new URL("experiments/split-mnist.json", root), "utf8"));

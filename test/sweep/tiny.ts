@@ -1,11 +1,7 @@
 // The small sweep the engine tests share: 2 precisions x 2 strategies x 2 seeds of a tiny Split MNIST
 // run (an 8-unit MLP, 5 steps on 40 digits per experience, 2 experiences), about a second each.
-import { execFile, spawn, spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-
-export const BIN = fileURLToPath(new URL("../../bin/edgecl.js", import.meta.url));
 
 /** What every run of the tiny sweep shares, as `edgecl run` arguments. */
 export const TINY_BASE = { board: "inline", model: "mlp:8", iterations: 5, "train-samples": 40, "test-samples": 20, experiences: 2, batch: 16 };
@@ -31,29 +27,4 @@ export function deterministic(file: string): string {
   const report = JSON.parse(readFileSync(file, "utf8"));
   delete report.provenance;
   return JSON.stringify(report, (key, value) => (key === "timeUs" ? undefined : value), 2);
-}
-
-export interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-export function edgecl(args: string[], env: NodeJS.ProcessEnv = process.env, timeoutMs = 120_000): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", env, timeout: timeoutMs });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** The CLI in a child process without blocking, so several runs by hand can go at once. */
-export function edgeclAsync(args: string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { encoding: "utf8", timeout: 120_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr });
-    });
-  });
-}
-
-/** Starts the CLI in a process group of its own, so the test can cut the power to it and its children at once. */
-export function edgeclDetached(args: string[]) {
-  return spawn(process.execPath, [BIN, ...args], { detached: true, stdio: ["ignore", "pipe", "pipe"] });
 }

@@ -1,33 +1,23 @@
 // edgecl train, called in process through main(): every bad input is one line on stderr with exit code 2
 // (before any training starts), and a good run prints the report and writes the JSON report.
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main } from "../../host/cli/main.js";
 import { Rng } from "../../host/data/rng.js";
 import { parsePrecision } from "../../host/precision/index.js";
+import { edgeclInProcess } from "../helpers/cli.js";
 
 let out = "";
 let err = "";
-beforeEach(() => {
-  out = "";
-  err = "";
-  vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => {
-    out += args.join(" ") + "\n";
-  });
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-    err += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-});
-afterEach(() => vi.restoreAllMocks());
 
-const train = (...args: string[]) => main(["node", "edgecl", "train", ...args]);
+/** `edgecl train` in this process; what it printed goes to `out` and `err`. */
+async function train(...args: string[]): Promise<number> {
+  const r = await edgeclInProcess(["train", ...args]);
+  out = r.stdout;
+  err = r.stderr;
+  return r.code;
+}
 
 const dir = mkdtempSync(join(tmpdir(), "edgecl-train-"));
 

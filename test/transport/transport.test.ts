@@ -2,7 +2,7 @@
 // to open; no port exists on a test machine). Each passes bytes both ways and reports how the link ended.
 import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { describe, expect, test } from "vitest";
-import { RunError, UsageError } from "../../host/cli/errors.js";
+import { RunError, UsageError } from "../../host/errors.js";
 import { ProcessTransport } from "../../host/transport/process.js";
 import { parseSerialTarget, SerialTransport } from "../../host/transport/serial.js";
 import { parseTcpAddress, TcpTransport } from "../../host/transport/tcp.js";

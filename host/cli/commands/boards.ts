@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { boardIds, loadBoard } from "../../boards/manifest.js";
+import { boardIds, loadBoard } from "../../manifest/manifest.js";
 
 function mib(bytes: number): string {
   return bytes >= 1 << 20 ? `${bytes / (1 << 20)} MiB` : `${bytes / 1024} KiB`;

@@ -1,11 +1,12 @@
 // edgecl deploy: load the device module and a learner configuration onto a board, and say what it takes.
 import { Command } from "commander";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { openBoard } from "../../board/connect.js";
+import { writeOutput } from "../../report/io.js";
+import { existsSync, readFileSync } from "node:fs";
+import { openBoard } from "../../client/connect.js";
 import { modulePath } from "../../device/module.js";
 import { bytes } from "../../report/units.js";
 import { applyConfigFile } from "../config-file.js";
-import { expected, RunError, UsageError } from "../errors.js";
+import { expected, RunError, UsageError } from "../../errors.js";
 import { detail, note, progressOnStderr, setVerbosity, verbosityFrom } from "../verbosity.js";
 import { parseTimeout } from "./monitor.js";
 import { planFromFlags, runCommand, type RunFlags } from "./run.js";
@@ -23,7 +24,7 @@ interface DeployOptions extends Omit<RunFlags, "config" | "json"> {
 }
 
 /** Options of `edgecl run` that describe the learner and its data; deploy takes them too. */
-const RUN_ONLY = new Set(["--board", "--manifest", "--memory", "--json", "--html", "--csv", "--quiet", "--config"]);
+const RUN_ONLY = new Set(["--board", "--manifest", "--memory", "--json", "--html", "--csv", "--quiet", "--config", "--timeout", "--resume"]);
 
 /**
  * The learner's configuration: a file's bytes as they are (the config blobs of docs/protocol.md's
@@ -76,11 +77,7 @@ export function deployCommand(): Command {
         config = blob.config as Uint8Array;
         detail(`learner: ${String(planned.plan.config.model)} on ${planned.benchmark.name} (${planned.benchmark.scenario}), strategy ${options.strategy}, precision ${String(planned.plan.config.precision)}: ${config.length} bytes of config blobs`);
         if (options.writeConfig !== undefined) {
-          try {
-            writeFileSync(options.writeConfig, config);
-          } catch (error) {
-            throw new RunError(`cannot write the config blob to ${options.writeConfig}: ${(error as Error).message}`);
-          }
+          writeOutput(options.writeConfig, config, "config blob");
           note(`config blob: ${options.writeConfig} (${config.length} bytes)`);
         }
       }

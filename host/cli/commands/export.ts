@@ -1,9 +1,11 @@
 // edgecl export: writes the samples a run streams to its board, exactly (same class order, subsets and
 // labels), so that another implementation can be run on them (experiments/reference/, docs/reference.md).
 import { Command } from "commander";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeOutput } from "../../report/io.js";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { expected, RunError } from "../errors.js";
+import { expected, RunError } from "../../errors.js";
+import { integerOption } from "../options.js";
 import { SCENARIOS } from "../../cl/benchmarks.js";
 import { runStream } from "../../cl/run.js";
 import { RUN_DEFAULTS, parseClassOrder } from "./run.js";
@@ -21,18 +23,8 @@ interface ExportFlags {
 /** The stream's description: what each file holds (docs/reference.md). */
 export const STREAM_FORMAT = "edgecl-stream-1";
 
-function count(flag: string, text: string, low: number, high: number): number {
-  const value = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || value < low || value > high) throw expected(`${flag} to be an integer from ${low} to ${high}`, text);
-  return value;
-}
-
 function writeFile(path: string, bytes: Uint8Array | string): void {
-  try {
-    writeFileSync(path, bytes);
-  } catch (error) {
-    throw new RunError(`cannot write ${path}: ${(error as Error).message}`);
-  }
+  writeOutput(path, bytes, "export");
 }
 
 export function exportCommand(): Command {
@@ -52,11 +44,11 @@ export function exportCommand(): Command {
       const stream = runStream({
         benchmark: flags.benchmark,
         scenario: flags.scenario,
-        seed: count("--seed", flags.seed, 0, Number.MAX_SAFE_INTEGER),
+        seed: integerOption("--seed", flags.seed, 0, Number.MAX_SAFE_INTEGER),
         classOrder: parseClassOrder(flags.classOrder),
-        experiences: flags.experiences !== undefined ? count("--experiences", flags.experiences, 1, 1000) : undefined,
-        trainSamples: count("--train-samples", flags.trainSamples, 0, 1e9) || undefined,
-        testSamples: count("--test-samples", flags.testSamples, 0, 1e9) || undefined,
+        experiences: flags.experiences !== undefined ? integerOption("--experiences", flags.experiences, 1, 1000) : undefined,
+        trainSamples: integerOption("--train-samples", flags.trainSamples, 0, 1e9) || undefined,
+        testSamples: integerOption("--test-samples", flags.testSamples, 0, 1e9) || undefined,
       });
       try {
         mkdirSync(dir, { recursive: true });

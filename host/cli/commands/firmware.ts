@@ -1,10 +1,10 @@
 // edgecl firmware build: the RISC-V firmware image of a qemu board (firmware/Makefile through
 // host/firmware), and the text, data and bss it takes.
 import { Command } from "commander";
-import { loadBoard } from "../../boards/manifest.js";
+import { loadBoard } from "../../manifest/manifest.js";
 import { buildQemuBoardImage } from "../../firmware/board.js";
 import type { FirmwareRuntime, SectionSizes } from "../../firmware/build.js";
-import { expected } from "../errors.js";
+import { expected } from "../../errors.js";
 
 interface BuildOptions {
   board: string;

@@ -11,7 +11,7 @@ import { UNITS, UnitName, unitSources, FixedLane } from "../../../hw/units.js";
 import { prepareWrapped, synthAsic, synthIce40, ActivitySource } from "../../../hw/synth.js";
 import { measureActivity } from "../../../hw/activity.js";
 import { parseFormat, parseRounding } from "../../formats/parse.js";
-import { expected } from "../errors.js";
+import { expected } from "../../errors.js";
 
 const TARGETS = ["ice40", "asic"] as const;
 /** Toggles per net per cycle when no measured activity is asked for: stated in every result. */

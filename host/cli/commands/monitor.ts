@@ -1,10 +1,10 @@
 // edgecl monitor: read a board's telemetry at an interval and print it as it changes.
 import { Command } from "commander";
-import { openBoard } from "../../board/connect.js";
-import type { TelemetryReply } from "../../board/client.js";
+import { openBoard } from "../../client/connect.js";
+import type { TelemetryReply } from "../../client/client.js";
 import { formatWordName } from "../../report/format-names.js";
 import { bytes, count, duration, joules } from "../../report/units.js";
-import { expected } from "../errors.js";
+import { expected } from "../../errors.js";
 import { note } from "../verbosity.js";
 
 interface MonitorOptions {
@@ -29,9 +29,13 @@ function positiveInteger(text: string, what: string, min = 1): number {
   return Number(text);
 }
 
-/** One telemetry reading as a line, with the MAC rate since the previous one. */
+/**
+ * One telemetry reading as a line, with the MAC rate since the previous one. Counters that went down
+ * were reset in between (by the session driving the board, e.g. a run at each experience): no rate.
+ */
 export function telemetryLine(t: TelemetryReply, previous: TelemetryReply | null, elapsedMs: number): string {
-  const rate = previous && elapsedMs > 0 ? ` (${count(((t.macs - previous.macs) * 1000) / elapsedMs)} MAC/s)` : "";
+  const reset = previous !== null && (t.macs < previous.macs || t.timeUs < previous.timeUs);
+  const rate = reset ? " (counters reset since the last reading)" : previous && elapsedMs > 0 ? ` (${count(((t.macs - previous.macs) * 1000) / elapsedMs)} MAC/s)` : "";
   const formats = t.macsByFormat.map((f) => `${formatWordName(f.format)} ${count(f.macs)}`).join(", ");
   return [
     `time ${duration(t.timeUs)}`,
@@ -49,7 +53,7 @@ export function monitorCommand(): Command {
     .option("--manifest <id|path>", "manifest of a tcp: or serial: board")
     .option("--interval <ms>", "time between readings", "1000")
     .option("--count <n>", "stop after n readings (default: until interrupted)")
-    .option("--reset", "zero the counters after each reading (each line shows one interval)")
+    .option("--reset", "zero the counters after each reading (each line shows one interval); refused while another session drives the board")
     .option("--flash-dir <dir>", "flash directory of a simulated board", "out/flash")
     .option("--timeout <ms>", "time to wait for each reply (default: the manifest's)")
     .option("--json", "print one JSON object per reading")

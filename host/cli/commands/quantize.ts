@@ -4,7 +4,7 @@ import { loadDevice } from "../../device/module.js";
 import { quantizeValues } from "../../device/formats.js";
 import { parseFormat, parseRounding, roundingName } from "../../formats/parse.js";
 import { hexCode, parseF32, shortestF32 } from "../../formats/text.js";
-import { expected } from "../errors.js";
+import { expected } from "../../errors.js";
 
 interface QuantizeOptions {
   format: string;

@@ -1,20 +1,19 @@
 // edgecl report: render run reports (JSON) again: the terminal summary, CSV, one HTML page per run,
 // an HTML comparison of several, and the figures one file each (SVG, PNG or PDF) for a paper.
 import { Command } from "commander";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { basename, dirname } from "node:path";
+import { basename } from "node:path";
 import { renderCsv } from "../../report/csv.js";
 import { renderSweepCsv, renderSweepHtml } from "../../report/sweep.js";
 import { isSweepDir, readSweepResults } from "../../sweep/results.js";
 import { FIGURE_FORMATS, writeFigures, type FigureFormat } from "../../report/export.js";
 import { comparisonFigures, reportFigures } from "../../report/figures.js";
 import { renderComparison, renderHtml } from "../../report/html.js";
-import { readReport } from "../../report/io.js";
+import { readReport, writeOutput } from "../../report/io.js";
 import { labelRuns } from "../../report/labels.js";
 import { renderEnergyComparison, renderSummary, statusLine } from "../../report/terminal.js";
 import type { Report } from "../../report/types.js";
 import { percent } from "../../report/units.js";
-import { expected, UsageError } from "../errors.js";
+import { expected, UsageError } from "../../errors.js";
 import { note } from "../verbosity.js";
 
 interface ReportOptions {
@@ -33,8 +32,7 @@ function write(path: string, text: string): void {
     process.stdout.write(text);
     return;
   }
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
+  writeOutput(path, text, "report");
 }
 
 /**

@@ -1,19 +1,21 @@
 // edgecl run: a continual-learning experiment on a board (docs/strategies.md, docs/report.md).
 import { Command } from "commander";
-import { writeFileSync } from "node:fs";
-import { expected, RunError, UsageError } from "../errors.js";
+import { expected, RunError, UsageError } from "../../errors.js";
+import { integerOption } from "../options.js";
 import { parsePrecision, PRESET_NAMES } from "../../precision/index.js";
 import { parseModelSpec } from "../../train/model-spec.js";
 import { defaultOptimizer, OPTIMIZER_NAMES, type OptimizerName, type OptimizerSpec } from "../../train/config.js";
 import { STRATEGY_NAMES, BUFFER_POLICIES, parseStrategyName, type StrategyOverrides } from "../../cl/strategies.js";
 import { OUTPUT_LAYERS, SCENARIOS, type OutputLayer } from "../../cl/benchmarks.js";
 import { DATASET_SOURCES } from "../../cl/data-source.js";
-import { applyConfigFile, resolvedFlags } from "../config-file.js";
+import { applyConfigFile, applyFlags, resolvedFlags } from "../config-file.js";
 import { detail, note, progressOnStderr, setVerbosity, verbosityFrom } from "../verbosity.js";
 import { invocation } from "../invocation.js";
 import { planRun, runPlanned, type ClPlan } from "../../cl/run.js";
+import { checkResumable, RunInterruptedError } from "../../client/runner.js";
 import { renderSummary } from "../../report/terminal.js";
-import { writeReport } from "../../report/io.js";
+import { checkOutputPath, readReport, writeOutput, writeReport } from "../../report/io.js";
+import type { Report } from "../../report/types.js";
 import { renderHtml } from "../../report/html.js";
 import { renderCsv } from "../../report/csv.js";
 import { describeRun } from "../../report/labels.js";
@@ -71,13 +73,12 @@ export interface RunFlags {
   frozenLayers?: string;
   fisherSamples?: string;
   quiet?: boolean;
+  timeout?: string;
+  resume?: string;
 }
 
-function integer(flag: string, text: string, low: number, high: number): number {
-  const value = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || value < low || value > high) throw expected(`${flag} to be an integer from ${low} to ${high}`, text);
-  return value;
-}
+/** Where an interrupted run without --json saves its report, so that it can be resumed. */
+export const INTERRUPTED_REPORT = "out/interrupted-run.json";
 
 function real(flag: string, text: string): number {
   const value = Number(text);
@@ -114,23 +115,47 @@ function optimizerFrom(flags: RunFlags): OptimizerSpec {
 
 function strategyOverrides(flags: RunFlags): StrategyOverrides {
   return {
-    bufferBytes: flags.bufferBytes !== undefined ? integer("--buffer-bytes", flags.bufferBytes, 0, 0xffff_ffff) : undefined,
+    bufferBytes: flags.bufferBytes !== undefined ? integerOption("--buffer-bytes", flags.bufferBytes, 0, 0xffff_ffff) : undefined,
     bufferPolicy: flags.bufferPolicy,
-    replayBatch: flags.replayBatch !== undefined ? integer("--replay-batch", flags.replayBatch, 1, 65535) : undefined,
+    replayBatch: flags.replayBatch !== undefined ? integerOption("--replay-batch", flags.replayBatch, 1, 65535) : undefined,
     lambda: flags.lambda !== undefined ? real("--lambda", flags.lambda) : undefined,
     gamma: flags.gamma !== undefined ? real("--gamma", flags.gamma) : undefined,
     prune: flags.prune !== undefined ? real("--prune", flags.prune) : undefined,
-    retrain: flags.retrain !== undefined ? integer("--retrain", flags.retrain, 0, 0x7fff_ffff) : undefined,
-    frozenLayers: flags.frozenLayers !== undefined ? integer("--frozen-layers", flags.frozenLayers, 1, 63) : undefined,
-    fisherSamples: flags.fisherSamples !== undefined ? integer("--fisher-samples", flags.fisherSamples, 0, 0x7fff_ffff) : undefined,
+    retrain: flags.retrain !== undefined ? integerOption("--retrain", flags.retrain, 0, 0x7fff_ffff) : undefined,
+    frozenLayers: flags.frozenLayers !== undefined ? integerOption("--frozen-layers", flags.frozenLayers, 1, 63) : undefined,
+    fisherSamples: flags.fisherSamples !== undefined ? integerOption("--fisher-samples", flags.fisherSamples, 0, 0x7fff_ffff) : undefined,
   };
 }
 
-function writeText(path: string, text: string, what: string): void {
+/** The saved flags of a report to resume: the settings of the run that made it. */
+function resumeFlags(report: Report, file: string): Record<string, unknown> {
+  const flags = report.provenance?.flags;
+  if (!flags) throw new UsageError(`expected ${file} to be a report of edgecl run with its flags in provenance.flags, received one without; it cannot be resumed`);
+  return flags;
+}
+
+/** Runs `work`; SIGINT or SIGTERM aborts the signal it is given (a second one ends the process at once). */
+async function stoppable<T>(work: (stop: AbortSignal) => Promise<T>): Promise<{ result: T } | { error: unknown; signal: NodeJS.Signals | null }> {
+  const controller = new AbortController();
+  let signal: NodeJS.Signals | null = null;
+  const onSignal = (name: NodeJS.Signals) => {
+    if (signal !== null) {
+      // The terminal as it was: cursor shown, autowrap on (a progress bar turns both off).
+      if (process.stderr.isTTY) process.stderr.write("\x1b[?25h\x1b[?7h\n");
+      process.exit(name === "SIGINT" ? 130 : 143);
+    }
+    signal = name;
+    controller.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   try {
-    writeFileSync(path, text);
+    return { result: await work(controller.signal) };
   } catch (error) {
-    throw new RunError(`cannot write the ${what} to ${path}: ${(error as Error).message}`);
+    return { error, signal };
+  } finally {
+    process.removeListener("SIGINT", onSignal);
+    process.removeListener("SIGTERM", onSignal);
   }
 }
 
@@ -142,13 +167,14 @@ export function planFromFlags(flags: RunFlags, command: Command): ClPlan {
   if (!(SCENARIOS as readonly string[]).includes(flags.scenario)) throw expected(`--scenario to be one of ${SCENARIOS.join(", ")}`, flags.scenario);
   const precision = parsePrecision(flags.precision);
   parseModelSpec(flags.model);
-  const seed = integer("--seed", flags.seed, 0, Number.MAX_SAFE_INTEGER);
-  const batch = integer("--batch", flags.batch, 1, 65535);
+  const seed = integerOption("--seed", flags.seed, 0, Number.MAX_SAFE_INTEGER);
+  const timeoutMs = flags.timeout !== undefined ? integerOption("--timeout", flags.timeout, 1, 0x7fff_ffff) : undefined;
+  const batch = integerOption("--batch", flags.batch, 1, 65535);
   const optimizer = optimizerFrom(flags);
   if (flags.epochs !== undefined && flags.iterations !== undefined) throw new UsageError("--epochs and --iterations exclude each other; give one");
-  const experiences = flags.experiences !== undefined ? integer("--experiences", flags.experiences, 1, 1000) : undefined;
+  const experiences = flags.experiences !== undefined ? integerOption("--experiences", flags.experiences, 1, 1000) : undefined;
   if (flags.memory !== undefined && flags.board !== "inline") throw new UsageError(`--memory goes with --board inline, received --board ${flags.board}`);
-  const memoryLimit = flags.memory !== undefined ? integer("--memory", flags.memory, 65536, 0xffff0000) : undefined;
+  const memoryLimit = flags.memory !== undefined ? integerOption("--memory", flags.memory, 65536, 0xffff0000) : undefined;
   if (flags.manifest !== undefined && !/^(tcp|serial):/.test(flags.board)) {
     throw new UsageError(`--manifest goes with a tcp: or serial: board, received --board ${flags.board}`);
   }
@@ -172,18 +198,19 @@ export function planFromFlags(flags: RunFlags, command: Command): ClPlan {
     batch,
     optimizer,
     experiences,
-    trainSamples: integer("--train-samples", flags.trainSamples, 0, 1e9) || undefined,
-    testSamples: integer("--test-samples", flags.testSamples, 0, 1e9) || undefined,
+    trainSamples: integerOption("--train-samples", flags.trainSamples, 0, 1e9) || undefined,
+    testSamples: integerOption("--test-samples", flags.testSamples, 0, 1e9) || undefined,
     board: flags.board,
     manifest: flags.manifest,
     classOrder,
     memoryLimit,
+    timeoutMs,
   };
-  let iterations = flags.iterations !== undefined ? integer("--iterations", flags.iterations, 1, 0x7fff_ffff) : d.iterations;
+  let iterations = flags.iterations !== undefined ? integerOption("--iterations", flags.iterations, 1, 0x7fff_ffff) : d.iterations;
   let planned = planRun({ ...base, iterations });
   if (flags.epochs !== undefined) {
     // Epochs over the largest experience's training samples.
-    const epochs = integer("--epochs", flags.epochs, 1, 100000);
+    const epochs = integerOption("--epochs", flags.epochs, 1, 100000);
     const largest = Math.max(...planned.plan.experiences.map((e) => e.train.labels.length));
     iterations = Math.max(1, Math.ceil((epochs * largest) / batch));
     planned = planRun({ ...base, iterations });
@@ -232,27 +259,66 @@ export function runCommand(): Command {
     .option("--json <file>", "write the JSON report (docs/report.md)")
     .option("--html <file>", "write the HTML report")
     .option("--csv <file>", "write the report as CSV")
+    .option("--timeout <ms>", "time to wait for each reply, ms; a TRAIN is given its work on top at the board's slowest MAC rate (default: the manifest's transport.timeoutMs)")
+    .option("--resume <report>", "continue the unfinished run of this JSON report from its last completed experience, with its settings (the report is updated unless --json names another)")
     .option("--quiet", "no progress output")
     .hook("preAction", (command) => {
       const file = command.getOptionValue("config") as string | undefined;
       if (file !== undefined) applyConfigFile(command, file);
+      const resume = command.getOptionValue("resume") as string | undefined;
+      if (resume !== undefined) {
+        if (file !== undefined) throw new UsageError("--resume takes the settings of its report; give it or --config, not both");
+        applyFlags(command, resumeFlags(readReport(resume), resume), resume);
+      }
       setVerbosity(verbosityFrom(command.opts()));
     })
     .action(async (flags: RunFlags, command: Command) => {
+      const resumed = flags.resume !== undefined ? readReport(flags.resume) : undefined;
+      // The report goes where it came from when resuming, unless --json says otherwise.
+      const json = flags.json ?? flags.resume;
+      // Every output can be written before the run starts, not found out after it.
+      for (const [flag, path] of [["--json", json], ["--html", flags.html], ["--csv", flags.csv]] as const) if (path !== undefined) checkOutputPath(path, flag);
       const planned = planFromFlags(flags, command);
-      detail(`data: ${String(planned.plan.config.dataset)}, benchmark ${planned.benchmark.name}: ${planned.benchmark.experiences.length} experiences, output layer ${planned.benchmark.heads.join("+")} units`);
-      const progress = progressOnStderr();
-      const report = await runPlanned(planned, { hooks: { progress, partialReportPath: flags.json } });
-      console.log(renderSummary(report));
-      if (flags.json !== undefined) {
-        try {
-          writeReport(flags.json, report);
-        } catch (error) {
-          throw new RunError(`cannot write the JSON report to ${flags.json}: ${(error as Error).message}`);
-        }
-        note(`report: ${flags.json}`);
+      if (resumed) {
+        // Refused here, before a board is started, when the report is not this run's.
+        checkResumable(resumed, planned.plan);
+        planned.plan.resume = resumed;
       }
-      if (flags.html !== undefined) writeText(flags.html, renderHtml(report), "HTML report");
-      if (flags.csv !== undefined) writeText(flags.csv, renderCsv([{ label: describeRun(report), report }]), "CSV report");
+      detail(`data: ${String(planned.plan.config.dataset)}, benchmark ${planned.benchmark.name}: ${planned.benchmark.experiences.length} experiences, output layer ${planned.benchmark.heads.join("+")} units`);
+      if (resumed) note(`resuming ${flags.resume}: ${resumed.accuracy.length} of ${resumed.status.experiencesPlanned} experiences completed, run again on the board to restore its learner`);
+      const progress = progressOnStderr();
+      const saveTo = json ?? INTERRUPTED_REPORT;
+      const outcome = await stoppable((stop) =>
+        runPlanned(planned, {
+          stop,
+          hooks: {
+            progress,
+            partialReportPath: saveTo,
+            // The report after every experience, so that a run killed outright still leaves one to resume.
+            onExperience: json !== undefined ? (partial) => writeReport(json, partial) : undefined,
+          },
+        }),
+      );
+      if ("error" in outcome) {
+        const { error, signal } = outcome;
+        if (!(error instanceof RunInterruptedError)) throw error;
+        const resumeCommand = `edgecl run --resume ${saveTo}`;
+        if (signal === null) throw new RunError(`${error.message}; continue it with: ${resumeCommand}`);
+        // Stopped on purpose: the report says so, not that the board was lost.
+        const { report } = error;
+        if (report.status.lost) report.status.lost.reason = `interrupted by ${signal}`;
+        writeReport(saveTo, report);
+        throw new RunError(
+          `interrupted by ${signal}: ${report.accuracy.length} of ${report.status.experiencesPlanned} experiences completed, the partial report is saved in ${saveTo}; continue with: ${resumeCommand}`,
+        );
+      }
+      const report = outcome.result;
+      console.log(renderSummary(report));
+      if (json !== undefined) {
+        writeReport(json, report);
+        note(`report: ${json}`);
+      }
+      if (flags.html !== undefined) writeOutput(flags.html, renderHtml(report), "HTML report");
+      if (flags.csv !== undefined) writeOutput(flags.csv, renderCsv([{ label: describeRun(report), report }]), "CSV report");
     });
 }

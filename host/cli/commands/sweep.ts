@@ -4,7 +4,8 @@
 import { Command } from "commander";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { expected, RunError } from "../errors.js";
+import { expected, RunError } from "../../errors.js";
+import { integerOption } from "../options.js";
 import { readSweepFile } from "../../sweep/file.js";
 import { planSweep, type RunOptionSpec, type SweepPlan } from "../../sweep/plan.js";
 import { SweepStore } from "../../sweep/store.js";
@@ -14,8 +15,8 @@ import { runCommand, RUN_DEFAULTS } from "./run.js";
 
 /** The options of `edgecl run` with their defaults, read from the command itself so the two never drift. */
 export function runOptionSpecs(): RunOptionSpec[] {
-  // A sweep file is itself the experiment's file: a run's --config has no place in it.
-  return runCommand().options.filter((o) => o.long !== "--config").map((o) => {
+  // A sweep file is itself the experiment's file: a run's --config (or --resume) has no place in it.
+  return runCommand().options.filter((o) => o.long !== "--config" && o.long !== "--resume").map((o) => {
     const name = o.long!.replace(/^--/, "");
     const fallback = name === "iterations" ? String(RUN_DEFAULTS.iterations) : undefined;
     return { name, defaultValue: o.defaultValue !== undefined ? String(o.defaultValue) : fallback };
@@ -28,12 +29,6 @@ function loadPlan(file: string): SweepPlan {
 
 function storeFor(plan: SweepPlan, out: string | undefined): SweepStore {
   return new SweepStore(out ?? join("out", "sweeps", plan.name));
-}
-
-function positive(flag: string, text: string, max: number): number {
-  const n = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || n < 1 || n > max) throw expected(`${flag} to be an integer from 1 to ${max}`, text);
-  return n;
 }
 
 function planCommand(): Command {
@@ -97,9 +92,9 @@ function sweepRunCommand(): Command {
         if (local && given !== undefined) throw expected(`${flag} only with --engine slurm`, `--engine ${flags.engine}`);
       }
       if (!local && flags.jobs !== undefined) throw expected("--jobs only with --engine local (Slurm decides how many run at once)", `--engine ${flags.engine}`);
-      const jobs = flags.jobs !== undefined ? positive("--jobs", flags.jobs, 1024) : availableParallelism();
-      const cpusPerTask = positive("--cpus-per-task", flags.cpusPerTask, 4096);
-      const pollSeconds = positive("--poll", flags.poll, 3600);
+      const jobs = flags.jobs !== undefined ? integerOption("--jobs", flags.jobs, 1, 1024) : availableParallelism();
+      const cpusPerTask = integerOption("--cpus-per-task", flags.cpusPerTask, 1, 4096);
+      const pollSeconds = integerOption("--poll", flags.poll, 1, 3600);
       const time = flags.time !== undefined ? checkTimeLimit(flags.time) : undefined;
 
       const plan = loadPlan(file);

@@ -1,6 +1,7 @@
 import { Command } from "commander";
-import { writeFileSync } from "node:fs";
-import { expected, RunError, UsageError } from "../errors.js";
+import { checkOutputPath, writeOutput } from "../../report/io.js";
+import { expected, UsageError } from "../../errors.js";
+import { integerOption } from "../options.js";
 import { parsePrecision, PRESET_NAMES } from "../../precision/index.js";
 import { parseModelSpec } from "../../train/model-spec.js";
 import { defaultOptimizer, OPTIMIZER_NAMES, type OptimizerName, type OptimizerSpec } from "../../train/config.js";
@@ -26,12 +27,6 @@ interface TrainFlags {
   seed: string;
   json?: string;
   scalar?: boolean;
-}
-
-function integer(flag: string, text: string, low: number, high: number): number {
-  const value = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || value < low || value > high) throw expected(`${flag} to be an integer from ${low} to ${high}`, text);
-  return value;
 }
 
 function real(flag: string, text: string, check: (x: number) => boolean, allowed: string): number {
@@ -74,10 +69,11 @@ export function trainCommand(): Command {
     .option("--json <file>", "also write the JSON report to this file")
     .option("--scalar", "run the scalar device module instead of the SIMD one (same bits, slower)")
     .action((flags: TrainFlags) => {
-      // Every option is checked before any work starts.
-      const epochs = integer("--epochs", flags.epochs, 1, 100000);
-      const batch = integer("--batch", flags.batch, 1, 65536);
-      const seed = integer("--seed", flags.seed, 0, Number.MAX_SAFE_INTEGER);
+      // Every option is checked before any work starts, the output path too.
+      if (flags.json !== undefined) checkOutputPath(flags.json, "--json");
+      const epochs = integerOption("--epochs", flags.epochs, 1, 100000);
+      const batch = integerOption("--batch", flags.batch, 1, 65536);
+      const seed = integerOption("--seed", flags.seed, 0, Number.MAX_SAFE_INTEGER);
       const optimizer = optimizerFrom(flags);
       const precision = parsePrecision(flags.precision);
       parseModelSpec(flags.model);
@@ -98,11 +94,7 @@ export function trainCommand(): Command {
       });
       console.log(renderTrainReport(report));
       if (flags.json !== undefined) {
-        try {
-          writeFileSync(flags.json, JSON.stringify(report, null, 2) + "\n");
-        } catch (error) {
-          throw new RunError(`cannot write the JSON report to ${flags.json}: ${(error as Error).message}`);
-        }
+        writeOutput(flags.json, JSON.stringify(report, null, 2) + "\n", "JSON report");
       }
     });
 }

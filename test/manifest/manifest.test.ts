@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import { mkdtempSync, writeFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { boardIds, loadBoard, readManifest, BOARDS_DIR } from "../../host/boards/manifest";
-import { edgecl } from "../cli/run";
+import { boardIds, loadBoard, readManifest, BOARDS_DIR } from "../../host/manifest/manifest";
+import { edgecl } from "../helpers/cli.js";
+import { buildQemuBoardImage } from "../../host/firmware/board";
 
 describe("board manifests", () => {
   it("every shipped manifest loads, and its id is its file name", () => {
@@ -34,6 +35,13 @@ describe("board manifests", () => {
     expect(() => readManifest(bad)).toThrow(/key "accelerator.productFormats": expected exponent bits E in 1\.\.8/);
   });
 
+  it("transport.slowestMacsPerSecond is optional, and a positive number when given", () => {
+    const { slowestMacsPerSecond: _, ...transport } = base.transport;
+    expect(readManifest(write({ ...base, transport })).transport.slowestMacsPerSecond).toBeUndefined();
+    const file = write({ ...base, transport: { ...base.transport, slowestMacsPerSecond: 0 } });
+    expect(() => readManifest(file)).toThrow(`${file}: key "transport.slowestMacsPerSecond": expected a number >= 1, received 0`);
+  });
+
   it("refuses an unknown board id with the list of boards", () => {
     expect(() => loadBoard("nope")).toThrow(/expected a board: .*sim.*received "nope"/);
   });
@@ -45,5 +53,22 @@ describe("board manifests", () => {
     expect(table.stdout).toMatch(/^sim-tiny\s+.*256 KiB/m);
     const json = edgecl(["boards", "--json"]).stdout.trim().split("\n").map((l) => JSON.parse(l));
     expect(json.map((b) => b.id)).toEqual(boardIds());
+  });
+
+  it("qemu-rv32-wamr is qemu-rv32 on WAMR, and says what it needs where no WAMR tree is named", async () => {
+    const wamr = loadBoard("qemu-rv32-wamr");
+    const wasm2c = loadBoard("qemu-rv32");
+    expect(wamr.runtime.kind).toBe("wamr");
+    // The same board but for the runtime, and an interpreter's slower CPU path in the reply-time allowance.
+    const same = (m: typeof wamr) => ({ ...m, id: "", file: "", name: "", runtime: null, transport: { ...m.transport, slowestMacsPerSecond: 0 } });
+    expect(same(wamr)).toEqual(same(wasm2c));
+    expect(wamr.transport.slowestMacsPerSecond).toBeLessThan(wasm2c.transport.slowestMacsPerSecond as number);
+    const saved = process.env.WAMR_ROOT;
+    delete process.env.WAMR_ROOT;
+    try {
+      await expect(buildQemuBoardImage(wamr)).rejects.toThrow(/board qemu-rv32-wamr runs the device module on WAMR.*set WAMR_ROOT/);
+    } finally {
+      if (saved !== undefined) process.env.WAMR_ROOT = saved;
+    }
   });
 });

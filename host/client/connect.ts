@@ -7,8 +7,8 @@
 //   serial:<path>[@<baud>]    a real board on a serial port
 // With tcp: and serial:, --manifest names the board's manifest (for its timeout); HELLO tells the rest.
 import { join } from "node:path";
-import { loadBoard, type BoardManifest } from "../boards/manifest.js";
-import { RunError, UsageError, expected } from "../cli/errors.js";
+import { loadBoard, type BoardManifest } from "../manifest/manifest.js";
+import { RunError, UsageError, expected } from "../errors.js";
 import { parseSerialTarget, SerialTransport } from "../transport/serial.js";
 import { spawnSimBoard } from "../transport/sim.js";
 import { parseTcpAddress, TcpTransport } from "../transport/tcp.js";

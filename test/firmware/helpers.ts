@@ -1,15 +1,16 @@
-// Shared pieces of the firmware protocol tests: images built for a board manifest around a fixture
-// module, a frame-level link to the firmware on QEMU (every reply frame, chunked replies reassembled),
+// Shared pieces of the firmware tests: one test file's setup (a scratch directory, the fixture modules,
+// the images it boots), images built for a board manifest around a fixture module, a frame-level link to the firmware on QEMU (every reply frame, chunked replies reassembled),
 // the simulated board as the reference for the same bytes, and independent references (FNV-1a, the
 // pattern image of fixtures/serve.wat).
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { expect } from "vitest";
-import { loadBoard, readManifest, type BoardManifest } from "../../host/boards/manifest.js";
-import { openQemuBoard, requireToolchain, type QemuBoardOptions, type QemuTransport } from "../../host/firmware/index.js";
+import { afterAll, beforeAll, expect } from "vitest";
+import { BoardError } from "../../host/client/errors.js";
+import { loadBoard, readManifest, type BoardManifest } from "../../host/manifest/manifest.js";
+import { buildQemuBoardImage, openQemuBoard, requireToolchain, type QemuBoardOptions, type QemuTransport } from "../../host/firmware/index.js";
 import {
   ChunkAssembler,
   decodeErrorReply,
@@ -24,6 +25,7 @@ import {
 import type { Transport } from "../../host/transport/transport.js";
 import { SimBoard, type BoardLink } from "../../board/sim/board.js";
 import type { AcceleratorFactory } from "../../board/sim/mmio.js";
+import { standinWasm } from "../helpers/board.js";
 
 export const SERVE_WAT = fileURLToPath(new URL("./fixtures/serve.wat", import.meta.url));
 /** Every exchange with QEMU is answered in milliseconds; this only bounds a hang. */
@@ -35,11 +37,120 @@ export function scratch(name: string): string {
   return mkdtempSync(join(tmpdir(), `edgecl-${name}-`));
 }
 
-/** fixtures/serve.wat assembled with wat2wasm (Debian package wabt). */
-export function serveWasm(dir: string): { file: string; bytes: Uint8Array } {
-  const file = join(dir, "serve.wasm");
-  execFileSync("wat2wasm", [SERVE_WAT, "-o", file]);
+export interface Wasm {
+  file: string;
+  bytes: Uint8Array;
+}
+
+/** A WebAssembly text file assembled with wat2wasm (Debian package wabt) into dir. */
+export function assemble(dir: string, source: string, name: string): Wasm {
+  const file = join(dir, `${name}.wasm`);
+  execFileSync("wat2wasm", [source, "-o", file]);
   return { file, bytes: new Uint8Array(readFileSync(file)) };
+}
+
+/** A module written in WebAssembly text, assembled into dir/<name>.wasm. */
+export function wat(dir: string, name: string, text: string): Wasm {
+  const source = join(dir, `${name}.wat`);
+  writeFileSync(source, text);
+  return assemble(dir, source, name);
+}
+
+/** fixtures/serve.wat assembled. */
+export function serveWasm(dir: string): Wasm {
+  return assemble(dir, SERVE_WAT, "serve");
+}
+
+/**
+ * One test file's setup: a scratch directory holding fixtures/serve.wat and the stand-in device module,
+ * then `build` (the images the file boots). A setup that failed (a toolchain package missing, a build
+ * broken) fails every test with its message, through ready(); `skip` leaves the setup out altogether.
+ */
+export class FirmwareSuite {
+  dir = "";
+  fixture!: Wasm;
+  standin!: Wasm;
+  private error: unknown;
+
+  constructor(name: string, build: (suite: FirmwareSuite) => Promise<void> | void = () => {}, options: { timeoutMs?: number; skip?: boolean } = {}) {
+    beforeAll(async () => {
+      if (options.skip) return;
+      try {
+        this.dir = scratch(name);
+        this.fixture = serveWasm(this.dir);
+        this.standin = { file: join(this.dir, "standin.wasm"), bytes: standinWasm(1) };
+        writeFileSync(this.standin.file, this.standin.bytes);
+        await build(this);
+      } catch (err) {
+        this.error = err;
+      }
+    }, options.timeoutMs ?? 120_000);
+    afterAll(() => {
+      if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    });
+  }
+
+  ready(): void {
+    if (this.error) throw this.error;
+  }
+
+  /** Runs `body` against a booted board (its image in dir/<image>) and always stops QEMU. */
+  async withBoard<T>(manifest: BoardManifest, wasm: string, image: string, body: (transport: QemuTransport) => Promise<T>, options: QemuBoardOptions = {}): Promise<T> {
+    this.ready();
+    const transport = await bootBoard(manifest, wasm, this.dir, image, options);
+    try {
+      return await body(transport);
+    } finally {
+      await transport.close();
+    }
+  }
+}
+
+/**
+ * The two boards the protocol suites talk to, their images built in the suite's folder: qemu-rv32 around
+ * the stand-in device module (image "rv32-standin"), and qemu-rv32-noaccel at 64-byte frames, the
+ * protocol's minimum, so that every message but HELLO's request travels in CHUNKs, around
+ * fixtures/serve.wat (image "tiny-fixture").
+ */
+export async function protocolBoards(suite: FirmwareSuite): Promise<{ rv32: BoardManifest; tiny: BoardManifest }> {
+  const rv32 = loadBoard("qemu-rv32");
+  const tiny = derivedManifest(suite.dir, "qemu-rv32-noaccel", "qemu-tiny", { maxFrameSize: 64 });
+  await buildQemuBoardImage(rv32, { wasm: suite.standin.file, buildDir: join(suite.dir, "rv32-standin") });
+  await buildQemuBoardImage(tiny, { wasm: suite.fixture.file, buildDir: join(suite.dir, "tiny-fixture") });
+  return { rv32, tiny };
+}
+
+/** The BoardError a request must fail with. */
+export async function boardError(promise: Promise<unknown>): Promise<BoardError> {
+  const err = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(BoardError);
+  return err as BoardError;
+}
+
+/** Berkeley sizes from an ELF's section headers (binutils size.c): allocated sections that are code or read-only count as text, other allocated ones with contents as data, those without contents as bss. */
+export function elfSizes(file: string): { text: number; data: number; bss: number } {
+  const elf = readFileSync(file);
+  expect(elf.subarray(0, 4).toString("latin1")).toBe("\x7fELF");
+  expect(elf[4]).toBe(1); // ELFCLASS32
+  const shoff = elf.readUInt32LE(0x20);
+  const shentsize = elf.readUInt16LE(0x2e);
+  const shnum = elf.readUInt16LE(0x30);
+  const sizes = { text: 0, data: 0, bss: 0 };
+  const SHF_WRITE = 1, SHF_ALLOC = 2, SHF_EXECINSTR = 4, SHT_NOBITS = 8;
+  for (let i = 0; i < shnum; i++) {
+    const at = shoff + i * shentsize;
+    const type = elf.readUInt32LE(at + 4);
+    const flags = elf.readUInt32LE(at + 8);
+    const size = elf.readUInt32LE(at + 20);
+    if (!(flags & SHF_ALLOC)) continue;
+    if (flags & SHF_EXECINSTR || !(flags & SHF_WRITE)) sizes.text += size;
+    else if (type !== SHT_NOBITS) sizes.data += size;
+    else sizes.bss += size;
+  }
+  return sizes;
 }
 
 /** A board manifest derived from board/<id>.json with some keys replaced, written to dir/<name>.json. */

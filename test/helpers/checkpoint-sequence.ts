@@ -5,9 +5,9 @@
 // recorded, with the steps that made it.
 import { readFileSync } from "node:fs";
 import { Flash, MemoryStorage } from "../../board/sim/flash.js";
-import type { BoardManifest } from "../../host/boards/manifest.js";
+import type { BoardManifest } from "../../host/manifest/manifest.js";
 import { modulePath } from "../../host/device/module.js";
-import { connectInProcess, manifest as boardManifest } from "./helpers.js";
+import { connectInProcess, manifest as boardManifest } from "./board.js";
 import { FEATURES, learner, separable } from "./learner.js";
 
 /** A storage that keeps a copy of every write, in order: the operations a power cut can fall between. */

@@ -5,7 +5,7 @@
 // When the board is lost, times out or refuses a request, the report so far is saved (if a path is
 // given) and the error says which experience was lost.
 import { existsSync } from "node:fs";
-import { RunError } from "../cli/errors.js";
+import { RunError } from "../errors.js";
 import { computeMetrics } from "../cl/metrics.js";
 import { acceleratorSummary, energyCounters, energySummary } from "../report/energy.js";
 import { formatWordName } from "../report/format-names.js";
@@ -15,7 +15,7 @@ import { real } from "../report/units.js";
 import { REPORT_SCHEMA, REPORT_VERSION, type EvalTelemetry, type PhaseCounters, type Provenance, type Report, type TrainTelemetry } from "../report/types.js";
 import { TrainFlag } from "../protocol/index.js";
 import type { BoardClient, HelloReply, TelemetryReply } from "./client.js";
-import { boardIds, loadBoard } from "../boards/manifest.js";
+import { boardIds, loadBoard } from "../manifest/manifest.js";
 import { energyParamsFrom } from "../../board/accel/energy.js";
 import { circuitEnergy } from "../../board/accel/circuit.js";
 import { BoardError, BoardLostError, BoardProtocolError, BoardTimeoutError } from "./errors.js";
@@ -72,8 +72,15 @@ export interface RunPlan {
   testData?: "resident" | "resend";
   /** Replay buffer budget in bytes, for the report; null (default) without one. */
   replayBytes?: number | null;
-  /** Timeout of each TRAIN, ms (default: the client's). */
-  trainTimeoutMs?: number;
+  /** Timeout of each TRAIN, ms (default: the client's), or a function of the request's optimiser steps. */
+  trainTimeoutMs?: number | ((steps: number) => number);
+  /**
+   * The report of an earlier run of this plan that stopped after some experiences (edgecl run --resume).
+   * The board is deployed afresh and the completed experiences are run again, with the same requests,
+   * which leaves the learner exactly as it was; each must give the saved accuracies and model
+   * checksum, or the run stops. Their saved telemetry is kept and the run goes on from there.
+   */
+  resume?: Report;
 }
 
 /** The request the runner is about to send, for progress and for tests that script faults. */
@@ -94,6 +101,9 @@ export interface RunHooks {
   /** Called with the report after every completed experience. */
   onExperience?: (report: Report, experience: number) => void;
 }
+
+/** A resumed run whose replayed experience does not give what the saved report holds. */
+export class ResumeMismatchError extends RunError {}
 
 /** The run stopped before its last experience; `report` holds what was completed. */
 export class RunInterruptedError extends RunError {
@@ -194,6 +204,25 @@ function energySource(named: string | undefined, id: string | undefined): string
   return manifest ? energyParamsFrom(manifest.energy, `${manifest.file}: energy`, circuitEnergy).source : undefined;
 }
 
+/** A report can be resumed by this plan: the same settings, and some but not all experiences completed. */
+export function checkResumable(saved: Report, plan: RunPlan): void {
+  const same = JSON.stringify(saved.config) === JSON.stringify(plan.config);
+  if (!same) throw new ResumeMismatchError("expected a report made with the same settings as this run, received one whose config differs; resume it with its own flags");
+  const T = plan.experiences.length;
+  if (saved.status.complete || saved.accuracy.length >= T) throw new ResumeMismatchError(`expected a report of an unfinished run, received one with all ${T} experiences completed; nothing to resume`);
+  if (saved.telemetry.length !== saved.accuracy.length) throw new ResumeMismatchError(`expected telemetry for each of the ${saved.accuracy.length} saved experiences, received ${saved.telemetry.length}`);
+}
+
+/** Experience i run again gives the saved accuracies and model checksum, or the resumed run would differ. */
+function checkReplayed(saved: Report, i: number, row: number[], checksum: string | undefined): void {
+  const want = saved.telemetry[i].eval.modelChecksum;
+  if (JSON.stringify(saved.accuracy[i]) !== JSON.stringify(row) || want !== checksum) {
+    throw new ResumeMismatchError(
+      `expected experience ${i} run again to give the saved accuracies and model checksum ${want}, received checksum ${checksum}; the code or the board differs from the saved run's`,
+    );
+  }
+}
+
 /** Runs the plan on the board; resolves with the complete report or rejects with RunInterruptedError. */
 export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: RunHooks = {}): Promise<Report> {
   const progress = hooks.progress ?? silentProgress;
@@ -206,14 +235,18 @@ export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: 
   const trainRequests = Math.max(1, Math.ceil(plan.iterations / stepsPerRequest));
   // Steps: HELLO, DEPLOY; resident test sets; untrained EVALs and a counter reset; per experience DATA,
   // its TRAINs, TELEMETRY, an EVAL (and, resending, a DATA) per test set, TELEMETRY.
-  const total = 2 + (resident ? T : 0) + (untrained ? T + 1 : 0) + T * (3 + trainRequests + T + (resident ? 0 : T));
+  // Progress counts requests, and a TRAIN request as many as its optimiser steps: the ETA follows the work.
+  const total = 2 + (resident ? T : 0) + (untrained ? T + 1 : 0) + T * (3 + plan.iterations + T + (resident ? 0 : T));
+  const resume = plan.resume;
+  const saved = resume ? resume.accuracy.length : 0;
+  if (resume) checkResumable(resume, plan);
   const report = emptyReport(plan);
   let done = 0;
   let current: number | null = null;
-  const step = (s: RunStep, detail: string) => {
+  const step = (s: RunStep, detail: string, weight = 1) => {
     hooks.onStep?.(s);
     progress.update(done, detail);
-    done++;
+    done += weight;
   };
   const sendTest = (j: number) =>
     client.data({ experience: j, split: "test", inputs: plan.experiences[j].test.inputs, labels: plan.experiences[j].test.labels, features: plan.features, encoding: plan.encoding });
@@ -260,6 +293,9 @@ export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: 
         const r = await evaluate(j);
         b.push(r.correct / r.total);
       }
+      if (resume?.untrained !== undefined && JSON.stringify(resume.untrained) !== JSON.stringify(b)) {
+        throw new ResumeMismatchError("expected the untrained model's accuracies of the saved run, received others; the code or the board differs from the saved run's");
+      }
       report.untrained = b;
     }
     // Counters start at the first experience: deployment and the untrained evaluation are not its work.
@@ -277,8 +313,10 @@ export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: 
       let lastLoss = Number.NaN;
       for (let r = 0; r < trainRequests; r++) {
         const steps = r === trainRequests - 1 ? plan.iterations - r * stepsPerRequest : stepsPerRequest;
-        const detail = trainRequests === 1 ? "training" : `training, steps ${r * stepsPerRequest + 1}..${r * stepsPerRequest + steps} of ${plan.iterations}`;
-        step({ request: "TRAIN", experience: i }, `experience ${i} of 0..${T - 1}: ${detail}`);
+        const detail = trainRequests === 1 ? `training, ${steps} iterations` : `training, steps ${r * stepsPerRequest + 1}..${r * stepsPerRequest + steps} of ${plan.iterations}`;
+        const replaying = i < saved ? " (replaying a saved experience)" : "";
+        step({ request: "TRAIN", experience: i }, `experience ${i} of 0..${T - 1}: ${detail}${replaying}`, steps);
+        const timeoutMs = typeof plan.trainTimeoutMs === "function" ? plan.trainTimeoutMs(steps) : plan.trainTimeoutMs;
         const trained = await client.train(
           {
             experience: i,
@@ -287,7 +325,7 @@ export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: 
             seed: plan.trainSeed(i, r) >>> 0,
             flags: r < trainRequests - 1 ? TrainFlag.CONTINUE : 0,
           },
-          plan.trainTimeoutMs ? { timeoutMs: plan.trainTimeoutMs } : {},
+          timeoutMs ? { timeoutMs } : {},
         );
         stepsRun += trained.iterations;
         lossSum += trained.meanLoss * trained.iterations;
@@ -317,6 +355,14 @@ export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: 
       step({ request: "TELEMETRY", experience: i }, `experience ${i} of 0..${T - 1}: counters`);
       const evalTelemetry: EvalTelemetry = { ...counters(await client.telemetry({ resetCounters: true })), loss };
 
+      if (i < saved) {
+        // A replayed experience: the learner must be where the saved run left it; its saved rows stay.
+        checkReplayed(resume!, i, row, evalTelemetry.modelChecksum);
+        report.accuracy.push(resume!.accuracy[i]);
+        report.telemetry.push(resume!.telemetry[i]);
+        finish(report, source);
+        continue;
+      }
       report.accuracy.push(row);
       report.telemetry.push({ experience: i, train, eval: evalTelemetry });
       finish(report, source);

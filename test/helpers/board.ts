@@ -1,4 +1,4 @@
-// Shared pieces of the board tests: the stand-in device module (test/board/fixtures/standin.ts,
+// Simulated boards for tests: the stand-in device module (test/board/fixtures/standin.ts,
 // compiled once per content and initial memory), a simulated board in this process behind an
 // in-process link, and a BoardClient on the other end.
 import { execFileSync } from "node:child_process";
@@ -7,12 +7,12 @@ import { existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadBoard, type BoardManifest } from "../../host/boards/manifest.js";
-import { BoardClient } from "../../host/board/client.js";
+import { loadBoard, type BoardManifest } from "../../host/manifest/manifest.js";
+import { BoardClient } from "../../host/client/client.js";
 import { transportPair } from "../../host/transport/transport.js";
 import { SimBoard, type SimBoardOptions } from "../../board/sim/board.js";
 
-const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));
+const FIXTURES = fileURLToPath(new URL("../board/fixtures/", import.meta.url));
 const ASC = fileURLToPath(new URL("../../node_modules/.bin/asc", import.meta.url));
 
 /** The stand-in device module with `initialPages` pages of initial linear memory. */
@@ -53,6 +53,8 @@ export function connectInProcess(options: SimBoardOptions, clientTimeoutMs = 10_
     if (control.hung) return;
     for (const frame of link.receive(bytes)) if (boardEnd.open) boardEnd.write(frame);
   });
+  // The host going away ends its session: another link may then drive the board (one driver per board).
+  boardEnd.onClose(() => link.close());
   const client = new BoardClient(host, { board: options.manifest.id, timeoutMs: clientTimeoutMs });
   return { board, client, boardEnd, control };
 }

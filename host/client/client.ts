@@ -28,7 +28,7 @@ import {
   type ReplyOf,
   type RequestName,
 } from "../protocol/index.js";
-import { expected } from "../cli/errors.js";
+import { expected } from "../errors.js";
 import type { Transport } from "../transport/transport.js";
 import { BoardCorruptRepliesError, BoardError, BoardLostError, BoardProtocolError, BoardTimeoutError } from "./errors.js";
 

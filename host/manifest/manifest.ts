@@ -3,7 +3,7 @@
 import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { UsageError } from "../cli/errors.js";
+import { UsageError } from "../errors.js";
 import { parseFormat, parseRounding } from "../formats/parse.js";
 
 export type TransportKind = "process" | "tcp" | "serial" | "qemu";
@@ -34,7 +34,7 @@ export interface BoardManifest {
 
 function boardsDir(): string {
   const here = fileURLToPath(new URL(".", import.meta.url));
-  // host/boards (sources) or dist/host/boards (compiled): the manifests live in <repo>/board.
+  // host/manifest (sources) or dist/host/manifest (compiled): the manifests live in <repo>/board.
   const up = join(here, "..", "..");
   return basename(up) === "dist" ? join(up, "..", "board") : join(up, "board");
 }
@@ -138,6 +138,7 @@ export function checkManifest(data: unknown, file: string): BoardManifest {
     runtime: { kind: r.string("runtime.kind", ["v8", "wasm2c", "wamr"]) as RuntimeKind, simd: (r.object("runtime").simd as boolean | undefined) ?? false },
     accelerator,
   };
+  if (manifest.transport.slowestMacsPerSecond !== undefined) r.number("transport.slowestMacsPerSecond", 1);
   if ((data as Record<string, unknown>).energy !== undefined) manifest.energy = r.object("energy");
   return manifest;
 }

@@ -1,6 +1,6 @@
 // What can go wrong talking to a board. Each is a RunError (one line, exit code 1) that names the
 // board and the request.
-import { RunError } from "../cli/errors.js";
+import { RunError } from "../errors.js";
 import { ERROR_NAMES, type ErrorCodeValue } from "../protocol/index.js";
 
 /** The board answered with ERROR. */
