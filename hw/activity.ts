@@ -7,7 +7,7 @@
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import * as R from "../host/generated/regmap.js";
-import { floatFormat, roundF32 } from "../board/accel/rounding.js";
+import { loadDevice } from "../host/device/module.js";
 import type { AcceleratorConfig } from "../board/accel/model.js";
 import { ROUND_RNE, ROUND_SR } from "../host/generated/formats.js";
 import { verilate } from "./verilate.js";
@@ -62,14 +62,16 @@ export function measureActivity(config: AcceleratorConfig, boardId: string, fixe
   const vcd = join(repoRoot(), "build", "hw", `${boardId}-activity.vcd`);
   const sim = new RtlSim(binary, { vcd });
   const m = 2 * config.rows, n = 2 * config.cols, k = 64;
-  const e4m3 = floatFormat(R.ACCEL_FMT_E4M3_WORD);
+  // Operands are e4m3 values, rounded by the device's own arithmetic.
+  const device = loadDevice().exports;
+  const e4m3 = device.fmt_new(R.ACCEL_FMT_E4M3_WORD);
   let seed = 0x2545f491;
   const uniform = () => {
     seed ^= seed << 13; seed >>>= 0; seed ^= seed >>> 17; seed ^= seed << 5; seed >>>= 0;
     return seed / 2 ** 32;
   };
   const f32 = new Float32Array(1), bits = new Uint32Array(f32.buffer);
-  const held = (value: number) => { f32[0] = value; return roundF32(bits[0], e4m3, ROUND_RNE, 32, 0); };
+  const held = (value: number) => { f32[0] = device.round_one(e4m3, ROUND_RNE, 32, 0, value); return bits[0]; };
   const x = new Uint32Array(m * k).map(() => held(uniform()));
   const w = new Uint32Array(k * n).map(() => held((uniform() + uniform() + uniform() - 1.5) * 0.2));
   const xAt = 0, wAt = 4 * x.length, zAt = wAt + 4 * w.length;

@@ -4,8 +4,7 @@
 // registers, validation, counters, cycles and energy; the RTL computes Z and counts its own cycles.
 import * as R from "../host/generated/regmap.js";
 import type { AcceleratorConfig } from "../board/accel/model.js";
-import { GemmEngine, registerEngine } from "../board/accel/engine.js";
-import { GemmJob, runGemm } from "../board/accel/gemm.js";
+import { GemmEngine, GemmJob, WasmGemmEngine, registerEngine } from "../board/accel/engine.js";
 import { RtlSim } from "./rtl-sim.js";
 import { verilate } from "./verilate.js";
 
@@ -18,8 +17,9 @@ export class RtlGemmEngine implements GemmEngine {
   readonly name = "rtl";
   private readonly sim: RtlSim;
   private memoryBytes = -1;
-  /** Jobs whose Z overlaps X or W: they run on the reference engine (the array's output order differs). */
+  /** Jobs whose Z overlaps X or W: they run on the wasm engine, output by output (the array's order differs). */
   fallbacks = 0;
+  private wasm: WasmGemmEngine | null = null;
   /** Cycles the RTL took for the jobs it ran, START to done. */
   rtlCycles = 0;
   jobs = 0;
@@ -39,7 +39,7 @@ export class RtlGemmEngine implements GemmEngine {
     const overlaps = (start: number, words: number) => start < job.z + 4 * zWords && job.z < start + 4 * words;
     if (overlaps(job.x, xWords) || overlaps(job.w, wWords)) {
       this.fallbacks++;
-      runGemm(memory, job);
+      (this.wasm ??= new WasmGemmEngine()).run(memory, job);
       return;
     }
     const sim = this.sim;

@@ -26,6 +26,12 @@ export function pow2Bits(k: i32): u32 {
   return k >= -126 ? <u32>(k + 127) << 23 : <u32>1 << <u32>(k + 149);
 }
 
+/** f64 bits of 2^k, -1022 <= k <= 1023. */
+// @ts-ignore: decorator
+@inline export function pow2Bits64(k: i32): u64 {
+  return <u64>(k + 1023) << 52;
+}
+
 // @ts-ignore: decorator
 @inline export function pow2(k: i32): f32 {
   return reinterpret<f32>(pow2Bits(k));

@@ -1,13 +1,13 @@
 // Rounding of f32 values to a Format: one named decision per mode, one core that applies it.
 import { ROUND_RNE, ROUND_RNA, ROUND_RZ, ROUND_RU, ROUND_RD, ROUND_RO, ROUND_SR } from "../generated/formats";
-import { Format, F32_INF, F32_QNAN, F32_SIGN, pow2Bits } from "./format";
+import { Format, F32_INF, F32_QNAN, F32_SIGN, pow2Bits, pow2Bits64 } from "./format";
 import { Rng } from "./prng";
 
 export { ROUND_RNE, ROUND_RNA, ROUND_RZ, ROUND_RU, ROUND_RD, ROUND_RO, ROUND_SR };
 
 // Each decision answers: given the kept part's last bit (`odd`) and the discarded part `dropped` out of
 // `one` (= 2^shift), does the magnitude go up by one unit in the last place? They are generic over the
-// width of the bits (u32 for f32 values here, u64 for the f64 sums of mac.ts), so every width takes the
+// width of the bits (u32 for f32 values here, u64 for the f64 sums of mac/), so every width takes the
 // same rule.
 
 // @ts-ignore: decorator
@@ -70,48 +70,55 @@ export { ROUND_RNE, ROUND_RNA, ROUND_RZ, ROUND_RU, ROUND_RD, ROUND_RO, ROUND_SR 
 export const SR_BITS_MAX: i32 = 32;
 
 /**
- * Rounds |x| (magnitude bits `a`, finite) to the format; `srBits` is 1..32, `draw` is this rounding's
- * random word (ignored unless mode is sr). Returns magnitude bits, overflow not yet applied.
+ * Rounds the finite magnitude with bits `a` to the format: T = u32 reads f32 bits, T = u64 the f64 bits of
+ * the GEMM's products and sums (mac/rounding.ts), by one rule. `srBits` is 1..32, `draw` is this
+ * rounding's random word (ignored unless mode is sr). Returns magnitude bits of the same width, overflow
+ * not yet applied; the result is a value of the format (or the step past its largest), exact in f32.
  */
 // @ts-ignore: decorator
-@inline function roundMagnitude(a: u32, negative: bool, f: Format, mode: i32, srBits: i32, draw: u32): u32 {
-  const biased = <i32>(a >>> 23);
-  const exponent = (biased > 1 ? biased : 1) - 127;
-  // Compare bits, not exponents: f32 subnormals share exponent -126 yet lie below 2^-126.
+@inline export function roundMagnitude<T>(a: T, negative: bool, f: Format, mode: i32, srBits: i32, draw: u32): T {
+  const fraction: i32 = sizeof<T>() == 8 ? 52 : 23;
+  const bias: i32 = sizeof<T>() == 8 ? 1023 : 127;
+  const biased = <i32>(a >>> <T>fraction);
+  const exponent = (biased > 1 ? biased : 1) - bias;
+  // Compare true exponents: the container's subnormals share exponent 1 - bias yet lie below it.
   // A format whose normals reach below 2^-126 (an MX element under a block scale under 2^-112) puts
-  // f32 subnormals in its normal range: their ulp follows their true exponent, floor(log2 a) - 149.
-  const trueExponent = biased != 0 ? exponent : 31 - <i32>clz(a) - 149;
-  const ulpExp = a < f.minNormalBits ? f.subUlpExp : trueExponent - f.m;
-  const shift = ulpExp - exponent + 23;
+  // f32 subnormals in its normal range: their ulp follows their true exponent, floor(log2 a).
+  const trueExponent = biased != 0 ? exponent : <i32>(sizeof<T>() * 8) - 1 - <i32>clz<T>(a) - (bias - 1 + fraction);
+  const ulpExp = trueExponent < f.emin ? f.subUlpExp : trueExponent - f.m;
+  const shift = ulpExp - exponent + fraction;
   if (shift <= 0) return a;
-  if (shift <= 23) {
-    // The discarded bits all lie in the f32 fraction field, so integer rounding carries into the
-    // exponent field exactly as the value carries into the next binade.
-    const one: u32 = <u32>1 << <u32>shift;
+  if (shift <= fraction) {
+    // The discarded bits all lie in the fraction field, so integer rounding carries into the exponent
+    // field exactly as the value carries into the next binade.
+    const one: T = <T>1 << <T>shift;
     const dropped = a & (one - 1);
     const kept = a - dropped;
-    // Parity of the kept code. At shift 23 the kept bit is the implicit one, absent from the f32 bits:
-    // a subnormal result then holds exactly one ulp (odd), and an m = 0 normal result is odd when its
-    // exponent code is.
-    const odd = shift < 23 || biased == 0
+    // Parity of the kept code. At shift == fraction the kept bit is the implicit one, absent from the
+    // bits: a subnormal result then holds exactly one ulp (odd), and an m = 0 normal result is odd when
+    // its exponent code is.
+    const odd = shift < fraction || biased == 0
       ? (kept & one) != 0
       : exponent < f.emin || ((exponent + f.bias) & 1) != 0;
-    const up = roundsUp<u32>(mode, dropped, one >>> 1, odd, negative, shift, srBits, draw);
+    const up = roundsUp<T>(mode, dropped, one >>> 1, odd, negative, shift, srBits, draw);
     return up ? kept + one : kept;
   }
-  return roundBelowOneUlp(a, biased, negative, ulpExp, shift, mode, srBits, draw);
+  return roundBelowOneUlp<T>(a, biased, negative, ulpExp, shift, mode, srBits, draw);
 }
 
 /**
- * |x| is below one unit of the result's last place (shift >= 24): the result is 0 or 2^ulpExp. Kept out
- * of line because it is rare and needs 64-bit arithmetic for the stochastic case.
+ * |x| is below one unit of the result's last place (shift > fraction bits): the result is 0 or 2^ulpExp.
+ * Kept out of line because it is rare and needs 64-bit arithmetic for the stochastic case.
  */
-function roundBelowOneUlp(a: u32, biased: i32, negative: bool, ulpExp: i32, shift: i32, mode: i32, srBits: i32, draw: u32): u32 {
-  const significand: u64 = biased == 0 ? <u64>a : <u64>((a & 0x7f_ffff) | 0x80_0000);
+function roundBelowOneUlp<T>(a: T, biased: i32, negative: bool, ulpExp: i32, shift: i32, mode: i32, srBits: i32, draw: u32): T {
+  const fraction: i32 = sizeof<T>() == 8 ? 52 : 23;
+  const fractionMask: T = (<T>1 << <T>fraction) - 1;
+  const significand: u64 = biased == 0 ? <u64>a : <u64>((a & fractionMask) | (fractionMask + 1));
   const half: u64 = shift - 1 < 64 ? <u64>1 << <u64>(shift - 1) : 0xffff_ffff_ffff_ffff;
   // The kept part is 0, even: under rne the exact half goes to 0; ro rounds any nonzero rest up.
   const up = roundsUp<u64>(mode, significand, half, false, negative, shift, srBits, draw);
-  return up ? pow2Bits(ulpExp) : 0;
+  if (!up) return 0;
+  return sizeof<T>() == 8 ? <T>pow2Bits64(ulpExp) : <T>pow2Bits(ulpExp);
 }
 
 /** Rounds one f32 value to the format with the given mode (the scalar reference every kernel matches). */
@@ -124,7 +131,7 @@ export function roundValue(x: f32, f: Format, mode: i32, srBits: i32, draw: u32)
     if (a > F32_INF) return reinterpret<f32>(sign | F32_QNAN);
     return reinterpret<f32>(sign | (negative ? f.negOverflowBits : f.overflowBits));
   }
-  let r = roundMagnitude(a, negative, f, mode, srBits, draw);
+  let r = roundMagnitude<u32>(a, negative, f, mode, srBits, draw);
   const limit = negative ? f.negMaxBits : f.maxBits;
   if (r > limit) {
     r = overflowsToInfinity(mode, negative) ? (negative ? f.negOverflowBits : f.overflowBits) : limit;

@@ -6,7 +6,7 @@
 // of tiles, Z once when accumulating, and writes Z once. Operands cost their storage width (1, 2 or 4
 // bytes: X_FMT, W_FMT; Z holds values of ACC_FMT).
 import { EnergyParams, addPj, multiplyPj, srPj, memoryPj } from "./energy.js";
-import { FloatFormat } from "./rounding.js";
+import { FloatFormat } from "./format.js";
 
 export interface ArrayShape {
   rows: number;

@@ -1,28 +1,43 @@
 // The accelerator model's functional engines: what computes Z for a validated job. Registers, validation,
 // counters, cycles and energy belong to the model (model.ts); an engine only turns X, W (and Z) into Z.
-//   reference  the model's own GEMM (gemm.ts, rounding.ts), written from docs/gemm.md apart from the
-//              device code: the golden model the CPU kernel is checked against. About 20-25 M MAC/s.
-//   wasm       a private instance of the device module (build/device-simd.wasm) running its `gemm` export
-//              (assembly/arith/mac.ts) on copies of the operands: the same bits (docs/gemm.md is the
-//              specification of both, and test/accel/engine.test.ts holds them equal), hundreds of M MAC/s.
-//   rtl        the verilated RTL of the board's configuration (hw/, docs/hardware.md), driven through its
-//              registers: the circuit itself, held to the wasm engine bit for bit by test/hw/rtl.test.ts.
+// The arithmetic itself is written once, in the device code (DESIGN.md):
+//   wasm  a private instance of the device module (build/device-simd.wasm) running its `gemm` export
+//         (assembly/arith/mac/gemm.ts) on copies of the operands: the one implementation every board runs,
+//         held to the exact oracle of test/helpers/gemm-reference.ts by test/accel/engine.test.ts.
+//   rtl   the verilated RTL of the board's configuration (hw/, docs/hardware.md), driven through its
+//         registers: the circuit itself, held to the wasm engine bit for bit by test/hw/rtl.test.ts.
+// What the array computes (docs/gemm.md), one output at a time in row order, k ascending:
+//   exact:  p = round_mul(x·w), sum = round_acc(sum + p)       per MAC, draws 2·t and 2·t + 1
+//   fma:    sum = round_acc(sum + x·w)                          per MAC, draw 2·t + 1
+//   fast:   sum = f32(sum + f32(x·w)), then round_acc(sum)      per output, draw i·n + j
+// where t = (i·n + j)·k + kk is the MAC's position.
 import { readFileSync } from "node:fs";
 import { modulePath } from "../../host/device/module.js";
 import { ROUND_RNE, ROUND_SR } from "../../host/generated/formats.js";
-import { GemmJob, runGemm } from "./gemm.js";
+import type { CostJob } from "./cost.js";
 import type { AcceleratorConfig } from "./model.js";
 
-export const ENGINE_NAMES = ["wasm", "reference", "rtl"] as const;
+export const ENGINE_NAMES = ["wasm", "rtl"] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
+
+/** A validated job: what the cost model reads, plus the operands (byte offsets in linear memory, multiples of 4). */
+export interface GemmJob extends Omit<CostJob, "xFormat" | "wFormat"> {
+  x: number;
+  ldx: number;
+  transX: boolean;
+  w: number;
+  ldw: number;
+  transW: boolean;
+  z: number;
+  ldz: number;
+  srKey: number;
+}
 
 export interface GemmEngine {
   readonly name: EngineName;
   /** Runs a job the model validated (every operand lies inside `memory`). */
   run(memory: ArrayBuffer, job: GemmJob): void;
 }
-
-export const referenceEngine: GemmEngine = { name: "reference", run: runGemm };
 
 /** Compiled device modules by path: compiling is the slow part, each model instantiates its own. */
 const compiled = new Map<string, WebAssembly.Module>();
@@ -35,7 +50,7 @@ function deviceModule(simd: boolean): WebAssembly.Module {
     try {
       bytes = readFileSync(path);
     } catch {
-      throw new Error(`accelerator engine "wasm": device module ${path} is missing; run npm run build (or select "engine": "reference")`);
+      throw new Error(`accelerator engine "wasm": device module ${path} is missing; run npm run build`);
     }
     module = new WebAssembly.Module(new Uint8Array(bytes));
     compiled.set(path, module);
@@ -60,15 +75,14 @@ const align4 = (elements: number) => (elements + 3) & ~3; // 16-byte aligned reg
 /**
  * The device's own GEMM in a private instance. X and W are copied as they lie (same strides), Z compactly
  * (row stride n), into one region of the instance's memory that grows when a job needs more (the device
- * runtime never frees, so the region is reused). Two kinds of job run on the reference engine instead,
- * counted by `fallbacks`: one whose Z overlaps X or W (its results depend on the order outputs are
- * written), and one the device kernel refuses (a stochastic job past 2^31 - 1 MACs, docs/gemm.md; the
- * reference engine takes draw positions mod 2^32).
+ * runtime never frees, so the region is reused). A job whose Z overlaps X or W runs output by output in
+ * the array's order (`inOrder` counts them, runInOrder says how).
  */
 export class WasmGemmEngine implements GemmEngine {
   readonly name = "wasm";
   readonly simd: boolean;
-  fallbacks = 0;
+  /** Jobs whose Z overlaps X or W, run output by output. */
+  inOrder = 0;
   private readonly exports: GemmExports;
   private region = 0;
   private regionBytes = 0;
@@ -126,7 +140,7 @@ export class WasmGemmEngine implements GemmEngine {
     return pointer;
   }
 
-  /** The spec for a job, or 0 when the device refuses it. */
+  /** The spec for a job (the model validated its formats and modes, which the device accepts too). */
   private spec(job: GemmJob): number {
     // Without rounded products (fma, fast) the MUL registers mean nothing: fp32 with rne, as the model takes them.
     const usesMul = !job.fma && !job.fast;
@@ -160,15 +174,44 @@ export class WasmGemmEngine implements GemmEngine {
 
   run(memory: ArrayBuffer, job: GemmJob): void {
     const { m, n, k, ldx, ldw, ldz, transX, transW } = job;
-    const xElements = span(transX ? k : m, ldx, transX ? m : k);
-    const wElements = span(transW ? n : k, ldw, transW ? k : n);
-    // Z written over X or W: the array reads what earlier outputs wrote, in its own order, which only
-    // the reference engine follows.
+    // Z written over X or W: the array reads what earlier outputs wrote, in its own order.
     const zEnd = job.z + 4 * span(m, ldz, n);
     const overlaps = (start: number, elements: number) => start < zEnd && job.z < start + 4 * elements;
-    if (overlaps(job.x, xElements) || overlaps(job.w, wElements)) return this.fallback(memory, job);
+    if (overlaps(job.x, span(transX ? k : m, ldx, transX ? m : k)) || overlaps(job.w, span(transW ? n : k, ldw, transW ? k : n))) {
+      this.inOrder++;
+      this.runInOrder(memory, job);
+      return;
+    }
+    this.runCopied(memory, job, null);
+  }
+
+  /**
+   * Output (i, j) after output (i, j - 1), each on the operands as the earlier ones left them. Without
+   * stochastic rounding a 1 x 1 job per output gives its bits; with it the output keeps its draw positions
+   * 2·((i·n + j)·k + kk) as row i of an (i + 1) x n job whose other outputs are dropped (quadratic, but
+   * only a misbehaving driver writes Z over its operands).
+   */
+  private runInOrder(memory: ArrayBuffer, job: GemmJob): void {
+    const sr = job.accMode === ROUND_SR || (!job.fma && !job.fast && job.mulMode === ROUND_SR);
+    for (let i = 0; i < job.m; i++) {
+      for (let j = 0; j < job.n; j++) {
+        if (sr) {
+          this.runCopied(memory, { ...job, m: i + 1 }, { i, j });
+          continue;
+        }
+        const x = job.x + 4 * (job.transX ? i : i * job.ldx);
+        const w = job.w + 4 * (job.transW ? j * job.ldw : j);
+        this.runCopied(memory, { ...job, m: 1, n: 1, x, w, z: job.z + 4 * (i * job.ldz + j) }, { i: 0, j: 0 });
+      }
+    }
+  }
+
+  /** Runs the job on copies of its operands; stores every output back, or only `only`. */
+  private runCopied(memory: ArrayBuffer, job: GemmJob, only: { i: number; j: number } | null): void {
+    const { m, n, k, ldx, ldw, ldz, transX, transW } = job;
+    const xElements = span(transX ? k : m, ldx, transX ? m : k);
+    const wElements = span(transW ? n : k, ldw, transW ? k : n);
     const spec = this.spec(job);
-    if (spec === 0) return this.fallback(memory, job);
     const zElements = m * n;
     const base = this.reserve(4 * (align4(xElements) + align4(wElements) + zElements));
     const xAt = base, wAt = xAt + 4 * align4(xElements), zAt = wAt + 4 * align4(wElements);
@@ -178,14 +221,12 @@ export class WasmGemmEngine implements GemmEngine {
     new Uint32Array(engine, wAt, wElements).set(new Uint32Array(memory, job.w, wElements));
     const z = new Uint32Array(engine, zAt, zElements);
     if (job.accumulate) copyRows(new Uint32Array(memory, job.z, span(m, ldz, n)), ldz, z, n, m, n);
-    const status = this.exports.gemm(m, n, k, xAt, ldx, transX ? 1 : 0, wAt, ldw, transW ? 1 : 0, zAt, n, job.accumulate ? 1 : 0, spec);
-    if (status !== 0) return this.fallback(memory, job);
-    copyRows(z, n, new Uint32Array(memory, job.z, span(m, ldz, n)), ldz, m, n);
-  }
-
-  private fallback(memory: ArrayBuffer, job: GemmJob): void {
-    this.fallbacks++;
-    runGemm(memory, job);
+    const status = spec === 0 ? -7 : this.exports.gemm(m, n, k, xAt, ldx, transX ? 1 : 0, wAt, ldw, transW ? 1 : 0, zAt, n, job.accumulate ? 1 : 0, spec);
+    // The device refuses one kind of job the model lets through: stochastic rounding past 2^31 - 1 MACs,
+    // whose draw positions would not fit a u32 (docs/gemm.md); the device's own driver splits such jobs.
+    if (status !== 0) throw new Error(`accelerator engine "wasm": the device's gemm refused a ${m} x ${n} x ${k} job (status ${status}); expected a job it runs (a stochastic one of at most 2^31 - 1 MACs)`);
+    if (only) new Uint32Array(memory, job.z + 4 * (only.i * ldz + only.j), 1)[0] = z[only.i * n + only.j];
+    else copyRows(z, n, new Uint32Array(memory, job.z, span(m, ldz, n)), ldz, m, n);
   }
 }
 
@@ -208,7 +249,6 @@ export function registerEngine(name: EngineName, factory: (config: AcceleratorCo
 /** The engine a config names. */
 export function makeEngine(name: EngineName, config: AcceleratorConfig): GemmEngine {
   if (name === "wasm") return new WasmGemmEngine();
-  if (name === "reference") return referenceEngine;
   const factory = registered.get(name);
   if (!factory) throw new Error(`accelerator engine "${name}": expected its module to be loaded (hw/rtl-engine.ts, which board/sim/mmio.ts loads for such a board), received none`);
   return factory(config);

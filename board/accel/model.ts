@@ -1,10 +1,10 @@
 // The accelerator model behind a board's mmio_read32 / mmio_write32: the register semantics of
-// spec/regmap.json (docs/accelerator.md), job validation, the functional GEMM (gemm.ts) and the cost
-// model (cost.ts). Jobs run synchronously at START; `busyPolls` lets a board keep STATUS.BUSY up for a
+// spec/regmap.json (docs/accelerator.md), job validation and the cost model (cost.ts); Z is computed by
+// the device's own gemm (engine.ts). Jobs run synchronously at START; `busyPolls` lets a board keep STATUS.BUSY up for a
 // few polls so drivers exercise their wait loop.
 import * as R from "../../host/generated/regmap.js";
 import { ROUNDING, ROUND_SR } from "../../host/generated/formats.js";
-import { FloatFormat, floatFormat, floatWordProblem } from "./rounding.js";
+import { FloatFormat, floatFormat, floatWordProblem } from "./format.js";
 import { EngineName, ENGINE_NAMES, GemmEngine, makeEngine } from "./engine.js";
 import { ArrayShape, CYCLE_MODELS, CycleModel, JobCost, jobCost } from "./cost.js";
 import { EnergyParams, HOROWITZ_2014, energyParamsFrom } from "./energy.js";
@@ -22,7 +22,7 @@ export interface AcceleratorConfig extends ArrayShape {
   /** STATUS reads that still show BUSY after a START (0: DONE at once). */
   busyPolls: number;
   energy: EnergyParams;
-  /** What computes each job's Z (engine.ts): the same bits either way, only the host time differs. */
+  /** What computes each job's Z (engine.ts): the device's gemm, or the verilated RTL; the same bits. */
   engine: EngineName;
 }
 
@@ -43,8 +43,7 @@ export const DEFAULT_ACCELERATOR: AcceleratorConfig = {
   fast: true,
   busyPolls: 0,
   energy: HOROWITZ_2014,
-  // Models made in code (tests, benchmarks) run the golden model unless they ask for the wasm engine.
-  engine: "reference",
+  engine: "wasm",
 };
 
 /** Running totals since the model was made (a soft clear resets the registers' counters, not these). */

@@ -1,9 +1,14 @@
 /*
- * The GEMM accelerator model in C (accel_model.h). A port of board/accel/ (model.ts, gemm.ts,
- * rounding.ts, prng.ts, cost.ts, energy.ts), operation for operation: the rounding works on the same
- * binary64 values with the same floor and scaling steps, the energy figures are summed in the same order,
- * so the results are the same bits and the same counter values. Where a step of the TypeScript relies on
- * a JavaScript rule (Math.round, Math.floor, `**`), the C below spells that rule out.
+ * The GEMM accelerator model in C (accel_model.h). Registers, validation, cycles and energy are a port
+ * of board/accel/ (model.ts, cost.ts, energy.ts), operation for operation: the energy figures are summed
+ * in the same order, so the counters hold the same values. Where a step of the TypeScript relies on a
+ * JavaScript rule (Math.round, Math.floor, `**`), the C below spells that rule out.
+ *
+ * The functional GEMM and its rounding below are a hand port of the arithmetic, which the TypeScript
+ * model no longer has (it runs the device module's own gemm: docs/accelerator.md). They are a debt: the
+ * firmware already links that gemm (wasm2c), and calling it here is the way to pay it; until then
+ * test/firmware/accel_model.test.ts holds this port to the TypeScript model (so to the device's gemm) on
+ * random bus scripts and its rounding to the exact oracle of test/helpers/gemm-reference.ts.
  */
 #include "accel_model.h"
 
@@ -101,7 +106,7 @@ static uint64_t round_nonneg(double x) {
   return (uint64_t)f + (x - f >= 0.5 ? 1u : 0u);
 }
 
-/* ---- the SR stream (board/accel/prng.ts, docs/formats.md) ---- */
+/* ---- the SR stream (docs/formats.md; assembly/arith/prng.ts) ---- */
 
 static uint32_t fmix32(uint32_t x) {
   x ^= x >> 16;
@@ -116,7 +121,7 @@ uint32_t accel_draw(uint32_t key, uint32_t n) {
   return fmix32((n * GOLDEN) ^ key);
 }
 
-/* ---- formats and rounding (board/accel/rounding.ts) ---- */
+/* ---- formats (board/accel/format.ts) and rounding (docs/formats.md) ---- */
 
 const char *accel_float_word_problem(uint32_t word) {
   uint32_t kind = (word >> EDGECL_WORD_KIND_SHIFT) & EDGECL_WORD_KIND_MASK;
@@ -242,7 +247,7 @@ uint32_t accel_round_exact(double hi, double lo, const accel_format_t *f, int mo
   return f32_bits_of(negative ? -magnitude : magnitude);
 }
 
-/* ---- the functional GEMM (board/accel/gemm.ts) ---- */
+/* ---- the functional GEMM (docs/gemm.md; assembly/arith/mac/reference.ts) ---- */
 
 typedef struct {
   uint32_t m, n, k;

@@ -62,7 +62,7 @@ typedef struct {
   void *ctx;
 } accel_memory_t;
 
-/* A float(e, m) format word decoded as the model needs it (board/accel/rounding.ts FloatFormat). */
+/* A float(e, m) format word decoded as the model needs it (board/accel/format.ts FloatFormat). */
 typedef struct {
   uint32_t word;
   int e, m, specials, subnormals, saturate;

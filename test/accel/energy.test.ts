@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { HOROWITZ_2014, multiplyPj, addPj, srPj, memoryPj, cpuGemmPj, integerAddPj, energyParamsFrom } from "../../board/accel/energy";
 import { jobCost, CostJob, storageBytes } from "../../board/accel/cost";
-import { floatFormat } from "../../board/accel/rounding";
+import { floatFormat } from "../../board/accel/format";
 import { DEFAULT_ACCELERATOR } from "../../board/accel/model";
 import { parseFormat } from "../../host/formats/parse";
 

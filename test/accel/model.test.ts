@@ -6,7 +6,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { AcceleratorModel, DEFAULT_ACCELERATOR, AcceleratorConfig, acceleratorConfigFrom } from "../../board/accel/model";
 import { parseFormat } from "../../host/formats/parse";
-import { gemmRef, RefFormat, RNE, RNA, RZ, RU, RD, RO, SR } from "./reference";
+import { Fmt, MODE_NAMES, referenceGemm } from "../helpers/gemm-reference";
+
+import { ROUND_RNE as RNE, ROUND_RNA as RNA, ROUND_RZ as RZ, ROUND_RU as RU, ROUND_RD as RD, ROUND_RO as RO, ROUND_SR as SR } from "../../host/generated/formats";
 import { hex, showF32 } from "../helpers/bits";
 
 const spec = JSON.parse(readFileSync(join(import.meta.dirname, "../../spec/regmap.json"), "utf8"));
@@ -250,9 +252,9 @@ describe("GEMM: model == exact reference", () => {
     accumulatorFormats: ["fp16", "bf16", "fp32"],
     rounding: ["rne", "rna", "rz", "ru", "rd", "ro", "sr"],
   };
-  const ref = (name: string): RefFormat => {
+  const ref = (name: string): Fmt => {
     const p = parseFormat(name);
-    return { e: p.e, m: p.m, specials: p.specials, subnormals: p.subnormals, saturate: p.saturate };
+    return new Fmt({ kind: "float", e: p.e, m: p.m, specials: p.specials, subnormals: p.subnormals, saturate: p.saturate }, name);
   };
   let seed = 12345;
   const next = () => {
@@ -289,8 +291,15 @@ describe("GEMM: model == exact reference", () => {
           const xs = new Float32Array((transX ? k : m) * ldx).map(pick);
           const ws = new Float32Array((transW ? n : k) * ldw).map(pick);
           const zs = new Float32Array(m * ldz).map(pick);
-          const job = { m, n, k, x: xs, ldx, transX, w: ws, ldw, transW, z: zs, ldz, accumulate, mul: ref(mulName), mulMode, acc: ref(accName), accMode, fma: variant === "fma", fast: variant === "fast", srBits, srKey };
-          const want = gemmRef(job);
+          const want = referenceGemm(
+            { mul: ref(mulName), mulMode: MODE_NAMES[mulMode], acc: ref(accName), accMode: MODE_NAMES[accMode], fma: variant === "fma", fast: variant === "fast", srBits, srKey },
+            {
+              m, n, k, accumulate,
+              x: (i, kk) => xs[transX ? kk * ldx + i : i * ldx + kk],
+              w: (kk, j) => ws[transW ? j * ldw + kk : kk * ldw + j],
+              z: Float32Array.from({ length: m * n }, (_, o) => zs[Math.floor(o / n) * ldz + (o % n)]),
+            },
+          );
           const x = r.place(xs), w = r.place(ws), z = r.place(zs);
           r.write("CTRL", 2);
           r.program({

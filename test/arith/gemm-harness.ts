@@ -3,7 +3,7 @@
 // job, the output position, the result and the expected value in decimal and hex.
 import { parseFormat, parseRounding } from "../../host/formats/parse.js";
 import { ArithDevice } from "../helpers/device.js";
-import { Fmt, MODE_NAMES, bitsOf, valueOf, type Mode, type RefSpec, type RefJob, type RefFormatSpec } from "./gemm-reference.js";
+import { Fmt, MODE_NAMES, bitsOf, valueOf, type Mode, type RefSpec, type RefJob, type RefFormatSpec } from "../helpers/gemm-reference.js";
 
 /** A small seeded generator (xorshift32) for test data. */
 export class Random {
@@ -42,6 +42,29 @@ export function namedFormat(name: string, options: { saturate?: boolean; subnorm
   const label = `${p.id}${p.saturate && p.kind === "float" && p.specials !== "none" ? "(sat)" : ""}${p.subnormals ? "" : "(nosub)"}`;
   return { name: label, word: p.word, ref: new Fmt(spec, label) };
 }
+
+/** The formats the GEMM suites name, by short key. */
+export const F = {
+  e4m3: namedFormat("e4m3"),
+  e4m3sat: namedFormat("e4m3", { saturate: true }),
+  e5m2: namedFormat("e5m2"),
+  e5m2sat: namedFormat("e5m2", { saturate: true }),
+  e2m1: namedFormat("e2m1"),
+  e3m2: namedFormat("e3m2"),
+  e5m0: namedFormat("e5m0"),
+  fp16: namedFormat("fp16"),
+  fp16sat: namedFormat("fp16", { saturate: true }),
+  fp16nosub: namedFormat("fp16", { subnormals: false }),
+  bf16: namedFormat("bf16"),
+  tf32: namedFormat("tf32"),
+  fp32: namedFormat("fp32"),
+  fp32sat: namedFormat("fp32", { saturate: true }),
+  fp32nosub: namedFormat("fp32", { subnormals: false }),
+  e8m21: namedFormat("e8m21"),
+  e6m21: namedFormat("e6m21"),
+  fixed16: namedFormat("fixed16.8"),
+  fixed24: namedFormat("fixed24.20"),
+};
 
 /** Families of operand values: a format's own values (scaled by 2^scale), wide f32 values, or anything. */
 export type Family = "e4m3" | "e5m2" | "fp16" | "bf16" | "e2m1" | "wide" | "extreme" | "tiny" | "huge" | "e4m3-specials";

@@ -4,29 +4,11 @@
 // accumulate and transposes, and operands that do and do not let the kernels skip work (products that
 // fit mul or an f32, sums exact in f64, subnormal and overflowing sums, inf and NaN).
 import { describe, expect, it } from "vitest";
-import { referenceGemm } from "./gemm-reference.js";
+import { referenceGemm } from "../helpers/gemm-reference.js";
 import {
-  GemmDevice, Random, makeJob, namedFormat, refJob, refSpec, describeSpec, compareBits, FAMILIES, MODE_NAMES,
+  F, GemmDevice, Random, makeJob, refJob, refSpec, describeSpec, compareBits, FAMILIES, MODE_NAMES,
   type Family, type Job, type Mode, type NamedFormat, type Spec,
 } from "./gemm-harness.js";
-
-const F = {
-  e4m3: namedFormat("e4m3"),
-  e4m3sat: namedFormat("e4m3", { saturate: true }),
-  e5m2: namedFormat("e5m2"),
-  e5m2sat: namedFormat("e5m2", { saturate: true }),
-  fp16: namedFormat("fp16"),
-  fp16sat: namedFormat("fp16", { saturate: true }),
-  fp16nosub: namedFormat("fp16", { subnormals: false }),
-  bf16: namedFormat("bf16"),
-  tf32: namedFormat("tf32"),
-  fp32: namedFormat("fp32"),
-  fp32sat: namedFormat("fp32", { saturate: true }),
-  fp32nosub: namedFormat("fp32", { subnormals: false }),
-  e3m2: namedFormat("e3m2"),
-  e8m21: namedFormat("e8m21"),
-  e6m21: namedFormat("e6m21"),
-};
 
 const scalar = GemmDevice.load(false);
 const simd = GemmDevice.load(true);

@@ -3,26 +3,12 @@
 // fma, fast mode, accumulate, transposes and padded strides, and the refusals of bad arguments.
 import { describe, expect, it } from "vitest";
 import { parseFormat, parseRounding } from "../../host/formats/parse.js";
-import { referenceGemm, bitsOf, valueOf, exactOf, exactProduct, exactSum, fp32Fmt } from "./gemm-reference.js";
+import { referenceGemm, bitsOf, valueOf, exactOf, exactProduct, exactSum, fp32Fmt } from "../helpers/gemm-reference.js";
 import {
-  GemmDevice, Random, makeJob, namedFormat, refJob, refSpec, describeSpec, compareBits, showBits, FAMILIES, MODE_NAMES,
+  F, GemmDevice, Random, makeJob, refJob, refSpec, describeSpec, compareBits, showBits, FAMILIES, MODE_NAMES,
   type Family, type Job, type Mode, type NamedFormat, type Spec,
 } from "./gemm-harness.js";
 
-const F = {
-  e4m3: namedFormat("e4m3"),
-  e4m3sat: namedFormat("e4m3", { saturate: true }),
-  e5m2: namedFormat("e5m2"),
-  e2m1: namedFormat("e2m1"),
-  fp16: namedFormat("fp16"),
-  fp16nosub: namedFormat("fp16", { subnormals: false }),
-  bf16: namedFormat("bf16"),
-  tf32: namedFormat("tf32"),
-  fp32: namedFormat("fp32"),
-  e5m0: namedFormat("e5m0"),
-  fixed16: namedFormat("fixed16.8"),
-  fixed24: namedFormat("fixed24.20"),
-};
 const MULS: (NamedFormat | null)[] = [null, F.e4m3, F.e4m3sat, F.e5m2, F.fp16, F.bf16, F.fp32, F.e2m1, F.fixed16];
 const ACCS: (NamedFormat | null)[] = [null, F.fp16, F.bf16, F.fp32, F.tf32, F.e5m2, F.fp16nosub, F.e5m0, F.fixed16, F.fixed24];
 const SR_BITS = [1, 3, 8, 13, 20, 29, 32];

@@ -2,7 +2,7 @@
 // rounding up with r bits, statistics of round_array over 10^5 draws, and the seeded stream.
 import { describe, expect, it } from "vitest";
 import { ArithDevice, modeCode, testFormat } from "../helpers/device.js";
-import { sweepFormats } from "../helpers/formats.js";
+import { itEachFormat } from "../helpers/formats.js";
 import { bitsF32, f32Bits, hex, isNaNBits, Mismatches, showF32, TestRandom } from "../helpers/bits.js";
 import { refFormat } from "../helpers/reference.js";
 import { inputsFor } from "../helpers/inputs.js";
@@ -49,32 +49,28 @@ describe("sr stream", () => {
 
 describe("sr rule with explicit draws (round_one) equals the reference", () => {
   const device = ArithDevice.load();
-  sweepFormats().forEach((format, index) => {
-    it(format.label, () => {
-      const ref = refFormat(format.spec);
-      const fmt = device.format(format.word);
-      const inputs = inputsFor(ref, 1500, 3000 + index);
-      const random = new TestRandom(4000 + index);
-      const failures = new Mismatches(`${format.label} sr`);
-      for (const x of inputs) {
-        for (const r of R_VALUES) {
-          // A random draw, the extremes, and the two draws either side of the carry threshold.
-          const draws = [random.u32(), 0, 0xffffffff];
-          const kept = ref.truncatedFraction(x, r);
-          if (kept !== null) {
-            const threshold = Number((1n << BigInt(r)) - kept); // smallest top-r value that carries
-            if (threshold < 2 ** r) draws.push(r === 32 ? threshold : threshold * 2 ** (32 - r));
-            if (threshold > 0) draws.push(r === 32 ? threshold - 1 : threshold * 2 ** (32 - r) - 1);
-          }
-          for (const draw of draws) {
-            const want = ref.roundStochastic(x, r, draw >>> 0);
-            const got = f32Bits(device.roundOne(fmt, SR, r, draw, bitsF32(x)));
-            if (isNaNBits(want) ? !isNaNBits(got) : got !== want) failures.add(`r=${r} draw=${hex(draw)}`, x, got, want);
-          }
+  itEachFormat(device, (format, fmt, ref, index) => {
+    const inputs = inputsFor(ref, 1500, 3000 + index);
+    const random = new TestRandom(4000 + index);
+    const failures = new Mismatches(`${format.label} sr`);
+    for (const x of inputs) {
+      for (const r of R_VALUES) {
+        // A random draw, the extremes, and the two draws either side of the carry threshold.
+        const draws = [random.u32(), 0, 0xffffffff];
+        const kept = ref.truncatedFraction(x, r);
+        if (kept !== null) {
+          const threshold = Number((1n << BigInt(r)) - kept); // smallest top-r value that carries
+          if (threshold < 2 ** r) draws.push(r === 32 ? threshold : threshold * 2 ** (32 - r));
+          if (threshold > 0) draws.push(r === 32 ? threshold - 1 : threshold * 2 ** (32 - r) - 1);
+        }
+        for (const draw of draws) {
+          const want = ref.roundStochastic(x, r, draw >>> 0);
+          const got = f32Bits(device.roundOne(fmt, SR, r, draw, bitsF32(x)));
+          if (isNaNBits(want) ? !isNaNBits(got) : got !== want) failures.add(`r=${r} draw=${hex(draw)}`, x, got, want);
         }
       }
-      failures.assertNone();
-    });
+    }
+    failures.assertNone();
   });
 });
 
@@ -154,21 +150,17 @@ describe("sr statistics over 10^5 draws (round_array)", () => {
 
 describe.each([false, true])("round_array with sr equals the rule applied with the documented draws (simd=%s)", (simd) => {
   const device = ArithDevice.load(simd);
-  sweepFormats().forEach((format, index) => {
-    it(format.label, () => {
-      const ref = refFormat(format.spec);
-      const fmt = device.format(format.word);
-      const inputs = inputsFor(ref, 4000, 5000 + index);
-      const failures = new Mismatches(`${format.label} sr`);
-      for (const r of [32, 3, 11]) {
-        const seed = 77 + index;
-        const got = device.round(fmt, SR, inputs, { srBits: r, rng: device.rng(seed, r) });
-        const key = streamKey(seed, r);
-        for (let i = 0; i < inputs.length; i++) {
-          failures.check(`r=${r} draw ${i}`, inputs[i], got[i], ref.roundStochastic(inputs[i], r, drawAt(key, i)));
-        }
+  itEachFormat(device, (format, fmt, ref, index) => {
+    const inputs = inputsFor(ref, 4000, 5000 + index);
+    const failures = new Mismatches(`${format.label} sr`);
+    for (const r of [32, 3, 11]) {
+      const seed = 77 + index;
+      const got = device.round(fmt, SR, inputs, { srBits: r, rng: device.rng(seed, r) });
+      const key = streamKey(seed, r);
+      for (let i = 0; i < inputs.length; i++) {
+        failures.check(`r=${r} draw ${i}`, inputs[i], got[i], ref.roundStochastic(inputs[i], r, drawAt(key, i)));
       }
-      failures.assertNone();
-    });
+    }
+    failures.assertNone();
   });
 });

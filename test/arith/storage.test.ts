@@ -3,9 +3,9 @@
 // and mode.
 import { describe, expect, it } from "vitest";
 import { ArithDevice, MODES, modeCode, testFormat, type TestFormat } from "../helpers/device.js";
-import { sweepFormats } from "../helpers/formats.js";
+import { itEachFormat, sweepFormats } from "../helpers/formats.js";
 import { hex, isNaNBits, Mismatches, showF32, structuredBits, TestRandom } from "../helpers/bits.js";
-import { DETERMINISTIC_MODES, refFormat } from "../helpers/reference.js";
+import { DETERMINISTIC_MODES } from "../helpers/reference.js";
 import { inputsFor } from "../helpers/inputs.js";
 
 /** Little-endian codes of `width` bytes each. */
@@ -40,34 +40,30 @@ describe("encode_array writes exactly the format's bytes per value", () => {
 
 describe("stored codes are the reference's codes of the rounded values", () => {
   const device = ArithDevice.load();
-  sweepFormats().forEach((format, index) => {
-    it(format.label, () => {
-      const ref = refFormat(format.spec);
-      const fmt = device.format(format.word);
-      const width = device.x.fmt_fact(fmt, 4);
-      const inputs = inputsFor(ref, 3000, 7000 + index);
-      const failures = new Mismatches(format.label);
-      for (const mode of DETERMINISTIC_MODES) {
-        const codes = readCodes(device.encode(fmt, modeCode(mode), inputs), width);
-        for (let i = 0; i < inputs.length; i++) {
-          const rounded = ref.round(inputs[i], mode);
-          const negative = rounded >>> 31 === 1;
-          let want: number;
-          if (isNaNBits(rounded)) {
-            // NaN is stored as the canonical NaN; a format without NaN stores ±max (fixed point: 0).
-            if (format.spec.kind === "fixed") want = 0;
-            else if (format.spec.specials === "none") want = ref.encode((ref.maxBits | (negative ? 0x80000000 : 0)) >>> 0);
-            else want = ref.canonicalNaNCode(negative);
-          } else if ((rounded & 0x7fffffff) === 0x7f800000) {
-            want = ref.canonicalNaNCode(negative) - 2 ** (format.spec.m - 1); // S.1..1.0..0
-          } else want = ref.encode(rounded);
-          if (codes[i] !== want) {
-            failures.addText(`${format.label} ${mode}: input ${showF32(inputs[i])} rounds to ${showF32(rounded)}; code ${hex(codes[i], 2 * width)}, expected ${hex(want, 2 * width)}`);
-          }
+  itEachFormat(device, (format, fmt, ref, index) => {
+    const width = device.x.fmt_fact(fmt, 4);
+    const inputs = inputsFor(ref, 3000, 7000 + index);
+    const failures = new Mismatches(format.label);
+    for (const mode of DETERMINISTIC_MODES) {
+      const codes = readCodes(device.encode(fmt, modeCode(mode), inputs), width);
+      for (let i = 0; i < inputs.length; i++) {
+        const rounded = ref.round(inputs[i], mode);
+        const negative = rounded >>> 31 === 1;
+        let want: number;
+        if (isNaNBits(rounded)) {
+          // NaN is stored as the canonical NaN; a format without NaN stores ±max (fixed point: 0).
+          if (format.spec.kind === "fixed") want = 0;
+          else if (format.spec.specials === "none") want = ref.encode((ref.maxBits | (negative ? 0x80000000 : 0)) >>> 0);
+          else want = ref.canonicalNaNCode(negative);
+        } else if ((rounded & 0x7fffffff) === 0x7f800000) {
+          want = ref.canonicalNaNCode(negative) - 2 ** (format.spec.m - 1); // S.1..1.0..0
+        } else want = ref.encode(rounded);
+        if (codes[i] !== want) {
+          failures.addText(`${format.label} ${mode}: input ${showF32(inputs[i])} rounds to ${showF32(rounded)}; code ${hex(codes[i], 2 * width)}, expected ${hex(want, 2 * width)}`);
         }
       }
-      failures.assertNone();
-    });
+    }
+    failures.assertNone();
   });
 });
 

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { AcceleratorConfig, AcceleratorModel, DEFAULT_ACCELERATOR, acceleratorConfigFrom } from "../../board/accel/model";
-import { drawAt } from "../../board/accel/prng";
+import { drawAt } from "../helpers/stream";
 import { DEFAULT_RAM_MB, firmwareDir, qemuArgs, requireToolchain } from "../../host/firmware/index.js";
 import { hex, showF32 } from "../helpers/bits";
 

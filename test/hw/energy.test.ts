@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { energyParamsFrom, HOROWITZ_2014 } from "../../board/accel/energy";
 import { circuitEnergy } from "../../board/accel/circuit";
 import { jobCost } from "../../board/accel/cost";
-import { floatFormat } from "../../board/accel/rounding";
+import { floatFormat } from "../../board/accel/format";
 import { parseFormat } from "../../host/formats/parse";
 
 const result = (energyPerCyclePj: number, unit = "lane") => ({

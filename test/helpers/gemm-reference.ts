@@ -11,16 +11,13 @@
 // - NaN results are the quiet NaN 0x7FC00000.
 // - Stochastic rounding with r bits: the top r bits of the exact discarded fraction plus the top r bits of
 //   the draw; a carry out of r bits rounds up. Draw n of key k is fmix32((n * 0x9E3779B9) ^ k)
-//   (assembly/arith/prng.ts, documented in docs/formats.md).
+//   (docs/formats.md; stream.ts).
 
-export interface RefFormatSpec {
-  kind: "float" | "fixed";
-  e: number;
-  m: number;
-  specials: "ieee" | "fn" | "none";
-  subnormals: boolean;
-  saturate: boolean;
-}
+import * as F from "../../host/generated/formats.js";
+
+/** A format as both oracles take it (reference.ts RefSpec). */
+export type { RefSpec as RefFormatSpec } from "./reference.js";
+import type { RefSpec as RefFormatSpec } from "./reference.js";
 
 export const MODE_NAMES = ["rne", "rna", "rz", "ru", "rd", "ro", "sr"] as const;
 export type Mode = (typeof MODE_NAMES)[number];
@@ -188,15 +185,9 @@ export class Fmt {
   }
 }
 
-export function fmix32(x: number): number {
-  x = (x ^ (x >>> 16)) >>> 0;
-  x = Math.imul(x, 0x85ebca6b) >>> 0;
-  x = (x ^ (x >>> 13)) >>> 0;
-  x = Math.imul(x, 0xc2b2ae35) >>> 0;
-  x = (x ^ (x >>> 16)) >>> 0;
-  return x;
-}
-export const drawAt = (key: number, n: number): number => fmix32((Math.imul(n >>> 0, 0x9e3779b9) ^ key) >>> 0);
+// The SR stream (docs/formats.md) is written once for the tests, in stream.ts.
+export { fmix32, drawAt } from "./stream.js";
+import { drawAt } from "./stream.js";
 
 export interface RefSpec {
   mul: Fmt | null;
@@ -218,6 +209,24 @@ export interface RefJob {
   w: (kk: number, j: number) => number;
   z: Float32Array;
   accumulate: boolean;
+  /** Called with each result as soon as it is known, in row order (a Z written over X or W reads it back). */
+  store?: (i: number, j: number, bits: number) => void;
+}
+
+/** The reference format of a float or fixed format word (spec/formats.json word layout). */
+export function fmtOfWord(word: number): Fmt {
+  const field = (shift: number, mask: number) => (word >>> shift) & mask;
+  const kind = field(F.WORD_KIND_SHIFT, F.WORD_KIND_MASK);
+  if (kind !== F.KIND_FLOAT && kind !== F.KIND_FIXED) throw new Error(`format word 0x${(word >>> 0).toString(16)}: expected float or fixed, received kind ${kind}`);
+  const specials = (["ieee", "fn", "none"] as const)[field(F.WORD_SPECIALS_SHIFT, F.WORD_SPECIALS_MASK)];
+  return new Fmt({
+    kind: kind === F.KIND_FLOAT ? "float" : "fixed",
+    e: field(F.WORD_E_SHIFT, F.WORD_E_MASK),
+    m: field(F.WORD_M_SHIFT, F.WORD_M_MASK),
+    specials,
+    subnormals: field(F.WORD_NO_SUBNORMALS_SHIFT, 1) === 0,
+    saturate: field(F.WORD_SATURATE_SHIFT, 1) === 1,
+  }, `0x${(word >>> 0).toString(16)}`);
 }
 
 const FP32: RefFormatSpec = { kind: "float", e: 8, m: 23, specials: "ieee", subnormals: true, saturate: false };
@@ -237,6 +246,7 @@ export function referenceGemm(spec: RefSpec, job: RefJob): Uint32Array {
       let s = job.accumulate ? job.z[o] : 0;
       if (k === 0) {
         out[o] = bitsOf(s);
+        job.store?.(i, j, out[o]);
         continue;
       }
       if (spec.fast) {
@@ -252,6 +262,7 @@ export function referenceGemm(spec: RefSpec, job: RefJob): Uint32Array {
         }
       }
       out[o] = Number.isNaN(s) ? QNAN_BITS : bitsOf(s);
+      job.store?.(i, j, out[o]);
     }
   }
   return out;

@@ -1,0 +1,156 @@
+// The GEMM entry point and the dispatcher that picks, for each job, the cheapest kernel that gives the
+// reference kernel's bits (docs/gemm.md, "How the kernels stay exact").
+//
+// Every kernel computes, for each output, the same sequence of correctly rounded steps in increasing k;
+// the faster ones only prove (from the formats and a scan of the operands) that a cheaper computation
+// gives the same bits, and vectorise across independent outputs, never across a reduction.
+import { ROUND_RNE, ROUND_SR } from "../../generated/formats";
+import { Format } from "../format";
+import { MacSpec, mulFormat, mulRounding, accFormat, accRounding, isIdentityOnF32 } from "./spec";
+import { at, job } from "./job";
+import { probe, rangeX, rangeW, rangeZ, RANGE_NONE_MSB } from "./probe";
+import { gemmReference, gemmFast } from "./reference";
+import { hoist, hoistedMul, hoistedAcc, KIND_GENERAL, KIND_EXACT, KIND_RNE, KIND_SR } from "./hoisted";
+import { exactKernel } from "./kernels-f64";
+import { exactKernelSimd } from "./kernels-f64x2";
+import { tryExact32 } from "./kernels-f32x4";
+
+/** The kind of kernel rounding to `f` with `mode` can use. */
+function kindFor(f: Format, mode: i32): i32 {
+  if (!f.isFloat) return KIND_GENERAL;
+  if (mode == ROUND_RNE && f.m >= 1) return KIND_RNE; // m = 0: ties follow the exponent code (rounding.ts)
+  if (mode == ROUND_SR) return KIND_SR;
+  return KIND_GENERAL;
+}
+
+/** One (product, sum, exactness) case: f64x2 blocks of 8, then of 4 (SIMD build), then the scalar kernel. */
+// @ts-ignore: decorator
+@inline function exactCase(mulKind: i32, accKind: i32, exactSum: bool, key: u32, srBits: i32, first: i32): void {
+  const from = ASC_FEATURE_SIMD
+    ? exactKernelSimd(mulKind, accKind, exactSum, key, srBits, 1, exactKernelSimd(mulKind, accKind, exactSum, key, srBits, 2, first))
+    : first;
+  exactKernel(mulKind, accKind, exactSum, key, srBits, from);
+}
+
+// One function per (product, sum, exactness) case, so each inner loop carries only its own work.
+function exactExactRneE(key: u32, srBits: i32, from: i32): void { exactCase(KIND_EXACT, KIND_RNE, true, key, srBits, from); }
+function exactExactRneO(key: u32, srBits: i32, from: i32): void { exactCase(KIND_EXACT, KIND_RNE, false, key, srBits, from); }
+function exactExactSrE(key: u32, srBits: i32, from: i32): void { exactCase(KIND_EXACT, KIND_SR, true, key, srBits, from); }
+function exactExactSrO(key: u32, srBits: i32, from: i32): void { exactCase(KIND_EXACT, KIND_SR, false, key, srBits, from); }
+function exactRneRneE(key: u32, srBits: i32, from: i32): void { exactCase(KIND_RNE, KIND_RNE, true, key, srBits, from); }
+function exactRneRneO(key: u32, srBits: i32, from: i32): void { exactCase(KIND_RNE, KIND_RNE, false, key, srBits, from); }
+function exactRneSrE(key: u32, srBits: i32, from: i32): void { exactCase(KIND_RNE, KIND_SR, true, key, srBits, from); }
+function exactRneSrO(key: u32, srBits: i32, from: i32): void { exactCase(KIND_RNE, KIND_SR, false, key, srBits, from); }
+function exactSrRneE(key: u32, srBits: i32, from: i32): void { exactCase(KIND_SR, KIND_RNE, true, key, srBits, from); }
+function exactSrRneO(key: u32, srBits: i32, from: i32): void { exactCase(KIND_SR, KIND_RNE, false, key, srBits, from); }
+function exactSrSrE(key: u32, srBits: i32, from: i32): void { exactCase(KIND_SR, KIND_SR, true, key, srBits, from); }
+function exactSrSrO(key: u32, srBits: i32, from: i32): void { exactCase(KIND_SR, KIND_SR, false, key, srBits, from); }
+
+/** Exact mode: probes the operands, picks the cheapest kernel that gives the reference's bits. */
+function gemmExact(spec: MacSpec): void {
+  const mul = mulFormat(spec), acc = accFormat(spec);
+  const mulMode = mulRounding(spec), accMode = accRounding(spec);
+  const accKind = kindFor(acc, accMode);
+  if (accKind == KIND_GENERAL) {
+    gemmReference(spec);
+    return;
+  }
+  probe(rangeX, job.x, job.m, job.k, job.xRow, job.xK);
+  probe(rangeW, job.w, job.k, job.n, job.wK, job.wCol);
+  const noProducts = rangeX.msb == RANGE_NONE_MSB || rangeW.msb == RANGE_NONE_MSB; // every product is 0 (or not finite)
+  const productMsb = rangeX.msb + rangeW.msb + 1; // |x*w| < 2^(productMsb + 1)
+  const productLsb = rangeX.lsb + rangeW.lsb;
+  let mulKind = KIND_EXACT;
+  if (!spec.fma) {
+    const representable = !rangeX.nonFinite && !rangeW.nonFinite && (noProducts ||
+      (mul.isFloat && rangeX.width + rangeW.width <= mul.m + 1 && productLsb >= mul.subUlpExp && productMsb + 1 <= mul.emax));
+    if (!representable) mulKind = kindFor(mul, mulMode);
+  }
+  if (mulKind == KIND_GENERAL) {
+    gemmReference(spec);
+    return;
+  }
+  // Exact in f64 when every term and every running sum sits on the grid 2^lo below 2^hi: |s + t| < 2^(hi+1).
+  let hi = acc.emax + 1, lo = acc.subUlpExp;
+  if (mulKind == KIND_EXACT) {
+    if (!noProducts) {
+      hi = max(hi, productMsb + 1);
+      lo = min(lo, productLsb);
+    }
+  } else {
+    hi = max(hi, mul.emax + 1);
+    lo = min(lo, mul.subUlpExp);
+  }
+  if (job.accumulate) {
+    probe(rangeZ, job.z, job.m, job.n, job.ldz, 1);
+    if (rangeZ.msb != RANGE_NONE_MSB) {
+      hi = max(hi, rangeZ.msb + 1);
+      lo = min(lo, rangeZ.lsb);
+    }
+  }
+  const exactSum = hi + 1 - lo <= 53;
+  const srBits = spec.srBits;
+  // Rounded to odd at 53 bits, a sum keeps 52 - m fraction bits below acc's last place; sr may read
+  // only those above the last one (roundSum).
+  if (!exactSum && accKind == KIND_SR && srBits > 51 - acc.m) {
+    gemmReference(spec);
+    return;
+  }
+  // Every f32 product is exact (or is by definition the fp32-rne product the step asks for).
+  const exact32 = noProducts ||
+    (rangeX.width + rangeW.width <= 24 && productLsb >= -149 && productMsb <= 126);
+  const plainProducts = spec.fma || mulKind == KIND_EXACT ? exact32 : isIdentityOnF32(mul, mulMode);
+  if (!ASC_FEATURE_SIMD && plainProducts && isIdentityOnF32(acc, accMode)) {
+    // fp32 sums with rne: each step is one f32 multiply and one f32 add, the fast-mode loop exactly.
+    gemmFast(spec);
+    return;
+  }
+  const from = tryExact32(spec, mul, mulMode, mulKind, acc, accMode, exact32);
+  if (from == job.n) return;
+  hoist(hoistedMul, mul, srBits);
+  hoist(hoistedAcc, acc, srBits);
+  const key = spec.srKey;
+  const which = (mulKind - KIND_EXACT) * 4 + (accKind - KIND_RNE) * 2 + (exactSum ? 0 : 1);
+  switch (which) {
+    case 0: exactExactRneE(key, srBits, from); break;
+    case 1: exactExactRneO(key, srBits, from); break;
+    case 2: exactExactSrE(key, srBits, from); break;
+    case 3: exactExactSrO(key, srBits, from); break;
+    case 4: exactRneRneE(key, srBits, from); break;
+    case 5: exactRneRneO(key, srBits, from); break;
+    case 6: exactRneSrE(key, srBits, from); break;
+    case 7: exactRneSrO(key, srBits, from); break;
+    case 8: exactSrRneE(key, srBits, from); break;
+    case 9: exactSrRneO(key, srBits, from); break;
+    case 10: exactSrSrE(key, srBits, from); break;
+    default: exactSrSrO(key, srBits, from); break;
+  }
+}
+
+/**
+ * Z[i][j] (= or +=) sum_k X[i][k] * W[k][j] under `spec`. X is m x k (row stride ldx) or, with transX,
+ * stored k x m; W is k x n (row stride ldw) or, with transW, stored n x k; Z is m x n (row stride ldz).
+ * f32 containers. Arguments must pass gemmCheck (spec.ts).
+ */
+export function gemm(m: i32, n: i32, k: i32, x: usize, ldx: i32, transX: bool, w: usize, ldw: i32, transW: bool,
+                     z: usize, ldz: i32, accumulate: bool, spec: MacSpec): void {
+  if (m <= 0 || n <= 0) return;
+  job.m = m;
+  job.n = n;
+  job.k = k;
+  job.x = x;
+  job.xRow = transX ? 1 : ldx;
+  job.xK = transX ? ldx : 1;
+  job.w = w;
+  job.wK = transW ? 1 : ldw;
+  job.wCol = transW ? ldw : 1;
+  job.z = z;
+  job.ldz = ldz;
+  job.accumulate = accumulate;
+  if (k == 0) {
+    if (!accumulate) for (let i = 0; i < m; i++) memory.fill(at(z, i, ldz, 0, 1), 0, <usize>n << 2);
+    return;
+  }
+  if (spec.fast) gemmFast(spec);
+  else gemmExact(spec);
+}

@@ -1,0 +1,40 @@
+// The job every kernel reads: shape, operands and strides, set once by the entry point (gemm.ts), and
+// the addressing and result-storing rules they share. X(i, kk) and W(kk, j) are reached through element
+// strides, so one loop serves every transpose.
+import { F32_QNAN } from "../format";
+
+// @ts-ignore: decorator
+@inline export function at(base: usize, row: i32, rowStride: i32, col: i32, colStride: i32): usize {
+  return base + ((<usize>row * <usize>rowStride + <usize>col * <usize>colStride) << 2);
+}
+
+/** A job: shape, operands and strides (in elements) of X(i, kk), W(kk, j) and Z(i, j). */
+@final @unmanaged
+export class Job {
+  m: i32 = 0;
+  n: i32 = 0;
+  k: i32 = 0;
+  x: usize = 0;
+  xRow: i32 = 0; // stride between i
+  xK: i32 = 0; // stride between kk
+  w: usize = 0;
+  wK: i32 = 0; // stride between kk
+  wCol: i32 = 0; // stride between j
+  z: usize = 0;
+  ldz: i32 = 0;
+  accumulate: bool = false;
+}
+
+export const job = new Job();
+
+/** NaN results are stored as the one quiet NaN 0x7FC00000, whatever sign or payload the arithmetic gave. */
+// @ts-ignore: decorator
+@inline export function canonical(s: f32): f32 {
+  return s != s ? reinterpret<f32>(F32_QNAN) : s;
+}
+
+/** Four results at once (SIMD build), NaN lanes canonical. */
+// @ts-ignore: decorator
+@inline export function storeCanonical(p: usize, v: v128): void {
+  v128.store(p, v128.bitselect(i32x4.splat(F32_QNAN), v, f32x4.ne(v, v)));
+}

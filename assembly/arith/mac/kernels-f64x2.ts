@@ -1,0 +1,164 @@
+// The exact kernel in f64x2 lanes (SIMD build): the steps of kernels-f64.ts lane for lane, two outputs
+// per vector, blocks of 4 * quads outputs of a row for W stored row-major. The per-format constants are
+// splatted once per job into the vectors a role's rounding takes (round64x2); the shift counts are read
+// from the hoisted constants.
+import { ROUND_SR } from "../../generated/formats";
+import { GOLDEN } from "../prng";
+import { F64_SIGN, F64_INF } from "./rounding";
+import { Hoisted, hoistedMul, hoistedAcc, KIND_RNE, KIND_SR } from "./hoisted";
+import { belowNormal64 } from "./kernels-f64";
+import { at, job, storeCanonical } from "./job";
+
+// @ts-ignore: decorator
+@inline function nearestEven64x2(x: v128, vExpK: v128, vMinLess: v128, vMagicSub: v128, vOverFrom: v128, vOverValue: v128): v128 {
+  const e = v128.and(x, i64x2.splat(F64_INF));
+  const magic = v128.bitselect(i64x2.add(e, vExpK), vMagicSub, i64x2.gt_s(e, vMinLess));
+  const r = f64x2.sub(f64x2.add(x, magic), magic);
+  const r2 = v128.bitselect(vOverValue, r, f64x2.ge(f64x2.abs(x), vOverFrom));
+  return v128.or(r2, v128.and(x, i64x2.splat(F64_SIGN)));
+}
+
+// @ts-ignore: decorator
+@inline function stochastic64x2(u: v128, draws: v128, srBits: i32, h: Hoisted, vLow: v128, vMin: v128, vMax: v128, vOver: v128): v128 {
+  const sign = v128.and(u, i64x2.splat(F64_SIGN));
+  const a = v128.xor(u, sign);
+  const dropped = v128.and(a, vLow);
+  const up = i64x2.shr_u(i64x2.add(i64x2.shr_u(dropped, <i32>h.srDrop), i64x2.shr_u(draws, <i32>h.srDrawShift)), <i32>h.srR);
+  let r = i64x2.add(i64x2.sub(a, dropped), i64x2.shl(up, <i32>h.shift));
+  r = v128.bitselect(vOver, r, i64x2.gt_s(r, vMax));
+  r = v128.bitselect(a, r, i64x2.gt_s(a, i64x2.splat(F64_INF)));
+  r = v128.or(r, sign);
+  // Nonzero magnitudes below 2^emin, lane by lane (rare).
+  if (v128.any_true(v128.and(i64x2.lt_s(a, vMin), i64x2.ne(a, i64x2.splat(0))))) {
+    for (let lane = 0; lane < 2; lane++) {
+      const ul = lane == 0 ? i64x2.extract_lane(u, 0) : i64x2.extract_lane(u, 1);
+      const al = ul & ~F64_SIGN;
+      if (al != 0 && <u64>al < h.minNormal) {
+        const draw = <u32>(lane == 0 ? i64x2.extract_lane(draws, 0) : i64x2.extract_lane(draws, 1));
+        const fixed = belowNormal64(ul, h, ROUND_SR, srBits, draw);
+        r = lane == 0 ? i64x2.replace_lane(r, 0, fixed) : i64x2.replace_lane(r, 1, fixed);
+      }
+    }
+  }
+  return r;
+}
+
+// @ts-ignore: decorator
+@inline function sumToOdd64x2(a: v128, b: v128): v128 {
+  const hi = f64x2.add(a, b);
+  const bb = f64x2.sub(hi, a);
+  const lo = f64x2.add(f64x2.sub(a, f64x2.sub(hi, bb)), f64x2.sub(b, bb));
+  const odd = v128.or(i64x2.sub(hi, i64x2.shr_u(v128.xor(lo, hi), 63)), i64x2.splat(1));
+  return v128.bitselect(odd, hi, f64x2.gt(f64x2.abs(lo), f64x2.splat(0)));
+}
+
+/** fmix32 of four lanes (prng.ts), the draws of four outputs at once. */
+// @ts-ignore: decorator
+@inline function fmix32x4(x: v128): v128 {
+  x = v128.xor(x, i32x4.shr_u(x, 16));
+  x = i32x4.mul(x, i32x4.splat(0x85ebca6b));
+  x = v128.xor(x, i32x4.shr_u(x, 13));
+  x = i32x4.mul(x, i32x4.splat(0xc2b2ae35));
+  return v128.xor(x, i32x4.shr_u(x, 16));
+}
+
+/**
+ * One role's rounding (kind rne or sr) of two lanes. The vectors are the splats of `h`'s fields: expK,
+ * minNormal - 1, magicSub, overflowFrom, overflowValue (rne by the FPU); low, minNormal, max, overflow (sr).
+ */
+// @ts-ignore: decorator
+@inline function round64x2(kind: i32, x: v128, draws: v128, srBits: i32, h: Hoisted,
+  vExpK: v128, vMinLess: v128, vMagicSub: v128, vOverFrom: v128, vOverValue: v128, vLow: v128, vMin: v128, vMax: v128, vOver: v128): v128 {
+  if (kind == KIND_RNE) return nearestEven64x2(x, vExpK, vMinLess, vMagicSub, vOverFrom, vOverValue);
+  if (kind == KIND_SR) return stochastic64x2(x, draws, srBits, h, vLow, vMin, vMax, vOver);
+  return x;
+}
+
+/**
+ * Blocks of 4 * quads outputs of a row (two f64x2 per four), each output in its own k order, for W stored
+ * row-major. Returns the first column it did not compute.
+ */
+// @ts-ignore: decorator
+@inline export function exactKernelSimd(mulKind: i32, accKind: i32, exactSum: bool, key: u32, srBits: i32, quads: i32, from: i32): i32 {
+  const m = job.m, n = job.n, k = job.k;
+  if (job.wCol != 1) return from;
+  const width = quads * 4;
+  const end = from + (n - from) / width * width;
+  const x = job.x, w = job.w, z = job.z, ldz = job.ldz;
+  const xRow = job.xRow;
+  const xStep = <usize>job.xK << 2, wStep = <usize>job.wK << 2;
+  const accumulate = job.accumulate;
+  const mh = hoistedMul, ah = hoistedAcc;
+  const vmExpK = i64x2.splat(mh.expK), vmMinLess = i64x2.splat(mh.minNormal - 1), vmMagicSub = i64x2.splat(mh.magicSub);
+  const vmOverFrom = f64x2.splat(mh.overflowFrom), vmOverValue = f64x2.splat(mh.overflowValue);
+  const vmLow = i64x2.splat(mh.low), vmMin = i64x2.splat(mh.minNormal), vmMax = i64x2.splat(mh.max), vmOver = i64x2.splat(mh.overflow);
+  const vaExpK = i64x2.splat(ah.expK), vaMinLess = i64x2.splat(ah.minNormal - 1), vaMagicSub = i64x2.splat(ah.magicSub);
+  const vaOverFrom = f64x2.splat(ah.overflowFrom), vaOverValue = f64x2.splat(ah.overflowValue);
+  const vaLow = i64x2.splat(ah.low), vaMin = i64x2.splat(ah.minNormal), vaMax = i64x2.splat(ah.max), vaOver = i64x2.splat(ah.overflow);
+  const twoGolden: u32 = GOLDEN << 1;
+  const vKey = i32x4.splat(key);
+  const vGolden = i32x4.splat(GOLDEN);
+  const vStep = i32x4.splat(twoGolden);
+  const laneStep = <u32>k * twoGolden; // from output (i, c) to (i, c + 1)
+  const vLanes = i32x4(0, laneStep, laneStep * 2, laneStep * 3);
+  const vQuad = i32x4.splat(laneStep * 4);
+  for (let i = 0; i < m; i++) {
+    for (let j = from; j < end; j += width) {
+      const zp = at(z, i, ldz, j, 1);
+      let s01 = f64x2.splat(0), s23 = f64x2.splat(0), s45 = f64x2.splat(0), s67 = f64x2.splat(0);
+      if (accumulate) {
+        const old = v128.load(zp);
+        s01 = f64x2.promote_low_f32x4(old);
+        s23 = f64x2.promote_low_f32x4(i32x4.shuffle(old, old, 2, 3, 0, 1));
+        if (quads > 1) {
+          const old2 = v128.load(zp, 16);
+          s45 = f64x2.promote_low_f32x4(old2);
+          s67 = f64x2.promote_low_f32x4(i32x4.shuffle(old2, old2, 2, 3, 0, 1));
+        }
+      }
+      let h = i32x4.add(i32x4.splat(<u32>(i * n + j) * <u32>k * twoGolden), vLanes);
+      let h2 = i32x4.add(h, vQuad);
+      let xp = at(x, i, xRow, 0, 1);
+      let wp = at(w, 0, 1, j, 1);
+      for (let kk = 0; kk < k; kk++) {
+        const xv = f64x2.splat(<f64>load<f32>(xp));
+        const wv = v128.load(wp);
+        let md = i64x2.splat(0), ad = i64x2.splat(0);
+        if (mulKind == KIND_SR) md = fmix32x4(v128.xor(h, vKey));
+        if (accKind == KIND_SR) ad = fmix32x4(v128.xor(i32x4.add(h, vGolden), vKey));
+        // Outputs 0-1 and 2-3: product, its rounding to mul, the sum, its rounding to acc.
+        let t01 = f64x2.mul(xv, f64x2.promote_low_f32x4(wv));
+        let t23 = f64x2.mul(xv, f64x2.promote_low_f32x4(i32x4.shuffle(wv, wv, 2, 3, 0, 1)));
+        t01 = round64x2(mulKind, t01, i64x2.extend_low_i32x4_u(md), srBits, mh, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmLow, vmMin, vmMax, vmOver);
+        t23 = round64x2(mulKind, t23, i64x2.extend_high_i32x4_u(md), srBits, mh, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmLow, vmMin, vmMax, vmOver);
+        s01 = round64x2(accKind, exactSum ? f64x2.add(s01, t01) : sumToOdd64x2(s01, t01), i64x2.extend_low_i32x4_u(ad), srBits, ah,
+          vaExpK, vaMinLess, vaMagicSub, vaOverFrom, vaOverValue, vaLow, vaMin, vaMax, vaOver);
+        s23 = round64x2(accKind, exactSum ? f64x2.add(s23, t23) : sumToOdd64x2(s23, t23), i64x2.extend_high_i32x4_u(ad), srBits, ah,
+          vaExpK, vaMinLess, vaMagicSub, vaOverFrom, vaOverValue, vaLow, vaMin, vaMax, vaOver);
+        if (quads > 1) {
+          // Outputs 4-7, the same steps.
+          const wv2 = v128.load(wp, 16);
+          let md2 = i64x2.splat(0), ad2 = i64x2.splat(0);
+          if (mulKind == KIND_SR) md2 = fmix32x4(v128.xor(h2, vKey));
+          if (accKind == KIND_SR) ad2 = fmix32x4(v128.xor(i32x4.add(h2, vGolden), vKey));
+          let t45 = f64x2.mul(xv, f64x2.promote_low_f32x4(wv2));
+          let t67 = f64x2.mul(xv, f64x2.promote_low_f32x4(i32x4.shuffle(wv2, wv2, 2, 3, 0, 1)));
+          t45 = round64x2(mulKind, t45, i64x2.extend_low_i32x4_u(md2), srBits, mh, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmLow, vmMin, vmMax, vmOver);
+          t67 = round64x2(mulKind, t67, i64x2.extend_high_i32x4_u(md2), srBits, mh, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmLow, vmMin, vmMax, vmOver);
+          s45 = round64x2(accKind, exactSum ? f64x2.add(s45, t45) : sumToOdd64x2(s45, t45), i64x2.extend_low_i32x4_u(ad2), srBits, ah,
+            vaExpK, vaMinLess, vaMagicSub, vaOverFrom, vaOverValue, vaLow, vaMin, vaMax, vaOver);
+          s67 = round64x2(accKind, exactSum ? f64x2.add(s67, t67) : sumToOdd64x2(s67, t67), i64x2.extend_high_i32x4_u(ad2), srBits, ah,
+            vaExpK, vaMinLess, vaMagicSub, vaOverFrom, vaOverValue, vaLow, vaMin, vaMax, vaOver);
+          h2 = i32x4.add(h2, vStep);
+        }
+        xp += xStep;
+        wp += wStep;
+        h = i32x4.add(h, vStep);
+      }
+      // Demote is exact (every lane holds a value of acc); NaN lanes become the one quiet NaN.
+      storeCanonical(zp, i32x4.shuffle(f32x4.demote_f64x2_zero(s01), f32x4.demote_f64x2_zero(s23), 0, 1, 4, 5));
+      if (quads > 1) storeCanonical(zp + 16, i32x4.shuffle(f32x4.demote_f64x2_zero(s45), f32x4.demote_f64x2_zero(s67), 0, 1, 4, 5));
+    }
+  }
+  return end;
+}
