@@ -1,5 +1,5 @@
 // Register-level behaviour of the accelerator model (spec/regmap.json, docs/accelerator.md) and its GEMM
-// against the exact reference of test/accel/reference.ts. Expected register values are worked out here by
+// against the exact reference of test/helpers/gemm-reference.ts. Expected register values are worked out here by
 // hand from the spec's tables; expected results come from the BigInt reference.
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
