@@ -100,9 +100,15 @@ describe("edgecl train: bad input", () => {
     expect(out).toBe("");
   });
 
-  it("a JSON path that cannot be written is a run error (exit 1) after the run", async () => {
-    expect(await train("--csv", csv, "--label", "kind", "--model", "mlp:4", "--epochs", "1", "--json", join(dir, "no", "such", "dir", "r.json"))).toBe(1);
-    expect(err).toContain("cannot write the JSON report to");
+  it("a JSON path through a file is refused before any training (exit 2); missing folders are created", async () => {
+    const file = join(dir, "a-file");
+    writeFileSync(file, "");
+    expect(await train("--csv", csv, "--label", "kind", "--model", "mlp:4", "--epochs", "1", "--json", join(file, "r.json"))).toBe(2);
+    expect(err).toContain(`received a path through the file ${file}`);
+    expect(out).toBe("");
+    const nested = join(dir, "no", "such", "dir", "r.json");
+    expect(await train("--csv", csv, "--label", "kind", "--model", "mlp:4", "--epochs", "1", "--json", nested)).toBe(0);
+    expect(JSON.parse(readFileSync(nested, "utf8")).config).toBeDefined();
   });
 });
 
