@@ -13,7 +13,7 @@ import { text, num } from "../../device/text";
 import { Learner, countTraining } from "../learner";
 import { pickStore, pickIndex, pickValues, fillReplay, headOf } from "../rows";
 import { Strategy, blobWord, SCALARS_FROZEN } from "../strategy";
-import { layoutBuffer, policyOf, checkReplayBatch, withBuffer, packBuffer, unpackBuffer } from "./replay";
+import { layoutBuffer, policyOf, checkReplayBatch, bufferRow, packBuffer, unpackBuffer } from "./replay";
 
 @final @unmanaged
 class Latent {
@@ -116,8 +116,7 @@ function unpack(l: Learner, scalars: usize): void {
 }
 
 export function latentReplay(): Strategy {
-  const s = withBuffer(new Strategy());
-  s.name = "latent-replay";
+  const s = bufferRow("latent-replay");
   s.replays = true;
   s.check = check;
   s.layout = layout;
