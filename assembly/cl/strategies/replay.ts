@@ -71,10 +71,15 @@ export function bufferRow(name: string): Strategy {
   return s;
 }
 
-export function replay(): Strategy {
-  const s = bufferRow("replay");
+/** The row of a strategy that adds replayed buffer rows to each step's batch (replay, latent replay). */
+export function replayRow(name: string): Strategy {
+  const s = bufferRow(name);
   s.replays = true;
   s.check = checkReplayBatch;
   s.pickRows = fillReplay;
   return s;
+}
+
+export function replay(): Strategy {
+  return replayRow("replay");
 }
