@@ -1,7 +1,7 @@
 // A continual-learning strategy is one row of hooks: the learner (learner.ts) runs the generic training
 // step and calls a hook wherever strategies differ. Every hook has a default that leaves the generic
-// behaviour as it is, so a strategy's file (strategies/<name>.ts) sets only what its strategy changes,
-// and the table in strategies/index.ts puts the rows in the order of their ids. docs/strategies.md,
+// behaviour as it is, so a strategy's file (strategies/<name>.ts) sets only what its strategy changes
+// (starting from its family's row, bufferRow or penaltyRow, where it has one), and the table in strategies/index.ts puts the rows in the order of their ids. docs/strategies.md,
 // "Adding a strategy", gives the steps.
 import { Model } from "../nn/model";
 import { updateRange } from "../nn/optim";
@@ -37,7 +37,11 @@ function noOwners(l: Learner): usize { return 0; }
 
 export class Strategy {
   /** The name the host gives it (docs/strategies.md); messages list the names in id order. */
-  name: string = "";
+  name: string;
+
+  constructor(name: string) {
+    this.name = name;
+  }
 
   // ---- What it is (read by the command loop and the generic step) ----
   /** Each step adds up to replayBatch buffer rows to the batch, so TRAIN's batch must leave room. */

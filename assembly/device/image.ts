@@ -42,20 +42,27 @@ export function crc32(ptr: usize, n: usize): u32 {
   return ~crc;
 }
 
+/** Copies the regions, in order, into the image body at `body` (toImage) or out of it; returns the body's end. */
+function copyRegions(body: usize, toImage: bool): usize {
+  let at = body;
+  for (let i = 0; i < regionCount; i++) {
+    const ptr = <usize>load<u32>(regions + (<usize>i << 3));
+    const bytes = <usize>load<u32>(regions + (<usize>i << 3) + 4);
+    if (toImage) memory.copy(at, ptr, bytes);
+    else memory.copy(ptr, at, bytes);
+    at += bytes;
+  }
+  return at;
+}
+
 /** Writes the image at dst (imageBytes() bytes). */
 export function writeImage(dst: usize, configCrc: u32): void {
   store<u32>(dst, IMAGE_MAGIC);
   store<u32>(dst + 4, IMAGE_VERSION);
   store<u32>(dst + 8, configCrc);
   store<u32>(dst + 12, <u32>regionBytes());
-  let at = dst + IMAGE_HEADER;
-  for (let i = 0; i < regionCount; i++) {
-    const ptr = <usize>load<u32>(regions + (<usize>i << 3));
-    const bytes = <usize>load<u32>(regions + (<usize>i << 3) + 4);
-    memory.copy(at, ptr, bytes);
-    at += bytes;
-  }
-  store<u32>(at, crc32(dst, at - dst));
+  const end = copyRegions(dst + IMAGE_HEADER, true);
+  store<u32>(end, crc32(dst, end - dst));
 }
 
 export const IMAGE_OK: i32 = 0;
@@ -79,11 +86,5 @@ export function checkImage(src: usize, n: usize, configCrc: u32): i32 {
 
 /** Copies a checked image's regions into place. */
 export function loadImage(src: usize): void {
-  let at = src + IMAGE_HEADER;
-  for (let i = 0; i < regionCount; i++) {
-    const ptr = <usize>load<u32>(regions + (<usize>i << 3));
-    const bytes = <usize>load<u32>(regions + (<usize>i << 3) + 4);
-    memory.copy(ptr, at, bytes);
-    at += bytes;
-  }
+  copyRegions(src + IMAGE_HEADER, false);
 }

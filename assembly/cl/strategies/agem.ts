@@ -5,7 +5,7 @@ import { below } from "../buffer";
 import { Learner, batchGradient, headRange } from "../learner";
 import { PICK_BYTES, pickSlot } from "../rows";
 import { Strategy } from "../strategy";
-import { layoutBuffer, policyOf, fillBuffer, withBuffer } from "./replay";
+import { layoutSamples, bufferRow } from "./replay";
 
 /**
  * When the gradient g and the reference gradient r point apart (g.r < 0), g becomes g - (g.r / r.r) r,
@@ -28,7 +28,7 @@ export function agemProject(g: usize, r: usize, n: i32): bool {
 }
 
 function layout(l: Learner, blob: usize, dry: bool): void {
-  layoutBuffer(l, blob, l.model.input.size, policyOf(blob), dry);
+  layoutSamples(l, blob, dry);
   // The reference gradient (params f32).
   l.state = take(dry, <u64>l.params << 2);
 }
@@ -63,16 +63,10 @@ function gradient(l: Learner, n: i32): void {
   agemProject(model.ctx.grads, ref, l.params);
 }
 
-function end(l: Learner, experience: i32, batch: i32, scratch: usize): void {
-  fillBuffer(l, experience, scratch);
-}
-
 export function agem(): Strategy {
-  const s = withBuffer(new Strategy());
-  s.name = "agem";
+  const s = bufferRow("agem");
   s.accumulates = true;
   s.layout = layout;
   s.gradient = gradient;
-  s.endExperience = end;
   return s;
 }

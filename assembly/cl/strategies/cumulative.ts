@@ -2,8 +2,7 @@
 import { Strategy } from "../strategy";
 
 export function cumulative(): Strategy {
-  const s = new Strategy();
-  s.name = "cumulative";
+  const s = new Strategy("cumulative");
   s.allExperiences = true;
   return s;
 }

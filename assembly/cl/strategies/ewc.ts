@@ -34,8 +34,17 @@ export function layoutPenalty(l: Learner, blob: usize, strength: f32, dry: bool)
   l.state = changetype<usize>(s);
 }
 
-/** The hooks of a strategy with a quadratic penalty: the gradient, the checkpoint, the inspection. */
-export function withPenalty(s: Strategy): Strategy {
+/**
+ * The row of a strategy with a quadratic penalty: its state laid out by `layout`, consolidated by `end`,
+ * and the penalty's gradient, checkpoint and inspection.
+ */
+export function penaltyRow(
+  name: string, layout: (l: Learner, blob: usize, dry: bool) => void,
+  end: (l: Learner, experience: i32, batch: i32, scratch: usize) => void,
+): Strategy {
+  const s = new Strategy(name);
+  s.layout = layout;
+  s.endExperience = end;
   s.adjustGradient = (l: Learner): void => {
     addPenaltyGradients(penalised(l).quad, l.model, 0, l.params, l.model.lossScale);
   };
@@ -96,9 +105,5 @@ function end(l: Learner, experience: i32, batch: i32, scratch: usize): void {
 }
 
 export function ewc(): Strategy {
-  const s = withPenalty(new Strategy());
-  s.name = "ewc";
-  s.layout = layoutEwc;
-  s.endExperience = end;
-  return s;
+  return penaltyRow("ewc", layoutEwc, end);
 }

@@ -6,7 +6,7 @@ import { POLICY_GREEDY } from "../buffer";
 import { Learner, trainStep } from "../learner";
 import { shuffle, pickSlot } from "../rows";
 import { Strategy } from "../strategy";
-import { layoutBuffer, fillBuffer, withBuffer } from "./replay";
+import { layoutBuffer, fillBuffer, bufferRow } from "./replay";
 
 @final @unmanaged
 class Gdumb {
@@ -64,8 +64,8 @@ function trainAtEnd(l: Learner, experience: i32, iterations: i32, batch: i32, sc
 }
 
 export function gdumb(): Strategy {
-  const s = withBuffer(new Strategy());
-  s.name = "gdumb";
+  // GDumb fills its buffer in trainAtEnd: the learner calls that instead of endExperience.
+  const s = bufferRow("gdumb");
   s.trainsAtEnd = true;
   s.layout = layout;
   s.trainAtEnd = trainAtEnd;

@@ -11,9 +11,9 @@ import { storeAt, sampleLabel, sampleValues } from "../../device/store";
 import { SPLIT_TRAIN } from "../../generated/protocol";
 import { text, num } from "../../device/text";
 import { Learner, countTraining } from "../learner";
-import { pickStore, pickIndex, pickValues, fillReplay, headOf } from "../rows";
+import { pickStore, pickIndex, pickValues, headOf } from "../rows";
 import { Strategy, blobWord, SCALARS_FROZEN } from "../strategy";
-import { layoutBuffer, policyOf, checkReplayBatch, withBuffer, packBuffer, unpackBuffer } from "./replay";
+import { layoutBuffer, policyOf, checkReplayBatch, replayRow, packBuffer, unpackBuffer } from "./replay";
 
 @final @unmanaged
 class Latent {
@@ -116,13 +116,10 @@ function unpack(l: Learner, scalars: usize): void {
 }
 
 export function latentReplay(): Strategy {
-  const s = withBuffer(new Strategy());
-  s.name = "latent-replay";
-  s.replays = true;
+  const s = replayRow("latent-replay");
   s.check = check;
   s.layout = layout;
   s.groupGradient = groupGradient;
-  s.pickRows = fillReplay;
   s.endExperience = end;
   s.pack = pack;
   s.unpack = unpack;

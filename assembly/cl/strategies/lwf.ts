@@ -127,8 +127,7 @@ function end(l: Learner, experience: i32, batch: i32, scratch: usize): void {
 }
 
 export function lwf(): Strategy {
-  const s = new Strategy();
-  s.name = "lwf";
+  const s = new Strategy("lwf");
   s.gammaAboveZero = true;
   s.accumulates = true;
   s.layout = layout;

@@ -2,7 +2,5 @@
 import { Strategy } from "../strategy";
 
 export function naive(): Strategy {
-  const s = new Strategy();
-  s.name = "naive";
-  return s;
+  return new Strategy("naive");
 }

@@ -3,7 +3,7 @@
 import { consolidateOnlineEwc } from "../penalty";
 import { Learner } from "../learner";
 import { Strategy } from "../strategy";
-import { withPenalty, layoutEwc, estimateFisher, penalised } from "./ewc";
+import { penaltyRow, layoutEwc, estimateFisher, penalised } from "./ewc";
 
 function end(l: Learner, experience: i32, batch: i32, scratch: usize): void {
   estimateFisher(l, experience, scratch);
@@ -12,9 +12,5 @@ function end(l: Learner, experience: i32, batch: i32, scratch: usize): void {
 }
 
 export function onlineEwc(): Strategy {
-  const s = withPenalty(new Strategy());
-  s.name = "online-ewc";
-  s.layout = layoutEwc;
-  s.endExperience = end;
-  return s;
+  return penaltyRow("online-ewc", layoutEwc, end);
 }

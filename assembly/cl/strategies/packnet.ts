@@ -157,8 +157,7 @@ function evalUnmask(l: Learner): void {
 }
 
 export function packnet(): Strategy {
-  const s = new Strategy();
-  s.name = "packnet";
+  const s = new Strategy("packnet");
   s.layout = layout;
   s.update = update;
   s.endExperience = end;

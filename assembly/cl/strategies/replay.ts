@@ -47,29 +47,39 @@ export function regionsOfBuffer(l: Learner): void { bufferRegions(l.buffer); }
 export function packBuffer(l: Learner, scalars: usize): void { bufferPack(l.buffer, scalars + SCALARS_BUFFER); }
 export function unpackBuffer(l: Learner, scalars: usize): void { bufferUnpack(l.buffer, scalars + SCALARS_BUFFER); }
 
-/** The hooks of a strategy that keeps a buffer and checkpoints it. */
-export function withBuffer(s: Strategy): Strategy {
+/** The buffer of samples (the model's input values) under the blob's policy. */
+export function layoutSamples(l: Learner, blob: usize, dry: bool): void {
+  layoutBuffer(l, blob, l.model.input.size, policyOf(blob), dry);
+}
+
+/** Offers the experience's samples to the buffer when it ends. */
+export function fillAtEnd(l: Learner, experience: i32, batch: i32, scratch: usize): void {
+  fillBuffer(l, experience, scratch);
+}
+
+/**
+ * The row of a strategy that keeps a buffer: a buffer of samples filled at each experience's end and
+ * checkpointed. A strategy that keeps something else (latents) or fills it otherwise overrides those hooks.
+ */
+export function bufferRow(name: string): Strategy {
+  const s = new Strategy(name);
+  s.layout = layoutSamples;
+  s.endExperience = fillAtEnd;
   s.regions = regionsOfBuffer;
   s.pack = packBuffer;
   s.unpack = unpackBuffer;
   return s;
 }
 
-function layout(l: Learner, blob: usize, dry: bool): void {
-  layoutBuffer(l, blob, l.model.input.size, policyOf(blob), dry);
-}
-
-function end(l: Learner, experience: i32, batch: i32, scratch: usize): void {
-  fillBuffer(l, experience, scratch);
+/** The row of a strategy that adds replayed buffer rows to each step's batch (replay, latent replay). */
+export function replayRow(name: string): Strategy {
+  const s = bufferRow(name);
+  s.replays = true;
+  s.check = checkReplayBatch;
+  s.pickRows = fillReplay;
+  return s;
 }
 
 export function replay(): Strategy {
-  const s = withBuffer(new Strategy());
-  s.name = "replay";
-  s.replays = true;
-  s.check = checkReplayBatch;
-  s.layout = layout;
-  s.pickRows = fillReplay;
-  s.endExperience = end;
-  return s;
+  return replayRow("replay");
 }

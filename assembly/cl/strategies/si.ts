@@ -5,7 +5,7 @@ import { CL_LAMBDA } from "../abi";
 import { penaltyGradient, consolidateSi, anchorAtCurrent } from "../penalty";
 import { Learner } from "../learner";
 import { Strategy, blobReal } from "../strategy";
-import { withPenalty, layoutPenalty, penalised } from "./ewc";
+import { penaltyRow, layoutPenalty, penalised } from "./ewc";
 
 function layout(l: Learner, blob: usize, dry: bool): void {
   layoutPenalty(l, blob, blobReal(blob, CL_LAMBDA), dry);
@@ -37,11 +37,8 @@ function end(l: Learner, experience: i32, batch: i32, scratch: usize): void {
 }
 
 export function si(): Strategy {
-  const s = withPenalty(new Strategy());
-  s.name = "si";
-  s.layout = layout;
+  const s = penaltyRow("si", layout, end);
   s.beginExperience = begin;
   s.update = update;
-  s.endExperience = end;
   return s;
 }
