@@ -435,27 +435,16 @@ function genDocs(spec, current) {
 
 // ---------------------------------------------------------------------------------------------
 
-function main() {
-  runGenerator({
-    name: "gen-protocol",
-    root,
-    spec: SPEC,
-    generator: GENERATOR,
-    produce: (read) => {
-      const spec = loadSpec();
-      return {
-      [OUTPUTS.ts]: genTs(spec),
-      [OUTPUTS.c]: genC(spec),
-      [OUTPUTS.as]: genAs(spec),
-      [OUTPUTS.docs]: genDocs(spec, read(OUTPUTS.docs)),
-      };
-    },
-  });
-}
-
-try {
-  main();
-} catch (err) {
-  console.error(`gen-protocol: ${err.message}`);
-  process.exit(1);
-}
+runGenerator({
+  name: "gen-protocol",
+  root,
+  spec: SPEC,
+  generator: GENERATOR,
+  load: loadSpec,
+  views: {
+    [OUTPUTS.ts]: genTs,
+    [OUTPUTS.c]: genC,
+    [OUTPUTS.as]: genAs,
+    [OUTPUTS.docs]: genDocs,
+  },
+});

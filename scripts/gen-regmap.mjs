@@ -266,27 +266,16 @@ function genDocs(s, current) {
 
 // ---------------------------------------------------------------------------------------------
 
-function main() {
-  runGenerator({
-    name: "gen-regmap",
-    root,
-    spec: SPEC,
-    generator: GENERATOR,
-    produce: (read) => {
-      const spec = loadSpec();
-      return {
-      [OUTPUTS.as]: genAs(spec),
-      [OUTPUTS.ts]: genTs(spec),
-      [OUTPUTS.c]: genC(spec),
-      [OUTPUTS.docs]: genDocs(spec, read(OUTPUTS.docs)),
-      };
-    },
-  });
-}
-
-try {
-  main();
-} catch (error) {
-  console.error(error.message);
-  process.exit(1);
-}
+runGenerator({
+  name: "gen-regmap",
+  root,
+  spec: SPEC,
+  generator: GENERATOR,
+  load: loadSpec,
+  views: {
+    [OUTPUTS.as]: genAs,
+    [OUTPUTS.ts]: genTs,
+    [OUTPUTS.c]: genC,
+    [OUTPUTS.docs]: genDocs,
+  },
+});

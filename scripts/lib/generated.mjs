@@ -24,9 +24,12 @@ export function reader(root) {
 
 /**
  * Parses the generator's arguments (none, or --check), computes the wanted outputs and writes the stale
- * ones; with --check, exits 1 naming them instead.
+ * ones; with --check, exits 1 naming them instead. A generator either gives `produce(read)`, returning
+ * { path: text }, or `load()` for its checked spec and `views` { path: (spec, current) => text }, where
+ * `current` is the file as it stands (for documents whose marked sections alone are generated).
+ * A mistake in the spec (a thrown error) is printed after the generator's name and exits 1.
  */
-export function runGenerator({ name, root, spec, generator, produce }) {
+export function runGenerator({ name, root, spec, generator, produce, load, views }) {
   const check = process.argv.includes("--check");
   const unknown = process.argv.slice(2).filter((a) => a !== "--check");
   if (unknown.length) {
@@ -34,7 +37,13 @@ export function runGenerator({ name, root, spec, generator, produce }) {
     process.exit(2);
   }
   const read = reader(root);
-  const wanted = produce(read);
+  let wanted;
+  try {
+    wanted = produce ? produce(read) : viewsOf(load(), views, read);
+  } catch (err) {
+    console.error(`${name}: ${err.message}`);
+    process.exit(1);
+  }
   const stale = Object.entries(wanted).filter(([rel, text]) => read(rel) !== text).map(([rel]) => rel);
   if (check) {
     if (stale.length) {
@@ -48,4 +57,8 @@ export function runGenerator({ name, root, spec, generator, produce }) {
     writeFileSync(join(root, rel), wanted[rel]);
     console.log(`${name}: wrote ${rel}`);
   }
+}
+
+function viewsOf(spec, views, read) {
+  return Object.fromEntries(Object.entries(views).map(([rel, view]) => [rel, view(spec, read(rel))]));
 }
