@@ -3,6 +3,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
+/** The first line (or doc comment) of every generated file: where it comes from and how to change it. */
+export const generatedNotice = (spec, generator) => `Generated from ${spec} by ${generator}. Do not edit: change the spec and run \`npm run build\`.`;
+
 /** Replaces each <!-- generated:NAME --> ... <!-- /generated:NAME --> block of `current` with sections[NAME]. */
 export function fillDocSections(docPath, current, sections, notice) {
   if (current === null) throw new Error(`${docPath}: expected the hand-written document with generated-table markers, received no file`);
@@ -61,4 +64,18 @@ export function runGenerator({ name, root, spec, generator, produce, load, views
 
 function viewsOf(spec, views, read) {
   return Object.fromEntries(Object.entries(views).map(([rel, view]) => [rel, view(spec, read(rel))]));
+}
+
+/** A table cell's text: a | would end the cell and a newline the row. */
+export const cell = (text) => String(text).replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+/** A Markdown table, ending in a newline: the header, then row(item) (cells already escaped) per item. */
+export function markdownTable(columns, items, row) {
+  const line = (cells) => `| ${cells.join(" | ")} |`;
+  return [line(columns), `|${columns.map(() => "---").join("|")}|`].concat(items.map((item) => line(row(item)))).join("\n") + "\n";
+}
+
+/** The view of a hand-written document whose marked sections (see fillDocSections) are sections(spec). */
+export function docView(docPath, sections, notice) {
+  return (spec, current) => fillDocSections(docPath, current, sections(spec), notice);
 }
