@@ -144,7 +144,7 @@ const RUNS = { numRuns: 150 };
 function unchanged<Ts extends unknown[]>(s: Session, seed: number, arbitraries: { [K in keyof Ts]: fc.Arbitrary<Ts[K]> }, check: (...values: Ts) => void): void {
   const before = s.observe();
   fc.assert(
-    fc.property(fc.tuple(...arbitraries), (values) => {
+    fc.property(fc.tuple(...arbitraries) as fc.Arbitrary<Ts>, (values) => {
       check(...values);
       expect(s.observe()).toEqual(before);
     }),
