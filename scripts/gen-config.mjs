@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { fillDocSections, runGenerator } from "./lib/generated.mjs";
+import { fillDocSections, generatedNotice, runGenerator } from "./lib/generated.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const spec = JSON.parse(readFileSync(join(root, "spec/config.json"), "utf8"));
@@ -119,7 +119,7 @@ runGenerator({
       "docs/config.md",
       read("docs/config.md"),
       { model: docTables(spec.model, "model"), strategy: docTables(spec.strategy, "strategy") },
-      "Generated from spec/config.json by scripts/gen-config.mjs. Do not edit: change the spec and run `npm run build`.",
+      generatedNotice("spec/config.json", "scripts/gen-config.mjs"),
     ),
   }),
 });

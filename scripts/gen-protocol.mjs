@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { fillDocSections, runGenerator } from "./lib/generated.mjs";
+import { cell, docView, generatedNotice, markdownTable, runGenerator } from "./lib/generated.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const SPEC = "spec/protocol.json";
@@ -19,7 +19,7 @@ const OUTPUTS = {
   as: "assembly/generated/protocol.ts",
   docs: "docs/protocol.md",
 };
-const NOTICE = `Generated from ${SPEC} by ${GENERATOR}. Do not edit: change the spec and run \`npm run build\`.`;
+const NOTICE = generatedNotice(SPEC, GENERATOR);
 
 const FIXED_SIZES = { u8: 1, u16: 2, u32: 4, i32: 4, f32: 4, f64: 8 };
 const VARIABLE_TYPES = new Set(["str", "text", "bytes", "rest", "list"]);
@@ -380,8 +380,6 @@ function genAs(spec) {
 // ---------------------------------------------------------------------------------------------
 // Docs tables, spliced between <!-- generated:NAME --> and <!-- /generated:NAME --> markers.
 
-const cell = (s) => String(s).replace(/\|/g, "\\|").replace(/\n/g, " ");
-
 function fieldTable(fields) {
   if (fields.length === 0) return "_empty_\n";
   const by = fields.some((f) => f.filledBy !== undefined);
@@ -403,15 +401,12 @@ function docSections(spec) {
   const f = facts(spec);
   const sections = {};
   sections.header = fieldTable(spec.header) + `\nHeader: ${f.headerSize} bytes. CRC: ${f.crcSize} bytes after the payload. Frame overhead: ${f.overhead} bytes.\n`;
-  sections.types = ["| type | bytes | meaning |", "|---|---|---|"]
-    .concat(Object.entries(spec.fieldTypes).map(([t, d]) => `| \`${t}\` | ${d.size ?? "variable"} | ${cell(d.meaning)} |`))
-    .join("\n") + "\n";
-  sections.limits = ["| constant | value | meaning |", "|---|---|---|"]
-    .concat(Object.entries(spec.limits).map(([n, l]) => `| \`${upperSnake(n)}\` | ${l.value} | ${cell(l.meaning)} |`))
-    .join("\n") + "\n";
-  sections["message-types"] = ["| type | code | direction | meaning |", "|---|---|---|---|"]
-    .concat(spec.messages.map((m) => `| ${m.name} | ${hex2(m.code)} | ${m.direction} | ${cell(m.meaning)} |`))
-    .join("\n") + "\n";
+  sections.types = markdownTable(["type", "bytes", "meaning"], Object.entries(spec.fieldTypes),
+    ([t, d]) => [`\`${t}\``, d.size ?? "variable", cell(d.meaning)]);
+  sections.limits = markdownTable(["constant", "value", "meaning"], Object.entries(spec.limits),
+    ([n, l]) => [`\`${upperSnake(n)}\``, l.value, cell(l.meaning)]);
+  sections["message-types"] = markdownTable(["type", "code", "direction", "meaning"], spec.messages,
+    (m) => [m.name, hex2(m.code), m.direction, cell(m.meaning)]);
   const msgs = [];
   for (const m of spec.messages) {
     msgs.push(`#### ${m.name} (${hex2(m.code)}, ${m.direction})`, "", sentence(m.meaning), "", "Payload:", "", fieldTable(m.payload).trimEnd());
@@ -420,42 +415,25 @@ function docSections(spec) {
   }
   sections.messages = msgs.join("\n");
   sections.enums = Object.entries(spec.enums)
-    .map(([name, en]) => [`**${name}** (${en.kind}): ${sentence(en.meaning)}`, "", "| name | value | meaning |", "|---|---|---|"]
-      .concat(en.values.map((v) => `| ${v.name} | ${v.value} | ${cell(v.meaning)} |`)).join("\n"))
-    .join("\n\n") + "\n";
-  sections.errors = ["| code | name | layer | meaning |", "|---|---|---|---|"]
-    .concat(spec.errors.map((e) => `| ${e.code} | ${e.name} | ${e.layer} | ${cell(e.meaning)} |`))
-    .join("\n") + "\n";
+    .map(([name, en]) => `**${name}** (${en.kind}): ${sentence(en.meaning)}\n\n` +
+      markdownTable(["name", "value", "meaning"], en.values, (v) => [v.name, v.value, cell(v.meaning)]))
+    .join("\n");
+  sections.errors = markdownTable(["code", "name", "layer", "meaning"], spec.errors, (e) => [e.code, e.name, e.layer, cell(e.meaning)]);
   return sections;
-}
-
-function genDocs(spec, current) {
-  return fillDocSections(OUTPUTS.docs, current, docSections(spec), NOTICE);
 }
 
 // ---------------------------------------------------------------------------------------------
 
-function main() {
-  runGenerator({
-    name: "gen-protocol",
-    root,
-    spec: SPEC,
-    generator: GENERATOR,
-    produce: (read) => {
-      const spec = loadSpec();
-      return {
-      [OUTPUTS.ts]: genTs(spec),
-      [OUTPUTS.c]: genC(spec),
-      [OUTPUTS.as]: genAs(spec),
-      [OUTPUTS.docs]: genDocs(spec, read(OUTPUTS.docs)),
-      };
-    },
-  });
-}
-
-try {
-  main();
-} catch (err) {
-  console.error(`gen-protocol: ${err.message}`);
-  process.exit(1);
-}
+runGenerator({
+  name: "gen-protocol",
+  root,
+  spec: SPEC,
+  generator: GENERATOR,
+  load: loadSpec,
+  views: {
+    [OUTPUTS.ts]: genTs,
+    [OUTPUTS.c]: genC,
+    [OUTPUTS.as]: genAs,
+    [OUTPUTS.docs]: docView(OUTPUTS.docs, docSections, NOTICE),
+  },
+});

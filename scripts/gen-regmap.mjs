@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { fillDocSections, runGenerator } from "./lib/generated.mjs";
+import { cell, docView, generatedNotice, markdownTable, runGenerator } from "./lib/generated.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const SPEC = "spec/regmap.json";
@@ -20,7 +20,7 @@ const OUTPUTS = {
   c: "firmware/include/edgecl_regmap.h",
   docs: "docs/accelerator.md",
 };
-const NOTICE = `Generated from ${SPEC} by ${GENERATOR}. Do not edit: change the spec and run \`npm run build\`.`;
+const NOTICE = generatedNotice(SPEC, GENERATOR);
 const ACCESS = ["ro", "rw", "wo"];
 
 // ---------------------------------------------------------------------------------------------
@@ -234,59 +234,30 @@ function genC(s) {
 // ---------------------------------------------------------------------------------------------
 // Docs tables, spliced between <!-- generated:NAME --> and <!-- /generated:NAME --> markers.
 
-const cell = (t) => String(t).replace(/\|/g, "\\|").replace(/\n/g, " ");
-
 function docSections(s) {
   const sections = {};
-  const regs = ["| offset | name | access | reset | meaning |", "|---|---|---|---|---|"];
-  for (const r of s.registers) {
-    regs.push(`| ${hex(r.offset, 3)} | \`${r.name}\` | ${r.access} | ${r.reset === null ? "from the configuration" : `\`${hex(r.reset)}\``} | ${cell(r.meaning)} |`);
-  }
-  sections.registers = regs.join("\n") + "\n";
-  const fields = ["| register | field | bits | meaning |", "|---|---|---|---|"];
-  for (const r of s.registers) {
-    for (const f of r.fields) {
-      const bits = f.bits === 1 ? `${f.lsb}` : `${f.lsb + f.bits - 1}:${f.lsb}`;
-      fields.push(`| \`${r.name}\` | \`${f.name}\` | ${bits} | ${cell(f.meaning)} |`);
-    }
-  }
-  sections.fields = fields.join("\n") + "\n\nBits not listed are reserved: they read as 0, and setting one in `OP` or `MAC` is a `BAD_OP` error.\n";
-  sections.errors = ["| code | name | meaning |", "|---|---|---|"]
-    .concat(s.errors.map((e) => `| ${e.code} | \`${e.name}\` | ${cell(e.meaning)} |`))
-    .join("\n") + "\n";
-  sections.formats = ["| bit | format | format word |", "|---|---|---|"]
-    .concat(s.formats.map((f) => `| ${f.bit} | \`${f.id}\` | \`${hex(f.word)}\` |`))
-    .join("\n") + "\n";
+  sections.registers = markdownTable(["offset", "name", "access", "reset", "meaning"], s.registers,
+    (r) => [hex(r.offset, 3), `\`${r.name}\``, r.access, r.reset === null ? "from the configuration" : `\`${hex(r.reset)}\``, cell(r.meaning)]);
+  const fields = markdownTable(["register", "field", "bits", "meaning"], s.registers.flatMap((r) => r.fields.map((f) => [r, f])),
+    ([r, f]) => [`\`${r.name}\``, `\`${f.name}\``, f.bits === 1 ? `${f.lsb}` : `${f.lsb + f.bits - 1}:${f.lsb}`, cell(f.meaning)]);
+  sections.fields = fields + "\nBits not listed are reserved: they read as 0, and setting one in `OP` or `MAC` is a `BAD_OP` error.\n";
+  sections.errors = markdownTable(["code", "name", "meaning"], s.errors, (e) => [e.code, `\`${e.name}\``, cell(e.meaning)]);
+  sections.formats = markdownTable(["bit", "format", "format word"], s.formats, (f) => [f.bit, `\`${f.id}\``, `\`${hex(f.word)}\``]);
   return sections;
-}
-
-function genDocs(s, current) {
-  return fillDocSections(OUTPUTS.docs, current, docSections(s), NOTICE);
 }
 
 // ---------------------------------------------------------------------------------------------
 
-function main() {
-  runGenerator({
-    name: "gen-regmap",
-    root,
-    spec: SPEC,
-    generator: GENERATOR,
-    produce: (read) => {
-      const spec = loadSpec();
-      return {
-      [OUTPUTS.as]: genAs(spec),
-      [OUTPUTS.ts]: genTs(spec),
-      [OUTPUTS.c]: genC(spec),
-      [OUTPUTS.docs]: genDocs(spec, read(OUTPUTS.docs)),
-      };
-    },
-  });
-}
-
-try {
-  main();
-} catch (error) {
-  console.error(error.message);
-  process.exit(1);
-}
+runGenerator({
+  name: "gen-regmap",
+  root,
+  spec: SPEC,
+  generator: GENERATOR,
+  load: loadSpec,
+  views: {
+    [OUTPUTS.as]: genAs,
+    [OUTPUTS.ts]: genTs,
+    [OUTPUTS.c]: genC,
+    [OUTPUTS.docs]: docView(OUTPUTS.docs, docSections, NOTICE),
+  },
+});

@@ -89,10 +89,31 @@ export function parseStrategyName(name: unknown): StrategyName {
   return text as StrategyName;
 }
 
+/** What a strategy's defaults depend on besides its name. */
+interface DefaultsContext {
+  strengths: { ewc: number; si: number };
+  batch: number;
+  iterations: number;
+}
+
+/** Each strategy's settings over the all-zero spec (reservoir buffer policy). */
+const STRATEGY_DEFAULTS: Record<StrategyName, (c: DefaultsContext) => Partial<StrategySpec>> = {
+  naive: () => ({}),
+  cumulative: () => ({}),
+  replay: ({ batch }) => ({ bufferBytes: DEFAULT_BUFFER_BYTES, replayBatch: batch }),
+  "latent-replay": ({ batch }) => ({ bufferBytes: DEFAULT_BUFFER_BYTES, replayBatch: batch, frozenLayers: 1 }),
+  gdumb: () => ({ bufferBytes: DEFAULT_BUFFER_BYTES, bufferPolicy: "class-balanced" }),
+  agem: ({ batch }) => ({ bufferBytes: DEFAULT_BUFFER_BYTES, replayBatch: batch }),
+  ewc: ({ strengths }) => ({ lambda: strengths.ewc, fisherSamples: 500 }),
+  "online-ewc": ({ strengths }) => ({ lambda: strengths.ewc, gamma: 1, fisherSamples: 500 }),
+  si: ({ strengths }) => ({ lambda: strengths.si, gamma: 0.1 }),
+  lwf: () => ({ lambda: 1, gamma: 2 }),
+  packnet: ({ iterations }) => ({ prune: 0.5, retrain: Math.max(1, Math.round(iterations / 2)) }),
+};
+
 /** The defaults of a strategy in a scenario, for a batch size and an iteration budget. */
 export function defaultStrategy(name: StrategyName, scenario: Scenario, batch: number, iterations: number): StrategySpec {
-  const strengths = SPLIT_MNIST_STRENGTHS[scenario];
-  const spec: StrategySpec = {
+  return {
     name,
     bufferBytes: 0,
     bufferPolicy: "reservoir",
@@ -103,47 +124,8 @@ export function defaultStrategy(name: StrategyName, scenario: Scenario, batch: n
     retrain: 0,
     frozenLayers: 0,
     fisherSamples: 0,
+    ...STRATEGY_DEFAULTS[name]({ strengths: SPLIT_MNIST_STRENGTHS[scenario], batch, iterations }),
   };
-  switch (name) {
-    case "replay":
-    case "latent-replay":
-      spec.bufferBytes = DEFAULT_BUFFER_BYTES;
-      spec.replayBatch = batch;
-      if (name === "latent-replay") spec.frozenLayers = 1;
-      break;
-    case "gdumb":
-      spec.bufferBytes = DEFAULT_BUFFER_BYTES;
-      spec.bufferPolicy = "class-balanced";
-      break;
-    case "agem":
-      spec.bufferBytes = DEFAULT_BUFFER_BYTES;
-      spec.replayBatch = batch;
-      break;
-    case "ewc":
-      spec.lambda = strengths.ewc;
-      spec.fisherSamples = 500;
-      break;
-    case "online-ewc":
-      spec.lambda = strengths.ewc;
-      spec.gamma = 1;
-      spec.fisherSamples = 500;
-      break;
-    case "si":
-      spec.lambda = strengths.si;
-      spec.gamma = 0.1;
-      break;
-    case "lwf":
-      spec.lambda = 1;
-      spec.gamma = 2;
-      break;
-    case "packnet":
-      spec.prune = 0.5;
-      spec.retrain = Math.max(1, Math.round(iterations / 2));
-      break;
-    default:
-      break;
-  }
-  return spec;
 }
 
 const APPLIES: Record<keyof StrategyOverrides, readonly StrategyName[]> = {

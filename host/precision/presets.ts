@@ -1,55 +1,37 @@
 // Named precision specs. docs/precision.md lists every role of every preset; a test checks it matches.
-import { DYNAMIC_SCALE_INITIAL, DYNAMIC_SCALE_INTERVAL, type PrecisionSpec, type RoleSpec } from "./spec.js";
+import { DYNAMIC_SCALE_INITIAL, DYNAMIC_SCALE_INTERVAL, type LossScaleSpec, type PrecisionSpec, type RoleSpec } from "./spec.js";
 
 const role = (format: string, rounding = "rne"): RoleSpec => ({ format, rounding });
 
-/** IEEE single precision everywhere: the reference every other preset is compared with. */
-const fp32: PrecisionSpec = {
-  weight: role("fp32"),
-  activation: role("fp32"),
-  error: role("fp32"),
-  gradient: role("fp32"),
+/**
+ * Weights, activations, errors, gradients and replayed samples in `format`; products, sums, master weights
+ * and optimizer state in fp32.
+ */
+const tensorsIn = (format: string, lossScale: LossScaleSpec): PrecisionSpec => ({
+  weight: role(format),
+  activation: role(format),
+  error: role(format),
+  gradient: role(format),
   mul: role("fp32"),
   acc: role("fp32"),
-  master: null,
+  master: role("fp32"),
   optimizer: role("fp32"),
-  replay: role("fp32"),
+  replay: role(format),
   fma: false,
   gemm: "exact",
-  lossScale: { kind: "none" },
-};
+  lossScale,
+});
+
+const DYNAMIC_SCALE: LossScaleSpec = { kind: "dynamic", initial: DYNAMIC_SCALE_INITIAL, interval: DYNAMIC_SCALE_INTERVAL };
+
+/** IEEE single precision everywhere: the reference every other preset is compared with. */
+const fp32: PrecisionSpec = { ...tensorsIn("fp32", { kind: "none" }), master: null };
 
 /** bfloat16 tensors, exact products and fp32 sums (as bf16 matrix units do), fp32 master and state. */
-const bf16: PrecisionSpec = {
-  weight: role("bf16"),
-  activation: role("bf16"),
-  error: role("bf16"),
-  gradient: role("bf16"),
-  mul: role("fp32"),
-  acc: role("fp32"),
-  master: role("fp32"),
-  optimizer: role("fp32"),
-  replay: role("bf16"),
-  fma: false,
-  gemm: "exact",
-  lossScale: { kind: "none" },
-};
+const bf16 = tensorsIn("bf16", { kind: "none" });
 
 /** Mixed-precision training (Micikevicius et al., ICLR 2018): fp16 tensors, fp32 sums and master, dynamic loss scaling. */
-const fp16Mixed: PrecisionSpec = {
-  weight: role("fp16"),
-  activation: role("fp16"),
-  error: role("fp16"),
-  gradient: role("fp16"),
-  mul: role("fp32"),
-  acc: role("fp32"),
-  master: role("fp32"),
-  optimizer: role("fp32"),
-  replay: role("fp16"),
-  fma: false,
-  gemm: "exact",
-  lossScale: { kind: "dynamic", initial: DYNAMIC_SCALE_INITIAL, interval: DYNAMIC_SCALE_INTERVAL },
-};
+const fp16Mixed = tensorsIn("fp16", DYNAMIC_SCALE);
 
 /**
  * FP8 training (Micikevicius et al., "FP8 formats for deep learning", 2022): e4m3 forward (weights,
@@ -68,7 +50,7 @@ const fp8Mixed: PrecisionSpec = {
   replay: role("e4m3"),
   fma: false,
   gemm: "exact",
-  lossScale: { kind: "dynamic", initial: DYNAMIC_SCALE_INITIAL, interval: DYNAMIC_SCALE_INTERVAL },
+  lossScale: DYNAMIC_SCALE,
 };
 
 /**

@@ -3,6 +3,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
+/** The first line (or doc comment) of every generated file: where it comes from and how to change it. */
+export const generatedNotice = (spec, generator) => `Generated from ${spec} by ${generator}. Do not edit: change the spec and run \`npm run build\`.`;
+
 /** Replaces each <!-- generated:NAME --> ... <!-- /generated:NAME --> block of `current` with sections[NAME]. */
 export function fillDocSections(docPath, current, sections, notice) {
   if (current === null) throw new Error(`${docPath}: expected the hand-written document with generated-table markers, received no file`);
@@ -24,9 +27,12 @@ export function reader(root) {
 
 /**
  * Parses the generator's arguments (none, or --check), computes the wanted outputs and writes the stale
- * ones; with --check, exits 1 naming them instead.
+ * ones; with --check, exits 1 naming them instead. A generator either gives `produce(read)`, returning
+ * { path: text }, or `load()` for its checked spec and `views` { path: (spec, current) => text }, where
+ * `current` is the file as it stands (for documents whose marked sections alone are generated).
+ * A mistake in the spec (a thrown error) is printed after the generator's name and exits 1.
  */
-export function runGenerator({ name, root, spec, generator, produce }) {
+export function runGenerator({ name, root, spec, generator, produce, load, views }) {
   const check = process.argv.includes("--check");
   const unknown = process.argv.slice(2).filter((a) => a !== "--check");
   if (unknown.length) {
@@ -34,7 +40,13 @@ export function runGenerator({ name, root, spec, generator, produce }) {
     process.exit(2);
   }
   const read = reader(root);
-  const wanted = produce(read);
+  let wanted;
+  try {
+    wanted = produce ? produce(read) : viewsOf(load(), views, read);
+  } catch (err) {
+    console.error(`${name}: ${err.message}`);
+    process.exit(1);
+  }
   const stale = Object.entries(wanted).filter(([rel, text]) => read(rel) !== text).map(([rel]) => rel);
   if (check) {
     if (stale.length) {
@@ -48,4 +60,22 @@ export function runGenerator({ name, root, spec, generator, produce }) {
     writeFileSync(join(root, rel), wanted[rel]);
     console.log(`${name}: wrote ${rel}`);
   }
+}
+
+function viewsOf(spec, views, read) {
+  return Object.fromEntries(Object.entries(views).map(([rel, view]) => [rel, view(spec, read(rel))]));
+}
+
+/** A table cell's text: a | would end the cell and a newline the row. */
+export const cell = (text) => String(text).replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+/** A Markdown table, ending in a newline: the header, then row(item) (cells already escaped) per item. */
+export function markdownTable(columns, items, row) {
+  const line = (cells) => `| ${cells.join(" | ")} |`;
+  return [line(columns), `|${columns.map(() => "---").join("|")}|`].concat(items.map((item) => line(row(item)))).join("\n") + "\n";
+}
+
+/** The view of a hand-written document whose marked sections (see fillDocSections) are sections(spec). */
+export function docView(docPath, sections, notice) {
+  return (spec, current) => fillDocSections(docPath, current, sections(spec), notice);
 }

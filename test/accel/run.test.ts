@@ -7,12 +7,11 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type ClRunOptions } from "../../host/cl/run.js";
 import { learning, runOn as runOnBoard, type Run } from "../helpers/cl-run.js";
 import { renderHtml } from "../../host/report/html.js";
 import { renderSummary } from "../../host/report/terminal.js";
 import type { PhaseCounters, Report } from "../../host/report/types.js";
-import { defaultOptimizer } from "../../host/train/config.js";
+import { smallRun } from "../helpers/run-options.js";
 import { edgeclSources } from "../helpers/cli.js";
 
 const ITERATIONS = 12;
@@ -21,20 +20,7 @@ const HIDDEN = 32;
 const INPUTS = 784;
 const CLASSES = 2; // per head: the task scenario gives each experience its own head
 
-const options: ClRunOptions = {
-  benchmark: "split-mnist",
-  scenario: "task",
-  strategy: "naive",
-  precision: "fp8-mixed",
-  seed: 5,
-  model: `mlp:${HIDDEN}`,
-  iterations: ITERATIONS,
-  batch: BATCH,
-  optimizer: defaultOptimizer("adam"),
-  experiences: 2,
-  trainSamples: 256,
-  testSamples: 64,
-};
+const options = smallRun({ seed: 5, model: `mlp:${HIDDEN}`, iterations: ITERATIONS, batch: BATCH, trainSamples: 256, testSamples: 64 });
 
 const runOn = (id: string, precision: string): Promise<Run> => runOnBoard(id, { ...options, precision });
 

@@ -140,131 +140,108 @@ function rawFrame(version: number, type: number, seq: number, length: number, pa
 
 const RUNS = { numRuns: 150 };
 
+/** Checks `check` over RUNS cases from `seed` and, after every case, that the host sees the board as before. */
+function unchanged<Ts extends unknown[]>(s: Session, seed: number, arbitraries: { [K in keyof Ts]: fc.Arbitrary<Ts[K]> }, check: (...values: Ts) => void): void {
+  const before = s.observe();
+  fc.assert(
+    fc.property(fc.tuple(...arbitraries) as fc.Arbitrary<Ts>, (values) => {
+      check(...values);
+      expect(s.observe()).toEqual(before);
+    }),
+    { ...RUNS, seed },
+  );
+}
+
 describe("the board's frame handling", () => {
   test("random bytes: one ERROR per delimited frame, resynchronisation, no state change", () => {
     const s = new Session();
-    const before = s.observe();
-    fc.assert(
-      fc.property(fc.array(fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 255 }), fc.integer({ min: 1, max: 255 })), { maxLength: 600 }), (values) => {
-        const bytes = Uint8Array.from(values);
-        const replies = s.send(bytes);
-        // Frames are the non-empty runs between delimiters; a run left open is ended by the 0x00 below.
-        let delimited = 0;
-        let run = 0;
-        for (const b of bytes) {
-          if (b === 0) {
-            if (run > 0) delimited++;
-            run = 0;
-          } else run++;
-        }
-        expect(replies).toHaveLength(delimited);
-        const tail = s.send(new Uint8Array([0]));
-        expect(tail).toHaveLength(run > 0 ? 1 : 0);
-        expectRejections([...replies, ...tail]);
-        expect(s.observe()).toEqual(before);
-      }),
-      { ...RUNS, seed: 0x5eed01 },
-    );
+    unchanged(s, 0x5eed01, [fc.array(fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 255 }), fc.integer({ min: 1, max: 255 })), { maxLength: 600 })], (values) => {
+      const bytes = Uint8Array.from(values);
+      const replies = s.send(bytes);
+      // Frames are the non-empty runs between delimiters; a run left open is ended by the 0x00 below.
+      let delimited = 0;
+      let run = 0;
+      for (const b of bytes) {
+        if (b === 0) {
+          if (run > 0) delimited++;
+          run = 0;
+        } else run++;
+      }
+      expect(replies).toHaveLength(delimited);
+      const tail = s.send(new Uint8Array([0]));
+      expect(tail).toHaveLength(run > 0 ? 1 : 0);
+      expectRejections([...replies, ...tail]);
+    });
   });
 
   test("a truncated request is rejected, and the next request is answered", () => {
     const s = new Session();
-    const before = s.observe();
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 200 }), fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }), (iterations, cut) => {
-        const wire = encodeFrame({ type: MessageType.TRAIN, seq: s.nextSeq(), payload: s.trainPayload(iterations) });
-        const keep = 1 + Math.floor(cut * (wire.length - 2)); // at least one byte, never the whole frame
-        const replies = s.send(Uint8Array.from([...wire.subarray(0, keep), 0]));
-        expect(replies).toHaveLength(1);
-        expectRejections(replies);
-        expect(s.observe()).toEqual(before);
-      }),
-      { ...RUNS, seed: 0x5eed02 },
-    );
+    unchanged(s, 0x5eed02, [fc.integer({ min: 1, max: 200 }), fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true })], (iterations, cut) => {
+      const wire = encodeFrame({ type: MessageType.TRAIN, seq: s.nextSeq(), payload: s.trainPayload(iterations) });
+      const keep = 1 + Math.floor(cut * (wire.length - 2)); // at least one byte, never the whole frame
+      const replies = s.send(Uint8Array.from([...wire.subarray(0, keep), 0]));
+      expect(replies).toHaveLength(1);
+      expectRejections(replies);
+    });
   });
 
   test("flipped bits in a request are rejected (one ERROR per piece the flips leave) and change nothing", () => {
     const s = new Session();
-    const before = s.observe();
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 200 }), fc.array(fc.nat(), { minLength: 1, maxLength: 3 }), (iterations, flips) => {
-        const wire = encodeFrame({ type: MessageType.TRAIN, seq: s.nextSeq(), payload: s.trainPayload(iterations) });
-        const body = wire.slice(0, -1);
-        const bits = body.length * 8;
-        for (const f of flips) body[Math.floor((f % bits) / 8)] ^= 1 << (f % 8);
-        if (body.every((b, i) => b === wire[i])) return; // two flips of one bit cancel out
-        const replies = s.send(Uint8Array.from([...body, 0]));
-        const pieces = body.reduce((n, b, i) => n + (b === 0 && i > 0 && body[i - 1] !== 0 ? 1 : 0), 0) + (body.at(-1) !== 0 ? 1 : 0);
-        expect(replies).toHaveLength(pieces);
-        expectRejections(replies);
-        expect(s.observe()).toEqual(before);
-      }),
-      { ...RUNS, seed: 0x5eed03 },
-    );
+    unchanged(s, 0x5eed03, [fc.integer({ min: 1, max: 200 }), fc.array(fc.nat(), { minLength: 1, maxLength: 3 })], (iterations, flips) => {
+      const wire = encodeFrame({ type: MessageType.TRAIN, seq: s.nextSeq(), payload: s.trainPayload(iterations) });
+      const body = wire.slice(0, -1);
+      const bits = body.length * 8;
+      for (const f of flips) body[Math.floor((f % bits) / 8)] ^= 1 << (f % 8);
+      if (body.every((b, i) => b === wire[i])) return; // two flips of one bit cancel out
+      const replies = s.send(Uint8Array.from([...body, 0]));
+      const pieces = body.reduce((n, b, i) => n + (b === 0 && i > 0 && body[i - 1] !== 0 ? 1 : 0), 0) + (body.at(-1) !== 0 ? 1 : 0);
+      expect(replies).toHaveLength(pieces);
+      expectRejections(replies);
+    });
   });
 
   test("a header declaring more payload than the maximum frame is OVERSIZE, echoing its sequence number and type", () => {
     const s = new Session(1024);
-    const before = s.observe();
-    fc.assert(
-      fc.property(fc.integer({ min: 1024 - 12 + 1, max: 0xffffffff }), fc.integer({ min: 1, max: 0xffff }), fc.uint8Array({ maxLength: 40 }), (length, seq, payload) => {
-        const replies = s.send(rawFrame(1, MessageType.TRAIN, seq, length, payload));
-        expect(replies).toHaveLength(1);
-        expect(replies[0].seq).toBe(seq);
-        expect(decodeErrorReply(replies[0].payload)).toMatchObject({ ok: { requestType: MessageType.TRAIN, code: ErrorCode.OVERSIZE } });
-        expect(s.observe()).toEqual(before);
-      }),
-      { ...RUNS, seed: 0x5eed04 },
-    );
+    unchanged(s, 0x5eed04, [fc.integer({ min: 1024 - 12 + 1, max: 0xffffffff }), fc.integer({ min: 1, max: 0xffff }), fc.uint8Array({ maxLength: 40 })], (length, seq, payload) => {
+      const replies = s.send(rawFrame(1, MessageType.TRAIN, seq, length, payload));
+      expect(replies).toHaveLength(1);
+      expect(replies[0].seq).toBe(seq);
+      expect(decodeErrorReply(replies[0].payload)).toMatchObject({ ok: { requestType: MessageType.TRAIN, code: ErrorCode.OVERSIZE } });
+    });
   });
 
   test("more bytes than the maximum frame before a delimiter: one OVERSIZE, the rest dropped up to the delimiter", () => {
     const s = new Session(64);
-    const before = s.observe();
-    fc.assert(
-      fc.property(fc.integer({ min: 66, max: 3000 }), fc.integer({ min: 1, max: 255 }), (n, fill) => {
-        const replies = s.send(new Uint8Array(n).fill(fill));
-        expect(replies).toHaveLength(1);
-        expect(decodeErrorReply(replies[0].payload)).toMatchObject({ ok: { code: ErrorCode.OVERSIZE } });
-        // A valid TRAIN glued to the flood is dropped with it: nothing runs until the delimiter.
-        const train = encodeFrame({ type: MessageType.TRAIN, seq: s.nextSeq(), payload: s.trainPayload(5) });
-        expect(s.send(train.subarray(0, -1))).toHaveLength(0);
-        expect(s.send(new Uint8Array([0]))).toHaveLength(0);
-        expect(s.observe()).toEqual(before);
-      }),
-      { ...RUNS, seed: 0x5eed05 },
-    );
+    unchanged(s, 0x5eed05, [fc.integer({ min: 66, max: 3000 }), fc.integer({ min: 1, max: 255 })], (n, fill) => {
+      const replies = s.send(new Uint8Array(n).fill(fill));
+      expect(replies).toHaveLength(1);
+      expect(decodeErrorReply(replies[0].payload)).toMatchObject({ ok: { code: ErrorCode.OVERSIZE } });
+      // A valid TRAIN glued to the flood is dropped with it: nothing runs until the delimiter.
+      const train = encodeFrame({ type: MessageType.TRAIN, seq: s.nextSeq(), payload: s.trainPayload(5) });
+      expect(s.send(train.subarray(0, -1))).toHaveLength(0);
+      expect(s.send(new Uint8Array([0]))).toHaveLength(0);
+    });
   });
 
   test("an unknown message type is UNKNOWN_TYPE and another version BAD_VERSION, both echoing the header", () => {
     const s = new Session();
-    const before = s.observe();
     const unknown = fc.integer({ min: 0, max: 255 }).filter((t) => MESSAGE_NAMES[t] === undefined);
-    fc.assert(
-      fc.property(unknown, fc.integer({ min: 0, max: 255 }).filter((v) => v !== 1), fc.integer({ min: 1, max: 0xffff }), fc.uint8Array({ maxLength: 64 }), (type, version, seq, payload) => {
-        const [typeReply] = s.send(rawFrame(1, type, seq, payload.length, payload));
-        expect(typeReply.seq).toBe(seq);
-        expect(decodeErrorReply(typeReply.payload)).toMatchObject({ ok: { requestType: type, code: ErrorCode.UNKNOWN_TYPE } });
-        const [versionReply] = s.send(rawFrame(version, MessageType.TRAIN, seq, payload.length, payload));
-        expect(decodeErrorReply(versionReply.payload)).toMatchObject({ ok: { requestType: MessageType.TRAIN, code: ErrorCode.BAD_VERSION } });
-        expect(s.observe()).toEqual(before);
-      }),
-      { ...RUNS, seed: 0x5eed06 },
-    );
+    unchanged(s, 0x5eed06, [unknown, fc.integer({ min: 0, max: 255 }).filter((v) => v !== 1), fc.integer({ min: 1, max: 0xffff }), fc.uint8Array({ maxLength: 64 })], (type, version, seq, payload) => {
+      const [typeReply] = s.send(rawFrame(1, type, seq, payload.length, payload));
+      expect(typeReply.seq).toBe(seq);
+      expect(decodeErrorReply(typeReply.payload)).toMatchObject({ ok: { requestType: type, code: ErrorCode.UNKNOWN_TYPE } });
+      const [versionReply] = s.send(rawFrame(version, MessageType.TRAIN, seq, payload.length, payload));
+      expect(decodeErrorReply(versionReply.payload)).toMatchObject({ ok: { requestType: MessageType.TRAIN, code: ErrorCode.BAD_VERSION } });
+    });
   });
 
   test("a header whose length differs from the payload received is BAD_LENGTH", () => {
     const s = new Session();
-    const before = s.observe();
-    fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 64 }), fc.integer({ min: 0, max: 1000 }), (payload, length) => {
-        fc.pre(length !== payload.length);
-        const [reply] = s.send(rawFrame(1, MessageType.TRAIN, s.nextSeq(), length, payload));
-        expect(decodeErrorReply(reply.payload)).toMatchObject({ ok: { code: ErrorCode.BAD_LENGTH } });
-        expect(s.observe()).toEqual(before);
-      }),
-      { ...RUNS, seed: 0x5eed07 },
-    );
+    unchanged(s, 0x5eed07, [fc.uint8Array({ maxLength: 64 }), fc.integer({ min: 0, max: 1000 })], (payload, length) => {
+      fc.pre(length !== payload.length);
+      const [reply] = s.send(rawFrame(1, MessageType.TRAIN, s.nextSeq(), length, payload));
+      expect(decodeErrorReply(reply.payload)).toMatchObject({ ok: { code: ErrorCode.BAD_LENGTH } });
+    });
   });
 
   test("random payloads of every request type never crash the board: each gets one reply", () => {

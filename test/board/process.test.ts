@@ -1,23 +1,19 @@
 // The simulated board as the host meets it: a separate process over stdin/stdout or loopback TCP,
 // a flash file that outlives the process, and a board that hangs or dies while the host waits.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { BoardClient } from "../../host/client/client.js";
 import { BoardLostError, BoardTimeoutError } from "../../host/client/errors.js";
 import { spawnSimBoard, spawnSimBoardTcp } from "../../host/transport/sim.js";
 import { TcpTransport } from "../../host/transport/tcp.js";
 import type { ProcessTransport } from "../../host/transport/process.js";
 import { batch, standinWasm } from "../helpers/board.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
+const flashDir = tempDir("flash");
 let module: Uint8Array;
-let flashDir: string;
 beforeAll(() => {
   module = standinWasm(1);
-  flashDir = mkdtempSync(join(tmpdir(), "edgecl-flash-"));
 });
-afterAll(() => rmSync(flashDir, { recursive: true, force: true }));
 
 async function trainOnce(client: BoardClient, iterations: number): Promise<void> {
   await client.deploy({ config: { format: "fp32", modelBytes: 1024 }, module });

@@ -1,23 +1,21 @@
 // The experience runner against the stand-in device, whose answers follow from its state: EVAL's
 // correct = min(test samples, optimiser steps so far). So the accuracy matrix, the metrics and the
 // MAC counts of a run can be worked out by hand, and compared with the report.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { RunInterruptedError, runExperiences, type RunPlan } from "../../host/client/runner.js";
 import { checkReport } from "../../host/report/io.js";
 import type { Progress } from "../../host/report/progress.js";
 import type { Report } from "../../host/report/types.js";
 import { batch, connectInProcess, manifest, standinWasm } from "../helpers/board.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
+const dir = tempDir("runner");
 let module: Uint8Array;
-let dir: string;
 beforeAll(() => {
   module = standinWasm(1);
-  dir = mkdtempSync(join(tmpdir(), "edgecl-runner-"));
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const TEST_SIZES = [10, 6, 20];
 

@@ -6,9 +6,9 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { dataName, loadRunData, parseDatasetSource } from "../../host/cl/data-source.js";
 import { makeBenchmark } from "../../host/cl/benchmarks.js";
-import { planRun, runContinual, type ClRunOptions } from "../../host/cl/run.js";
+import { planRun, runContinual } from "../../host/cl/run.js";
 import { loadMnist } from "../../host/data/index.js";
-import { defaultOptimizer } from "../../host/train/config.js";
+import { smallRun } from "../helpers/run-options.js";
 import { expectValidReport } from "../helpers/report-schema.js";
 import { usageError } from "../helpers/usage-error.js";
 
@@ -90,20 +90,8 @@ describe("idx:DIR and csv:FILE sources", () => {
 });
 
 describe("--experiences keeps the output layer of the whole stream", () => {
-  const base: ClRunOptions = {
-    benchmark: "split-mnist",
-    scenario: "class",
-    strategy: "naive",
-    precision: "fp32",
-    seed: 2,
-    model: "mlp:16",
-    iterations: 20,
-    batch: 16,
-    optimizer: defaultOptimizer("adam"),
-    board: "inline",
-    trainSamples: 200,
-    testSamples: 50,
-  };
+  // All five experiences unless a test says how many.
+  const base = smallRun({ scenario: "class", precision: "fp32", seed: 2, iterations: 20, board: "inline", experiences: undefined });
 
   it("plans 10 output units for 2 of 5 experiences, 4 with outputLayer seen", () => {
     expect(planRun({ ...base, experiences: 2 }).benchmark.heads).toEqual([10]);

@@ -3,10 +3,10 @@
 // report carries it.
 import { crc32 } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { runContinual, type ClRunOptions } from "../../host/cl/run.js";
+import { runContinual } from "../../host/cl/run.js";
 import { encodePayload } from "../../host/protocol/index.js";
 import { checkReport } from "../../host/report/io.js";
-import { defaultOptimizer } from "../../host/train/config.js";
+import { smallRun } from "../helpers/run-options.js";
 import { CommandBoard } from "../helpers/device.js";
 import { dataPayload, deployPayload, trainPayload } from "../helpers/learner.js";
 
@@ -72,22 +72,7 @@ describe("modelChecksum", () => {
 });
 
 describe("the report's modelChecksum", () => {
-  const small: ClRunOptions = {
-    benchmark: "split-mnist",
-    scenario: "task",
-    strategy: "naive",
-    precision: "fp8-mixed",
-    seed: 1,
-    model: "mlp:16",
-    iterations: 5,
-    batch: 16,
-    experiences: 2,
-    trainSamples: 100,
-    testSamples: 20,
-    optimizer: defaultOptimizer("adam"),
-    board: "inline",
-    memoryLimit: 16 << 20,
-  };
+  const small = smallRun({ iterations: 5, trainSamples: 100, testSamples: 20, board: "inline", memoryLimit: 16 << 20 });
 
   it("is the last reading's, per phase as read, 8 hex digits, and changes with the training", async () => {
     const report = await runContinual(small);

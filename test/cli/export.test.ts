@@ -1,14 +1,13 @@
 // edgecl export writes exactly the samples a run streams (the same class order, subsets and labels),
 // read back here from the files as another implementation would read them.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runStream } from "../../host/cl/run.js";
 import { edgeclSources } from "../helpers/cli.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
-const dir = mkdtempSync(join(tmpdir(), "edgecl-export-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir("export");
 
 describe("edgecl export", () => {
   it("writes each experience's inputs (f32) and labels (u8) as the run sends them, and describes them in stream.json", () => {

@@ -1,13 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { classCounts } from "../../host/data/dataset.js";
 import { csvDataset, csvTable, loadCsv, parseCsvRecords } from "../../host/data/csv.js";
 import { usageError } from "../helpers/usage-error.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
-const root = mkdtempSync(join(tmpdir(), "edgecl-csv-"));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const root = tempDir("csv");
 
 
 describe("CSV records", () => {

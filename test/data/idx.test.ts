@@ -1,13 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadIdxDir, parseIdx } from "../../host/data/idx.js";
 import { usageError } from "../helpers/usage-error.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
-const root = mkdtempSync(join(tmpdir(), "edgecl-idx-"));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const root = tempDir("idx");
 
 /** An IDX file written by hand: big-endian magic, big-endian dimensions, then the bytes. */
 function idx(magic: number, dims: number[], data: number[]): Buffer {

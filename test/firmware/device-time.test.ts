@@ -2,26 +2,12 @@
 // same run gives the same device time twice, whatever else loads the machine. Without -icount QEMU's
 // virtual clock follows the host's and two such runs differed by half (firmware/README.md).
 import { beforeAll, describe, expect, test } from "vitest";
-import { runContinual, type ClRunOptions } from "../../host/cl/run.js";
+import { runContinual } from "../../host/cl/run.js";
 import { loadBoard } from "../../host/manifest/manifest.js";
 import { buildQemuBoardImage, requireToolchain } from "../../host/firmware/index.js";
-import { defaultOptimizer } from "../../host/train/config.js";
+import { smallRun } from "../helpers/run-options.js";
 
-const RUN: ClRunOptions = {
-  benchmark: "split-mnist",
-  scenario: "task",
-  strategy: "naive",
-  precision: "fp8-mixed",
-  seed: 3,
-  model: "mlp:16",
-  iterations: 3,
-  batch: 16,
-  optimizer: defaultOptimizer("adam"),
-  experiences: 1,
-  trainSamples: 64,
-  testSamples: 16,
-  board: "qemu-rv32",
-};
+const RUN = smallRun({ seed: 3, iterations: 3, experiences: 1, trainSamples: 64, testSamples: 16, board: "qemu-rv32" });
 
 let setupError: unknown;
 beforeAll(async () => {

@@ -13,13 +13,13 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { inlineBoard, runContinual, type ClRunOptions } from "../../host/cl/run.js";
+import { inlineBoard, runContinual } from "../../host/cl/run.js";
 import { expectValidReport } from "../helpers/report-schema.js";
 import { BoardClient } from "../../host/client/client.js";
 import { loadBoard } from "../../host/manifest/manifest.js";
 import { modulePath } from "../../host/device/module.js";
 import { buildQemuBoardImage, openQemuBoard, requireToolchain } from "../../host/firmware/index.js";
-import { defaultOptimizer } from "../../host/train/config.js";
+import { smallRun } from "../helpers/run-options.js";
 import type { Report } from "../../host/report/types.js";
 import { dataPayload, deployConfig, evalPayload, trainPayload } from "../helpers/learner.js";
 import { CL_REPLAY_BATCH, CL_WORD_COUNT } from "../../assembly/cl/abi.js";
@@ -31,20 +31,7 @@ const PAIRS = [
 
 // The smallest run that still trains something: 10 Adam steps of 16 samples per experience on a
 // 784-16-(2x2) MLP reach 90% or more on both tasks.
-const RUN: ClRunOptions = {
-  benchmark: "split-mnist",
-  scenario: "task",
-  strategy: "naive",
-  precision: "fp8-mixed",
-  seed: 1,
-  model: "mlp:16",
-  iterations: 10,
-  batch: 16,
-  optimizer: defaultOptimizer("adam"),
-  experiences: 2,
-  trainSamples: 200,
-  testSamples: 50,
-};
+const RUN = smallRun();
 
 let setupError: unknown;
 let dir = "";

@@ -4,21 +4,15 @@ import { describe, expect, it } from "vitest";
 import { loadDevice, type Device } from "../../host/device/module.js";
 import { RunError, UsageError } from "../../host/errors.js";
 import { parsePrecision } from "../../host/precision/index.js";
-import { defaultOptimizer, encodeConfig, type ModelConfig } from "../../host/train/config.js";
+import { encodeConfig, type ModelConfig } from "../../host/train/config.js";
 import { DeviceModel } from "../../host/train/device-model.js";
 import { parseModelSpec } from "../../host/train/model-spec.js";
 import * as abi from "../../assembly/nn/abi.js";
+import { modelConfig } from "../helpers/model-config.js";
 
-const BASE: ModelConfig = {
-  seed: 1,
-  maxBatch: 4,
-  inputShape: [1, 4, 4],
-  heads: 2,
-  classes: 3,
-  layers: parseModelSpec("cnn:2c3,p2,fc5").layers,
-  precision: parsePrecision("fp8-mixed"),
-  optimizer: defaultOptimizer("adam"),
-};
+const BASE: ModelConfig = modelConfig({
+  seed: 1, maxBatch: 4, inputShape: [1, 4, 4], heads: 2, classes: 3, model: "cnn:2c3,p2,fc5", precision: "fp8-mixed", optimizer: "adam",
+});
 
 function create(device: Device, words: Uint32Array): number {
   const at = device.alloc(words.byteLength);

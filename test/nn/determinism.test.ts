@@ -4,10 +4,9 @@
 import { describe, expect, it } from "vitest";
 import { loadDevice } from "../../host/device/module.js";
 import { Rng } from "../../host/data/rng.js";
-import { parsePrecision } from "../../host/precision/index.js";
 import { defaultOptimizer, type ModelConfig } from "../../host/train/config.js";
 import { DeviceModel } from "../../host/train/device-model.js";
-import { parseModelSpec } from "../../host/train/model-spec.js";
+import { modelConfig } from "../helpers/model-config.js";
 
 // prng.ts, written again from its comment: draw n of key k is fmix32((n * 0x9E3779B9) ^ k).
 function fmix32(x: number): number {
@@ -29,16 +28,7 @@ const batches = Array.from({ length: 4 }, () => ({
 }));
 
 function config(precision: string, seed = 4, model = "cnn:4c3,p2,fc8"): ModelConfig {
-  return {
-    seed,
-    maxBatch: BATCH,
-    inputShape: [2, 5, 5],
-    heads: 1,
-    classes: 5,
-    layers: parseModelSpec(model).layers,
-    precision: parsePrecision(precision),
-    optimizer: { ...defaultOptimizer("adam"), lr: 0.01 },
-  };
+  return modelConfig({ seed, maxBatch: BATCH, inputShape: [2, 5, 5], classes: 5, model, precision, optimizer: { ...defaultOptimizer("adam"), lr: 0.01 } });
 }
 
 function run(cfg: ModelConfig, options: { simd?: boolean; evaluateBetween?: boolean; steps?: number } = {}): DeviceModel {

@@ -8,7 +8,7 @@ import { Rng } from "../../host/data/rng.js";
 import { parsePrecision } from "../../host/precision/index.js";
 import { defaultOptimizer, type ModelConfig } from "../../host/train/config.js";
 import { DeviceModel } from "../../host/train/device-model.js";
-import { parseModelSpec } from "../../host/train/model-spec.js";
+import { modelConfig } from "../helpers/model-config.js";
 
 /** OCP OFP8 E4M3: bias 7, subnormals m/8 * 2^-6, NaN only at S.1111.111, no infinities. */
 function decodeE4m3(code: number): number {
@@ -19,15 +19,8 @@ function decodeE4m3(code: number): number {
   return sign * (e === 0 ? (m / 8) * 2 ** -6 : (1 + m / 8) * 2 ** (e - 7));
 }
 
-const MLP_784: Omit<ModelConfig, "precision"> = {
-  seed: 3,
-  maxBatch: 16,
-  inputShape: [1, 28, 28],
-  heads: 1,
-  classes: 10,
-  layers: parseModelSpec("mlp:400,400").layers,
-  optimizer: defaultOptimizer("adam"),
-};
+// Each test gives its own precision.
+const MLP_784 = modelConfig({ seed: 3, maxBatch: 16, inputShape: [1, 28, 28], classes: 10, model: "mlp:400,400", precision: "fp32", optimizer: "adam" });
 const PARAMS_784_400_400_10 = 784 * 400 + 400 + 400 * 400 + 400 + 400 * 10 + 10; // 478,410
 
 describe("device memory of a model", () => {
@@ -66,16 +59,10 @@ describe("device memory of a model", () => {
 });
 
 describe("packed weights", () => {
-  const SMALL: ModelConfig = {
-    seed: 5,
-    maxBatch: 8,
-    inputShape: [1, 6, 6],
-    heads: 1,
-    classes: 4,
-    layers: parseModelSpec("mlp:12").layers,
-    precision: parsePrecision("fp8-mixed"),
+  const SMALL = modelConfig({
+    seed: 5, maxBatch: 8, inputShape: [1, 6, 6], classes: 4, model: "mlp:12", precision: "fp8-mixed",
     optimizer: { ...defaultOptimizer("adam"), lr: 0.01 },
-  };
+  });
   const rng = Rng.forStream(9, "storage batches");
   const inputs = Float32Array.from({ length: 8 * 36 }, () => rng.nextFloat());
   const labels = Array.from({ length: 8 }, () => rng.below(4));

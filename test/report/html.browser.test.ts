@@ -27,8 +27,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Opens a page written to a file; returns it with every console error and page error it raised. */
-async function open(name: string, html: string): Promise<{ page: Page; errors: string[] }> {
+/**
+ * Opens a page written to a file, expects it to raise no console error, page error or failed request,
+ * runs `check` on it and closes it.
+ */
+async function inPage(name: string, html: string, check: (page: Page) => Promise<void>): Promise<void> {
   const file = join(dir, name);
   writeFileSync(file, html);
   const page = await context.newPage();
@@ -38,48 +41,50 @@ async function open(name: string, html: string): Promise<{ page: Page; errors: s
   });
   page.on("pageerror", (err) => errors.push(err.message));
   page.on("requestfailed", (request) => errors.push(`request failed: ${request.url()}`));
-  await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
-  return { page, errors };
+  try {
+    await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+    expect(errors).toEqual([]);
+    await check(page);
+  } finally {
+    await page.close();
+  }
 }
 
 const countOf = (page: Page, selector: string) => page.locator(selector).count();
 
 describe("a run's HTML report in Chromium", () => {
   test("a complete run: 3 x 3 heat-map cells, 3 curves of 3, 2 and 1 points, 3 energy bars, no console errors", async () => {
-    const { page, errors } = await open("complete.html", renderHtml(completeReport()));
-    expect(errors).toEqual([]);
-    expect(await countOf(page, "svg.heatmap rect.cell")).toBe(9);
-    expect(await countOf(page, "svg.curves path.curve")).toBe(3);
-    expect(await countOf(page, "svg.curves .point")).toBe(3 + 2 + 1);
-    expect(await countOf(page, "svg.energy g.bar")).toBe(3);
-    const box = await page.locator("svg.heatmap").boundingBox();
-    expect(box!.width).toBeGreaterThan(100);
-    // The best cell (99%) is drawn lighter than the worst (0%): viridis runs dark to light.
-    const fill = (row: number, col: number) => page.locator(`rect.cell[data-row="${row}"][data-col="${col}"]`).getAttribute("fill");
-    const luminance = (rgb: string | null) => rgb!.match(/\d+/g)!.map(Number).reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
-    expect(luminance(await fill(0, 0))).toBeGreaterThan(luminance(await fill(0, 1)));
-    expect(await page.locator(".status").textContent()).toBe("complete: 3 of 3 experiences");
-    await page.close();
+    await inPage("complete.html", renderHtml(completeReport()), async (page) => {
+      expect(await countOf(page, "svg.heatmap rect.cell")).toBe(9);
+      expect(await countOf(page, "svg.curves path.curve")).toBe(3);
+      expect(await countOf(page, "svg.curves .point")).toBe(3 + 2 + 1);
+      expect(await countOf(page, "svg.energy g.bar")).toBe(3);
+      const box = await page.locator("svg.heatmap").boundingBox();
+      expect(box!.width).toBeGreaterThan(100);
+      // The best cell (99%) is drawn lighter than the worst (0%): viridis runs dark to light.
+      const fill = (row: number, col: number) => page.locator(`rect.cell[data-row="${row}"][data-col="${col}"]`).getAttribute("fill");
+      const luminance = (rgb: string | null) => rgb!.match(/\d+/g)!.map(Number).reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+      expect(luminance(await fill(0, 0))).toBeGreaterThan(luminance(await fill(0, 1)));
+      expect(await page.locator(".status").textContent()).toBe("complete: 3 of 3 experiences");
+    });
   });
 
   test("a run that lost experience 1: one row of cells, the rest marked missing, one curve and one bar", async () => {
-    const { page, errors } = await open("partial.html", renderHtml(partialReport()));
-    expect(errors).toEqual([]);
-    expect(await countOf(page, "svg.heatmap rect.cell")).toBe(3);
-    expect(await countOf(page, "svg.heatmap rect.missing")).toBe(6);
-    expect(await countOf(page, "svg.curves path.curve")).toBe(1);
-    expect(await countOf(page, "svg.energy g.bar")).toBe(1);
-    expect(await page.locator(".status.incomplete").textContent()).toContain("experience 1 was lost");
-    await page.close();
+    await inPage("partial.html", renderHtml(partialReport()), async (page) => {
+      expect(await countOf(page, "svg.heatmap rect.cell")).toBe(3);
+      expect(await countOf(page, "svg.heatmap rect.missing")).toBe(6);
+      expect(await countOf(page, "svg.curves path.curve")).toBe(1);
+      expect(await countOf(page, "svg.energy g.bar")).toBe(1);
+      expect(await page.locator(".status.incomplete").textContent()).toContain("experience 1 was lost");
+    });
   });
 
   test("a run without energy: no energy plot, a note instead", async () => {
-    const { page, errors } = await open("plain.html", renderHtml(plainReport()));
-    expect(errors).toEqual([]);
-    expect(await countOf(page, "svg.energy")).toBe(0);
-    expect(await page.getByText("The board reported no energy estimate.").count()).toBe(1);
-    expect(await countOf(page, "svg.heatmap rect.cell")).toBe(9);
-    await page.close();
+    await inPage("plain.html", renderHtml(plainReport()), async (page) => {
+      expect(await countOf(page, "svg.energy")).toBe(0);
+      expect(await page.getByText("The board reported no energy estimate.").count()).toBe(1);
+      expect(await countOf(page, "svg.heatmap rect.cell")).toBe(9);
+    });
   });
 });
 
@@ -95,15 +100,14 @@ describe("the comparison page in Chromium", () => {
       { label: "no-energy", report: plainReport() },
       { label: "lost", report: partialReport() },
     ];
-    const { page, errors } = await open("compare.html", renderComparison(runs));
-    expect(errors).toEqual([]);
-    expect(await countOf(page, "svg.accuracy-energy g.point")).toBe(2);
-    expect(await countOf(page, "svg.accuracy-memory g.point")).toBe(3);
-    expect(await countOf(page, "table.runs tbody tr")).toBe(4);
-    expect(await page.getByText("Not plotted (the run did not finish): lost.").count()).toBe(1);
-    // Lower energy sits further left on the plot.
-    const x = async (run: number) => (await page.locator(`svg.accuracy-energy g.point[data-run="${run}"] circle`).boundingBox())!.x;
-    expect(await x(1)).toBeLessThan(await x(0));
-    await page.close();
+    await inPage("compare.html", renderComparison(runs), async (page) => {
+      expect(await countOf(page, "svg.accuracy-energy g.point")).toBe(2);
+      expect(await countOf(page, "svg.accuracy-memory g.point")).toBe(3);
+      expect(await countOf(page, "table.runs tbody tr")).toBe(4);
+      expect(await page.getByText("Not plotted (the run did not finish): lost.").count()).toBe(1);
+      // Lower energy sits further left on the plot.
+      const x = async (run: number) => (await page.locator(`svg.accuracy-energy g.point[data-run="${run}"] circle`).boundingBox())!.x;
+      expect(await x(1)).toBeLessThan(await x(0));
+    });
   });
 });

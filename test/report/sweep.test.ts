@@ -1,17 +1,16 @@
 // The sweep report drawn from a sweep folder written by hand: fronts, per-axis effects and the CSV of
 // every run, checked against values worked out from the fixtures.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { renderSweepCsv, renderSweepHtml } from "../../host/report/sweep.js";
 import type { Report } from "../../host/report/types.js";
 import { readSweepResults } from "../../host/sweep/results.js";
 import { edgecl } from "../helpers/cli.js";
 import { completeReport } from "./fixtures.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
-const dir = mkdtempSync(join(tmpdir(), "edgecl-sweep-report-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir("sweep-report");
 
 // precision x strategy; fp8/replay has not run. Energy front (cheaper and more accurate wins):
 // r2 (1 mJ, 45%) beats r0 (4 mJ, 40%); r1 (8 mJ, 80%) is the most accurate: front r2, r1.

@@ -1,16 +1,15 @@
 // Sweep files and their plans: grid order, seeded samples, content hashes, bundles, board manifest
 // keys, and the one-line errors a bad file gets.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { runOptionSpecs } from "../../host/cli/commands/sweep.js";
 import { checkSweepFile } from "../../host/sweep/file.js";
 import { planSweep, sampleIndices, type SweepPlan } from "../../host/sweep/plan.js";
 import { edgecl } from "../helpers/cli.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
-const dir = mkdtempSync(join(tmpdir(), "edgecl-sweep-plan-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir("sweep-plan");
 
 function plan(data: Record<string, unknown>, file = join(dir, "s.sweep.json")): SweepPlan {
   return planSweep(checkSweepFile(data, file), runOptionSpecs());
