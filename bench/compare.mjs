@@ -1,0 +1,146 @@
+// edgecl next to its peers, when they are installed here: ratios of CPU time measured in one run
+// (process.cpuUsage() for edgecl, time.process_time() in Python), so load from other processes on the
+// machine changes the figures less than wall time would.
+// - PyTorch (Debian's python3-torch, run with /usr/bin/python3, one thread): one epoch of fp32 training of
+//   an MLP 784-100-100-10, batch 64, Adam, on the embedded digits edgecl trains on (the same samples, passed
+//   through a temporary file), and an fp32 GEMM 256 x 256 x 256 against edgecl's plain f32 loop.
+// - edgecl's fp8-mixed epoch against its fp32 epoch (issue 16: goal <= 3x), SIMD build.
+// - CPFloat only from a source tree the user points CPFLOAT_ROOT at (it is in no package registry).
+// A peer that is missing is skipped with the reason; the exit code is 0 either way.
+// Usage: npm run bench -- compare   (or: node bench/run.mjs compare after a build)
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadDevice } from "../dist/host/device/module.js";
+import { loadMnist } from "../dist/host/data/index.js";
+import { parsePrecision } from "../dist/host/precision/index.js";
+import { DeviceModel, defaultOptimizer, parseModelSpec } from "../dist/host/train/index.js";
+
+const PYTHON = "/usr/bin/python3";
+const BATCH = 64;
+const SIZE = 784;
+const GEMM = 256;
+const MIN_PASSES = 5;
+const MIN_SECONDS = 1;
+const here = dirname(fileURLToPath(import.meta.url));
+const { train } = loadMnist();
+const count = train.labels.length;
+
+/** CPU seconds (user + system) spent in this process by `fn`. */
+function cpuSeconds(fn) {
+  const t0 = process.cpuUsage();
+  fn();
+  const t = process.cpuUsage(t0);
+  return (t.user + t.system) / 1e6;
+}
+
+/** CPU seconds of one epoch (every whole batch of the training set, in order), after one warm-up step. */
+function edgeclEpoch(precision) {
+  const model = DeviceModel.create(loadDevice({ simd: true }), {
+    seed: 0,
+    maxBatch: BATCH,
+    inputShape: train.shape,
+    heads: 1,
+    classes: 10,
+    layers: parseModelSpec("mlp:100,100").layers,
+    precision: parsePrecision(precision),
+    optimizer: defaultOptimizer("adam"),
+  });
+  const step = (from) => {
+    model.putBatch(train.inputs.subarray(from * SIZE, (from + BATCH) * SIZE), train.labels.subarray(from, from + BATCH));
+    model.train(BATCH);
+  };
+  step(0); // warm-up: the engine compiles the hot functions
+  return cpuSeconds(() => {
+    for (let from = 0; from + BATCH <= count; from += BATCH) step(from);
+  });
+}
+
+/** Best CPU time of edgecl's plain f32 GEMM loop (SIMD build), after one warm-up pass. */
+function edgeclGemm() {
+  const device = loadDevice({ simd: true });
+  const x = device.exports;
+  const xs = device.alloc(GEMM * GEMM * 4), ws = device.alloc(GEMM * GEMM * 4), zs = device.alloc(GEMM * GEMM * 4);
+  let s = 0x1234;
+  const uniform = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 2 ** 32 - 0.5; };
+  for (const [ptr, scale] of [[xs, 1], [ws, 0.5]]) {
+    const values = device.f32(ptr, GEMM * GEMM);
+    for (let i = 0; i < values.length; i++) values[i] = uniform() * scale;
+  }
+  const pass = () => x.gemm_f32_plain(GEMM, GEMM, GEMM, xs, ws, zs);
+  pass();
+  let bestTime = Infinity, total = 0, passes = 0;
+  while (passes < MIN_PASSES || total < MIN_SECONDS) {
+    const dt = cpuSeconds(pass);
+    bestTime = Math.min(bestTime, dt);
+    total += dt;
+    passes++;
+  }
+  return bestTime;
+}
+
+/** The PyTorch side, or { skipped: reason }. */
+function torchRun() {
+  const probe = spawnSync(PYTHON, ["-c", "import torch, numpy"], { encoding: "utf8" });
+  if (probe.error) return { skipped: `${PYTHON} not found (${probe.error.code}); install python3-torch` };
+  if (probe.status !== 0) {
+    const last = probe.stderr.trim().split("\n").pop();
+    return { skipped: `${PYTHON} cannot import torch and numpy (${last}); install Debian's python3-torch` };
+  }
+  const dir = mkdtempSync(join(tmpdir(), "edgecl-compare-"));
+  try {
+    const file = join(dir, "samples.bin");
+    const pixels = new Uint8Array(train.inputs.buffer, train.inputs.byteOffset, count * SIZE * 4);
+    writeFileSync(file, Buffer.concat([pixels, train.labels.subarray(0, count)]));
+    // torch.set_num_threads(1) does not reach the OpenBLAS Debian's torch calls for its GEMMs.
+    const env = { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1" };
+    const run = spawnSync(PYTHON, [join(here, "peers", "torch_mlp.py"), file, String(count), "1"], { encoding: "utf8", env });
+    if (run.status !== 0) throw new Error(`bench/peers/torch_mlp.py exited with ${run.status}: ${run.stderr.trim()}`);
+    return JSON.parse(run.stdout.trim().split("\n").pop());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function cpfloatSkip() {
+  const root = process.env.CPFLOAT_ROOT;
+  if (!root) return "CPFLOAT_ROOT is not set; point it at a CPFloat source tree (https://github.com/north-numerical-computing/cpfloat) to compare";
+  if (!existsSync(join(root, "src", "cpfloat_binary32.h"))) {
+    return `expected a CPFloat source tree at CPFLOAT_ROOT, received ${root} (no src/cpfloat_binary32.h)`;
+  }
+  return `CPFLOAT_ROOT=${root} is a CPFloat tree, but this benchmark has no CPFloat harness yet (needs a C driver built -O3 against src/cpfloat_binary32.h, timing cpfloatf with clock())`;
+}
+
+const cpu = cpus()[0]?.model.trim() ?? "unknown CPU";
+console.log(`${cpus().length} cores, ${cpu}, Node.js ${process.versions.node}, load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+console.log(`MLP 784-100-100-10, Adam, batch ${BATCH}, one epoch = ${Math.floor(count / BATCH)} steps over ${count} digits; CPU seconds`);
+
+const fp32 = edgeclEpoch("fp32");
+const fp8 = edgeclEpoch("fp8-mixed");
+const gemm = edgeclGemm();
+const torch = torchRun();
+
+const rows = [
+  ["edgecl fp32 epoch (SIMD)", fp32],
+  ["edgecl fp8-mixed epoch (SIMD)", fp8],
+  [`edgecl fp32 GEMM ${GEMM}x${GEMM}x${GEMM}, plain loop (SIMD build), best`, gemm],
+];
+if (!torch.skipped) {
+  rows.push([`PyTorch ${torch.torch} fp32 epoch, ${torch.threads} thread`, torch.epochSeconds]);
+  rows.push([`PyTorch ${torch.torch} fp32 GEMM ${GEMM}x${GEMM}x${GEMM}, best`, torch.gemmSeconds]);
+}
+for (const [name, seconds] of rows) console.log(`  ${name.padEnd(60)} ${seconds.toFixed(5).padStart(9)} s`);
+
+console.log("ratio                                          value   goal (issue 16)");
+const ratio = (name, value, goal) => console.log(`  ${name.padEnd(44)} ${value.toFixed(2).padStart(6)}x   ${goal}`);
+ratio("fp8-mixed epoch / fp32 epoch (edgecl)", fp8 / fp32, `<= 3x: ${fp8 / fp32 <= 3 ? "met" : "not met"}`);
+if (torch.skipped) {
+  console.log(`  PyTorch: skipped: ${torch.skipped}`);
+} else {
+  const train = fp32 / torch.epochSeconds;
+  ratio("edgecl fp32 epoch / PyTorch fp32 epoch", train, `<= 1.5x: ${train <= 1.5 ? "met" : "not met"}`);
+  ratio("edgecl fp32 GEMM / PyTorch fp32 GEMM", gemm / torch.gemmSeconds, "(no goal)");
+}
+console.log(`  CPFloat: skipped: ${cpfloatSkip()}`);
