@@ -103,7 +103,7 @@ function torchRun() {
   if (probe.error) return { skipped: `${PYTHON} not found (${probe.error.code}); install python3-torch` };
   if (probe.status !== 0) {
     const last = probe.stderr.trim().split("\n").pop();
-    return { skipped: `${PYTHON} cannot import torch and numpy (${last}); install Debian's python3-torch` };
+    return { skipped: `${PYTHON} cannot import torch and numpy${last ? ` (${last})` : ""}; install Debian's python3-torch` };
   }
   const dir = mkdtempSync(join(tmpdir(), "edgecl-compare-"));
   try {
