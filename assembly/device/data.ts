@@ -4,11 +4,12 @@ import {
   ERR_BAD_PAYLOAD, ERR_NOT_DEPLOYED, ERR_DOES_NOT_FIT, DATA_FIXED_SIZE, DATA_EXPERIENCE_OFFSET, DATA_SPLIT_OFFSET,
   DATA_ENCODING_OFFSET, DATA_FLAGS_OFFSET, DATA_COUNT_OFFSET, DATA_FEATURES_OFFSET, DATA_SAMPLES_OFFSET, SPLIT_TRAIN,
   SPLIT_TEST, SAMPLE_ENCODING_U8, SAMPLE_ENCODING_F32, DATA_FLAG_CLEAR,
+  DATA_REPLY_FIXED_SIZE, DATA_REPLY_STORED_OFFSET, DATA_REPLY_MEMORY_USED_OFFSET,
 } from "../generated/protocol";
 import { learner } from "../cl/state";
 import { text, num } from "./text";
 import { storeAt, storeBytes, storeClear, storeAppend, recordBytes, dataEnd, dataBase } from "./store";
-import { OK, fail, replyStart, putU32, clampU32 } from "./reply";
+import { OK, fail, replyFixed, setU32, clampU32 } from "./reply";
 import { request, memoryLimit, fits, notePeak, used } from "./memory";
 import { needDeployment, shortPayload, badFlags, experienceTracked } from "./messages";
 
@@ -101,8 +102,8 @@ export function data(length: u32): i32 {
   if (clear) storeClear(s);
   storeAppend(s, samples, <usize>samplesBytes, <i32>count, <i32>features, encoding, <usize>moveTo);
   notePeak(<u64>dataEnd);
-  replyStart();
-  putU32(<u32>s.count);
-  putU32(clampU32(used()));
+  replyFixed(DATA_REPLY_FIXED_SIZE);
+  setU32(DATA_REPLY_STORED_OFFSET, <u32>s.count);
+  setU32(DATA_REPLY_MEMORY_USED_OFFSET, clampU32(used()));
   return OK;
 }

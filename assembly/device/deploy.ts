@@ -3,6 +3,8 @@
 // to hold it; until then the live deployment, its data and its state stay as they were. RESET drops it.
 import {
   ERR_BAD_PAYLOAD, ERR_BAD_CONFIG, DEPLOY_CONFIG_OFFSET, RESET_FIXED_SIZE, RESET_FLAGS_OFFSET, RESET_FLAG_ERASE_FLASH,
+  DEPLOY_REPLY_FIXED_SIZE, DEPLOY_REPLY_PARAMETERS_OFFSET, DEPLOY_REPLY_MODEL_BYTES_OFFSET, DEPLOY_REPLY_MEMORY_USED_OFFSET,
+  DEPLOY_REPLY_MEMORY_LIMIT_OFFSET, RESET_REPLY_FIXED_SIZE,
 } from "../generated/protocol";
 import { Model, buildModel, plannedBytes, CFG_LAYERS, CFG_LAYER_COUNT, LAYER_WORDS, CFG_MAX_LAYERS, NN_OK } from "../nn";
 import {
@@ -15,7 +17,7 @@ import { deployed, setDeployment } from "../cl/state";
 import { arenaTop, arenaMove, cover } from "../runtime/arena";
 import { text, num, real } from "./text";
 import { regionsReset, crc32 } from "./image";
-import { OK, fail, replyStart, putU32, clampU32 } from "./reply";
+import { OK, fail, replyFixed, setU32, clampU32 } from "./reply";
 import { base, rest, request, memoryLimit, deploymentBytes, used, deploymentPlaced, deploymentDropped } from "./memory";
 import { shortPayload, badFlags, nnProblem, refuseSize, refuseGrowth } from "./messages";
 import { registerRegions } from "./checkpoint";
@@ -202,11 +204,11 @@ export function deploy(length: u32): i32 {
   registerRegions(l);
   configCrc = crc32(config, bytes);
   resetCounters(0);
-  replyStart();
-  putU32(<u32>model.params);
-  putU32(clampU32(deploymentBytes));
-  putU32(clampU32(used()));
-  putU32(clampU32(memoryLimit));
+  replyFixed(DEPLOY_REPLY_FIXED_SIZE);
+  setU32(DEPLOY_REPLY_PARAMETERS_OFFSET, <u32>model.params);
+  setU32(DEPLOY_REPLY_MODEL_BYTES_OFFSET, clampU32(deploymentBytes));
+  setU32(DEPLOY_REPLY_MEMORY_USED_OFFSET, clampU32(used()));
+  setU32(DEPLOY_REPLY_MEMORY_LIMIT_OFFSET, clampU32(memoryLimit));
   return OK;
 }
 
@@ -218,6 +220,6 @@ export function reset(length: u32): i32 {
   deploymentDropped();
   regionsReset();
   resetCounters(0);
-  replyStart();
+  replyFixed(RESET_REPLY_FIXED_SIZE);
   return OK;
 }

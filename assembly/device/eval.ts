@@ -1,12 +1,12 @@
 // EVAL: the deployed learner on an experience's stored test samples.
 import {
   ERR_BAD_PAYLOAD, ERR_NOT_DEPLOYED, ERR_NO_DATA, EVAL_FIXED_SIZE, EVAL_EXPERIENCE_OFFSET, EVAL_FLAGS_OFFSET, SPLIT_TEST,
-  EVAL_FLAG_TASK_MASK,
+  EVAL_FLAG_TASK_MASK, EVAL_REPLY_FIXED_SIZE, EVAL_REPLY_CORRECT_OFFSET, EVAL_REPLY_TOTAL_OFFSET, EVAL_REPLY_MEAN_LOSS_OFFSET,
 } from "../generated/protocol";
 import { evaluateExperience } from "../cl/learner";
 import { learner } from "../cl/state";
 import { storeAt } from "./store";
-import { OK, fail, replyStart, putU32, putF32 } from "./reply";
+import { OK, fail, replyFixed, setU32, setF32 } from "./reply";
 import { request } from "./memory";
 import { needDeployment, shortPayload, badFlags, experienceTracked, noSamples } from "./messages";
 import { experienceInRange } from "./train";
@@ -26,9 +26,9 @@ export function evalCommand(length: u32): i32 {
   }
   const lossAt = memory.data(8);
   const correct = evaluateExperience(l, experience, (flags & EVAL_FLAG_TASK_MASK) != 0, lossAt);
-  replyStart();
-  putU32(<u32>correct);
-  putU32(<u32>s.count);
-  putF32(<f32>(load<f64>(lossAt) / <f64>s.count));
+  replyFixed(EVAL_REPLY_FIXED_SIZE);
+  setU32(EVAL_REPLY_CORRECT_OFFSET, <u32>correct);
+  setU32(EVAL_REPLY_TOTAL_OFFSET, <u32>s.count);
+  setF32(EVAL_REPLY_MEAN_LOSS_OFFSET, <f32>(load<f64>(lossAt) / <f64>s.count));
   return OK;
 }

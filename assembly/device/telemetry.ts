@@ -1,14 +1,24 @@
 // TELEMETRY: the device's half of the counters (MACs by path and format, memory, the model's checksum);
 // the board fills in time, cycles and energy (docs/protocol.md, TELEMETRY).
-import { TELEMETRY_FIXED_SIZE, TELEMETRY_FLAGS_OFFSET, TELEMETRY_FLAG_RESET_COUNTERS } from "../generated/protocol";
+import {
+  TELEMETRY_FIXED_SIZE, TELEMETRY_FLAGS_OFFSET, TELEMETRY_FLAG_RESET_COUNTERS, TELEMETRY_REPLY_FIXED_SIZE,
+  TELEMETRY_REPLY_TIME_US_OFFSET, TELEMETRY_REPLY_MACS_OFFSET, TELEMETRY_REPLY_CYCLES_OFFSET, TELEMETRY_REPLY_ENERGY_J_OFFSET,
+  TELEMETRY_REPLY_MEMORY_USED_OFFSET, TELEMETRY_REPLY_MEMORY_PEAK_OFFSET, TELEMETRY_REPLY_MEMORY_LIMIT_OFFSET,
+  TELEMETRY_REPLY_ACCEL_JOBS_OFFSET, TELEMETRY_REPLY_ENERGY_ACCELERATOR_J_OFFSET, TELEMETRY_REPLY_ENERGY_MEMORY_J_OFFSET,
+  TELEMETRY_REPLY_ENERGY_CPU_J_OFFSET, TELEMETRY_REPLY_ACCEL_MACS_OFFSET, TELEMETRY_REPLY_ACCEL_UNITS_OFFSET,
+  TELEMETRY_REPLY_FALLBACK_NO_ACCELERATOR_OFFSET, TELEMETRY_REPLY_FALLBACK_FORMAT_OFFSET,
+  TELEMETRY_REPLY_FALLBACK_ROUNDING_OFFSET, TELEMETRY_REPLY_FALLBACK_MODE_OFFSET, TELEMETRY_REPLY_FALLBACK_EMPTY_OFFSET,
+  TELEMETRY_REPLY_FALLBACK_REFUSED_OFFSET, TELEMETRY_REPLY_CPU_MACS_EXACT_OFFSET, TELEMETRY_REPLY_CPU_MACS_EXACT_SR_OFFSET,
+  TELEMETRY_REPLY_CPU_MACS_FAST_OFFSET, TELEMETRY_REPLY_MACS_BY_FORMAT_OFFSET,
+} from "../generated/protocol";
 import { T_MACS_FORWARD, T_MACS_BACKWARD_DATA, T_MACS_BACKWARD_WEIGHT, T_MACS_EVAL } from "../nn/abi";
 import {
-  backendJobs, backendMacs, backendReset, backendMacUnits, backendCpuMacs, PATH_ACCELERATOR, PATH_CPU_NO_ACCELERATOR, PATH_COUNT,
-  KERNEL_COUNT,
+  backendJobs, backendMacs, backendReset, backendMacUnits, backendCpuMacs, PATH_ACCELERATOR, PATH_CPU_NO_ACCELERATOR,
+  PATH_CPU_FORMAT, PATH_CPU_ROUNDING, PATH_CPU_MODE, PATH_CPU_EMPTY, PATH_CPU_REFUSED, KERNEL_EXACT, KERNEL_EXACT_SR, KERNEL_FAST,
 } from "../accel/backend";
 import { deployed, learner } from "../cl/state";
 import { crc32 } from "./image";
-import { OK, replyStart, putU16, putU32, putF64, clampU32 } from "./reply";
+import { OK, replyFixed, replyTail, setU32, setF64, putU16, putU32, putF64, clampU32 } from "./reply";
 import { request, memoryLimit, peak, used } from "./memory";
 import { shortPayload, badFlags } from "./messages";
 
@@ -22,6 +32,8 @@ function macsNow(): f64 {
     load<f64>(t + (<usize>T_MACS_BACKWARD_WEIGHT << 3)) + load<f64>(t + (<usize>T_MACS_EVAL << 3));
 }
 
+function fallbackJobs(path: i32): u32 { return clampU32(<u64>backendJobs(path)); }
+
 /** Counting starts again from `macs` (0 for a new deployment). */
 export function resetCounters(macs: f64): void {
   store<f64>(macsBaseline, macs);
@@ -33,24 +45,33 @@ export function telemetry(length: u32): i32 {
   const flags = <i32>load<u8>(request + TELEMETRY_FLAGS_OFFSET);
   if ((flags & ~TELEMETRY_FLAG_RESET_COUNTERS) != 0) return badFlags("TELEMETRY", "RESET_COUNTERS (1)", flags);
   const macs = macsNow() - load<f64>(macsBaseline);
-  replyStart();
-  putF64(0); // time: the board's
-  putF64(macs);
-  putF64(0); // accelerator cycles: the board's
-  putF64(NaN); // energy: the board's
-  putU32(clampU32(used()));
-  putU32(clampU32(peak));
-  putU32(clampU32(memoryLimit));
-  putU32(0); // accelerator jobs: the board's
-  putF64(NaN); // energy of the accelerator's arithmetic, of memory traffic and of the host CPU: the board's
-  putF64(NaN);
-  putF64(NaN);
+  replyFixed(TELEMETRY_REPLY_FIXED_SIZE);
+  // time, accelerator cycles, energy (total and its parts) and accelerator jobs: the board's
+  setF64(TELEMETRY_REPLY_TIME_US_OFFSET, 0);
+  setF64(TELEMETRY_REPLY_MACS_OFFSET, macs);
+  setF64(TELEMETRY_REPLY_CYCLES_OFFSET, 0);
+  setF64(TELEMETRY_REPLY_ENERGY_J_OFFSET, NaN);
+  setU32(TELEMETRY_REPLY_MEMORY_USED_OFFSET, clampU32(used()));
+  setU32(TELEMETRY_REPLY_MEMORY_PEAK_OFFSET, clampU32(peak));
+  setU32(TELEMETRY_REPLY_MEMORY_LIMIT_OFFSET, clampU32(memoryLimit));
+  setU32(TELEMETRY_REPLY_ACCEL_JOBS_OFFSET, 0);
+  setF64(TELEMETRY_REPLY_ENERGY_ACCELERATOR_J_OFFSET, NaN);
+  setF64(TELEMETRY_REPLY_ENERGY_MEMORY_J_OFFSET, NaN);
+  setF64(TELEMETRY_REPLY_ENERGY_CPU_J_OFFSET, NaN);
   // Which path the GEMM jobs took (assembly/accel/backend.ts): MACs on the accelerator, CPU jobs by reason.
-  putF64(backendMacs(PATH_ACCELERATOR));
-  putU32(backendMacUnits());
-  for (let path = PATH_CPU_NO_ACCELERATOR; path < PATH_COUNT; path++) putU32(clampU32(<u64>backendJobs(path)));
+  setF64(TELEMETRY_REPLY_ACCEL_MACS_OFFSET, backendMacs(PATH_ACCELERATOR));
+  setU32(TELEMETRY_REPLY_ACCEL_UNITS_OFFSET, backendMacUnits());
+  setU32(TELEMETRY_REPLY_FALLBACK_NO_ACCELERATOR_OFFSET, fallbackJobs(PATH_CPU_NO_ACCELERATOR));
+  setU32(TELEMETRY_REPLY_FALLBACK_FORMAT_OFFSET, fallbackJobs(PATH_CPU_FORMAT));
+  setU32(TELEMETRY_REPLY_FALLBACK_ROUNDING_OFFSET, fallbackJobs(PATH_CPU_ROUNDING));
+  setU32(TELEMETRY_REPLY_FALLBACK_MODE_OFFSET, fallbackJobs(PATH_CPU_MODE));
+  setU32(TELEMETRY_REPLY_FALLBACK_EMPTY_OFFSET, fallbackJobs(PATH_CPU_EMPTY));
+  setU32(TELEMETRY_REPLY_FALLBACK_REFUSED_OFFSET, fallbackJobs(PATH_CPU_REFUSED));
   // MACs the CPU path ran, by kernel: the boards' energy estimate charges each kernel its own cost.
-  for (let kernel = 0; kernel < KERNEL_COUNT; kernel++) putF64(backendCpuMacs(kernel));
+  setF64(TELEMETRY_REPLY_CPU_MACS_EXACT_OFFSET, backendCpuMacs(KERNEL_EXACT));
+  setF64(TELEMETRY_REPLY_CPU_MACS_EXACT_SR_OFFSET, backendCpuMacs(KERNEL_EXACT_SR));
+  setF64(TELEMETRY_REPLY_CPU_MACS_FAST_OFFSET, backendCpuMacs(KERNEL_FAST));
+  replyTail(TELEMETRY_REPLY_MACS_BY_FORMAT_OFFSET);
   if (deployed && macs > 0) {
     // Every product of the model is rounded to the mul role's format.
     putU16(1);

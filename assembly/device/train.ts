@@ -3,14 +3,15 @@
 import {
   ERR_BAD_PAYLOAD, ERR_NOT_DEPLOYED, ERR_DOES_NOT_FIT, ERR_NO_DATA, TRAIN_FIXED_SIZE, TRAIN_EXPERIENCE_OFFSET,
   TRAIN_ITERATIONS_OFFSET, TRAIN_BATCH_SIZE_OFFSET, TRAIN_SEED_OFFSET, TRAIN_FLAGS_OFFSET, SPLIT_TRAIN,
-  TRAIN_FLAG_CONTINUE,
+  TRAIN_FLAG_CONTINUE, TRAIN_REPLY_FIXED_SIZE, TRAIN_REPLY_ITERATIONS_OFFSET, TRAIN_REPLY_MEAN_LOSS_OFFSET,
+  TRAIN_REPLY_LAST_LOSS_OFFSET,
 } from "../generated/protocol";
 import { Learner, seedTrain, train as trainLearner, trainScratchBytes } from "../cl/learner";
 import { poolFrom } from "../cl/rows";
 import { learner } from "../cl/state";
 import { text, num } from "./text";
 import { storeAt, storeClear } from "./store";
-import { OK, fail, replyStart, putU32, putF32 } from "./reply";
+import { OK, fail, replyFixed, setU32, setF32 } from "./reply";
 import { request, scratchFor } from "./memory";
 import { needDeployment, shortPayload, badFlags, experienceTracked, noSamples } from "./messages";
 
@@ -74,9 +75,9 @@ export function train(length: u32): i32 {
   const ran: u32 = l.hooks.trainsAtEnd && !endsExperience ? 0 : iterations;
   // An ended experience's training samples are of no further use, except to cumulative training.
   if (endsExperience && !l.hooks.allExperiences) storeClear(storeAt(experience, SPLIT_TRAIN));
-  replyStart();
-  putU32(ran);
-  putF32(<f32>meanLoss);
-  putF32(<f32>l.lastLoss);
+  replyFixed(TRAIN_REPLY_FIXED_SIZE);
+  setU32(TRAIN_REPLY_ITERATIONS_OFFSET, ran);
+  setF32(TRAIN_REPLY_MEAN_LOSS_OFFSET, <f32>meanLoss);
+  setF32(TRAIN_REPLY_LAST_LOSS_OFFSET, <f32>l.lastLoss);
   return OK;
 }
