@@ -3,12 +3,11 @@
 import { ERR_BAD_PAYLOAD, ERR_NOT_DEPLOYED, ERR_DOES_NOT_FIT } from "../generated/protocol";
 import { Learner } from "../cl/learner";
 import { learner } from "../cl/state";
-import { text, num } from "./text";
 import { regionsReset, addRegion, imageBytes, writeImage, checkImage, loadImage, IMAGE_OK } from "./image";
 import { OK, fail, replyStart, replyAt } from "./reply";
 import { blockStart } from "../runtime/arena";
 import { request, memoryLimit, fits, notePeak } from "./memory";
-import { needDeployment } from "./messages";
+import { needDeployment, noRoomForImage, badImage } from "./messages";
 import { configCrc } from "./deploy";
 
 /** The state a checkpoint holds, in a fixed order. */
@@ -88,11 +87,7 @@ export function checkpoint(): i32 {
   const at = blockStart(request + 64) + 16;
   const end = <u64>at + <u64>bytes + 64;
   if (!fits(end)) {
-    text("expected room for a ");
-    num(<i64>bytes);
-    text("-byte checkpoint image in linear memory, received ");
-    num(<i64>(memoryLimit > <u64>at ? memoryLimit - <u64>at : 0));
-    text(" bytes free");
+    noRoomForImage(bytes, at, memoryLimit);
     return fail(ERR_DOES_NOT_FIT);
   }
   notePeak(end);
@@ -106,13 +101,7 @@ export function restore(length: u32): i32 {
   if (!needDeployment("RESTORE")) return fail(ERR_NOT_DEPLOYED);
   const status = checkImage(request, <usize>length, configCrc);
   if (status != IMAGE_OK) {
-    text("expected a checkpoint image of the deployed learner (");
-    num(<i64>imageBytes());
-    text(" bytes, magic ECLS, version 1, the same config, a matching CRC-32), received ");
-    num(length);
-    text(" bytes that fail check ");
-    num(status);
-    text(" (1 short, 2 magic, 3 version, 4 another deployment, 5 size, 6 CRC)");
+    badImage(imageBytes(), length, status);
     return fail(ERR_BAD_PAYLOAD);
   }
   loadImage(request);

@@ -7,11 +7,13 @@ import {
   DATA_REPLY_FIXED_SIZE, DATA_REPLY_STORED_OFFSET, DATA_REPLY_MEMORY_USED_OFFSET,
 } from "../generated/protocol";
 import { learner } from "../cl/state";
-import { text, num } from "./text";
 import { storeAt, storeBytes, storeClear, storeAppend, recordBytes, dataEnd, dataBase } from "./store";
 import { OK, fail, replyFixed, setU32, clampU32 } from "./reply";
 import { request, memoryLimit, fits, notePeak, used } from "./memory";
-import { needDeployment, shortPayload, badFlags, experienceTracked } from "./messages";
+import {
+  needDeployment, shortPayload, badFlags, experienceTracked, badSplit, badEncoding, wrongFeatures, wrongSampleBytes, badLabel,
+  encodingMismatch, noRoomForSamples,
+} from "./messages";
 
 export function data(length: u32): i32 {
   if (!needDeployment("DATA")) return fail(ERR_NOT_DEPLOYED);
@@ -25,59 +27,36 @@ export function data(length: u32): i32 {
   const model = learner.model;
   if (!experienceTracked(experience)) return fail(ERR_BAD_PAYLOAD);
   if (split != SPLIT_TRAIN && split != SPLIT_TEST) {
-    text("expected split 0 (train) or 1 (test), received ");
-    num(split);
+    badSplit(split);
     return fail(ERR_BAD_PAYLOAD);
   }
   if (encoding != SAMPLE_ENCODING_F32 && encoding != SAMPLE_ENCODING_U8) {
-    text("expected sample encoding 0 (f32) or 1 (u8), received ");
-    num(encoding);
+    badEncoding(encoding);
     return fail(ERR_BAD_PAYLOAD);
   }
   if ((flags & ~DATA_FLAG_CLEAR) != 0) return badFlags("DATA", "CLEAR (1)", flags);
   if (features != <u32>model.input.size) {
-    text("expected ");
-    num(model.input.size);
-    text(" features per sample (the deployed model's input), received ");
-    num(features);
+    wrongFeatures(model.input.size, features);
     return fail(ERR_BAD_PAYLOAD);
   }
   const stride = recordBytes(<i32>features, encoding);
   const samplesBytes = <u64>length - <u64>DATA_FIXED_SIZE;
   if (<u64>count * <u64>stride != samplesBytes) {
-    text("expected ");
-    num(<i64>count * stride);
-    text(" bytes of samples (");
-    num(count);
-    text(" labels and ");
-    num(count);
-    text(" x ");
-    num(features);
-    text(" values), received ");
-    num(<i64>samplesBytes);
+    wrongSampleBytes(<i64>count * stride, count, features, samplesBytes);
     return fail(ERR_BAD_PAYLOAD);
   }
   const samples = request + <usize>DATA_SAMPLES_OFFSET;
   for (let k: u32 = 0; k < count; k++) {
     const label = <i32>load<u16>(samples + (<usize>k << 1));
     if (label >= model.classes) {
-      text("expected labels from 0 to ");
-      num(model.classes - 1);
-      text(" (the classes of a head), received ");
-      num(label);
-      text(" at sample ");
-      num(k);
+      badLabel(model.classes, label, k);
       return fail(ERR_BAD_PAYLOAD);
     }
   }
   const s = storeAt(experience, split);
   const clear = (flags & DATA_FLAG_CLEAR) != 0;
   if (!clear && s.count > 0 && s.encoding != encoding) {
-    text("expected the sample encoding already stored for this experience and split (");
-    num(s.encoding);
-    text("), received ");
-    num(encoding);
-    text("; send CLEAR to replace them");
+    encodingMismatch(s.encoding, encoding);
     return fail(ERR_BAD_PAYLOAD);
   }
   const removed = clear ? storeBytes(s) : 0;
@@ -85,17 +64,7 @@ export function data(length: u32): i32 {
   const moveTo = max<u64>(<u64>samples, ((newEnd + 15) & ~<u64>15) + 16);
   const end = moveTo + samplesBytes + 64;
   if (!fits(end)) {
-    text("expected room for ");
-    num(count);
-    text(" more samples (");
-    num(<i64>(<u64>count * <u64>stride));
-    text(" bytes) in linear memory, received ");
-    num(<i64>(memoryLimit > <u64>dataEnd ? memoryLimit - <u64>dataEnd : 0));
-    text(" bytes free of ");
-    num(<i64>memoryLimit);
-    text(" (");
-    num(<i64>(<u64>dataEnd - <u64>dataBase));
-    text(" bytes of samples stored); send fewer samples, use u8 samples, or a board with more memory");
+    noRoomForSamples(count, <u64>count * <u64>stride, dataEnd, dataBase, memoryLimit);
     return fail(ERR_DOES_NOT_FIT);
   }
   notePeak(end - 64);

@@ -8,8 +8,7 @@ import { learner } from "../cl/state";
 import { storeAt } from "./store";
 import { OK, fail, replyFixed, setU32, setF32 } from "./reply";
 import { request } from "./memory";
-import { needDeployment, shortPayload, badFlags, experienceTracked, noSamples } from "./messages";
-import { experienceInRange } from "./train";
+import { needDeployment, shortPayload, badFlags, experienceTracked, experienceInRange, noSamples } from "./messages";
 
 export function evalCommand(length: u32): i32 {
   if (!needDeployment("EVAL")) return fail(ERR_NOT_DEPLOYED);

@@ -8,6 +8,7 @@ import {
   NN_BAD_FORMAT, NN_BAD_ROUNDING, NN_BAD_VERSION, NN_BAD_LAYER, NN_BAD_SHAPE, NN_BAD_BATCH,
 } from "../nn/abi";
 import { CL_MAX_EXPERIENCES } from "../cl/abi";
+import { Learner } from "../cl/learner";
 import { deployed } from "../cl/state";
 import { text, num } from "./text";
 import { fail } from "./reply";
@@ -51,6 +52,18 @@ export function experienceTracked(experience: i32): bool {
   return false;
 }
 
+/** The experience has a head (task scenario: one per experience); false after writing the message. */
+export function experienceInRange(l: Learner, experience: i32): bool {
+  if (l.heads > 1 && experience >= l.heads) {
+    text("expected an experience below ");
+    num(l.heads);
+    text(" (one output head each in the task scenario), received ");
+    num(experience);
+    return false;
+  }
+  return true;
+}
+
 /** No stored samples of the split the command needs. */
 export function noSamples(experience: i32, what: string, split: string): void {
   text("expected ");
@@ -71,6 +84,94 @@ export function noRoomForScratch(bytes: u64, at: usize, limit: u64): void {
   text(" (limit ");
   num(<i64>limit);
   text("); store fewer samples or use a board with more memory");
+}
+
+/** DATA: a split other than train and test. */
+export function badSplit(split: i32): void {
+  text("expected split 0 (train) or 1 (test), received ");
+  num(split);
+}
+
+/** DATA: a sample encoding other than f32 and u8. */
+export function badEncoding(encoding: i32): void {
+  text("expected sample encoding 0 (f32) or 1 (u8), received ");
+  num(encoding);
+}
+
+/** DATA: samples of another width than the deployed model's input. */
+export function wrongFeatures(wanted: i32, features: u32): void {
+  text("expected ");
+  num(wanted);
+  text(" features per sample (the deployed model's input), received ");
+  num(features);
+}
+
+/** DATA: a samples section whose length disagrees with its count and width. */
+export function wrongSampleBytes(wanted: i64, count: u32, features: u32, received: u64): void {
+  text("expected ");
+  num(wanted);
+  text(" bytes of samples (");
+  num(count);
+  text(" labels and ");
+  num(count);
+  text(" x ");
+  num(features);
+  text(" values), received ");
+  num(<i64>received);
+}
+
+/** DATA: a label past the classes of a head, at sample `at`. */
+export function badLabel(classes: i32, label: i32, at: u32): void {
+  text("expected labels from 0 to ");
+  num(classes - 1);
+  text(" (the classes of a head), received ");
+  num(label);
+  text(" at sample ");
+  num(at);
+}
+
+/** DATA: samples of another encoding than those already stored for the experience and split. */
+export function encodingMismatch(stored: i32, encoding: i32): void {
+  text("expected the sample encoding already stored for this experience and split (");
+  num(stored);
+  text("), received ");
+  num(encoding);
+  text("; send CLEAR to replace them");
+}
+
+/** DATA: no room for `count` more samples (`bytes`) above the stored ones (from `base` to `end`). */
+export function noRoomForSamples(count: u32, bytes: u64, end: usize, base: usize, limit: u64): void {
+  text("expected room for ");
+  num(count);
+  text(" more samples (");
+  num(<i64>bytes);
+  text(" bytes) in linear memory, received ");
+  num(<i64>(limit > <u64>end ? limit - <u64>end : 0));
+  text(" bytes free of ");
+  num(<i64>limit);
+  text(" (");
+  num(<i64>(<u64>end - <u64>base));
+  text(" bytes of samples stored); send fewer samples, use u8 samples, or a board with more memory");
+}
+
+/** CHECKPOINT: no room for the image at `at`. */
+export function noRoomForImage(bytes: usize, at: usize, limit: u64): void {
+  text("expected room for a ");
+  num(<i64>bytes);
+  text("-byte checkpoint image in linear memory, received ");
+  num(<i64>(limit > <u64>at ? limit - <u64>at : 0));
+  text(" bytes free");
+}
+
+/** RESTORE: an image that fails check `status` of image.ts's checkImage. */
+export function badImage(wanted: usize, length: u32, status: i32): void {
+  text("expected a checkpoint image of the deployed learner (");
+  num(<i64>wanted);
+  text(" bytes, magic ECLS, version 1, the same config, a matching CRC-32), received ");
+  num(length);
+  text(" bytes that fail check ");
+  num(status);
+  text(" (1 short, 2 magic, 3 version, 4 another deployment, 5 size, 6 CRC)");
 }
 
 export function nnProblem(status: i32): i32 {

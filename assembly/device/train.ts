@@ -6,26 +6,14 @@ import {
   TRAIN_FLAG_CONTINUE, TRAIN_REPLY_FIXED_SIZE, TRAIN_REPLY_ITERATIONS_OFFSET, TRAIN_REPLY_MEAN_LOSS_OFFSET,
   TRAIN_REPLY_LAST_LOSS_OFFSET,
 } from "../generated/protocol";
-import { Learner, seedTrain, train as trainLearner, trainScratchBytes } from "../cl/learner";
+import { seedTrain, train as trainLearner, trainScratchBytes } from "../cl/learner";
 import { poolFrom } from "../cl/rows";
 import { learner } from "../cl/state";
 import { text, num } from "./text";
 import { storeAt, storeClear } from "./store";
 import { OK, fail, replyFixed, setU32, setF32 } from "./reply";
 import { request, scratchFor } from "./memory";
-import { needDeployment, shortPayload, badFlags, experienceTracked, noSamples } from "./messages";
-
-/** The experience has a head (task scenario: one per experience); false after writing the message. */
-export function experienceInRange(l: Learner, experience: i32): bool {
-  if (l.heads > 1 && experience >= l.heads) {
-    text("expected an experience below ");
-    num(l.heads);
-    text(" (one output head each in the task scenario), received ");
-    num(experience);
-    return false;
-  }
-  return true;
-}
+import { needDeployment, shortPayload, badFlags, experienceTracked, experienceInRange, noSamples } from "./messages";
 
 export function train(length: u32): i32 {
   if (!needDeployment("TRAIN")) return fail(ERR_NOT_DEPLOYED);
