@@ -86,6 +86,27 @@ export function noRoomForScratch(bytes: u64, at: usize, limit: u64): void {
   text("); store fewer samples or use a board with more memory");
 }
 
+/** TRAIN: a batch past the deployed largest, less the replayed rows it makes room for. */
+export function badBatch(largest: i32, maxBatch: i32, replayRows: i32, batch: i32): void {
+  text("expected a batch from 1 to ");
+  num(largest);
+  text(" (the deployed largest batch ");
+  num(maxBatch);
+  if (replayRows > 0) {
+    text(" less ");
+    num(replayRows);
+    text(" replayed samples");
+  }
+  text("), received ");
+  num(batch);
+}
+
+/** TRAIN: more iterations than an i32 counts. */
+export function tooManyIterations(iterations: u32): void {
+  text("expected at most 2147483647 iterations, received ");
+  num(iterations);
+}
+
 /** DATA: a split other than train and test. */
 export function badSplit(split: i32): void {
   text("expected split 0 (train) or 1 (test), received ");

@@ -9,11 +9,10 @@ import {
 import { seedTrain, train as trainLearner, trainScratchBytes } from "../cl/learner";
 import { poolFrom } from "../cl/rows";
 import { learner } from "../cl/state";
-import { text, num } from "./text";
 import { storeAt, storeClear } from "./store";
 import { OK, fail, replyFixed, setU32, setF32 } from "./reply";
 import { request, scratchFor } from "./memory";
-import { needDeployment, shortPayload, badFlags, experienceTracked, experienceInRange, noSamples } from "./messages";
+import { needDeployment, shortPayload, badFlags, experienceTracked, experienceInRange, noSamples, badBatch, tooManyIterations } from "./messages";
 
 export function train(length: u32): i32 {
   if (!needDeployment("TRAIN")) return fail(ERR_NOT_DEPLOYED);
@@ -30,22 +29,11 @@ export function train(length: u32): i32 {
   const replayRows = l.hooks.replays ? l.replayBatch : 0;
   const largest = model.maxBatch - replayRows;
   if (batch < 1 || batch > largest) {
-    text("expected a batch from 1 to ");
-    num(largest);
-    text(" (the deployed largest batch ");
-    num(model.maxBatch);
-    if (replayRows > 0) {
-      text(" less ");
-      num(replayRows);
-      text(" replayed samples");
-    }
-    text("), received ");
-    num(batch);
+    badBatch(largest, model.maxBatch, replayRows, batch);
     return fail(ERR_BAD_PAYLOAD);
   }
   if (iterations > 0x7fff_ffff) {
-    text("expected at most 2147483647 iterations, received ");
-    num(iterations);
+    tooManyIterations(iterations);
     return fail(ERR_BAD_PAYLOAD);
   }
   const endsExperience = (flags & TRAIN_FLAG_CONTINUE) == 0;
