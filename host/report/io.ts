@@ -9,7 +9,7 @@ import { REPORT_SCHEMA, REPORT_VERSION, type Report } from "./types.js";
  * Writes a file whole: a temporary file in the same folder, then a rename over the name, so a reader
  * (or a run killed mid-write) sees the old text or the new, never a part.
  */
-export function writeAtomic(path: string, text: string): void {
+export function writeAtomic(path: string, text: string | Uint8Array): void {
   const temporary = `${path}.${process.pid}.${Date.now().toString(36)}.tmp`;
   writeFileSync(temporary, text);
   renameSync(temporary, path);
@@ -19,9 +19,7 @@ export function writeAtomic(path: string, text: string): void {
 export function writeOutput(path: string, content: string | Uint8Array, what: string): void {
   try {
     mkdirSync(dirname(path), { recursive: true });
-    const temporary = `${path}.${process.pid}.${Date.now().toString(36)}.tmp`;
-    writeFileSync(temporary, content);
-    renameSync(temporary, path);
+    writeAtomic(path, content);
   } catch (error) {
     throw new RunError(`cannot write the ${what} to ${path}: ${(error as Error).message}`);
   }

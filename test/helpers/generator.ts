@@ -45,6 +45,15 @@ export function generatorHarness(generator: string, files: readonly string[]) {
   };
 }
 
+/** The first test of every generator's suite: --check finds the checkout's generated files current. */
+export function itFindsCurrent(harness: GeneratorHarness): void {
+  it("--check finds every generated file current", () => {
+    const result = harness.gen(root, "--check");
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+  });
+}
+
 /**
  * The tests every generator has: --check passes on the checkout; a view edited by hand (`view`, `from`
  * replaced by `to`) fails --check, which names it and not the `untouched` view, and a run restores it;
@@ -54,11 +63,7 @@ export function checkTests(
   harness: GeneratorHarness,
   edit: { view: string; from: string; to: string; untouched: string; spec: string; change: (spec: any) => void; views: readonly string[] },
 ): void {
-  it("--check finds every generated file current", () => {
-    const result = harness.gen(root, "--check");
-    expect(result.stderr).toBe("");
-    expect(result.status).toBe(0);
-  });
+  itFindsCurrent(harness);
 
   it("--check fails on a hand-edited view and names it; a run repairs it", () => {
     const copy = harness.copyProject("edited");
