@@ -1,7 +1,7 @@
 // What every layer needs besides its own buffers: the precision roles, the GEMM job stream, the random
 // streams of stochastic rounding, telemetry counters and the shared scratch buffers.
 import { Rng, streamKey, ROUND_SR } from "../arith";
-import { MacSpec, macSpecNew, macSpecUsesSr, MAC_SR_MAX_MACS } from "../arith/mac";
+import { MacSpec, macSpecNew, macSpecUsesSr, MAC_SR_MAX_OUTPUTS } from "../arith/mac";
 import { gemmOnBackend } from "../accel/backend";
 import { accelSetOperandFormats } from "../accel/driver";
 import { ACCEL_FMT_E4M3_WORD, ACCEL_FMT_FP16_WORD, ACCEL_FMT_FP32_WORD } from "../generated/regmap";
@@ -160,9 +160,9 @@ export function gemmJob(ctx: Context, macSlot: i32, m: i32, n: i32, k: i32, x: u
   }
   count(ctx, macSlot, <f64>m * <f64>n * <f64>k);
   setOperandFormats(ctx, macSlot);
-  // SR draw positions of one job must fit a u32 (MAC_SR_MAX_MACS): larger jobs go in row blocks, one job each.
+  // SR outputs of one job have distinct u32 positions (MAC_SR_MAX_OUTPUTS): larger jobs go in row blocks, one job each.
   let rows = m;
-  if (macSpecUsesSr(ctx.spec)) rows = <i32>max<i64>(1, min<i64>(m, MAC_SR_MAX_MACS / (<i64>n * <i64>k)));
+  if (macSpecUsesSr(ctx.spec)) rows = <i32>max<i64>(1, min<i64>(m, MAC_SR_MAX_OUTPUTS / <i64>n));
   for (let first = 0; first < m; first += rows) {
     const block = min(rows, m - first);
     if (ctx.training) ctx.spec.srKey = streamKey(ctx.gemmKeyTrain, ctx.jobsTrain++);

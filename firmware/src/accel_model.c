@@ -121,6 +121,23 @@ uint32_t accel_draw(uint32_t key, uint32_t n) {
   return fmix32((n * GOLDEN) ^ key);
 }
 
+/* The lane stream of output o (docs/gemm.md; assembly/arith/prng.ts laneSeed, xorshift64): a 64-bit seed
+ * from two hashes of o, never 0 (fmix32 is a bijection fixing 0), stepped by xorshift64 (13, 7, 17) before
+ * each draw, which is the state's upper word. */
+static uint64_t lane_seed(uint32_t key, uint32_t o) {
+  const uint32_t h = (o * GOLDEN) ^ key;
+  return ((uint64_t)fmix32(h) << 32) | fmix32(h ^ 0x85EBCA6Bu);
+}
+
+static uint32_t lane_next(uint64_t *state) {
+  uint64_t s = *state;
+  s ^= s << 13;
+  s ^= s >> 7;
+  s ^= s << 17;
+  *state = s;
+  return (uint32_t)(s >> 32);
+}
+
 /* ---- formats (board/accel/format.ts) and rounding (docs/formats.md) ---- */
 
 const char *accel_float_word_problem(uint32_t word) {
@@ -311,8 +328,8 @@ static void run_gemm(const view_t *v, const job_t *job) {
       const uint32_t zi = z0 + i * job->ldz + j;
       uint32_t sum_bits = job->accumulate ? load_element(v, zi) : 0u;
       double sum = (double)from_bits32(sum_bits);
-      /* Draw positions count modulo 2^32, as the TypeScript's `% 2^32` of the exact position. */
-      const uint32_t t0 = (i * n + j) * k;
+      /* The output's position counts modulo 2^32, as the device's u32 i*n + j. */
+      uint64_t stream = lane_seed(key, i * n + j);
       uint32_t xi = x0 + i * x_step_i;
       uint32_t wi = w0 + j * w_step_j;
       if (job->fast) {
@@ -321,13 +338,14 @@ static void run_gemm(const view_t *v, const job_t *job) {
           float product = from_bits32(load_element(v, xi)) * from_bits32(load_element(v, wi));
           s = s + product;
         }
-        sum_bits = accel_round_exact((double)s, 0.0, acc, acc_mode, sr_bits,
-                                     acc_mode == EDGECL_ROUND_SR ? accel_draw(key, i * n + j) : 0u);
+        const uint32_t draw = lane_next(&stream);
+        sum_bits = accel_round_exact((double)s, 0.0, acc, acc_mode, sr_bits, acc_mode == EDGECL_ROUND_SR ? draw : 0u);
         store_element(v, zi, canonical(sum_bits));
         continue;
       }
       for (uint32_t kk = 0; kk < k; kk++, xi += x_step_k, wi += w_step_k) {
-        const uint32_t pos = 2u * (t0 + kk);
+        /* Two steps per k whatever the modes: the product's draw, then the sum's. */
+        const uint32_t mul_draw = lane_next(&stream), acc_draw = lane_next(&stream);
         /* A product of two binary32 values is exact in binary64. */
         const double product = (double)from_bits32(load_element(v, xi)) * (double)from_bits32(load_element(v, wi));
         double addend;
@@ -335,7 +353,7 @@ static void run_gemm(const view_t *v, const job_t *job) {
           addend = product;
         } else {
           uint32_t p_bits = accel_round_exact(product, 0.0, mul, mul_mode, sr_bits,
-                                              mul_mode == EDGECL_ROUND_SR ? accel_draw(key, pos) : 0u);
+                                              mul_mode == EDGECL_ROUND_SR ? mul_draw : 0u);
           addend = (double)from_bits32(p_bits);
         }
         const double s = sum + addend;
@@ -344,7 +362,7 @@ static void run_gemm(const view_t *v, const job_t *job) {
           sum_bits = F32_SIGN;
         } else {
           sum_bits = accel_round_exact(s, two_sum_lo(sum, addend, s), acc, acc_mode, sr_bits,
-                                       acc_mode == EDGECL_ROUND_SR ? accel_draw(key, pos + 1u) : 0u);
+                                       acc_mode == EDGECL_ROUND_SR ? acc_draw : 0u);
         }
         sum = (double)from_bits32(sum_bits);
       }

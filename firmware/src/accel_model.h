@@ -114,7 +114,8 @@ int accel_format_decode(uint32_t word, accel_format_t *format);
  * f32 bits of the result. `sr_bits` is 1..32; `draw` is the rounding's random word (used by sr only). */
 uint32_t accel_round_exact(double hi, double lo, const accel_format_t *format, int mode, int sr_bits, uint32_t draw);
 
-/* Draw n of the counter-based SR stream with key `key` (docs/formats.md). */
+/* Draw n of the counter-based SR stream with key `key` (docs/formats.md): array rounding, not a GEMM, whose
+ * draws come from per-output lane streams (docs/gemm.md). */
 uint32_t accel_draw(uint32_t key, uint32_t n);
 
 /* A memory over a plain buffer: base and size, read and written in place. */
