@@ -5,7 +5,7 @@ import {
   ERR_BAD_PAYLOAD, ERR_DOES_NOT_FIT, ERR_BAD_CONFIG, ERR_UNKNOWN_FORMAT,
 } from "../generated/protocol";
 import {
-  NN_BAD_FORMAT, NN_BAD_ROUNDING, NN_BAD_VERSION, NN_BAD_LAYER, NN_BAD_SHAPE, NN_BAD_BATCH,
+  NN_BAD_FORMAT, NN_BAD_ROUNDING, NN_BAD_VERSION, NN_BAD_LAYER, NN_BAD_SHAPE, NN_BAD_BATCH, NN_BAD_STATE, PRECISION_MAX_STATES,
 } from "../nn/abi";
 import { CL_MAX_EXPERIENCES } from "../cl/abi";
 import { Learner } from "../cl/learner";
@@ -211,6 +211,11 @@ export function nnProblem(status: i32): i32 {
       return ERR_BAD_CONFIG;
     case NN_BAD_SHAPE:
       text("expected layer shapes that fit their inputs (and heads and classes in range), received shapes that do not");
+      return ERR_BAD_CONFIG;
+    case NN_BAD_STATE:
+      text("expected precision states (CFG_STATES, at most ");
+      num(PRECISION_MAX_STATES);
+      text(") with the replay role and the presence of a master copy of the run's spec, received states that change them");
       return ERR_BAD_CONFIG;
     case NN_BAD_BATCH:
       text("expected a largest batch from 1 to 65536 in the model config, received another");

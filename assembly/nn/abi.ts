@@ -38,9 +38,13 @@ export const CFG_GEMM = 43;
 export const CFG_LOSS_SCALE_KIND = 44;
 export const CFG_LOSS_SCALE = 45;
 export const CFG_LOSS_SCALE_INTERVAL = 46;
-export const CFG_LAYER_COUNT = 47;
+/** Precision states a policy may switch to (0 to PRECISION_MAX_STATES; 0 with the static policy): state 0 is CFG_ROLES, state s >= 1 is entry s - 1 of CFG_STATES. */
+export const CFG_STATE_COUNT = 47;
+/** PRECISION_MAX_STATES role sets laid out as CFG_ROLES; only STATE_COUNT are read. Stored roles (weight, master, optimizer) are laid out for their widest state. */
+export const CFG_STATES = 48;
+export const CFG_LAYER_COUNT = 264;
 /** LAYER_WORDS words per layer: kind, then three arguments (see LAYER_*); only LAYER_COUNT of them are sent. */
-export const CFG_LAYERS = 48;
+export const CFG_LAYERS = 265;
 
 // ---- The words of each role, and the roles in CFG_ROLES order. ----
 export const ROLE_WORDS = 3;
@@ -54,6 +58,10 @@ export const ROLE_MASTER = 6;
 export const ROLE_OPTIMIZER = 7;
 export const ROLE_REPLAY = 8;
 export const ROLE_COUNT = 9;
+
+// ---- Precision states (CFG_STATES): the role sets a precision policy switches between at step boundaries (docs/precision.md, Policies). ----
+/** At most 8: TELEMETRY lists the MACs of up to 9 product formats (one per state) in its 256-byte reply. */
+export const PRECISION_MAX_STATES = 8;
 
 // ---- Layers (CFG_LAYERS): LAYER_WORDS words each (kind, three arguments), at most CFG_MAX_LAYERS. ----
 export const LAYER_WORDS = 4;
@@ -141,3 +149,5 @@ export const NN_BAD_HEAD = -27;
 export const NN_BAD_LABEL = -28;
 export const NN_OUT_OF_MEMORY = -29;
 export const NN_BAD_MODEL = -30;
+/** A precision state (CFG_STATES) changes the replay role or whether a master copy exists, or their count is out of range. */
+export const NN_BAD_STATE = -31;

@@ -11,6 +11,7 @@ import {
 import { allocZeroed } from "./alloc";
 import { newContext, roleAt, configureMac } from "./context";
 import { readRole } from "./precision";
+import { readStates } from "./switch";
 import { tensorView } from "./tensor";
 import { Layer } from "./layer";
 import { newOptimizer } from "./optim";
@@ -56,6 +57,8 @@ export function modelFromConfig(config: usize, words: i32, out: usize): i32 {
   }
   const gemmFlags = word(config, CFG_GEMM);
   configureMac(ctx, (gemmFlags & GEMM_FMA) != 0, (gemmFlags & GEMM_FAST) != 0);
+  const stateStatus = readStates(config, ctx, gemmFlags);
+  if (stateStatus != NN_OK) return stateStatus;
 
   const model = new Model();
   model.ctx = ctx;

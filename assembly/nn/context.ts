@@ -12,6 +12,7 @@ import {
   T_ERROR_FLUSHED, T_GRADIENT_VALUES, T_GRADIENT_ZEROS,
 } from "./abi";
 import { allocZeroed } from "./alloc";
+import { PrecisionStates } from "./switch";
 
 // Random streams of a run: stream ids under the run seed (streamKey(seed, id)), documented in docs/precision.md.
 export const STREAM_INIT: u32 = 1;
@@ -37,6 +38,8 @@ export class Context {
   optimizer: Role = changetype<Role>(0);
   replay: Role = changetype<Role>(0);
   spec: MacSpec = changetype<MacSpec>(0);
+  /** The precision states a policy switches between (switch.ts); 0 when the run has none. */
+  states: PrecisionStates = changetype<PrecisionStates>(0);
   seed: u32 = 0;
   /** Training pass (true) or evaluation: they draw from separate streams, so evaluating never shifts training. */
   training: bool = false;

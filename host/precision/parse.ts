@@ -142,14 +142,17 @@ function apply(spec: PrecisionSpec, key: Key, value: string, item: string): void
   }
 }
 
-/** Parses the short string form; a bad part is a UsageError naming it and what is allowed. */
-export function parsePrecision(text: string): PrecisionSpec {
+/**
+ * Parses the short string form; a bad part is a UsageError naming it and what is allowed. Items without a
+ * leading preset change `base` (a copy of it; default fp32).
+ */
+export function parsePrecision(text: string, base?: PrecisionSpec): PrecisionSpec {
   const source = String(text ?? "");
   const items = source.split(",").map((item) => item.trim());
   if (source.trim() === "") {
     throw expected(`a precision spec: a preset (${PRESET_NAMES.join(", ")}) and/or key=value items`, source);
   }
-  let spec = preset("fp32")!;
+  let spec = base ? structuredClone(base) : preset("fp32")!;
   const seen = new Set<Key>();
   items.forEach((item, index) => {
     if (item === "") throw expected(`a precision item between commas in "${source}"`, item);

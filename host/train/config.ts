@@ -2,7 +2,7 @@
 // fixes up front, resolved and checked on the host so the device only has to trust well-formed words.
 import { expected } from "../errors.js";
 import * as abi from "../../assembly/nn/abi.js";
-import { encodePrecision, type PrecisionSpec } from "../precision/index.js";
+import { encodePrecision, encodeStates, type PrecisionPolicy, type PrecisionSpec } from "../precision/index.js";
 import { layerWords, type LayerSpec } from "./model-spec.js";
 
 export const OPTIMIZER_NAMES = ["adam", "sgd"] as const;
@@ -47,6 +47,8 @@ export interface ModelConfig {
   optimizer: OptimizerSpec;
   /** Also compute dLoss/dinput in backward passes. */
   inputGradient?: boolean;
+  /** The precision policy whose states the device may switch to (default: static, none). */
+  policy?: PrecisionPolicy;
 }
 
 /** The device's 32-bit seed: the run seed itself below 2^32, its two halves mixed above. */
@@ -85,6 +87,7 @@ export function encodeConfig(config: ModelConfig): Uint32Array {
   words[abi.CFG_BETA2] = f32Bits(opt.beta2);
   words[abi.CFG_EPSILON] = f32Bits(opt.epsilon);
   encodePrecision(config.precision, words);
+  if (config.policy) encodeStates(config.policy, words);
   words[abi.CFG_LAYER_COUNT] = config.layers.length;
   config.layers.forEach((layer, i) => words.set(layerWords(layer), abi.CFG_LAYERS + i * abi.LAYER_WORDS));
   return words;

@@ -158,6 +158,7 @@ function evalUnmask(l: Learner): void {
 
 export function packnet(): Strategy {
   const s = new Strategy("packnet");
+  s.keepsWeights = true;
   s.layout = layout;
   s.update = update;
   s.endExperience = end;
