@@ -56,7 +56,7 @@ function positive(what: string, text: string, min = 1, max = 2 ** 31 - 1): numbe
 /** A state as the run's spec changed by `text` (or replaced, when it names a preset), checked against the run's. */
 function stateSpec(text: string, base: PrecisionSpec, where: string): PrecisionSpec {
   const spec = parsePrecision(text, base);
-  checkState(spec, base, `${where} "${text}"`);
+  checkState(spec, base, where);
   return spec;
 }
 
@@ -162,7 +162,7 @@ export function parsePolicy(text: string, base: PrecisionSpec): PrecisionPolicy 
     policy.steps = positive("boundary steps", at < 0 ? params : params.slice(0, at));
     const high = at < 0 ? "weight=fp32,activation=fp32,error=fp32,gradient=fp32,mul=fp32,acc=fp32" : params.slice(at + 1);
     // State 1 is the higher precision even when it equals the run's spec (then nothing switches).
-    policy.states.push(stateSpec(high, base, "the boundary spec"));
+    policy.states.push(stateSpec(high, base, `the boundary spec "${high}"`));
   } else {
     Object.assign(policy, parseCyclic(params, base));
   }
