@@ -8,7 +8,7 @@ import {
 } from "../generated/protocol";
 import {
   Model, buildModel, plannedBytes, CFG_LAYERS, CFG_LAYER_COUNT, LAYER_WORDS, CFG_MAX_LAYERS, NN_OK, CFG_STATE_COUNT,
-  PRECISION_MAX_STATES, ROLE_COUNT,
+  PRECISION_MAX_STATES, ROLE_COUNT, CFG_OVERRIDE_COUNT, CFG_MAX_OVERRIDES,
 } from "../nn";
 import { checkPolicy } from "../cl/policy";
 import { policies } from "../cl/policies";
@@ -104,8 +104,8 @@ function checkStrategy(at: i32, words: i32): i32 {
  * Heap room the planning build of a model's shapes may take above a request: the context, its roles
  * with their formats and 1 KiB decode tables, and a layer record and tensor view per layer.
  */
-function planMargin(layers: i32, states: i32): u64 {
-  return 32768 + (<u64>layers + 1) * 1024 + <u64>states * ROLE_COUNT * 1280;
+function planMargin(layers: i32, roles: i32): u64 {
+  return 32768 + (<u64>layers + 1) * 1024 + <u64>roles * 1280;
 }
 
 /**
@@ -186,8 +186,10 @@ export function deploy(length: u32): i32 {
   const planAt = arenaTop();
   const restoreTop = deployed ? rest : base;
   const built = memory.data(8);
-  const stateCount = <i32>min<u32>(cfgWord(CFG_STATE_COUNT), <u32>PRECISION_MAX_STATES);
-  const margin = planMargin(layers, stateCount);
+  // Each precision state and per-layer override builds its roles (formats, decode tables) in the plan.
+  const roleSets = <i32>min<u32>(cfgWord(CFG_STATE_COUNT), <u32>PRECISION_MAX_STATES) * ROLE_COUNT +
+    <i32>min<u32>(cfgWord(CFG_OVERRIDE_COUNT), <u32>CFG_MAX_OVERRIDES);
+  const margin = planMargin(layers, roleSets);
   if (!cover(<u64>planAt + margin)) {
     arenaMove(restoreTop);
     return refuseGrowth(<u64>planAt + margin, newLimit);

@@ -6,6 +6,7 @@ import {
 } from "../generated/protocol";
 import {
   NN_BAD_FORMAT, NN_BAD_ROUNDING, NN_BAD_VERSION, NN_BAD_LAYER, NN_BAD_SHAPE, NN_BAD_BATCH, NN_BAD_STATE, PRECISION_MAX_STATES,
+  NN_BAD_OVERRIDE, CFG_MAX_OVERRIDES, MUL_FORMATS_MAX,
 } from "../nn/abi";
 import { CL_MAX_EXPERIENCES } from "../cl/abi";
 import { Learner } from "../cl/learner";
@@ -215,7 +216,14 @@ export function nnProblem(status: i32): i32 {
     case NN_BAD_STATE:
       text("expected precision states (CFG_STATES, at most ");
       num(PRECISION_MAX_STATES);
-      text(") with the replay role and the presence of a master copy of the run's spec, received states that change them");
+      text(") with the replay role and the presence of a master copy of the run's spec, and at most ");
+      num(MUL_FORMATS_MAX);
+      text(" product (mul) formats over the states and layers, received others");
+      return ERR_BAD_CONFIG;
+    case NN_BAD_OVERRIDE:
+      text("expected per-layer overrides (at most ");
+      num(CFG_MAX_OVERRIDES);
+      text(") of activation, error, gradient, mul or acc on a layer with weights (linear, conv), received one that is not");
       return ERR_BAD_CONFIG;
     case NN_BAD_BATCH:
       text("expected a largest batch from 1 to 65536 in the model config, received another");

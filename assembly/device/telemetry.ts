@@ -73,7 +73,7 @@ export function telemetry(length: u32): i32 {
   setF64(TELEMETRY_REPLY_CPU_MACS_EXACT_SR_OFFSET, backendCpuMacs(KERNEL_EXACT_SR));
   setF64(TELEMETRY_REPLY_CPU_MACS_FAST_OFFSET, backendCpuMacs(KERNEL_FAST));
   replyTail(TELEMETRY_REPLY_MACS_BY_FORMAT_OFFSET);
-  putMacsByFormat(macs, (flags & TELEMETRY_FLAG_RESET_COUNTERS) != 0);
+  putMacsByFormat((flags & TELEMETRY_FLAG_RESET_COUNTERS) != 0);
   // The stored weights as the model holds them (packed codes): boards and reports compare models by it.
   putU32(deployed ? crc32(learner.model.ctx.weights, <usize>learner.model.modelBytes) : 0);
   if ((flags & TELEMETRY_FLAG_RESET_COUNTERS) != 0) resetCounters(macsNow());

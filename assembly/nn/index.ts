@@ -10,3 +10,4 @@ export * from "./layout";
 export * from "./build";
 export * from "./step";
 export * from "./switch";
+export * from "./overrides";

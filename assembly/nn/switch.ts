@@ -7,8 +7,7 @@
 import { Rng } from "../arith";
 import {
   CFG_STATE_COUNT, CFG_ROLES, CFG_STATES, ROLE_COUNT, ROLE_WORDS, ROLE_WEIGHT, ROLE_MASTER, ROLE_OPTIMIZER, ROLE_REPLAY,
-  PRECISION_MAX_STATES, GEMM_FMA, GEMM_FAST, NN_OK, NN_BAD_STATE, T_MACS_FORWARD, T_MACS_BACKWARD_DATA,
-  T_MACS_BACKWARD_WEIGHT, T_MACS_EVAL,
+  PRECISION_MAX_STATES, GEMM_FMA, GEMM_FAST, NN_OK, NN_BAD_STATE,
 } from "./abi";
 import { allocZeroed } from "./alloc";
 import { Context, roleAt, configureMac } from "./context";
@@ -27,11 +26,6 @@ export class PrecisionStates {
   roles: usize = 0;
   gemmFlags: u32 = 0;
   rng: Rng = changetype<Rng>(0);
-  /** MACs run in each state (f64 x (count + 1)) up to the model's MAC total `macsMark`. */
-  macs: usize = 0;
-  macsMark: f64 = 0;
-  /** Each state's count when TELEMETRY last reset its counters (f64 x (count + 1)). */
-  macsBase: usize = 0;
 }
 
 /** Role `index` of state `s`. */
@@ -56,8 +50,6 @@ export function readStates(config: usize, ctx: Context, gemmFlags: u32): i32 {
   states.gemmFlags = gemmFlags;
   states.rng = Rng.create(ctx.seed, STREAM_SWITCH);
   states.roles = allocZeroed(<usize>((count + 1) * ROLE_COUNT) << alignof<usize>());
-  states.macs = allocZeroed(<usize>(count + 1) << 3);
-  states.macsBase = allocZeroed(<usize>(count + 1) << 3);
   for (let r = 0; r < ROLE_COUNT; r++) {
     const role = newRole();
     copyRole(role, roleAt(ctx, r));
@@ -128,27 +120,6 @@ export function reencode(from: Role, to: Role, base: usize, n: i32, rng: Rng): v
   }
 }
 
-/** The model's MACs so far, every pass. */
-export function totalMacs(ctx: Context): f64 {
-  const t = ctx.telemetry;
-  return load<f64>(t + (<usize>T_MACS_FORWARD << 3)) + load<f64>(t + (<usize>T_MACS_BACKWARD_DATA << 3)) +
-    load<f64>(t + (<usize>T_MACS_BACKWARD_WEIGHT << 3)) + load<f64>(t + (<usize>T_MACS_EVAL << 3));
-}
-
-/** Adds the MACs since the last flush to the current state's count (at a switch, and before they are read). */
-export function flushStateMacs(ctx: Context): void {
-  const states = ctx.states;
-  const now = totalMacs(ctx);
-  const at = states.macs + (<usize>states.current << 3);
-  store<f64>(at, load<f64>(at) + now - states.macsMark);
-  states.macsMark = now;
-}
-
-/** MACs run in state s (after flushStateMacs). */
-export function stateMacs(states: PrecisionStates, s: i32): f64 {
-  return load<f64>(states.macs + (<usize>s << 3));
-}
-
 /** The model takes state s's roles, its GEMM spec and memory figures; stores are not touched. */
 export function adoptState(model: Model, s: i32): void {
   const ctx = model.ctx;
@@ -172,7 +143,6 @@ export function switchState(model: Model, s: i32): void {
   const ctx = model.ctx;
   const states = ctx.states;
   if (s == states.current) return;
-  flushStateMacs(ctx);
   const n = model.params, opt = model.optimizer, rng = states.rng;
   const weight = stateRole(states, s, ROLE_WEIGHT);
   if (weight.word != ctx.weight.word) reencode(ctx.weight, weight, ctx.weights, n, rng);

@@ -16,7 +16,7 @@ import { modulePath } from "../device/module.js";
 import { expected, UsageError } from "../errors.js";
 import type { DataSplit } from "../data/index.js";
 import { checkSeed, Rng } from "../data/rng.js";
-import { encodePolicy, parsePolicy, parsePrecision, precisionText, shortPrecisionText, type PrecisionSpec } from "../precision/index.js";
+import { encodePolicy, layerPrecision, parsePolicy, parsePrecision, precisionText, shortPrecisionText, type PrecisionSpec } from "../precision/index.js";
 import { chw, deviceSeed, encodeConfig, type OptimizerSpec } from "../train/config.js";
 import { describeModel, parseModelSpec } from "../train/model-spec.js";
 import type { Report } from "../report/types.js";
@@ -235,6 +235,7 @@ export function planRun(options: ClRunOptions): ClPlan {
     strategy: strategySettings(strategy),
     precision: shortPrecisionText(precision),
     precisionSpec: precisionText(precision),
+    ...(precision.layers ? { precisionLayers: layerPrecision(precision, [...modelSpec.layers.map((l) => l.kind), "linear"]) } : {}),
     precisionPolicy: policy.text,
     ...(policy.name !== "static" ? { precisionStates: policy.states.map((s) => shortPrecisionText(s)) } : {}),
     seed,

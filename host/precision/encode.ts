@@ -13,6 +13,9 @@ import {
   LOSS_SCALE_NONE,
   LOSS_SCALE_STATIC,
   ROLE_WORDS,
+  CFG_OVERRIDE_COUNT,
+  CFG_OVERRIDES,
+  OVERRIDE_WORDS,
 } from "../../assembly/nn/abi.js";
 import { ROLE_NAMES, type PrecisionSpec, type RoleSpec } from "./spec.js";
 
@@ -34,6 +37,11 @@ export function encodeRoles(spec: PrecisionSpec, words: Uint32Array, at: number)
 /** Writes the spec's words into a config blob. */
 export function encodePrecision(spec: PrecisionSpec, words: Uint32Array): void {
   encodeRoles(spec, words, CFG_ROLES);
+  const overrides = spec.layers ?? [];
+  words[CFG_OVERRIDE_COUNT] = overrides.length;
+  overrides.forEach((o, i) => {
+    words.set([o.layer, ROLE_NAMES.indexOf(o.role), ...roleWords(o.spec)], CFG_OVERRIDES + i * OVERRIDE_WORDS);
+  });
   words[CFG_GEMM] = (spec.fma ? GEMM_FMA : 0) | (spec.gemm === "fast" ? GEMM_FAST : 0);
   const scale = spec.lossScale;
   words[CFG_LOSS_SCALE_KIND] = scale.kind === "none" ? LOSS_SCALE_NONE : scale.kind === "static" ? LOSS_SCALE_STATIC : LOSS_SCALE_DYNAMIC;

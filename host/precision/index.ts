@@ -4,3 +4,4 @@ export * from "./presets.js";
 export * from "./parse.js";
 export * from "./encode.js";
 export * from "./policy.js";
+export * from "./layers.js";

@@ -68,6 +68,9 @@ function checkState(spec: PrecisionSpec, base: PrecisionSpec, where: string): vo
       `expected ${where} to keep the run's fma=${base.fma ? "on" : "off"}, gemm=${base.gemm} and lossScale=${lossScaleText(base.lossScale)} (a policy switches role formats only), received fma=${spec.fma ? "on" : "off"}, gemm=${spec.gemm}, lossScale=${lossScaleText(spec.lossScale)}`,
     );
   }
+  if (!same(spec.layers ?? [], base.layers ?? [])) {
+    throw new UsageError(`expected ${where} to keep the run's per-layer items (layer<N>.<role>; a layer's own format holds through every state), received other ones`);
+  }
   if (!same(spec.replay, base.replay)) {
     throw expected(
       `${where} to keep the run's replay=${base.replay.format}:${base.replay.rounding} (the buffer's slots are sized in it)`,

@@ -66,7 +66,25 @@ export function chw(shape: readonly number[]): [number, number, number] {
 
 const f32Bits = (value: number): number => new Uint32Array(new Float32Array([value]).buffer)[0];
 
+/**
+ * Per-layer overrides must name layers with weights of this model (the output Linear is the last index)
+ * and fit CFG_MAX_OVERRIDES.
+ */
+export function checkLayerOverrides(precision: PrecisionSpec, layers: readonly LayerSpec[]): void {
+  const overrides = precision.layers ?? [];
+  if (overrides.length > abi.CFG_MAX_OVERRIDES) throw expected(`at most ${abi.CFG_MAX_OVERRIDES} per-layer precision items`, overrides.length);
+  const kinds = [...layers.map((l) => l.kind), "linear"];
+  const allowed = kinds.map((kind, i) => (kind === "linear" || kind === "conv" ? `layer${i} (${kind}${i === layers.length ? ", output" : ""})` : null)).filter((x) => x !== null);
+  for (const o of overrides) {
+    const kind = kinds[o.layer];
+    if (kind !== "linear" && kind !== "conv") {
+      throw expected(`a layer with weights of the model in layer<N>.${o.role} (${allowed.join(", ")})`, `layer${o.layer}${kind ? ` (${kind})` : ""}`);
+    }
+  }
+}
+
 export function encodeConfig(config: ModelConfig): Uint32Array {
+  checkLayerOverrides(config.precision, config.layers);
   const words = new Uint32Array(abi.CFG_LAYERS + config.layers.length * abi.LAYER_WORDS);
   const [c, h, w] = chw(config.inputShape);
   words[abi.CFG_VERSION] = abi.NN_ABI_VERSION;
