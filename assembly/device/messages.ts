@@ -223,7 +223,7 @@ export function nnProblem(status: i32): i32 {
     case NN_BAD_OVERRIDE:
       text("expected per-layer overrides (at most ");
       num(CFG_MAX_OVERRIDES);
-      text(") of activation, error, gradient, mul or acc on a layer with weights (linear, conv), received one that is not");
+      text(") of weight, activation, error, gradient, mul or acc on a layer with weights (linear, conv), and no precision state that changes the model's weight format when a layer stores its weights in its own, received others");
       return ERR_BAD_CONFIG;
     case NN_BAD_BATCH:
       text("expected a largest batch from 1 to 65536 in the model config, received another");

@@ -5,7 +5,7 @@ import { MacSpec, macSpecNew, macSpecUsesSr, MAC_SR_MAX_MACS } from "../arith/ma
 import { gemmOnBackend } from "../accel/backend";
 import { accelSetOperandFormats } from "../accel/driver";
 import { ACCEL_FMT_E4M3_WORD, ACCEL_FMT_FP16_WORD, ACCEL_FMT_FP32_WORD } from "../generated/regmap";
-import { Role, newRole, roundRun, decodeStored } from "./precision";
+import { Role, newRole, roundRun } from "./precision";
 import {
   ROLE_WEIGHT, ROLE_ACTIVATION, ROLE_ERROR, ROLE_GRADIENT, ROLE_MUL, ROLE_ACC, ROLE_MASTER, ROLE_OPTIMIZER,
   ROLE_REPLAY, T_COUNT, T_MACS_FORWARD, T_MACS_EVAL, T_MACS_BACKWARD_DATA, T_GEMM_JOBS, T_ERROR_VALUES, T_ERROR_NONZERO,
@@ -13,7 +13,7 @@ import {
 } from "./abi";
 import { allocZeroed } from "./alloc";
 import { PrecisionStates } from "./switch";
-import { LayerRoles } from "./overrides";
+import { LayerRoles, weightsF32 } from "./overrides";
 
 // Random streams of a run: stream ids under the run seed (streamKey(seed, id)), documented in docs/precision.md.
 export const STREAM_INIT: u32 = 1;
@@ -243,9 +243,7 @@ export function roundGradients(ctx: Context, ptr: usize, n: i32): void {
 
 /** f32 values of parameters first .. first+n-1: the store itself, or decoded into `scratch`. */
 export function paramsF32(ctx: Context, first: i32, n: i32, scratch: usize): usize {
-  if (ctx.weight.bytes == 4) return ctx.weights + (<usize>first << 2);
-  decodeStored(ctx.weight, ctx.weights, first, scratch, n);
-  return scratch;
+  return weightsF32(ctx, first, n, scratch);
 }
 
 /** Address of gradient `first`. */

@@ -2,6 +2,7 @@
 // dry (the bytes only, for the memory check) and then for real.
 import { LAYER_LINEAR, LAYER_CONV, LAYER_RELU, LAYER_MAXPOOL, LAYER_FLATTEN, ROLE_WEIGHT, ROLE_MASTER, ROLE_OPTIMIZER } from "./abi";
 import { storeBytes, anyPacked } from "./switch";
+import { weightStoreBytes, segmentsPacked } from "./overrides";
 import { take, planReset, plannedBytes } from "./alloc";
 import { stateBuffers } from "./optim";
 import { Model } from "./model";
@@ -19,8 +20,8 @@ export function layoutBuffers(model: Model, dry: bool): u64 {
   const params = <u64>model.params;
   planReset();
   // Stored roles are laid out for their widest precision state (switch.ts); the figures are the current ones.
-  ctx.weights = take(dry, params * <u64>storeBytes(ctx, ROLE_WEIGHT));
-  model.modelBytes = <f64>(params * <u64>ctx.weight.bytes);
+  ctx.weights = take(dry, weightStoreBytes(model, storeBytes(ctx, ROLE_WEIGHT)));
+  model.modelBytes = <f64>weightStoreBytes(model, ctx.weight.bytes);
   const opt = model.optimizer;
   opt.master = ctx.master.present ? take(dry, params * <u64>storeBytes(ctx, ROLE_MASTER)) : 0;
   model.masterBytes = ctx.master.present ? <f64>(params * <u64>ctx.master.bytes) : 0;
@@ -61,7 +62,7 @@ export function layoutBuffers(model: Model, dry: bool): u64 {
   }
   model.errorA = take(dry, batch * <u64>largest << 2);
   model.errorB = take(dry, batch * <u64>largest << 2);
-  const packed = anyPacked(ctx);
+  const packed = anyPacked(ctx) || segmentsPacked(ctx);
   ctx.weightScratch = packed ? take(dry, <u64>weightScratch << 2) : 0;
   ctx.biasScratch = packed ? take(dry, <u64>biasScratch << 2) : 0;
   ctx.col = columns > 0 ? take(dry, <u64>columns << 2) : 0;

@@ -11,7 +11,7 @@ import { heapTop } from "./alloc";
 import { Context, roundActivations, roundErrors, count } from "./context";
 import { loadStored, storeRounded, roundOne } from "./precision";
 import { Tensor } from "./tensor";
-import { useLayer, useModel } from "./overrides";
+import { useLayer, useModel, weightAt } from "./overrides";
 import { Layer } from "./layer";
 import { linearForward, linearBackward } from "./linear";
 import { convForward, convBackward } from "./conv2d";
@@ -204,7 +204,7 @@ export function writeParams(model: Model, src: usize): void {
   memory.copy(ctx.weights, src, <usize>model.modelBytes);
   if (!ctx.master.present) return;
   for (let i = 0; i < model.params; i++) {
-    const v = roundOne(ctx.master, ctx.masterRng, loadStored(ctx.weight, ctx.weights, i));
+    const v = roundOne(ctx.master, ctx.masterRng, weightAt(ctx, i));
     storeRounded(ctx.master, model.optimizer.master, i, v);
   }
 }
@@ -212,7 +212,7 @@ export function writeParams(model: Model, src: usize): void {
 /** The weights as f32 values. */
 export function readParamsF32(model: Model, dst: usize): void {
   const ctx = model.ctx;
-  for (let i = 0; i < model.params; i++) store<f32>(dst + (<usize>i << 2), loadStored(ctx.weight, ctx.weights, i));
+  for (let i = 0; i < model.params; i++) store<f32>(dst + (<usize>i << 2), weightAt(ctx, i));
 }
 
 /** Sets every weight from f32 values (rounded to the master and weight formats). */

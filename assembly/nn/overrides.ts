@@ -1,17 +1,20 @@
 // Per-layer precision (docs/precision.md, Per-layer roles): a layer may run a compute role (activation,
-// error, gradient, mul, acc) in its own format, whatever the run's spec or precision state says. Each
-// layer with overrides gets a role set: its own Role for an overridden role, the model's Role object for
-// the others, so a precision switch of the model's roles reaches every role a layer does not pin. The
-// passes make a layer's set current while the layer runs (useLayer) and put the model's back after.
+// error, gradient, mul, acc) or store its weights in its own format, whatever the run's spec or
+// precision state says. Each layer with overrides gets a role set: its own Role for an overridden role,
+// the model's Role object for the others, so a precision switch of the model's roles reaches every role
+// a layer does not pin. The passes make a layer's set current while the layer runs (useLayer) and put
+// the model's back after. With a layer's own weight format, the weight store is laid out layer by layer
+// (segments), each layer's parameters in its own width, and every access by parameter index finds its
+// layer's segment.
 import {
-  CFG_OVERRIDE_COUNT, CFG_OVERRIDES, CFG_MAX_OVERRIDES, OVERRIDE_WORDS, ROLE_COUNT, ROLE_WORDS, ROLE_ACTIVATION,
+  CFG_OVERRIDE_COUNT, CFG_OVERRIDES, CFG_MAX_OVERRIDES, OVERRIDE_WORDS, ROLE_COUNT, ROLE_WORDS, ROLE_WEIGHT, ROLE_ACTIVATION,
   ROLE_ERROR, ROLE_GRADIENT, ROLE_MUL, ROLE_ACC, CFG_ROLES, LAYER_LINEAR, LAYER_CONV, GEMM_FMA, GEMM_FAST, NN_OK,
   NN_BAD_OVERRIDE, MUL_FORMATS_MAX,
 } from "./abi";
-import { stateRole } from "./switch";
+import { stateRole, storeChanges } from "./switch";
 import { allocZeroed } from "./alloc";
 import { Context, roleAt, configureMac } from "./context";
-import { Role, newRole, readRole } from "./precision";
+import { Role, newRole, readRole, loadStored, storeRounded, roundOne, decodeStored } from "./precision";
 import { Model } from "./model";
 
 @final @unmanaged
@@ -23,10 +26,23 @@ export class LayerRoles {
   gemmFlags: u32 = 0;
   /** The layer whose set is current (-1: the model's). */
   current: i32 = -1;
+  /** With a layer's own weight format: per layer with parameters a Segment, and the one last found. */
+  segments: usize = 0;
+  segmentCount: i32 = 0;
+  cursor: i32 = 0;
+}
+
+/** Parameters first .. end-1 (one layer's), stored from byte `offset` of the weight store in `role`. */
+@final @unmanaged
+export class Segment {
+  first: i32 = 0;
+  end: i32 = 0;
+  offset: usize = 0;
+  role: Role = changetype<Role>(0);
 }
 
 function overridable(role: i32): bool {
-  return role == ROLE_ACTIVATION || role == ROLE_ERROR || role == ROLE_GRADIENT || role == ROLE_MUL || role == ROLE_ACC;
+  return role == ROLE_WEIGHT || role == ROLE_ACTIVATION || role == ROLE_ERROR || role == ROLE_GRADIENT || role == ROLE_MUL || role == ROLE_ACC;
 }
 
 // @ts-ignore: decorator
@@ -62,10 +78,129 @@ export function readOverrides(config: usize, model: Model, gemmFlags: u32): i32 
     store<usize>(slot(set, r), changetype<usize>(role));
   }
   ctx.layers = roles;
+  return layOutSegments(model, roles);
+}
+
+/**
+ * The weight store layer by layer when some layer stores its weights in its own format. The model's
+ * weight format may then not switch (a precision state that changes it is refused): the store stays one
+ * run of bytes, which readParams, the checksum and the strategies' snapshots copy whole.
+ */
+function layOutSegments(model: Model, roles: LayerRoles): i32 {
+  let pinned = false;
+  for (let i = 0; i < model.layerCount; i++) {
+    const set = load<usize>(slot(roles.sets, i));
+    if (set != 0 && load<usize>(slot(set, ROLE_WEIGHT)) != load<usize>(slot(roles.base, ROLE_WEIGHT))) pinned = true;
+  }
+  if (!pinned) return NN_OK;
+  if (storeChanges(model.ctx, ROLE_WEIGHT)) return NN_BAD_OVERRIDE;
+  let count = 0;
+  for (let i = 0; i < model.layerCount; i++) if (model.layer(i).paramsPerHead > 0) count++;
+  roles.segments = allocZeroed(<usize>count << alignof<usize>());
+  let offset: usize = 0;
+  for (let i = 0; i < model.layerCount; i++) {
+    const layer = model.layer(i);
+    if (layer.paramsPerHead == 0) continue;
+    const s = new Segment();
+    s.first = layer.paramBase;
+    s.end = layer.paramBase + layer.paramsPerHead * layer.heads;
+    s.offset = offset;
+    s.role = layerRole(model.ctx, i, ROLE_WEIGHT);
+    offset += <usize>(s.end - s.first) * <usize>s.role.bytes;
+    store<usize>(slot(roles.segments, roles.segmentCount++), changetype<usize>(s));
+  }
   return NN_OK;
 }
 
+/** The segment holding parameter i (segments are in parameter order; accesses mostly go forward). */
+export function segmentOf(roles: LayerRoles, i: i32): Segment {
+  let k = roles.cursor;
+  let s = changetype<Segment>(load<usize>(slot(roles.segments, k)));
+  if (i >= s.first && i < s.end) return s;
+  k = i < s.first ? 0 : k + 1;
+  for (; k < roles.segmentCount; k++) {
+    s = changetype<Segment>(load<usize>(slot(roles.segments, k)));
+    if (i < s.end) break;
+  }
+  roles.cursor = k;
+  return s;
+}
+
+/** True when the weights are stored layer by layer. */
+// @ts-ignore: decorator
+@inline export function segmented(ctx: Context): bool {
+  return changetype<usize>(ctx.layers) != 0 && ctx.layers.segments != 0;
+}
+
+/** Where parameter index i of segment s is found by loadStored/storeRounded: the store's base for that layer. */
+// @ts-ignore: decorator
+@inline export function segmentBase(ctx: Context, s: Segment): usize {
+  return ctx.weights + s.offset - <usize>s.first * <usize>s.role.bytes;
+}
+
+/** Weight i as stored. */
+export function weightAt(ctx: Context, i: i32): f32 {
+  if (!segmented(ctx)) return loadStored(ctx.weight, ctx.weights, i);
+  const s = segmentOf(ctx.layers, i);
+  return loadStored(s.role, segmentBase(ctx, s), i);
+}
+
+/** Stores weight i rounded to its layer's weight format (a draw of the weight stream when it rounds by sr). */
+export function putWeight(ctx: Context, i: i32, v: f32): void {
+  if (!segmented(ctx)) {
+    storeRounded(ctx.weight, ctx.weights, i, roundOne(ctx.weight, ctx.weightRng, v));
+    return;
+  }
+  const s = segmentOf(ctx.layers, i);
+  storeRounded(s.role, segmentBase(ctx, s), i, roundOne(s.role, ctx.weightRng, v));
+}
+
+/** Stores a value every weight format holds exactly (zero), without a draw. */
+export function putWeightExact(ctx: Context, i: i32, v: f32): void {
+  if (!segmented(ctx)) {
+    storeRounded(ctx.weight, ctx.weights, i, v);
+    return;
+  }
+  const s = segmentOf(ctx.layers, i);
+  storeRounded(s.role, segmentBase(ctx, s), i, v);
+}
+
+/** f32 values of parameters first .. first+n-1 (one layer's): the store itself, or decoded into `scratch`. */
+export function weightsF32(ctx: Context, first: i32, n: i32, scratch: usize): usize {
+  let role = ctx.weight, base = ctx.weights;
+  if (segmented(ctx)) {
+    const s = segmentOf(ctx.layers, first);
+    role = s.role;
+    base = segmentBase(ctx, s);
+  }
+  if (role.bytes == 4) return base + (<usize>first << 2);
+  decodeStored(role, base, first, scratch, n);
+  return scratch;
+}
+
+/** Bytes of the weight store as laid out (its widest state's, without a layer of its own format). */
+export function weightStoreBytes(model: Model, widest: i32): u64 {
+  const ctx = model.ctx;
+  if (!segmented(ctx)) return <u64>model.params * <u64>widest;
+  let bytes: u64 = 0;
+  for (let k = 0; k < ctx.layers.segmentCount; k++) {
+    const s = changetype<Segment>(load<usize>(slot(ctx.layers.segments, k)));
+    bytes += <u64>(s.end - s.first) * <u64>s.role.bytes;
+  }
+  return bytes;
+}
+
+/** True when some layer stores its weights in packed codes (decoding needs scratch). */
+export function segmentsPacked(ctx: Context): bool {
+  if (!segmented(ctx)) return false;
+  for (let k = 0; k < ctx.layers.segmentCount; k++) {
+    if (changetype<Segment>(load<usize>(slot(ctx.layers.segments, k))).role.bytes != 4) return true;
+  }
+  return false;
+}
+
 function take(ctx: Context, set: usize): void {
+  ctx.weight = changetype<Role>(load<usize>(slot(set, ROLE_WEIGHT)));
   ctx.activation = changetype<Role>(load<usize>(slot(set, ROLE_ACTIVATION)));
   ctx.error = changetype<Role>(load<usize>(slot(set, ROLE_ERROR)));
   ctx.gradient = changetype<Role>(load<usize>(slot(set, ROLE_GRADIENT)));

@@ -13,6 +13,7 @@ import { allocZeroed } from "./alloc";
 import { Context, roleAt, configureMac } from "./context";
 import { Role, newRole, readRole, loadStored, storeRounded, roundOne } from "./precision";
 import { Model } from "./model";
+import { weightStoreBytes } from "./overrides";
 
 /** Random stream of the re-encoding on a switch (stochastic rounding when a store narrows). */
 export const STREAM_SWITCH: u32 = 11;
@@ -128,7 +129,7 @@ export function adoptState(model: Model, s: i32): void {
   configureMac(ctx, (states.gemmFlags & GEMM_FMA) != 0, (states.gemmFlags & GEMM_FAST) != 0);
   states.current = s;
   const params = <f64>model.params;
-  model.modelBytes = params * <f64>ctx.weight.bytes;
+  model.modelBytes = <f64>weightStoreBytes(model, ctx.weight.bytes);
   model.masterBytes = ctx.master.present ? params * <f64>ctx.master.bytes : 0;
   const opt = model.optimizer;
   const buffers = (opt.state1 != 0 ? 1 : 0) + (opt.state2 != 0 ? 1 : 0);
@@ -158,5 +159,6 @@ export function switchState(model: Model, s: i32): void {
 
 /** Bytes of a stored role's buffer as laid out (params x its widest state's bytes per value). */
 export function storeCapacity(model: Model, index: i32): usize {
+  if (index == ROLE_WEIGHT) return <usize>weightStoreBytes(model, storeBytes(model.ctx, index));
   return <usize>model.params * <usize>storeBytes(model.ctx, index);
 }

@@ -4,7 +4,7 @@
 //   role  = format [":" rounding [":" srBits]]       e.g. "weight=e4m3:sr", "acc=fp16:sr:12"
 //   master=none | role     fma=on|off     gemm=exact|fast
 //   lossScale=none | <scale> | static:<scale> | dynamic[:<initial>[:<interval>]]
-//   layer<N>.<role>=role                              e.g. "layer2.acc=fp32" (activation, error, gradient, mul, acc)
+//   layer<N>.<role>=role                              e.g. "layer2.acc=fp32" (weight, activation, error, gradient, mul, acc)
 //
 // Without a preset the base is fp32. Keys are case-insensitive; every key may appear once.
 import { expected, UsageError } from "../errors.js";
@@ -154,7 +154,7 @@ function applyLayer(spec: PrecisionSpec, match: RegExpExecArray, value: string, 
   const name = match[2].toLowerCase();
   const role = (LAYER_ROLE_NAMES as readonly string[]).find((r) => r === name) ?? KEY_ALIASES[name];
   if (!role || !(LAYER_ROLE_NAMES as readonly string[]).includes(role)) {
-    throw expected(`a role a layer computes (${LAYER_ROLE_NAMES.join(", ")}; the stored roles are the model's) in "${item}"`, match[2]);
+    throw expected(`a role of a layer's own (${LAYER_ROLE_NAMES.join(", ")}; master, optimizer and replay are the model's) in "${item}"`, match[2]);
   }
   const overrides = spec.layers ?? [];
   if (overrides.some((o) => o.layer === layer && o.role === role)) throw expected(`each precision key once`, `layer${layer}.${role} twice`);

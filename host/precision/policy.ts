@@ -71,6 +71,12 @@ function checkState(spec: PrecisionSpec, base: PrecisionSpec, where: string): vo
   if (!same(spec.layers ?? [], base.layers ?? [])) {
     throw new UsageError(`expected ${where} to keep the run's per-layer items (layer<N>.<role>; a layer's own format holds through every state), received other ones`);
   }
+  if ((base.layers ?? []).some((o) => o.role === "weight") && !same(spec.weight, base.weight)) {
+    throw expected(
+      `${where} to keep the run's weight=${base.weight.format}:${base.weight.rounding} (a layer stores its weights in its own format, so the store's layout is fixed)`,
+      `weight=${spec.weight.format}:${spec.weight.rounding}`,
+    );
+  }
   if (!same(spec.replay, base.replay)) {
     throw expected(
       `${where} to keep the run's replay=${base.replay.format}:${base.replay.rounding} (the buffer's slots are sized in it)`,

@@ -40,8 +40,8 @@ export interface RoleSpec {
 
 export type GemmMode = "exact" | "fast";
 
-/** Roles a layer may run in its own format (docs/precision.md, Per-layer roles): those it computes. */
-export const LAYER_ROLE_NAMES = ["activation", "error", "gradient", "mul", "acc"] as const;
+/** Roles a layer may run in its own format (docs/precision.md, Per-layer roles): its weights and what it computes. */
+export const LAYER_ROLE_NAMES = ["weight", "activation", "error", "gradient", "mul", "acc"] as const;
 export type LayerRoleName = (typeof LAYER_ROLE_NAMES)[number];
 
 /** `layer<N>.<role>=<value>`: layer N (in the model's layer list, the output Linear last) runs `role` in `spec`. */
