@@ -18,7 +18,7 @@ import { ReplayBuffer } from "./buffer";
 import { storeAt, sampleLabel, sampleValues } from "../device/store";
 import { SPLIT_TEST } from "../generated/protocol";
 import { Strategy, blobWord } from "./strategy";
-import { PolicyRun, newPolicyRun, policyBeforeStep, policyTrainStarts } from "./policy";
+import { PolicyRun, newPolicyRun, policyBeforeStep, policyTrainStarts, policyTrains } from "./policy";
 import { policies } from "./policies";
 import { PICK_BYTES, pickHead, pickLabel, pickValues, sortPicks, poolOf, buildPool, fillCurrent, headOf } from "./rows";
 
@@ -186,7 +186,7 @@ function update(l: Learner): bool {
 
 /** One optimiser step on rows 0..n-1; returns false when the step was skipped (overflow). */
 export function trainStep(l: Learner, n: i32): bool {
-  policyBeforeStep(l.precision, l.model, l.current, policies);
+  policyBeforeStep(l.precision, l.model, policies);
   l.lastLoss = 0;
   l.hooks.gradient(l, n);
   l.hooks.adjustGradient(l);
@@ -248,6 +248,7 @@ export function trainIterations(l: Learner, experience: i32, iterations: i32, ba
  */
 export function train(l: Learner, experience: i32, iterations: i32, batch: i32, scratch: usize, endsExperience: bool): f64 {
   const hooks = l.hooks;
+  policyTrains(l.precision, experience);
   let meanLoss: f64 = 0;
   if (!hooks.trainsAtEnd) meanLoss = trainIterations(l, experience, iterations, batch, scratch);
   if (!endsExperience) return meanLoss;

@@ -36,6 +36,8 @@ export class PolicyRun {
   step: i32 = 0;
   experience: i32 = -1;
   experienceStep: i32 = 0;
+  /** The experience the running TRAIN names (its steps, GDumb's at the end included, belong to it). */
+  training: i32 = -1;
   /** Switches of the current TRAIN: (step, state) u32 pairs, the first SWITCH_LOG_MAX of `switches`. */
   log: usize = 0;
   switches: i32 = 0;
@@ -142,11 +144,16 @@ export function policyTrainStarts(run: PolicyRun): void {
   if (changetype<usize>(run) != 0) run.switches = 0;
 }
 
+/** The TRAIN about to run its steps trains `experience`. */
+export function policyTrains(run: PolicyRun, experience: i32): void {
+  if (changetype<usize>(run) != 0) run.training = experience;
+}
+
 /** At a step boundary: the policy decides the state of the next step, and the model switches to it. */
-export function policyBeforeStep(run: PolicyRun, model: Model, experience: i32, policies: StaticArray<Policy>): void {
+export function policyBeforeStep(run: PolicyRun, model: Model, policies: StaticArray<Policy>): void {
   if (changetype<usize>(run) == 0) return;
-  if (experience != run.experience) {
-    run.experience = experience;
+  if (run.training != run.experience) {
+    run.experience = run.training;
     run.experienceStep = 0;
   }
   const s = policies[run.kind].decide(run);
@@ -187,6 +194,7 @@ export function policyUnpack(run: PolicyRun, model: Model): void {
   run.step = load<i32>(run.saved);
   run.experience = load<i32>(run.saved + 4);
   run.experienceStep = load<i32>(run.saved + 8);
+  run.training = run.experience;
   adoptState(model, load<i32>(run.saved + 12));
   model.ctx.states.rng.counter = load<u32>(run.saved + 16);
 }

@@ -19,7 +19,6 @@ const scalars = memory.data(256);
 export function registerRegions(l: Learner): void {
   const model = l.model;
   const ctx = model.ctx, opt = model.optimizer;
-  const params = <usize>model.params;
   regionsReset();
   // Stored roles as laid out: for their widest precision state (nn/switch.ts).
   addRegion(ctx.weights, storeCapacity(model, ROLE_WEIGHT));

@@ -127,6 +127,11 @@ describe("a run's precision timeline", () => {
     expect(sim.report.config.precisionStates).toEqual(["fp8-mixed", "fp8-mixed,acc=fp32:rne", "fp8-mixed,acc=bf16:rne"]);
   });
 
+  it("counts GDumb's steps, which run when an experience ends, as that experience's", async () => {
+    const [sim] = await runs("schedule:e1@acc=fp32", { strategy: "gdumb" });
+    expect(switches(sim.report)).toEqual([[iterations, 1]]);
+  });
+
   it("is the same report from the same seed, and static gives what a run without a policy gives", async () => {
     const [a] = await runs("cyclic:6-8:5");
     const [b] = await runs("cyclic:6-8:5");
