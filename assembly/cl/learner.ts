@@ -186,7 +186,7 @@ function update(l: Learner): bool {
 
 /** One optimiser step on rows 0..n-1; returns false when the step was skipped (overflow). */
 export function trainStep(l: Learner, n: i32): bool {
-  policyBeforeStep(l.precision, l.model, policies);
+  policyBeforeStep(l.precision, l.model, l.buffer, policies);
   l.lastLoss = 0;
   l.hooks.gradient(l, n);
   l.hooks.adjustGradient(l);

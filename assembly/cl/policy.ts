@@ -7,8 +7,10 @@
 // figures of the step that just ended from the model's telemetry and returns the state to run next: the
 // switch, its re-encoding and its record are the learner's, as for every other policy.
 import { Model } from "../nn/model";
-import { switchState, adoptState, storeChanges } from "../nn/switch";
-import { ROLE_WEIGHT, ROLE_MASTER, ROLE_OPTIMIZER } from "../nn/abi";
+import { switchState, adoptState, storeChanges, stateRole, copyRole } from "../nn/switch";
+import { ROLE_WEIGHT, ROLE_MASTER, ROLE_OPTIMIZER, ROLE_REPLAY } from "../nn/abi";
+import { Role, newRole } from "../nn/precision";
+import { ReplayBuffer, bufferReencode, bufferFollowRole } from "./buffer";
 import { take } from "../nn/alloc";
 import {
   CL_POLICY, CL_POLICY_STEPS, CL_POLICY_PERIOD, CL_POLICY_LOW, CL_POLICY_HIGH, CL_POLICY_CHANGE_COUNT,
@@ -43,6 +45,8 @@ export class PolicyRun {
   switches: i32 = 0;
   /** The run's counters as a checkpoint holds them. */
   saved: usize = 0;
+  /** The replay role before a switch, while the buffer is re-encoded from it. */
+  replayBefore: Role = changetype<Role>(0);
 }
 
 function checkNothing(model: Model, run: PolicyRun, states: i32): bool { return true; }
@@ -73,6 +77,7 @@ export function newPolicyRun(blob: usize, dry: bool): PolicyRun {
   if (!dry) memory.copy(run.changes, blob + (<usize>CL_POLICY_CHANGES << 2), changeBytes);
   run.log = take(dry, <u64>SWITCH_LOG_MAX << 3);
   run.saved = take(dry, 32);
+  run.replayBefore = newRole();
   return run;
 }
 
@@ -150,15 +155,20 @@ export function policyTrains(run: PolicyRun, experience: i32): void {
 }
 
 /** At a step boundary: the policy decides the state of the next step, and the model switches to it. */
-export function policyBeforeStep(run: PolicyRun, model: Model, policies: StaticArray<Policy>): void {
+export function policyBeforeStep(run: PolicyRun, model: Model, buffer: ReplayBuffer, policies: StaticArray<Policy>): void {
   if (changetype<usize>(run) == 0) return;
   if (run.training != run.experience) {
     run.experience = run.training;
     run.experienceStep = 0;
   }
   const s = policies[run.kind].decide(run);
-  if (s != model.ctx.states.current) {
+  const ctx = model.ctx;
+  if (s != ctx.states.current) {
+    // The buffer holds samples in the replay role: re-encoded from its words before the switch.
+    const replay = changetype<usize>(buffer) != 0 && stateRole(ctx.states, s, ROLE_REPLAY).word != ctx.replay.word;
+    if (replay) copyRole(run.replayBefore, ctx.replay);
     switchState(model, s);
+    if (replay) bufferReencode(buffer, run.replayBefore, ctx.states.rng);
     if (run.switches < SWITCH_LOG_MAX) {
       const at = run.log + (<usize>run.switches << 3);
       store<u32>(at, <u32>run.step);
@@ -189,7 +199,7 @@ export function policyPack(run: PolicyRun, model: Model): void {
   store<u32>(run.saved + 16, model.ctx.states.rng.counter);
 }
 
-export function policyUnpack(run: PolicyRun, model: Model): void {
+export function policyUnpack(run: PolicyRun, model: Model, buffer: ReplayBuffer): void {
   if (changetype<usize>(run) == 0) return;
   run.step = load<i32>(run.saved);
   run.experience = load<i32>(run.saved + 4);
@@ -197,4 +207,6 @@ export function policyUnpack(run: PolicyRun, model: Model): void {
   run.training = run.experience;
   adoptState(model, load<i32>(run.saved + 12));
   model.ctx.states.rng.counter = load<u32>(run.saved + 16);
+  // The image holds the buffer's slots in the restored state's replay format.
+  if (changetype<usize>(buffer) != 0) bufferFollowRole(buffer);
 }

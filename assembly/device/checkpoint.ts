@@ -83,7 +83,7 @@ function unpackScalars(l: Learner): void {
   ctx.jobsTrain = load<u32>(scalars + 88);
   ctx.jobsEval = load<u32>(scalars + 92);
   l.hooks.unpack(l, scalars);
-  policyUnpack(l.precision, model);
+  policyUnpack(l.precision, model, l.buffer);
 }
 
 export function checkpoint(): i32 {

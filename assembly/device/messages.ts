@@ -216,7 +216,7 @@ export function nnProblem(status: i32): i32 {
     case NN_BAD_STATE:
       text("expected precision states (CFG_STATES, at most ");
       num(PRECISION_MAX_STATES);
-      text(") with the replay role and the presence of a master copy of the run's spec, and at most ");
+      text(") that keep the run's master copy present or absent, and at most ");
       num(MUL_FORMATS_MAX);
       text(" product (mul) formats over the states and layers, received others");
       return ERR_BAD_CONFIG;

@@ -158,7 +158,7 @@ export const NN_BAD_HEAD = -27;
 export const NN_BAD_LABEL = -28;
 export const NN_OUT_OF_MEMORY = -29;
 export const NN_BAD_MODEL = -30;
-/** A precision state (CFG_STATES) changes the replay role or whether a master copy exists, their count is out of range, or the run's states and layers use more than MUL_FORMATS_MAX product formats. */
+/** A precision state (CFG_STATES) changes whether a master copy exists, their count is out of range, or the run's states and layers use more than MUL_FORMATS_MAX product formats. */
 export const NN_BAD_STATE = -31;
 /** A per-layer override (CFG_OVERRIDES) names a layer without weights or a role the device does not override per layer (master, optimizer, replay), their count is out of range, or a layer stores its weights in its own format while a precision state changes the model's weight format. */
 export const NN_BAD_OVERRIDE = -32;

@@ -2,8 +2,8 @@
 // State 0 is the run's precision spec (CFG_ROLES); states 1..STATE_COUNT are the role sets of CFG_STATES,
 // read and checked when the model is built. Every stored role (weight, master copy, optimizer state) is
 // laid out for its widest state, so a switch never allocates: it re-encodes the stores whose format
-// changes in place and takes the new roles. The replay role and whether a master copy exists are the
-// same in every state (a buffer sized in one format, a copy that appears mid-run: neither can follow).
+// changes in place and takes the new roles (the replay buffer, a learner's, is re-encoded by
+// cl/policy.ts). Whether a master copy exists is the same in every state: a copy cannot appear mid-run.
 import { Rng } from "../arith";
 import {
   CFG_STATE_COUNT, CFG_ROLES, CFG_STATES, ROLE_COUNT, ROLE_WORDS, ROLE_WEIGHT, ROLE_MASTER, ROLE_OPTIMIZER, ROLE_REPLAY,
@@ -65,7 +65,6 @@ export function readStates(config: usize, ctx: Context, gemmFlags: u32): i32 {
       if (status != NN_OK) return status;
       store<usize>(states.roles + (<usize>(s * ROLE_COUNT + r) << alignof<usize>()), changetype<usize>(role));
     }
-    if (!sameRole(stateRole(states, s, ROLE_REPLAY), roleAt(ctx, ROLE_REPLAY))) return NN_BAD_STATE;
     if (stateRole(states, s, ROLE_MASTER).present != ctx.master.present) return NN_BAD_STATE;
   }
   ctx.states = states;
@@ -98,7 +97,7 @@ export function storeChanges(ctx: Context, index: i32): bool {
   return false;
 }
 
-function copyRole(dst: Role, src: Role): void {
+export function copyRole(dst: Role, src: Role): void {
   dst.word = src.word;
   dst.format = src.format;
   dst.present = src.present;

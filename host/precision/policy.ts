@@ -77,12 +77,6 @@ function checkState(spec: PrecisionSpec, base: PrecisionSpec, where: string): vo
       `weight=${spec.weight.format}:${spec.weight.rounding}`,
     );
   }
-  if (!same(spec.replay, base.replay)) {
-    throw expected(
-      `${where} to keep the run's replay=${base.replay.format}:${base.replay.rounding} (the buffer's slots are sized in it)`,
-      `replay=${spec.replay.format}:${spec.replay.rounding}`,
-    );
-  }
   if ((spec.master === null) !== (base.master === null)) {
     throw expected(`${where} to keep the run's master copy ${base.master ? "present" : "absent"} (a copy cannot appear or vanish mid-run)`, `master=${spec.master ? spec.master.format : "none"}`);
   }

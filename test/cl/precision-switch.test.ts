@@ -90,6 +90,37 @@ describe("a switch of the weight format between steps", () => {
   });
 });
 
+describe("a switch of the replay format between steps", () => {
+  type BufferExports = { cl_buffer(): number; cl_buffer_count(b: number): number; cl_buffer_sample_bytes(b: number): number; cl_buffer_data(b: number): number };
+
+  it("re-encodes every held sample from fp16 to e4m3, rounding to nearest even", () => {
+    const b = new CommandBoard();
+    b.ok("DEPLOY", deployPayload({ strategy: "replay", model: "mlp:16", precision: "fp32,replay=fp16", policy: "schedule:e1@replay=e4m3" }));
+    const e = b.device.exports as unknown as BufferExports;
+    b.ok("DATA", dataPayload("class", 0, "train", 64));
+    b.ok("TRAIN", trainPayload(0, 2, 16)); // ends experience 0: its samples go into the buffer
+    const buffer = e.cl_buffer();
+    const held = e.cl_buffer_count(buffer);
+    expect(held).toBeGreaterThan(0);
+    expect(e.cl_buffer_sample_bytes(buffer)).toBe(784 * 2);
+    const raw = b.device.u8(e.cl_buffer_data(buffer) >>> 0, held * 784 * 2).slice();
+    const before = new Uint16Array(raw.buffer);
+
+    b.ok("DATA", dataPayload("class", 1, "train", 64));
+    const reply = b.ok("TRAIN", trainPayload(1, 1, 16, 5, 1)); // continues experience 1: the buffer keeps its samples
+    expect(reply.switches).toEqual([{ step: 2, state: 1 }]);
+    expect(e.cl_buffer_count(buffer)).toBe(held);
+    expect(e.cl_buffer_sample_bytes(buffer)).toBe(784);
+    const after = b.device.u8(e.cl_buffer_data(buffer) >>> 0, held * 784).slice();
+    const fp16 = refFormat(testFormat("fp16").spec);
+    const e4m3 = refFormat(testFormat("e4m3").spec);
+    before.forEach((code, i) => {
+      const want = e4m3.encode(e4m3.round(fp16.decode(code), "rne"));
+      if (after[i] !== want) throw new Error(`value ${i}: fp16 0x${code.toString(16)} to e4m3 rne: got 0x${after[i].toString(16)}, expected 0x${want.toString(16)}`);
+    });
+  });
+});
+
 describe("a switch mid-run", () => {
   const run = (policy: string) => {
     const { b } = board({ precision: "fp8-mixed", policy });

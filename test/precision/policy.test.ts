@@ -56,7 +56,6 @@ describe("parsePolicy", () => {
     ["boundary", /parameters after boundary/],
     ["boundary:0", /boundary steps from 1/],
     ["schedule:x1@fp32", /e<experience>@<spec> or s<step>@<spec>/],
-    ["schedule:e1@replay=fp16", /keep the run's replay=e4m3:rne/],
     ["schedule:e1@master=none", /schedule change "e1@master=none" to keep the run's master copy present/],
     ["schedule:s3@lossScale=none", /keep the run's fma=off, gemm=exact and lossScale=dynamic/],
     ["schedule:s3@weight=e9m3", /exponent bits E in 1..8/],
@@ -125,6 +124,13 @@ describe("a run's precision timeline", () => {
       [16, 2],
     ]);
     expect(sim.report.config.precisionStates).toEqual(["fp8-mixed", "fp8-mixed,acc=fp32:rne", "fp8-mixed,acc=bf16:rne"]);
+  });
+
+  it("switches a replay buffer's format with the same bits on sim and sim-noaccel, checkpoint included", async () => {
+    const [sim, noaccel] = await runs("boundary:3@replay=fp16,weight=fp16", { strategy: "replay" });
+    expect(switches(sim.report)).toEqual(expectedSwitches(2 * iterations, (t) => (t % iterations < 3 ? 1 : 0)));
+    expect(learning(noaccel.report)).toEqual(learning(sim.report));
+    expect(noaccel.checkpointCrc).toBe(sim.checkpointCrc);
   });
 
   it("counts GDumb's steps, which run when an experience ends, as that experience's", async () => {
