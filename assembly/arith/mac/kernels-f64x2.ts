@@ -3,7 +3,7 @@
 // splatted once per job into the vectors a role's rounding takes (round64x2); the shift counts are read
 // from the hoisted constants.
 import { ROUND_SR } from "../../generated/formats";
-import { Format } from "../format";
+import { Format, pow2Bits64 } from "../format";
 import { rangeX, rangeW, rangeZ, RANGE_NONE_MSB } from "./probe";
 import { laneSeed } from "../prng";
 import { F64_SIGN, F64_INF } from "./rounding";
@@ -77,6 +77,12 @@ import { at, job, storeCanonical } from "./job";
   return v128.bitselect(u, r, f64x2.ne(u, u));
 }
 
+/** 2^k as an f64, exactly (-1022 <= k <= 1023); no Math.pow, whose tables would move the heap. */
+// @ts-ignore: decorator
+@inline function pow2f64(k: i32): f64 {
+  return reinterpret<f64>(pow2Bits64(k));
+}
+
 /**
  * True when no running sum of the job can be NaN or pass acc's largest value, so stochasticSum64x2 may
  * skip both checks: X, W (and Z when accumulating) are finite, and a bound on |s| stays below the largest
@@ -88,14 +94,14 @@ function sumsStayFinite(mulKind: i32, mul: Format, acc: Format, k: i32): bool {
   if (rangeX.nonFinite || rangeW.nonFinite || (job.accumulate && rangeZ.nonFinite)) return false;
   let t = 0.0;
   if (rangeX.msb != RANGE_NONE_MSB && rangeW.msb != RANGE_NONE_MSB) {
-    t = Math.pow(2, rangeX.msb + rangeW.msb + 2);
+    t = pow2f64(rangeX.msb + rangeW.msb + 2);
     if (mulKind != KIND_EXACT) {
-      t = t * (1 + Math.pow(2, -mul.m)) + Math.pow(2, mul.subUlpExp);
+      t = t * (1 + pow2f64(-mul.m)) + pow2f64(mul.subUlpExp);
       if (t >= <f64>reinterpret<f32>(mul.maxBits)) return false;
     }
   }
-  let b = job.accumulate && rangeZ.msb != RANGE_NONE_MSB ? Math.pow(2, rangeZ.msb + 1) : 0.0;
-  const largest = <f64>reinterpret<f32>(acc.maxBits), grow = 1 + Math.pow(2, -acc.m), ulp = Math.pow(2, acc.subUlpExp);
+  let b = job.accumulate && rangeZ.msb != RANGE_NONE_MSB ? pow2f64(rangeZ.msb + 1) : 0.0;
+  const largest = <f64>reinterpret<f32>(acc.maxBits), grow = 1 + pow2f64(-acc.m), ulp = pow2f64(acc.subUlpExp);
   for (let kk = 0; kk < k; kk++) {
     b = (b + t) * grow + ulp;
     if (b >= largest) return false;
