@@ -3,9 +3,11 @@
 // splatted once per job into the vectors a role's rounding takes (round64x2); the shift counts are read
 // from the hoisted constants.
 import { ROUND_SR } from "../../generated/formats";
+import { Format, pow2Bits64 } from "../format";
+import { rangeX, rangeW, rangeZ, RANGE_NONE_MSB } from "./probe";
 import { laneSeed } from "../prng";
 import { F64_SIGN, F64_INF } from "./rounding";
-import { Hoisted, hoistedMul, hoistedAcc, KIND_RNE, KIND_SR } from "./hoisted";
+import { Hoisted, hoistedMul, hoistedAcc, KIND_EXACT, KIND_RNE, KIND_SR } from "./hoisted";
 import { belowNormal64 } from "./kernels-f64";
 import { at, job, storeCanonical } from "./job";
 
@@ -41,6 +43,70 @@ import { at, job, storeCanonical } from "./job";
     }
   }
   return r;
+}
+
+/**
+ * sr of two exact sums to acc (exact sums only; acc with subnormals). The r random bits are added at the top
+ * of the discarded field of the f64 bits, sign in place, and the field is cut off: the carry out of the field
+ * is the rounding up, as in stochastic64x2. A nonzero magnitude below 2^emin is first moved into the lowest
+ * normal binade by adding 2^emin with its sign (exact: the sums' grid and 2^emin lie within 53 bits), whose
+ * ulp is the subnormal one, and 2^emin comes off again afterwards (rare: both lanes take that path).
+ * `states` are the lanes' streams after the draw's step (the draw is their upper word); `finite` skips the
+ * overflow and NaN checks (sumsStayFinite).
+ */
+// @ts-ignore: decorator
+@inline function stochasticSum64x2(u: v128, states: v128, finite: bool, h: Hoisted, vKeep: v128, vMin: v128, vMax: v128, vOver: v128): v128 {
+  const random = i64x2.shl(i64x2.shr_u(states, 32 + <i32>h.srDrawShift), <i32>h.srDrop);
+  const small = v128.and(f64x2.lt(f64x2.abs(u), vMin), f64x2.ne(u, f64x2.splat(0)));
+  if (!v128.any_true(small)) {
+    let r = v128.and(i64x2.add(u, random), vKeep);
+    if (!finite) r = overflowOrNaN64x2(u, r, v128.and(u, i64x2.splat(F64_SIGN)), vMax, vOver);
+    return r;
+  }
+  const sign = v128.and(u, i64x2.splat(F64_SIGN));
+  const bias = v128.and(v128.or(sign, vMin), small);
+  let r = v128.and(i64x2.add(f64x2.add(u, bias), random), vKeep);
+  if (!finite) r = overflowOrNaN64x2(u, r, sign, vMax, vOver);
+  return v128.or(f64x2.sub(r, bias), sign);
+}
+
+/** A rounded r past the largest value gives the overflow value with u's sign; a NaN u stays NaN. */
+// @ts-ignore: decorator
+@inline function overflowOrNaN64x2(u: v128, r: v128, sign: v128, vMax: v128, vOver: v128): v128 {
+  r = v128.bitselect(v128.or(vOver, sign), r, f64x2.gt(f64x2.abs(r), vMax));
+  return v128.bitselect(u, r, f64x2.ne(u, u));
+}
+
+/** 2^k as an f64, exactly (-1022 <= k <= 1023); no Math.pow, whose tables would move the heap. */
+// @ts-ignore: decorator
+@inline function pow2f64(k: i32): f64 {
+  return reinterpret<f64>(pow2Bits64(k));
+}
+
+/**
+ * True when no running sum of the job can be NaN or pass acc's largest value, so stochasticSum64x2 may
+ * skip both checks: X, W (and Z when accumulating) are finite, and a bound on |s| stays below the largest
+ * value. A term is below T = 2^(msb X + msb W + 2) (a rounded product: T (1 + 2^-m) + 2^subUlpExp of mul,
+ * itself below mul's largest value), and a step rounds up by at most an ulp:
+ * |s'| <= (|s| + T) (1 + 2^-m) + 2^subUlpExp of acc.
+ */
+function sumsStayFinite(mulKind: i32, mul: Format, acc: Format, k: i32): bool {
+  if (rangeX.nonFinite || rangeW.nonFinite || (job.accumulate && rangeZ.nonFinite)) return false;
+  let t = 0.0;
+  if (rangeX.msb != RANGE_NONE_MSB && rangeW.msb != RANGE_NONE_MSB) {
+    t = pow2f64(rangeX.msb + rangeW.msb + 2);
+    if (mulKind != KIND_EXACT) {
+      t = t * (1 + pow2f64(-mul.m)) + pow2f64(mul.subUlpExp);
+      if (t >= <f64>reinterpret<f32>(mul.maxBits)) return false;
+    }
+  }
+  let b = job.accumulate && rangeZ.msb != RANGE_NONE_MSB ? pow2f64(rangeZ.msb + 1) : 0.0;
+  const largest = <f64>reinterpret<f32>(acc.maxBits), grow = 1 + pow2f64(-acc.m), ulp = pow2f64(acc.subUlpExp);
+  for (let kk = 0; kk < k; kk++) {
+    b = (b + t) * grow + ulp;
+    if (b >= largest) return false;
+  }
+  return true;
 }
 
 // @ts-ignore: decorator
@@ -79,6 +145,19 @@ import { at, job, storeCanonical } from "./job";
 }
 
 /**
+ * The sum's step of two lanes: s + t exact or rounded to odd, then rounded to acc with the draws of `states`
+ * (after the sum's step); exact sums rounded stochastically to a format with subnormals take the branch-free
+ * stochasticSum64x2 (`biased`). The vectors are round64x2's, and keep = ~low.
+ */
+// @ts-ignore: decorator
+@inline function sumStep64x2(accKind: i32, exactSum: bool, biased: bool, finite: bool, s: v128, t: v128, states: v128, srBits: i32, h: Hoisted,
+  vExpK: v128, vMinLess: v128, vMagicSub: v128, vOverFrom: v128, vOverValue: v128, vLow: v128, vMin: v128, vMax: v128, vOver: v128, vKeep: v128): v128 {
+  if (accKind == KIND_SR && exactSum && biased) return stochasticSum64x2(f64x2.add(s, t), states, finite, h, vKeep, vMin, vMax, vOver);
+  return round64x2(accKind, exactSum ? f64x2.add(s, t) : sumToOdd64x2(s, t), i64x2.shr_u(states, 32), srBits, h,
+    vExpK, vMinLess, vMagicSub, vOverFrom, vOverValue, vLow, vMin, vMax, vOver);
+}
+
+/**
  * Blocks of 4 * quads outputs of a row (two f64x2 per four), each output in its own k order, for W stored
  * row-major. Returns the first column it did not compute.
  */
@@ -99,7 +178,10 @@ import { at, job, storeCanonical } from "./job";
   const vaExpK = i64x2.splat(ah.expK), vaMinLess = i64x2.splat(ah.minNormal - 1), vaMagicSub = i64x2.splat(ah.magicSub);
   const vaOverFrom = f64x2.splat(ah.overflowFrom), vaOverValue = f64x2.splat(ah.overflowValue);
   const vaLow = i64x2.splat(ah.low), vaMin = i64x2.splat(ah.minNormal), vaMax = i64x2.splat(ah.max), vaOver = i64x2.splat(ah.overflow);
+  const vaKeep = v128.not(vaLow);
   const sr = mulKind == KIND_SR || accKind == KIND_SR;
+  const biased = changetype<Format>(ah.format).subnormals;
+  const finite = accKind == KIND_SR && exactSum && biased && sumsStayFinite(mulKind, changetype<Format>(mh.format), changetype<Format>(ah.format), k);
   for (let i = 0; i < m; i++) {
     for (let j = from; j < end; j += width) {
       const zp = at(z, i, ldz, j, 1);
@@ -130,36 +212,36 @@ import { at, job, storeCanonical } from "./job";
       for (let kk = 0; kk < k; kk++) {
         const xv = f64x2.splat(<f64>load<f32>(xp));
         const wv = v128.load(wp);
-        let md01 = i64x2.splat(0), md23 = i64x2.splat(0), ad01 = i64x2.splat(0), ad23 = i64x2.splat(0);
+        let md01 = i64x2.splat(0), md23 = i64x2.splat(0);
         if (sr) {
-          r01 = xorshift64x2(r01); md01 = i64x2.shr_u(r01, 32); r01 = xorshift64x2(r01); ad01 = i64x2.shr_u(r01, 32);
-          r23 = xorshift64x2(r23); md23 = i64x2.shr_u(r23, 32); r23 = xorshift64x2(r23); ad23 = i64x2.shr_u(r23, 32);
+          r01 = xorshift64x2(r01); md01 = i64x2.shr_u(r01, 32); r01 = xorshift64x2(r01);
+          r23 = xorshift64x2(r23); md23 = i64x2.shr_u(r23, 32); r23 = xorshift64x2(r23);
         }
         // Outputs 0-1 and 2-3: product, its rounding to mul, the sum, its rounding to acc.
         let t01 = f64x2.mul(xv, f64x2.promote_low_f32x4(wv));
         let t23 = f64x2.mul(xv, f64x2.promote_low_f32x4(i32x4.shuffle(wv, wv, 2, 3, 0, 1)));
         t01 = round64x2(mulKind, t01, md01, srBits, mh, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmLow, vmMin, vmMax, vmOver);
         t23 = round64x2(mulKind, t23, md23, srBits, mh, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmLow, vmMin, vmMax, vmOver);
-        s01 = round64x2(accKind, exactSum ? f64x2.add(s01, t01) : sumToOdd64x2(s01, t01), ad01, srBits, ah,
-          vaExpK, vaMinLess, vaMagicSub, vaOverFrom, vaOverValue, vaLow, vaMin, vaMax, vaOver);
-        s23 = round64x2(accKind, exactSum ? f64x2.add(s23, t23) : sumToOdd64x2(s23, t23), ad23, srBits, ah,
-          vaExpK, vaMinLess, vaMagicSub, vaOverFrom, vaOverValue, vaLow, vaMin, vaMax, vaOver);
+        s01 = sumStep64x2(accKind, exactSum, biased, finite, s01, t01, r01, srBits, ah,
+          vaExpK, vaMinLess, vaMagicSub, vaOverFrom, vaOverValue, vaLow, vaMin, vaMax, vaOver, vaKeep);
+        s23 = sumStep64x2(accKind, exactSum, biased, finite, s23, t23, r23, srBits, ah,
+          vaExpK, vaMinLess, vaMagicSub, vaOverFrom, vaOverValue, vaLow, vaMin, vaMax, vaOver, vaKeep);
         if (quads > 1) {
           // Outputs 4-7, the same steps.
           const wv2 = v128.load(wp, 16);
-          let md45 = i64x2.splat(0), md67 = i64x2.splat(0), ad45 = i64x2.splat(0), ad67 = i64x2.splat(0);
+          let md45 = i64x2.splat(0), md67 = i64x2.splat(0);
           if (sr) {
-            r45 = xorshift64x2(r45); md45 = i64x2.shr_u(r45, 32); r45 = xorshift64x2(r45); ad45 = i64x2.shr_u(r45, 32);
-            r67 = xorshift64x2(r67); md67 = i64x2.shr_u(r67, 32); r67 = xorshift64x2(r67); ad67 = i64x2.shr_u(r67, 32);
+            r45 = xorshift64x2(r45); md45 = i64x2.shr_u(r45, 32); r45 = xorshift64x2(r45);
+            r67 = xorshift64x2(r67); md67 = i64x2.shr_u(r67, 32); r67 = xorshift64x2(r67);
           }
           let t45 = f64x2.mul(xv, f64x2.promote_low_f32x4(wv2));
           let t67 = f64x2.mul(xv, f64x2.promote_low_f32x4(i32x4.shuffle(wv2, wv2, 2, 3, 0, 1)));
           t45 = round64x2(mulKind, t45, md45, srBits, mh, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmLow, vmMin, vmMax, vmOver);
           t67 = round64x2(mulKind, t67, md67, srBits, mh, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmLow, vmMin, vmMax, vmOver);
-          s45 = round64x2(accKind, exactSum ? f64x2.add(s45, t45) : sumToOdd64x2(s45, t45), ad45, srBits, ah,
-            vaExpK, vaMinLess, vaMagicSub, vaOverFrom, vaOverValue, vaLow, vaMin, vaMax, vaOver);
-          s67 = round64x2(accKind, exactSum ? f64x2.add(s67, t67) : sumToOdd64x2(s67, t67), ad67, srBits, ah,
-            vaExpK, vaMinLess, vaMagicSub, vaOverFrom, vaOverValue, vaLow, vaMin, vaMax, vaOver);
+          s45 = sumStep64x2(accKind, exactSum, biased, finite, s45, t45, r45, srBits, ah,
+            vaExpK, vaMinLess, vaMagicSub, vaOverFrom, vaOverValue, vaLow, vaMin, vaMax, vaOver, vaKeep);
+          s67 = sumStep64x2(accKind, exactSum, biased, finite, s67, t67, r67, srBits, ah,
+            vaExpK, vaMinLess, vaMagicSub, vaOverFrom, vaOverValue, vaLow, vaMin, vaMax, vaOver, vaKeep);
         }
         xp += xStep;
         wp += wStep;
