@@ -9,11 +9,11 @@ import {
 } from "../generated/protocol";
 import { arenaMove, arenaClose } from "../runtime/arena";
 import { messageStart, text, num } from "./text";
-import { fail, replyStart, replyPtr, replyLen, clampU32 } from "./reply";
+import { OK, fail, replyStart, replyPtr, replyLen, clampU32 } from "./reply";
 import { start, request, requestBytes, rest, memoryLimit, requestBuffer, aboveRequest } from "./memory";
 import { deploy, reset } from "./deploy";
 import { data } from "./data";
-import { train } from "./train";
+import { train, trainChainBroken } from "./train";
 import { evalCommand } from "./eval";
 import { telemetry } from "./telemetry";
 import { checkpoint, restore } from "./checkpoint";
@@ -57,6 +57,8 @@ export function cmd_run(type: u32, length: u32): i32 {
       if (type == MSG_CHUNK) text(" (CHUNK: the board reassembles chunks)");
       code = fail(ERR_UNEXPECTED_TYPE);
   }
+  // What a TRAIN with FOLLOWS goes on from is gone once samples, learner or state change.
+  if (code == OK && (type == MSG_DEPLOY || type == MSG_DATA || type == MSG_RESTORE || type == MSG_RESET)) trainChainBroken();
   arenaMove(rest);
   arenaClose(true);
   return code;

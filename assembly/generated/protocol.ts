@@ -59,6 +59,7 @@ export const DATA_FLAG_CLEAR: u8 = 1;
 
 // TrainFlag: bits of TRAIN flags (flags).
 export const TRAIN_FLAG_CONTINUE: u8 = 1;
+export const TRAIN_FLAG_FOLLOWS: u8 = 2;
 
 // EvalFlag: bits of EVAL flags (flags).
 export const EVAL_FLAG_TASK_MASK: u8 = 1;

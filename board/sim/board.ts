@@ -27,6 +27,7 @@ import {
   ResetFlag,
   splitIntoChunks,
   TelemetryFlag,
+  TrainFlag,
   type BoardFilledOf,
   type ErrorCodeValue,
   type MessageTypeCode,
@@ -202,13 +203,20 @@ export class SimBoard {
     const result = deployment.device.run(type, payload);
     // An observer's reading is not the driver's work: it takes no time off the driver's counters.
     if (!observer) this.counters.timeUs += deployment.device.busyUs - before;
+    // The accelerator's work of TRAIN requests that CONTINUE an experience is added with the next
+    // request's: binary64 sums depend on their grouping, and a split experience must count as one request.
+    if (!continuesTraining(type, payload)) this.settle(deployment);
+    return result;
+  }
+
+  /** Adds the accelerator's work since the last call to the board's counters. */
+  private settle(deployment: Deployment): void {
     const accel = deployment.bus.totals();
     deployment.bus.resetTotals();
     this.counters.cycles += accel.cycles;
     this.counters.accelEnergyJ += accel.energyJ;
     this.counters.accelMemoryJ += accel.memoryJ;
     this.counters.accelJobs += accel.jobs;
-    return result;
   }
 
   /** Runs a request whose RESULT body the device lays out, checking the body against the reply layout. */
@@ -260,7 +268,10 @@ export class SimBoard {
     const candidate: Deployment = { device, bus };
     const reply = this.runChecked(candidate, "DEPLOY", configOnly);
     // Only a deployment that succeeded replaces the previous one, which keeps working otherwise.
-    if (reply.type === MessageType.RESULT) this.deployment = candidate;
+    if (reply.type === MessageType.RESULT) {
+      if (this.deployment) this.settle(this.deployment);
+      this.deployment = candidate;
+    }
     return reply;
   }
 
@@ -350,6 +361,13 @@ export class SimBoard {
   get flashSlots(): number {
     return FLASH_SLOTS;
   }
+}
+
+/** A TRAIN with CONTINUE: more requests of its experience follow. */
+function continuesTraining(type: number, payload: Uint8Array): boolean {
+  if (type !== MessageType.TRAIN) return false;
+  const decoded = decodePayload("TRAIN", payload);
+  return "ok" in decoded && (decoded.ok.flags & TrainFlag.CONTINUE) !== 0;
 }
 
 /** HELLO, and TELEMETRY without a counter reset, leave the board as they found it. */

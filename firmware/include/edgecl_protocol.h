@@ -117,6 +117,7 @@ enum edgecl_error {
 #define EDGECL_DATA_FLAG_CLEAR 1u /* drop the samples already stored for this experience and split before storing these */
 /* TrainFlag: bits of TRAIN flags (flags). */
 #define EDGECL_TRAIN_FLAG_CONTINUE 1u /* more TRAIN requests of this experience follow; without it the request ends the experience and the strategy acts at the boundary (Fisher, buffer update, pruning, snapshot) */
+#define EDGECL_TRAIN_FLAG_FOLLOWS 2u /* this request goes on from the previous TRAIN of the same experience and seed, which had CONTINUE: the device keeps its shuffling, replay draws, sample pool and loss sum where that one stopped, so an experience's steps split over several requests give the bits of one request; refused (BAD_PAYLOAD) when no such TRAIN came before, or a DEPLOY, DATA, RESTORE or RESET came between */
 /* EvalFlag: bits of EVAL flags (flags). */
 #define EDGECL_EVAL_FLAG_TASK_MASK 1u /* predict only among the classes of the evaluated experience (task-incremental scenario) */
 /* TelemetryFlag: bits of TELEMETRY flags (flags). */

@@ -57,11 +57,12 @@ export interface RunPlan {
   batchSize: number;
   /**
    * Most steps in one TRAIN request (default: all of an experience's in one). An experience then takes
-   * several TRAINs, all but the last with TrainFlag.CONTINUE, and progress moves with each.
+   * several TRAINs, all but the last with TrainFlag.CONTINUE and all but the first with
+   * TrainFlag.FOLLOWS, which give the bits of one request; progress moves with each.
    */
   stepsPerRequest?: number;
-  /** Seed of the random draws of TRAIN request `request` (0, 1, ...) of experience `experience`. */
-  trainSeed: (experience: number, request: number) => number;
+  /** Seed of the random draws of experience `experience`'s TRAIN requests. */
+  trainSeed: (experience: number) => number;
   /** EVAL predicts only among the evaluated experience's classes (task-incremental scenario). */
   taskMask?: boolean;
   /** Sample encoding on the wire (default "f32", exact). */
@@ -309,7 +310,7 @@ export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: 
       await client.data({ experience: i, split: "train", inputs: experience.train.inputs, labels: experience.train.labels, features: plan.features, encoding: plan.encoding });
 
       let stepsRun = 0;
-      let lossSum = 0;
+      let meanLoss = Number.NaN;
       let lastLoss = Number.NaN;
       for (let r = 0; r < trainRequests; r++) {
         const steps = r === trainRequests - 1 ? plan.iterations - r * stepsPerRequest : stepsPerRequest;
@@ -322,21 +323,21 @@ export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: 
             experience: i,
             iterations: steps,
             batchSize: plan.batchSize,
-            seed: plan.trainSeed(i, r) >>> 0,
-            flags: r < trainRequests - 1 ? TrainFlag.CONTINUE : 0,
+            seed: plan.trainSeed(i) >>> 0,
+            flags: (r < trainRequests - 1 ? TrainFlag.CONTINUE : 0) | (r > 0 ? TrainFlag.FOLLOWS : 0),
           },
           timeoutMs ? { timeoutMs } : {},
         );
         stepsRun += trained.iterations;
-        lossSum += trained.meanLoss * trained.iterations;
+        // A request that FOLLOWS others reports the mean over the experience's steps so far.
+        meanLoss = trained.meanLoss;
         lastLoss = trained.lastLoss;
       }
       step({ request: "TELEMETRY", experience: i }, `experience ${i} of 0..${T - 1}: counters`);
       const train: TrainTelemetry = {
         ...counters(await client.telemetry({ resetCounters: true })),
         iterations: stepsRun,
-        // The mean over every step of the experience: each request's mean weighted by its steps.
-        meanLoss: stepsRun > 0 ? finiteOrNull(lossSum / stepsRun) : null,
+        meanLoss: stepsRun > 0 ? finiteOrNull(meanLoss) : null,
         lastLoss: finiteOrNull(lastLoss),
       };
 

@@ -155,6 +155,7 @@ export const DataFlag = {
 /** Bits of TRAIN flags. Kind: flags. */
 export const TrainFlag = {
   CONTINUE: 1,
+  FOLLOWS: 2,
 } as const;
 /** Bits of EVAL flags. Kind: flags. */
 export const EvalFlag = {

@@ -74,6 +74,7 @@ export interface RunFlags {
   fisherSamples?: string;
   quiet?: boolean;
   timeout?: string;
+  trainChunk?: string;
   resume?: string;
 }
 
@@ -169,6 +170,7 @@ export function planFromFlags(flags: RunFlags, command: Command): ClPlan {
   parseModelSpec(flags.model);
   const seed = integerOption("--seed", flags.seed, 0, Number.MAX_SAFE_INTEGER);
   const timeoutMs = flags.timeout !== undefined ? integerOption("--timeout", flags.timeout, 1, 0x7fff_ffff) : undefined;
+  const trainChunk = flags.trainChunk !== undefined ? integerOption("--train-chunk", flags.trainChunk, 1, 0x7fff_ffff) : undefined;
   const batch = integerOption("--batch", flags.batch, 1, 65535);
   const optimizer = optimizerFrom(flags);
   if (flags.epochs !== undefined && flags.iterations !== undefined) throw new UsageError("--epochs and --iterations exclude each other; give one");
@@ -205,6 +207,7 @@ export function planFromFlags(flags: RunFlags, command: Command): ClPlan {
     classOrder,
     memoryLimit,
     timeoutMs,
+    trainChunk,
   };
   let iterations = flags.iterations !== undefined ? integerOption("--iterations", flags.iterations, 1, 0x7fff_ffff) : d.iterations;
   let planned = planRun({ ...base, iterations });
@@ -260,6 +263,7 @@ export function runCommand(): Command {
     .option("--html <file>", "write the HTML report")
     .option("--csv <file>", "write the report as CSV")
     .option("--timeout <ms>", "time to wait for each reply, ms; a TRAIN is given its work on top at the board's slowest MAC rate (default: the manifest's transport.timeoutMs)")
+    .option("--train-chunk <steps>", "most optimiser steps in one TRAIN request; an experience's steps go in several requests that give the same bits (default: about 10 s of work at the board's slowest MAC rate; gdumb: one request)")
     .option("--resume <report>", "continue the unfinished run of this JSON report from its last completed experience, with its settings (the report is updated unless --json names another)")
     .option("--quiet", "no progress output")
     .hook("preAction", (command) => {
