@@ -116,6 +116,19 @@ export function notFollowing(experience: i32, seed: u32): void {
   text("; send its first TRAIN without FOLLOWS");
 }
 
+/** A piece of a checkpoint image out of order or out of the image (the board streams it, checkpoint.ts). */
+export function badPiece(command: string, pass: u32, expected: u32, at: u32): i32 {
+  text("expected a ");
+  text(command);
+  text(" piece of pass ");
+  num(pass);
+  text(" at offset ");
+  num(expected);
+  text(", received offset ");
+  num(at);
+  return fail(ERR_BAD_PAYLOAD);
+}
+
 /** DATA: a split other than train and test. */
 export function badSplit(split: i32): void {
   text("expected split 0 (train) or 1 (test), received ");

@@ -9,6 +9,7 @@ export const MIN_MAX_FRAME_SIZE: u32 = 64;
 export const DEFAULT_MAX_FRAME_SIZE: u32 = 4096;
 export const MAX_MAX_FRAME_SIZE: u32 = 16777216;
 export const NO_SEQUENCE: u32 = 0;
+export const IMAGE_PIECE_SIZE: u32 = 256;
 
 // Message types.
 export const MSG_HELLO: u8 = 0x01;

@@ -23,6 +23,7 @@
 #define EDGECL_DEFAULT_MAX_FRAME_SIZE 4096u /* frame size a decoder accepts when its peer's limit is not yet known */
 #define EDGECL_MAX_MAX_FRAME_SIZE 16777216u /* largest frame size a board may advertise (16 MiB) */
 #define EDGECL_NO_SEQUENCE 0u /* sequence number of a reply to a frame whose header could not be trusted; requests count from 1 and wrap from 65535 to 1 */
+#define EDGECL_IMAGE_PIECE_SIZE 256u /* most bytes of a checkpoint image the board and its device module pass in one call when CHECKPOINT and RESTORE stream the image (docs/protocol.md, CHECKPOINT and RESTORE) */
 /* COBS adds at most one byte per 254 and one more; the delimiter adds one. */
 #define EDGECL_COBS_MAX_ENCODED(n) ((n) + (n) / 254u + 1u)
 #define EDGECL_FRAME_MAX_WIRE(n) (EDGECL_COBS_MAX_ENCODED(n) + 1u)

@@ -70,12 +70,17 @@ export interface ClRunOptions {
    * at the manifest's slowest MAC rate). The report is the same for any split.
    */
   trainChunk?: number;
+  /** "experience": CHECKPOINT to flash slot 0 after every experience, for --resume (RunPlan.checkpointSlot). */
+  checkpointEvery?: "experience";
   /** The report of an unfinished run of the same settings, to continue (RunPlan.resume). */
   resume?: Report;
   /** For the report's provenance: the command line (default: this process's) and the resolved flags. */
   commandLine?: string[];
   flags?: Record<string, unknown>;
 }
+
+/** The flash slot run --checkpoint-every writes (the others stay free for deploy and monitor users). */
+export const CHECKPOINT_SLOT = 0;
 
 /** A board in this process: the simulated board's protocol engine and device host, over a pipe. */
 export function inlineBoard(manifest: BoardManifest): BoardClient {
@@ -285,6 +290,8 @@ export function planRun(options: ClRunOptions): ClPlan {
     replayBytes: usesBuffer ? strategy.bufferBytes : null,
     trainTimeoutMs,
     resume: options.resume,
+    ...(options.checkpointEvery === "experience" ? { checkpointSlot: CHECKPOINT_SLOT } : {}),
+    keepsTrainingData: strategy.name === "cumulative",
   };
   return { benchmark, plan, boardSpec, manifest, manifestName: linkedBoard(boardSpec) ? options.manifest : undefined, timeoutMs: options.timeoutMs };
 }
