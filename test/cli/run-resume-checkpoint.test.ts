@@ -46,3 +46,12 @@ test("SIGTERM after an experience, then --resume: restored from the board's chec
   expect(resumed.stderr).not.toMatch(/running experiences .* again/);
   expect(comparable(report)).toEqual(comparable(join(dir, "whole.json")));
 }, 600_000);
+
+test("--checkpoint-every takes never or experience; --train-chunk a positive number of steps", () => {
+  const bad = edgecl(["run", "--checkpoint-every", "epoch", "--quiet"]);
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toBe('edgecl: expected --checkpoint-every to be one of never, experience, received "epoch"\n');
+  const chunk = edgecl(["run", "--train-chunk", "0", "--quiet"]);
+  expect(chunk.code).toBe(2);
+  expect(chunk.stderr).toBe('edgecl: expected --train-chunk to be an integer from 1 to 2147483647, received "0"\n');
+});
