@@ -220,37 +220,48 @@ export function seedTrain(l: Learner, seed: u32): void {
   }
 }
 
-/** Runs `iterations` steps on the experience's pool (l.scratch must be set); returns the mean step loss. */
-export function trainIterations(l: Learner, experience: i32, iterations: i32, batch: i32, scratch: usize): f64 {
+/** Step losses summed, and steps, over the requests of the experience in training (device/train.ts). */
+let lossSum: f64 = 0;
+let lossSteps: i32 = 0;
+
+/**
+ * Runs `iterations` steps on the experience's pool (l.scratch must be set); returns the mean step loss
+ * over them, or with `goOn` over them and the steps of the requests this one goes on from (rows.ts
+ * buildPool): the sum carries on in the order of one request, so a split experience gives its bits.
+ */
+export function trainIterations(l: Learner, experience: i32, iterations: i32, batch: i32, scratch: usize, goOn: bool): f64 {
   const head = headOf(l, experience);
   if (l.current != experience) {
     l.current = experience;
     l.hooks.beginExperience(l, experience);
   }
-  buildPool(l, experience, scratch);
+  buildPool(l, experience, scratch, goOn);
   const p = poolOf();
   l.scratch = p.order + (<usize>p.total << 2);
   l.scratch = (l.scratch + 15) & ~<usize>15;
-  let lossSum: f64 = 0;
+  let sum: f64 = goOn ? lossSum : 0;
   for (let it = 0; it < iterations; it++) {
     fillCurrent(l, batch, head, experience);
     const n = l.hooks.pickRows(l, batch);
     trainStep(l, n);
     l.lastLoss /= <f64>n;
-    lossSum += l.lastLoss;
+    sum += l.lastLoss;
   }
-  return iterations > 0 ? lossSum / <f64>iterations : 0;
+  lossSum = sum;
+  lossSteps = (goOn ? lossSteps : 0) + iterations;
+  return lossSteps > 0 ? sum / <f64>lossSteps : 0;
 }
 
 /**
- * What TRAIN runs: the iterations, then (unless it continues the experience) the strategy's end of the
- * experience; a strategy that trains at the end trains only then. Returns the mean step loss.
+ * What TRAIN runs: the iterations (going on from the previous request with `goOn`), then (unless it
+ * continues the experience) the strategy's end of the experience; a strategy that trains at the end
+ * trains only then. Returns the mean step loss.
  */
-export function train(l: Learner, experience: i32, iterations: i32, batch: i32, scratch: usize, endsExperience: bool): f64 {
+export function train(l: Learner, experience: i32, iterations: i32, batch: i32, scratch: usize, endsExperience: bool, goOn: bool): f64 {
   const hooks = l.hooks;
   policyTrains(l.precision, experience);
   let meanLoss: f64 = 0;
-  if (!hooks.trainsAtEnd) meanLoss = trainIterations(l, experience, iterations, batch, scratch);
+  if (!hooks.trainsAtEnd) meanLoss = trainIterations(l, experience, iterations, batch, scratch, goOn);
   if (!endsExperience) return meanLoss;
   if (hooks.trainsAtEnd) meanLoss = hooks.trainAtEnd(l, experience, iterations, batch, scratch);
   else hooks.endExperience(l, experience, batch, scratch);

@@ -72,6 +72,8 @@ class Pool {
 }
 
 const pool = memory.data(offsetof<Pool>());
+/** The strategy stream's counter when the pool's permutation was drawn: a request that goes on draws it again. */
+let shuffledAt: u32 = 0;
 
 export function poolOf(): Pool { return changetype<Pool>(pool); }
 
@@ -109,9 +111,14 @@ export function poolFrom(l: Learner, experience: i32): i32 {
   return l.hooks.allExperiences ? 0 : experience;
 }
 
-/** Sets up the pool of samples an experience trains on. */
-export function buildPool(l: Learner, experience: i32, scratch: usize): void {
+/**
+ * Sets up the pool of samples an experience trains on. With `goOn` (a TRAIN that follows another of the
+ * experience, nothing stored having changed since) the pool takes up the previous request's permutation,
+ * drawn again from where it was drawn, at the place that request left it.
+ */
+export function buildPool(l: Learner, experience: i32, scratch: usize, goOn: bool): void {
   const p = poolOf();
+  const position = p.position;
   p.stores = scratch;
   p.storeCount = 0;
   p.total = 0;
@@ -124,6 +131,13 @@ export function buildPool(l: Learner, experience: i32, scratch: usize): void {
   }
   p.order = scratch + (<usize>CL_MAX_EXPERIENCES << alignof<usize>());
   p.position = p.total;
+  if (goOn && position < p.total) {
+    const now = l.rng.counter;
+    l.rng.counter = shuffledAt;
+    shuffle(p.order, p.total, l.rng);
+    l.rng.counter = now;
+    p.position = position;
+  }
 }
 
 /** Fills rows 0..batch-1 from the pool's permutation, reshuffling when it runs out. */
@@ -132,6 +146,7 @@ export function fillCurrent(l: Learner, batch: i32, head: i32, experience: i32):
   const index = l.scratch;
   for (let r = 0; r < batch; r++) {
     if (p.position >= p.total) {
+      shuffledAt = l.rng.counter;
       shuffle(p.order, p.total, l.rng);
       p.position = 0;
     }

@@ -5,15 +5,15 @@
 // A failed command changes nothing already stored. Memory layout: memory.ts.
 import {
   MSG_DEPLOY, MSG_DATA, MSG_TRAIN, MSG_EVAL, MSG_TELEMETRY, MSG_CHECKPOINT, MSG_RESTORE, MSG_RESET, MSG_CHUNK,
-  ERR_BAD_PAYLOAD, ERR_UNEXPECTED_TYPE,
+  ERR_BAD_PAYLOAD, ERR_UNEXPECTED_TYPE, IMAGE_PIECE_SIZE,
 } from "../generated/protocol";
 import { arenaMove, arenaClose } from "../runtime/arena";
 import { messageStart, text, num } from "./text";
-import { fail, replyStart, replyPtr, replyLen, clampU32 } from "./reply";
+import { OK, fail, replyStart, replyPtr, replyLen, clampU32 } from "./reply";
 import { start, request, requestBytes, rest, memoryLimit, requestBuffer, aboveRequest } from "./memory";
 import { deploy, reset } from "./deploy";
 import { data } from "./data";
-import { train } from "./train";
+import { train, trainChainBroken } from "./train";
 import { evalCommand } from "./eval";
 import { telemetry } from "./telemetry";
 import { checkpoint, restore } from "./checkpoint";
@@ -48,7 +48,7 @@ export function cmd_run(type: u32, length: u32): i32 {
     case MSG_TRAIN: code = train(length); break;
     case MSG_EVAL: code = evalCommand(length); break;
     case MSG_TELEMETRY: code = telemetry(length); break;
-    case MSG_CHECKPOINT: code = checkpoint(); break;
+    case MSG_CHECKPOINT: code = checkpoint(length); break;
     case MSG_RESTORE: code = restore(length); break;
     case MSG_RESET: code = reset(length); break;
     default:
@@ -57,6 +57,8 @@ export function cmd_run(type: u32, length: u32): i32 {
       if (type == MSG_CHUNK) text(" (CHUNK: the board reassembles chunks)");
       code = fail(ERR_UNEXPECTED_TYPE);
   }
+  // What a TRAIN with FOLLOWS goes on from is gone once samples, learner or state change.
+  if (code == OK && (type == MSG_DEPLOY || type == MSG_DATA || type == MSG_RESTORE || type == MSG_RESET)) trainChainBroken();
   arenaMove(rest);
   arenaClose(true);
   return code;
@@ -64,3 +66,6 @@ export function cmd_run(type: u32, length: u32): i32 {
 
 /** The linear-memory limit the deployment declared (bytes; 0xffff0000 when none). */
 export function cmd_memory_limit(): u32 { return clampU32(memoryLimit); }
+
+/** CHECKPOINT and RESTORE take the image in pieces of this many bytes (checkpoint.ts): a board may stream it. */
+export function cmd_image_pieces(): u32 { return IMAGE_PIECE_SIZE; }

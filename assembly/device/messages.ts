@@ -102,10 +102,32 @@ export function badBatch(largest: i32, maxBatch: i32, replayRows: i32, batch: i3
   num(batch);
 }
 
-/** TRAIN: more iterations than an i32 counts. */
-export function tooManyIterations(iterations: u32): void {
+/** TRAIN: more iterations (with FOLLOWS: in the experience's requests so far) than an i32 counts. */
+export function tooManyIterations(iterations: u64): void {
   text("expected at most 2147483647 iterations, received ");
-  num(iterations);
+  num(<i64>iterations);
+}
+
+/** TRAIN with FOLLOWS that goes on from no open request of its experience and seed. */
+export function notFollowing(experience: i32, seed: u32): void {
+  text("expected FOLLOWS only after a TRAIN with CONTINUE of the same experience and seed, with no DEPLOY, DATA, RESTORE or RESET since, received experience ");
+  num(experience);
+  text(" seed ");
+  num(seed);
+  text("; send its first TRAIN without FOLLOWS");
+}
+
+/** A piece of a checkpoint image out of order or out of the image (the board streams it, checkpoint.ts). */
+export function badPiece(command: string, pass: u32, expected: u32, at: u32): i32 {
+  text("expected a ");
+  text(command);
+  text(" piece of pass ");
+  num(pass);
+  text(" at offset ");
+  num(expected);
+  text(", received offset ");
+  num(at);
+  return fail(ERR_BAD_PAYLOAD);
 }
 
 /** DATA: a split other than train and test. */

@@ -4,6 +4,7 @@
 import { messagePtr, messageLength } from "./text";
 
 export const OK: i32 = 0;
+// A piece of a checkpoint image (IMAGE_PIECE_SIZE) is the largest body.
 const REPLY_CAPACITY: i32 = 256;
 const replyBuffer = memory.data(REPLY_CAPACITY);
 export let replyPtr: usize = 0;
@@ -30,6 +31,13 @@ export function putU16(v: u32): void { store<u16>(replyBuffer + replyLen, <u16>v
 export function putU32(v: u32): void { store<u32>(replyBuffer + replyLen, v); replyLen += 4; }
 export function putF32(v: f32): void { store<f32>(replyBuffer + replyLen, v); replyLen += 4; }
 export function putF64(v: f64): void { store<f64>(replyBuffer + replyLen, v); replyLen += 8; }
+
+/** A RESULT body of n bytes (at most the capacity: a piece of a checkpoint image) for the caller to fill. */
+export function replyBody(n: u32): usize {
+  replyPtr = replyBuffer;
+  replyLen = n;
+  return replyBuffer;
+}
 
 /** A reply that lies elsewhere in linear memory (a checkpoint image). */
 export function replyAt(ptr: usize, bytes: u32): void {

@@ -9,6 +9,7 @@ export const MIN_MAX_FRAME_SIZE: u32 = 64;
 export const DEFAULT_MAX_FRAME_SIZE: u32 = 4096;
 export const MAX_MAX_FRAME_SIZE: u32 = 16777216;
 export const NO_SEQUENCE: u32 = 0;
+export const IMAGE_PIECE_SIZE: u32 = 256;
 
 // Message types.
 export const MSG_HELLO: u8 = 0x01;
@@ -59,6 +60,7 @@ export const DATA_FLAG_CLEAR: u8 = 1;
 
 // TrainFlag: bits of TRAIN flags (flags).
 export const TRAIN_FLAG_CONTINUE: u8 = 1;
+export const TRAIN_FLAG_FOLLOWS: u8 = 2;
 
 // EvalFlag: bits of EVAL flags (flags).
 export const EVAL_FLAG_TASK_MASK: u8 = 1;

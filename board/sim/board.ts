@@ -27,6 +27,7 @@ import {
   ResetFlag,
   splitIntoChunks,
   TelemetryFlag,
+  TrainFlag,
   type BoardFilledOf,
   type ErrorCodeValue,
   type MessageTypeCode,
@@ -41,6 +42,9 @@ import { Flash, FLASH_SLOTS } from "./flash.js";
 import { Bus, type AcceleratorFactory } from "./mmio.js";
 import { EnergyModel } from "./energy.js";
 import { prepareModule } from "./module.js";
+
+/** The state image's header (assembly/device/image.ts): its u32 at offset 12 is the bytes of regions that follow, then a u32 CRC. */
+const IMAGE_HEADER_BYTES = 16;
 
 /** An error message is one line for a person; the protocol allows 65535 bytes, the board sends at most this. */
 const MAX_MESSAGE_CHARS = 2000;
@@ -202,13 +206,20 @@ export class SimBoard {
     const result = deployment.device.run(type, payload);
     // An observer's reading is not the driver's work: it takes no time off the driver's counters.
     if (!observer) this.counters.timeUs += deployment.device.busyUs - before;
+    // The accelerator's work of TRAIN requests that CONTINUE an experience is added with the next
+    // request's: binary64 sums depend on their grouping, and a split experience must count as one request.
+    if (!continuesTraining(type, payload)) this.settle(deployment);
+    return result;
+  }
+
+  /** Adds the accelerator's work since the last call to the board's counters. */
+  private settle(deployment: Deployment): void {
     const accel = deployment.bus.totals();
     deployment.bus.resetTotals();
     this.counters.cycles += accel.cycles;
     this.counters.accelEnergyJ += accel.energyJ;
     this.counters.accelMemoryJ += accel.memoryJ;
     this.counters.accelJobs += accel.jobs;
-    return result;
   }
 
   /** Runs a request whose RESULT body the device lays out, checking the body against the reply layout. */
@@ -260,7 +271,10 @@ export class SimBoard {
     const candidate: Deployment = { device, bus };
     const reply = this.runChecked(candidate, "DEPLOY", configOnly);
     // Only a deployment that succeeded replaces the previous one, which keeps working otherwise.
-    if (reply.type === MessageType.RESULT) this.deployment = candidate;
+    if (reply.type === MessageType.RESULT) {
+      if (this.deployment) this.settle(this.deployment);
+      this.deployment = candidate;
+    }
     return reply;
   }
 
@@ -314,7 +328,7 @@ export class SimBoard {
     const { slot } = decoded.ok;
     if (slot >= this.flashSlots) return errorReply(MessageType.CHECKPOINT, ErrorCode.BAD_PAYLOAD, `expected a flash slot 0..${this.flashSlots - 1}, received ${slot}`);
     if (!this.deployment) return this.notDeployed(MessageType.CHECKPOINT);
-    const result = this.run(this.deployment, MessageType.CHECKPOINT, payload);
+    const result = this.readImage(this.deployment, slot);
     if ("error" in result) return errorReply(MessageType.CHECKPOINT, result.error, result.detail);
     const written = this.flash.write(slot, result.ok);
     if ("problem" in written) return errorReply(MessageType.CHECKPOINT, ErrorCode.DOES_NOT_FIT, written.detail);
@@ -329,10 +343,54 @@ export class SimBoard {
     const read = this.flash.read(slot);
     if ("problem" in read) return errorReply(MessageType.RESTORE, ErrorCode.NO_CHECKPOINT, read.detail);
     if (!this.deployment) return this.notDeployed(MessageType.RESTORE);
-    // The device gets the image itself as the request payload, validates it and loads it or refuses it.
-    const result = this.run(this.deployment, MessageType.RESTORE, read.ok.image);
+    // The device checks the image and loads it or refuses it, changing nothing.
+    const result = this.writeImage(this.deployment, read.ok.image);
     if ("error" in result) return errorReply(MessageType.RESTORE, result.error, result.detail);
     return resultReply(encodeResult("RESTORE", { bytes: read.ok.image.length, crc: read.ok.crc }));
+  }
+
+  /**
+   * The device's state image: piece by piece when the module streams images (its linear memory never
+   * holds the whole image: docs/protocol.md, "CHECKPOINT and RESTORE in pieces"), else in one reply.
+   */
+  private readImage(deployment: Deployment, slot: number) {
+    const piece = deployment.device.imagePieceBytes;
+    if (piece === 0) return this.run(deployment, MessageType.CHECKPOINT, encodePayload("CHECKPOINT", { slot }));
+    const request = new Uint8Array(5);
+    const view = new DataView(request.buffer);
+    request[0] = slot;
+    const pieces: Uint8Array[] = [];
+    let total = IMAGE_HEADER_BYTES;
+    for (let at = 0; at < total; ) {
+      view.setUint32(1, at, true);
+      const result = this.run(deployment, MessageType.CHECKPOINT, request);
+      if ("error" in result) return result;
+      if (result.ok.length === 0) return { error: ErrorCode.INTERNAL, detail: `expected a piece of the checkpoint image at byte ${at} of ${total}, received none` };
+      if (at === 0) total = IMAGE_HEADER_BYTES + new DataView(result.ok.buffer, result.ok.byteOffset).getUint32(12, true) + 4;
+      pieces.push(result.ok.slice());
+      at += result.ok.length;
+    }
+    const image = new Uint8Array(total);
+    pieces.reduce((at, p) => (image.set(p, at), at + p.length), 0);
+    return { ok: image };
+  }
+
+  /** Hands an image to the device: pieces checked (pass 0), then written (pass 1), or the whole image in one request. */
+  private writeImage(deployment: Deployment, image: Uint8Array) {
+    const piece = deployment.device.imagePieceBytes;
+    if (piece === 0) return this.run(deployment, MessageType.RESTORE, image);
+    for (const pass of [0, 1]) {
+      for (let at = 0; at < image.length; at += piece) {
+        const data = image.subarray(at, Math.min(image.length, at + piece));
+        const request = new Uint8Array(5 + data.length);
+        request[0] = pass;
+        new DataView(request.buffer).setUint32(1, at, true);
+        request.set(data, 5);
+        const result = this.run(deployment, MessageType.RESTORE, request);
+        if ("error" in result) return result;
+      }
+    }
+    return { ok: new Uint8Array(0) };
   }
 
   private reset(payload: Uint8Array): Reply {
@@ -350,6 +408,13 @@ export class SimBoard {
   get flashSlots(): number {
     return FLASH_SLOTS;
   }
+}
+
+/** A TRAIN with CONTINUE: more requests of its experience follow. */
+function continuesTraining(type: number, payload: Uint8Array): boolean {
+  if (type !== MessageType.TRAIN) return false;
+  const decoded = decodePayload("TRAIN", payload);
+  return "ok" in decoded && (decoded.ok.flags & TrainFlag.CONTINUE) !== 0;
 }
 
 /** HELLO, and TELEMETRY without a counter reset, leave the board as they found it. */

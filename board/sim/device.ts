@@ -20,6 +20,8 @@ interface CommandExports {
   cmd_run(type: number, length: number): number;
   cmd_reply_ptr(): number;
   cmd_reply_len(): number;
+  /** Present when CHECKPOINT and RESTORE take the image in pieces (assembly/device/checkpoint.ts). */
+  cmd_image_pieces?: () => number;
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: false });
@@ -49,6 +51,11 @@ export class DeviceInstance {
     });
     this.exports = instance.exports as unknown as CommandExports;
     bindMemory?.(this.exports.memory);
+  }
+
+  /** Bytes of a checkpoint image per call when the module streams images; 0 when it takes them whole. */
+  get imagePieceBytes(): number {
+    return this.exports.cmd_image_pieces ? this.exports.cmd_image_pieces() >>> 0 : 0;
   }
 
   get memoryBytes(): number {

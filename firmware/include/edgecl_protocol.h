@@ -23,6 +23,7 @@
 #define EDGECL_DEFAULT_MAX_FRAME_SIZE 4096u /* frame size a decoder accepts when its peer's limit is not yet known */
 #define EDGECL_MAX_MAX_FRAME_SIZE 16777216u /* largest frame size a board may advertise (16 MiB) */
 #define EDGECL_NO_SEQUENCE 0u /* sequence number of a reply to a frame whose header could not be trusted; requests count from 1 and wrap from 65535 to 1 */
+#define EDGECL_IMAGE_PIECE_SIZE 256u /* most bytes of a checkpoint image the board and its device module pass in one call when CHECKPOINT and RESTORE stream the image (docs/protocol.md, CHECKPOINT and RESTORE) */
 /* COBS adds at most one byte per 254 and one more; the delimiter adds one. */
 #define EDGECL_COBS_MAX_ENCODED(n) ((n) + (n) / 254u + 1u)
 #define EDGECL_FRAME_MAX_WIRE(n) (EDGECL_COBS_MAX_ENCODED(n) + 1u)
@@ -117,6 +118,7 @@ enum edgecl_error {
 #define EDGECL_DATA_FLAG_CLEAR 1u /* drop the samples already stored for this experience and split before storing these */
 /* TrainFlag: bits of TRAIN flags (flags). */
 #define EDGECL_TRAIN_FLAG_CONTINUE 1u /* more TRAIN requests of this experience follow; without it the request ends the experience and the strategy acts at the boundary (Fisher, buffer update, pruning, snapshot) */
+#define EDGECL_TRAIN_FLAG_FOLLOWS 2u /* this request goes on from the previous TRAIN of the same experience and seed, which had CONTINUE: the device keeps its shuffling, replay draws, sample pool and loss sum where that one stopped, so an experience's steps split over several requests give the bits of one request; refused (BAD_PAYLOAD) when no such TRAIN came before, or a DEPLOY, DATA, RESTORE or RESET came between */
 /* EvalFlag: bits of EVAL flags (flags). */
 #define EDGECL_EVAL_FLAG_TASK_MASK 1u /* predict only among the classes of the evaluated experience (task-incremental scenario) */
 /* TelemetryFlag: bits of TELEMETRY flags (flags). */

@@ -46,9 +46,12 @@ static void reset_counters(void) {
   memset(&counters, 0, sizeof counters);
 }
 
-/* Runs a request on the device (device_run), then adds the accelerator's work since the last one. */
+/* Runs a request on the device (device_run), then adds the accelerator's work since the last one. The
+ * work of a TRAIN with CONTINUE is added with the next request's, as the simulated board does: a split
+ * experience then sums as one request. */
 static int run(uint8_t type, const uint8_t *payload, uint32_t length, uint32_t *body_offset, uint32_t *body_length, reply_t *reply) {
   int ok = device_run(type, payload, length, body_offset, body_length, reply);
+  if (type == EDGECL_MSG_TRAIN && length == EDGECL_TRAIN_FIXED_SIZE && (payload[EDGECL_TRAIN_FLAGS_OFFSET] & EDGECL_TRAIN_FLAG_CONTINUE)) return ok;
   board_accel_totals_t accel;
   board_accel_totals(&accel);
   board_accel_mark();
@@ -90,7 +93,8 @@ static const layout_t data_layout = {"DATA", EDGECL_DATA_FIXED_SIZE, 0,
                                       {EDGECL_DATA_FLAGS_OFFSET, "flags", 1, EDGECL_DATA_FLAG_CLEAR, "DataFlag bits CLEAR (1)"}},
                                      3};
 static const layout_t train_layout = {"TRAIN", EDGECL_TRAIN_FIXED_SIZE, 1,
-                                      {{EDGECL_TRAIN_FLAGS_OFFSET, "flags", 1, EDGECL_TRAIN_FLAG_CONTINUE, "TrainFlag bits CONTINUE (1)"}}, 1};
+                                      {{EDGECL_TRAIN_FLAGS_OFFSET, "flags", 1, EDGECL_TRAIN_FLAG_CONTINUE | EDGECL_TRAIN_FLAG_FOLLOWS,
+                                        "TrainFlag bits CONTINUE (1), FOLLOWS (2)"}}, 1};
 static const layout_t eval_layout = {"EVAL", EDGECL_EVAL_FIXED_SIZE, 1,
                                      {{EDGECL_EVAL_FLAGS_OFFSET, "flags", 1, EDGECL_EVAL_FLAG_TASK_MASK, "EvalFlag bits TASK_MASK (1)"}}, 1};
 static const layout_t telemetry_layout = {"TELEMETRY", EDGECL_TELEMETRY_FIXED_SIZE, 1,

@@ -8,7 +8,7 @@ import { basename } from "node:path";
 import { loadBoard, type BoardManifest } from "../manifest/manifest.js";
 import { openBoard } from "../client/connect.js";
 import { BoardClient } from "../client/client.js";
-import { DEFAULT_TIMEOUT_MS, slowestMacsPerSecond, trainMacsPerStep, workTimeoutMs } from "../client/timeouts.js";
+import { DEFAULT_TIMEOUT_MS, slowestMacsPerSecond, stepsPerTrainRequest, trainMacsPerStep, workTimeoutMs } from "../client/timeouts.js";
 import { runExperiences, type RunExperience, type RunHooks, type RunPlan } from "../client/runner.js";
 import { transportPair } from "../transport/transport.js";
 import { SimBoard } from "../../board/sim/board.js";
@@ -67,12 +67,22 @@ export interface ClRunOptions {
   hooks?: RunHooks;
   /** Time a board may take to answer a request, ms, before the work of a TRAIN (default: the manifest's transport.timeoutMs). */
   timeoutMs?: number;
+  /**
+   * Most optimiser steps in one TRAIN request (run --train-chunk; default: TRAIN_REQUEST_SECONDS of work
+   * at the manifest's slowest MAC rate). The report is the same for any split.
+   */
+  trainChunk?: number;
+  /** "experience": CHECKPOINT to flash slot 0 after every experience, for --resume (RunPlan.checkpointSlot). */
+  checkpointEvery?: "experience";
   /** The report of an unfinished run of the same settings, to continue (RunPlan.resume). */
   resume?: Report;
   /** For the report's provenance: the command line (default: this process's) and the resolved flags. */
   commandLine?: string[];
   flags?: Record<string, unknown>;
 }
+
+/** The flash slot run --checkpoint-every writes (the others stay free for deploy and monitor users). */
+export const CHECKPOINT_SLOT = 0;
 
 /** A board in this process: the simulated board's protocol engine and device host, over a pipe. */
 export function inlineBoard(manifest: BoardManifest): BoardClient {
@@ -259,6 +269,11 @@ export function planRun(options: ClRunOptions): ClPlan {
   const rate = manifest ? slowestMacsPerSecond(manifest) : undefined;
   const macsPerStep = trainMacsPerStep(params, maxBatch);
   const trainTimeoutMs = (steps: number) => workTimeoutMs(baseTimeoutMs, steps * macsPerStep, rate);
+  if (options.trainChunk !== undefined && (!Number.isInteger(options.trainChunk) || options.trainChunk < 1)) {
+    throw expected("steps per TRAIN request (--train-chunk) to be a positive integer", options.trainChunk);
+  }
+  // GDumb trains only when an experience ends, in the request that ends it: its steps take one request.
+  const stepsPerRequest = strategy.name === "gdumb" ? options.iterations : (options.trainChunk ?? stepsPerTrainRequest(options.iterations, macsPerStep, rate));
   const usesBuffer = ["replay", "latent-replay", "gdumb", "agem"].includes(strategy.name);
   const module = moduleBytes(simd);
   const plan: RunPlan = {
@@ -272,6 +287,7 @@ export function planRun(options: ClRunOptions): ClPlan {
     experiences,
     iterations: options.iterations,
     batchSize: options.batch,
+    stepsPerRequest,
     // Experience e's TRAIN seed: the run seed's device word mixed with e (shuffling, replay draws).
     trainSeed: (e) => (Math.imul(deviceSeed(seed) ^ 0x5bd1e995, 0x9e3779b1) + Math.imul(e + 1, 0x85ebca6b)) >>> 0,
     taskMask: benchmark.scenario === "task",
@@ -283,6 +299,8 @@ export function planRun(options: ClRunOptions): ClPlan {
     trainTimeoutMs,
     resume: options.resume,
     ...(policy.name !== "static" ? { precisionStates: policy.states } : {}),
+    ...(options.checkpointEvery === "experience" ? { checkpointSlot: CHECKPOINT_SLOT } : {}),
+    keepsTrainingData: strategy.name === "cumulative",
   };
   return { benchmark, plan, boardSpec, manifest, manifestName: linkedBoard(boardSpec) ? options.manifest : undefined, timeoutMs: options.timeoutMs };
 }

@@ -60,11 +60,12 @@ export interface RunPlan {
   batchSize: number;
   /**
    * Most steps in one TRAIN request (default: all of an experience's in one). An experience then takes
-   * several TRAINs, all but the last with TrainFlag.CONTINUE, and progress moves with each.
+   * several TRAINs, all but the last with TrainFlag.CONTINUE and all but the first with
+   * TrainFlag.FOLLOWS, which give the bits of one request; progress moves with each.
    */
   stepsPerRequest?: number;
-  /** Seed of the random draws of TRAIN request `request` (0, 1, ...) of experience `experience`. */
-  trainSeed: (experience: number, request: number) => number;
+  /** Seed of the random draws of experience `experience`'s TRAIN requests. */
+  trainSeed: (experience: number) => number;
   /** EVAL predicts only among the evaluated experience's classes (task-incremental scenario). */
   taskMask?: boolean;
   /** Sample encoding on the wire (default "f32", exact). */
@@ -79,9 +80,11 @@ export interface RunPlan {
   trainTimeoutMs?: number | ((steps: number) => number);
   /**
    * The report of an earlier run of this plan that stopped after some experiences (edgecl run --resume).
-   * The board is deployed afresh and the completed experiences are run again, with the same requests,
-   * which leaves the learner exactly as it was; each must give the saved accuracies and model
-   * checksum, or the run stops. Their saved telemetry is kept and the run goes on from there.
+   * The board is deployed afresh. When the report names a checkpoint (`checkpointSlot`) taken after its
+   * last completed experience and the board's flash still holds it (the device takes it, and the
+   * weights give the saved model checksum), it is restored and the run goes on from there. Otherwise the completed experiences are run again,
+   * with the same requests, which leaves the learner exactly as it was; each must give the saved
+   * accuracies and model checksum, or the run stops. Either way their saved telemetry is kept.
    */
   resume?: Report;
   /**
@@ -89,11 +92,15 @@ export interface RunPlan {
    * replies then give its precision timeline (host/precision/policy.ts).
    */
   precisionStates?: readonly PrecisionSpec[];
+  /** CHECKPOINT to this flash slot after every completed experience (edgecl run --checkpoint-every experience). */
+  checkpointSlot?: number;
+  /** The strategy keeps every experience's training samples on the board (cumulative): a restored run sends them again. */
+  keepsTrainingData?: boolean;
 }
 
 /** The request the runner is about to send, for progress and for tests that script faults. */
 export interface RunStep {
-  request: "HELLO" | "DEPLOY" | "DATA" | "TRAIN" | "EVAL" | "TELEMETRY";
+  request: "HELLO" | "DEPLOY" | "DATA" | "TRAIN" | "EVAL" | "TELEMETRY" | "CHECKPOINT" | "RESTORE";
   /** The experience being trained, or null before the first one. */
   experience: number | null;
   /** The experience whose data is sent or evaluated, when it is not the one being trained. */
@@ -231,6 +238,45 @@ function checkReplayed(saved: Report, i: number, row: number[], checksum: string
   }
 }
 
+/**
+ * Restores the checkpoint a saved run wrote after its last completed experience, when the board's flash
+ * still holds it; true when it did. The device refuses an image of another deployment; one of this
+ * deployment must give the model checksum the saved run read after that experience (a CRC-32 of the
+ * image cannot tell: a CRC over data and its own CRC is the same constant for every image). Otherwise
+ * the learner is as DEPLOY left it (a wrong image is undone by deploying again) and the run replays;
+ * which of the two happened, and why, goes to the progress log.
+ */
+async function restoreCheckpoint(client: BoardClient, plan: RunPlan, saved: Report, deployment: Deployment, progress: Progress): Promise<boolean> {
+  const completed = saved.accuracy.length;
+  const want = saved.status.checkpoint;
+  const replay = (why: string) => {
+    progress.log(`resuming by running experiences 0..${completed - 1} again: ${why}`);
+    return false;
+  };
+  if (plan.checkpointSlot === undefined) return replay("the run takes no checkpoints");
+  // The report's precision timeline names formats, not the policy's state: the host learns the state it
+  // resumes in only by following the switches again.
+  if (plan.precisionStates) return replay("a precision policy's timeline continues from the state its switches reach");
+  if (!want || want.slot !== plan.checkpointSlot || want.experience !== completed - 1) {
+    return replay(`the report names no checkpoint taken after experience ${completed - 1}`);
+  }
+  try {
+    await client.restore(want.slot);
+  } catch (err) {
+    if (err instanceof BoardError) return replay(`the board's RESTORE refused: ${err.detail}`);
+    throw err;
+  }
+  // TELEMETRY without a reset reads and changes nothing.
+  const checksum = checksumHex((await client.telemetry()).modelChecksum);
+  const expected = saved.telemetry[completed - 1].eval.modelChecksum;
+  if (checksum !== expected) {
+    await client.deploy(deployment);
+    return replay(`flash slot ${want.slot} holds another checkpoint of this deployment (model checksum ${checksum}, expected ${expected})`);
+  }
+  progress.log(`resuming from the board's checkpoint of experience ${completed - 1} (flash slot ${want.slot}, ${want.bytes} bytes, model checksum ${checksum})`);
+  return true;
+}
+
 /** Runs the plan on the board; resolves with the complete report or rejects with RunInterruptedError. */
 export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: RunHooks = {}): Promise<Report> {
   const progress = hooks.progress ?? silentProgress;
@@ -283,9 +329,13 @@ export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: 
     if (report.provenance) report.provenance.board = { id: hello.board, runtime: hello.runtime, protocolVersion: hello.protocolVersion };
 
     step({ request: "DEPLOY", experience: null }, "DEPLOY");
-    const deployed = await client.deploy(typeof plan.deploy === "function" ? plan.deploy(hello) : plan.deploy);
+    const deployment = typeof plan.deploy === "function" ? plan.deploy(hello) : plan.deploy;
+    const deployed = await client.deploy(deployment);
     report.memory.modelBytes = deployed.modelBytes;
     report.memory.peakLinearMemoryBytes = deployed.memoryUsed;
+    // A resumed run takes up the board's checkpoint when it is the one the saved run wrote last.
+    const restored = resume ? await restoreCheckpoint(client, plan, resume, deployment, progress) : false;
+    if (restored) report.status.checkpoint = resume!.status.checkpoint;
 
     if (resident) {
       for (let j = 0; j < T; j++) {
@@ -293,7 +343,15 @@ export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: 
         await sendTest(j);
       }
     }
-    if (untrained) {
+    if (untrained && restored) {
+      // The restored learner is no longer untrained: the saved accuracies stand, and the test sets go
+      // where the evaluation would have put them, so the board's memory is laid out as in the saved run.
+      for (let j = 0; j < T; j++) {
+        step({ request: "DATA", experience: null, target: j }, `test data of experience ${j}`);
+        if (!resident) await sendTest(j);
+      }
+      report.untrained = resume!.untrained;
+    } else if (untrained) {
       const b: number[] = [];
       for (let j = 0; j < T; j++) {
         step({ request: "EVAL", experience: null, target: j }, `untrained model on experience ${j}`);
@@ -306,21 +364,35 @@ export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: 
       }
       report.untrained = b;
     }
+    if (restored && plan.keepsTrainingData) {
+      for (let i = 0; i < saved; i++) {
+        step({ request: "DATA", experience: null, target: i }, `training data of experience ${i} (kept by the strategy)`, 0);
+        await client.data({ experience: i, split: "train", inputs: plan.experiences[i].train.inputs, labels: plan.experiences[i].train.labels, features: plan.features, encoding: plan.encoding });
+      }
+    }
     // Counters start at the first experience: deployment and the untrained evaluation are not its work.
     if (untrained) step({ request: "TELEMETRY", experience: null }, "reset counters");
     await client.telemetry({ resetCounters: true });
 
     // The precision state the device runs in: 0 (the run's spec) until the policy's first switch.
     let precisionState = 0;
-    for (let i = 0; i < T; i++) {
+    if (restored) {
+      for (let i = 0; i < saved; i++) {
+        report.accuracy.push(resume!.accuracy[i]);
+        report.telemetry.push(resume!.telemetry[i]);
+      }
+      finish(report, source);
+      done += saved * (3 + plan.iterations + T + (resident ? 0 : T));
+    }
+    for (let i = restored ? saved : 0; i < T; i++) {
       current = i;
       const experience = plan.experiences[i];
       step({ request: "DATA", experience: i }, `experience ${i} of 0..${T - 1}: training data`);
       await client.data({ experience: i, split: "train", inputs: experience.train.inputs, labels: experience.train.labels, features: plan.features, encoding: plan.encoding });
 
       let stepsRun = 0;
-      let lossSum = 0;
       const precision: PrecisionTelemetry = { switches: 0, timeline: [] };
+      let meanLoss = Number.NaN;
       let lastLoss = Number.NaN;
       for (let r = 0; r < trainRequests; r++) {
         const steps = r === trainRequests - 1 ? plan.iterations - r * stepsPerRequest : stepsPerRequest;
@@ -333,8 +405,8 @@ export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: 
             experience: i,
             iterations: steps,
             batchSize: plan.batchSize,
-            seed: plan.trainSeed(i, r) >>> 0,
-            flags: r < trainRequests - 1 ? TrainFlag.CONTINUE : 0,
+            seed: plan.trainSeed(i) >>> 0,
+            flags: (r < trainRequests - 1 ? TrainFlag.CONTINUE : 0) | (r > 0 ? TrainFlag.FOLLOWS : 0),
           },
           timeoutMs ? { timeoutMs } : {},
         );
@@ -346,15 +418,15 @@ export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: 
             precisionState = s.state;
           }
         }
-        lossSum += trained.meanLoss * trained.iterations;
+        // A request that FOLLOWS others reports the mean over the experience's steps so far.
+        meanLoss = trained.meanLoss;
         lastLoss = trained.lastLoss;
       }
       step({ request: "TELEMETRY", experience: i }, `experience ${i} of 0..${T - 1}: counters`);
       const train: TrainTelemetry = {
         ...counters(await client.telemetry({ resetCounters: true })),
         iterations: stepsRun,
-        // The mean over every step of the experience: each request's mean weighted by its steps.
-        meanLoss: stepsRun > 0 ? finiteOrNull(lossSum / stepsRun) : null,
+        meanLoss: stepsRun > 0 ? finiteOrNull(meanLoss) : null,
         lastLoss: finiteOrNull(lastLoss),
       };
 
@@ -372,6 +444,13 @@ export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: 
       }
       step({ request: "TELEMETRY", experience: i }, `experience ${i} of 0..${T - 1}: counters`);
       const evalTelemetry: EvalTelemetry = { ...counters(await client.telemetry({ resetCounters: true })), loss };
+      if (plan.checkpointSlot !== undefined) {
+        // After the counters are read: the checkpoint's time is not the experience's. Its pieces take
+        // no more memory than the requests before it (docs/protocol.md, CHECKPOINT and RESTORE in pieces).
+        step({ request: "CHECKPOINT", experience: i }, `experience ${i} of 0..${T - 1}: checkpoint`, 0);
+        const written = await client.checkpoint(plan.checkpointSlot);
+        report.status.checkpoint = { slot: plan.checkpointSlot, experience: i, bytes: written.bytes };
+      }
 
       if (i < saved) {
         // A replayed experience: the learner must be where the saved run left it; its saved rows stay.

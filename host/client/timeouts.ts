@@ -25,3 +25,20 @@ export function slowestMacsPerSecond(manifest: BoardManifest): number | undefine
 export function workTimeoutMs(baseMs: number, macs: number, macsPerSecond: number | undefined): number {
   return macsPerSecond === undefined ? baseMs : baseMs + Math.ceil((macs / macsPerSecond) * 1000);
 }
+
+/**
+ * Work one TRAIN request carries when an experience is split over several (the device gives the same
+ * bits either way: TrainFlag.FOLLOWS, docs/protocol.md): seconds at the board's slowest MAC rate. Short
+ * enough that progress moves and a lost board is found out soon, long enough that the requests' overhead
+ * (one round trip and a pool rebuild each) stays small.
+ */
+export const TRAIN_REQUEST_SECONDS = 10;
+
+/**
+ * Optimiser steps of one TRAIN request: TRAIN_REQUEST_SECONDS of `macsPerStep` work at `macsPerSecond`,
+ * at least 1; every step in one request without a rate.
+ */
+export function stepsPerTrainRequest(iterations: number, macsPerStep: number, macsPerSecond: number | undefined): number {
+  if (macsPerSecond === undefined || macsPerStep <= 0) return Math.max(1, iterations);
+  return Math.max(1, Math.min(iterations, Math.floor((TRAIN_REQUEST_SECONDS * macsPerSecond) / macsPerStep)));
+}

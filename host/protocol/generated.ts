@@ -20,6 +20,8 @@ export const DEFAULT_MAX_FRAME_SIZE = 4096;
 export const MAX_MAX_FRAME_SIZE = 16777216;
 /** Sequence number of a reply to a frame whose header could not be trusted; requests count from 1 and wrap from 65535 to 1. */
 export const NO_SEQUENCE = 0;
+/** Most bytes of a checkpoint image the board and its device module pass in one call when CHECKPOINT and RESTORE stream the image (docs/protocol.md, CHECKPOINT and RESTORE). */
+export const IMAGE_PIECE_SIZE = 256;
 
 export const MessageType = {
   HELLO: 0x01,
@@ -155,6 +157,7 @@ export const DataFlag = {
 /** Bits of TRAIN flags. Kind: flags. */
 export const TrainFlag = {
   CONTINUE: 1,
+  FOLLOWS: 2,
 } as const;
 /** Bits of EVAL flags. Kind: flags. */
 export const EvalFlag = {

@@ -111,6 +111,13 @@ export interface ReportStatus {
   experiencesCompleted: number;
   /** Why the run stopped early, when it did. */
   lost?: { experience: number; request: string; reason: string };
+  /**
+   * The board's checkpoint the run wrote last (run --checkpoint-every experience): its flash slot, the
+   * experience after which it was taken, and the image's size. `run --resume` restores it when the
+   * board still holds it: the device takes only an image of the same deployment, and the restored
+   * weights must have that experience's model checksum.
+   */
+  checkpoint?: { slot: number; experience: number; bytes: number };
 }
 
 export interface ReportBoard {

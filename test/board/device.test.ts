@@ -8,7 +8,7 @@ import { CL_BUFFER_BYTES, CL_REPLAY_BATCH, CL_STRATEGY, STRATEGY_REPLAY } from "
 import { CFG_ROLES } from "../../assembly/nn/abi.js";
 import { loadAccelerator } from "../../board/sim/mmio.js";
 import { DeviceInstance } from "../../board/sim/device.js";
-import { BOARD_FILLED, decodeFields, MessageType, REPLY_LAYOUTS } from "../../host/protocol/index.js";
+import { BOARD_FILLED, decodeFields, IMAGE_PIECE_SIZE, MessageType, REPLY_LAYOUTS } from "../../host/protocol/index.js";
 import { runExperiences } from "../../host/client/runner.js";
 import type { BoardClient } from "../../host/client/client.js";
 import { modulePath } from "../../host/device/module.js";
@@ -177,6 +177,23 @@ describe("the simulated board with the device module", () => {
     expect(await client.eval({ experience: 0 })).toEqual(atCheckpoint);
   });
 
+  test("CHECKPOINT streams the image (the peak stays); RESTORE into a fresh deployment brings back the learner and its memory figures", async () => {
+    const { client, hello } = await trained("sim");
+    const before = await client.telemetry();
+    const saved = await client.checkpoint(1);
+    expect(saved.bytes).toBeGreaterThan(2 * IMAGE_PIECE_SIZE); // several pieces
+    expect((await client.telemetry()).memoryPeak).toBe(before.memoryPeak);
+    // The same configuration deployed again, and the same samples stored (training ended: only the test set).
+    await client.deploy({ config: learner({ hidden: "16", memoryLimit: hello.memoryLimit }), module: new Uint8Array(0) });
+    await client.data({ experience: 0, split: "test", ...separable(40, "test"), features: FEATURES });
+    const fresh = await client.telemetry();
+    expect(fresh.memoryPeak).toBeLessThan(before.memoryPeak);
+    expect(fresh.modelChecksum).not.toBe(before.modelChecksum);
+    await client.restore(1);
+    const restored = await client.telemetry();
+    expect([restored.modelChecksum, restored.memoryUsed, restored.memoryPeak]).toEqual([before.modelChecksum, before.memoryUsed, before.memoryPeak]);
+  });
+
   test("a two-experience run through the runner fills the report", async () => {
     const m = manifest("sim-noaccel");
     const { client } = connectInProcess({ manifest: m }, 60_000);
@@ -187,7 +204,7 @@ describe("the simulated board with the device module", () => {
       experiences: [0, 1].map((e) => ({ train: separable(48, `train-${e}`), test: separable(20, `test-${e}`) })),
       iterations: 40,
       batchSize: 8,
-      trainSeed: (e, r) => 1000 + 10 * e + r,
+      trainSeed: (e) => 1000 + 10 * e,
     });
     expect(report.status.complete).toBe(true);
     expect(report.accuracy).toHaveLength(2);

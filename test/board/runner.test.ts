@@ -108,7 +108,7 @@ describe("runExperiences", () => {
     expect(report.memory.modelBytes).toBe(262144 / 64);
   });
 
-  test("an experience's steps split over several TRAINs: all but the last continue the experience", async () => {
+  test("an experience's steps split over several TRAINs: all but the last continue the experience, all but the first follow", async () => {
     const { client } = connectInProcess({ manifest: manifest("sim-noaccel") });
     const sent: Array<{ experience: number; iterations: number; seed: number; flags?: number }> = [];
     const train = client.train.bind(client);
@@ -119,17 +119,18 @@ describe("runExperiences", () => {
     const split = await runExperiences(client, plan({ stepsPerRequest: 3 }));
     expect(sent.map((p) => [p.experience, p.iterations, p.seed, p.flags])).toEqual([
       [0, 3, 100, 1],
-      [0, 1, 100, 0],
+      [0, 1, 100, 2],
       [1, 3, 101, 1],
-      [1, 1, 101, 0],
+      [1, 1, 101, 2],
       [2, 3, 102, 1],
-      [2, 1, 102, 0],
+      [2, 1, 102, 2],
     ]);
     const whole = await runExperiences(connectInProcess({ manifest: manifest("sim-noaccel") }).client, plan());
     expect(split.accuracy).toEqual(whole.accuracy);
     expect(split.telemetry[0].train.iterations).toBe(4);
-    // The stand-in's loss after n steps in all is 1 / (1 + n): 3 steps end at 1/4, the 4th at 1/5.
-    expect(split.telemetry[0].train.meanLoss).toBeCloseTo((3 * (1 / 4) + 1 * (1 / 5)) / 4, 6);
+    // A request that follows others reports the experience's mean loss so far: the report takes the last
+    // one's. The stand-in's losses after n steps in all are 1 / (1 + n): the 4th step's is 1/5.
+    expect(split.telemetry[0].train.meanLoss).toBeCloseTo(1 / 5, 6);
     expect(split.telemetry[0].train.lastLoss).toBeCloseTo(1 / 5, 6);
   });
 

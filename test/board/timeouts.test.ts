@@ -46,6 +46,19 @@ describe("reply timeouts that scale with the work", () => {
     expect((planRun(OPTIONS).plan.trainTimeoutMs as (steps: number) => number)(0)).toBe(SIM.transport.timeoutMs);
   });
 
+  test("an experience goes in TRAIN requests of 10 s of work at the slowest rate; --train-chunk sets the steps; GDumb's take one", () => {
+    const { plan } = planRun({ ...OPTIONS, iterations: 5000 });
+    const { params, rowsPerStep } = plan.config as { params: number; rowsPerStep: number };
+    expect(plan.stepsPerRequest).toBe(Math.floor((10 * SIM.transport.slowestMacsPerSecond) / (3 * params * rowsPerStep)));
+    expect(plan.stepsPerRequest).toBeGreaterThan(1);
+    expect(plan.stepsPerRequest).toBeLessThan(5000);
+    // Fewer steps than a request holds: one request.
+    expect(planRun({ ...OPTIONS, iterations: 3 }).plan.stepsPerRequest).toBe(3);
+    expect(planRun({ ...OPTIONS, iterations: 5000, trainChunk: 7 }).plan.stepsPerRequest).toBe(7);
+    expect(planRun({ ...OPTIONS, iterations: 5000, strategy: "gdumb" }).plan.stepsPerRequest).toBe(5000);
+    expect(() => planRun({ ...OPTIONS, trainChunk: 0 })).toThrow(/steps per TRAIN request \(--train-chunk\) to be a positive integer, received 0/);
+  });
+
   test("a board slower than the base timeout but within its work's allowance finishes the run", async () => {
     const { plan } = planRun({ ...OPTIONS, timeoutMs: 250, iterations: 2000 });
     // 2000 steps of an mlp:16 at 20 M MAC/s: seconds of allowance, far more than the 600 ms delay.

@@ -1,27 +1,19 @@
 // Device time on a qemu board counts instructions (-icount, the manifest's transport.icount), so the
 // same run gives the same device time twice, whatever else loads the machine. Without -icount QEMU's
 // virtual clock follows the host's and two such runs differed by half (firmware/README.md).
-import { beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { runContinual } from "../../host/cl/run.js";
 import { loadBoard } from "../../host/manifest/manifest.js";
-import { buildQemuBoardImage, requireToolchain } from "../../host/firmware/index.js";
+import { boardImageBuilt } from "./helpers.js";
 import { smallRun } from "../helpers/run-options.js";
 
 const RUN = smallRun({ seed: 3, iterations: 3, experiences: 1, trainSamples: 64, testSamples: 16, board: "qemu-rv32" });
 
-let setupError: unknown;
-beforeAll(async () => {
-  try {
-    requireToolchain();
-    await buildQemuBoardImage(loadBoard("qemu-rv32"));
-  } catch (err) {
-    setupError = err;
-  }
-}, 300_000);
+const ready = boardImageBuilt("qemu-rv32");
 
 describe("qemu-rv32: device time under -icount", () => {
   test("the manifest runs QEMU with -icount, and the same run twice gives the same device time", async () => {
-    if (setupError) throw setupError;
+    ready();
     expect(loadBoard("qemu-rv32").transport).toMatchObject({ icount: 0 });
     const first = await runContinual(RUN);
     const second = await runContinual(RUN);

@@ -112,6 +112,25 @@ export class FirmwareSuite {
  * protocol's minimum, so that every message but HELLO's request travels in CHUNKs, around
  * fixtures/serve.wat (image "tiny-fixture").
  */
+/**
+ * Builds board `id`'s firmware image before the file's tests run; the function returned throws what the
+ * build threw (a missing toolchain names its packages), for each test to call first.
+ */
+export function boardImageBuilt(id: string): () => void {
+  let setupError: unknown;
+  beforeAll(async () => {
+    try {
+      requireToolchain();
+      await buildQemuBoardImage(loadBoard(id));
+    } catch (err) {
+      setupError = err;
+    }
+  }, 300_000);
+  return () => {
+    if (setupError) throw setupError;
+  };
+}
+
 export async function protocolBoards(suite: FirmwareSuite): Promise<{ rv32: BoardManifest; tiny: BoardManifest }> {
   const rv32 = loadBoard("qemu-rv32");
   const tiny = derivedManifest(suite.dir, "qemu-rv32-noaccel", "qemu-tiny", { maxFrameSize: 64 });

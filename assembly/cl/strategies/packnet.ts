@@ -124,7 +124,7 @@ function end(l: Learner, experience: i32, batch: i32, scratch: usize): void {
   const s = state(l);
   if (s.retrain > 0) {
     s.trainOwner = experience + 1;
-    trainIterations(l, experience, s.retrain, batch, scratch);
+    trainIterations(l, experience, s.retrain, batch, scratch, false);
     s.trainOwner = 0;
   }
 }

@@ -24,7 +24,7 @@ interface DeployOptions extends Omit<RunFlags, "config" | "json"> {
 }
 
 /** Options of `edgecl run` that describe the learner and its data; deploy takes them too. */
-const RUN_ONLY = new Set(["--board", "--manifest", "--memory", "--json", "--html", "--csv", "--quiet", "--config", "--timeout", "--resume"]);
+const RUN_ONLY = new Set(["--board", "--manifest", "--memory", "--json", "--html", "--csv", "--quiet", "--config", "--timeout", "--resume", "--train-chunk", "--checkpoint-every", "--flash-dir"]);
 
 /**
  * The learner's configuration: a file's bytes as they are (the config blobs of docs/protocol.md's

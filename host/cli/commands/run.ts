@@ -75,8 +75,14 @@ export interface RunFlags {
   fisherSamples?: string;
   quiet?: boolean;
   timeout?: string;
+  trainChunk?: string;
+  checkpointEvery: string;
+  flashDir: string;
   resume?: string;
 }
+
+/** When run writes the board's checkpoint (--checkpoint-every). */
+const CHECKPOINT_EVERY = ["never", "experience"] as const;
 
 /** Where an interrupted run without --json saves its report, so that it can be resumed. */
 export const INTERRUPTED_REPORT = "out/interrupted-run.json";
@@ -171,6 +177,8 @@ export function planFromFlags(flags: RunFlags, command: Command): ClPlan {
   parseModelSpec(flags.model);
   const seed = integerOption("--seed", flags.seed, 0, Number.MAX_SAFE_INTEGER);
   const timeoutMs = flags.timeout !== undefined ? integerOption("--timeout", flags.timeout, 1, 0x7fff_ffff) : undefined;
+  const trainChunk = flags.trainChunk !== undefined ? integerOption("--train-chunk", flags.trainChunk, 1, 0x7fff_ffff) : undefined;
+  if (!CHECKPOINT_EVERY.includes(flags.checkpointEvery as never)) throw expected(`--checkpoint-every to be one of ${CHECKPOINT_EVERY.join(", ")}`, flags.checkpointEvery);
   const batch = integerOption("--batch", flags.batch, 1, 65535);
   const optimizer = optimizerFrom(flags);
   if (flags.epochs !== undefined && flags.iterations !== undefined) throw new UsageError("--epochs and --iterations exclude each other; give one");
@@ -208,6 +216,8 @@ export function planFromFlags(flags: RunFlags, command: Command): ClPlan {
     classOrder,
     memoryLimit,
     timeoutMs,
+    trainChunk,
+    checkpointEvery: flags.checkpointEvery === "experience" ? ("experience" as const) : undefined,
   };
   let iterations = flags.iterations !== undefined ? integerOption("--iterations", flags.iterations, 1, 0x7fff_ffff) : d.iterations;
   let planned = planRun({ ...base, iterations });
@@ -264,6 +274,9 @@ export function runCommand(): Command {
     .option("--html <file>", "write the HTML report")
     .option("--csv <file>", "write the report as CSV")
     .option("--timeout <ms>", "time to wait for each reply, ms; a TRAIN is given its work on top at the board's slowest MAC rate (default: the manifest's transport.timeoutMs)")
+    .option("--train-chunk <steps>", "most optimiser steps in one TRAIN request; an experience's steps go in several requests that give the same bits (default: about 10 s of work at the board's slowest MAC rate; gdumb: one request)")
+    .option("--checkpoint-every <when>", `${CHECKPOINT_EVERY.join(" or ")}: write the board's checkpoint to flash after every experience, which --resume restores when the board still holds it`, "never")
+    .option("--flash-dir <dir>", "with --checkpoint-every: the flash directory of a simulated board process, kept for --resume", "out/flash")
     .option("--resume <report>", "continue the unfinished run of this JSON report from its last completed experience, with its settings (the report is updated unless --json names another)")
     .option("--quiet", "no progress output")
     .hook("preAction", (command) => {
@@ -289,12 +302,13 @@ export function runCommand(): Command {
         planned.plan.resume = resumed;
       }
       detail(`data: ${String(planned.plan.config.dataset)}, benchmark ${planned.benchmark.name}: ${planned.benchmark.experiences.length} experiences, output layer ${planned.benchmark.heads.join("+")} units`);
-      if (resumed) note(`resuming ${flags.resume}: ${resumed.accuracy.length} of ${resumed.status.experiencesPlanned} experiences completed, run again on the board to restore its learner`);
+      if (resumed) note(`resuming ${flags.resume}: ${resumed.accuracy.length} of ${resumed.status.experiencesPlanned} experiences completed; the board's checkpoint restores its learner when it is this run's, else they run again`);
       const progress = progressOnStderr();
       const saveTo = json ?? INTERRUPTED_REPORT;
       const outcome = await stoppable((stop) =>
         runPlanned(planned, {
           stop,
+          flashDir: flags.checkpointEvery === "experience" ? flags.flashDir : undefined,
           hooks: {
             progress,
             partialReportPath: saveTo,
