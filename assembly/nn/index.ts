@@ -9,3 +9,4 @@ export * from "./config";
 export * from "./layout";
 export * from "./build";
 export * from "./step";
+export * from "./health";

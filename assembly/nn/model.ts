@@ -11,6 +11,7 @@ import { heapTop } from "./alloc";
 import { Context, roundActivations, roundErrors, count } from "./context";
 import { loadStored, storeRounded, roundOne } from "./precision";
 import { Tensor } from "./tensor";
+import { Health, healthBytes, passBegin, passEnd, passLayer } from "./health";
 import { Layer } from "./layer";
 import { linearForward, linearBackward } from "./linear";
 import { convForward, convBackward } from "./conv2d";
@@ -73,8 +74,10 @@ export function forward(model: Model, batch: i32, training: bool): void {
 export function forwardLayers(model: Model, batch: i32, training: bool, first: i32, end: i32): void {
   const ctx = model.ctx;
   ctx.training = training;
+  passBegin(model.optimizer.health);
   for (let i = first; i < end; i++) {
     const layer = model.layer(i);
+    passLayer(i);
     switch (layer.kind) {
       case LAYER_LINEAR: linearForward(ctx, layer, batch, layer.heads > 1 ? model.head : 0); break;
       case LAYER_CONV: convForward(ctx, layer, batch); break;
@@ -84,6 +87,7 @@ export function forwardLayers(model: Model, batch: i32, training: bool, first: i
       default: break; // flatten: a view
     }
   }
+  passEnd();
 }
 
 /** Labels must name a class of the active head. */
@@ -127,6 +131,9 @@ export function backward(model: Model, batch: i32): void {
  */
 export function propagate(model: Model, batch: i32, last: i32 = 0): void {
   const ctx = model.ctx;
+  // The loss gradient is the error at the output layer's output (roundErrors counts it one layer down).
+  passBegin(model.optimizer.health);
+  passLayer(model.layerCount);
   roundErrors(ctx, model.errorA, batch * model.classes);
   let dy = model.errorA, spare = model.errorB;
   const wantInput = last == 0 && (model.flags & FLAG_INPUT_GRADIENT) != 0;
@@ -135,6 +142,7 @@ export function propagate(model: Model, batch: i32, last: i32 = 0): void {
     const layer = model.layer(i);
     const needDx = i > last || wantInput;
     const dx = needDx ? spare : 0;
+    passLayer(i);
     switch (layer.kind) {
       case LAYER_LINEAR: linearBackward(ctx, layer, batch, layer.heads > 1 ? model.head : 0, dy, dx); break;
       case LAYER_CONV: convBackward(ctx, layer, batch, dy, dx); break;
@@ -150,6 +158,7 @@ export function propagate(model: Model, batch: i32, last: i32 = 0): void {
     }
   }
   model.inputGradient = wantInput ? dy : 0;
+  passEnd();
 }
 
 /** Forward pass for evaluation: predictions and loss, counted as evaluation telemetry; returns correct. */
@@ -184,6 +193,12 @@ export function telemetry(model: Model): usize {
   store<f64>(t + (<usize>T_HEAP_BYTES << 3), <f64>heapTop());
   store<f64>(t + (<usize>T_LOSS_SCALE << 3), model.lossScale);
   return t;
+}
+
+/** Zeroes the numeric health rows (nothing to do without FLAG_HEALTH). */
+export function healthReset(model: Model): void {
+  const health = model.optimizer.health;
+  if (health != 0) memory.fill(changetype<Health>(health).rows, 0, healthBytes(model.layerCount));
 }
 
 /** Copies the stored weights (packed codes, or f32) to dst: modelBytes bytes. */

@@ -1,0 +1,141 @@
+// Numeric health per layer and role (docs/precision.md "Numeric health"): how many values a role's
+// format lost to overflow and to underflow, how many weight updates were swamped, and how much of the
+// format's dynamic range the values used. Counted where nn/ rounds and stores tensors, never inside the
+// GEMM or rounding kernels, and only when the model was built with FLAG_HEALTH: without it nothing here
+// runs and no memory is taken. Counting reads values; it never changes one.
+import { Format } from "../arith";
+import { ROLE_COUNT, HEALTH_WORDS, H_VALUES, H_OVERFLOWS, H_UNDERFLOWS, H_UPDATES, H_SWAMPED, H_MAX_ABS } from "./abi";
+
+const ABS_MASK: u32 = 0x7fff_ffff;
+/** f32 bits of +inf: magnitudes below it are finite. */
+const INF_BITS: u32 = 0x7f80_0000;
+/** fp32's largest finite magnitude (0x7f7fffff, 3.4028235e38) and smallest subnormal exponent (2^-149). */
+const F32_MAX_BITS: u32 = 0x7f7f_ffff;
+const F32_MIN_EXP: i32 = -149;
+
+/**
+ * A model's health: its rows, where each layer's parameters end (to attribute updates), and the layer
+ * whose tensors are being rounded now (-1: none).
+ */
+@final @unmanaged
+export class Health {
+  rows: usize = 0;
+  paramEnds: usize = 0;
+  layers: i32 = 0;
+  layer: i32 = -1;
+}
+
+/**
+ * The health of the forward or backward pass in progress (0: none, or a model that does not count):
+ * the rounding helpers see only the context, and the context has no room to spare for it (a larger
+ * Context would move every memory figure a board reports).
+ */
+let passHealth: usize = 0;
+
+export function passBegin(health: usize): void { passHealth = health; }
+export function passEnd(): void { passHealth = 0; }
+/** The pass's health, or null. */
+// @ts-ignore: decorator
+@inline export function inPass(): Health | null { return changetype<Health | null>(passHealth); }
+/** Marks the layer whose tensors the pass rounds next. */
+// @ts-ignore: decorator
+@inline export function passLayer(layer: i32): void {
+  if (passHealth != 0) changetype<Health>(passHealth).layer = layer;
+}
+
+/** Rows of `layers` layers, ROLE_COUNT rows each. */
+export function healthBytes(layers: i32): usize {
+  return <usize>layers * <usize>ROLE_COUNT * <usize>HEALTH_WORDS << 3;
+}
+
+/** The row of (layer, role) in a health block. */
+// @ts-ignore: decorator
+@inline export function healthRow(block: usize, layer: i32, role: i32): usize {
+  return block + (<usize>((layer * ROLE_COUNT + role) * HEALTH_WORDS) << 3);
+}
+
+// @ts-ignore: decorator
+@inline function add(row: usize, word: i32, amount: f64): void {
+  const at = row + (<usize>word << 3);
+  store<f64>(at, load<f64>(at) + amount);
+}
+
+/** Magnitude bits above which a value of this sign overflows `f` (never, for fp32 itself: f null). */
+// @ts-ignore: decorator
+@inline function limitBits(f: Format | null, negative: bool): u32 {
+  if (f == null) return INF_BITS;
+  return negative ? f.negMaxBits : f.maxBits;
+}
+
+/** One value x rounded to r: counts it, its overflow or underflow, and its magnitude. */
+// @ts-ignore: decorator
+@inline export function tallyOne(row: usize, f: Format | null, x: f32, r: f32): void {
+  add(row, H_VALUES, 1);
+  const u = reinterpret<u32>(x);
+  const a = u & ABS_MASK;
+  if (a >= INF_BITS) return;
+  if (a > limitBits(f, u != a)) add(row, H_OVERFLOWS, 1);
+  else if (x != 0 && r == 0) add(row, H_UNDERFLOWS, 1);
+  const at = row + (<usize>H_MAX_ABS << 3);
+  const m = <f64>reinterpret<f32>(a);
+  if (m > load<f64>(at)) store<f64>(at, m);
+}
+
+/** One weight update: `step` nonzero, and whether the updated copy kept its value `before`. */
+// @ts-ignore: decorator
+@inline export function tallyUpdate(row: usize, step: f32, before: f32, after: f32): void {
+  if (step == 0) return;
+  add(row, H_UPDATES, 1);
+  if (after == before) add(row, H_SWAMPED, 1);
+}
+
+/**
+ * Before n values at ptr are rounded in place to `f`: counts them, their overflows and their largest
+ * magnitude; returns how many are nonzero, for healthAfter.
+ */
+export function healthBefore(row: usize, f: Format | null, ptr: usize, n: i32): i32 {
+  let nonzero = 0, overflows = 0;
+  let largest: u32 = 0;
+  const posLimit = limitBits(f, false), negLimit = limitBits(f, true);
+  for (let i = 0; i < n; i++) {
+    const u = load<u32>(ptr + (<usize>i << 2));
+    const a = u & ABS_MASK;
+    nonzero += <i32>(a != 0);
+    if (a >= INF_BITS) continue;
+    overflows += <i32>(a > (u != a ? negLimit : posLimit));
+    largest = max(largest, a);
+  }
+  add(row, H_VALUES, n);
+  add(row, H_OVERFLOWS, overflows);
+  const at = row + (<usize>H_MAX_ABS << 3);
+  const m = <f64>reinterpret<f32>(largest);
+  if (m > load<f64>(at)) store<f64>(at, m);
+  return nonzero;
+}
+
+/** After the rounding: the values nonzero before and zero now underflowed (rounding never makes a zero nonzero). */
+export function healthAfter(row: usize, ptr: usize, n: i32, nonzeroBefore: i32): void {
+  let nonzero = 0;
+  for (let i = 0; i < n; i++) nonzero += <i32>((load<u32>(ptr + (<usize>i << 2)) & ABS_MASK) != 0);
+  addUnderflows(row, nonzeroBefore - nonzero);
+}
+
+export function addUnderflows(row: usize, k: i32): void {
+  add(row, H_UNDERFLOWS, k);
+}
+
+/**
+ * Share of `f`'s dynamic range that magnitudes up to maxAbs use, in binades from the smallest positive
+ * value: (log2 maxAbs - log2 minPositive) / (log2 maxFinite - log2 minPositive), clamped to 0..1; 0 when
+ * maxAbs is 0. minPositive is 2^subUlpExp (the smallest subnormal, or 2^emin without subnormals; 2^-fl
+ * for fixed point); fp32 (f null) is 2^-149 .. 0x7f7fffff.
+ */
+export function rangeUsed(f: Format | null, maxAbs: f64): f64 {
+  if (!(maxAbs > 0)) return 0;
+  const low = <f64>(f == null ? F32_MIN_EXP : f.subUlpExp);
+  // Math.log, not Math.log2: the module already holds log's tables (the loss), and log2's would add 2 KiB
+  // of data below every deployment.
+  const high = Math.log(<f64>reinterpret<f32>(f == null ? F32_MAX_BITS : f.maxBits)) / Math.LN2;
+  const share = (Math.log(maxAbs) / Math.LN2 - low) / (high - low);
+  return share < 0 ? 0 : share > 1 ? 1 : share;
+}
