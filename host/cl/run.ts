@@ -39,6 +39,8 @@ export interface ClRunOptions {
   strategy: string;
   strategyOptions?: StrategyOverrides;
   precision: string | PrecisionSpec;
+  /** Count numeric health per layer and role on the device (docs/precision.md "Numeric health"). */
+  health?: boolean;
   seed: number;
   model: string;
   /** Optimiser steps per experience. */
@@ -210,6 +212,7 @@ export function planRun(options: ClRunOptions): ClPlan {
     layers: modelSpec.layers,
     precision,
     optimizer: options.optimizer,
+    health: options.health === true,
   });
   const strategyWords = encodeStrategy(strategy, modelSpec.layers, memoryLimit);
   const blob = new Uint8Array((modelWords.length + strategyWords.length) * 4);
@@ -230,6 +233,7 @@ export function planRun(options: ClRunOptions): ClPlan {
     strategy: strategySettings(strategy),
     precision: shortPrecisionText(precision),
     precisionSpec: precisionText(precision),
+    ...(options.health ? { health: true } : {}),
     seed,
     deviceSeed: deviceSeed(seed),
     model: modelSpec.text,

@@ -12,7 +12,8 @@ import { formatWordName } from "../report/format-names.js";
 import { silentProgress, type Progress } from "../report/progress.js";
 import { writeReport } from "../report/io.js";
 import { real } from "../report/units.js";
-import { REPORT_SCHEMA, REPORT_VERSION, type EvalTelemetry, type PhaseCounters, type Provenance, type Report, type TrainTelemetry } from "../report/types.js";
+import { ROLE_NAMES } from "../precision/spec.js";
+import { REPORT_SCHEMA, REPORT_VERSION, type EvalTelemetry, type HealthRow, type PhaseCounters, type Provenance, type Report, type TrainTelemetry } from "../report/types.js";
 import { TrainFlag } from "../protocol/index.js";
 import type { BoardClient, HelloReply, TelemetryReply } from "./client.js";
 import { boardIds, loadBoard } from "../manifest/manifest.js";
@@ -121,7 +122,7 @@ const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : nul
 /** A CRC-32 as the report writes it: 8 lower-case hex digits. */
 const checksumHex = (crc: number): string => (crc >>> 0).toString(16).padStart(8, "0");
 
-function counters(t: TelemetryReply): PhaseCounters {
+function counters(t: TelemetryReply, health: boolean): PhaseCounters {
   const macsByFormat: Record<string, number> = {};
   for (const { format, macs } of t.macsByFormat) {
     const name = formatWordName(format);
@@ -138,6 +139,26 @@ function counters(t: TelemetryReply): PhaseCounters {
     modelChecksum: checksumHex(t.modelChecksum),
     memoryUsedBytes: t.memoryUsed,
     memoryPeakBytes: t.memoryPeak,
+    optimizerSteps: t.optimizerSteps,
+    lossScaleSkips: t.lossScaleSkips,
+    ...(health ? { health: t.health.map(healthRow) } : {}),
+  };
+}
+
+/** A TELEMETRY health item as the report holds it: role and format by name. */
+function healthRow(item: TelemetryReply["health"][number]): HealthRow {
+  return {
+    layer: item.layer,
+    role: ROLE_NAMES[item.role] ?? `role ${item.role}`,
+    format: formatWordName(item.format),
+    values: item.values,
+    overflows: item.overflows,
+    underflows: item.underflows,
+    updates: item.updates,
+    swamped: item.swamped,
+    swampedShare: item.updates > 0 ? item.swamped / item.updates : null,
+    maxAbs: item.maxAbs,
+    rangeUsed: item.rangeUsed,
   };
 }
 
@@ -230,6 +251,8 @@ export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: 
   if (T === 0) throw new RunError("expected at least one experience to run, received none");
   const resident = (plan.testData ?? "resident") === "resident";
   const untrained = plan.evaluateUntrained ?? true;
+  // Runs deployed with --health carry the device's health rows in every phase's counters.
+  const health = plan.config.health === true;
   const stepsPerRequest = plan.stepsPerRequest ?? Math.max(1, plan.iterations);
   if (!Number.isInteger(stepsPerRequest) || stepsPerRequest < 1) throw new RunError(`expected steps per TRAIN request to be a positive integer, received ${plan.stepsPerRequest}`);
   const trainRequests = Math.max(1, Math.ceil(plan.iterations / stepsPerRequest));
@@ -333,7 +356,7 @@ export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: 
       }
       step({ request: "TELEMETRY", experience: i }, `experience ${i} of 0..${T - 1}: counters`);
       const train: TrainTelemetry = {
-        ...counters(await client.telemetry({ resetCounters: true })),
+        ...counters(await client.telemetry({ resetCounters: true }), health),
         iterations: stepsRun,
         // The mean over every step of the experience: each request's mean weighted by its steps.
         meanLoss: stepsRun > 0 ? finiteOrNull(lossSum / stepsRun) : null,
@@ -353,7 +376,7 @@ export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: 
         loss.push(finiteOrNull(r.meanLoss));
       }
       step({ request: "TELEMETRY", experience: i }, `experience ${i} of 0..${T - 1}: counters`);
-      const evalTelemetry: EvalTelemetry = { ...counters(await client.telemetry({ resetCounters: true })), loss };
+      const evalTelemetry: EvalTelemetry = { ...counters(await client.telemetry({ resetCounters: true }), health), loss };
 
       if (i < saved) {
         // A replayed experience: the learner must be where the saved run left it; its saved rows stay.

@@ -44,6 +44,7 @@ export interface RunFlags {
   scenario: string;
   strategy: string;
   precision: string;
+  health?: boolean;
   seed: string;
   json?: string;
   html?: string;
@@ -193,6 +194,7 @@ export function planFromFlags(flags: RunFlags, command: Command): ClPlan {
     strategy: flags.strategy,
     strategyOptions: strategyOverrides(flags),
     precision,
+    health: flags.health === true,
     seed,
     model: flags.model,
     batch,
@@ -230,6 +232,7 @@ export function runCommand(): Command {
     .option("--scenario <name>", `scenario: ${SCENARIOS.join(", ")}`, d.scenario)
     .option("--strategy <name>", `strategy: ${STRATEGY_NAMES.join(", ")}`, d.strategy)
     .option("--precision <spec>", `precision spec: a preset (${PRESET_NAMES.join(", ")}) and/or role=format[:rounding] items`, d.precision)
+    .option("--health", "count numeric health per layer and role on the device: overflows, underflows, swamped updates, range used (docs/precision.md)")
     .option("--seed <n>", "run seed: class order, init, shuffling, buffer draws, stochastic rounding", String(d.seed))
     .option("--model <spec>", "model spec, e.g. mlp:400,400 (docs/models.md)", d.model)
     .option("--iterations <n>", `optimiser steps per experience (default ${d.iterations})`)
