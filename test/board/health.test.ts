@@ -12,6 +12,8 @@ import { connectInProcess, manifest } from "../helpers/board.js";
 import { FEATURES, learner, separable } from "../helpers/learner.js";
 import { refFormat } from "../helpers/reference.js";
 import { rangeShare, rangeShareOf } from "../helpers/health.js";
+import { learning, runOn } from "../helpers/cl-run.js";
+import { smallRun } from "../helpers/run-options.js";
 
 const REF = {
   e4m3: refFormat({ kind: "float", e: 4, m: 3, specials: "fn", subnormals: true, saturate: false }),
@@ -87,5 +89,28 @@ describe("TELEMETRY's health list", () => {
     const t = await client.telemetry();
     expect(t.health).toEqual([]);
     expect(t.optimizerSteps + t.lossScaleSkips).toBe(ITERATIONS);
+  });
+});
+
+describe("a run with --health", () => {
+  test("the report holds health rows per experience and learns exactly what the run without them learns (replay, class-IL, Adam)", async () => {
+    const options = smallRun({ scenario: "class", strategy: "replay", strategyOptions: { bufferBytes: 1 << 14 } });
+    const plain = await runOn("sim", options);
+    const counted = await runOn("sim", { ...options, health: true });
+    expect(learning(counted.report)).toEqual(learning(plain.report));
+    expect(counted.checkpointCrc).toBe(plain.checkpointCrc);
+    expect(counted.report.modelChecksum).toBe(plain.report.modelChecksum);
+    expect(counted.report.config.health).toBe(true);
+    expect(plain.report.config.health).toBeUndefined();
+    for (const t of counted.report.telemetry) {
+      expect(t.train.optimizerSteps! + t.train.lossScaleSkips!).toBe(options.iterations);
+      const roles = new Set(t.train.health!.map((h) => h.role));
+      // fp8-mixed with Adam: every role nn/ rounds is counted somewhere in training.
+      expect([...roles].sort()).toEqual(["activation", "error", "gradient", "master", "optimizer", "weight"]);
+      for (const h of t.train.health!) if (h.updates > 0) expect(h.swampedShare).toBe(h.swamped / h.updates);
+      // Evaluation rounds activations only.
+      expect(new Set(t.eval.health!.map((h) => h.role))).toEqual(new Set(["activation"]));
+    }
+    for (const t of plain.report.telemetry) expect(t.train.health).toBeUndefined();
   });
 });
