@@ -14,7 +14,7 @@ import { readRole } from "./precision";
 import { tensorView } from "./tensor";
 import { Layer } from "./layer";
 import { newOptimizer } from "./optim";
-import { Health } from "./health";
+import { newHealth } from "./health";
 import { Model, finite } from "./model";
 
 /** Most values one sample may have at any layer (and most inputs of one output). */
@@ -68,7 +68,7 @@ export function modelFromConfig(config: usize, words: i32, out: usize): i32 {
   model.lossScale = scaleKind == LOSS_SCALE_NONE ? 1 : scale;
   model.scaleInterval = interval;
   const opt = newOptimizer();
-  if ((model.flags & FLAG_HEALTH) != 0) opt.health = changetype<usize>(new Health());
+  if ((model.flags & FLAG_HEALTH) != 0) opt.health = changetype<usize>(newHealth());
   opt.kind = optimizerKind;
   opt.lr = lr;
   opt.momentum = momentum;

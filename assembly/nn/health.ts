@@ -23,6 +23,18 @@ export class Health {
   paramEnds: usize = 0;
   layers: i32 = 0;
   layer: i32 = -1;
+  /** The optimizer's counts of a span of updates: state, master copy, weight store. */
+  state: Tally = changetype<Tally>(0);
+  master: Tally = changetype<Tally>(0);
+  weight: Tally = changetype<Tally>(0);
+}
+
+export function newHealth(): Health {
+  const h = new Health();
+  h.state = new Tally();
+  h.master = new Tally();
+  h.weight = new Tally();
+  return h;
 }
 
 /**
@@ -43,6 +55,37 @@ export function passEnd(): void { passHealth = 0; }
   if (passHealth != 0) changetype<Health>(passHealth).layer = layer;
 }
 
+/**
+ * Counts of one role over a run of updates, kept in memory: the counting sits behind a branch taken only
+ * for a role that rounds (a store cannot be turned into a select, so a role at fp32 pays for none of it).
+ */
+@final @unmanaged
+export class Tally {
+  over: i32 = 0;
+  under: i32 = 0;
+  largest: u32 = 0;
+  /** overflowLimit of the role's format, by sign. */
+  positive: u32 = 0;
+  negative: u32 = 0;
+}
+
+/** Starts a run of `f`'s values. */
+export function tallyStart(t: Tally, f: Format | null): void {
+  t.over = 0;
+  t.under = 0;
+  t.largest = 0;
+  t.positive = overflowLimit(f, false);
+  t.negative = overflowLimit(f, true);
+}
+
+/** Value x rounded to r. */
+// @ts-ignore: decorator
+@inline export function tallyValue(t: Tally, x: f32, r: f32): void {
+  t.over += overflows(x, t.positive, t.negative);
+  t.under += underflows(x, r);
+  t.largest = max(t.largest, finiteBits(x));
+}
+
 /** Rows of `layers` layers, ROLE_COUNT rows each. */
 export function healthBytes(layers: i32): usize {
   return <usize>layers * <usize>ROLE_COUNT * <usize>HEALTH_WORDS << 3;
@@ -61,32 +104,60 @@ export function healthBytes(layers: i32): usize {
 }
 
 /** Magnitude bits above which a value of this sign overflows `f` (never, for fp32 itself: f null). */
-// @ts-ignore: decorator
-@inline function limitBits(f: Format | null, negative: bool): u32 {
+export function overflowLimit(f: Format | null, negative: bool): u32 {
   if (f == null) return INF_BITS;
   return negative ? f.negMaxBits : f.maxBits;
 }
 
-/** One value x rounded to r: counts it, its overflow or underflow, and its magnitude. */
+/** 1 when finite x lies beyond the limits (magnitude bits, by sign) of overflowLimit, else 0. */
 // @ts-ignore: decorator
-@inline export function tallyOne(row: usize, f: Format | null, x: f32, r: f32): void {
-  add(row, H_VALUES, 1);
+@inline export function overflows(x: f32, positiveLimit: u32, negativeLimit: u32): i32 {
   const u = reinterpret<u32>(x);
   const a = u & ABS_MASK;
-  if (a >= INF_BITS) return;
-  if (a > limitBits(f, u != a)) add(row, H_OVERFLOWS, 1);
-  else if (x != 0 && r == 0) add(row, H_UNDERFLOWS, 1);
-  const at = row + (<usize>H_MAX_ABS << 3);
-  const m = <f64>reinterpret<f32>(a);
-  if (m > load<f64>(at)) store<f64>(at, m);
+  return <i32>(a < INF_BITS && a > (u != a ? negativeLimit : positiveLimit));
 }
 
-/** One weight update: `step` nonzero, and whether the updated copy kept its value `before`. */
+/** 1 when nonzero x rounded to r = ±0, else 0. */
 // @ts-ignore: decorator
-@inline export function tallyUpdate(row: usize, step: f32, before: f32, after: f32): void {
-  if (step == 0) return;
-  add(row, H_UPDATES, 1);
-  if (after == before) add(row, H_SWAMPED, 1);
+@inline export function underflows(x: f32, r: f32): i32 {
+  return <i32>(x != 0 && r == 0);
+}
+
+/** The magnitude bits of x when finite, else 0 (the largest of them is the largest finite magnitude). */
+// @ts-ignore: decorator
+@inline export function finiteBits(x: f32): u32 {
+  const a = reinterpret<u32>(x) & ABS_MASK;
+  return a < INF_BITS ? a : 0;
+}
+
+/** The largest finite magnitude of n f32 values at ptr, as f32 bits (0 when there is none). */
+export function largestFinite(ptr: usize, n: i32): u32 {
+  let largest: u32 = 0;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vAbs = i32x4.splat(ABS_MASK);
+    const vInf = i32x4.splat(INF_BITS);
+    let acc = i32x4.splat(0);
+    for (; i + 4 <= n; i += 4) {
+      const a = v128.and(v128.load(ptr + (<usize>i << 2)), vAbs);
+      acc = i32x4.max_u(acc, v128.and(a, i32x4.lt_u(a, vInf)));
+    }
+    largest = max(max(i32x4.extract_lane(acc, 0), i32x4.extract_lane(acc, 1)), max(i32x4.extract_lane(acc, 2), i32x4.extract_lane(acc, 3)));
+  }
+  for (; i < n; i++) largest = max(largest, finiteBits(load<f32>(ptr + (<usize>i << 2))));
+  return largest;
+}
+
+/** Adds a run's counts to a row: values, overflows, underflows, updates, swamped, and its largest magnitude. */
+export function tally(row: usize, values: i32, over: i32, under: i32, largestBits: u32, updates: i32, swamped: i32): void {
+  add(row, H_VALUES, values);
+  add(row, H_OVERFLOWS, over);
+  add(row, H_UNDERFLOWS, under);
+  add(row, H_UPDATES, updates);
+  add(row, H_SWAMPED, swamped);
+  const at = row + (<usize>H_MAX_ABS << 3);
+  const m = <f64>reinterpret<f32>(largestBits);
+  if (m > load<f64>(at)) store<f64>(at, m);
 }
 
 /**
@@ -94,22 +165,16 @@ export function healthBytes(layers: i32): usize {
  * magnitude; returns how many are nonzero, for healthAfter.
  */
 export function healthBefore(row: usize, f: Format | null, ptr: usize, n: i32): i32 {
-  let nonzero = 0, overflows = 0;
+  let nonzero = 0, over = 0;
   let largest: u32 = 0;
-  const posLimit = limitBits(f, false), negLimit = limitBits(f, true);
+  const pos = overflowLimit(f, false), neg = overflowLimit(f, true);
   for (let i = 0; i < n; i++) {
-    const u = load<u32>(ptr + (<usize>i << 2));
-    const a = u & ABS_MASK;
-    nonzero += <i32>(a != 0);
-    if (a >= INF_BITS) continue;
-    overflows += <i32>(a > (u != a ? negLimit : posLimit));
-    largest = max(largest, a);
+    const x = load<f32>(ptr + (<usize>i << 2));
+    nonzero += <i32>((reinterpret<u32>(x) & ABS_MASK) != 0);
+    over += overflows(x, pos, neg);
+    largest = max(largest, finiteBits(x));
   }
-  add(row, H_VALUES, n);
-  add(row, H_OVERFLOWS, overflows);
-  const at = row + (<usize>H_MAX_ABS << 3);
-  const m = <f64>reinterpret<f32>(largest);
-  if (m > load<f64>(at)) store<f64>(at, m);
+  tally(row, n, over, 0, largest, 0, 0);
   return nonzero;
 }
 

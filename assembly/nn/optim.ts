@@ -6,7 +6,7 @@
 import { Context } from "./context";
 import { loadStored, storeRounded, roundOne } from "./precision";
 import { OPTIMIZER_SGD, ROLE_WEIGHT, ROLE_MASTER, ROLE_OPTIMIZER } from "./abi";
-import { Health, healthRow, tallyOne, tallyUpdate } from "./health";
+import { Health, Tally, healthRow, tallyStart, tallyValue, largestFinite, tally } from "./health";
 
 @final @unmanaged
 export class Optimizer {
@@ -77,7 +77,7 @@ export function beginStep(opt: Optimizer): void {
  */
 export function updateRange(ctx: Context, opt: Optimizer, first: i32, n: i32): void {
   if (opt.health == 0) {
-    updateSpan(ctx, opt, first, n, 0, -1);
+    updateSpan<NotCounting>(ctx, opt, first, n, 0, -1);
     return;
   }
   const health = changetype<Health>(opt.health);
@@ -87,19 +87,40 @@ export function updateRange(ctx: Context, opt: Optimizer, first: i32, n: i32): v
   while (i < end) {
     while (load<i32>(ends + (<usize>layer << 2)) <= i) layer++;
     const stop = min(end, load<i32>(ends + (<usize>layer << 2)));
-    updateSpan(ctx, opt, i, stop - i, health.rows, layer);
+    updateSpan<Counting>(ctx, opt, i, stop - i, health.rows, layer);
     i = stop;
   }
 }
 
-/** updateRange's loop; layer >= 0: the parameters are layer's, and its rows in `rows` count the update. */
-function updateSpan(ctx: Context, opt: Optimizer, first: i32, n: i32, rows: usize, layer: i32): void {
+/**
+ * The two instances of updateSpan: isInteger<T>() is known when compiling, so the plain update carries
+ * no trace of the counting one (a shared loop made it 40 % slower).
+ */
+type Counting = i32;
+type NotCounting = f32;
+
+/**
+ * updateRange's loop; counting, the parameters are `layer`'s and its rows in `rows` count the update.
+ * A role whose format is fp32 itself rounds nothing: it cannot overflow or underflow, and its largest
+ * magnitude is read after the loop from what it stored.
+ */
+function updateSpan<T>(ctx: Context, opt: Optimizer, first: i32, n: i32, rows: usize, layer: i32): void {
+  const counting = isInteger<T>();
   const state = ctx.optimizer;
   const rng = ctx.optimizerRng;
   const lr = opt.lr, decay = opt.weightDecay;
-  const counting = layer >= 0;
-  const optimizerRow = counting ? healthRow(rows, layer, ROLE_OPTIMIZER) : 0;
-  const stateFormat = state.format;
+  const master = ctx.master.present;
+  const stateRounds = state.format != null, masterRounds = ctx.master.format != null, weightRounds = ctx.weight.format != null;
+  const health = changetype<Health>(opt.health);
+  const stateTally = counting ? health.state : changetype<Tally>(0);
+  const masterTally = counting ? health.master : changetype<Tally>(0);
+  const weightTally = counting ? health.weight : changetype<Tally>(0);
+  if (counting) {
+    tallyStart(stateTally, state.format);
+    tallyStart(masterTally, ctx.master.format);
+    tallyStart(weightTally, ctx.weight.format);
+  }
+  let updates = 0, swamped = 0;
   for (let i = first; i < first + n; i++) {
     let g = load<f32>(ctx.grads + (<usize>i << 2));
     const w = currentWeight(ctx, opt, i);
@@ -109,7 +130,7 @@ function updateSpan(ctx: Context, opt: Optimizer, first: i32, n: i32, rows: usiz
       if (opt.state1 != 0) {
         const exact = opt.momentum * loadStored(state, opt.state1, i) + g;
         const v = roundOne(state, rng, exact);
-        if (counting) tallyOne(optimizerRow, stateFormat, exact, v);
+        if (counting && stateRounds) tallyValue(stateTally, exact, v);
         storeRounded(state, opt.state1, i, v);
         step = v;
       } else {
@@ -120,35 +141,47 @@ function updateSpan(ctx: Context, opt: Optimizer, first: i32, n: i32, rows: usiz
       const m = roundOne(state, rng, exactM);
       const exactV = opt.beta2 * loadStored(state, opt.state2, i) + (1 - opt.beta2) * g * g;
       const v = roundOne(state, rng, exactV);
-      if (counting) {
-        tallyOne(optimizerRow, stateFormat, exactM, m);
-        tallyOne(optimizerRow, stateFormat, exactV, v);
+      if (counting && stateRounds) {
+        tallyValue(stateTally, exactM, m);
+        tallyValue(stateTally, exactV, v);
       }
       storeRounded(state, opt.state1, i, m);
       storeRounded(state, opt.state2, i, v);
       step = (m / opt.correction1) / (Mathf.sqrt(v / opt.correction2) + opt.epsilon);
     }
-    if (counting) setWeightCounted(ctx, opt, i, w, lr * step, rows, layer);
-    else setWeight(ctx, opt, i, w - lr * step);
+    if (!counting) {
+      setWeight(ctx, opt, i, w - lr * step);
+      continue;
+    }
+    // setWeight(w - delta), counted: the same roundings in the same order.
+    const delta = lr * step;
+    let x = w - delta;
+    if (master) {
+      const r = roundOne(ctx.master, ctx.masterRng, x);
+      if (masterRounds) tallyValue(masterTally, x, r);
+      storeRounded(ctx.master, opt.master, i, r);
+      x = r;
+    }
+    const stored = roundOne(ctx.weight, ctx.weightRng, x);
+    if (weightRounds) tallyValue(weightTally, x, stored);
+    storeRounded(ctx.weight, ctx.weights, i, stored);
+    // Swamped: the copy the update goes to (the master copy when there is one) kept its value w.
+    updates += <i32>(delta != 0);
+    swamped += <i32>(delta != 0 && (master ? x : stored) == w);
   }
+  if (!counting) return;
+  const states = opt.kind == OPTIMIZER_SGD ? (opt.state1 != 0 ? 1 : 0) : 2;
+  if (!stateRounds) {
+    if (states >= 1) stateTally.largest = largestFinite(opt.state1 + (<usize>first << 2), n);
+    if (states == 2) stateTally.largest = max(stateTally.largest, largestFinite(opt.state2 + (<usize>first << 2), n));
+  }
+  if (master && !masterRounds) masterTally.largest = largestFinite(opt.master + (<usize>first << 2), n);
+  if (!weightRounds) weightTally.largest = largestFinite(ctx.weights + (<usize>first << 2), n);
+  if (states > 0) tallyRow(healthRow(rows, layer, ROLE_OPTIMIZER), states * n, stateTally, 0, 0);
+  if (master) tallyRow(healthRow(rows, layer, ROLE_MASTER), n, masterTally, updates, swamped);
+  tallyRow(healthRow(rows, layer, ROLE_WEIGHT), n, weightTally, master ? 0 : updates, master ? 0 : swamped);
 }
 
-/**
- * setWeight(w - delta), counting the health of the master copy and the weight store, and whether the
- * update was swamped: the copy it goes to (the master copy when there is one) kept its value w.
- */
-function setWeightCounted(ctx: Context, opt: Optimizer, i: i32, w: f32, delta: f32, rows: usize, layer: i32): void {
-  let v = w - delta;
-  let updated = ROLE_WEIGHT;
-  if (ctx.master.present) {
-    const r = roundOne(ctx.master, ctx.masterRng, v);
-    tallyOne(healthRow(rows, layer, ROLE_MASTER), ctx.master.format, v, r);
-    storeRounded(ctx.master, opt.master, i, r);
-    updated = ROLE_MASTER;
-    v = r;
-  }
-  const stored = roundOne(ctx.weight, ctx.weightRng, v);
-  tallyOne(healthRow(rows, layer, ROLE_WEIGHT), ctx.weight.format, v, stored);
-  storeRounded(ctx.weight, ctx.weights, i, stored);
-  tallyUpdate(healthRow(rows, layer, updated), delta, w, updated == ROLE_MASTER ? v : stored);
+function tallyRow(row: usize, values: i32, t: Tally, updates: i32, swamped: i32): void {
+  tally(row, values, t.over, t.under, t.largest, updates, swamped);
 }
