@@ -151,6 +151,11 @@ function fixedOffsets(fields) {
   return { offsets: out, fixedSize: offset, allFixed: true };
 }
 
+/** Bytes of one item of each list field: [field, size] (items hold fixed-size fields only). */
+function listItems(fields) {
+  return fields.filter((field) => field.type === "list").map((field) => [field, field.of.reduce((n, f) => n + FIXED_SIZES[f.type], 0)]);
+}
+
 function facts(spec) {
   const headerSize = spec.header.reduce((n, f) => n + FIXED_SIZES[f.type], 0);
   const crcSize = spec.framing.crc.size;
@@ -316,6 +321,7 @@ function genC(spec) {
       const prefix = `EDGECL_${m.name}${suffix}`;
       for (const { field, offset } of offsets) define(`${prefix}_${upperSnake(field.name)}_OFFSET`, `${offset}u`, field.filledBy === "board" ? `${field.type}, filled by the board` : field.type);
       define(`${prefix}_FIXED_SIZE`, `${fixedSize}u`, allFixed ? "whole payload" : "before the first variable-length field");
+      for (const [field, size] of listItems(fields)) define(`${prefix}_${upperSnake(field.name)}_ITEM_SIZE`, `${size}u`, `bytes of one ${field.name} item`);
       if (suffix === "" && allFixed && m.direction !== "reply") fixedRequests.push(prefix);
       // The last fixed field must end exactly where the fixed part ends.
       const lastFixed = offsets.filter(({ field }) => field.type in FIXED_SIZES).pop();
@@ -372,6 +378,7 @@ function genAs(spec) {
       if (byBoard.length) L.push(`// The board fills ${byBoard.join(", ")} over what the device writes (filledBy in the spec).`);
       for (const { field, offset } of offsets) L.push(`export const ${m.name}${suffix}_${upperSnake(field.name)}_OFFSET: i32 = ${offset};`);
       L.push(`export const ${m.name}${suffix}_FIXED_SIZE: i32 = ${fixedSize};`);
+      for (const [field, size] of listItems(fields)) L.push(`export const ${m.name}${suffix}_${upperSnake(field.name)}_ITEM_SIZE: i32 = ${size};`);
     }
   }
   return L.join("\n") + "\n";

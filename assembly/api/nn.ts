@@ -4,7 +4,7 @@
 // negative status (assembly/nn/abi.ts) instead of trapping.
 import {
   Model, buildModel, backward, step, evaluate, selectHead, telemetry, readParams, writeParams, readParamsF32,
-  writeParamsF32, checkLabels, NN_OK, NN_BAD_MODEL, NN_BAD_HEAD, NN_OUT_OF_MEMORY,
+  writeParamsF32, checkLabels, healthReset, Health, NN_OK, NN_BAD_MODEL, NN_BAD_HEAD, NN_OUT_OF_MEMORY,
 } from "../nn";
 
 const MAX_MODELS: i32 = 64;
@@ -99,6 +99,29 @@ export function nn_gradients(handle: i32): usize {
 /** dLoss/dinput of the last backward pass (models built with FLAG_INPUT_GRADIENT), else 0. */
 export function nn_input_gradient(handle: i32): usize {
   return valid(handle) ? modelOf(handle).inputGradient : 0;
+}
+
+/**
+ * One optimizer step on the gradients now in the buffer (nn_gradients: scale * dLoss/dparam), as
+ * nn_train takes it after its backward pass; 1 if the step applied, 0 if skipped.
+ */
+export function nn_step(handle: i32): i32 {
+  if (!valid(handle)) return NN_BAD_MODEL;
+  return step(modelOf(handle)) ? 1 : 0;
+}
+
+/** The numeric health rows (abi.ts H_*, row layer * ROLE_COUNT + role), or 0 without FLAG_HEALTH. */
+export function nn_health(handle: i32): usize {
+  if (!valid(handle)) return 0;
+  const health = modelOf(handle).optimizer.health;
+  return health != 0 ? changetype<Health>(health).rows : 0;
+}
+
+/** Zeroes the health rows. */
+export function nn_health_reset(handle: i32): i32 {
+  if (!valid(handle)) return NN_BAD_MODEL;
+  healthReset(modelOf(handle));
+  return NN_OK;
 }
 
 /** T_COUNT f64 counters (abi.ts T_*), refreshed. */

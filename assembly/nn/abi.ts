@@ -88,6 +88,8 @@ export const LAYER_FLATTEN = 6;
 // ---- Model flags (CFG_FLAGS). ----
 /** Also compute the loss gradient with respect to the input batch (tests, saliency). */
 export const FLAG_INPUT_GRADIENT = 1;
+/** Count numeric health per layer and role (nn_health, docs/precision.md "Numeric health"); without it nothing is counted and no memory is taken. */
+export const FLAG_HEALTH = 2;
 
 // ---- Optimizers (CFG_OPTIMIZER). ----
 export const OPTIMIZER_SGD = 0;
@@ -144,6 +146,21 @@ export const T_EVAL_SAMPLES = 24;
 export const T_EVAL_LOSS_SUM = 25;
 export const T_EVAL_CORRECT = 26;
 export const T_COUNT = 27;
+
+// ---- Numeric health: HEALTH_WORDS f64 values per row at the pointer nn_health returns, row layer * ROLE_COUNT + role (docs/precision.md "Numeric health"). ----
+/** Values rounded to the role's format (weights, master copy and optimizer state: values the optimizer wrote). */
+export const H_VALUES = 0;
+/** Finite values of magnitude above the format's largest finite value: they became inf, NaN or the largest value. */
+export const H_OVERFLOWS = 1;
+/** Nonzero values that rounded to zero. */
+export const H_UNDERFLOWS = 2;
+/** Weight updates with a nonzero step (lr times the optimizer's step), on the row of the copy the optimizer updates (master when present, else weight). */
+export const H_UPDATES = 3;
+/** Of those, updates that left the updated copy unchanged. */
+export const H_SWAMPED = 4;
+/** Largest finite magnitude before rounding. */
+export const H_MAX_ABS = 5;
+export const HEALTH_WORDS = 6;
 
 // ---- Status codes (negative) of the nn_* exports. ----
 export const NN_OK = 0;

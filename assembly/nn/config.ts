@@ -2,7 +2,7 @@
 // GEMM spec set, and each layer's shape and parameter positions; no buffer is laid out yet (layout.ts).
 import {
   NN_ABI_VERSION, CFG_VERSION, CFG_SEED, CFG_MAX_BATCH, CFG_IN_C, CFG_IN_H, CFG_IN_W, CFG_HEADS,
-  CFG_HEAD_CLASSES, CFG_FLAGS, CFG_OPTIMIZER, CFG_LR, CFG_MOMENTUM, CFG_WEIGHT_DECAY, CFG_BETA1, CFG_BETA2,
+  CFG_HEAD_CLASSES, CFG_FLAGS, FLAG_HEALTH, CFG_OPTIMIZER, CFG_LR, CFG_MOMENTUM, CFG_WEIGHT_DECAY, CFG_BETA1, CFG_BETA2,
   CFG_EPSILON, CFG_GEMM, CFG_LOSS_SCALE_KIND, CFG_LOSS_SCALE, CFG_LOSS_SCALE_INTERVAL, CFG_LAYER_COUNT,
   CFG_LAYERS, LAYER_WORDS, CFG_MAX_LAYERS, ROLE_COUNT, OPTIMIZER_SGD, OPTIMIZER_ADAM, GEMM_FMA, GEMM_FAST,
   LOSS_SCALE_NONE, LOSS_SCALE_DYNAMIC, LAYER_LINEAR, LAYER_CONV, LAYER_RELU, LAYER_MAXPOOL, LAYER_AVGPOOL,
@@ -16,6 +16,7 @@ import { readOverrides, mulFormatsFit } from "./overrides";
 import { tensorView } from "./tensor";
 import { Layer } from "./layer";
 import { newOptimizer } from "./optim";
+import { newHealth } from "./health";
 import { Model, finite } from "./model";
 
 /** Most values one sample may have at any layer (and most inputs of one output). */
@@ -71,6 +72,7 @@ export function modelFromConfig(config: usize, words: i32, out: usize): i32 {
   model.lossScale = scaleKind == LOSS_SCALE_NONE ? 1 : scale;
   model.scaleInterval = interval;
   const opt = newOptimizer();
+  if ((model.flags & FLAG_HEALTH) != 0) opt.health = changetype<usize>(newHealth());
   opt.kind = optimizerKind;
   opt.lr = lr;
   opt.momentum = momentum;

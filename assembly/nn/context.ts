@@ -14,6 +14,7 @@ import {
 import { allocZeroed } from "./alloc";
 import { PrecisionStates } from "./switch";
 import { LayerRoles, weightsF32 } from "./overrides";
+import { healthRow, healthBefore, healthAfter, addUnderflows, inPass } from "./health";
 
 // Random streams of a run: stream ids under the run seed (streamKey(seed, id)), documented in docs/precision.md.
 export const STREAM_INIT: u32 = 1;
@@ -211,30 +212,56 @@ export function gemmJob(ctx: Context, macSlot: i32, m: i32, n: i32, k: i32, x: u
   return ctx.training ? T_MACS_FORWARD : T_MACS_EVAL;
 }
 
-/** Rounds a layer's outputs to the activation format. */
-export function roundActivations(ctx: Context, ptr: usize, n: i32): void {
-  roundRun(ctx.activation, ctx.training ? ctx.activationRng : ctx.activationEvalRng, ptr, n);
+/**
+ * Rounds n values in place to `role`, counting their health in row (layer, roleIndex) of the pass in
+ * progress when it counts health (the input batch is rounded outside a layer: data, not counted).
+ */
+function roundCounted(role: Role, roleIndex: i32, rng: Rng, ptr: usize, n: i32): void {
+  const health = inPass();
+  if (health == null || health.layer < 0) {
+    roundRun(role, rng, ptr, n);
+    return;
+  }
+  const row = healthRow(health.rows, health.layer, roleIndex);
+  const nonzero = healthBefore(row, role.format, ptr, n);
+  if (role.format == null) return;
+  roundRun(role, rng, ptr, n);
+  healthAfter(row, ptr, n, nonzero);
 }
 
-/** Rounds backward errors to the error format, counting values that underflow to zero. */
+/** Rounds a layer's outputs to the activation format. */
+export function roundActivations(ctx: Context, ptr: usize, n: i32): void {
+  roundCounted(ctx.activation, ROLE_ACTIVATION, ctx.training ? ctx.activationRng : ctx.activationEvalRng, ptr, n);
+}
+
+/**
+ * Rounds backward errors to the error format, counting values that underflow to zero. Health counts
+ * them as the error at the output of the layer below the one whose backward pass produced them (the
+ * loss is layer count), so a layer's activation and error rows describe the same tensor.
+ */
 export function roundErrors(ctx: Context, ptr: usize, n: i32): void {
+  const health = inPass();
+  const row = health != null && health.layer > 0 ? healthRow(health.rows, health.layer - 1, ROLE_ERROR) : 0;
   if (ctx.error.format == null) {
+    if (row != 0) healthBefore(row, null, ptr, n);
     count(ctx, T_ERROR_VALUES, n);
     return;
   }
   let nonzeroBefore = 0;
-  for (let i = 0; i < n; i++) if (load<f32>(ptr + (<usize>i << 2)) != 0) nonzeroBefore++;
+  if (row != 0) nonzeroBefore = healthBefore(row, ctx.error.format, ptr, n);
+  else for (let i = 0; i < n; i++) if (load<f32>(ptr + (<usize>i << 2)) != 0) nonzeroBefore++;
   roundRun(ctx.error, ctx.errorRng, ptr, n);
   let nonzeroAfter = 0;
   for (let i = 0; i < n; i++) if (load<f32>(ptr + (<usize>i << 2)) != 0) nonzeroAfter++;
   count(ctx, T_ERROR_VALUES, n);
   count(ctx, T_ERROR_NONZERO, nonzeroBefore);
   count(ctx, T_ERROR_FLUSHED, nonzeroBefore - nonzeroAfter);
+  if (row != 0) addUnderflows(row, nonzeroBefore - nonzeroAfter);
 }
 
 /** Rounds weight gradients to the gradient format and counts the zeros among them. */
 export function roundGradients(ctx: Context, ptr: usize, n: i32): void {
-  roundRun(ctx.gradient, ctx.gradientRng, ptr, n);
+  roundCounted(ctx.gradient, ROLE_GRADIENT, ctx.gradientRng, ptr, n);
   let zeros = 0;
   for (let i = 0; i < n; i++) if (load<f32>(ptr + (<usize>i << 2)) == 0) zeros++;
   count(ctx, T_GRADIENT_VALUES, n);

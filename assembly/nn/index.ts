@@ -11,3 +11,4 @@ export * from "./build";
 export * from "./step";
 export * from "./switch";
 export * from "./overrides";
+export * from "./health";

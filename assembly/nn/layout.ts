@@ -3,6 +3,7 @@
 import { LAYER_LINEAR, LAYER_CONV, LAYER_RELU, LAYER_MAXPOOL, LAYER_FLATTEN, ROLE_WEIGHT, ROLE_MASTER, ROLE_OPTIMIZER } from "./abi";
 import { storeBytes, anyPacked } from "./switch";
 import { weightStoreBytes, segmentsPacked } from "./overrides";
+import { Health, healthBytes } from "./health";
 import { take, planReset, plannedBytes } from "./alloc";
 import { stateBuffers } from "./optim";
 import { Model } from "./model";
@@ -70,5 +71,21 @@ export function layoutBuffers(model: Model, dry: bool): u64 {
   ctx.ones = take(dry, <u64>ones << 2);
   if (!dry) for (let i = 0; i < ones; i++) store<f32>(ctx.ones + (<usize>i << 2), 1);
   model.workBytes = <f64>(plannedBytes() - before);
+  if (model.optimizer.health != 0) layoutHealth(model, dry);
   return plannedBytes();
+}
+
+/** The health rows (health.ts) and where each layer's parameters end, for attributing updates. */
+function layoutHealth(model: Model, dry: bool): void {
+  const health = changetype<Health>(model.optimizer.health);
+  health.layers = model.layerCount;
+  health.rows = take(dry, <u64>healthBytes(model.layerCount));
+  health.paramEnds = take(dry, <u64>model.layerCount << 2);
+  if (dry) return;
+  let end = 0;
+  for (let i = 0; i < model.layerCount; i++) {
+    const layer = model.layer(i);
+    if (layer.kind == LAYER_LINEAR || layer.kind == LAYER_CONV) end = layer.paramBase + layer.paramsPerHead * layer.heads;
+    store<i32>(health.paramEnds + (<usize>i << 2), end);
+  }
 }

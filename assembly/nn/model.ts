@@ -12,6 +12,7 @@ import { Context, roundActivations, roundErrors, count } from "./context";
 import { loadStored, storeRounded, roundOne } from "./precision";
 import { Tensor } from "./tensor";
 import { useLayer, useModel, weightAt } from "./overrides";
+import { Health, healthBytes, passBegin, passEnd, passLayer } from "./health";
 import { Layer } from "./layer";
 import { linearForward, linearBackward } from "./linear";
 import { convForward, convBackward } from "./conv2d";
@@ -74,9 +75,11 @@ export function forward(model: Model, batch: i32, training: bool): void {
 export function forwardLayers(model: Model, batch: i32, training: bool, first: i32, end: i32): void {
   const ctx = model.ctx;
   ctx.training = training;
+  passBegin(model.optimizer.health);
   for (let i = first; i < end; i++) {
     const layer = model.layer(i);
     useLayer(ctx, i);
+    passLayer(i);
     switch (layer.kind) {
       case LAYER_LINEAR: linearForward(ctx, layer, batch, layer.heads > 1 ? model.head : 0); break;
       case LAYER_CONV: convForward(ctx, layer, batch); break;
@@ -87,6 +90,7 @@ export function forwardLayers(model: Model, batch: i32, training: bool, first: i
     }
   }
   useModel(ctx);
+  passEnd();
 }
 
 /** Labels must name a class of the active head. */
@@ -130,8 +134,10 @@ export function backward(model: Model, batch: i32): void {
  */
 export function propagate(model: Model, batch: i32, last: i32 = 0): void {
   const ctx = model.ctx;
-  // The loss gradient is the output layer's error.
+  // The loss gradient is the output layer's error, at the output layer's output (roundErrors counts it one layer down).
   useLayer(ctx, model.layerCount - 1);
+  passBegin(model.optimizer.health);
+  passLayer(model.layerCount);
   roundErrors(ctx, model.errorA, batch * model.classes);
   let dy = model.errorA, spare = model.errorB;
   const wantInput = last == 0 && (model.flags & FLAG_INPUT_GRADIENT) != 0;
@@ -141,6 +147,7 @@ export function propagate(model: Model, batch: i32, last: i32 = 0): void {
     useLayer(ctx, i);
     const needDx = i > last || wantInput;
     const dx = needDx ? spare : 0;
+    passLayer(i);
     switch (layer.kind) {
       case LAYER_LINEAR: linearBackward(ctx, layer, batch, layer.heads > 1 ? model.head : 0, dy, dx); break;
       case LAYER_CONV: convBackward(ctx, layer, batch, dy, dx); break;
@@ -157,6 +164,7 @@ export function propagate(model: Model, batch: i32, last: i32 = 0): void {
   }
   model.inputGradient = wantInput ? dy : 0;
   useModel(ctx);
+  passEnd();
 }
 
 /** Forward pass for evaluation: predictions and loss, counted as evaluation telemetry; returns correct. */
@@ -191,6 +199,12 @@ export function telemetry(model: Model): usize {
   store<f64>(t + (<usize>T_HEAP_BYTES << 3), <f64>heapTop());
   store<f64>(t + (<usize>T_LOSS_SCALE << 3), model.lossScale);
   return t;
+}
+
+/** Zeroes the numeric health rows (nothing to do without FLAG_HEALTH). */
+export function healthReset(model: Model): void {
+  const health = model.optimizer.health;
+  if (health != 0) memory.fill(changetype<Health>(health).rows, 0, healthBytes(model.layerCount));
 }
 
 /** Copies the stored weights (packed codes, or f32) to dst: modelBytes bytes. */

@@ -5,8 +5,9 @@
 // weight store gets it rounded to the weight format.
 import { Context } from "./context";
 import { loadStored, storeRounded, roundOne } from "./precision";
-import { weightAt, putWeight } from "./overrides";
-import { OPTIMIZER_SGD } from "./abi";
+import { weightAt, putWeight, segmented, segmentOf, segmentBase } from "./overrides";
+import { OPTIMIZER_SGD, ROLE_WEIGHT, ROLE_MASTER, ROLE_OPTIMIZER } from "./abi";
+import { Health, Tally, healthRow, tallyStart, tallyValue, largestFinite, tally } from "./health";
 
 @final @unmanaged
 export class Optimizer {
@@ -29,6 +30,11 @@ export class Optimizer {
   correction2: f32 = 1;
   beta1Power: f64 = 1;
   beta2Power: f64 = 1;
+  /**
+   * The model's numeric health (a Health, health.ts), 0 when not counted. Kept here, where every update
+   * reaches it, because this object has four bytes to spare in its block: no memory figure moves.
+   */
+  health: usize = 0;
 }
 
 export function newOptimizer(): Optimizer {
@@ -66,11 +72,64 @@ export function beginStep(opt: Optimizer): void {
   putWeight(ctx, i, w);
 }
 
-/** Updates parameters first .. first+n-1 from their (unscaled) gradients. */
+/**
+ * Updates parameters first .. first+n-1 from their (unscaled) gradients. With health counted, the range
+ * is updated layer by layer, in the same order, so each layer's rows get its own counts.
+ */
 export function updateRange(ctx: Context, opt: Optimizer, first: i32, n: i32): void {
+  if (opt.health == 0) {
+    updateSpan<NotCounting>(ctx, opt, first, n, 0, -1);
+    return;
+  }
+  const health = changetype<Health>(opt.health);
+  const ends = health.paramEnds;
+  const end = first + n;
+  let i = first, layer = 0;
+  while (i < end) {
+    while (load<i32>(ends + (<usize>layer << 2)) <= i) layer++;
+    const stop = min(end, load<i32>(ends + (<usize>layer << 2)));
+    updateSpan<Counting>(ctx, opt, i, stop - i, health.rows, layer);
+    i = stop;
+  }
+}
+
+/**
+ * The two instances of updateSpan: isInteger<T>() is known when compiling, so the plain update carries
+ * no trace of the counting one (a shared loop made it 40 % slower).
+ */
+type Counting = i32;
+type NotCounting = f32;
+
+/**
+ * updateRange's loop; counting, the parameters are `layer`'s and its rows in `rows` count the update.
+ * A role whose format is fp32 itself rounds nothing: it cannot overflow or underflow, and its largest
+ * magnitude is read after the loop from what it stored.
+ */
+function updateSpan<T>(ctx: Context, opt: Optimizer, first: i32, n: i32, rows: usize, layer: i32): void {
+  const counting = isInteger<T>();
   const state = ctx.optimizer;
   const rng = ctx.optimizerRng;
   const lr = opt.lr, decay = opt.weightDecay;
+  const master = ctx.master.present;
+  const stateRounds = state.format != null, masterRounds = ctx.master.format != null;
+  const health = changetype<Health>(opt.health);
+  // Counting, the span is one layer's (updateRange): its weights are stored in its own role (overrides.ts).
+  let weightRole = ctx.weight, weightBase = ctx.weights;
+  if (counting && segmented(ctx)) {
+    const segment = segmentOf(ctx.layers, first);
+    weightRole = segment.role;
+    weightBase = segmentBase(ctx, segment);
+  }
+  const stateTally = counting ? health.state : changetype<Tally>(0);
+  const masterTally = counting ? health.master : changetype<Tally>(0);
+  const weightTally = counting ? health.weight : changetype<Tally>(0);
+  if (counting) {
+    tallyStart(stateTally, state.format);
+    tallyStart(masterTally, ctx.master.format);
+    tallyStart(weightTally, weightRole.format);
+  }
+  const weightRounds = weightRole.format != null;
+  let updates = 0, swamped = 0;
   for (let i = first; i < first + n; i++) {
     let g = load<f32>(ctx.grads + (<usize>i << 2));
     const w = currentWeight(ctx, opt, i);
@@ -78,19 +137,60 @@ export function updateRange(ctx: Context, opt: Optimizer, first: i32, n: i32): v
     let step: f32;
     if (opt.kind == OPTIMIZER_SGD) {
       if (opt.state1 != 0) {
-        const v = roundOne(state, rng, opt.momentum * loadStored(state, opt.state1, i) + g);
+        const exact = opt.momentum * loadStored(state, opt.state1, i) + g;
+        const v = roundOne(state, rng, exact);
+        if (counting && stateRounds) tallyValue(stateTally, exact, v);
         storeRounded(state, opt.state1, i, v);
         step = v;
       } else {
         step = g;
       }
     } else {
-      const m = roundOne(state, rng, opt.beta1 * loadStored(state, opt.state1, i) + (1 - opt.beta1) * g);
-      const v = roundOne(state, rng, opt.beta2 * loadStored(state, opt.state2, i) + (1 - opt.beta2) * g * g);
+      const exactM = opt.beta1 * loadStored(state, opt.state1, i) + (1 - opt.beta1) * g;
+      const m = roundOne(state, rng, exactM);
+      const exactV = opt.beta2 * loadStored(state, opt.state2, i) + (1 - opt.beta2) * g * g;
+      const v = roundOne(state, rng, exactV);
+      if (counting && stateRounds) {
+        tallyValue(stateTally, exactM, m);
+        tallyValue(stateTally, exactV, v);
+      }
       storeRounded(state, opt.state1, i, m);
       storeRounded(state, opt.state2, i, v);
       step = (m / opt.correction1) / (Mathf.sqrt(v / opt.correction2) + opt.epsilon);
     }
-    setWeight(ctx, opt, i, w - lr * step);
+    if (!counting) {
+      setWeight(ctx, opt, i, w - lr * step);
+      continue;
+    }
+    // setWeight(w - delta), counted: the same roundings in the same order.
+    const delta = lr * step;
+    let x = w - delta;
+    if (master) {
+      const r = roundOne(ctx.master, ctx.masterRng, x);
+      if (masterRounds) tallyValue(masterTally, x, r);
+      storeRounded(ctx.master, opt.master, i, r);
+      x = r;
+    }
+    const stored = roundOne(weightRole, ctx.weightRng, x);
+    if (weightRounds) tallyValue(weightTally, x, stored);
+    storeRounded(weightRole, weightBase, i, stored);
+    // Swamped: the copy the update goes to (the master copy when there is one) kept its value w.
+    updates += <i32>(delta != 0);
+    swamped += <i32>(delta != 0 && (master ? x : stored) == w);
   }
+  if (!counting) return;
+  const states = opt.kind == OPTIMIZER_SGD ? (opt.state1 != 0 ? 1 : 0) : 2;
+  if (!stateRounds) {
+    if (states >= 1) stateTally.largest = largestFinite(opt.state1 + (<usize>first << 2), n);
+    if (states == 2) stateTally.largest = max(stateTally.largest, largestFinite(opt.state2 + (<usize>first << 2), n));
+  }
+  if (master && !masterRounds) masterTally.largest = largestFinite(opt.master + (<usize>first << 2), n);
+  if (!weightRounds) weightTally.largest = largestFinite(weightBase + (<usize>first << 2), n);
+  if (states > 0) tallyRow(healthRow(rows, layer, ROLE_OPTIMIZER), states * n, stateTally, 0, 0);
+  if (master) tallyRow(healthRow(rows, layer, ROLE_MASTER), n, masterTally, updates, swamped);
+  tallyRow(healthRow(rows, layer, ROLE_WEIGHT), n, weightTally, master ? 0 : updates, master ? 0 : swamped);
+}
+
+function tallyRow(row: usize, values: i32, t: Tally, updates: i32, swamped: i32): void {
+  tally(row, values, t.over, t.under, t.largest, updates, swamped);
 }

@@ -293,8 +293,8 @@ export class SimBoard {
       timeUs: 0, macs: 0, cycles: 0, energyJ: Number.NaN, memoryUsed: 0, memoryPeak: 0, memoryLimit: this.memoryLimit, accelJobs: 0,
       energyAcceleratorJ: Number.NaN, energyMemoryJ: Number.NaN, energyCpuJ: Number.NaN, accelMacs: 0, accelUnits: 0,
       fallbackNoAccelerator: 0, fallbackFormat: 0, fallbackRounding: 0, fallbackMode: 0, fallbackEmpty: 0, fallbackRefused: 0,
-      cpuMacsExact: 0, cpuMacsExactSr: 0, cpuMacsFast: 0,
-      macsByFormat: [], modelChecksum: 0,
+      cpuMacsExact: 0, cpuMacsExactSr: 0, cpuMacsFast: 0, optimizerSteps: 0, lossScaleSkips: 0,
+      macsByFormat: [], modelChecksum: 0, health: [],
     };
     if (this.deployment) {
       const result = this.run(this.deployment, MessageType.TELEMETRY, payload, observer);

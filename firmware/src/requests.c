@@ -22,9 +22,10 @@ EDGECL_STATIC_ASSERT(EDGECL_BOARD_MAX_FRAME_SIZE >= EDGECL_MIN_MAX_FRAME_SIZE &&
 
 static uint32_t memory_limit_bytes(void) { return runtime_memory_limit_pages() * WASM_PAGE_BYTES; }
 
-/* TELEMETRY's reply with `count` macsByFormat items: the fixed part, the list's u16 count and items
- * ({format: u32, macs: f64}), then modelChecksum (u32), the one field after the list. */
-#define TELEMETRY_REPLY_BYTES(count) (EDGECL_TELEMETRY_REPLY_FIXED_SIZE + 2u + 12u * (count) + 4u)
+/* TELEMETRY's reply with `count` macsByFormat items and `health` health items: the fixed part, the
+ * macsByFormat list (u16 count, items), modelChecksum (u32), then the health list (u16 count, items). */
+#define TELEMETRY_HEALTH_COUNT_OFFSET(count) (EDGECL_TELEMETRY_REPLY_FIXED_SIZE + 2u + EDGECL_TELEMETRY_REPLY_MACS_BY_FORMAT_ITEM_SIZE * (count) + 4u)
+#define TELEMETRY_REPLY_BYTES(count, health) (TELEMETRY_HEALTH_COUNT_OFFSET(count) + 2u + EDGECL_TELEMETRY_REPLY_HEALTH_ITEM_SIZE * (health))
 
 /* TRAIN's reply with `count` switches items: the fixed part, the list's u16 count and items
  * ({step: u32, state: u8}), the last field. */
@@ -249,18 +250,20 @@ static void telemetry(const uint8_t *payload, uint32_t length, reply_t *reply) {
     uint32_t offset, body_length;
     uint8_t count_bytes[2];
     if (!run(EDGECL_MSG_TELEMETRY, payload, length, &offset, &body_length, reply)) return;
-    /* The fixed part, then macsByFormat (a u16 count of {format: u32, macs: f64}), then the device's
-     * modelChecksum (u32), passed on as it is. */
-    uint32_t count = 0;
+    /* The fixed part, then macsByFormat, the device's modelChecksum and the health list, passed on as
+     * they are. */
+    uint32_t count = 0, health = 0;
     if (body_length >= EDGECL_TELEMETRY_REPLY_FIXED_SIZE + 2u && device_read(offset + EDGECL_TELEMETRY_REPLY_FIXED_SIZE, count_bytes, 2))
       count = le16(count_bytes);
-    body = result_from_device(EDGECL_MSG_TELEMETRY, offset, body_length, TELEMETRY_REPLY_BYTES(count), reply);
+    if (body_length >= TELEMETRY_HEALTH_COUNT_OFFSET(count) + 2u && device_read(offset + TELEMETRY_HEALTH_COUNT_OFFSET(count), count_bytes, 2))
+      health = le16(count_bytes);
+    body = result_from_device(EDGECL_MSG_TELEMETRY, offset, body_length, TELEMETRY_REPLY_BYTES(count, health), reply);
     if (body == NULL) return;
   } else {
-    /* Nothing deployed: an empty macsByFormat and a modelChecksum of 0. */
-    body = reply_result(reply, EDGECL_MSG_TELEMETRY, TELEMETRY_REPLY_BYTES(0));
+    /* Nothing deployed: an empty macsByFormat, a modelChecksum of 0 and an empty health list. */
+    body = reply_result(reply, EDGECL_MSG_TELEMETRY, TELEMETRY_REPLY_BYTES(0, 0));
     if (body == NULL) return;
-    memset(body, 0, TELEMETRY_REPLY_BYTES(0));
+    memset(body, 0, TELEMETRY_REPLY_BYTES(0, 0));
   }
   /* The board's own counters: device time, the accelerator's work, and the energy estimate of the
    * simulated board (board/sim/board.ts telemetry): the accelerator's counted energy plus the CPU path's,

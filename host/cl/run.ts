@@ -41,6 +41,8 @@ export interface ClRunOptions {
   precision: string | PrecisionSpec;
   /** --precision-policy NAME[:params] (docs/precision.md, Policies; default static). */
   precisionPolicy?: string;
+  /** Count numeric health per layer and role on the device (docs/precision.md "Numeric health"). */
+  health?: boolean;
   seed: number;
   model: string;
   /** Optimiser steps per experience. */
@@ -224,6 +226,7 @@ export function planRun(options: ClRunOptions): ClPlan {
     precision,
     optimizer: options.optimizer,
     policy,
+    health: options.health === true,
   });
   const strategyWords = encodeStrategy(strategy, modelSpec.layers, memoryLimit);
   encodePolicy(policy, strategyWords);
@@ -248,6 +251,7 @@ export function planRun(options: ClRunOptions): ClPlan {
     ...(precision.layers ? { precisionLayers: layerPrecision(precision, [...modelSpec.layers.map((l) => l.kind), "linear"]) } : {}),
     precisionPolicy: policy.text,
     ...(policy.name !== "static" ? { precisionStates: policy.states.map((s) => shortPrecisionText(s)) } : {}),
+    ...(options.health ? { health: true } : {}),
     seed,
     deviceSeed: deviceSeed(seed),
     model: modelSpec.text,

@@ -13,9 +13,11 @@ import { silentProgress, type Progress } from "../report/progress.js";
 import { writeReport } from "../report/io.js";
 import { real } from "../report/units.js";
 import {
-  REPORT_SCHEMA, REPORT_VERSION, type EvalTelemetry, type PhaseCounters, type PrecisionTelemetry, type Provenance, type Report, type TrainTelemetry,
+  REPORT_SCHEMA, REPORT_VERSION, type EvalTelemetry, type HealthRow, type PhaseCounters, type PrecisionTelemetry, type Provenance, type Report,
+  type TrainTelemetry,
 } from "../report/types.js";
 import { timelineEntries, type PrecisionSpec } from "../precision/index.js";
+import { ROLE_NAMES } from "../precision/spec.js";
 import { TrainFlag } from "../protocol/index.js";
 import type { BoardClient, HelloReply, TelemetryReply } from "./client.js";
 import { boardIds, loadBoard } from "../manifest/manifest.js";
@@ -136,7 +138,7 @@ const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : nul
 /** A CRC-32 as the report writes it: 8 lower-case hex digits. */
 const checksumHex = (crc: number): string => (crc >>> 0).toString(16).padStart(8, "0");
 
-function counters(t: TelemetryReply): PhaseCounters {
+function counters(t: TelemetryReply, health: boolean): PhaseCounters {
   const macsByFormat: Record<string, number> = {};
   for (const { format, macs } of t.macsByFormat) {
     const name = formatWordName(format);
@@ -153,6 +155,26 @@ function counters(t: TelemetryReply): PhaseCounters {
     modelChecksum: checksumHex(t.modelChecksum),
     memoryUsedBytes: t.memoryUsed,
     memoryPeakBytes: t.memoryPeak,
+    optimizerSteps: t.optimizerSteps,
+    lossScaleSkips: t.lossScaleSkips,
+    ...(health ? { health: t.health.map(healthRow) } : {}),
+  };
+}
+
+/** A TELEMETRY health item as the report holds it: role and format by name. */
+function healthRow(item: TelemetryReply["health"][number]): HealthRow {
+  return {
+    layer: item.layer,
+    role: ROLE_NAMES[item.role] ?? `role ${item.role}`,
+    format: formatWordName(item.format),
+    values: item.values,
+    overflows: item.overflows,
+    underflows: item.underflows,
+    updates: item.updates,
+    swamped: item.swamped,
+    swampedShare: item.updates > 0 ? item.swamped / item.updates : null,
+    maxAbs: item.maxAbs,
+    rangeUsed: item.rangeUsed,
   };
 }
 
@@ -284,6 +306,8 @@ export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: 
   if (T === 0) throw new RunError("expected at least one experience to run, received none");
   const resident = (plan.testData ?? "resident") === "resident";
   const untrained = plan.evaluateUntrained ?? true;
+  // Runs deployed with --health carry the device's health rows in every phase's counters.
+  const health = plan.config.health === true;
   const stepsPerRequest = plan.stepsPerRequest ?? Math.max(1, plan.iterations);
   if (!Number.isInteger(stepsPerRequest) || stepsPerRequest < 1) throw new RunError(`expected steps per TRAIN request to be a positive integer, received ${plan.stepsPerRequest}`);
   const trainRequests = Math.max(1, Math.ceil(plan.iterations / stepsPerRequest));
@@ -424,7 +448,7 @@ export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: 
       }
       step({ request: "TELEMETRY", experience: i }, `experience ${i} of 0..${T - 1}: counters`);
       const train: TrainTelemetry = {
-        ...counters(await client.telemetry({ resetCounters: true })),
+        ...counters(await client.telemetry({ resetCounters: true }), health),
         iterations: stepsRun,
         meanLoss: stepsRun > 0 ? finiteOrNull(meanLoss) : null,
         lastLoss: finiteOrNull(lastLoss),
@@ -443,7 +467,7 @@ export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: 
         loss.push(finiteOrNull(r.meanLoss));
       }
       step({ request: "TELEMETRY", experience: i }, `experience ${i} of 0..${T - 1}: counters`);
-      const evalTelemetry: EvalTelemetry = { ...counters(await client.telemetry({ resetCounters: true })), loss };
+      const evalTelemetry: EvalTelemetry = { ...counters(await client.telemetry({ resetCounters: true }), health), loss };
       if (plan.checkpointSlot !== undefined) {
         // After the counters are read: the checkpoint's time is not the experience's. Its pieces take
         // no more memory than the requests before it (docs/protocol.md, CHECKPOINT and RESTORE in pieces).

@@ -1,8 +1,8 @@
 // The figures of a report and of a comparison, each a self-contained SVG with its title and caption:
 // what the HTML pages embed and what `edgecl report --figures DIR` writes one file each.
 import { comparabilityWarnings, groupBySeed, labelRuns } from "./labels.js";
-import { accuracyCurvesSvg, energyBarsSvg, energySplitBarsSvg, heatMapSvg, scatterSvg, type ScatterPoint } from "./svg.js";
-import type { Report } from "./types.js";
+import { accuracyCurvesSvg, energyBarsSvg, energySplitBarsSvg, heatMapSvg, scatterSvg, shareGridSvg, type ScatterPoint } from "./svg.js";
+import type { HealthRow, Report } from "./types.js";
 import { describeRun } from "./labels.js";
 
 export interface Figure {
@@ -53,7 +53,44 @@ export function reportFigures(report: Report, options: FigureOptions = {}): Figu
       });
     }
   }
+  figures.push(...healthFigures(report, run));
   return figures;
+}
+
+/**
+ * Numeric health of training (runs with --health): one row per layer, role and format, one column per
+ * experience, for three shares: the format's range used, the values lost to overflow or underflow, and
+ * the weight updates lost to swamping.
+ */
+function healthFigures(report: Report, run: string): Figure[] {
+  if (!report.telemetry.some((t) => t.train.health)) return [];
+  const key = (h: HealthRow) => `${h.layer}.${h.role} (${h.format})`;
+  const grid = (share: (h: HealthRow) => number | null) => {
+    const rows = new Map<string, Array<number | null>>();
+    report.telemetry.forEach((t, j) => {
+      for (const h of t.train.health ?? []) {
+        const v = share(h);
+        if (v === null) continue;
+        if (!rows.has(key(h))) rows.set(key(h), []);
+        rows.get(key(h))![j] = v;
+      }
+    });
+    const labels = [...rows.keys()].sort((a, b) => parseInt(a, 10) - parseInt(b, 10) || a.localeCompare(b));
+    return { labels, values: labels.map((l) => rows.get(l)!) };
+  };
+  const T = report.status.experiencesPlanned;
+  const figure = (name: string, share: (h: HealthRow) => number | null, scale: string, title: string, caption: string): Figure[] => {
+    const { labels, values } = grid(share);
+    return labels.length ? [{ name, svg: shareGridSvg(labels, T, values, scale, { title: `${title}: ${run}`, caption }) }] : [];
+  };
+  return [
+    ...figure("health-range", (h) => h.rangeUsed, "range used (%)", "Dynamic range used in training",
+      "Share of each format's dynamic range the values of a layer and role reached while training on each experience: log2 of the largest magnitude placed between log2 of the format's smallest positive value (0%) and of its largest finite value (100%). docs/precision.md, \"Numeric health\"."),
+    ...figure("health-lost", (h) => (h.values > 0 ? (h.overflows + h.underflows) / h.values : null), "values lost (%)", "Values lost to overflow or underflow in training",
+      "Share of the values rounded to a layer and role's format that overflowed (beyond its largest finite value) or underflowed (nonzero, rounded to zero), per experience."),
+    ...figure("health-swamped", (h) => h.swampedShare, "updates swamped (%)", "Weight updates lost to swamping in training",
+      "Share of the nonzero weight updates that left the updated copy (the master copy when there is one, else the stored weights) unchanged, per experience and layer."),
+  ];
 }
 
 /** A compared run: a label (the settings that differ), its seeds, and the mean and std over them. */

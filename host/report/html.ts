@@ -96,6 +96,14 @@ export function renderHtml(report: Report, title = "edgecl run report", options:
     body.push(`<p class="note">Untrained model: ${report.untrained.map((v, j) => `experience ${j} ${percent(v)}`).join(", ")}.</p>`);
   }
 
+  const health = ["health-range", "health-lost", "health-swamped"].filter((name) => figures.has(name));
+  if (health.length) {
+    body.push("<h2>Numeric health</h2>");
+    body.push('<div class="plots">');
+    for (const name of health) body.push(`<figure>${figures.get(name)}</figure>`);
+    body.push("</div>");
+  }
+
   body.push("<h2>Energy</h2>");
   if (figures.has("energy")) {
     body.push('<div class="plots">');

@@ -136,6 +136,14 @@ export function checkReport(data: unknown, file = "report"): Report {
       for (const key of ["accelMacs", "accelUnits"]) if (p[key] !== undefined) c.number(p[key], `telemetry[${i}].${phase}.${key}`, { min: 0 });
       if (p.cpuFallbacks !== undefined) c.numberMap(p.cpuFallbacks, `telemetry[${i}].${phase}.cpuFallbacks`);
       if (p.modelChecksum !== undefined) c.checksum(p.modelChecksum, `telemetry[${i}].${phase}.modelChecksum`);
+      for (const key of ["optimizerSteps", "lossScaleSkips"]) if (p[key] !== undefined) c.number(p[key], `telemetry[${i}].${phase}.${key}`, { min: 0 });
+      if (p.health !== undefined) {
+        c.array(p.health, `telemetry[${i}].${phase}.health`).forEach((h, k) => {
+          const row = c.object(h, `telemetry[${i}].${phase}.health[${k}]`);
+          for (const key of ["layer", "values", "overflows", "underflows", "updates", "swamped", "maxAbs"]) c.number(row[key], `telemetry[${i}].${phase}.health[${k}].${key}`, { min: 0 });
+          c.number(row.rangeUsed, `telemetry[${i}].${phase}.health[${k}].rangeUsed`, { min: 0, max: 1 });
+        });
+      }
     }
   });
   if (r.energy !== undefined) {

@@ -518,3 +518,57 @@ export function scatterSvg(
   parts.push(close);
   return parts.join("");
 }
+
+/**
+ * A grid of shares (0..1) with labelled rows and one column per experience: each cell coloured on the
+ * viridis scale of the accuracy matrix and printed in %, empty (grey) where a row has no figure.
+ */
+export function shareGridSvg(rows: string[], experiences: number, values: Array<Array<number | null>>, scaleTitle: string, text: Partial<FigureText> = {}): string {
+  const cell = Math.max(40, Math.min(64, Math.floor(480 / Math.max(1, experiences))));
+  const rowH = 24;
+  const labelW = Math.max(60, ...rows.map((r) => r.length * TICK_SIZE * 0.6 + 12));
+  const { frame, open, close } = figure(
+    "share-grid",
+    { title: text.title ?? "Shares", caption: text.caption },
+    { left: Math.ceil(labelW) + 28, right: 92, top: 40, bottom: 12 },
+    experiences * cell,
+    rows.length * rowH,
+  );
+  const width = experiences * cell, height = rows.length * rowH;
+  const parts = [open];
+  parts.push(`<text class="axis-title x" x="${frame.left + width / 2}" y="${frame.top - 26}" text-anchor="middle" font-size="${LABEL_SIZE}">experience (training)</text>`);
+  parts.push(`<text class="axis-title y" transform="translate(16 ${frame.top + height / 2}) rotate(-90)" text-anchor="middle" font-size="${LABEL_SIZE}">layer.role (format)</text>`);
+  for (let j = 0; j < experiences; j++) parts.push(`<text class="tick" x="${frame.left + j * cell + cell / 2}" y="${frame.top - 8}" text-anchor="middle">${j}</text>`);
+  rows.forEach((label, i) => {
+    const y = frame.top + i * rowH;
+    parts.push(`<text class="tick" x="${frame.left - 8}" y="${y + rowH / 2 + 4}" text-anchor="end">${esc(label)}</text>`);
+    for (let j = 0; j < experiences; j++) {
+      const x = frame.left + j * cell;
+      const v = values[i]?.[j] ?? null;
+      if (v === null) {
+        parts.push(`<rect class="missing" x="${x}" y="${y}" width="${cell - 1}" height="${rowH - 1}" fill="#f3f3f3"/>`);
+        continue;
+      }
+      const { fill, text: ink } = heatColour(v);
+      parts.push(
+        `<g><rect class="cell" data-row="${i}" data-col="${j}" data-value="${v}" x="${x}" y="${y}" width="${cell - 1}" height="${rowH - 1}" fill="${fill}"><title>${esc(label)}, experience ${j}: ${esc(pct(v, 3))}%</title></rect>` +
+          `<text x="${x + (cell - 1) / 2}" y="${y + rowH / 2 + 4}" text-anchor="middle" font-size="${MIN_TEXT_SIZE}" fill="${ink}">${esc(pct(v, 2))}</text></g>`,
+      );
+    }
+  });
+  const barX = frame.left + width + 24;
+  const bar = [`<g class="colorbar">`];
+  const steps = 50;
+  for (let k = 0; k < steps; k++) {
+    bar.push(`<rect x="${barX}" y="${r2(frame.top + height - ((k + 1) * height) / steps)}" width="14" height="${r2(height / steps + 0.5)}" fill="${heatColour((k + 0.5) / steps).fill}"/>`);
+  }
+  bar.push(`<rect x="${barX}" y="${frame.top}" width="14" height="${height}" fill="none" stroke="#333" stroke-width="0.5"/>`);
+  for (const v of [0, 0.5, 1]) {
+    const y = frame.top + height - v * height;
+    bar.push(`<line x1="${barX + 14}" x2="${barX + 18}" y1="${r2(y)}" y2="${r2(y)}" stroke="#333"/><text class="tick" x="${barX + 21}" y="${r2(y + 4)}">${100 * v}</text>`);
+  }
+  bar.push(`<text class="axis-title colorbar-title" transform="translate(${barX + 56} ${frame.top + height / 2}) rotate(-90)" text-anchor="middle" font-size="${LABEL_SIZE}">${esc(scaleTitle)}</text></g>`);
+  parts.push(bar.join(""));
+  parts.push(close);
+  return parts.join("");
+}

@@ -61,6 +61,37 @@ export interface PhaseCounters {
   memoryUsedBytes: number;
   /** Most linear memory in use at once so far, bytes. */
   memoryPeakBytes: number;
+  /** Optimizer steps applied, and skipped because a gradient was inf or NaN (loss scaling); absent in older reports. */
+  optimizerSteps?: number;
+  lossScaleSkips?: number;
+  /** Numeric health by layer and role, in runs with --health (docs/precision.md "Numeric health"). */
+  health?: HealthRow[];
+}
+
+/** One layer and role's numeric health over a phase (TELEMETRY health item, docs/precision.md). */
+export interface HealthRow {
+  /** Index in the model's layer list. */
+  layer: number;
+  /** Precision role: weight, activation, error, gradient, master or optimizer. */
+  role: string;
+  /** The role's format id (e.g. "e4m3"). */
+  format: string;
+  /** Values rounded to the format. */
+  values: number;
+  /** Finite values above the format's largest finite magnitude. */
+  overflows: number;
+  /** Nonzero values that rounded to zero. */
+  underflows: number;
+  /** Weight updates with a nonzero step (on the row of the copy the optimizer updates). */
+  updates: number;
+  /** Of those, updates that left the copy unchanged. */
+  swamped: number;
+  /** swamped / updates; null without updates. */
+  swampedShare: number | null;
+  /** Largest finite magnitude before rounding. */
+  maxAbs: number;
+  /** Share of the format's dynamic range (in binades from its smallest positive value) up to maxAbs, 0..1. */
+  rangeUsed: number;
 }
 
 export interface TrainTelemetry extends PhaseCounters {

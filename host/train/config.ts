@@ -49,6 +49,8 @@ export interface ModelConfig {
   inputGradient?: boolean;
   /** The precision policy whose states the device may switch to (default: static, none). */
   policy?: PrecisionPolicy;
+  /** Count numeric health per layer and role (docs/precision.md "Numeric health"). */
+  health?: boolean;
 }
 
 /** The device's 32-bit seed: the run seed itself below 2^32, its two halves mixed above. */
@@ -95,7 +97,7 @@ export function encodeConfig(config: ModelConfig): Uint32Array {
   words[abi.CFG_IN_W] = w;
   words[abi.CFG_HEADS] = config.heads;
   words[abi.CFG_HEAD_CLASSES] = config.classes;
-  words[abi.CFG_FLAGS] = config.inputGradient ? abi.FLAG_INPUT_GRADIENT : 0;
+  words[abi.CFG_FLAGS] = (config.inputGradient ? abi.FLAG_INPUT_GRADIENT : 0) | (config.health ? abi.FLAG_HEALTH : 0);
   const opt = config.optimizer;
   words[abi.CFG_OPTIMIZER] = opt.name === "adam" ? abi.OPTIMIZER_ADAM : abi.OPTIMIZER_SGD;
   words[abi.CFG_LR] = f32Bits(opt.lr);

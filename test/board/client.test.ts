@@ -39,8 +39,8 @@ const telemetryBody = {
   timeUs: 1, macs: 2, cycles: 0, energyJ: 0, memoryUsed: 0, memoryPeak: 0, memoryLimit: 0, accelJobs: 0,
   energyAcceleratorJ: 0, energyMemoryJ: 0, energyCpuJ: 0, accelMacs: 0, accelUnits: 0,
   fallbackNoAccelerator: 0, fallbackFormat: 0, fallbackRounding: 0, fallbackMode: 0, fallbackEmpty: 0, fallbackRefused: 0,
-  cpuMacsExact: 0, cpuMacsExactSr: 0, cpuMacsFast: 0,
-  macsByFormat: [], modelChecksum: 0,
+  cpuMacsExact: 0, cpuMacsExactSr: 0, cpuMacsFast: 0, optimizerSteps: 0, lossScaleSkips: 0,
+  macsByFormat: [], modelChecksum: 0, health: [],
 };
 const telemetryReply = (seq: number) => encodeFrame({ type: MessageType.RESULT, seq, payload: encodeResult("TELEMETRY", telemetryBody) });
 const unreadable = () => encodeFrame({ type: MessageType.ERROR, seq: NO_SEQUENCE, payload: encodeErrorReply(0, ErrorCode.BAD_CRC, "expected CRC-32 0x1, received 0x2") });

@@ -140,6 +140,17 @@ describe("precision switched on the device mid-run (docs/precision.md, Policies)
   }, 240_000);
 });
 
+describe("numeric health (--health): the firmware's TELEMETRY health list gives the simulated board's report", () => {
+  test("qemu-rv32 against sim: every health row of every phase, and everything else, bit for bit", async () => {
+    if (setupError) throw setupError;
+    const onQemu = await runContinual({ ...RUN, health: true, board: "qemu-rv32" });
+    const onSim = await runContinual({ ...RUN, health: true, board: "sim" });
+    expect(onSim.telemetry[0].train.health!.length).toBeGreaterThan(0);
+    expect(onQemu.telemetry.map((t) => [t.train.health, t.eval.health])).toEqual(onSim.telemetry.map((t) => [t.train.health, t.eval.health]));
+    expect(boardSpecific(onQemu)).toEqual(boardSpecific(onSim));
+  }, 240_000);
+});
+
 describe("the CPU path's energy follows the GEMM mode of the deployment's configuration", () => {
   // Instructions per MAC by mode: docs/energy.md's defaults, which qemu-rv32-noaccel's manifest takes.
   const cases = [

@@ -44,20 +44,27 @@ describe("payload layouts, hand-worked bytes", () => {
       timeUs: 1.5, macs: 2 ** 40, cycles: 0, energyJ: NaN, memoryUsed: 1000, memoryPeak: 2000, memoryLimit: 262144, accelJobs: 3,
       energyAcceleratorJ: NaN, energyMemoryJ: NaN, energyCpuJ: NaN, accelMacs: 0.25, accelUnits: 16,
       fallbackNoAccelerator: 1, fallbackFormat: 2, fallbackRounding: 3, fallbackMode: 4, fallbackEmpty: 5, fallbackRefused: 6,
-      cpuMacsExact: 7, cpuMacsExactSr: 2 ** 33 + 1, cpuMacsFast: 0.5,
+      cpuMacsExact: 7, cpuMacsExactSr: 2 ** 33 + 1, cpuMacsFast: 0.5, optimizerSteps: 3, lossScaleSkips: 1,
       macsByFormat: [{ format: 0x0305, macs: 10 }, { format: 0x0a0400, macs: 0.5 }],
       modelChecksum: 0xcbf43926,
+      health: [{ layer: 2, role: 1, format: 0x0305, values: 10, overflows: 1, underflows: 2, updates: 0, swamped: 0, maxAbs: 448, rangeUsed: 0.5 }],
     };
     const bytes = encodeResult("TELEMETRY", values);
-    // requestType + 4 f64 + 4 u32 + 4 f64 + 7 u32 + 3 f64 + u16 count + 2 x (u32 format word + f64) + u32 checksum
-    expect(bytes.length).toBe(1 + 32 + 16 + 32 + 28 + 24 + 2 + 2 * 12 + 4);
+    // requestType + 4 f64 + 4 u32 + 4 f64 + 7 u32 + 5 f64 + u16 count + 2 x (u32 format word + f64) + u32 checksum
+    // + u16 count + 1 x (u16 layer + u8 role + u32 format + 7 f64)
+    expect(bytes.length).toBe(1 + 32 + 16 + 32 + 28 + 40 + 2 + 2 * 12 + 4 + 2 + 63);
     expect(toHex(bytes.subarray(73, 81))).toBe("000000000000d03f"); // accelMacs 0.25 = 0x3FD0000000000000
     expect(toHex(bytes.subarray(81, 109))).toBe("10000000" + "01000000" + "02000000" + "03000000" + "04000000" + "05000000" + "06000000");
     // CPU MACs by kernel: 7 = 0x401C000000000000, 2^33 + 1 = 0x4200000000080000, 0.5 = 0x3FE0000000000000
     expect(toHex(bytes.subarray(109, 133))).toBe("0000000000001c40" + "0000080000000042" + "000000000000e03f");
-    expect(toHex(bytes.subarray(133, 135))).toBe("0200");
-    expect(toHex(bytes.subarray(135, 147))).toBe("05030000" + "0000000000002440"); // 10.0 = 0x4024000000000000
-    expect(toHex(bytes.subarray(159, 163))).toBe("2639f4cb"); // modelChecksum after the list, little-endian
+    // Steps 3 = 0x4008000000000000 and skips 1 = 0x3FF0000000000000
+    expect(toHex(bytes.subarray(133, 149))).toBe("0000000000000840" + "000000000000f03f");
+    expect(toHex(bytes.subarray(149, 151))).toBe("0200");
+    expect(toHex(bytes.subarray(151, 163))).toBe("05030000" + "0000000000002440"); // 10.0 = 0x4024000000000000
+    expect(toHex(bytes.subarray(175, 179))).toBe("2639f4cb"); // modelChecksum after the list, little-endian
+    // The health list: one item, layer 2, role 1, the format word, then values 10.0 first of its f64s.
+    expect(toHex(bytes.subarray(179, 196))).toBe("0100" + "0200" + "01" + "05030000" + "0000000000002440");
+    expect(toHex(bytes.subarray(236, 244))).toBe("000000000000e03f"); // rangeUsed 0.5, the item's last field
     expect(decodeResult("TELEMETRY", bytes)).toEqual({ ok: values });
   });
 

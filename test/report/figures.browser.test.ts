@@ -102,6 +102,27 @@ describe("one run's figures", () => {
   });
 });
 
+describe("numeric health figures (runs with --health)", () => {
+  test("range used, values lost and updates swamped: title, axis titles, caption, one cell per row and experience", async () => {
+    const figures = reportFigures(completeReport());
+    expect(figures.map((f) => f.name).filter((n) => n.startsWith("health-"))).toEqual(["health-range", "health-lost", "health-swamped"]);
+    const page = await show(figures.find((f) => f.name === "health-swamped")!.svg);
+    expect(await texts(page, "svg text.figure-title")).toEqual(["Weight updates lost to swamping in training: split-mnist replay fp8-mixed seed 1"]);
+    expect(await texts(page, "svg .axis-title")).toEqual(["experience (training)", "layer.role (format)", "updates swamped (%)"]);
+    expect((await texts(page, "svg text.caption tspan")).join(" ")).toContain("left the updated copy");
+    // Only the master copy's row has updates: 300 e of 3000 swamped in experience e.
+    const values = await page.locator("rect.cell").evaluateAll((els) => els.map((e) => Number(e.getAttribute("data-value"))));
+    expect(values).toEqual([0, 0.1, 0.2]);
+    await page.close();
+    const lost = await show(figures.find((f) => f.name === "health-lost")!.svg);
+    // Rows by layer, then role: 0.activation, 0.master, 2.error; activation loses (2e + 128) of 12800.
+    const cells = await lost.locator("rect.cell").evaluateAll((els) => els.map((e) => [e.getAttribute("data-row"), e.getAttribute("data-col"), Number(e.getAttribute("data-value"))]));
+    expect(cells.filter(([row]) => row === "0").map(([, , v]) => v)).toEqual([0, 1, 2].map((e) => (2 * e + 128) / 12800));
+    expect(cells.filter(([row]) => row === "2").map(([, , v]) => v)).toEqual([400 / 1600, 400 / 1600, 400 / 1600]);
+    await lost.close();
+  });
+});
+
 test("no text in any figure is smaller than 12 units, as the browser computes it", async () => {
   const figures = [...reportFigures(completeReport()), ...reportFigures(longReport(12)), ...comparisonFigures([completeReport(), { ...completeReport(), config: { ...completeReport().config, seed: 2 } }])];
   for (const figure of figures) {

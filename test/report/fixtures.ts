@@ -15,7 +15,14 @@ function telemetry(experience: number, energy: boolean): ExperienceTelemetry {
   };
   return {
     experience,
-    train: { ...phase, iterations: 100, meanLoss: 0.5 / (experience + 1), lastLoss: 0.25 },
+    train: {
+      ...phase, iterations: 100, meanLoss: 0.5 / (experience + 1), lastLoss: 0.25, optimizerSteps: 100 - experience, lossScaleSkips: experience,
+      health: [
+        { layer: 0, role: "activation", format: "e4m3", values: 12800, overflows: 2 * experience, underflows: 128, updates: 0, swamped: 0, swampedShare: null, maxAbs: 96, rangeUsed: 0.85 },
+        { layer: 0, role: "master", format: "fp32", values: 3200, overflows: 0, underflows: 0, updates: 3000, swamped: 300 * experience, swampedShare: (300 * experience) / 3000, maxAbs: 0.75, rangeUsed: 0.55 },
+        { layer: 2, role: "error", format: "e5m2", values: 1600, overflows: 0, underflows: 400, updates: 0, swamped: 0, swampedShare: null, maxAbs: 1024, rangeUsed: 0.9 },
+      ],
+    },
     eval: { ...phase, macs: 10_000, macsByFormat: { fp32: 10_000 }, energyJ: energy ? 0.0005 : null, loss: [0.1, 0.2, 0.3] },
   };
 }

@@ -27,6 +27,8 @@ describe("docs/report.schema.json", () => {
     ["an unknown top-level key", (r: Record<string, any>) => (r.extra = 1), "/"],
     ["a checksum that is not 8 hex digits", (r: Record<string, any>) => (r.modelChecksum = "XYZ"), "/modelChecksum"],
     ["a provenance without its commit", (r: Record<string, any>) => (r.provenance = { tool: "edgecl", version: "0.1.0" }), "/provenance"],
+    ["a health row's range share above 1", (r: Record<string, any>) => (r.telemetry[0].train.health[0].rangeUsed = 1.5), "/telemetry/0/train/health/0/rangeUsed"],
+    ["a health row of an unknown role", (r: Record<string, any>) => (r.telemetry[0].train.health[0].role = "bias"), "/telemetry/0/train/health/0/role"],
     ["a start time that is not ISO 8601", (r: Record<string, any>) => (r.provenance = { ...makeProvenance(), createdAt: "yesterday" }), "/provenance/createdAt"],
   ])("refuses %s", (_, breakIt, path) => {
     const report = JSON.parse(JSON.stringify(completeReport()));

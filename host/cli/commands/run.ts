@@ -45,6 +45,7 @@ export interface RunFlags {
   strategy: string;
   precision: string;
   precisionPolicy?: string;
+  health?: boolean;
   seed: string;
   json?: string;
   html?: string;
@@ -204,6 +205,7 @@ export function planFromFlags(flags: RunFlags, command: Command): ClPlan {
     strategyOptions: strategyOverrides(flags),
     precision,
     precisionPolicy: flags.precisionPolicy,
+    health: flags.health === true,
     seed,
     model: flags.model,
     batch,
@@ -244,6 +246,7 @@ export function runCommand(): Command {
     .option("--strategy <name>", `strategy: ${STRATEGY_NAMES.join(", ")}`, d.strategy)
     .option("--precision <spec>", `precision spec: a preset (${PRESET_NAMES.join(", ")}) and/or role=format[:rounding] items`, d.precision)
     .option("--precision-policy <policy>", `precision policy, decided on the device at every step: ${POLICY_NAMES.join(", ")} with its :params (docs/precision.md, Policies; default static)`)
+    .option("--health", "count numeric health per layer and role on the device: overflows, underflows, swamped updates, range used (docs/precision.md)")
     .option("--seed <n>", "run seed: class order, init, shuffling, buffer draws, stochastic rounding", String(d.seed))
     .option("--model <spec>", "model spec, e.g. mlp:400,400 (docs/models.md)", d.model)
     .option("--iterations <n>", `optimiser steps per experience (default ${d.iterations})`)
