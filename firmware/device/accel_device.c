@@ -10,8 +10,8 @@
  * ivshmem-plain device's BAR2; both are mapped shared. The process serves the register block of
  * spec/regmap.json in the BAR (src/accel_device.h has the protocol): when the firmware rings CTRL it
  * latches the registers, sets STATUS.BUSY, takes the doorbell, runs the job on the accelerator model
- * (src/accel_model.c: validation, the GEMM, cycles, energy) straight on guest RAM, then publishes the
- * counters and STATUS. It prints "ready" on stdout once it serves, and on SIGTERM or SIGINT writes its
+ * (src/accel_model.c: validation, cycles, energy) straight on guest RAM, Z computed by the device
+ * module's own gemm (gemm_engine.c), then publishes the counters and STATUS. It prints "ready" on stdout once it serves, and on SIGTERM or SIGINT writes its
  * counters to --stats (JSON) and exits 0. Any problem with its files is a message on stderr and exit 2.
  */
 #define _GNU_SOURCE
@@ -32,6 +32,7 @@
 #include "accel_device.h"
 #include "accel_model.h"
 #include "edgecl_regmap.h"
+#include "gemm_engine.h"
 
 /* After this long without a doorbell the process sleeps between looks instead of yielding. */
 #define IDLE_SPIN_NS 2000000L
@@ -197,7 +198,7 @@ int main(int argc, char **argv) {
 
   accel_model_t model;
   accel_memory_t memory = {window_size_of, window_base_of, NULL, NULL, NULL};
-  const char *problem = accel_model_init(&model, &edgecl_accel_config, memory);
+  const char *problem = accel_model_init(&model, &edgecl_accel_config, memory, gemm_engine());
   if (problem != NULL) {
     fprintf(stderr, "edgecl-accel-device: the board's accelerator configuration was refused: %s\n", problem);
     return 2;

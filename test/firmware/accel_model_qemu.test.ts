@@ -39,7 +39,7 @@ let withoutAccel = "";
 let setupError: unknown;
 
 async function buildImage(out: string, wasm: string, vars: string[]): Promise<string> {
-  await run("make", ["-C", firmwareDir(), "-j2", `O=${out}`, `WASM=${wasm}`, "ENTRY=selftest", "SELFTEST=accel", ...vars], { maxBuffer: 64 << 20 });
+  await run("make", ["-C", firmwareDir(), "-j2", `O=${out}`, `WASM=${wasm}`, `ENGINE_WASM=${wasm}`, "ENTRY=selftest", "SELFTEST=accel", ...vars], { maxBuffer: 64 << 20 });
   return join(out, "edgecl.elf");
 }
 
@@ -67,7 +67,8 @@ beforeAll(async () => {
     const { stderr, stdout } = err as { stderr?: string; stdout?: string };
     setupError = new Error(`${(err as Error).message}\n${stderr ?? ""}\n${stdout ?? ""}`.trim());
   }
-});
+  // Two images from scratch, the accelerator's device process and its engine (the module for the host) with the first.
+}, 900_000);
 
 afterAll(() => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
@@ -170,7 +171,7 @@ function sameZ(job: Job, printed: string | undefined, want: string[], what: stri
   expect(diffs.join("\n"), `${job.name}: ${what} (${JSON.stringify(job)})`).toBe("");
 }
 
-describe("qemu-rv32: the C model behind the module's driver, on QEMU", () => {
+describe("qemu-rv32: the device process behind the module's driver, on QEMU", () => {
   it("the image boots, finds the accelerator and finishes", () => {
     ready();
     const o = outcomes(withAccel);
