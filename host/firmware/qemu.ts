@@ -2,7 +2,7 @@
 // (stdio) or a TCP connection QEMU opens to a socket the host already listens on, so nothing the board
 // prints before the host is ready is lost.
 import { execFileSync, spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { closeSync, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { RunError, expected } from "../errors.js";
@@ -93,10 +93,27 @@ export function qemuArgs(image: QemuImage, serial: SerialTarget, options: QemuOp
   return args;
 }
 
-/** Tmpfs when there is one: guest RAM in a file, never written back to a disk. */
+/** Whether a process runs (or is a zombie) with this id. */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Tmpfs when there is one: guest RAM in a file, never written back to a disk. The folder's name carries
+ * the host's pid, so the folders of hosts that were killed before they could remove theirs are removed here.
+ */
 function sharedDir(): string {
   const base = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
-  return mkdtempSync(join(base, "edgecl-accel-"));
+  for (const name of readdirSync(base)) {
+    const owner = /^edgecl-accel-(\d+)-/.exec(name);
+    if (owner && !running(Number(owner[1]))) rmSync(join(base, name), { recursive: true, force: true });
+  }
+  return mkdtempSync(join(base, `edgecl-accel-${process.pid}-`));
 }
 
 function sizedFile(file: string, bytes: number): void {

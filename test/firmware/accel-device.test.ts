@@ -4,7 +4,7 @@
 // the firmware counts in the BAR arrive in the process's stats), the driver sees BUSY; and the process
 // dying mid-run is a board fault naming it, with the partial report saved and QEMU gone.
 // Needs the firmware toolchain, the host's gcc and QEMU.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -102,15 +102,21 @@ describe("qemu-rv32: the accelerator is a device process behind a PCIe BAR", () 
     }
   }, 900_000);
 
-  test("the device process dies with the host", async () => {
+  test("the device process dies with the host; the files it shared are removed by the next board", async () => {
     if (setupError) throw setupError;
     const run = edgeclBackground([...RUN, "--json", join(dir, "killed.json")]);
     let device: number[] = [];
     try {
       expect(await until(() => (device = childrenWith(run.child.pid!, "edgecl-accel-device")).length > 0, 600_000, 200)).toBe(true);
+      const host = run.child.pid!;
       run.child.kill("SIGKILL");
       await run.done;
       expect(await until(() => device.every((pid) => !alive(pid)), 10_000)).toBe(true);
+      // The killed host could not remove the files it shared with QEMU; the next board does.
+      const left = () => readdirSync("/dev/shm").filter((name) => name.startsWith(`edgecl-accel-${host}-`));
+      expect(left().length).toBe(1);
+      await (await openQemuBoard(loadBoard("qemu-rv32"))).close();
+      expect(left()).toEqual([]);
     } finally {
       run.child.kill("SIGKILL");
     }
