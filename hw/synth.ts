@@ -112,8 +112,10 @@ function run(cmd: string, args: string[], cwd: string, what: string): string {
   try {
     return execFileSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 1 << 28 });
   } catch (error) {
-    const e = error as { stderr?: string; stdout?: string };
-    throw new Error(`${what} failed:\n${(e.stderr || e.stdout || "").toString().slice(-3000)}`);
+    const e = error as { stderr?: string; stdout?: string; signal?: string | null };
+    // A tool the kernel kills (out of memory, most often) leaves no output of its own to quote.
+    const killed = e.signal ? `killed by ${e.signal}${e.signal === "SIGKILL" ? " (out of memory?)" : ""}\n` : "";
+    throw new Error(`${what} failed: ${killed}${(e.stderr || e.stdout || "").toString().slice(-3000)}`);
   }
 }
 
@@ -127,6 +129,11 @@ export function prepareWrapped(dir: string, files: string[], module: string): st
 }
 
 // yosys runs in the work directory: every path absolute.
+//
+// Neither target runs yosys's SAT-based resource sharing (`share`): on a MAC lane (a 24 x 24 multiplier,
+// 128-bit rounding shifters, a 67-bit aligner) yosys 0.23's share pass grew past 17 GB without finishing,
+// while the lane maps in under two minutes and 200 MB without it. The datapath has no mutually exclusive
+// operators worth merging (each operator serves every step), so little area is given up.
 const readCmd = (files: string[], includeDir: string) => files.map((f) => `read_verilog -sv -I${resolve(includeDir)} ${resolve(f)}`).join("; ");
 
 /** Cells by type from yosys `stat -json`. */
@@ -137,6 +144,22 @@ function cellsOf(statFile: string): Record<string, number> {
   return design.num_cells_by_type ?? {};
 }
 
+/**
+ * The `coarse` step of yosys 0.23's synth_ice40 (its `help synth_ice40`) without `share`; the steps before and
+ * after it run as synth_ice40 itself runs them.
+ */
+function coarseWithoutShare(dsp: boolean): string {
+  const dspSteps = [
+    "techmap -map +/mul2dsp.v -map +/ice40/dsp_map.v -D DSP_A_MAXWIDTH=16 -D DSP_B_MAXWIDTH=16 -D DSP_A_MINWIDTH=2 -D DSP_B_MINWIDTH=2 -D DSP_Y_MINWIDTH=11 -D DSP_NAME=$__MUL16X16",
+    "select a:mul2dsp", "setattr -unset mul2dsp", "opt_expr -fine", "wreduce", "select -clear", "ice40_dsp", "chtype -set $mul t:$__soft_mul",
+  ];
+  return [
+    "opt_expr", "opt_clean", "check", "opt -nodffe -nosdff", "fsm", "opt", "wreduce", "peepopt", "opt_clean",
+    "techmap -map +/cmp2lut.v -D LUT_WIDTH=4", "opt_expr", "opt_clean", "memory_dff", "wreduce t:$mul",
+    ...(dsp ? dspSteps : []), "alumacc", "opt", "memory -nomap", "opt_clean",
+  ].join("; ");
+}
+
 export function synthIce40(dir: string, files: string[], includeDir: string): Ice40Result {
   dir = resolve(dir);
   requireTool("yosys", "yosys");
@@ -144,7 +167,8 @@ export function synthIce40(dir: string, files: string[], includeDir: string): Ic
   requireTool("icepack", "fpga-icestorm");
   mkdirSync(dir, { recursive: true });
   const synth = (dsp: boolean): Ice40Result => {
-    const script = `${readCmd(files, includeDir)}; synth_ice40 ${dsp ? "-dsp " : ""}-top edgecl_synth_wrap -json ice40.json; tee -q -o ice40-stat.json stat -json`;
+    const flags = `${dsp ? "-dsp " : ""}-top edgecl_synth_wrap`;
+    const script = `${readCmd(files, includeDir)}; synth_ice40 ${flags} -run :coarse; ${coarseWithoutShare(dsp)}; synth_ice40 ${flags} -run map_ram: -json ice40.json; tee -q -o ice40-stat.json stat -json`;
     run("yosys", ["-q", "-p", script], dir, "yosys synth_ice40");
     const cells = cellsOf(join(dir, "ice40-stat.json"));
     const count = (prefix: string) => Object.entries(cells).filter(([k]) => k.startsWith(prefix)).reduce((s, [, v]) => s + v, 0);
@@ -187,7 +211,7 @@ export function synthAsic(dir: string, files: string[], includeDir: string, top:
   mkdirSync(dir, { recursive: true });
   const script = [
     readCmd(files, includeDir),
-    `synth -flatten -top ${top}`,
+    `synth -flatten -noshare -top ${top}`,
     `dfflibmap -liberty ${lib}`,
     `abc -liberty ${lib}`,
     // Debian's OpenSTA reads no assign with a concatenated left side: split the nets, buffer the aliases.

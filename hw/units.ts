@@ -14,7 +14,7 @@ export interface UnitSources {
   includeDir: string;
 }
 
-const LANE_FILES = ["edgecl_unpack.sv", "edgecl_mul.sv", "edgecl_add.sv", "edgecl_round.sv", "edgecl_fmt_decode.sv", "edgecl_fmix32.sv", "edgecl_mac_lane.sv"];
+const LANE_FILES = ["edgecl_unpack.sv", "edgecl_mul.sv", "edgecl_add.sv", "edgecl_round.sv", "edgecl_fmt_decode.sv", "edgecl_mac_lane.sv"];
 const template = (name: string) => join(RTL_TEMPLATES, name);
 
 /** A MAC lane whose formats, rounding modes and MAC mode are fixed: the generator's specialised operator. */
@@ -39,15 +39,16 @@ module edgecl_lane_fixed (
   input  logic        step_i,
   input  logic [31:0] x_i,
   input  logic [31:0] w_i,
-  input  logic [31:0] sr_key_i,
-  input  logic [31:0] t_i,
+  input  logic        seed_load_i,
+  input  logic [63:0] seed_i,
   output logic [31:0] s_o
 );
   edgecl_mac_lane u_lane (
     .clk_i(clk_i), .rst_ni(rst_ni), .init_i(init_i), .init_val_i(init_val_i), .step_i(step_i), .final_i(1'b0),
+    .seed_load_i(seed_load_i), .seed_i(seed_i), .stream_step_i(step_i),
     .x_i(x_i), .w_i(w_i), .fma_i(1'b${lane.fma ? 1 : 0}),
     .mul_fmt_i(${hex(lane.mulWord)}), .mul_mode_i(3'd${lane.mulMode}), .acc_fmt_i(${hex(lane.accWord)}), .acc_mode_i(3'd${lane.accMode}),
-    .final_fmt_i(${hex(lane.accWord)}), .final_mode_i(3'd${lane.accMode}), .sr_bits_i(6'd32), .sr_key_i(sr_key_i), .t_i(t_i), .s_o(s_o)
+    .final_fmt_i(${hex(lane.accWord)}), .final_mode_i(3'd${lane.accMode}), .sr_bits_i(6'd32), .s_o(s_o)
   );
 endmodule
 `;

@@ -36,6 +36,8 @@ export function cl_buffer_capacity(): i32 {
   return deployed && changetype<usize>(learner.buffer) != 0 ? learner.buffer.capacity : -1;
 }
 export function cl_experiences_ended(): i32 { return deployed ? learner.ended : -1; }
+/** The deployed learner's replay buffer (0 without one), for the cl_buffer_* exports below. */
+export function cl_buffer(): usize { return deployed ? changetype<usize>(learner.buffer) : 0; }
 
 // ---- A replay buffer on its own ----
 
@@ -61,6 +63,8 @@ export function cl_buffer_offer(buffer: usize, src: usize, key: i32): i32 { retu
 export function cl_buffer_count(buffer: usize): i32 { return changetype<ReplayBuffer>(buffer).size; }
 export function cl_buffer_slots(buffer: usize): i32 { return changetype<ReplayBuffer>(buffer).capacity; }
 export function cl_buffer_sample_bytes(buffer: usize): i32 { return changetype<ReplayBuffer>(buffer).sampleBytes; }
+/** The slots' stored values: slot s at s x sample bytes. */
+export function cl_buffer_data(buffer: usize): usize { return changetype<ReplayBuffer>(buffer).data; }
 export function cl_buffer_key(buffer: usize, slot: i32): i32 { return slotKey(changetype<ReplayBuffer>(buffer), slot); }
 export function cl_buffer_values(buffer: usize, slot: i32, dst: usize): void { slotValues(changetype<ReplayBuffer>(buffer), slot, dst); }
 

@@ -8,7 +8,7 @@
 //   kernels-f64.ts, kernels-f64x2.ts, kernels-f32x4.ts   the specialised exact kernels
 //   gemm.ts        the dispatcher that picks the cheapest kernel giving the reference's bits, the entry point
 export {
-  MacSpec, macSpecNew, FP32_WORD, MAC_SR_MAX_MACS, GEMM_OK, GEMM_BAD_FORMAT, GEMM_BAD_ROUNDING, GEMM_BAD_SR_BITS,
+  MacSpec, macSpecNew, FP32_WORD, MAC_SR_MAX_OUTPUTS, GEMM_OK, GEMM_BAD_FORMAT, GEMM_BAD_ROUNDING, GEMM_BAD_SR_BITS,
   GEMM_BAD_SHAPE, GEMM_BAD_STRIDE, GEMM_TOO_LARGE, macSpecUsesSr, macSpecCheck, gemmCheck,
 } from "./mac/spec";
 export { roundDouble, roundSum } from "./mac/rounding";

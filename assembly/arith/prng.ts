@@ -27,6 +27,45 @@ export function drawAt(key: u32, n: u32): u32 {
   return fmix32((n * GOLDEN) ^ key);
 }
 
+// The lane stream of a GEMM (docs/gemm.md, "The random stream of a GEMM"): what one MAC lane of the
+// accelerator draws for one output. The output's position o = i*n + j is hashed once into a 64-bit seed,
+// then a xorshift64 state (Marsaglia, "Xorshift RNGs", J. Stat. Softw. 2003, shifts 13, 7, 17) is stepped
+// once per draw and the draw is its upper word: exact mode steps twice per k (the product's draw, then
+// the sum's; fused mode takes the second), fast mode once per output. A draw depends on (key, i, j, k)
+// only, never on how an array schedules outputs.
+
+/** 0x85EBCA6B (2246822507), MurmurHash3's first fmix32 multiplier: told apart the seed's two halves. */
+export const SEED_SALT: u32 = 0x85ebca6b;
+
+/**
+ * The 64-bit seed of output o: fmix32(h) in the upper word, fmix32(h ^ SEED_SALT) in the lower one, with
+ * h = (o * GOLDEN) ^ key. Never 0: fmix32 is a bijection with fmix32(0) = 0, so both halves are 0 only if
+ * h = 0 and h = SEED_SALT at once; the zero-state substitute the xorshift needs is never reached.
+ */
+// @ts-ignore: decorator
+@inline
+export function laneSeed(key: u32, o: u32): u64 {
+  const h = (o * GOLDEN) ^ key;
+  return (<u64>fmix32(h) << 32) | <u64>fmix32(h ^ SEED_SALT);
+}
+
+/** One xorshift64 step (13, 7, 17): a bijection on the nonzero u64, period 2^64 - 1. */
+// @ts-ignore: decorator
+@inline
+export function xorshift64(s: u64): u64 {
+  s ^= s << 13;
+  s ^= s >> 7;
+  s ^= s << 17;
+  return s;
+}
+
+/** The draw a lane state gives: its upper word. */
+// @ts-ignore: decorator
+@inline
+export function laneDraw(s: u64): u32 {
+  return <u32>(s >>> 32);
+}
+
 /** Key of stream `stream` under run seed `seed`. */
 export function streamKey(seed: u32, stream: u32): u32 {
   return fmix32(fmix32(seed ^ 0x5bd1e995) + stream * GOLDEN);

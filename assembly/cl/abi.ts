@@ -33,7 +33,20 @@ export const CL_RETRAIN = 10;
 export const CL_CUT = 11;
 /** EWC and online EWC: training samples the Fisher information is estimated on (0: all). */
 export const CL_FISHER_SAMPLES = 12;
-export const CL_WORD_COUNT = 13;
+/** POLICY_* id of the precision policy (docs/precision.md, Policies): which precision state (CFG_STATES) each training step runs in. */
+export const CL_POLICY = 13;
+/** boundary: steps after an experience starts that run in state 1 (the others in state 0). */
+export const CL_POLICY_STEPS = 14;
+/** cyclic: period T of the cosine cycle, in training steps. */
+export const CL_POLICY_PERIOD = 15;
+/** cyclic: lowest and highest bit width of the cycle; width B runs in state B - POLICY_LOW + 1. */
+export const CL_POLICY_LOW = 16;
+export const CL_POLICY_HIGH = 17;
+/** schedule: changes in POLICY_CHANGES (at most POLICY_MAX_CHANGES). */
+export const CL_POLICY_CHANGE_COUNT = 18;
+/** schedule: CHANGE_WORDS words each: CHANGE_* trigger, its experience or step, the state from then on. A step runs in the state of the last change (in list order) whose trigger has passed; state 0 before any. */
+export const CL_POLICY_CHANGES = 19;
+export const CL_WORD_COUNT = 67;
 
 // ---- Strategy ids (CL_STRATEGY). ----
 export const STRATEGY_NAIVE = 0;
@@ -48,6 +61,25 @@ export const STRATEGY_SI = 8;
 export const STRATEGY_LWF = 9;
 export const STRATEGY_PACKNET = 10;
 export const STRATEGY_COUNT = 11;
+
+// ---- Precision policies (CL_POLICY). ----
+/** Every step in state 0: the run's precision spec. */
+export const POLICY_STATIC = 0;
+/** A list of (experience or step, state) changes. */
+export const POLICY_SCHEDULE = 1;
+/** State 1 for the first POLICY_STEPS steps of every experience, then state 0. */
+export const POLICY_BOUNDARY = 2;
+/** CPT (Fu et al., ICLR 2021): a bit width on a cosine cycle between POLICY_LOW and POLICY_HIGH. */
+export const POLICY_CYCLIC = 3;
+export const POLICY_COUNT = 4;
+
+// ---- Schedule changes (CL_POLICY_CHANGES). ----
+export const CHANGE_WORDS = 3;
+export const POLICY_MAX_CHANGES = 16;
+/** From the first step of experience `at` on. */
+export const CHANGE_EXPERIENCE = 0;
+/** From training step `at` on (steps counted over the run from 0). */
+export const CHANGE_STEP = 1;
 
 // ---- Replay buffer policies (CL_BUFFER_POLICY). ----
 /** Reservoir sampling over every training sample seen (Vitter 1985, Algorithm R). */

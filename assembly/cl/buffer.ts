@@ -11,6 +11,9 @@
 // Every random choice is a draw of the buffer's stream (its key from the run seed, reseeded per TRAIN).
 import { Rng, encodeArray, decodeArray, mxEncodeArray, mxDecodeArray } from "../arith";
 import { Role } from "../nn/precision";
+import { Context } from "../nn/context";
+import { stateRole } from "../nn/switch";
+import { ROLE_REPLAY } from "../nn/abi";
 import { take } from "../nn/alloc";
 import { addRegion } from "../device/image";
 
@@ -41,6 +44,10 @@ export class ReplayBuffer {
   rng: Rng = changetype<Rng>(0);
   /** One sample's values as f32, for encoding. */
   scratch: usize = 0;
+  /** Bytes of `data`: capacity slots of the widest replay format a precision switch may bring. */
+  dataBytes: usize = 0;
+  /** One sample decoded while the slots are re-encoded on a switch (0 when the replay format never switches). */
+  swap: usize = 0;
 }
 
 /** Bytes one sample of `values` values takes in `role`'s storage. */
@@ -56,16 +63,24 @@ export function capacityFor(role: Role, values: i32, bytes: u32): i32 {
   return <i32>(<u64>bytes / <u64>encodedBytes(role, values));
 }
 
-/** A buffer laid out with take() (nn/alloc.ts): with `dry`, its blocks are only counted. */
-export function newBuffer(role: Role, values: i32, bytes: u32, classKeys: i32, policy: i32, dry: bool = false): ReplayBuffer {
+/**
+ * A buffer laid out with take() (nn/alloc.ts): with `dry`, its blocks are only counted. When a precision
+ * policy `switches` the replay format, the budget holds `capacity` samples of the `widest` one's bytes.
+ */
+export function newBuffer(
+  role: Role, values: i32, bytes: u32, classKeys: i32, policy: i32, dry: bool = false, widest: i32 = 0, switches: bool = false,
+): ReplayBuffer {
   const b = new ReplayBuffer();
   b.role = role;
   b.policy = policy;
   b.values = values;
   b.sampleBytes = encodedBytes(role, values);
-  b.capacity = capacityFor(role, values, bytes);
+  const stride = max(b.sampleBytes, widest);
+  b.capacity = <i32>(<u64>bytes / <u64>stride);
   b.classKeys = classKeys;
-  b.data = take(dry, <u64>b.capacity * <u64>b.sampleBytes);
+  b.dataBytes = <usize>b.capacity * <usize>stride;
+  b.data = take(dry, <u64>b.dataBytes);
+  if (switches) b.swap = take(dry, <u64>values << 2);
   b.keys = take(dry, <u64>b.capacity << 1);
   b.held = take(dry, <u64>classKeys << 2);
   b.offered = take(dry, <u64>classKeys << 3);
@@ -76,7 +91,7 @@ export function newBuffer(role: Role, values: i32, bytes: u32, classKeys: i32, p
 
 /** The buffer's part of a checkpoint: its regions, and its scalars at `scalars` (16 bytes). */
 export function bufferRegions(b: ReplayBuffer): void {
-  addRegion(b.data, <usize>b.capacity * <usize>b.sampleBytes);
+  addRegion(b.data, b.dataBytes);
   addRegion(b.keys, <usize>b.capacity << 1);
   addRegion(b.held, <usize>b.classKeys << 2);
   addRegion(b.offered, <usize>b.classKeys << 3);
@@ -113,14 +128,47 @@ export function bufferBytesUsed(b: ReplayBuffer): u64 {
   return <i32>((<u64>rng.next() * n) >>> 32);
 }
 
-/** Writes sample values (f32 at src) into a slot, rounded and packed to the replay format. */
-function put(b: ReplayBuffer, slot: i32, src: usize, key: i32): void {
-  const role = b.role;
-  const dst = b.data + <usize>slot * <usize>b.sampleBytes;
+/** Encodes a sample (f32 at src) to `role` at dst; stochastic rounding draws from `rng`. */
+function encodeSample(b: ReplayBuffer, role: Role, rng: Rng, src: usize, dst: usize): void {
   const f = role.format;
   if (f == null) memory.copy(dst, src, <usize>b.values << 2);
-  else if (f.isBlock) mxEncodeArray(f, role.mode, role.srBits, b.rng, src, dst, b.values);
-  else encodeArray(f, role.mode, role.srBits, b.rng, src, dst, b.values, b.scratch);
+  else if (f.isBlock) mxEncodeArray(f, role.mode, role.srBits, rng, src, dst, b.values);
+  else encodeArray(f, role.mode, role.srBits, rng, src, dst, b.values, b.scratch);
+}
+
+/** Decodes a sample stored in `role` at src to f32 at dst. */
+function decodeSample(b: ReplayBuffer, role: Role, src: usize, dst: usize): void {
+  const f = role.format;
+  if (f == null) memory.copy(dst, src, <usize>b.values << 2);
+  else if (f.isBlock) mxDecodeArray(f, src, dst, b.values);
+  else decodeArray(f, src, dst, b.values);
+}
+
+/**
+ * After a precision switch of the replay role (its new words already in b.role): the held slots, stored
+ * in `from`, re-encoded in place to the new format (widening from the last slot down, narrowing from
+ * the first up, so no slot is overwritten before it is read); stochastic rounding draws from `rng`.
+ */
+export function bufferReencode(b: ReplayBuffer, from: Role, rng: Rng): void {
+  const oldBytes = <usize>encodedBytes(from, b.values);
+  const newBytes = <usize>encodedBytes(b.role, b.values);
+  const widening = newBytes > oldBytes;
+  for (let k = 0; k < b.size; k++) {
+    const slot = widening ? b.size - 1 - k : k;
+    decodeSample(b, from, b.data + <usize>slot * oldBytes, b.swap);
+    encodeSample(b, b.role, rng, b.swap, b.data + <usize>slot * newBytes);
+  }
+  b.sampleBytes = <i32>newBytes;
+}
+
+/** The slot stride after the replay role changed without re-encoding (a checkpoint restored in another state). */
+export function bufferFollowRole(b: ReplayBuffer): void {
+  b.sampleBytes = encodedBytes(b.role, b.values);
+}
+
+/** Writes sample values (f32 at src) into a slot, rounded and packed to the replay format. */
+function put(b: ReplayBuffer, slot: i32, src: usize, key: i32): void {
+  encodeSample(b, b.role, b.rng, src, b.data + <usize>slot * <usize>b.sampleBytes);
   if (slot < b.size) {
     const old = slotKey(b, slot);
     store<i32>(b.held + (<usize>old << 2), heldOf(b, old) - 1);
@@ -180,12 +228,16 @@ export function offer(b: ReplayBuffer, src: usize, key: i32): i32 {
 
 /** Slot `slot`'s values decoded to f32 at dst. */
 export function slotValues(b: ReplayBuffer, slot: i32, dst: usize): void {
-  const role = b.role;
-  const src = b.data + <usize>slot * <usize>b.sampleBytes;
-  const f = role.format;
-  if (f == null) memory.copy(dst, src, <usize>b.values << 2);
-  else if (f.isBlock) mxDecodeArray(f, src, dst, b.values);
-  else decodeArray(f, src, dst, b.values);
+  decodeSample(b, b.role, b.data + <usize>slot * <usize>b.sampleBytes, dst);
+}
+
+/** Bytes a sample of `values` takes in the widest replay format of the model's precision states. */
+export function widestSampleBytes(ctx: Context, values: i32): i32 {
+  let bytes = encodedBytes(ctx.replay, values);
+  const states = ctx.states;
+  if (changetype<usize>(states) == 0) return bytes;
+  for (let s = 1; s <= states.count; s++) bytes = max(bytes, encodedBytes(stateRole(states, s, ROLE_REPLAY), values));
+  return bytes;
 }
 
 /** Empties the buffer (GDumb keeps it; nothing else does): used by tests and RESET. */

@@ -18,6 +18,8 @@ import { ReplayBuffer } from "./buffer";
 import { storeAt, sampleLabel, sampleValues } from "../device/store";
 import { SPLIT_TEST } from "../generated/protocol";
 import { Strategy, blobWord } from "./strategy";
+import { PolicyRun, newPolicyRun, policyBeforeStep, policyTrainStarts, policyTrains } from "./policy";
+import { policies } from "./policies";
 import { PICK_BYTES, pickHead, pickLabel, pickValues, sortPicks, poolOf, buildPool, fillCurrent, headOf } from "./rows";
 
 /** Random streams of the strategies under a TRAIN seed (streamKey(seed, id)); the model's own are 1..10. */
@@ -53,6 +55,8 @@ export class Learner {
   scratch: usize = 0;
   /** Loss of the last step. */
   lastLoss: f64 = 0;
+  /** The precision policy's run (policy.ts); 0 with the static policy. */
+  precision: PolicyRun = changetype<PolicyRun>(0);
 }
 
 /**
@@ -72,6 +76,7 @@ export function newLearner(model: Model, hooks: Strategy, blob: usize, dry: bool
   l.touched = take(dry, <u64>model.heads);
   if (model.heads > 1 || hooks.accumulates) l.acc = take(dry, <u64>model.params << 2);
   hooks.layout(l, blob, dry);
+  l.precision = newPolicyRun(blob, dry);
   return l;
 }
 
@@ -181,6 +186,7 @@ function update(l: Learner): bool {
 
 /** One optimiser step on rows 0..n-1; returns false when the step was skipped (overflow). */
 export function trainStep(l: Learner, n: i32): bool {
+  policyBeforeStep(l.precision, l.model, l.buffer, policies);
   l.lastLoss = 0;
   l.hooks.gradient(l, n);
   l.hooks.adjustGradient(l);
@@ -207,6 +213,7 @@ export function trainScratchBytes(l: Learner, n: i32): u64 {
 export function seedTrain(l: Learner, seed: u32): void {
   l.rng.key = streamKey(seed, STREAM_SHUFFLE);
   l.rng.counter = 0;
+  policyTrainStarts(l.precision);
   if (l.buffer != changetype<ReplayBuffer>(0)) {
     l.buffer.rng.key = streamKey(seed, STREAM_BUFFER);
     l.buffer.rng.counter = 0;
@@ -241,6 +248,7 @@ export function trainIterations(l: Learner, experience: i32, iterations: i32, ba
  */
 export function train(l: Learner, experience: i32, iterations: i32, batch: i32, scratch: usize, endsExperience: bool): f64 {
   const hooks = l.hooks;
+  policyTrains(l.precision, experience);
   let meanLoss: f64 = 0;
   if (!hooks.trainsAtEnd) meanLoss = trainIterations(l, experience, iterations, batch, scratch);
   if (!endsExperience) return meanLoss;

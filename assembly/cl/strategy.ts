@@ -54,6 +54,8 @@ export class Strategy {
   gammaAboveZero: bool = false;
   /** Needs the gradient accumulator (learner.acc) even with one head. */
   accumulates: bool = false;
+  /** Keeps copies of the stored weights or optimizer state (snapshots): their formats may not switch mid-run. */
+  keepsWeights: bool = false;
 
   // ---- DEPLOY ----
   /** Checks the strategy blob against the planned model; false after writing the message (device/text.ts). */

@@ -9,6 +9,8 @@ import { blockStart } from "../runtime/arena";
 import { request, memoryLimit, fits, notePeak } from "./memory";
 import { needDeployment, noRoomForImage, badImage } from "./messages";
 import { configCrc } from "./deploy";
+import { storeCapacity, ROLE_WEIGHT, ROLE_MASTER, ROLE_OPTIMIZER } from "../nn";
+import { policyRegions, policyPack, policyUnpack } from "../cl/policy";
 
 /** The state a checkpoint holds, in a fixed order. */
 const scalars = memory.data(256);
@@ -17,15 +19,16 @@ const scalars = memory.data(256);
 export function registerRegions(l: Learner): void {
   const model = l.model;
   const ctx = model.ctx, opt = model.optimizer;
-  const params = <usize>model.params;
   regionsReset();
-  addRegion(ctx.weights, <usize>model.modelBytes);
-  addRegion(opt.master, <usize>model.masterBytes);
-  const stateBytes = params * <usize>ctx.optimizer.bytes;
+  // Stored roles as laid out: for their widest precision state (nn/switch.ts).
+  addRegion(ctx.weights, storeCapacity(model, ROLE_WEIGHT));
+  addRegion(opt.master, ctx.master.present ? storeCapacity(model, ROLE_MASTER) : 0);
+  const stateBytes = storeCapacity(model, ROLE_OPTIMIZER);
   addRegion(opt.state1, opt.state1 != 0 ? stateBytes : 0);
   addRegion(opt.state2, opt.state2 != 0 ? stateBytes : 0);
   addRegion(scalars, 256);
   l.hooks.regions(l);
+  policyRegions(l.precision);
 }
 
 function packScalars(l: Learner): void {
@@ -53,6 +56,7 @@ function packScalars(l: Learner): void {
   store<u32>(scalars + 88, ctx.jobsTrain);
   store<u32>(scalars + 92, ctx.jobsEval);
   l.hooks.pack(l, scalars);
+  policyPack(l.precision, model);
 }
 
 function unpackScalars(l: Learner): void {
@@ -79,6 +83,7 @@ function unpackScalars(l: Learner): void {
   ctx.jobsTrain = load<u32>(scalars + 88);
   ctx.jobsEval = load<u32>(scalars + 92);
   l.hooks.unpack(l, scalars);
+  policyUnpack(l.precision, model, l.buffer);
 }
 
 export function checkpoint(): i32 {

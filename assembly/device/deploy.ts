@@ -6,7 +6,12 @@ import {
   DEPLOY_REPLY_FIXED_SIZE, DEPLOY_REPLY_PARAMETERS_OFFSET, DEPLOY_REPLY_MODEL_BYTES_OFFSET, DEPLOY_REPLY_MEMORY_USED_OFFSET,
   DEPLOY_REPLY_MEMORY_LIMIT_OFFSET, RESET_REPLY_FIXED_SIZE,
 } from "../generated/protocol";
-import { Model, buildModel, plannedBytes, CFG_LAYERS, CFG_LAYER_COUNT, LAYER_WORDS, CFG_MAX_LAYERS, NN_OK } from "../nn";
+import {
+  Model, buildModel, plannedBytes, CFG_LAYERS, CFG_LAYER_COUNT, LAYER_WORDS, CFG_MAX_LAYERS, NN_OK, CFG_STATE_COUNT,
+  PRECISION_MAX_STATES, ROLE_COUNT, CFG_OVERRIDE_COUNT, CFG_MAX_OVERRIDES,
+} from "../nn";
+import { checkPolicy } from "../cl/policy";
+import { policies } from "../cl/policies";
 import {
   CL_ABI_VERSION, CL_VERSION, CL_WORDS, CL_STRATEGY, CL_MEMORY_LIMIT, CL_BUFFER_POLICY, CL_LAMBDA, CL_GAMMA, CL_PRUNE,
   CL_WORD_COUNT, STRATEGY_COUNT, BUFFER_RESERVOIR, BUFFER_CLASS_BALANCED,
@@ -99,8 +104,8 @@ function checkStrategy(at: i32, words: i32): i32 {
  * Heap room the planning build of a model's shapes may take above a request: the context, its roles
  * with their formats and 1 KiB decode tables, and a layer record and tensor view per layer.
  */
-function planMargin(layers: i32): u64 {
-  return 32768 + (<u64>layers + 1) * 1024;
+function planMargin(layers: i32, roles: i32): u64 {
+  return 32768 + (<u64>layers + 1) * 1024 + <u64>roles * 1280;
 }
 
 /**
@@ -111,6 +116,7 @@ function checkPlanned(model: Model, at: i32, planAt: usize, strategy: i32, avail
   const hooks = strategies[strategy];
   const blob = config + (<usize>at << 2);
   if (!hooks.check(model, blob)) return fail(ERR_BAD_CONFIG);
+  if (!checkPolicy(model, hooks, blob, policies)) return fail(ERR_BAD_CONFIG);
   if (model.heads * model.classes > 65535) {
     text("expected at most 65535 classes over all heads, received ");
     num(model.heads * model.classes);
@@ -118,7 +124,8 @@ function checkPlanned(model: Model, at: i32, planAt: usize, strategy: i32, avail
   }
   newLearner(model, hooks, blob, true);
   planNeeded = <u64>(arenaTop() - planAt) + plannedBytes();
-  if (planNeeded > available) return refuseSize(planNeeded, available, limit, "");
+  const widest = changetype<usize>(model.ctx.states) != 0 ? "(its stores laid out for the widest precision state its policy may switch to) " : "";
+  if (planNeeded > available) return refuseSize(planNeeded, available, limit, widest);
   return OK;
 }
 
@@ -179,7 +186,10 @@ export function deploy(length: u32): i32 {
   const planAt = arenaTop();
   const restoreTop = deployed ? rest : base;
   const built = memory.data(8);
-  const margin = planMargin(layers);
+  // Each precision state and per-layer override builds its roles (formats, decode tables) in the plan.
+  const roleSets = <i32>min<u32>(cfgWord(CFG_STATE_COUNT), <u32>PRECISION_MAX_STATES) * ROLE_COUNT +
+    <i32>min<u32>(cfgWord(CFG_OVERRIDE_COUNT), <u32>CFG_MAX_OVERRIDES);
+  const margin = planMargin(layers, roleSets);
   if (!cover(<u64>planAt + margin)) {
     arenaMove(restoreTop);
     return refuseGrowth(<u64>planAt + margin, newLimit);

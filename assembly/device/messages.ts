@@ -5,7 +5,8 @@ import {
   ERR_BAD_PAYLOAD, ERR_DOES_NOT_FIT, ERR_BAD_CONFIG, ERR_UNKNOWN_FORMAT,
 } from "../generated/protocol";
 import {
-  NN_BAD_FORMAT, NN_BAD_ROUNDING, NN_BAD_VERSION, NN_BAD_LAYER, NN_BAD_SHAPE, NN_BAD_BATCH,
+  NN_BAD_FORMAT, NN_BAD_ROUNDING, NN_BAD_VERSION, NN_BAD_LAYER, NN_BAD_SHAPE, NN_BAD_BATCH, NN_BAD_STATE, PRECISION_MAX_STATES,
+  NN_BAD_OVERRIDE, CFG_MAX_OVERRIDES, MUL_FORMATS_MAX,
 } from "../nn/abi";
 import { CL_MAX_EXPERIENCES } from "../cl/abi";
 import { Learner } from "../cl/learner";
@@ -211,6 +212,18 @@ export function nnProblem(status: i32): i32 {
       return ERR_BAD_CONFIG;
     case NN_BAD_SHAPE:
       text("expected layer shapes that fit their inputs (and heads and classes in range), received shapes that do not");
+      return ERR_BAD_CONFIG;
+    case NN_BAD_STATE:
+      text("expected precision states (CFG_STATES, at most ");
+      num(PRECISION_MAX_STATES);
+      text(") that keep the run's master copy present or absent, and at most ");
+      num(MUL_FORMATS_MAX);
+      text(" product (mul) formats over the states and layers, received others");
+      return ERR_BAD_CONFIG;
+    case NN_BAD_OVERRIDE:
+      text("expected per-layer overrides (at most ");
+      num(CFG_MAX_OVERRIDES);
+      text(") of weight, activation, error, gradient, mul or acc on a layer with weights (linear, conv), and no precision state that changes the model's weight format when a layer stores its weights in its own, received others");
       return ERR_BAD_CONFIG;
     case NN_BAD_BATCH:
       text("expected a largest batch from 1 to 65536 in the model config, received another");

@@ -18,6 +18,7 @@ export function replyFixed(fixedSize: i32): void {
   replyPtr = replyBuffer;
   replyLen = <u32>fixedSize;
 }
+export function setU16(offset: i32, v: u32): void { store<u16>(replyBuffer + <usize>offset, <u16>v); }
 export function setU32(offset: i32, v: u32): void { store<u32>(replyBuffer + <usize>offset, v); }
 export function setF32(offset: i32, v: f32): void { store<f32>(replyBuffer + <usize>offset, v); }
 export function setF64(offset: i32, v: f64): void { store<f64>(replyBuffer + <usize>offset, v); }

@@ -18,9 +18,10 @@ import {
 } from "../accel/backend";
 import { deployed, learner } from "../cl/state";
 import { crc32 } from "./image";
-import { OK, replyFixed, replyTail, setU32, setF64, putU16, putU32, putF64, clampU32 } from "./reply";
+import { OK, replyFixed, replyTail, setU32, setF64, putU32, clampU32 } from "./reply";
 import { request, memoryLimit, peak, used } from "./memory";
 import { shortPayload, badFlags } from "./messages";
+import { putMacsByFormat } from "./precision";
 
 /** MACs counted when the counters were last reset. */
 const macsBaseline = memory.data(8);
@@ -72,14 +73,7 @@ export function telemetry(length: u32): i32 {
   setF64(TELEMETRY_REPLY_CPU_MACS_EXACT_SR_OFFSET, backendCpuMacs(KERNEL_EXACT_SR));
   setF64(TELEMETRY_REPLY_CPU_MACS_FAST_OFFSET, backendCpuMacs(KERNEL_FAST));
   replyTail(TELEMETRY_REPLY_MACS_BY_FORMAT_OFFSET);
-  if (deployed && macs > 0) {
-    // Every product of the model is rounded to the mul role's format.
-    putU16(1);
-    putU32(learner.model.ctx.mul.word);
-    putF64(macs);
-  } else {
-    putU16(0);
-  }
+  putMacsByFormat((flags & TELEMETRY_FLAG_RESET_COUNTERS) != 0);
   // The stored weights as the model holds them (packed codes): boards and reports compare models by it.
   putU32(deployed ? crc32(learner.model.ctx.weights, <usize>learner.model.modelBytes) : 0);
   if ((flags & TELEMETRY_FLAG_RESET_COUNTERS) != 0) resetCounters(macsNow());

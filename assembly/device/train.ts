@@ -4,8 +4,9 @@ import {
   ERR_BAD_PAYLOAD, ERR_NOT_DEPLOYED, ERR_DOES_NOT_FIT, ERR_NO_DATA, TRAIN_FIXED_SIZE, TRAIN_EXPERIENCE_OFFSET,
   TRAIN_ITERATIONS_OFFSET, TRAIN_BATCH_SIZE_OFFSET, TRAIN_SEED_OFFSET, TRAIN_FLAGS_OFFSET, SPLIT_TRAIN,
   TRAIN_FLAG_CONTINUE, TRAIN_REPLY_FIXED_SIZE, TRAIN_REPLY_ITERATIONS_OFFSET, TRAIN_REPLY_MEAN_LOSS_OFFSET,
-  TRAIN_REPLY_LAST_LOSS_OFFSET,
+  TRAIN_REPLY_LAST_LOSS_OFFSET, TRAIN_REPLY_PRECISION_SWITCHES_OFFSET, TRAIN_REPLY_SWITCHES_OFFSET,
 } from "../generated/protocol";
+import { putSwitches } from "./precision";
 import { seedTrain, train as trainLearner, trainScratchBytes } from "../cl/learner";
 import { poolFrom } from "../cl/rows";
 import { learner } from "../cl/state";
@@ -55,5 +56,6 @@ export function train(length: u32): i32 {
   setU32(TRAIN_REPLY_ITERATIONS_OFFSET, ran);
   setF32(TRAIN_REPLY_MEAN_LOSS_OFFSET, <f32>meanLoss);
   setF32(TRAIN_REPLY_LAST_LOSS_OFFSET, <f32>l.lastLoss);
+  putSwitches(l.precision, TRAIN_REPLY_PRECISION_SWITCHES_OFFSET, TRAIN_REPLY_SWITCHES_OFFSET);
   return OK;
 }

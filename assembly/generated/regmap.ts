@@ -116,7 +116,7 @@ export const ACCEL_MAC_FAST_MASK: u32 = 0x00000001;
 export const ACCEL_SR_BITS_OFFSET: u32 = 0x00000048;
 /** reset value of SR_BITS */
 export const ACCEL_SR_BITS_RESET: u32 = 0x00000000;
-/** key of the counter-based SR stream (docs/formats.md) */
+/** key of the SR lane streams (docs/gemm.md) */
 export const ACCEL_SR_KEY_OFFSET: u32 = 0x0000004C;
 /** reset value of SR_KEY */
 export const ACCEL_SR_KEY_RESET: u32 = 0x00000000;

@@ -38,9 +38,17 @@ export const CFG_GEMM = 43;
 export const CFG_LOSS_SCALE_KIND = 44;
 export const CFG_LOSS_SCALE = 45;
 export const CFG_LOSS_SCALE_INTERVAL = 46;
-export const CFG_LAYER_COUNT = 47;
+/** Precision states a policy may switch to (0 to PRECISION_MAX_STATES; 0 with the static policy): state 0 is CFG_ROLES, state s >= 1 is entry s - 1 of CFG_STATES. */
+export const CFG_STATE_COUNT = 47;
+/** PRECISION_MAX_STATES role sets laid out as CFG_ROLES; only STATE_COUNT are read. Stored roles (weight, master, optimizer) are laid out for their widest state. */
+export const CFG_STATES = 48;
+/** Per-layer role overrides in CFG_OVERRIDES (0 to CFG_MAX_OVERRIDES). */
+export const CFG_OVERRIDE_COUNT = 264;
+/** OVERRIDE_WORDS words each: layer index (in the model's layer list, the output Linear last), ROLE_* index, then the role's ROLE_WORDS words: that layer runs the role in that format whatever the run's spec or precision state says. */
+export const CFG_OVERRIDES = 265;
+export const CFG_LAYER_COUNT = 425;
 /** LAYER_WORDS words per layer: kind, then three arguments (see LAYER_*); only LAYER_COUNT of them are sent. */
-export const CFG_LAYERS = 48;
+export const CFG_LAYERS = 426;
 
 // ---- The words of each role, and the roles in CFG_ROLES order. ----
 export const ROLE_WORDS = 3;
@@ -54,6 +62,15 @@ export const ROLE_MASTER = 6;
 export const ROLE_OPTIMIZER = 7;
 export const ROLE_REPLAY = 8;
 export const ROLE_COUNT = 9;
+
+// ---- Precision states (CFG_STATES): the role sets a precision policy switches between at step boundaries (docs/precision.md, Policies). ----
+export const PRECISION_MAX_STATES = 8;
+/** Product (mul) formats a run may use over its states and layers: TELEMETRY lists the MACs of each in its 256-byte reply. */
+export const MUL_FORMATS_MAX = 9;
+
+// ---- Per-layer role overrides (CFG_OVERRIDES): layer, role, then the role's words. ----
+export const OVERRIDE_WORDS = 5;
+export const CFG_MAX_OVERRIDES = 32;
 
 // ---- Layers (CFG_LAYERS): LAYER_WORDS words each (kind, three arguments), at most CFG_MAX_LAYERS. ----
 export const LAYER_WORDS = 4;
@@ -141,3 +158,7 @@ export const NN_BAD_HEAD = -27;
 export const NN_BAD_LABEL = -28;
 export const NN_OUT_OF_MEMORY = -29;
 export const NN_BAD_MODEL = -30;
+/** A precision state (CFG_STATES) changes whether a master copy exists, their count is out of range, or the run's states and layers use more than MUL_FORMATS_MAX product formats. */
+export const NN_BAD_STATE = -31;
+/** A per-layer override (CFG_OVERRIDES) names a layer without weights or a role the device does not override per layer (master, optimizer, replay), their count is out of range, or a layer stores its weights in its own format while a precision state changes the model's weight format. */
+export const NN_BAD_OVERRIDE = -32;

@@ -6,11 +6,13 @@ import {
   CFG_EPSILON, CFG_GEMM, CFG_LOSS_SCALE_KIND, CFG_LOSS_SCALE, CFG_LOSS_SCALE_INTERVAL, CFG_LAYER_COUNT,
   CFG_LAYERS, LAYER_WORDS, CFG_MAX_LAYERS, ROLE_COUNT, OPTIMIZER_SGD, OPTIMIZER_ADAM, GEMM_FMA, GEMM_FAST,
   LOSS_SCALE_NONE, LOSS_SCALE_DYNAMIC, LAYER_LINEAR, LAYER_CONV, LAYER_RELU, LAYER_MAXPOOL, LAYER_AVGPOOL,
-  LAYER_FLATTEN, NN_OK, NN_BAD_VERSION, NN_BAD_CONFIG, NN_BAD_LAYER, NN_BAD_SHAPE, NN_BAD_BATCH,
+  LAYER_FLATTEN, NN_OK, NN_BAD_VERSION, NN_BAD_CONFIG, NN_BAD_LAYER, NN_BAD_SHAPE, NN_BAD_BATCH, NN_BAD_STATE,
 } from "./abi";
 import { allocZeroed } from "./alloc";
 import { newContext, roleAt, configureMac } from "./context";
 import { readRole } from "./precision";
+import { readStates } from "./switch";
+import { readOverrides, mulFormatsFit } from "./overrides";
 import { tensorView } from "./tensor";
 import { Layer } from "./layer";
 import { newOptimizer } from "./optim";
@@ -56,6 +58,8 @@ export function modelFromConfig(config: usize, words: i32, out: usize): i32 {
   }
   const gemmFlags = word(config, CFG_GEMM);
   configureMac(ctx, (gemmFlags & GEMM_FMA) != 0, (gemmFlags & GEMM_FAST) != 0);
+  const stateStatus = readStates(config, ctx, gemmFlags);
+  if (stateStatus != NN_OK) return stateStatus;
 
   const model = new Model();
   model.ctx = ctx;
@@ -141,6 +145,9 @@ export function modelFromConfig(config: usize, words: i32, out: usize): i32 {
   }
   model.layerCount = layerSpecs + 1;
   model.params = params;
+  const overrideStatus = readOverrides(config, model, gemmFlags);
+  if (overrideStatus != NN_OK) return overrideStatus;
+  if (!mulFormatsFit(model)) return NN_BAD_STATE;
   store<usize>(out, changetype<usize>(model));
   return NN_OK;
 }

@@ -1,17 +1,19 @@
 // What every layer needs besides its own buffers: the precision roles, the GEMM job stream, the random
 // streams of stochastic rounding, telemetry counters and the shared scratch buffers.
 import { Rng, streamKey, ROUND_SR } from "../arith";
-import { MacSpec, macSpecNew, macSpecUsesSr, MAC_SR_MAX_MACS } from "../arith/mac";
+import { MacSpec, macSpecNew, macSpecUsesSr, MAC_SR_MAX_OUTPUTS } from "../arith/mac";
 import { gemmOnBackend } from "../accel/backend";
 import { accelSetOperandFormats } from "../accel/driver";
 import { ACCEL_FMT_E4M3_WORD, ACCEL_FMT_FP16_WORD, ACCEL_FMT_FP32_WORD } from "../generated/regmap";
-import { Role, newRole, roundRun, decodeStored } from "./precision";
+import { Role, newRole, roundRun } from "./precision";
 import {
   ROLE_WEIGHT, ROLE_ACTIVATION, ROLE_ERROR, ROLE_GRADIENT, ROLE_MUL, ROLE_ACC, ROLE_MASTER, ROLE_OPTIMIZER,
   ROLE_REPLAY, T_COUNT, T_MACS_FORWARD, T_MACS_EVAL, T_MACS_BACKWARD_DATA, T_GEMM_JOBS, T_ERROR_VALUES, T_ERROR_NONZERO,
-  T_ERROR_FLUSHED, T_GRADIENT_VALUES, T_GRADIENT_ZEROS,
+  T_ERROR_FLUSHED, T_GRADIENT_VALUES, T_GRADIENT_ZEROS, MUL_FORMATS_MAX,
 } from "./abi";
 import { allocZeroed } from "./alloc";
+import { PrecisionStates } from "./switch";
+import { LayerRoles, weightsF32 } from "./overrides";
 
 // Random streams of a run: stream ids under the run seed (streamKey(seed, id)), documented in docs/precision.md.
 export const STREAM_INIT: u32 = 1;
@@ -37,6 +39,10 @@ export class Context {
   optimizer: Role = changetype<Role>(0);
   replay: Role = changetype<Role>(0);
   spec: MacSpec = changetype<MacSpec>(0);
+  /** The precision states a policy switches between (switch.ts); 0 when the run has none. */
+  states: PrecisionStates = changetype<PrecisionStates>(0);
+  /** Per-layer role overrides (overrides.ts); 0 when the run has none. */
+  layers: LayerRoles = changetype<LayerRoles>(0);
   seed: u32 = 0;
   /** Training pass (true) or evaluation: they draw from separate streams, so evaluating never shifts training. */
   training: bool = false;
@@ -53,6 +59,12 @@ export class Context {
   optimizerRng: Rng = changetype<Rng>(0);
   /** T_COUNT f64 counters (abi.ts). */
   telemetry: usize = 0;
+  /**
+   * MACs by product format: up to MUL_FORMATS_MAX entries of MAC_FORMAT_BYTES (the mul format word, its
+   * MACs, its MACs when TELEMETRY last reset the counters), in the order the formats first ran.
+   */
+  macFormats: usize = 0;
+  macFormatCount: i32 = 0;
   /** Stored weights (in the weight role's storage) and f32 gradients, indexed by parameter. */
   weights: usize = 0;
   grads: usize = 0;
@@ -87,6 +99,7 @@ export function newContext(seed: u32): Context {
   ctx.masterRng = Rng.create(seed, STREAM_MASTER);
   ctx.optimizerRng = Rng.create(seed, STREAM_OPTIMIZER);
   ctx.telemetry = allocZeroed(<usize>T_COUNT << 3);
+  ctx.macFormats = allocZeroed(<usize>MUL_FORMATS_MAX * MAC_FORMAT_BYTES);
   return ctx;
 }
 
@@ -116,6 +129,24 @@ export function configureMac(ctx: Context, fma: bool, fast: bool): void {
   // kernel (f32 accumulation, an identity final rounding) gives exactly the per-MAC bits.
   spec.fast = fast || (spec.mul == null && spec.acc == null && !fma);
   spec.srBits = ctx.acc.mode == ROUND_SR || ctx.mul.mode != ROUND_SR ? ctx.acc.srBits : ctx.mul.srBits;
+}
+
+export const MAC_FORMAT_BYTES: i32 = 24;
+
+/** Adds a job's MACs to its product format's count (precision states and layers may change the format). */
+function countMulFormat(ctx: Context, macs: f64): void {
+  const word = ctx.mul.word;
+  let at = ctx.macFormats;
+  for (let i = 0; i < ctx.macFormatCount; i++, at += MAC_FORMAT_BYTES) {
+    if (load<u32>(at) == word) {
+      store<f64>(at + 8, load<f64>(at + 8) + macs);
+      return;
+    }
+  }
+  // The config holds at most MUL_FORMATS_MAX product formats (switch.ts checks), so there is a free entry.
+  store<u32>(at, word);
+  store<f64>(at + 8, macs);
+  ctx.macFormatCount++;
 }
 
 // @ts-ignore: decorator
@@ -159,10 +190,11 @@ export function gemmJob(ctx: Context, macSlot: i32, m: i32, n: i32, k: i32, x: u
     return;
   }
   count(ctx, macSlot, <f64>m * <f64>n * <f64>k);
+  countMulFormat(ctx, <f64>m * <f64>n * <f64>k);
   setOperandFormats(ctx, macSlot);
-  // SR draw positions of one job must fit a u32 (MAC_SR_MAX_MACS): larger jobs go in row blocks, one job each.
+  // SR outputs of one job have distinct u32 positions (MAC_SR_MAX_OUTPUTS): larger jobs go in row blocks, one job each.
   let rows = m;
-  if (macSpecUsesSr(ctx.spec)) rows = <i32>max<i64>(1, min<i64>(m, MAC_SR_MAX_MACS / (<i64>n * <i64>k)));
+  if (macSpecUsesSr(ctx.spec)) rows = <i32>max<i64>(1, min<i64>(m, MAC_SR_MAX_OUTPUTS / <i64>n));
   for (let first = 0; first < m; first += rows) {
     const block = min(rows, m - first);
     if (ctx.training) ctx.spec.srKey = streamKey(ctx.gemmKeyTrain, ctx.jobsTrain++);
@@ -211,9 +243,7 @@ export function roundGradients(ctx: Context, ptr: usize, n: i32): void {
 
 /** f32 values of parameters first .. first+n-1: the store itself, or decoded into `scratch`. */
 export function paramsF32(ctx: Context, first: i32, n: i32, scratch: usize): usize {
-  if (ctx.weight.bytes == 4) return ctx.weights + (<usize>first << 2);
-  decodeStored(ctx.weight, ctx.weights, first, scratch, n);
-  return scratch;
+  return weightsF32(ctx, first, n, scratch);
 }
 
 /** Address of gradient `first`. */

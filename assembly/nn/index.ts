@@ -9,3 +9,5 @@ export * from "./config";
 export * from "./layout";
 export * from "./build";
 export * from "./step";
+export * from "./switch";
+export * from "./overrides";

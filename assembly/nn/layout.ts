@@ -1,6 +1,8 @@
 // Planning a model's memory: every buffer it needs for the largest batch, laid out in one place, first
 // dry (the bytes only, for the memory check) and then for real.
-import { LAYER_LINEAR, LAYER_CONV, LAYER_RELU, LAYER_MAXPOOL, LAYER_FLATTEN } from "./abi";
+import { LAYER_LINEAR, LAYER_CONV, LAYER_RELU, LAYER_MAXPOOL, LAYER_FLATTEN, ROLE_WEIGHT, ROLE_MASTER, ROLE_OPTIMIZER } from "./abi";
+import { storeBytes, anyPacked } from "./switch";
+import { weightStoreBytes, segmentsPacked } from "./overrides";
 import { take, planReset, plannedBytes } from "./alloc";
 import { stateBuffers } from "./optim";
 import { Model } from "./model";
@@ -17,14 +19,16 @@ export function layoutBuffers(model: Model, dry: bool): u64 {
   const batch = <u64>model.maxBatch;
   const params = <u64>model.params;
   planReset();
-  ctx.weights = take(dry, params * <u64>ctx.weight.bytes);
-  model.modelBytes = <f64>(params * <u64>ctx.weight.bytes);
+  // Stored roles are laid out for their widest precision state (switch.ts); the figures are the current ones.
+  ctx.weights = take(dry, weightStoreBytes(model, storeBytes(ctx, ROLE_WEIGHT)));
+  model.modelBytes = <f64>weightStoreBytes(model, ctx.weight.bytes);
   const opt = model.optimizer;
-  opt.master = ctx.master.present ? take(dry, params * <u64>ctx.master.bytes) : 0;
+  opt.master = ctx.master.present ? take(dry, params * <u64>storeBytes(ctx, ROLE_MASTER)) : 0;
   model.masterBytes = ctx.master.present ? <f64>(params * <u64>ctx.master.bytes) : 0;
   const buffers = stateBuffers(opt.kind, opt.momentum);
-  opt.state1 = buffers >= 1 ? take(dry, params * <u64>ctx.optimizer.bytes) : 0;
-  opt.state2 = buffers >= 2 ? take(dry, params * <u64>ctx.optimizer.bytes) : 0;
+  const stateBytes = params * <u64>storeBytes(ctx, ROLE_OPTIMIZER);
+  opt.state1 = buffers >= 1 ? take(dry, stateBytes) : 0;
+  opt.state2 = buffers >= 2 ? take(dry, stateBytes) : 0;
   model.optimizerBytes = <f64>(<u64>buffers * params * <u64>ctx.optimizer.bytes);
   ctx.grads = take(dry, params << 2);
   model.gradientBytes = <f64>(params << 2);
@@ -58,7 +62,7 @@ export function layoutBuffers(model: Model, dry: bool): u64 {
   }
   model.errorA = take(dry, batch * <u64>largest << 2);
   model.errorB = take(dry, batch * <u64>largest << 2);
-  const packed = ctx.weight.bytes != 4;
+  const packed = anyPacked(ctx) || segmentsPacked(ctx);
   ctx.weightScratch = packed ? take(dry, <u64>weightScratch << 2) : 0;
   ctx.biasScratch = packed ? take(dry, <u64>biasScratch << 2) : 0;
   ctx.col = columns > 0 ? take(dry, <u64>columns << 2) : 0;

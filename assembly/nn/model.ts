@@ -11,6 +11,7 @@ import { heapTop } from "./alloc";
 import { Context, roundActivations, roundErrors, count } from "./context";
 import { loadStored, storeRounded, roundOne } from "./precision";
 import { Tensor } from "./tensor";
+import { useLayer, useModel, weightAt } from "./overrides";
 import { Layer } from "./layer";
 import { linearForward, linearBackward } from "./linear";
 import { convForward, convBackward } from "./conv2d";
@@ -75,6 +76,7 @@ export function forwardLayers(model: Model, batch: i32, training: bool, first: i
   ctx.training = training;
   for (let i = first; i < end; i++) {
     const layer = model.layer(i);
+    useLayer(ctx, i);
     switch (layer.kind) {
       case LAYER_LINEAR: linearForward(ctx, layer, batch, layer.heads > 1 ? model.head : 0); break;
       case LAYER_CONV: convForward(ctx, layer, batch); break;
@@ -84,6 +86,7 @@ export function forwardLayers(model: Model, batch: i32, training: bool, first: i
       default: break; // flatten: a view
     }
   }
+  useModel(ctx);
 }
 
 /** Labels must name a class of the active head. */
@@ -127,12 +130,15 @@ export function backward(model: Model, batch: i32): void {
  */
 export function propagate(model: Model, batch: i32, last: i32 = 0): void {
   const ctx = model.ctx;
+  // The loss gradient is the output layer's error.
+  useLayer(ctx, model.layerCount - 1);
   roundErrors(ctx, model.errorA, batch * model.classes);
   let dy = model.errorA, spare = model.errorB;
   const wantInput = last == 0 && (model.flags & FLAG_INPUT_GRADIENT) != 0;
   // Layers below `last` are frozen: no gradients for them, and no error below layer `last`.
   for (let i = model.layerCount - 1; i >= last; i--) {
     const layer = model.layer(i);
+    useLayer(ctx, i);
     const needDx = i > last || wantInput;
     const dx = needDx ? spare : 0;
     switch (layer.kind) {
@@ -150,6 +156,7 @@ export function propagate(model: Model, batch: i32, last: i32 = 0): void {
     }
   }
   model.inputGradient = wantInput ? dy : 0;
+  useModel(ctx);
 }
 
 /** Forward pass for evaluation: predictions and loss, counted as evaluation telemetry; returns correct. */
@@ -197,7 +204,7 @@ export function writeParams(model: Model, src: usize): void {
   memory.copy(ctx.weights, src, <usize>model.modelBytes);
   if (!ctx.master.present) return;
   for (let i = 0; i < model.params; i++) {
-    const v = roundOne(ctx.master, ctx.masterRng, loadStored(ctx.weight, ctx.weights, i));
+    const v = roundOne(ctx.master, ctx.masterRng, weightAt(ctx, i));
     storeRounded(ctx.master, model.optimizer.master, i, v);
   }
 }
@@ -205,7 +212,7 @@ export function writeParams(model: Model, src: usize): void {
 /** The weights as f32 values. */
 export function readParamsF32(model: Model, dst: usize): void {
   const ctx = model.ctx;
-  for (let i = 0; i < model.params; i++) store<f32>(dst + (<usize>i << 2), loadStored(ctx.weight, ctx.weights, i));
+  for (let i = 0; i < model.params; i++) store<f32>(dst + (<usize>i << 2), weightAt(ctx, i));
 }
 
 /** Sets every weight from f32 values (rounded to the master and weight formats). */

@@ -5,6 +5,7 @@
 // weight store gets it rounded to the weight format.
 import { Context } from "./context";
 import { loadStored, storeRounded, roundOne } from "./precision";
+import { weightAt, putWeight } from "./overrides";
 import { OPTIMIZER_SGD } from "./abi";
 
 @final @unmanaged
@@ -51,7 +52,7 @@ export function beginStep(opt: Optimizer): void {
 /** Weight i as the optimizer sees it: the master copy when there is one. */
 // @ts-ignore: decorator
 @inline export function currentWeight(ctx: Context, opt: Optimizer, i: i32): f32 {
-  return ctx.master.present ? loadStored(ctx.master, opt.master, i) : loadStored(ctx.weight, ctx.weights, i);
+  return ctx.master.present ? loadStored(ctx.master, opt.master, i) : weightAt(ctx, i);
 }
 
 /** Sets weight i (master and stored weight) to v, rounding to each role. */
@@ -62,7 +63,7 @@ export function beginStep(opt: Optimizer): void {
     w = roundOne(ctx.master, ctx.masterRng, w);
     storeRounded(ctx.master, opt.master, i, w);
   }
-  storeRounded(ctx.weight, ctx.weights, i, roundOne(ctx.weight, ctx.weightRng, w));
+  putWeight(ctx, i, w);
 }
 
 /** Updates parameters first .. first+n-1 from their (unscaled) gradients. */

@@ -28,7 +28,7 @@ export type CycleModel = (typeof CYCLE_MODELS)[number];
 
 /**
  * Cycles of a job on the generated circuit (hw/rtl/edgecl_accel.sv): four 33-cycle products for the bounds
- * check and the draw positions and one to decide; per tile 3 cycles of control, the Z load when
+ * check and the output positions (ROWS·N) and one to decide; per tile 3 cycles of control, the Z load when
  * accumulating (one word per lane and one of latency), K steps of ROWS + COLS fetches, one of latency and
  * one MAC, the final rounding in fast mode, and the write-back of every lane.
  */

@@ -7,10 +7,10 @@
 //   rtl   the verilated RTL of the board's configuration (hw/, docs/hardware.md), driven through its
 //         registers: the circuit itself, held to the wasm engine bit for bit by test/hw/rtl.test.ts.
 // What the array computes (docs/gemm.md), one output at a time in row order, k ascending:
-//   exact:  p = round_mul(x·w), sum = round_acc(sum + p)       per MAC, draws 2·t and 2·t + 1
-//   fma:    sum = round_acc(sum + x·w)                          per MAC, draw 2·t + 1
-//   fast:   sum = f32(sum + f32(x·w)), then round_acc(sum)      per output, draw i·n + j
-// where t = (i·n + j)·k + kk is the MAC's position.
+//   exact:  p = round_mul(x·w), sum = round_acc(sum + p)       per MAC, two draws (the product's, the sum's)
+//   fma:    sum = round_acc(sum + x·w)                          per MAC, the second of two draws
+//   fast:   sum = f32(sum + f32(x·w)), then round_acc(sum)      per output, one draw
+// where the draws come from the output's lane stream, seeded by its position i·n + j (docs/gemm.md).
 import { readFileSync } from "node:fs";
 import { modulePath } from "../../host/device/module.js";
 import { ROUND_RNE, ROUND_SR } from "../../host/generated/formats.js";
@@ -187,8 +187,8 @@ export class WasmGemmEngine implements GemmEngine {
 
   /**
    * Output (i, j) after output (i, j - 1), each on the operands as the earlier ones left them. Without
-   * stochastic rounding a 1 x 1 job per output gives its bits; with it the output keeps its draw positions
-   * 2·((i·n + j)·k + kk) as row i of an (i + 1) x n job whose other outputs are dropped (quadratic, but
+   * stochastic rounding a 1 x 1 job per output gives its bits; with it the output keeps its position i·n + j
+   * (the seed of its draws) as row i of an (i + 1) x n job whose other outputs are dropped (quadratic, but
    * only a misbehaving driver writes Z over its operands).
    */
   private runInOrder(memory: ArrayBuffer, job: GemmJob): void {
@@ -222,9 +222,9 @@ export class WasmGemmEngine implements GemmEngine {
     const z = new Uint32Array(engine, zAt, zElements);
     if (job.accumulate) copyRows(new Uint32Array(memory, job.z, span(m, ldz, n)), ldz, z, n, m, n);
     const status = spec === 0 ? -7 : this.exports.gemm(m, n, k, xAt, ldx, transX ? 1 : 0, wAt, ldw, transW ? 1 : 0, zAt, n, job.accumulate ? 1 : 0, spec);
-    // The device refuses one kind of job the model lets through: stochastic rounding past 2^31 - 1 MACs,
-    // whose draw positions would not fit a u32 (docs/gemm.md); the device's own driver splits such jobs.
-    if (status !== 0) throw new Error(`accelerator engine "wasm": the device's gemm refused a ${m} x ${n} x ${k} job (status ${status}); expected a job it runs (a stochastic one of at most 2^31 - 1 MACs)`);
+    // The device refuses one kind of job the model lets through: stochastic rounding past 2^32 outputs,
+    // whose positions would not fit a u32 (docs/gemm.md); no such job fits a 32-bit memory.
+    if (status !== 0) throw new Error(`accelerator engine "wasm": the device's gemm refused a ${m} x ${n} x ${k} job (status ${status}); expected a job it runs (a stochastic one of at most 2^32 outputs)`);
     if (only) new Uint32Array(memory, job.z + 4 * (only.i * ldz + only.j), 1)[0] = z[only.i * n + only.j];
     else copyRows(z, n, new Uint32Array(memory, job.z, span(m, ldz, n)), ldz, m, n);
   }

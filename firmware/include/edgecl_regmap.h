@@ -89,7 +89,7 @@
 #define EDGECL_ACCEL_MAC_FAST_MASK 0x00000001u
 #define EDGECL_ACCEL_SR_BITS_OFFSET 0x00000048u /* random bits per stochastic rounding, 1..32; 0 means 32 */
 #define EDGECL_ACCEL_SR_BITS_RESET 0x00000000u /* reset value of SR_BITS */
-#define EDGECL_ACCEL_SR_KEY_OFFSET 0x0000004Cu /* key of the counter-based SR stream (docs/formats.md) */
+#define EDGECL_ACCEL_SR_KEY_OFFSET 0x0000004Cu /* key of the SR lane streams (docs/gemm.md) */
 #define EDGECL_ACCEL_SR_KEY_RESET 0x00000000u /* reset value of SR_KEY */
 #define EDGECL_ACCEL_X_FMT_OFFSET 0x00000050u /* storage format of X's values: sets the bytes the modelled hardware reads per element (values are read from f32 containers) */
 #define EDGECL_ACCEL_X_FMT_RESET 0x00170800u /* reset value of X_FMT */

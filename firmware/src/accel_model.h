@@ -130,7 +130,8 @@ const char *accel_float_word_problem(uint32_t word);
 /* Decodes a float format word; returns 0 when accel_float_word_problem(word) is not NULL. */
 int accel_format_decode(uint32_t word, accel_format_t *format);
 
-/* Draw n of the counter-based SR stream with key `key` (docs/formats.md). */
+/* Draw n of the counter-based SR stream with key `key` (docs/formats.md): array rounding, not a GEMM, whose
+ * draws come from per-output lane streams (docs/gemm.md). */
 uint32_t accel_draw(uint32_t key, uint32_t n);
 
 /* A memory over a plain buffer: base and size, read and written in place. */

@@ -26,6 +26,10 @@ static uint32_t memory_limit_bytes(void) { return runtime_memory_limit_pages() *
  * ({format: u32, macs: f64}), then modelChecksum (u32), the one field after the list. */
 #define TELEMETRY_REPLY_BYTES(count) (EDGECL_TELEMETRY_REPLY_FIXED_SIZE + 2u + 12u * (count) + 4u)
 
+/* TRAIN's reply with `count` switches items: the fixed part, the list's u16 count and items
+ * ({step: u32, state: u8}), the last field. */
+#define TRAIN_REPLY_BYTES(count) (EDGECL_TRAIN_REPLY_FIXED_SIZE + 2u + 5u * (count))
+
 /* What the board counts itself since its counters were last reset, as the simulated board's
  * BoardCounters (board/sim/board.ts): the accelerator's work is taken after every command and added up
  * in binary64 in the same order, so TELEMETRY gives the simulated board's bits. Device time is
@@ -219,6 +223,21 @@ static void forward(const layout_t *layout, uint8_t type, uint32_t reply_size, c
   result_from_device(type, offset, body_length, reply_size, reply);
 }
 
+/* TRAIN is forwarded as it is; its reply ends with the list of the precision switches it made. */
+static void train(const uint8_t *payload, uint32_t length, reply_t *reply) {
+  if (!check_layout(&train_layout, EDGECL_MSG_TRAIN, payload, length, reply)) return;
+  if (!device_deployed()) {
+    not_deployed(EDGECL_MSG_TRAIN, reply);
+    return;
+  }
+  uint32_t offset, body_length, count = 0;
+  uint8_t count_bytes[2];
+  if (!run(EDGECL_MSG_TRAIN, payload, length, &offset, &body_length, reply)) return;
+  if (body_length >= EDGECL_TRAIN_REPLY_FIXED_SIZE + 2u && device_read(offset + EDGECL_TRAIN_REPLY_FIXED_SIZE, count_bytes, 2))
+    count = le16(count_bytes);
+  result_from_device(EDGECL_MSG_TRAIN, offset, body_length, TRAIN_REPLY_BYTES(count), reply);
+}
+
 static void telemetry(const uint8_t *payload, uint32_t length, reply_t *reply) {
   if (!check_layout(&telemetry_layout, EDGECL_MSG_TELEMETRY, payload, length, reply)) return;
   uint8_t *body;
@@ -337,7 +356,7 @@ void requests_handle(uint8_t type, const uint8_t *payload, uint32_t length, repl
     case EDGECL_MSG_HELLO: hello(payload, length, reply); return;
     case EDGECL_MSG_DEPLOY: deploy(payload, length, reply); return;
     case EDGECL_MSG_DATA: forward(&data_layout, type, EDGECL_DATA_REPLY_FIXED_SIZE, payload, length, reply); return;
-    case EDGECL_MSG_TRAIN: forward(&train_layout, type, EDGECL_TRAIN_REPLY_FIXED_SIZE, payload, length, reply); return;
+    case EDGECL_MSG_TRAIN: train(payload, length, reply); return;
     case EDGECL_MSG_EVAL: forward(&eval_layout, type, EDGECL_EVAL_REPLY_FIXED_SIZE, payload, length, reply); return;
     case EDGECL_MSG_TELEMETRY: telemetry(payload, length, reply); return;
     case EDGECL_MSG_CHECKPOINT: checkpoint(payload, length, reply); return;

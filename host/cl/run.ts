@@ -16,7 +16,7 @@ import { modulePath } from "../device/module.js";
 import { expected, UsageError } from "../errors.js";
 import type { DataSplit } from "../data/index.js";
 import { checkSeed, Rng } from "../data/rng.js";
-import { parsePrecision, precisionText, shortPrecisionText, type PrecisionSpec } from "../precision/index.js";
+import { encodePolicy, layerPrecision, parsePolicy, parsePrecision, precisionText, shortPrecisionText, type PrecisionSpec } from "../precision/index.js";
 import { chw, deviceSeed, encodeConfig, type OptimizerSpec } from "../train/config.js";
 import { describeModel, parseModelSpec } from "../train/model-spec.js";
 import type { Report } from "../report/types.js";
@@ -39,6 +39,8 @@ export interface ClRunOptions {
   strategy: string;
   strategyOptions?: StrategyOverrides;
   precision: string | PrecisionSpec;
+  /** --precision-policy NAME[:params] (docs/precision.md, Policies; default static). */
+  precisionPolicy?: string;
   seed: number;
   model: string;
   /** Optimiser steps per experience. */
@@ -177,6 +179,7 @@ export interface ClPlan {
 export function planRun(options: ClRunOptions): ClPlan {
   const seed = checkSeed(options.seed, "--seed");
   const precision = typeof options.precision === "string" ? parsePrecision(options.precision) : options.precision;
+  const policy = parsePolicy(options.precisionPolicy ?? "static", precision);
   const modelSpec = parseModelSpec(options.model);
   const strategyName = parseStrategyName(options.strategy);
   const boardSpec = options.board ?? "sim";
@@ -210,8 +213,10 @@ export function planRun(options: ClRunOptions): ClPlan {
     layers: modelSpec.layers,
     precision,
     optimizer: options.optimizer,
+    policy,
   });
   const strategyWords = encodeStrategy(strategy, modelSpec.layers, memoryLimit);
+  encodePolicy(policy, strategyWords);
   const blob = new Uint8Array((modelWords.length + strategyWords.length) * 4);
   blob.set(new Uint8Array(modelWords.buffer), 0);
   blob.set(new Uint8Array(strategyWords.buffer), modelWords.length * 4);
@@ -230,6 +235,9 @@ export function planRun(options: ClRunOptions): ClPlan {
     strategy: strategySettings(strategy),
     precision: shortPrecisionText(precision),
     precisionSpec: precisionText(precision),
+    ...(precision.layers ? { precisionLayers: layerPrecision(precision, [...modelSpec.layers.map((l) => l.kind), "linear"]) } : {}),
+    precisionPolicy: policy.text,
+    ...(policy.name !== "static" ? { precisionStates: policy.states.map((s) => shortPrecisionText(s)) } : {}),
     seed,
     deviceSeed: deviceSeed(seed),
     model: modelSpec.text,
@@ -274,6 +282,7 @@ export function planRun(options: ClRunOptions): ClPlan {
     replayBytes: usesBuffer ? strategy.bufferBytes : null,
     trainTimeoutMs,
     resume: options.resume,
+    ...(policy.name !== "static" ? { precisionStates: policy.states } : {}),
   };
   return { benchmark, plan, boardSpec, manifest, manifestName: linkedBoard(boardSpec) ? options.manifest : undefined, timeoutMs: options.timeoutMs };
 }

@@ -12,7 +12,10 @@ import { formatWordName } from "../report/format-names.js";
 import { silentProgress, type Progress } from "../report/progress.js";
 import { writeReport } from "../report/io.js";
 import { real } from "../report/units.js";
-import { REPORT_SCHEMA, REPORT_VERSION, type EvalTelemetry, type PhaseCounters, type Provenance, type Report, type TrainTelemetry } from "../report/types.js";
+import {
+  REPORT_SCHEMA, REPORT_VERSION, type EvalTelemetry, type PhaseCounters, type PrecisionTelemetry, type Provenance, type Report, type TrainTelemetry,
+} from "../report/types.js";
+import { timelineEntries, type PrecisionSpec } from "../precision/index.js";
 import { TrainFlag } from "../protocol/index.js";
 import type { BoardClient, HelloReply, TelemetryReply } from "./client.js";
 import { boardIds, loadBoard } from "../manifest/manifest.js";
@@ -81,6 +84,11 @@ export interface RunPlan {
    * checksum, or the run stops. Their saved telemetry is kept and the run goes on from there.
    */
   resume?: Report;
+  /**
+   * The precision states of a policy other than static ([0] the run's spec): each experience's TRAIN
+   * replies then give its precision timeline (host/precision/policy.ts).
+   */
+  precisionStates?: readonly PrecisionSpec[];
 }
 
 /** The request the runner is about to send, for progress and for tests that script faults. */
@@ -302,6 +310,8 @@ export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: 
     if (untrained) step({ request: "TELEMETRY", experience: null }, "reset counters");
     await client.telemetry({ resetCounters: true });
 
+    // The precision state the device runs in: 0 (the run's spec) until the policy's first switch.
+    let precisionState = 0;
     for (let i = 0; i < T; i++) {
       current = i;
       const experience = plan.experiences[i];
@@ -310,6 +320,7 @@ export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: 
 
       let stepsRun = 0;
       let lossSum = 0;
+      const precision: PrecisionTelemetry = { switches: 0, timeline: [] };
       let lastLoss = Number.NaN;
       for (let r = 0; r < trainRequests; r++) {
         const steps = r === trainRequests - 1 ? plan.iterations - r * stepsPerRequest : stepsPerRequest;
@@ -328,6 +339,13 @@ export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: 
           timeoutMs ? { timeoutMs } : {},
         );
         stepsRun += trained.iterations;
+        if (plan.precisionStates) {
+          precision.switches += trained.precisionSwitches;
+          for (const s of trained.switches) {
+            precision.timeline.push(...timelineEntries(plan.precisionStates, precisionState, s.state, s.step));
+            precisionState = s.state;
+          }
+        }
         lossSum += trained.meanLoss * trained.iterations;
         lastLoss = trained.lastLoss;
       }
@@ -364,7 +382,7 @@ export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: 
         continue;
       }
       report.accuracy.push(row);
-      report.telemetry.push({ experience: i, train, eval: evalTelemetry });
+      report.telemetry.push({ experience: i, train, eval: evalTelemetry, ...(plan.precisionStates ? { precision } : {}) });
       finish(report, source);
       const mean = row.slice(0, i + 1).reduce((a, b) => a + b, 0) / (i + 1);
       progress.log(`experience ${i} of 0..${T - 1}: loss ${train.meanLoss === null ? "not finite" : real(train.meanLoss)}, mean accuracy on experiences so far ${(100 * mean).toFixed(2)}%`);

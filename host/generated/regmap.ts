@@ -116,7 +116,7 @@ export const ACCEL_MAC_FAST_MASK = 0x00000001;
 export const ACCEL_SR_BITS_OFFSET = 0x00000048;
 /** reset value of SR_BITS */
 export const ACCEL_SR_BITS_RESET = 0x00000000;
-/** key of the counter-based SR stream (docs/formats.md) */
+/** key of the SR lane streams (docs/gemm.md) */
 export const ACCEL_SR_KEY_OFFSET = 0x0000004C;
 /** reset value of SR_KEY */
 export const ACCEL_SR_KEY_RESET = 0x00000000;
@@ -540,7 +540,7 @@ export const REGISTERS: readonly Register[] = [
     "offset": 76,
     "access": "rw",
     "reset": 0,
-    "meaning": "key of the counter-based SR stream (docs/formats.md)",
+    "meaning": "key of the SR lane streams (docs/gemm.md)",
     "fields": [],
     "reserved": 0
   },

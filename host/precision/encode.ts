@@ -13,6 +13,9 @@ import {
   LOSS_SCALE_NONE,
   LOSS_SCALE_STATIC,
   ROLE_WORDS,
+  CFG_OVERRIDE_COUNT,
+  CFG_OVERRIDES,
+  OVERRIDE_WORDS,
 } from "../../assembly/nn/abi.js";
 import { ROLE_NAMES, type PrecisionSpec, type RoleSpec } from "./spec.js";
 
@@ -23,11 +26,21 @@ function roleWords(role: RoleSpec | null): [number, number, number] {
   return [parseFormat(role.format).word, parseRounding(role.rounding), role.srBits ?? 0];
 }
 
-/** Writes the spec's words into a config blob. */
-export function encodePrecision(spec: PrecisionSpec, words: Uint32Array): void {
+/** Writes the spec's role words at word `at` (CFG_ROLES, or a precision state of CFG_STATES). */
+export function encodeRoles(spec: PrecisionSpec, words: Uint32Array, at: number): void {
   ROLE_NAMES.forEach((name, index) => {
     const role = name === "master" ? spec.master : spec[name];
-    words.set(roleWords(role), CFG_ROLES + index * ROLE_WORDS);
+    words.set(roleWords(role), at + index * ROLE_WORDS);
+  });
+}
+
+/** Writes the spec's words into a config blob. */
+export function encodePrecision(spec: PrecisionSpec, words: Uint32Array): void {
+  encodeRoles(spec, words, CFG_ROLES);
+  const overrides = spec.layers ?? [];
+  words[CFG_OVERRIDE_COUNT] = overrides.length;
+  overrides.forEach((o, i) => {
+    words.set([o.layer, ROLE_NAMES.indexOf(o.role), ...roleWords(o.spec)], CFG_OVERRIDES + i * OVERRIDE_WORDS);
   });
   words[CFG_GEMM] = (spec.fma ? GEMM_FMA : 0) | (spec.gemm === "fast" ? GEMM_FAST : 0);
   const scale = spec.lossScale;

@@ -3,3 +3,5 @@ export * from "./spec.js";
 export * from "./presets.js";
 export * from "./parse.js";
 export * from "./encode.js";
+export * from "./policy.js";
+export * from "./layers.js";

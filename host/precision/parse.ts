@@ -4,6 +4,7 @@
 //   role  = format [":" rounding [":" srBits]]       e.g. "weight=e4m3:sr", "acc=fp16:sr:12"
 //   master=none | role     fma=on|off     gemm=exact|fast
 //   lossScale=none | <scale> | static:<scale> | dynamic[:<initial>[:<interval>]]
+//   layer<N>.<role>=role                              e.g. "layer2.acc=fp32" (weight, activation, error, gradient, mul, acc)
 //
 // Without a preset the base is fp32. Keys are case-insensitive; every key may appear once.
 import { expected, UsageError } from "../errors.js";
@@ -15,6 +16,9 @@ import {
   LOSS_SCALE_MAX,
   LOSS_SCALE_MIN,
   ROLE_NAMES,
+  LAYER_ROLE_NAMES,
+  type LayerOverride,
+  type LayerRoleName,
   type LossScaleSpec,
   type PrecisionSpec,
   type RoleName,
@@ -142,14 +146,34 @@ function apply(spec: PrecisionSpec, key: Key, value: string, item: string): void
   }
 }
 
-/** Parses the short string form; a bad part is a UsageError naming it and what is allowed. */
-export function parsePrecision(text: string): PrecisionSpec {
+const LAYER_KEY = /^layer(\d+)\.(\w+)$/i;
+
+/** layer<N>.<role>=<value>: one per-layer override, added to the spec's list in layer and role order. */
+function applyLayer(spec: PrecisionSpec, match: RegExpExecArray, value: string, item: string): void {
+  const layer = Number(match[1]);
+  const name = match[2].toLowerCase();
+  const role = (LAYER_ROLE_NAMES as readonly string[]).find((r) => r === name) ?? KEY_ALIASES[name];
+  if (!role || !(LAYER_ROLE_NAMES as readonly string[]).includes(role)) {
+    throw expected(`a role of a layer's own (${LAYER_ROLE_NAMES.join(", ")}; master, optimizer and replay are the model's) in "${item}"`, match[2]);
+  }
+  const overrides = spec.layers ?? [];
+  if (overrides.some((o) => o.layer === layer && o.role === role)) throw expected(`each precision key once`, `layer${layer}.${role} twice`);
+  overrides.push({ layer, role: role as LayerRoleName, spec: parseRole(role as RoleName, value, item) });
+  const order = (o: LayerOverride) => o.layer * 16 + LAYER_ROLE_NAMES.indexOf(o.role);
+  spec.layers = overrides.sort((a, b) => order(a) - order(b));
+}
+
+/**
+ * Parses the short string form; a bad part is a UsageError naming it and what is allowed. Items without a
+ * leading preset change `base` (a copy of it; default fp32).
+ */
+export function parsePrecision(text: string, base?: PrecisionSpec): PrecisionSpec {
   const source = String(text ?? "");
   const items = source.split(",").map((item) => item.trim());
   if (source.trim() === "") {
     throw expected(`a precision spec: a preset (${PRESET_NAMES.join(", ")}) and/or key=value items`, source);
   }
-  let spec = preset("fp32")!;
+  let spec = base ? structuredClone(base) : preset("fp32")!;
   const seen = new Set<Key>();
   items.forEach((item, index) => {
     if (item === "") throw expected(`a precision item between commas in "${source}"`, item);
@@ -166,6 +190,11 @@ export function parsePrecision(text: string): PrecisionSpec {
           : `key=value after the first precision item (a preset may only come first)`,
         item,
       );
+    }
+    const layerKey = LAYER_KEY.exec(item.slice(0, eq).trim());
+    if (layerKey) {
+      applyLayer(spec, layerKey, item.slice(eq + 1), item);
+      return;
     }
     const key = keyOf(item.slice(0, eq), item);
     if (seen.has(key)) throw expected(`each precision key once`, `${key} twice`);
@@ -200,9 +229,14 @@ function itemText(spec: PrecisionSpec, key: Key): string {
   }
 }
 
+/** The per-layer items, in the spec's order. */
+function layerItems(spec: PrecisionSpec): string[] {
+  return (spec.layers ?? []).map((o) => `layer${o.layer}.${o.role}=${roleText(o.spec)}`);
+}
+
 /** Every key spelled out: parses back to the same spec. */
 export function precisionText(spec: PrecisionSpec): string {
-  return PRECISION_KEYS.map((key) => itemText(spec, key)).join(",");
+  return [...PRECISION_KEYS.map((key) => itemText(spec, key)), ...layerItems(spec)].join(",");
 }
 
 /** The shortest form: the nearest preset followed by the items that differ from it. */
@@ -211,7 +245,7 @@ export function shortPrecisionText(spec: PrecisionSpec): string {
   for (const name of PRESET_NAMES) {
     const base = preset(name)!;
     const diffs = PRECISION_KEYS.filter((key) => itemText(base, key) !== itemText(spec, key)).map((key) => itemText(spec, key));
-    const text = [name, ...diffs].join(",");
+    const text = [name, ...diffs, ...layerItems(spec)].join(",");
     if (best === "" || text.length < best.length) best = text;
   }
   return best;

@@ -40,6 +40,17 @@ export interface RoleSpec {
 
 export type GemmMode = "exact" | "fast";
 
+/** Roles a layer may run in its own format (docs/precision.md, Per-layer roles): its weights and what it computes. */
+export const LAYER_ROLE_NAMES = ["weight", "activation", "error", "gradient", "mul", "acc"] as const;
+export type LayerRoleName = (typeof LAYER_ROLE_NAMES)[number];
+
+/** `layer<N>.<role>=<value>`: layer N (in the model's layer list, the output Linear last) runs `role` in `spec`. */
+export interface LayerOverride {
+  layer: number;
+  role: LayerRoleName;
+  spec: RoleSpec;
+}
+
 export type LossScaleSpec =
   | { kind: "none" }
   | { kind: "static"; scale: number }
@@ -60,6 +71,8 @@ export interface PrecisionSpec {
   fma: boolean;
   gemm: GemmMode;
   lossScale: LossScaleSpec;
+  /** Per-layer overrides, by layer then role order; absent when there are none. */
+  layers?: LayerOverride[];
 }
 
 /** Dynamic loss scaling defaults: torch.cuda.amp.GradScaler's init_scale 2^16 and growth_interval 2000. */

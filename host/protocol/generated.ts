@@ -277,6 +277,11 @@ export const REPLY_LAYOUTS = {
     { name: "iterations", type: "u32" },
     { name: "meanLoss", type: "f32" },
     { name: "lastLoss", type: "f32" },
+    { name: "precisionSwitches", type: "u32" },
+    { name: "switches", type: "list", of: [
+      { name: "step", type: "u32" },
+      { name: "state", type: "u8" },
+    ] },
   ],
   EVAL: [
     { name: "correct", type: "u32" },

@@ -76,10 +76,20 @@ export interface EvalTelemetry extends PhaseCounters {
   loss: Array<number | null>;
 }
 
+/** The precision switches a policy made while an experience trained (docs/precision.md, Policies). */
+export interface PrecisionTelemetry {
+  /** Switches in all (the timeline lists those the device reported: the first 32 of each TRAIN). */
+  switches: number;
+  /** From `step` (over the run) on, `role` of `layer` runs in `format` with `rounding`; `state` indexes config.precisionStates. */
+  timeline: Array<{ step: number; state: number; layer: "all"; role: string; format: string; rounding: string }>;
+}
+
 export interface ExperienceTelemetry {
   experience: number;
   train: TrainTelemetry;
   eval: EvalTelemetry;
+  /** Runs with a precision policy other than static. */
+  precision?: PrecisionTelemetry;
 }
 
 export interface ReportMetrics {

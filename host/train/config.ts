@@ -2,7 +2,7 @@
 // fixes up front, resolved and checked on the host so the device only has to trust well-formed words.
 import { expected } from "../errors.js";
 import * as abi from "../../assembly/nn/abi.js";
-import { encodePrecision, type PrecisionSpec } from "../precision/index.js";
+import { encodePrecision, encodeStates, type PrecisionPolicy, type PrecisionSpec } from "../precision/index.js";
 import { layerWords, type LayerSpec } from "./model-spec.js";
 
 export const OPTIMIZER_NAMES = ["adam", "sgd"] as const;
@@ -47,6 +47,8 @@ export interface ModelConfig {
   optimizer: OptimizerSpec;
   /** Also compute dLoss/dinput in backward passes. */
   inputGradient?: boolean;
+  /** The precision policy whose states the device may switch to (default: static, none). */
+  policy?: PrecisionPolicy;
 }
 
 /** The device's 32-bit seed: the run seed itself below 2^32, its two halves mixed above. */
@@ -64,7 +66,25 @@ export function chw(shape: readonly number[]): [number, number, number] {
 
 const f32Bits = (value: number): number => new Uint32Array(new Float32Array([value]).buffer)[0];
 
+/**
+ * Per-layer overrides must name layers with weights of this model (the output Linear is the last index)
+ * and fit CFG_MAX_OVERRIDES.
+ */
+export function checkLayerOverrides(precision: PrecisionSpec, layers: readonly LayerSpec[]): void {
+  const overrides = precision.layers ?? [];
+  if (overrides.length > abi.CFG_MAX_OVERRIDES) throw expected(`at most ${abi.CFG_MAX_OVERRIDES} per-layer precision items`, overrides.length);
+  const kinds = [...layers.map((l) => l.kind), "linear"];
+  const allowed = kinds.map((kind, i) => (kind === "linear" || kind === "conv" ? `layer${i} (${kind}${i === layers.length ? ", output" : ""})` : null)).filter((x) => x !== null);
+  for (const o of overrides) {
+    const kind = kinds[o.layer];
+    if (kind !== "linear" && kind !== "conv") {
+      throw expected(`a layer with weights of the model in layer<N>.${o.role} (${allowed.join(", ")})`, `layer${o.layer}${kind ? ` (${kind})` : ""}`);
+    }
+  }
+}
+
 export function encodeConfig(config: ModelConfig): Uint32Array {
+  checkLayerOverrides(config.precision, config.layers);
   const words = new Uint32Array(abi.CFG_LAYERS + config.layers.length * abi.LAYER_WORDS);
   const [c, h, w] = chw(config.inputShape);
   words[abi.CFG_VERSION] = abi.NN_ABI_VERSION;
@@ -85,6 +105,7 @@ export function encodeConfig(config: ModelConfig): Uint32Array {
   words[abi.CFG_BETA2] = f32Bits(opt.beta2);
   words[abi.CFG_EPSILON] = f32Bits(opt.epsilon);
   encodePrecision(config.precision, words);
+  if (config.policy) encodeStates(config.policy, words);
   words[abi.CFG_LAYER_COUNT] = config.layers.length;
   config.layers.forEach((layer, i) => words.set(layerWords(layer), abi.CFG_LAYERS + i * abi.LAYER_WORDS));
   return words;

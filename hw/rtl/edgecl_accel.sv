@@ -124,9 +124,7 @@ module edgecl_accel (
   end
 
   // Four products by one shift-and-add multiplier, a bit per cycle: the operand extents for the bounds
-  // check, and N * K (N in fast mode), the distance between rows of draw positions.
-  logic [31:0] kd;
-  assign kd = fast ? 32'd1 : k;
+  // check, and ROWS * N, the distance between rows of tiles in output positions (which seed the lanes' streams).
   logic [1:0]  mul_idx_q;
   logic [5:0]  mul_bit_q;
   logic [63:0] mul_acc_q;
@@ -137,7 +135,7 @@ module edgecl_accel (
       2'd0:    begin mul_a = (trans_x ? k : m) - 1; mul_b = ldx; end
       2'd1:    begin mul_a = (trans_w ? n : k) - 1; mul_b = ldw; end
       2'd2:    begin mul_a = m - 1; mul_b = ldz; end
-      default: begin mul_a = n; mul_b = kd; end
+      default: begin mul_a = n; mul_b = 32'(ROWS); end
     endcase
   end
   logic [63:0] x_end, w_end, z_end;
@@ -147,7 +145,7 @@ module edgecl_accel (
 
   // ---------------------------------------------------------------- tiles and addresses
   logic [31:0] i0_q, j0_q, kk_q;
-  logic [31:0] x_row0_q, x_k_q, w_col0_q, w_k_q, z_row0_q, z_tile_q, row_t_q, tile_t_q;
+  logic [31:0] x_row0_q, x_k_q, w_col0_q, w_k_q, z_row0_q, z_tile_q, row_o_q, tile_o_q;
   logic [31:0] xa_q, wa_q, za_q, zr_q;
   logic [15:0] q_q;                 // position within a fetch or a lane walk
   logic [7:0]  lr_q, lc_q;          // lane row and column of a lane walk
@@ -176,7 +174,7 @@ module edgecl_accel (
   assign lane_in = lr_q < act_rows && lc_q < act_cols;
 
   // ---------------------------------------------------------------- the array
-  logic        lane_init, lane_step, lane_final;
+  logic        lane_init, lane_step, lane_final, lane_seed;
   logic [31:0] lane_init_val;
   logic [ROWS*COLS-1:0] lane_load;
   logic [31:0] lane_s [ROWS*COLS];
@@ -191,18 +189,21 @@ module edgecl_accel (
 
   for (genvar r = 0; r < ROWS; r++) begin : g_row
     for (genvar c = 0; c < COLS; c++) begin : g_col
-      // Draw position of this lane's output: (i*N + j)*K + kk, or i*N + j in fast mode (kd = 1, no kk).
-      logic [31:0] t;
-      assign t = tile_t_q + 32'(r) * prod_q[3][31:0] + 32'(c) * kd + (fast ? 32'd0 : kk_q);
+      // The position of this lane's output, i*N + j, seeds its stream at the start of each tile.
+      logic [31:0] o;
+      logic [63:0] seed;
+      assign o = tile_o_q + 32'(r) * n + 32'(c);
+      edgecl_sr_seed u_seed (.o_i(o), .key_i(rw_q[RW_SR_KEY]), .seed_o(seed));
       edgecl_mac_lane u_lane (
         .clk_i(clk_i), .rst_ni(rst_ni),
         .init_i(lane_init || lane_load[r*COLS + c]), .init_val_i(lane_init ? 32'd0 : mem_rdata_i),
         .step_i(lane_step), .final_i(lane_final),
+        .seed_load_i(lane_seed), .seed_i(seed), .stream_step_i(lane_step && !fast),
         .x_i(xbuf_q[r]), .w_i(wbuf_q[c]), .fma_i(fma),
         .mul_fmt_i(step_mul_fmt), .mul_mode_i(step_mul_mode),
         .acc_fmt_i(step_acc_fmt), .acc_mode_i(step_acc_mode),
         .final_fmt_i(rw_q[RW_ACC_FMT]), .final_mode_i(acc_mode[2:0]),
-        .sr_bits_i(sr_bits), .sr_key_i(rw_q[RW_SR_KEY]), .t_i(t), .s_o(lane_s[r*COLS + c])
+        .sr_bits_i(sr_bits), .s_o(lane_s[r*COLS + c])
       );
     end
   end
@@ -212,13 +213,13 @@ module edgecl_accel (
   assign lane_count = 16'(ROWS * COLS);
   always_comb begin
     mem_re_o = 1'b0; mem_we_o = 1'b0; mem_addr_o = '0; mem_wdata_o = '0;
-    lane_init = 1'b0; lane_step = 1'b0; lane_final = 1'b0; lane_load = '0;
+    lane_init = 1'b0; lane_step = 1'b0; lane_final = 1'b0; lane_seed = 1'b0; lane_load = '0;
     case (state_q)
       S_ZLOAD: begin
         if (q_q < lane_count && lane_in) begin mem_re_o = 1'b1; mem_addr_o = za_q; end
         if (pend_q) lane_load[pend_q_q] = 1'b1;
       end
-      S_TILE:  lane_init = !accumulate;
+      S_TILE:  begin lane_init = !accumulate; lane_seed = 1'b1; end
       S_FETCH: begin
         if (q_q < ROWS) begin
           if (32'(q_q) < 32'(act_rows)) begin mem_re_o = 1'b1; mem_addr_o = xa_q; end
@@ -274,7 +275,7 @@ module edgecl_accel (
       for (int i = 0; i < 4; i++) prod_q[i] <= '0;
       i0_q <= '0; j0_q <= '0; kk_q <= '0; q_q <= '0; lr_q <= '0; lc_q <= '0;
       x_row0_q <= '0; x_k_q <= '0; w_col0_q <= '0; w_k_q <= '0; z_row0_q <= '0; z_tile_q <= '0;
-      row_t_q <= '0; tile_t_q <= '0; xa_q <= '0; wa_q <= '0; za_q <= '0; zr_q <= '0;
+      row_o_q <= '0; tile_o_q <= '0; xa_q <= '0; wa_q <= '0; za_q <= '0; zr_q <= '0;
       pend_q <= 1'b0; pend_q_q <= '0; pend_lr_q <= '0; pend_lc_q <= '0;
       for (int i = 0; i < ROWS; i++) xbuf_q[i] <= '0;
       for (int i = 0; i < COLS; i++) wbuf_q[i] <= '0;
@@ -304,7 +305,7 @@ module edgecl_accel (
           end else begin
             i0_q <= '0; j0_q <= '0;
             x_row0_q <= x_base; w_col0_q <= w_base; z_row0_q <= z_base; z_tile_q <= z_base;
-            row_t_q <= '0; tile_t_q <= '0;
+            row_o_q <= '0; tile_o_q <= '0;
             state_q <= S_TILE;
           end
         end
@@ -381,7 +382,7 @@ module edgecl_accel (
             j0_q <= j0_q + COLS;
             w_col0_q <= w_col0_q + 32'(COLS) * w_step_j4;
             z_tile_q <= z_tile_q + 32'(COLS * 4);
-            tile_t_q <= tile_t_q + 32'(COLS) * kd;
+            tile_o_q <= tile_o_q + 32'(COLS);
             state_q <= S_TILE;
           end else if (i0_q + ROWS < m) begin
             i0_q <= i0_q + ROWS; j0_q <= '0;
@@ -389,8 +390,8 @@ module edgecl_accel (
             w_col0_q <= w_base;
             z_row0_q <= z_row0_q + 32'(ROWS) * (ldz << 2);
             z_tile_q <= z_row0_q + 32'(ROWS) * (ldz << 2);
-            row_t_q <= row_t_q + 32'(ROWS) * prod_q[3][31:0];
-            tile_t_q <= row_t_q + 32'(ROWS) * prod_q[3][31:0];
+            row_o_q <= row_o_q + prod_q[3][31:0];
+            tile_o_q <= row_o_q + prod_q[3][31:0];
             state_q <= S_TILE;
           end else begin
             // Done: the cycles from START to here count, as the model's CYCLES does for a job.

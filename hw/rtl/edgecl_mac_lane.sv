@@ -1,7 +1,9 @@
 // One MAC unit of the array: holds the running sum s of one output as f32 bits and does one step per
 // cycle (docs/gemm.md). Exact mode: p = round_mul(x*w), s = round_acc(s + p); fused: s = round_acc(s + x*w);
 // fast mode: the controller passes fp32 with rne for both roundings and asks for one final rounding of s to
-// ACC_FMT. Draw positions: 2t for the product, 2t + 1 for the sum, t itself for the final rounding.
+// ACC_FMT. Draws come from the output's lane stream (docs/gemm.md): a 64-bit xorshift state (13, 7, 17)
+// loaded with the output's seed, stepped twice per exact or fused step (the product's draw, then the sum's,
+// each the upper word after its step); the final rounding of fast mode takes the first step's draw.
 module edgecl_mac_lane (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -9,6 +11,9 @@ module edgecl_mac_lane (
   input  logic [31:0] init_val_i,
   input  logic        step_i,        // s := one multiply-accumulate step on x_i, w_i
   input  logic        final_i,       // s := s rounded to final_fmt_i (fast mode)
+  input  logic        seed_load_i,   // stream := seed_i (the start of an output)
+  input  logic [63:0] seed_i,
+  input  logic        stream_step_i, // stream := two xorshift64 steps (with an exact or fused step)
   input  logic [31:0] x_i,
   input  logic [31:0] w_i,
   input  logic        fma_i,
@@ -19,8 +24,6 @@ module edgecl_mac_lane (
   input  logic [31:0] final_fmt_i,
   input  logic [2:0]  final_mode_i,
   input  logic [5:0]  sr_bits_i,
-  input  logic [31:0] sr_key_i,
-  input  logic [31:0] t_i,
   output logic [31:0] s_o
 );
   logic [31:0] s_q;
@@ -44,10 +47,19 @@ module edgecl_mac_lane (
     .cls_o(p_cls), .sign_o(p_sign), .exp_o(p_exp), .sig_o(p_sig)
   );
 
-  // Draws of this step: product 2t, sum 2t + 1; the final rounding of fast mode takes draw t.
+  // The lane stream: one step gives the product's draw (or fast mode's final one), the next the sum's.
+  logic [63:0] stream_q, stream_1, stream_2;
+  always_comb begin
+    stream_1 = stream_q ^ (stream_q << 13);
+    stream_1 = stream_1 ^ (stream_1 >> 7);
+    stream_1 = stream_1 ^ (stream_1 << 17);
+    stream_2 = stream_1 ^ (stream_1 << 13);
+    stream_2 = stream_2 ^ (stream_2 >> 7);
+    stream_2 = stream_2 ^ (stream_2 << 17);
+  end
   logic [31:0] draw_p, draw_s;
-  edgecl_fmix32 u_draw_p (.n_i({t_i[30:0], 1'b0}), .key_i(sr_key_i), .draw_o(draw_p));
-  edgecl_fmix32 u_draw_s (.n_i(final_i ? t_i : {t_i[30:0], 1'b1}), .key_i(sr_key_i), .draw_o(draw_s));
+  assign draw_p = stream_1[63:32];
+  assign draw_s = final_i ? stream_1[63:32] : stream_2[63:32];
 
   // Product rounded to MUL_FMT.
   logic [4:0] mf_m; logic signed [11:0] mf_emin, mf_emax, mf_bias; logic [22:0] mf_max; logic mf_ieee, mf_sat, mf_nosub;
@@ -90,6 +102,12 @@ module edgecl_mac_lane (
     if (!rst_ni) s_q <= '0;
     else if (init_i) s_q <= init_val_i;
     else if (step_i || final_i) s_q <= r2_out;
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) stream_q <= '0;
+    else if (seed_load_i) stream_q <= seed_i;
+    else if (stream_step_i) stream_q <= stream_2;
   end
 
   assign s_o = s_q;

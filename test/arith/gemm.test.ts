@@ -222,7 +222,7 @@ describe.each([false, true])("gemm (simd=%s)", (simd) => {
       expect(x.mac_spec_check(fp16, 0, fp16, 0, 0, 0, 33, 0)).toBe(-3);
       expect(x.mac_spec_new(fp16, 0, fp16, 0, 0, 0, 33, 0)).toBe(0);
     });
-    it("gemm refuses negative sizes, short strides, sr jobs past 2^31 - 1 MACs and a null spec", () => {
+    it("gemm refuses negative sizes, short strides, sr jobs past 2^32 outputs and a null spec", () => {
       const spec = x.mac_spec_new(fp16, 0, fp16, 0, 0, 0, 32, 0);
       const srSpec = x.mac_spec_new(fp16, parseRounding("sr"), fp16, 0, 0, 0, 32, 0);
       const buf = device.buffer(5, 64);
@@ -231,7 +231,8 @@ describe.each([false, true])("gemm (simd=%s)", (simd) => {
       expect(x.gemm(2, 2, 3, buf, 3, 1, buf, 2, 0, buf, 2, 0, spec)).toBe(0); // transposed X is k x m: ldx >= m
       expect(x.gemm(2, 3, 2, buf, 2, 0, buf, 2, 0, buf, 3, 0, spec)).toBe(-5); // ldw 2 < n 3
       expect(x.gemm(2, 3, 2, buf, 2, 0, buf, 2, 1, buf, 2, 0, spec)).toBe(-5); // ldz 2 < n 3
-      expect(x.gemm(2048, 1024, 1024, buf, 1024, 0, buf, 1024, 0, buf, 1024, 0, srSpec)).toBe(-6);
+      // 65536 x 65537 outputs: their positions i*n + j no longer fit a u32 (each seeds its own stream).
+      expect(x.gemm(65536, 65537, 1, buf, 1, 0, buf, 65537, 0, buf, 65537, 0, srSpec)).toBe(-6);
       expect(x.gemm(1, 1, 1, buf, 1, 0, buf, 1, 0, buf, 1, 0, 0)).toBe(-7);
     });
   });

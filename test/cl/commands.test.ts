@@ -3,6 +3,7 @@
 // checkpoints restore the learner exactly.
 import { describe, expect, it } from "vitest";
 import { encodePayload } from "../../host/protocol/index.js";
+import { CL_STRATEGY, CL_WORD_COUNT } from "../../assembly/cl/abi.js";
 import { CommandBoard } from "../helpers/device.js";
 import { dataPayload, deployConfig, deployPayload, evalPayload, trainPayload } from "../helpers/learner.js";
 
@@ -23,7 +24,7 @@ describe("error replies leave the previous deployment working", () => {
       () => {
         const config = deployConfig({ strategy: "naive" });
         const words = new Uint32Array(config.buffer);
-        words[words.length - 13 + 2] = 42; // CL_STRATEGY of the strategy blob
+        words[words.length - CL_WORD_COUNT + CL_STRATEGY] = 42;
         return encodePayload("DEPLOY", { config, module: new Uint8Array(0) });
       },
       "BAD_CONFIG",

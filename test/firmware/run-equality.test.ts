@@ -124,6 +124,22 @@ describe("split-mnist (task, 2 experiences, mlp:16, fp8-mixed with sr): the firm
   }, 240_000);
 });
 
+describe("precision switched on the device mid-run (docs/precision.md, Policies)", () => {
+  // CPT's cycle over the weights' and activations' widths every 4 steps, and a layer of its own format:
+  // every switch re-encodes the weights, and each is in the TRAIN replies and the timeline.
+  const run = { ...RUN, precision: "fp8-mixed,layer2.acc=fp32", precisionPolicy: "cyclic:6-8:4", iterations: 6 };
+
+  test("qemu-rv32 gives the simulated board's report, switches and timeline included", async () => {
+    if (setupError) throw setupError;
+    const onQemu = await runContinual({ ...run, board: "qemu-rv32" });
+    const onSim = await runContinual({ ...run, board: "sim" });
+    expect(onSim.telemetry[0].precision!.switches).toBeGreaterThan(0);
+    expect(onQemu.telemetry.map((t) => t.precision)).toEqual(onSim.telemetry.map((t) => t.precision));
+    expect(onQemu.modelChecksum).toBe(onSim.modelChecksum);
+    expect(boardSpecific(onQemu)).toEqual(boardSpecific(onSim));
+  }, 240_000);
+});
+
 describe("the CPU path's energy follows the GEMM mode of the deployment's configuration", () => {
   // Instructions per MAC by mode: docs/energy.md's defaults, which qemu-rv32-noaccel's manifest takes.
   const cases = [

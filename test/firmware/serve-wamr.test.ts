@@ -16,6 +16,7 @@ import { modulePath } from "../../host/device/module.js";
 import { batch } from "../helpers/board.js";
 import { deployConfig } from "../helpers/learner.js";
 import { boardError, expectSameReply, FirmwareSuite, FrameLink, SimReference, wat as watFile } from "./helpers.js";
+import { CL_STRATEGY, CL_WORD_COUNT } from "../../assembly/cl/abi.js";
 
 const WAMR_ROOT = process.env.WAMR_ROOT;
 const SKIP_REASON = "needs WAMR_ROOT=<a WAMR source tree> (see firmware/README.md, section WAMR)";
@@ -113,7 +114,7 @@ describe.skipIf(!WAMR_ROOT)(`the firmware on WAMR serving the protocol [${SKIP_R
       expect(deployed.modelChecksum).not.toBe(0);
       const wrong = config.slice();
       const words = new Uint32Array(wrong.buffer);
-      words[words.length - 13 + 2] = 42; // CL_STRATEGY of the strategy blob (assembly/cl/abi.ts)
+      words[words.length - CL_WORD_COUNT + CL_STRATEGY] = 42;
       const refused = await boardError(board.deploy({ config: wrong, module: device }));
       expect({ code: refused.code, detail: refused.detail }).toMatchObject({ code: ErrorCode.BAD_CONFIG, detail: expect.stringMatching(/expected a strategy id from 0 to 10/) });
       expect((await board.telemetry()).modelChecksum).toBe(deployed.modelChecksum);

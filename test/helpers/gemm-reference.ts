@@ -10,8 +10,8 @@
 // - An exact zero sum is +0, or -0 when both terms are -0 or the mode is rd (IEEE 754, 6.3).
 // - NaN results are the quiet NaN 0x7FC00000.
 // - Stochastic rounding with r bits: the top r bits of the exact discarded fraction plus the top r bits of
-//   the draw; a carry out of r bits rounds up. Draw n of key k is fmix32((n * 0x9E3779B9) ^ k)
-//   (docs/formats.md; stream.ts).
+//   the draw; a carry out of r bits rounds up. The draws of output (i, j) come from its lane stream
+//   (docs/gemm.md; stream.ts LaneStream): per k the product's draw, then the sum's; one in fast mode.
 
 import * as F from "../../host/generated/formats.js";
 
@@ -185,9 +185,9 @@ export class Fmt {
   }
 }
 
-// The SR stream (docs/formats.md) is written once for the tests, in stream.ts.
-export { fmix32, drawAt } from "./stream.js";
-import { drawAt } from "./stream.js";
+// The SR streams (docs/formats.md, docs/gemm.md) are written once for the tests, in stream.ts.
+export { fmix32, drawAt, LaneStream } from "./stream.js";
+import { LaneStream } from "./stream.js";
 
 export interface RefSpec {
   mul: Fmt | null;
@@ -249,16 +249,17 @@ export function referenceGemm(spec: RefSpec, job: RefJob): Uint32Array {
         job.store?.(i, j, out[o]);
         continue;
       }
+      const stream = new LaneStream(spec.srKey, o);
       if (spec.fast) {
         for (let kk = 0; kk < k; kk++) s = Math.fround(s + Math.fround(job.x(i, kk) * job.w(kk, j)));
-        if (spec.acc) s = acc.round(exactOf(s), accMode, spec.srBits, accMode === "sr" ? drawAt(spec.srKey, o) : 0);
+        if (spec.acc) s = acc.round(exactOf(s), accMode, spec.srBits, accMode === "sr" ? stream.next() : 0);
       } else {
         for (let kk = 0; kk < k; kk++) {
-          const index = 2 * (o * k + kk);
           const product = exactProduct(job.x(i, kk), job.w(kk, j));
-          const accDraw = accMode === "sr" ? drawAt(spec.srKey, index + 1) : 0;
-          const term = spec.fma ? product : exactOf(mul.round(product, mulMode, spec.srBits, mulMode === "sr" ? drawAt(spec.srKey, index) : 0));
-          s = acc.round(exactSum(exactOf(s), term, accMode), accMode, spec.srBits, accDraw);
+          const mulDraw = stream.next();
+          const accDraw = stream.next();
+          const term = spec.fma ? product : exactOf(mul.round(product, mulMode, spec.srBits, mulMode === "sr" ? mulDraw : 0));
+          s = acc.round(exactSum(exactOf(s), term, accMode), accMode, spec.srBits, accMode === "sr" ? accDraw : 0);
         }
       }
       out[o] = Number.isNaN(s) ? QNAN_BITS : bitsOf(s);

@@ -10,7 +10,7 @@ import { makeBenchmark } from "../../host/cl/benchmarks.js";
 import { encodeStrategy, resolveStrategy, rowsPerStep, type StrategyOverrides } from "../../host/cl/strategies.js";
 import { loadMnist } from "../../host/data/index.js";
 import { Rng } from "../../host/data/rng.js";
-import { parsePrecision } from "../../host/precision/index.js";
+import { encodePolicy, parsePolicy, parsePrecision } from "../../host/precision/index.js";
 import { encodePayload } from "../../host/protocol/index.js";
 import { defaultOptimizer, encodeConfig } from "../../host/train/config.js";
 import { parseModelSpec } from "../../host/train/model-spec.js";
@@ -83,6 +83,10 @@ export interface SetupOptions {
   memoryLimit?: number;
   overrides?: StrategyOverrides;
   seed?: number;
+  /** --precision-policy (default static). */
+  policy?: string;
+  /** Adam's learning rate (default torch's 1e-3; 0 keeps the weights where a switch leaves them). */
+  lr?: number;
 }
 
 /** DEPLOY's config bytes for Split MNIST. */
@@ -93,6 +97,8 @@ export function deployConfig(o: SetupOptions): Uint8Array {
   const batch = o.batch ?? 32;
   const layers = parseModelSpec(o.model ?? "mlp:32").layers;
   const strategy = resolveStrategy(o.strategy as never, scenario, batch, 20, o.overrides ?? {});
+  const precision = parsePrecision(o.precision ?? "fp32");
+  const policy = parsePolicy(o.policy ?? "static", precision);
   const model = encodeConfig({
     seed: o.seed ?? 3,
     maxBatch: rowsPerStep(strategy, batch),
@@ -100,10 +106,12 @@ export function deployConfig(o: SetupOptions): Uint8Array {
     heads,
     classes,
     layers,
-    precision: parsePrecision(o.precision ?? "fp32"),
-    optimizer: defaultOptimizer("adam"),
+    precision,
+    optimizer: { ...defaultOptimizer("adam"), ...(o.lr !== undefined ? { lr: o.lr } : {}) },
+    policy,
   });
   const cl = encodeStrategy(strategy, layers, o.memoryLimit ?? 64 << 20);
+  encodePolicy(policy, cl);
   const out = new Uint8Array((model.length + cl.length) * 4);
   out.set(new Uint8Array(model.buffer));
   out.set(new Uint8Array(cl.buffer), model.length * 4);

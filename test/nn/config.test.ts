@@ -26,14 +26,17 @@ const { copyProject, gen } = harness;
 describe("gen-config", () => {
   itFindsCurrent(harness);
 
-  it("lays the model blob out: 16 scalar words, 9 roles of 3 words, then the layers", () => {
+  it("lays the model blob out: 16 scalar words, 9 roles of 3 words, 8 precision states of 9 roles, 32 layer overrides of 5 words, then the layers", () => {
     const nn = constants(join(root, "assembly/nn/abi.ts"));
     expect(nn.get("CFG_ROLES")).toBe(16);
     expect(nn.get("CFG_GEMM")).toBe(16 + 9 * 3);
-    expect(nn.get("CFG_LAYERS")).toBe(16 + 9 * 3 + 5);
+    expect(nn.get("CFG_STATES")).toBe(16 + 9 * 3 + 5);
+    expect(nn.get("CFG_OVERRIDES")).toBe(16 + 9 * 3 + 5 + 8 * 9 * 3 + 1);
+    expect(nn.get("CFG_LAYERS")).toBe(16 + 9 * 3 + 5 + 8 * 9 * 3 + 1 + 32 * 5 + 1);
     expect([nn.get("NN_BAD_VERSION"), nn.get("NN_BAD_CONFIG"), nn.get("NN_BAD_MODEL")]).toEqual([-20, -21, -30]);
     const cl = constants(join(root, "assembly/cl/abi.ts"));
-    expect(cl.get("CL_WORD_COUNT")).toBe(13);
+    // 13 strategy words, then the precision policy: 6 words and 16 schedule changes of 3.
+    expect(cl.get("CL_WORD_COUNT")).toBe(13 + 6 + 16 * 3);
     expect(cl.get("STRATEGY_COUNT")).toBe(11);
   });
 

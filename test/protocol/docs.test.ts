@@ -36,6 +36,6 @@ describe("docs/protocol.md examples", () => {
     const [hello, train, result] = examples;
     expect(zlibCrc32(hello.packed.subarray(0, 8))).toBe(0xc4a307e6);
     expect(decodePayload("TRAIN", train.packed.slice(8, -4))).toEqual({ ok: { experience: 0, iterations: 2000, batchSize: 128, seed: 42, flags: 0 } });
-    expect(decodeResult("TRAIN", result.packed.slice(8, -4))).toEqual({ ok: { iterations: 2000, meanLoss: 0.5, lastLoss: 0.25 } });
+    expect(decodeResult("TRAIN", result.packed.slice(8, -4))).toEqual({ ok: { iterations: 2000, meanLoss: 0.5, lastLoss: 0.25, precisionSwitches: 0, switches: [] } });
   });
 });

@@ -4,7 +4,7 @@
 import { ROUND_RNE, ROUND_SR } from "../../generated/formats";
 import { Format } from "../format";
 import { upStochastic } from "../rounding";
-import { fmix32, GOLDEN } from "../prng";
+import { laneSeed, laneDraw, xorshift64 } from "../prng";
 import { roundDouble, F64_SIGN, F64_INF } from "./rounding";
 import { Hoisted, hoistedMul, hoistedAcc, KIND_RNE, KIND_SR } from "./hoisted";
 import { at, job, canonical } from "./job";
@@ -95,16 +95,16 @@ export function belowNormal64(u: u64, h: Hoisted, mode: i32, srBits: i32, draw: 
 
 /**
  * One output's MAC step in the f64 domain: the term is the exact product or its rounding to mul, the sum
- * is exact in f64 or rounded to odd, then rounded to acc. `hash` is the product's draw index times GOLDEN.
+ * is exact in f64 or rounded to odd, then rounded to acc, with this k's two draws of the output's lane stream.
  */
 // @ts-ignore: decorator
-@inline function step64(mulKind: i32, accKind: i32, exactSum: bool, s: f64, product: f64, hash: u32, key: u32, srBits: i32, mul: Hoisted, acc: Hoisted): f64 {
+@inline function step64(mulKind: i32, accKind: i32, exactSum: bool, s: f64, product: f64, mulDraw: u32, accDraw: u32, srBits: i32, mul: Hoisted, acc: Hoisted): f64 {
   let term = product;
   if (mulKind == KIND_RNE) term = nearestEven(product, mul);
-  else if (mulKind == KIND_SR) term = reinterpret<f64>(stochastic64(reinterpret<u64>(product), fmix32(hash ^ key), srBits, mul));
+  else if (mulKind == KIND_SR) term = reinterpret<f64>(stochastic64(reinterpret<u64>(product), mulDraw, srBits, mul));
   const sum = exactSum ? reinterpret<u64>(s + term) : sumToOdd(s, term);
   if (accKind == KIND_RNE) return nearestEven(reinterpret<f64>(sum), acc);
-  return reinterpret<f64>(stochastic64(sum, fmix32((hash + GOLDEN) ^ key), srBits, acc));
+  return reinterpret<f64>(stochastic64(sum, accDraw, srBits, acc));
 }
 
 /**
@@ -119,7 +119,7 @@ export function belowNormal64(u: u64, h: Hoisted, mode: i32, srBits: i32, draw: 
   const xStep = <usize>job.xK << 2, wStep = <usize>job.wK << 2;
   const accumulate = job.accumulate;
   const mh = hoistedMul, ah = hoistedAcc;
-  const twoGolden: u32 = GOLDEN << 1;
+  const sr = mulKind == KIND_SR || accKind == KIND_SR;
   for (let i = 0; i < m; i++) {
     for (let j = from; j < n; j += 4) {
       const j1 = min(j + 1, n - 1), j2 = min(j + 2, n - 1), j3 = min(j + 3, n - 1);
@@ -130,22 +130,32 @@ export function belowNormal64(u: u64, h: Hoisted, mode: i32, srBits: i32, draw: 
         s2 = <f64>load<f32>(at(z, i, ldz, j2, 1));
         s3 = <f64>load<f32>(at(z, i, ldz, j3, 1));
       }
-      // Draw index of output (i, c) at kk: 2 * ((i*n + c)*k + kk), carried as index * GOLDEN.
-      let h0 = <u32>(i * n + j) * <u32>k * twoGolden;
-      let h1 = <u32>(i * n + j1) * <u32>k * twoGolden;
-      let h2 = <u32>(i * n + j2) * <u32>k * twoGolden;
-      let h3 = <u32>(i * n + j3) * <u32>k * twoGolden;
+      // The outputs' lane streams (prng.ts); a repeated last column repeats its stream.
+      let r0: u64 = 0, r1: u64 = 0, r2: u64 = 0, r3: u64 = 0;
+      if (sr) {
+        r0 = laneSeed(key, <u32>(i * n + j));
+        r1 = laneSeed(key, <u32>(i * n + j1));
+        r2 = laneSeed(key, <u32>(i * n + j2));
+        r3 = laneSeed(key, <u32>(i * n + j3));
+      }
       let xp = at(x, i, xRow, 0, 1);
       let w0 = at(w, 0, 1, j, wCol), w1 = at(w, 0, 1, j1, wCol), w2 = at(w, 0, 1, j2, wCol), w3 = at(w, 0, 1, j3, wCol);
       for (let kk = 0; kk < k; kk++) {
         const xv = <f64>load<f32>(xp);
-        s0 = step64(mulKind, accKind, exactSum, s0, xv * <f64>load<f32>(w0), h0, key, srBits, mh, ah);
-        s1 = step64(mulKind, accKind, exactSum, s1, xv * <f64>load<f32>(w1), h1, key, srBits, mh, ah);
-        s2 = step64(mulKind, accKind, exactSum, s2, xv * <f64>load<f32>(w2), h2, key, srBits, mh, ah);
-        s3 = step64(mulKind, accKind, exactSum, s3, xv * <f64>load<f32>(w3), h3, key, srBits, mh, ah);
+        // Two steps per k and output: the product's draw, then the sum's.
+        let p0: u32 = 0, p1: u32 = 0, p2: u32 = 0, p3: u32 = 0, a0: u32 = 0, a1: u32 = 0, a2: u32 = 0, a3: u32 = 0;
+        if (sr) {
+          r0 = xorshift64(r0); p0 = laneDraw(r0); r0 = xorshift64(r0); a0 = laneDraw(r0);
+          r1 = xorshift64(r1); p1 = laneDraw(r1); r1 = xorshift64(r1); a1 = laneDraw(r1);
+          r2 = xorshift64(r2); p2 = laneDraw(r2); r2 = xorshift64(r2); a2 = laneDraw(r2);
+          r3 = xorshift64(r3); p3 = laneDraw(r3); r3 = xorshift64(r3); a3 = laneDraw(r3);
+        }
+        s0 = step64(mulKind, accKind, exactSum, s0, xv * <f64>load<f32>(w0), p0, a0, srBits, mh, ah);
+        s1 = step64(mulKind, accKind, exactSum, s1, xv * <f64>load<f32>(w1), p1, a1, srBits, mh, ah);
+        s2 = step64(mulKind, accKind, exactSum, s2, xv * <f64>load<f32>(w2), p2, a2, srBits, mh, ah);
+        s3 = step64(mulKind, accKind, exactSum, s3, xv * <f64>load<f32>(w3), p3, a3, srBits, mh, ah);
         xp += xStep;
         w0 += wStep; w1 += wStep; w2 += wStep; w3 += wStep;
-        h0 += twoGolden; h1 += twoGolden; h2 += twoGolden; h3 += twoGolden;
       }
       store<f32>(at(z, i, ldz, j, 1), canonical(<f32>s0));
       if (j + 1 < n) store<f32>(at(z, i, ldz, j + 1, 1), canonical(<f32>s1));

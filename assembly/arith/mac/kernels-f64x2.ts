@@ -3,7 +3,7 @@
 // splatted once per job into the vectors a role's rounding takes (round64x2); the shift counts are read
 // from the hoisted constants.
 import { ROUND_SR } from "../../generated/formats";
-import { GOLDEN } from "../prng";
+import { laneSeed } from "../prng";
 import { F64_SIGN, F64_INF } from "./rounding";
 import { Hoisted, hoistedMul, hoistedAcc, KIND_RNE, KIND_SR } from "./hoisted";
 import { belowNormal64 } from "./kernels-f64";
@@ -52,14 +52,18 @@ import { at, job, storeCanonical } from "./job";
   return v128.bitselect(odd, hi, f64x2.gt(f64x2.abs(lo), f64x2.splat(0)));
 }
 
-/** fmix32 of four lanes (prng.ts), the draws of four outputs at once. */
+/** xorshift64 (prng.ts) of two lane states at once. */
 // @ts-ignore: decorator
-@inline function fmix32x4(x: v128): v128 {
-  x = v128.xor(x, i32x4.shr_u(x, 16));
-  x = i32x4.mul(x, i32x4.splat(0x85ebca6b));
-  x = v128.xor(x, i32x4.shr_u(x, 13));
-  x = i32x4.mul(x, i32x4.splat(0xc2b2ae35));
-  return v128.xor(x, i32x4.shr_u(x, 16));
+@inline function xorshift64x2(s: v128): v128 {
+  s = v128.xor(s, i64x2.shl(s, 13));
+  s = v128.xor(s, i64x2.shr_u(s, 7));
+  return v128.xor(s, i64x2.shl(s, 17));
+}
+
+/** The lane states of outputs o and o + 1 (their seeds, prng.ts laneSeed). */
+// @ts-ignore: decorator
+@inline function laneSeeds(key: u32, o: u32): v128 {
+  return i64x2.replace_lane(i64x2.splat(laneSeed(key, o)), 1, laneSeed(key, o + 1));
 }
 
 /**
@@ -95,13 +99,7 @@ import { at, job, storeCanonical } from "./job";
   const vaExpK = i64x2.splat(ah.expK), vaMinLess = i64x2.splat(ah.minNormal - 1), vaMagicSub = i64x2.splat(ah.magicSub);
   const vaOverFrom = f64x2.splat(ah.overflowFrom), vaOverValue = f64x2.splat(ah.overflowValue);
   const vaLow = i64x2.splat(ah.low), vaMin = i64x2.splat(ah.minNormal), vaMax = i64x2.splat(ah.max), vaOver = i64x2.splat(ah.overflow);
-  const twoGolden: u32 = GOLDEN << 1;
-  const vKey = i32x4.splat(key);
-  const vGolden = i32x4.splat(GOLDEN);
-  const vStep = i32x4.splat(twoGolden);
-  const laneStep = <u32>k * twoGolden; // from output (i, c) to (i, c + 1)
-  const vLanes = i32x4(0, laneStep, laneStep * 2, laneStep * 3);
-  const vQuad = i32x4.splat(laneStep * 4);
+  const sr = mulKind == KIND_SR || accKind == KIND_SR;
   for (let i = 0; i < m; i++) {
     for (let j = from; j < end; j += width) {
       const zp = at(z, i, ldz, j, 1);
@@ -116,44 +114,55 @@ import { at, job, storeCanonical } from "./job";
           s67 = f64x2.promote_low_f32x4(i32x4.shuffle(old2, old2, 2, 3, 0, 1));
         }
       }
-      let h = i32x4.add(i32x4.splat(<u32>(i * n + j) * <u32>k * twoGolden), vLanes);
-      let h2 = i32x4.add(h, vQuad);
+      // The outputs' lane streams, two per vector; a draw is the state's upper word (shifted down, as the roundings take it).
+      let r01 = i64x2.splat(0), r23 = i64x2.splat(0), r45 = i64x2.splat(0), r67 = i64x2.splat(0);
+      if (sr) {
+        const o = <u32>(i * n + j);
+        r01 = laneSeeds(key, o);
+        r23 = laneSeeds(key, o + 2);
+        if (quads > 1) {
+          r45 = laneSeeds(key, o + 4);
+          r67 = laneSeeds(key, o + 6);
+        }
+      }
       let xp = at(x, i, xRow, 0, 1);
       let wp = at(w, 0, 1, j, 1);
       for (let kk = 0; kk < k; kk++) {
         const xv = f64x2.splat(<f64>load<f32>(xp));
         const wv = v128.load(wp);
-        let md = i64x2.splat(0), ad = i64x2.splat(0);
-        if (mulKind == KIND_SR) md = fmix32x4(v128.xor(h, vKey));
-        if (accKind == KIND_SR) ad = fmix32x4(v128.xor(i32x4.add(h, vGolden), vKey));
+        let md01 = i64x2.splat(0), md23 = i64x2.splat(0), ad01 = i64x2.splat(0), ad23 = i64x2.splat(0);
+        if (sr) {
+          r01 = xorshift64x2(r01); md01 = i64x2.shr_u(r01, 32); r01 = xorshift64x2(r01); ad01 = i64x2.shr_u(r01, 32);
+          r23 = xorshift64x2(r23); md23 = i64x2.shr_u(r23, 32); r23 = xorshift64x2(r23); ad23 = i64x2.shr_u(r23, 32);
+        }
         // Outputs 0-1 and 2-3: product, its rounding to mul, the sum, its rounding to acc.
         let t01 = f64x2.mul(xv, f64x2.promote_low_f32x4(wv));
         let t23 = f64x2.mul(xv, f64x2.promote_low_f32x4(i32x4.shuffle(wv, wv, 2, 3, 0, 1)));
-        t01 = round64x2(mulKind, t01, i64x2.extend_low_i32x4_u(md), srBits, mh, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmLow, vmMin, vmMax, vmOver);
-        t23 = round64x2(mulKind, t23, i64x2.extend_high_i32x4_u(md), srBits, mh, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmLow, vmMin, vmMax, vmOver);
-        s01 = round64x2(accKind, exactSum ? f64x2.add(s01, t01) : sumToOdd64x2(s01, t01), i64x2.extend_low_i32x4_u(ad), srBits, ah,
+        t01 = round64x2(mulKind, t01, md01, srBits, mh, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmLow, vmMin, vmMax, vmOver);
+        t23 = round64x2(mulKind, t23, md23, srBits, mh, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmLow, vmMin, vmMax, vmOver);
+        s01 = round64x2(accKind, exactSum ? f64x2.add(s01, t01) : sumToOdd64x2(s01, t01), ad01, srBits, ah,
           vaExpK, vaMinLess, vaMagicSub, vaOverFrom, vaOverValue, vaLow, vaMin, vaMax, vaOver);
-        s23 = round64x2(accKind, exactSum ? f64x2.add(s23, t23) : sumToOdd64x2(s23, t23), i64x2.extend_high_i32x4_u(ad), srBits, ah,
+        s23 = round64x2(accKind, exactSum ? f64x2.add(s23, t23) : sumToOdd64x2(s23, t23), ad23, srBits, ah,
           vaExpK, vaMinLess, vaMagicSub, vaOverFrom, vaOverValue, vaLow, vaMin, vaMax, vaOver);
         if (quads > 1) {
           // Outputs 4-7, the same steps.
           const wv2 = v128.load(wp, 16);
-          let md2 = i64x2.splat(0), ad2 = i64x2.splat(0);
-          if (mulKind == KIND_SR) md2 = fmix32x4(v128.xor(h2, vKey));
-          if (accKind == KIND_SR) ad2 = fmix32x4(v128.xor(i32x4.add(h2, vGolden), vKey));
+          let md45 = i64x2.splat(0), md67 = i64x2.splat(0), ad45 = i64x2.splat(0), ad67 = i64x2.splat(0);
+          if (sr) {
+            r45 = xorshift64x2(r45); md45 = i64x2.shr_u(r45, 32); r45 = xorshift64x2(r45); ad45 = i64x2.shr_u(r45, 32);
+            r67 = xorshift64x2(r67); md67 = i64x2.shr_u(r67, 32); r67 = xorshift64x2(r67); ad67 = i64x2.shr_u(r67, 32);
+          }
           let t45 = f64x2.mul(xv, f64x2.promote_low_f32x4(wv2));
           let t67 = f64x2.mul(xv, f64x2.promote_low_f32x4(i32x4.shuffle(wv2, wv2, 2, 3, 0, 1)));
-          t45 = round64x2(mulKind, t45, i64x2.extend_low_i32x4_u(md2), srBits, mh, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmLow, vmMin, vmMax, vmOver);
-          t67 = round64x2(mulKind, t67, i64x2.extend_high_i32x4_u(md2), srBits, mh, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmLow, vmMin, vmMax, vmOver);
-          s45 = round64x2(accKind, exactSum ? f64x2.add(s45, t45) : sumToOdd64x2(s45, t45), i64x2.extend_low_i32x4_u(ad2), srBits, ah,
+          t45 = round64x2(mulKind, t45, md45, srBits, mh, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmLow, vmMin, vmMax, vmOver);
+          t67 = round64x2(mulKind, t67, md67, srBits, mh, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmLow, vmMin, vmMax, vmOver);
+          s45 = round64x2(accKind, exactSum ? f64x2.add(s45, t45) : sumToOdd64x2(s45, t45), ad45, srBits, ah,
             vaExpK, vaMinLess, vaMagicSub, vaOverFrom, vaOverValue, vaLow, vaMin, vaMax, vaOver);
-          s67 = round64x2(accKind, exactSum ? f64x2.add(s67, t67) : sumToOdd64x2(s67, t67), i64x2.extend_high_i32x4_u(ad2), srBits, ah,
+          s67 = round64x2(accKind, exactSum ? f64x2.add(s67, t67) : sumToOdd64x2(s67, t67), ad67, srBits, ah,
             vaExpK, vaMinLess, vaMagicSub, vaOverFrom, vaOverValue, vaLow, vaMin, vaMax, vaOver);
-          h2 = i32x4.add(h2, vStep);
         }
         xp += xStep;
         wp += wStep;
-        h = i32x4.add(h, vStep);
       }
       // Demote is exact (every lane holds a value of acc); NaN lanes become the one quiet NaN.
       storeCanonical(zp, i32x4.shuffle(f32x4.demote_f64x2_zero(s01), f32x4.demote_f64x2_zero(s23), 0, 1, 4, 5));

@@ -3,7 +3,7 @@
 // fast mode (f32 sums, one rounding per output) and the plain f32 loop the benchmarks compare against.
 import { ROUND_SR } from "../../generated/formats";
 import { roundValue } from "../rounding";
-import { drawAt } from "../prng";
+import { laneSeed, laneDraw, xorshift64 } from "../prng";
 import { MacSpec, mulFormat, mulRounding, accFormat, accRounding, isIdentityOnF32 } from "./spec";
 import { roundDouble, roundSum } from "./rounding";
 import { at, job, canonical } from "./job";
@@ -17,14 +17,18 @@ export function gemmReference(spec: MacSpec): void {
     for (let j = 0; j < n; j++) {
       const zp = at(job.z, i, job.ldz, j, 1);
       let s: f32 = job.accumulate ? load<f32>(zp) : 0;
-      let index = <u32>(i * n + j) * <u32>k * 2;
-      for (let kk = 0; kk < k; kk++, index += 2) {
+      // The output's lane stream (prng.ts): two steps per k, the product's draw then the sum's.
+      let state = laneSeed(key, <u32>(i * n + j));
+      for (let kk = 0; kk < k; kk++) {
         const product = <f64>load<f32>(at(job.x, i, job.xRow, kk, job.xK)) * <f64>load<f32>(at(job.w, kk, job.wK, j, job.wCol));
-        const accDraw = accMode == ROUND_SR ? drawAt(key, index + 1) : 0;
+        state = xorshift64(state);
+        const mulDraw = laneDraw(state);
+        state = xorshift64(state);
+        const accDraw = accMode == ROUND_SR ? laneDraw(state) : 0;
         if (fma) {
           s = roundSum(<f64>s, product, acc, accMode, srBits, accDraw);
         } else {
-          const p = roundDouble(product, mul, mulMode, srBits, mulMode == ROUND_SR ? drawAt(key, index) : 0);
+          const p = roundDouble(product, mul, mulMode, srBits, mulMode == ROUND_SR ? mulDraw : 0);
           s = roundSum(<f64>s, <f64>p, acc, accMode, srBits, accDraw);
         }
       }
@@ -41,7 +45,7 @@ export function macStep(spec: MacSpec, s: f32, x: f32, w: f32, mulDraw: u32, acc
 }
 
 // fast mode: f32 multiply and add in increasing k (wasm has no contraction), then one rounding per output
-// to acc with draw i*n + j.
+// to acc with the first draw of the output's lane stream.
 
 export function gemmFast(spec: MacSpec): void {
   const m = job.m, n = job.n, k = job.k;
@@ -99,7 +103,7 @@ export function gemmFast(spec: MacSpec): void {
     for (let j = 0; j < n; j++) {
       const zp = at(job.z, i, job.ldz, j, 1);
       let s = load<f32>(zp);
-      if (!identity) s = roundValue(s, acc!, mode, spec.srBits, mode == ROUND_SR ? drawAt(spec.srKey, <u32>(i * n + j)) : 0);
+      if (!identity) s = roundValue(s, acc!, mode, spec.srBits, mode == ROUND_SR ? laneDraw(xorshift64(laneSeed(spec.srKey, <u32>(i * n + j)))) : 0);
       store<f32>(zp, canonical(s));
     }
   }

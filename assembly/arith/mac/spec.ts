@@ -60,8 +60,12 @@ export function isIdentityOnF32(f: Format, mode: i32): bool {
   return f.word == FP32_WORD && mode == ROUND_RNE;
 }
 
-/** Largest m * n * k of a job that uses stochastic rounding: draw indices 2 * ((i*n + j)*k + kk) + 1 fit a u32. */
-export const MAC_SR_MAX_MACS: i64 = 0x7fff_ffff; // 2^31 - 1
+/**
+ * Most outputs m * n of a job that uses stochastic rounding: each output's stream is seeded from its
+ * position i*n + j as a u32 (prng.ts laneSeed), so past 2^32 outputs two would share one. K is free: a
+ * lane's xorshift64 walks 2^64 - 1 states.
+ */
+export const MAC_SR_MAX_OUTPUTS: i64 = 0x1_0000_0000; // 2^32
 
 /** Why a spec or a job was refused (0 = valid). */
 export const GEMM_OK: i32 = 0;
@@ -96,8 +100,7 @@ export function gemmCheck(m: i32, n: i32, k: i32, ldx: i32, transX: bool, ldw: i
   const xCols = transX ? m : k, wCols = transW ? k : n;
   if (ldx < xCols || ldw < wCols || ldz < n) return GEMM_BAD_STRIDE;
   if (macSpecUsesSr(spec)) {
-    const macs = spec.fast ? <i64>m * <i64>n : <i64>m * <i64>n * <i64>k;
-    if (macs > MAC_SR_MAX_MACS) return GEMM_TOO_LARGE;
+    if (<i64>m * <i64>n > MAC_SR_MAX_OUTPUTS) return GEMM_TOO_LARGE;
   }
   return GEMM_OK;
 }

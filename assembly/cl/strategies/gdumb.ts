@@ -67,6 +67,7 @@ export function gdumb(): Strategy {
   // GDumb fills its buffer in trainAtEnd: the learner calls that instead of endExperience.
   const s = bufferRow("gdumb");
   s.trainsAtEnd = true;
+  s.keepsWeights = true;
   s.layout = layout;
   s.trainAtEnd = trainAtEnd;
   return s;

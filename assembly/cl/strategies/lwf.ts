@@ -130,6 +130,7 @@ export function lwf(): Strategy {
   const s = new Strategy("lwf");
   s.gammaAboveZero = true;
   s.accumulates = true;
+  s.keepsWeights = true;
   s.layout = layout;
   s.groupGradient = groupGradient;
   s.endExperience = end;

@@ -4,7 +4,7 @@
 // only the weights of that task and the earlier ones.
 import { LAYER_LINEAR, LAYER_CONV } from "../../nn/abi";
 import { currentWeight, setWeight, updateRange } from "../../nn/optim";
-import { storeRounded } from "../../nn/precision";
+import { putWeightExact } from "../../nn/overrides";
 import { take } from "../../nn/alloc";
 import { addRegion } from "../../device/image";
 import { CL_PRUNE, CL_RETRAIN } from "../abi";
@@ -147,7 +147,7 @@ function evalMask(l: Learner, experience: i32): bool {
   const keep = <u8>(experience + 1);
   for (let i = 0; i < l.params; i++) {
     const o = load<u8>(s.owners + <usize>i);
-    if (o == 0 || o > keep) storeRounded(ctx.weight, ctx.weights, i, 0);
+    if (o == 0 || o > keep) putWeightExact(ctx, i, 0);
   }
   return true;
 }
@@ -158,6 +158,7 @@ function evalUnmask(l: Learner): void {
 
 export function packnet(): Strategy {
   const s = new Strategy("packnet");
+  s.keepsWeights = true;
   s.layout = layout;
   s.update = update;
   s.endExperience = end;

@@ -2,8 +2,10 @@
 // experience's end its samples are offered to the buffer; each step adds replayBatch buffer rows to the
 // batch. The buffer's pieces here serve the other strategies that keep one (latent replay, GDumb, A-GEM).
 import { Model } from "../../nn/model";
+import { storeChanges } from "../../nn/switch";
+import { ROLE_REPLAY } from "../../nn/abi";
 import { CL_BUFFER_BYTES, CL_BUFFER_POLICY, CL_REPLAY_BATCH, BUFFER_CLASS_BALANCED } from "../abi";
-import { newBuffer, offer, bufferRegions, bufferPack, bufferUnpack, POLICY_CLASS_BALANCED, POLICY_RESERVOIR } from "../buffer";
+import { newBuffer, widestSampleBytes, offer, bufferRegions, bufferPack, bufferUnpack, POLICY_CLASS_BALANCED, POLICY_RESERVOIR } from "../buffer";
 import { storeAt, sampleLabel, sampleValues } from "../../device/store";
 import { SPLIT_TRAIN } from "../../generated/protocol";
 import { text, num } from "../../device/text";
@@ -19,7 +21,8 @@ export function policyOf(blob: usize): i32 {
 /** The learner's buffer: `values` values per sample, the blob's byte budget, one class key per head and class. */
 export function layoutBuffer(l: Learner, blob: usize, values: i32, policy: i32, dry: bool): void {
   const model = l.model;
-  l.buffer = newBuffer(model.ctx.replay, values, blobWord(blob, CL_BUFFER_BYTES), model.heads * model.classes, policy, dry);
+  l.buffer = newBuffer(model.ctx.replay, values, blobWord(blob, CL_BUFFER_BYTES), model.heads * model.classes, policy, dry,
+    widestSampleBytes(model.ctx, values), storeChanges(model.ctx, ROLE_REPLAY));
 }
 
 /** A replay batch leaves room for new samples in the model's largest batch. */

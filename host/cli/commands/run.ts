@@ -2,7 +2,7 @@
 import { Command } from "commander";
 import { expected, RunError, UsageError } from "../../errors.js";
 import { integerOption } from "../options.js";
-import { parsePrecision, PRESET_NAMES } from "../../precision/index.js";
+import { parsePolicy, parsePrecision, POLICY_NAMES, PRESET_NAMES } from "../../precision/index.js";
 import { parseModelSpec } from "../../train/model-spec.js";
 import { defaultOptimizer, OPTIMIZER_NAMES, type OptimizerName, type OptimizerSpec } from "../../train/config.js";
 import { STRATEGY_NAMES, BUFFER_POLICIES, parseStrategyName, type StrategyOverrides } from "../../cl/strategies.js";
@@ -44,6 +44,7 @@ export interface RunFlags {
   scenario: string;
   strategy: string;
   precision: string;
+  precisionPolicy?: string;
   seed: string;
   json?: string;
   html?: string;
@@ -166,6 +167,7 @@ export function planFromFlags(flags: RunFlags, command: Command): ClPlan {
   parseStrategyName(flags.strategy);
   if (!(SCENARIOS as readonly string[]).includes(flags.scenario)) throw expected(`--scenario to be one of ${SCENARIOS.join(", ")}`, flags.scenario);
   const precision = parsePrecision(flags.precision);
+  if (flags.precisionPolicy !== undefined) parsePolicy(flags.precisionPolicy, precision);
   parseModelSpec(flags.model);
   const seed = integerOption("--seed", flags.seed, 0, Number.MAX_SAFE_INTEGER);
   const timeoutMs = flags.timeout !== undefined ? integerOption("--timeout", flags.timeout, 1, 0x7fff_ffff) : undefined;
@@ -193,6 +195,7 @@ export function planFromFlags(flags: RunFlags, command: Command): ClPlan {
     strategy: flags.strategy,
     strategyOptions: strategyOverrides(flags),
     precision,
+    precisionPolicy: flags.precisionPolicy,
     seed,
     model: flags.model,
     batch,
@@ -230,6 +233,7 @@ export function runCommand(): Command {
     .option("--scenario <name>", `scenario: ${SCENARIOS.join(", ")}`, d.scenario)
     .option("--strategy <name>", `strategy: ${STRATEGY_NAMES.join(", ")}`, d.strategy)
     .option("--precision <spec>", `precision spec: a preset (${PRESET_NAMES.join(", ")}) and/or role=format[:rounding] items`, d.precision)
+    .option("--precision-policy <policy>", `precision policy, decided on the device at every step: ${POLICY_NAMES.join(", ")} with its :params (docs/precision.md, Policies; default static)`)
     .option("--seed <n>", "run seed: class order, init, shuffling, buffer draws, stochastic rounding", String(d.seed))
     .option("--model <spec>", "model spec, e.g. mlp:400,400 (docs/models.md)", d.model)
     .option("--iterations <n>", `optimiser steps per experience (default ${d.iterations})`)
