@@ -32,6 +32,9 @@ async function header(file) {
   } catch (err) {
     fail(err.message);
   }
+  const icount = manifest.transport?.icount;
+  if (icount !== undefined && icount !== false && !(Number.isInteger(icount) && icount >= 0 && icount <= 10))
+    fail(`${file}: key "transport.icount": expected an icount shift 0..10 or false, received ${JSON.stringify(icount)}`);
   const formatBit = new Map(regmap.formats.list.map((f) => [f.id, f.bit]));
   const roundCode = new Map(formats.rounding.map((r) => [r.name, r.code]));
   const mask = (names, table) => names.reduce((m, name) => (m | (1 << table.get(name))) >>> 0, 0);
@@ -49,7 +52,13 @@ async function header(file) {
     "",
     `/* ${id}'s accelerator and energy groups, as board/accel/model.ts reads them: a ${config.rows} x ${config.cols} array,`,
     ` * products ${config.productFormats.join(" ")}, sums ${config.accumulatorFormats.join(" ")}, rounding ${config.rounding.join(" ")}${config.fma ? ", fma" : ""}${config.fast ? ", fast" : ""}. */`,
-    "static const accel_config_t edgecl_accel_config = {",
+    `/* The accelerator's clock (modelled cycles to device time) and whether QEMU runs with -icount (then`,
+    ` * minstret counts virtual nanoseconds, the clock mtime follows). */`,
+    `#define EDGECL_ACCEL_CLOCK_HZ ${cDouble(config.clockHz)}`,
+    `#define EDGECL_QEMU_ICOUNT ${icount === undefined || icount === false ? 0 : 1}`,
+    "",
+    "/* Unused where only the model's host (the device process) needs it. */",
+    "static const accel_config_t edgecl_accel_config __attribute__((unused)) = {",
     `    .rows = ${config.rows}u,`,
     `    .cols = ${config.cols}u,`,
     `    .bandwidth_bytes_per_cycle = ${cDouble(config.bandwidthBytesPerCycle)},`,

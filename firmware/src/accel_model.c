@@ -4,11 +4,10 @@
  * in the same order, so the counters hold the same values. Where a step of the TypeScript relies on a
  * JavaScript rule (Math.round, Math.floor, `**`), the C below spells that rule out.
  *
- * The functional GEMM and its rounding below are a hand port of the arithmetic, which the TypeScript
- * model no longer has (it runs the device module's own gemm: docs/accelerator.md). They are a debt: the
- * firmware already links that gemm (wasm2c), and calling it here is the way to pay it; until then
- * test/firmware/accel_model.test.ts holds this port to the TypeScript model (so to the device's gemm) on
- * random bus scripts and its rounding to the exact oracle of test/helpers/gemm-reference.ts.
+ * The arithmetic is not here: a job's Z comes from the engine the model was made with, the device
+ * module's own gemm (firmware/device/gemm_engine.c), as the TypeScript model runs it
+ * (docs/accelerator.md). test/firmware/accel_model.test.ts holds this model to the TypeScript one on
+ * random bus scripts.
  */
 #include "accel_model.h"
 
@@ -27,13 +26,7 @@
 #error "accel_model.c must not be built with -ffast-math: it changes the rounding of every operation"
 #endif
 
-#define F32_SIGN 0x80000000u
-#define F32_QNAN 0x7FC00000u
-#define F32_INF 0x7F800000u
-#define F64_SIGN 0x8000000000000000ull
 #define F64_INF 0x7FF0000000000000ull
-#define F64_FRACTION 0x000FFFFFFFFFFFFFull
-#define TWO32 4294967296.0
 #define TWO52 4503599627370496.0
 
 /* 0x9E3779B9 (2654435769) = floor(2^32 / golden ratio): the stream's counter step (docs/formats.md). */
@@ -55,30 +48,10 @@ static const struct {
 
 /* ---- bits ---- */
 
-static uint64_t bits64(double x) {
-  uint64_t u;
-  memcpy(&u, &x, sizeof u);
-  return u;
-}
-
 static double from_bits64(uint64_t u) {
   double x;
   memcpy(&x, &u, sizeof x);
   return x;
-}
-
-static float from_bits32(uint32_t u) {
-  float x;
-  memcpy(&x, &u, sizeof x);
-  return x;
-}
-
-/* f32 bits of a double that is a value of binary32 (or +-inf): the conversion is exact. */
-static uint32_t f32_bits_of(double x) {
-  float f = (float)x;
-  uint32_t u;
-  memcpy(&u, &f, sizeof u);
-  return u;
 }
 
 /* 2^k as a double: 0 below the smallest subnormal, inf above the largest power (as JavaScript's 2 ** k). */
@@ -121,23 +94,6 @@ uint32_t accel_draw(uint32_t key, uint32_t n) {
   return fmix32((n * GOLDEN) ^ key);
 }
 
-/* The lane stream of output o (docs/gemm.md; assembly/arith/prng.ts laneSeed, xorshift64): a 64-bit seed
- * from two hashes of o, never 0 (fmix32 is a bijection fixing 0), stepped by xorshift64 (13, 7, 17) before
- * each draw, which is the state's upper word. */
-static uint64_t lane_seed(uint32_t key, uint32_t o) {
-  const uint32_t h = (o * GOLDEN) ^ key;
-  return ((uint64_t)fmix32(h) << 32) | fmix32(h ^ 0x85EBCA6Bu);
-}
-
-static uint32_t lane_next(uint64_t *state) {
-  uint64_t s = *state;
-  s ^= s << 13;
-  s ^= s >> 7;
-  s ^= s << 17;
-  *state = s;
-  return (uint32_t)(s >> 32);
-}
-
 /* ---- formats (board/accel/format.ts) and rounding (docs/formats.md) ---- */
 
 const char *accel_float_word_problem(uint32_t word) {
@@ -178,197 +134,6 @@ int accel_format_decode(uint32_t word, accel_format_t *f) {
   f->sub_ulp_exp = f->subnormals ? f->emin - m : f->emin;
   f->bits = 1 + e + m;
   return 1;
-}
-
-/* A result past max: infinity (what the format has for it) or max, by the IEEE 754 rule of each mode. */
-static int overflows_to_infinity(int mode, int negative) {
-  if (mode == EDGECL_ROUND_RZ || mode == EDGECL_ROUND_RO) return 0;
-  if (mode == EDGECL_ROUND_RU) return !negative;
-  if (mode == EDGECL_ROUND_RD) return negative;
-  return 1; /* rne, rna, sr */
-}
-
-/* The f32 bits of +-what, where `what` is ACCEL_OVERFLOW_MAX (the format's max), _INF or _NAN. */
-static uint32_t special_bits(const accel_format_t *f, int what, int negative) {
-  uint32_t sign = negative ? F32_SIGN : 0u;
-  if (what == ACCEL_OVERFLOW_NAN) return sign | F32_QNAN;
-  if (what == ACCEL_OVERFLOW_INF) return sign | F32_INF;
-  return f32_bits_of(negative ? -f->max : f->max);
-}
-
-uint32_t accel_round_exact(double hi, double lo, const accel_format_t *f, int mode, int sr_bits, uint32_t draw) {
-  uint64_t hu = bits64(hi);
-  int negative = (int)(hu >> 63);
-  if (hi != hi) return F32_QNAN;
-  if (hi == 0.0) return negative ? F32_SIGN : 0u;
-  uint64_t au = hu & ~F64_SIGN;
-  if (au == F64_INF) return special_bits(f, f->overflow, negative);
-  double a = from_bits64(au);
-  /* +1: the exact value lies a hair above a (in magnitude), -1: a hair below, 0: it is a. */
-  int residual = lo == 0.0 ? 0 : ((lo < 0.0) == (negative != 0) ? 1 : -1);
-
-  /* The binade of the exact value: a power of two minus a hair lies in the binade below. */
-  int exponent = (int)((au >> 52) & 0x7FF) - 1023;
-  if (residual < 0 && (au & F64_FRACTION) == 0) exponent -= 1;
-  int ulp_exp = exponent < f->emin ? f->sub_ulp_exp : exponent - f->m;
-
-  /* a / ulp as integer part and fraction: both exact (power-of-two scaling, then floor). */
-  double scaled = a * pow2(-ulp_exp);
-  double kept = floor_nonneg(scaled);
-  double fraction = scaled - kept;
-  /* The fraction as 0.32 fixed point, truncated (what an r-bit SR adder sees), and where it lies from 1/2. */
-  double fixed = floor_nonneg(fraction * TWO32);
-  int halfway = fraction > 0.5 ? 1 : fraction < 0.5 ? -1 : residual;
-  int inexact = fraction != 0.0 || residual != 0;
-  if (residual < 0 && fraction == 0.0) {
-    /* A hair below an integer number of ulps: one ulp less, with a fraction of 1 - tiny. */
-    kept -= 1.0;
-    fraction = 1.0;
-    fixed = TWO32 - 1.0;
-    halfway = 1;
-  } else if (residual < 0 && fraction * TWO32 == fixed) {
-    fixed -= 1.0;
-  } else if (residual > 0 && fraction == 0.0) {
-    halfway = -1;
-  }
-
-  /* Parity of the kept code: its last mantissa bit, or for m = 0 normals the exponent code's last bit. */
-  int normal = exponent >= f->emin;
-  int odd;
-  if (kept == 0.0) odd = 0;
-  else if (normal && f->m == 0) odd = (int)((unsigned)(exponent + f->bias) & 1u);
-  else odd = (int)((uint64_t)kept & 1u);
-
-  int up;
-  switch (mode) {
-    case EDGECL_ROUND_RNE: up = halfway > 0 || (halfway == 0 && odd); break;
-    case EDGECL_ROUND_RNA: up = halfway >= 0; break;
-    case EDGECL_ROUND_RZ: up = 0; break;
-    case EDGECL_ROUND_RU: up = inexact && !negative; break;
-    case EDGECL_ROUND_RD: up = inexact && negative; break;
-    case EDGECL_ROUND_RO: up = inexact && !odd; break;
-    case EDGECL_ROUND_SR: {
-      /* docs/formats.md: keep the top r bits of the fraction and of the draw; a carry out of 0.32 means up. */
-      unsigned drop = (unsigned)(32 - sr_bits);
-      uint64_t fr = (uint64_t)fixed >> drop;
-      uint64_t dr = (uint64_t)draw >> drop;
-      up = fr + dr >= ((uint64_t)1 << sr_bits);
-      break;
-    }
-    default: up = 0; break; /* validation lets no other code through */
-  }
-  double magnitude = (kept + (up ? 1.0 : 0.0)) * pow2(ulp_exp);
-  if (magnitude > f->max) {
-    return special_bits(f, overflows_to_infinity(mode, negative) ? f->overflow : ACCEL_OVERFLOW_MAX, negative);
-  }
-  return f32_bits_of(negative ? -magnitude : magnitude);
-}
-
-/* ---- the functional GEMM (docs/gemm.md; assembly/arith/mac/reference.ts) ---- */
-
-typedef struct {
-  uint32_t m, n, k;
-  uint32_t x, ldx, w, ldw, z, ldz; /* byte offsets and element strides */
-  int trans_x, trans_w, accumulate, fma, fast;
-  accel_format_t mul, acc, x_format, w_format;
-  int mul_mode, acc_mode, sr_bits;
-  uint32_t sr_key;
-} job_t;
-
-/* The memory of one START: direct bytes, or the board's load and store functions. */
-typedef struct {
-  const accel_memory_t *memory;
-  uint8_t *base;
-  uint32_t size;
-} view_t;
-
-static uint32_t load_element(const view_t *v, uint32_t index) {
-  uint32_t offset = index << 2;
-  if (v->base == NULL) return v->memory->load32(v->memory->ctx, offset);
-  const uint8_t *p = v->base + offset;
-  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void store_element(const view_t *v, uint32_t index, uint32_t value) {
-  uint32_t offset = index << 2;
-  if (v->base == NULL) {
-    v->memory->store32(v->memory->ctx, offset, value);
-    return;
-  }
-  uint8_t *p = v->base + offset;
-  p[0] = (uint8_t)value;
-  p[1] = (uint8_t)(value >> 8);
-  p[2] = (uint8_t)(value >> 16);
-  p[3] = (uint8_t)(value >> 24);
-}
-
-/* Every NaN result is stored as the one quiet NaN 0x7FC00000, as the CPU path stores it. */
-static uint32_t canonical(uint32_t bits) {
-  return (bits & 0x7FFFFFFFu) > F32_INF ? F32_QNAN : bits;
-}
-
-/* The exact sum a + b as s + lo (Knuth's TwoSum; exact for finite binary64 that do not overflow). */
-static double two_sum_lo(double a, double b, double s) {
-  if ((bits64(s) & ~F64_SIGN) >= F64_INF) return 0.0;
-  double bb = s - a;
-  return (a - (s - bb)) + (b - bb);
-}
-
-static void run_gemm(const view_t *v, const job_t *job) {
-  const accel_format_t *mul = &job->mul, *acc = &job->acc;
-  const int mul_mode = job->mul_mode, acc_mode = job->acc_mode, sr_bits = job->sr_bits;
-  const uint32_t key = job->sr_key, n = job->n, k = job->k;
-  const uint32_t x0 = job->x >> 2, w0 = job->w >> 2, z0 = job->z >> 2;
-  /* Strides between consecutive k of one row of X and one column of W, and between rows / columns. */
-  const uint32_t x_step_k = job->trans_x ? job->ldx : 1u, x_step_i = job->trans_x ? 1u : job->ldx;
-  const uint32_t w_step_k = job->trans_w ? 1u : job->ldw, w_step_j = job->trans_w ? job->ldw : 1u;
-  for (uint32_t i = 0; i < job->m; i++) {
-    for (uint32_t j = 0; j < n; j++) {
-      /* Validation has checked every index below lies inside the memory (< 2^30 elements). */
-      const uint32_t zi = z0 + i * job->ldz + j;
-      uint32_t sum_bits = job->accumulate ? load_element(v, zi) : 0u;
-      double sum = (double)from_bits32(sum_bits);
-      /* The output's position counts modulo 2^32, as the device's u32 i*n + j. */
-      uint64_t stream = lane_seed(key, i * n + j);
-      uint32_t xi = x0 + i * x_step_i;
-      uint32_t wi = w0 + j * w_step_j;
-      if (job->fast) {
-        float s = (float)sum;
-        for (uint32_t kk = 0; kk < k; kk++, xi += x_step_k, wi += w_step_k) {
-          float product = from_bits32(load_element(v, xi)) * from_bits32(load_element(v, wi));
-          s = s + product;
-        }
-        const uint32_t draw = lane_next(&stream);
-        sum_bits = accel_round_exact((double)s, 0.0, acc, acc_mode, sr_bits, acc_mode == EDGECL_ROUND_SR ? draw : 0u);
-        store_element(v, zi, canonical(sum_bits));
-        continue;
-      }
-      for (uint32_t kk = 0; kk < k; kk++, xi += x_step_k, wi += w_step_k) {
-        /* Two steps per k whatever the modes: the product's draw, then the sum's. */
-        const uint32_t mul_draw = lane_next(&stream), acc_draw = lane_next(&stream);
-        /* A product of two binary32 values is exact in binary64. */
-        const double product = (double)from_bits32(load_element(v, xi)) * (double)from_bits32(load_element(v, wi));
-        double addend;
-        if (job->fma) {
-          addend = product;
-        } else {
-          uint32_t p_bits = accel_round_exact(product, 0.0, mul, mul_mode, sr_bits,
-                                              mul_mode == EDGECL_ROUND_SR ? mul_draw : 0u);
-          addend = (double)from_bits32(p_bits);
-        }
-        const double s = sum + addend;
-        if (s == 0.0 && acc_mode == EDGECL_ROUND_RD && !(bits64(sum) == 0 && bits64(addend) == 0)) {
-          /* IEEE 754 6.3: an exact zero sum is -0 when rounding toward negative (binary64 addition gave +0). */
-          sum_bits = F32_SIGN;
-        } else {
-          sum_bits = accel_round_exact(s, two_sum_lo(sum, addend, s), acc, acc_mode, sr_bits,
-                                       acc_mode == EDGECL_ROUND_SR ? acc_draw : 0u);
-        }
-        sum = (double)from_bits32(sum_bits);
-      }
-      store_element(v, zi, canonical(sum_bits));
-    }
-  }
 }
 
 /* ---- cost (board/accel/cost.ts, energy.ts) ---- */
@@ -417,7 +182,7 @@ static uint64_t storage_bytes(const accel_format_t *f) {
   return f->bits <= 8 ? 1u : f->bits <= 16 ? 2u : 4u;
 }
 
-static void account(accel_model_t *model, const job_t *job) {
+static void account(accel_model_t *model, const accel_job_t *job) {
   const accel_config_t *c = &model->config;
   const uint64_t m = job->m, n = job->n, k = job->k;
   const uint64_t macs = m * n * k;
@@ -529,12 +294,13 @@ static void sort_anchors(accel_energy_anchor_t *anchors, uint32_t count) {
   }
 }
 
-const char *accel_model_init(accel_model_t *model, const accel_config_t *config, accel_memory_t memory) {
+const char *accel_model_init(accel_model_t *model, const accel_config_t *config, accel_memory_t memory, accel_engine_t engine) {
   memset(model, 0, sizeof *model);
   const char *problem = accel_config_problem(config);
   if (problem != NULL) return problem;
   model->config = *config;
   model->memory = memory;
+  model->engine = engine;
   sort_anchors(model->config.energy.multiply, model->config.energy.multiply_count);
   sort_anchors(model->config.energy.add, model->config.energy.add_count);
   model->caps_formats = (config->product_formats << EDGECL_ACCEL_CAPS_FORMATS_PRODUCT_SHIFT) |
@@ -625,7 +391,7 @@ static uint64_t operand_end(uint32_t base, uint32_t rows, uint32_t stride, uint3
 
 /* The programmed job, or an error code with the register it is about, checked in the order
  * docs/accelerator.md gives. */
-static uint32_t validate(const accel_model_t *model, uint32_t memory_size, job_t *job, uint32_t *register_offset) {
+static uint32_t validate(const accel_model_t *model, uint32_t memory_size, accel_job_t *job, uint32_t *register_offset) {
 #define REFUSE(code, offset)      \
   do {                            \
     *register_offset = (offset);  \
@@ -715,16 +481,15 @@ static void start(accel_model_t *model) {
     return;
   }
   const accel_memory_t *memory = &model->memory;
-  view_t view = {memory, memory->base(memory->ctx), memory->size(memory->ctx)};
-  job_t job;
+  accel_job_t job;
   uint32_t register_offset = 0;
-  uint32_t code = validate(model, view.size, &job, &register_offset);
+  uint32_t code = validate(model, memory->size(memory->ctx), &job, &register_offset);
   if (code != EDGECL_ACCEL_ERR_NONE) {
     model->status = STATUS_DONE | (code << EDGECL_ACCEL_STATUS_ERROR_SHIFT);
     model->error_info = register_offset;
     return;
   }
-  run_gemm(&view, &job);
+  model->engine.run(model->engine.ctx, memory, &job);
   account(model, &job);
   model->error_info = 0;
   if (model->config.busy_polls > 0) {

@@ -1,13 +1,13 @@
 /*
- * The GEMM accelerator as a C model: the register semantics of spec/regmap.json, job validation, the
- * functional GEMM and the cycle and energy counters, each exactly as board/accel/ (TypeScript) defines
- * them (docs/accelerator.md, docs/energy.md). The same job gives the same bits, the same error code and
- * the same counter values on this model, on the TypeScript model and (for the bits) on the CPU kernel
- * assembly/arith/mac.ts.
+ * The GEMM accelerator as a C model: the register semantics of spec/regmap.json, job validation and the
+ * cycle and energy counters, each exactly as board/accel/ (TypeScript) defines them
+ * (docs/accelerator.md, docs/energy.md): the same job gives the same error code and the same counter
+ * values on this model and on the TypeScript model. Z is computed by an engine (accel_engine_t): the
+ * device module's own gemm, as on every board.
  *
- * Portable C99 with no platform code: the board provides the linear memory through accel_memory_t
- * (a base pointer and size, or load/store functions) and forwards its bus accesses to
- * accel_model_read32 / accel_model_write32. Floating point must be IEEE 754 binary32/binary64 with
+ * Portable C99 with no platform code: its host provides the linear memory through accel_memory_t
+ * (a base pointer and size, or load/store functions) and the engine, and forwards its bus accesses to
+ * accel_model_read32 / accel_model_write32 (the device process, firmware/device/). Floating point must be IEEE 754 binary32/binary64 with
  * every operation rounded once (FLT_EVAL_METHOD 0, no contraction: build with -ffp-contract=off and
  * without -ffast-math); soft-float on rv32imac qualifies.
  */
@@ -73,6 +73,25 @@ typedef struct {
 
 enum { ACCEL_OVERFLOW_MAX = 0, ACCEL_OVERFLOW_INF = 1, ACCEL_OVERFLOW_NAN = 2 };
 
+/* A validated job, as the engine that computes Z takes it: byte offsets and element strides in the
+ * memory, the formats decoded, modes as spec/formats.json codes, sr_bits 1..32. */
+typedef struct {
+  uint32_t m, n, k;
+  uint32_t x, ldx, w, ldw, z, ldz;
+  int trans_x, trans_w, accumulate, fma, fast;
+  accel_format_t mul, acc, x_format, w_format;
+  int mul_mode, acc_mode, sr_bits;
+  uint32_t sr_key;
+} accel_job_t;
+
+/* What computes a job's Z in the memory (docs/gemm.md). The model owns registers, validation, cycles
+ * and energy; the arithmetic is the device module's own gemm (firmware/device/gemm_engine.h runs it),
+ * never a copy of it. An engine that cannot run a job the model accepted does not return. */
+typedef struct {
+  void (*run)(void *ctx, const accel_memory_t *memory, const accel_job_t *job);
+  void *ctx;
+} accel_engine_t;
+
 /* Registers X_ADDR (0x010) .. W_FMT (0x054), the writable ones. */
 #define ACCEL_MODEL_RW_FIRST 0x010u
 #define ACCEL_MODEL_RW_COUNT 18u
@@ -80,6 +99,7 @@ enum { ACCEL_OVERFLOW_MAX = 0, ACCEL_OVERFLOW_INF = 1, ACCEL_OVERFLOW_NAN = 2 };
 typedef struct {
   accel_config_t config;
   accel_memory_t memory;
+  accel_engine_t engine;
   uint32_t caps_formats, caps_array, caps_modes;
   uint32_t regs[ACCEL_MODEL_RW_COUNT];
   uint32_t status, error_info, polls_left;
@@ -91,9 +111,9 @@ typedef struct {
 /* Why the configuration cannot make a model (one line, "expected X, received Y"), or NULL when it can. */
 const char *accel_config_problem(const accel_config_t *config);
 
-/* Makes the model with its configuration and memory and applies the power-on reset. Returns
+/* Makes the model with its configuration, memory and engine and applies the power-on reset. Returns
  * accel_config_problem(config); on a problem the model is left unusable. */
-const char *accel_model_init(accel_model_t *model, const accel_config_t *config, accel_memory_t memory);
+const char *accel_model_init(accel_model_t *model, const accel_config_t *config, accel_memory_t memory, accel_engine_t engine);
 
 /* Power-on reset: every register to its reset value, counters to 0 (what CTRL.CLEAR does too). */
 void accel_model_reset(accel_model_t *model);
@@ -109,10 +129,6 @@ const char *accel_float_word_problem(uint32_t word);
 
 /* Decodes a float format word; returns 0 when accel_float_word_problem(word) is not NULL. */
 int accel_format_decode(uint32_t word, accel_format_t *format);
-
-/* Rounds the exact value hi + lo (lo: the TwoSum error term of hi, or 0) to the format and returns the
- * f32 bits of the result. `sr_bits` is 1..32; `draw` is the rounding's random word (used by sr only). */
-uint32_t accel_round_exact(double hi, double lo, const accel_format_t *format, int mode, int sr_bits, uint32_t draw);
 
 /* Draw n of the counter-based SR stream with key `key` (docs/formats.md): array rounding, not a GEMM, whose
  * draws come from per-output lane streams (docs/gemm.md). */

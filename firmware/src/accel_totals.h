@@ -28,4 +28,9 @@ void board_accel_mark(void);
  * deployment: registers and counters at their power-on values, totals from 0. */
 void board_accel_restart(void);
 
+/* Device time the accelerator's jobs add since the last call, in nanoseconds: each job's modelled
+ * cycles at the accelerator's clock, minus the time the firmware spent waiting for it (which depends
+ * on the host's speed, not on the board). 0 without an accelerator. */
+double board_accel_take_time_ns(void);
+
 #endif

@@ -13,3 +13,18 @@ uint64_t clock_ticks(void) {
   } while (mtime[1] != hi);
   return ((uint64_t)hi << 32) | lo;
 }
+
+/* csrr with Zicsr switched on for this one instruction: -march=rv32imac names no Zicsr, which the
+ * assembler wants for the mnemonic, though every machine-mode RISC-V core has the CSR instructions. */
+#define CSR_READ(csr, out) __asm__ volatile(".option push\n.option arch, +zicsr\ncsrr %0, " #csr "\n.option pop" : "=r"(out))
+
+uint64_t clock_instret(void) {
+  uint32_t hi, lo, again;
+  /* rv32: read high, low, high again until the high word holds still. */
+  do {
+    CSR_READ(minstreth, hi);
+    CSR_READ(minstret, lo);
+    CSR_READ(minstreth, again);
+  } while (hi != again);
+  return (uint64_t)hi << 32 | lo;
+}

@@ -11,4 +11,8 @@
 
 uint64_t clock_ticks(void);
 
+/* minstret, 64 bits. With -icount QEMU returns its instruction clock (virtual nanoseconds, so
+ * instructions at shift=0); without, host ticks. */
+uint64_t clock_instret(void);
+
 #endif

@@ -24,6 +24,7 @@ static int deployed;
 static enum { STAGED_NONE, STAGED_KEPT, STAGED_FRESH, STAGED_BESIDE } staged;
 static int instantiated_before_staging;
 static uint64_t busy_ticks;
+static double busy_accel_ns; /* what the accelerator's jobs change in that time (accel_totals.h) */
 
 static const char *name_of(uint8_t type) {
   const char *name = protocol_message_name(type);
@@ -43,8 +44,13 @@ void device_boot(void) {
 
 int device_deployed(void) { return deployed; }
 void device_set_deployed(int value) { deployed = value; }
-uint64_t device_busy_ticks(void) { return busy_ticks; }
-void device_reset_busy(void) { busy_ticks = 0; }
+double device_busy_us(void) {
+  return (double)busy_ticks * (1e6 / CLOCK_TICKS_PER_SECOND) + busy_accel_ns * 1e-3;
+}
+void device_reset_busy(void) {
+  busy_ticks = 0;
+  busy_accel_ns = 0;
+}
 
 static int not_booted(uint8_t request_type, reply_t *reply) {
   reply_error(reply, request_type, EDGECL_ERR_INTERNAL, "expected the board's %s runtime to start, received: %s",
@@ -225,9 +231,11 @@ int device_run(uint8_t type, const uint8_t *payload, uint32_t length, uint32_t *
     reply_error(reply, type, EDGECL_ERR_INTERNAL, "the board could not copy the %s request into linear memory: %s", name, err.message);
     return 0;
   }
+  (void)board_accel_take_time_ns(); /* what the accelerator did outside commands is not device time */
   uint64_t started = clock_ticks();
   int ran = call("cmd_run", type, 2, (int32_t)type, (int32_t)length, &code, reply);
   busy_ticks += clock_ticks() - started;
+  busy_accel_ns += board_accel_take_time_ns();
   if (!ran) return 0;
   if (!call("cmd_reply_ptr", type, 0, 0, 0, &reply_ptr, reply) || !call("cmd_reply_len", type, 0, 0, 0, &reply_len, reply))
     return 0;

@@ -52,8 +52,9 @@ int device_run(uint8_t type, const uint8_t *payload, uint32_t length, uint32_t *
 /* Copies bytes of linear memory (a reply body); 0 when the range is not inside it. */
 int device_read(uint32_t offset, void *dst, uint32_t length);
 
-/* Time spent in cmd_run, in clock ticks (clock.h), since the last device_reset_busy. */
-uint64_t device_busy_ticks(void);
+/* Device time in cmd_run since the last device_reset_busy, in microseconds: clock ticks (clock.h), with
+ * the accelerator's jobs counted by their modelled cycles (board_accel_take_time_ns). */
+double device_busy_us(void);
 void device_reset_busy(void);
 
 #endif

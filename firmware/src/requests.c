@@ -34,7 +34,7 @@ static uint32_t memory_limit_bytes(void) { return runtime_memory_limit_pages() *
 /* What the board counts itself since its counters were last reset, as the simulated board's
  * BoardCounters (board/sim/board.ts): the accelerator's work is taken after every command and added up
  * in binary64 in the same order, so TELEMETRY gives the simulated board's bits. Device time is
- * device_busy_ticks. */
+ * device_busy_us. */
 static struct {
   double cycles;
   double accel_energy_j;
@@ -269,7 +269,7 @@ static void telemetry(const uint8_t *payload, uint32_t length, reply_t *reply) {
    * simulated board (board/sim/board.ts telemetry): the accelerator's counted energy plus the CPU path's,
    * for the MACs the device reports its CPU kernels ran (zeros when nothing is deployed). */
   const double cpu_j = energy_cpu_j_of(body);
-  put_f64(body + EDGECL_TELEMETRY_REPLY_TIME_US_OFFSET, (double)device_busy_ticks() * (1e6 / CLOCK_TICKS_PER_SECOND));
+  put_f64(body + EDGECL_TELEMETRY_REPLY_TIME_US_OFFSET, device_busy_us());
   put_f64(body + EDGECL_TELEMETRY_REPLY_CYCLES_OFFSET, counters.cycles);
   put_f64(body + EDGECL_TELEMETRY_REPLY_ENERGY_J_OFFSET, counters.accel_energy_j + cpu_j);
   put_f64(body + EDGECL_TELEMETRY_REPLY_ENERGY_ACCELERATOR_J_OFFSET, counters.accel_energy_j - counters.accel_memory_j);

@@ -3,10 +3,11 @@
  * (WASM=build/device.wasm) on this board, printed for test/firmware/accel_model_qemu.test.ts to judge.
  *
  *  1. Jobs through the module's own accelerator driver (export accel_gemm): the module programs the
- *     registers through env.mmio_write32 and mmio.c's C model computes. Each job prints the driver's
- *     status, Z as f32 bit patterns, and the counters the model shows; then the same job from the same
- *     Z on the module's CPU kernel (export gemm). Operands come from the SR stream (accel_draw), so the
- *     test rebuilds them bit for bit.
+ *     registers through env.mmio_write32 (mmio.c: stores to the accelerator's PCIe BAR) and the device
+ *     process (firmware/device/) computes. Each job prints the driver's status, Z as f32 bit patterns,
+ *     and the counters the model shows; then the same job from the same Z on the module's CPU kernel
+ *     (export gemm). Operands come from the SR stream (accel_draw), so the test rebuilds them bit for
+ *     bit.
  *  2. Instructions per MAC of the CPU kernel: minstret read around calls of the module's gemm on fixed
  *     shapes. minstret counts instructions only when QEMU runs with -icount; without it QEMU returns
  *     host ticks. With an accelerator, the e4m3 cases also run on it and print its status, modelled
@@ -21,6 +22,7 @@
 
 #include "accel_model.h"
 #include "board.h"
+#include "clock.h"
 #include "edgecl_formats.h"
 #include "edgecl_regmap.h"
 #include "mmio.h"
@@ -218,21 +220,6 @@ static int run_job(const job_t *j) {
   return 1;
 }
 
-/* csrr with Zicsr switched on for this one instruction: -march=rv32imac names no Zicsr, which the
- * assembler wants for the mnemonic, though every machine-mode RISC-V core has the CSR instructions. */
-#define CSR_READ(csr, out) __asm__ volatile(".option push\n.option arch, +zicsr\ncsrr %0, " #csr "\n.option pop" : "=r"(out))
-
-/* minstret as 64 bits (rv32: read high, low, high again until the high word holds still). */
-static uint64_t instret(void) {
-  uint32_t hi, lo, again;
-  do {
-    CSR_READ(minstreth, hi);
-    CSR_READ(minstret, lo);
-    CSR_READ(minstreth, again);
-  } while (hi != again);
-  return (uint64_t)hi << 32 | lo;
-}
-
 #define BENCH_SIZE 32u
 
 /* One timed call of the module's CPU GEMM on BENCH_SIZE^3 with row-major dense operands. */
@@ -257,15 +244,15 @@ static int measure(const char *name, uint32_t mul_word, int mul_mode, uint32_t a
   uint64_t before, after;
   if (plain) {
     const runtime_value_t args[] = {i32(BENCH_SIZE), i32(BENCH_SIZE), i32(BENCH_SIZE), i32(x), i32(w), i32(z)};
-    before = instret();
+    before = clock_instret();
     if (!call("gemm_f32_plain", args, 6, NULL)) return 0;
-    after = instret();
+    after = clock_instret();
   } else {
     const runtime_value_t args[] = {i32(BENCH_SIZE), i32(BENCH_SIZE), i32(BENCH_SIZE), i32(x), i32(BENCH_SIZE), i32(0), i32(w),
                                     i32(BENCH_SIZE), i32(0), i32(z), i32(BENCH_SIZE), i32(0), i32(spec)};
-    before = instret();
+    before = clock_instret();
     if (!call("gemm", args, 13, &status)) return 0;
-    after = instret();
+    after = clock_instret();
   }
   printf("instret %s %lux%lux%lu -> %lu %ld\n", name, (unsigned long)BENCH_SIZE, (unsigned long)BENCH_SIZE,
          (unsigned long)BENCH_SIZE, (unsigned long)(after - before), (long)status);
@@ -290,9 +277,9 @@ static int run_all(void) {
   for (unsigned i = 0; i < sizeof jobs / sizeof jobs[0]; i++)
     if (!run_job(&jobs[i])) return 0;
   /* What an empty call costs, to subtract. */
-  uint64_t before = instret();
+  uint64_t before = clock_instret();
   if (!call("accel_present", NULL, 0, &present)) return 0;
-  uint64_t after = instret();
+  uint64_t after = clock_instret();
   printf("instret accel_present -> %lu\n", (unsigned long)(after - before));
   if (!measure("gemm_f32_plain", 0, RNE, 0, RNE, WIDE, 1, 0)) return 0;
   if (!measure("fp32", 0, RNE, 0, RNE, WIDE, 0, 0)) return 0;

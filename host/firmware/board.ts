@@ -30,6 +30,8 @@ export interface QemuBoardOptions {
   connectTimeoutMs?: number;
   /** Progress lines (building, starting). */
   log?: (line: string) => void;
+  /** Where the accelerator's device process writes its counters (JSON) when the board stops. */
+  accelStatsFile?: string;
 }
 
 /** The manifest's qemu settings: transport.ramMb (default 128) and transport.icount (a shift, or false/absent). */
@@ -105,7 +107,8 @@ export class QemuTransport extends BaseTransport {
     void qemu.exited.then(
       (exit) => {
         const how = exit.signal ? `was stopped by ${exit.signal}` : `exited with status ${exit.code}`;
-        this.emitClose({ reason: `${this.description} ${how}`, expected: this.closing, diagnostics: this.diagnostics() });
+        const reason = exit.fault ? `${this.description} failed: ${exit.fault}` : `${this.description} ${how}`;
+        this.emitClose({ reason, expected: this.closing && !exit.fault, diagnostics: this.diagnostics() });
         server.close();
         socket.destroy();
       },
@@ -153,6 +156,11 @@ export async function openQemuBoard(manifest: BoardManifest, options: QemuBoardO
   });
   const port = (server.address() as AddressInfo).port;
   const qemuOptions: QemuOptions = { icountShift, flashFile: options.flashFile !== undefined ? resolve(options.flashFile) : undefined };
+  if (manifest.accelerator.present) {
+    if (!image.accelDevice) throw new RunError(`the image in ${dirname(image.elf)} has no accelerator device process (edgecl-accel-device): rebuild it`);
+    qemuOptions.accelDevice = image.accelDevice;
+    qemuOptions.accelStatsFile = options.accelStatsFile;
+  }
   options.log?.(`starting QEMU for ${manifest.id}, UART on tcp ${LOOPBACK}:${port}`);
   let qemu: QemuProcess;
   try {
@@ -172,7 +180,10 @@ export async function openQemuBoard(manifest: BoardManifest, options: QemuBoardO
         socket.once("data", (chunk: Buffer) => resolveReady({ socket, received: new Uint8Array(chunk) }));
       });
       qemu.exited.then(
-        (exit) => rejectReady(new RunError(`QEMU exited (status ${exit.code ?? exit.signal}) before the firmware answered${qemu.stderr() ? `: ${qemu.stderr().trim()}` : ""}`)),
+        (exit) =>
+          rejectReady(
+            new RunError(`QEMU exited (status ${exit.code ?? exit.signal}) before the firmware answered${exit.fault ? `: ${exit.fault}` : ""}${qemu.stderr() ? `: ${qemu.stderr().trim()}` : ""}`),
+          ),
         rejectReady,
       );
     });

@@ -1,6 +1,6 @@
 // Builds the firmware image with firmware/Makefile and reports its section sizes.
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -51,6 +51,8 @@ export interface FirmwareImage {
   sizes: SectionSizes;
   /** The module's part: the translated module (wasm2c, obj/device.o) or its embedded bytes (WAMR, obj/builtin_module.o). */
   moduleSizes: SectionSizes;
+  /** The accelerator's device process (host code), built beside an image whose board has the accelerator. */
+  accelDevice?: string;
 }
 
 export function firmwareDir(): string {
@@ -126,5 +128,8 @@ export async function buildFirmware(options: FirmwareBuildOptions): Promise<Firm
   const elf = join(outDir, "edgecl.elf");
   const moduleObject = join(outDir, "obj", runtime === "wamr" ? "builtin_module.o" : "device.o");
   const [sizes, moduleSizes] = await readSizes(elf, moduleObject);
-  return { elf, entry: options.entry, runtime, ramMb, sizes, moduleSizes };
+  const device = join(outDir, "edgecl-accel-device");
+  // A stale binary from an earlier build with the accelerator must not count for one without it.
+  const accelDevice = existsSync(device) && statSync(device).mtimeMs >= statSync(join(outDir, "config")).mtimeMs ? device : undefined;
+  return { elf, entry: options.entry, runtime, ramMb, sizes, moduleSizes, ...(accelDevice ? { accelDevice } : {}) };
 }

@@ -1,9 +1,10 @@
 // Starts and stops qemu-system-riscv32 on a firmware image. The UART is either this process's pipe
 // (stdio) or a TCP connection QEMU opens to a socket the host already listens on, so nothing the board
 // prints before the host is ready is lost.
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, statSync, writeSync } from "node:fs";
-import { dirname } from "node:path";
+import { execFileSync, spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { closeSync, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { RunError, expected } from "../errors.js";
 import { tiedToHost } from "../transport/tied.js";
 import { requireToolchain } from "./toolchain.js";
@@ -25,6 +26,23 @@ export interface QemuOptions {
   flashFile?: string;
   /** Runs QEMU with `-icount shift=N`: one instruction takes 2^N ns of virtual time, so time is reproducible. */
   icountShift?: number;
+  /**
+   * The accelerator's device process (firmware/device/, built as <image dir>/edgecl-accel-device): QEMU
+   * then runs with its RAM in a shared file and an ivshmem-plain device whose BAR the process serves.
+   * It starts and stops with QEMU; if it dies first, QEMU is stopped and the exit names it (`fault`).
+   */
+  accelDevice?: string;
+  /** Where the device process writes its counters (JSON) when it is stopped. */
+  accelStatsFile?: string;
+}
+
+/** The files QEMU shares with the accelerator's device process. */
+export interface SharedMemory {
+  /** Guest RAM (memory-backend-file, share=on), ramMb MiB. */
+  ramFile: string;
+  /** The ivshmem device's BAR2: the register block and the board's words. */
+  barFile: string;
+  barBytes: number;
 }
 
 /** QEMU hw/riscv/virt.c: each of the two CFI flash banks is 32 MiB. */
@@ -34,6 +52,8 @@ export interface QemuExit {
   /** QEMU's exit status: the firmware's exit() status through semihosting; null when killed. */
   code: number | null;
   signal: NodeJS.Signals | null;
+  /** Why the board failed besides QEMU itself: the accelerator's device process ended under it. */
+  fault?: string;
 }
 
 export interface QemuProcess {
@@ -47,8 +67,15 @@ export interface QemuProcess {
 }
 
 /** The machine: `virt` without firmware (the ELF is the whole program), semihosting on so exit() ends QEMU. */
-export function qemuArgs(image: QemuImage, serial: SerialTarget, options: QemuOptions = {}): string[] {
-  const args = ["-machine", "virt", "-bios", "none", "-m", `${image.ramMb}M`, "-display", "none", "-monitor", "none", "-no-reboot"];
+export function qemuArgs(image: QemuImage, serial: SerialTarget, options: QemuOptions = {}, shared?: SharedMemory): string[] {
+  const machine = shared ? "virt,memory-backend=guest-ram" : "virt";
+  const args = ["-machine", machine, "-bios", "none", "-m", `${image.ramMb}M`, "-display", "none", "-monitor", "none", "-no-reboot"];
+  if (shared) {
+    // Guest RAM and the accelerator's BAR in files the device process maps too (its DMA and its registers).
+    args.push("-object", `memory-backend-file,id=guest-ram,size=${image.ramMb}M,mem-path=${shared.ramFile},share=on`);
+    args.push("-object", `memory-backend-file,id=accel-bar,size=${shared.barBytes},mem-path=${shared.barFile},share=on`);
+    args.push("-device", "ivshmem-plain,memdev=accel-bar");
+  }
   args.push("-semihosting-config", "enable=on,target=native");
   if (options.icountShift !== undefined) {
     if (!Number.isInteger(options.icountShift) || options.icountShift < 0 || options.icountShift > 10) throw expected("an icount shift 0..10", options.icountShift);
@@ -66,25 +93,127 @@ export function qemuArgs(image: QemuImage, serial: SerialTarget, options: QemuOp
   return args;
 }
 
+/** Whether a process runs (or is a zombie) with this id. */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Tmpfs when there is one: guest RAM in a file, never written back to a disk. The folder's name carries
+ * the host's pid, so the folders of hosts that were killed before they could remove theirs are removed here.
+ */
+function sharedDir(): string {
+  const base = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
+  for (const name of readdirSync(base)) {
+    const owner = /^edgecl-accel-(\d+)-/.exec(name);
+    if (owner && !running(Number(owner[1]))) rmSync(join(base, name), { recursive: true, force: true });
+  }
+  return mkdtempSync(join(base, `edgecl-accel-${process.pid}-`));
+}
+
+function sizedFile(file: string, bytes: number): void {
+  const fd = openSync(file, "w");
+  try {
+    ftruncateSync(fd, bytes);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A running accelerator device process and the files it shares with QEMU. */
+interface AccelDevice {
+  child: ChildProcess;
+  shared: SharedMemory;
+  dir: string;
+  /** Set when the process has ended: what to tell the user if the host did not stop it. */
+  fault?: string;
+  stoppedByHost?: boolean;
+  closed: Promise<void>;
+}
+
+function startAccelDevice(binary: string, ramMb: number, statsFile: string | undefined): AccelDevice {
+  if (!existsSync(binary)) throw expected("the accelerator's device process (built with the image by firmware/Makefile)", binary, "rebuild the image");
+  // The BAR's size is the device's own (src/accel_device.h): it says it, the host and QEMU use it.
+  const barBytes = Number(execFileSync(binary, ["--bar-bytes"], { encoding: "utf8" }).trim());
+  if (!Number.isInteger(barBytes) || barBytes <= 0) throw new RunError(`${binary} --bar-bytes printed no size`);
+  const dir = sharedDir();
+  const shared = { ramFile: join(dir, "ram"), barFile: join(dir, "bar"), barBytes };
+  sizedFile(shared.ramFile, ramMb * 1024 * 1024);
+  sizedFile(shared.barFile, barBytes);
+  const args = ["--ram", shared.ramFile, "--bar", shared.barFile, ...(statsFile ? ["--stats", statsFile] : [])];
+  const tied = tiedToHost(binary, args);
+  const child = spawn(tied.command, tied.args, { stdio: ["ignore", "ignore", "pipe"], detached: tied.detached });
+  let stderr = "";
+  child.stderr?.setEncoding("utf8");
+  child.stderr?.on("data", (chunk: string) => (stderr += chunk));
+  const device: AccelDevice = { child, shared, dir, closed: Promise.resolve() };
+  device.closed = new Promise<void>((resolveClosed) => {
+    child.once("error", (err) => {
+      device.fault = `the accelerator's device process ${binary} could not start: ${err.message}`;
+      resolveClosed();
+    });
+    child.once("close", (code, signal) => {
+      const how = signal ? `was killed by ${signal}` : `exited with status ${code}`;
+      device.fault = `the accelerator's device process (${binary}, pid ${child.pid}) ${how}${stderr.trim() ? `: ${stderr.trim()}` : ""}`;
+      resolveClosed();
+    });
+  });
+  return device;
+}
+
+/** Stops the device process (SIGTERM, so it writes its counters; SIGKILL after 2 s) and removes its files. */
+async function stopDevice(device: AccelDevice): Promise<void> {
+  const { child } = device;
+  if (child.exitCode === null && child.signalCode === null && device.fault === undefined) {
+    device.stoppedByHost = true;
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 2000);
+    await device.closed;
+    clearTimeout(timer);
+  }
+  await device.closed;
+  rmSync(device.dir, { recursive: true, force: true });
+}
+
 export function startQemu(image: QemuImage, serial: SerialTarget = { kind: "stdio" }, options: QemuOptions = {}): QemuProcess {
   requireToolchain(["run"]);
   if (options.flashFile !== undefined) prepareFlashFile(options.flashFile);
+  const device = options.accelDevice !== undefined ? startAccelDevice(options.accelDevice, image.ramMb, options.accelStatsFile) : undefined;
   // QEMU dies with the host, however the host dies (SIGKILL included: tied.ts); and a host that
   // exits without stopping it kills it on the way out where setpriv is missing.
-  const tied = tiedToHost("qemu-system-riscv32", qemuArgs(image, serial, options));
+  const tied = tiedToHost("qemu-system-riscv32", qemuArgs(image, serial, options, device?.shared));
   const child = spawn(tied.command, tied.args, { stdio: ["pipe", "pipe", "pipe"], detached: tied.detached });
-  const killOnExit = () => child.kill("SIGKILL");
+  const killOnExit = () => {
+    child.kill("SIGKILL");
+    device?.child.kill("SIGKILL");
+  };
   process.on("exit", killOnExit);
   child.once("close", () => process.removeListener("exit", killOnExit));
   let stderr = "";
   child.stderr.setEncoding("utf8");
   child.stderr.on("data", (chunk: string) => (stderr += chunk));
-  const exited = new Promise<QemuExit>((resolveExit, rejectExit) => {
+  let stopping = false;
+  // The device process ending under QEMU is a board fault: QEMU goes too, and its exit says why.
+  void device?.closed.then(() => {
+    if (!stopping && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  });
+  const qemuClosed = new Promise<QemuExit>((resolveExit, rejectExit) => {
     child.once("error", (err) => rejectExit(new RunError(`could not start qemu-system-riscv32: ${err.message}`)));
     // "close", not "exit": by then every byte the UART sent on stdout has been read.
     child.once("close", (code, signal) => resolveExit({ code, signal }));
   });
+  // With a device process: it is stopped after QEMU (SIGTERM: it writes its counters), its files removed.
+  const exited = device === undefined ? qemuClosed : qemuClosed.finally(() => stopDevice(device)).then((exit) => {
+    const fault = device.fault !== undefined && !device.stoppedByHost ? device.fault : undefined;
+    return fault ? { ...exit, fault } : exit;
+  });
   const stop = async (graceMs = 2000): Promise<QemuExit> => {
+    stopping = true;
     if (child.exitCode !== null || child.signalCode !== null) return exited;
     child.kill("SIGTERM");
     const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
@@ -143,10 +272,10 @@ export interface QemuRun {
   timedOut: boolean;
 }
 
-/** Boots the image with the UART on a pipe, collects its output until it exits, or stops it after timeoutMs. */
-export async function runQemu(image: QemuImage, timeoutMs: number): Promise<QemuRun> {
+/** Boots the image with the UART on a pipe (and options as startQemu's), collects its output until it exits, or stops it after timeoutMs. */
+export async function runQemu(image: QemuImage, timeoutMs: number, options: QemuOptions = {}): Promise<QemuRun> {
   if (!(timeoutMs > 0)) throw expected("a positive timeout in milliseconds", timeoutMs);
-  const qemu = startQemu(image, { kind: "stdio" });
+  const qemu = startQemu(image, { kind: "stdio" }, options);
   let output = "";
   qemu.child.stdout.setEncoding("latin1");
   qemu.child.stdout.on("data", (chunk: string) => (output += chunk));

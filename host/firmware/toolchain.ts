@@ -23,6 +23,8 @@ export const REQUIREMENTS: readonly Requirement[] = [
   { need: "wasm2c", debianPackage: "wabt", use: "build" },
   { need: WASM2C_RUNTIME, debianPackage: "wabt", use: "build" },
   { need: "qemu-system-riscv32", debianPackage: "qemu-system-misc", use: "run" },
+  // The accelerator's device process (firmware/device/) is host code.
+  { need: "gcc", debianPackage: "build-essential", use: "build" },
 ];
 
 function onPath(command: string): boolean {

@@ -1,5 +1,6 @@
 /*
- * Runs a bus script against the C accelerator model (firmware/src/accel_model.c), for
+ * Runs a bus script against the C accelerator model (firmware/src/accel_model.c) with the device
+ * process's engine (firmware/device/gemm_engine.c: the device module's gemm), for
  * test/firmware/accel_model.test.ts, which runs the same script on the TypeScript model and compares.
  *
  *   accel_model_harness SCRIPT OUT
@@ -11,13 +12,12 @@
  *   0 write32  address value
  *   1 read32   address                         -> one u32 in OUT
  *   2 resize   bytes                           (memory.grow: new bytes are zero)
- *   3 round    word mode sr_bits draw hi.lo hi.hi lo.lo lo.hi  -> accel_round_exact's f32 bits in OUT
  *   4 peek     byte offset                     -> the memory word there, in OUT
  *   5 poke     byte offset, value              (the device code writing its memory)
  * OUT: u32 count of results, the results, u32 memory size, the memory's bytes.
  *
  * With SELF_TEST_LOADSTORE defined the model reaches memory through load32 / store32 instead of the
- * base pointer, as mmio.c does on the firmware. With HARNESS_CONFIG_HEADER defined (a quoted path to
+ * base pointer. With HARNESS_CONFIG_HEADER defined (a quoted path to
  * a header firmware/src/accel_config.mjs generated) the model takes that header's configuration and
  * the script's is skipped.
  */
@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "accel_model.h"
+#include "gemm_engine.h"
 #ifdef HARNESS_CONFIG_HEADER
 #include HARNESS_CONFIG_HEADER
 #endif
@@ -141,7 +142,7 @@ int main(int argc, char **argv) {
   accel_memory_t view = accel_memory_of_buffer(&memory);
 #endif
   accel_model_t model;
-  const char *problem = accel_model_init(&model, &config, view);
+  const char *problem = accel_model_init(&model, &config, view, gemm_engine());
   if (problem) fail(problem);
 
   uint32_t ops = u32();
@@ -160,12 +161,6 @@ int main(int argc, char **argv) {
         if (w[1] > memory.size) memset(bigger + memory.size, 0, w[1] - memory.size);
         memory.base = bigger;
         memory.size = w[1];
-        break;
-      }
-      case 3: {
-        accel_format_t format;
-        if (!accel_format_decode(w[1], &format)) fail("round: not a float format word");
-        results[count++] = accel_round_exact(f64_of(w[5], w[6]), f64_of(w[7], w[8]), &format, (int)w[2], (int)w[3], w[4]);
         break;
       }
       case 4: {

@@ -1,20 +1,21 @@
 // The accelerator on the RISC-V firmware, through the real device module: the SELFTEST=accel image
 // (firmware/src/selftest_accel.c) runs jobs through the module's own driver (accel_gemm, which programs
-// the C model behind env.mmio_write32) and through its CPU kernel (gemm), on QEMU. Every Z word and every
+// the accelerator's PCIe device, served by the device process edgecl-accel-device around the C model)
+// and through its CPU kernel (gemm), on QEMU. Every Z word and every
 // counter must equal what the TypeScript model (board/accel/model.ts, configured from the same board
 // manifest) gives for the same job, and the CPU kernel's Z must equal it too. The qemu-rv32-noaccel
 // image (ACCEL=0) has no accelerator and the same CPU results. The image also reads minstret around the
 // CPU GEMM under -icount: the figures must be there and consistent (docs/benchmarks.md records them).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { AcceleratorConfig, AcceleratorModel, DEFAULT_ACCELERATOR, acceleratorConfigFrom } from "../../board/accel/model";
 import { drawAt } from "../helpers/stream";
-import { DEFAULT_RAM_MB, firmwareDir, qemuArgs, requireToolchain } from "../../host/firmware/index.js";
+import { DEFAULT_RAM_MB, firmwareDir, requireToolchain, runQemu } from "../../host/firmware/index.js";
 import { hex, showF32 } from "../helpers/bits";
 
 const run = promisify(execFile);
@@ -38,16 +39,17 @@ let withoutAccel = "";
 let setupError: unknown;
 
 async function buildImage(out: string, wasm: string, vars: string[]): Promise<string> {
-  await run("make", ["-C", firmwareDir(), "-j2", `O=${out}`, `WASM=${wasm}`, "ENTRY=selftest", "SELFTEST=accel", ...vars], { maxBuffer: 64 << 20 });
+  await run("make", ["-C", firmwareDir(), "-j2", `O=${out}`, `WASM=${wasm}`, `ENGINE_WASM=${wasm}`, "ENTRY=selftest", "SELFTEST=accel", ...vars], { maxBuffer: 64 << 20 });
   return join(out, "edgecl.elf");
 }
 
-/** Boots an image with -icount (minstret counts instructions) and returns what it printed. */
+/** Boots an image with -icount (minstret counts instructions), with its accelerator's device process when it has one, and returns what it printed. */
 async function boot(elf: string): Promise<string> {
-  const args = qemuArgs({ elf, ramMb: DEFAULT_RAM_MB }, { kind: "stdio" });
-  args.splice(args.indexOf("-kernel"), 0, "-icount", "shift=0");
-  const { stdout } = await run("qemu-system-riscv32", args, { timeout: QEMU_TIMEOUT_MS, maxBuffer: 64 << 20 });
-  return stdout;
+  const device = join(dirname(elf), "edgecl-accel-device");
+  const accelDevice = existsSync(device) ? device : undefined;
+  const result = await runQemu({ elf, ramMb: DEFAULT_RAM_MB }, QEMU_TIMEOUT_MS, { icountShift: 0, accelDevice });
+  if (result.timedOut || result.exit.code !== 0) throw new Error(`the self-test image ${elf} ended with ${JSON.stringify(result.exit)}${result.timedOut ? " (timed out)" : ""}: ${result.stderr}`);
+  return result.output;
 }
 
 beforeAll(async () => {
@@ -65,7 +67,8 @@ beforeAll(async () => {
     const { stderr, stdout } = err as { stderr?: string; stdout?: string };
     setupError = new Error(`${(err as Error).message}\n${stderr ?? ""}\n${stdout ?? ""}`.trim());
   }
-});
+  // Two images from scratch, the accelerator's device process and its engine (the module for the host) with the first.
+}, 900_000);
 
 afterAll(() => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
@@ -168,7 +171,7 @@ function sameZ(job: Job, printed: string | undefined, want: string[], what: stri
   expect(diffs.join("\n"), `${job.name}: ${what} (${JSON.stringify(job)})`).toBe("");
 }
 
-describe("qemu-rv32: the C model behind the module's driver, on QEMU", () => {
+describe("qemu-rv32: the device process behind the module's driver, on QEMU", () => {
   it("the image boots, finds the accelerator and finishes", () => {
     ready();
     const o = outcomes(withAccel);

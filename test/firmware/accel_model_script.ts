@@ -4,61 +4,46 @@
 // return the same values for every read and leave the same memory behind.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { AcceleratorConfig, AcceleratorModel } from "../../board/accel/model";
 import { ACCEL_FORMATS } from "../../host/generated/regmap";
 import { ROUNDING } from "../../host/generated/formats";
 
-const OP_WRITE = 0, OP_READ = 1, OP_RESIZE = 2, OP_ROUND = 3, OP_PEEK = 4, OP_POKE = 5;
+const OP_WRITE = 0, OP_READ = 1, OP_RESIZE = 2, OP_PEEK = 4, OP_POKE = 5;
 const MAGIC = 0x4a4d4341; // "ACMJ"
 
 const firmwareDir = fileURLToPath(new URL("../../firmware/", import.meta.url));
 const harnessSource = fileURLToPath(new URL("./accel_model_harness.c", import.meta.url));
 
-/** A harness variant: how the C model is compiled, how it reaches memory, and where it runs. */
+/** A harness variant: how the C model is compiled and how it reaches memory. */
 export interface HarnessBuild {
   name: string;
   flags: string[];
-  /** rv32imac soft-float under QEMU (semihosting for the files), as on the firmware; else the host. */
-  riscv?: boolean;
 }
 
 export const HARNESS_BUILDS: HarnessBuild[] = [
   { name: "gcc -O2, base pointer", flags: ["-O2"] },
   { name: "gcc -O0, load32/store32", flags: ["-O0", "-DSELF_TEST_LOADSTORE"] },
-  { name: "rv32imac soft-float -O2 on QEMU, load32/store32", flags: ["-O2", "-DSELF_TEST_LOADSTORE"], riscv: true },
 ];
 
-const PICOLIBC_SPECS = "/usr/lib/picolibc/riscv64-unknown-elf/picolibc.specs";
+/** The device process's engine library (the device module's gemm for the host) beside a qemu board's image. */
+export function engineLibrary(elf: string): string {
+  return join(dirname(elf), "host", "libaccel_engine.a");
+}
 
-/** Compiles the harness as C99, warnings as errors; returns the executable. */
-export function buildHarness(dir: string, build: HarnessBuild, name = `accel_model_harness${HARNESS_BUILDS.indexOf(build)}`): string {
+/** Compiles the harness as C99, warnings as errors, with the engine library `engine`; returns the executable. */
+export function buildHarness(dir: string, engine: string, build: HarnessBuild, name = `accel_model_harness${HARNESS_BUILDS.indexOf(build)}`): string {
   mkdirSync(dir, { recursive: true });
   const exe = join(dir, name);
-  const common = ["-std=c99", "-ffp-contract=off", "-Wall", "-Wextra", "-Wpedantic", "-Werror", ...build.flags,
-    "-I", join(firmwareDir, "include"), "-I", join(firmwareDir, "src"), join(firmwareDir, "src", "accel_model.c"), harnessSource];
-  if (!build.riscv) {
-    execFileSync("gcc", [...common, "-o", exe], { stdio: ["ignore", "pipe", "pipe"] });
-    return exe;
-  }
-  // The firmware's architecture, libc and linker script; semihosting gives the harness its files and exit status.
-  execFileSync("riscv64-unknown-elf-gcc", [
-    "-march=rv32imac", "-mabi=ilp32", "-mcmodel=medany", `--specs=${PICOLIBC_SPECS}`, "--crt0=semihost", "--oslib=semihost",
-    ...common, "-T", join(firmwareDir, "link.ld"), "-Wl,--defsym=__ram_size=0x8000000", "-Wl,--defsym=__stack_size=0x40000", "-o", exe,
-  ], { stdio: ["ignore", "pipe", "pipe"] });
+  execFileSync("gcc", ["-std=c99", "-ffp-contract=off", "-Wall", "-Wextra", "-Wpedantic", "-Werror", ...build.flags,
+    "-I", join(firmwareDir, "include"), "-I", join(firmwareDir, "src"), "-I", join(firmwareDir, "device"),
+    join(firmwareDir, "src", "accel_model.c"), harnessSource, engine, "-lm", "-o", exe], { stdio: ["ignore", "pipe", "pipe"] });
   return exe;
 }
 
-function execute(exe: string, build: HarnessBuild, input: string, output: string): void {
-  if (!build.riscv) {
-    execFileSync(exe, [input, output], { stdio: ["ignore", "pipe", "pipe"] });
-    return;
-  }
-  execFileSync("qemu-system-riscv32", [
-    "-machine", "virt", "-bios", "none", "-m", "128M", "-display", "none", "-monitor", "none", "-no-reboot", "-serial", "none",
-    "-semihosting-config", `enable=on,target=native,arg=${input},arg=${output}`, "-kernel", exe,
-  ], { stdio: ["ignore", "pipe", "pipe"], timeout: 120_000 });
+function execute(exe: string, input: string, output: string): void {
+  execFileSync(exe, [input, output], { stdio: ["ignore", "pipe", "pipe"] });
 }
 
 const FORMAT_BIT = new Map(ACCEL_FORMATS.map((f) => [f.id, f.bit]));
@@ -116,7 +101,7 @@ export class BusScript {
   private memory: ArrayBuffer;
   private readonly initial: Uint8Array;
   private readonly ops: number[] = [];
-  /** The TypeScript model's answer to every read, peek and round, in order. */
+  /** The TypeScript model's answer to every read and peek, in order. */
   readonly expected: number[] = [];
   readonly labels: ResultLabel[] = [];
   context = "";
@@ -171,15 +156,6 @@ export class BusScript {
     return this.result(new DataView(this.memory).getUint32(offset, true), what);
   }
 
-  /** accel_round_exact on the C side; `want` is the f32 bits the test expects. */
-  round(word: number, mode: number, srBits: number, draw: number, hi: number, lo: number, want: number, what: string): number {
-    const b = Buffer.alloc(16);
-    b.writeDoubleLE(hi, 0);
-    b.writeDoubleLE(lo, 8);
-    this.op(OP_ROUND, word, mode, srBits, draw, b.readUInt32LE(0), b.readUInt32LE(4), b.readUInt32LE(8), b.readUInt32LE(12));
-    return this.result(want >>> 0, what);
-  }
-
   /** The script file's bytes. */
   bytes(): Buffer {
     const header = Buffer.alloc(4);
@@ -205,11 +181,11 @@ export interface HarnessRun {
 }
 
 /** Runs the script on the compiled C model. */
-export function runHarness(exe: string, build: HarnessBuild, script: BusScript, dir: string, name: string): HarnessRun {
+export function runHarness(exe: string, script: BusScript, dir: string, name: string): HarnessRun {
   const input = join(dir, `${name}.script`);
   const output = join(dir, `${name}.out`);
   writeFileSync(input, script.bytes());
-  execute(exe, build, input, output);
+  execute(exe, input, output);
   const out = readFileSync(output);
   const count = out.readUInt32LE(0);
   const results: number[] = [];
