@@ -180,6 +180,29 @@ describe("transposed W through the f64x2 kernels", () => {
   });
 });
 
+describe("plain f32 kernel (fp32 products and sums, exact or fast mode)", () => {
+  // Register blocks of 4 rows x 8 columns, then single rows and blocks of 4 columns, then single outputs;
+  // a transposed W goes through the panel in slabs of 256 rows, its sums kept in Z between slabs.
+  it("every block and remainder, both transposes, accumulate, inf and NaN operands, equals the reference in both builds", () => {
+    const r = new Random(0xf32b);
+    const failures: string[] = [];
+    const shapes = [
+      { m: 9, n: 21, k: 5 }, { m: 4, n: 8, k: 1 }, { m: 7, n: 12, k: 300 }, { m: 5, n: 19, k: 513 }, { m: 1, n: 3, k: 40 }, { m: 12, n: 40, k: 257 },
+    ];
+    for (const shape of shapes) {
+      for (const transW of [false, true]) {
+        const job = makeJob(r, shape, r.pick(OPERANDS), { transW, transX: r.chance(0.5) });
+        for (const fast of [false, true]) {
+          const spec: Spec = { mul: r.pick([null, F.fp32]), mulMode: "rne", acc: r.pick([null, F.fp32]), accMode: "rne", fma: r.chance(0.3), fast, srBits: 32, srKey: 1 };
+          failures.push(...againstReference(job, spec));
+        }
+      }
+      if (failures.length > 8) break;
+    }
+    expect(failures).toEqual([]);
+  });
+});
+
 describe("products rounded to an fp32 variant", () => {
   it("saturating or subnormal-free fp32 products keep exact ties of the accumulator (an inf elsewhere in X)", () => {
     // Row 0: (1 + 2^-10) + 2^-11 is an fp16 tie that goes up to the even 1 + 2^-9; a product one f32 ulp off

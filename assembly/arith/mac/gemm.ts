@@ -14,6 +14,7 @@ import { hoist, hoistedMul, hoistedAcc, KIND_GENERAL, KIND_EXACT, KIND_RNE, KIND
 import { exactKernel } from "./kernels-f64";
 import { exactKernelSimd } from "./kernels-f64x2";
 import { tryExact32, panel, PANEL_FLOATS } from "./kernels-f32x4";
+import { gemmPlain32 } from "./kernels-f32-plain";
 
 /** The kind of kernel rounding to `f` with `mode` can use. */
 function kindFor(f: Format, mode: i32): i32 {
@@ -170,9 +171,10 @@ function gemmExact(spec: MacSpec): void {
   const exact32 = noProducts ||
     (rangeX.width + rangeW.width <= 24 && productLsb >= -149 && productMsb <= 126);
   const plainProducts = spec.fma || mulKind == KIND_EXACT ? exact32 : isIdentityOnF32(mul, mulMode);
-  if (!ASC_FEATURE_SIMD && plainProducts && isIdentityOnF32(acc, accMode)) {
+  if (plainProducts && isIdentityOnF32(acc, accMode)) {
     // fp32 sums with rne: each step is one f32 multiply and one f32 add, the fast-mode loop exactly.
-    gemmFast(spec);
+    if (ASC_FEATURE_SIMD) gemmPlain32();
+    else gemmFast(spec);
     return;
   }
   const from = tryExact32(spec, mul, mulMode, mulKind, acc, accMode, exact32);
@@ -209,6 +211,8 @@ export function gemm(m: i32, n: i32, k: i32, x: usize, ldx: i32, transX: bool, w
     if (!accumulate) for (let i = 0; i < m; i++) memory.fill(at(z, i, ldz, 0, 1), 0, <usize>n << 2);
     return;
   }
-  if (spec.fast) gemmFast(spec);
+  // Fast mode with fp32 rne sums rounds nothing at the end: it is the plain f32 GEMM.
+  if (spec.fast && ASC_FEATURE_SIMD && isIdentityOnF32(accFormat(spec), accRounding(spec))) gemmPlain32();
+  else if (spec.fast) gemmFast(spec);
   else gemmExact(spec);
 }
