@@ -45,12 +45,49 @@ export function roundArray(f: Format, mode: i32, srBits: i32, rng: Rng | null, s
   return sign | r;
 }
 
+/**
+ * True when f has f32's exponent range and encodings (bf16, tf32): subnormals from 2^-126 down, the
+ * largest value at f32's top binade, inf past it. Then rounding the f32 bits at the format's last place
+ * rounds subnormals, normals and the overflow to inf alike: no per-element range selects.
+ */
+function hasF32Range(f: Format, one: u32): bool {
+  return f.e == 8 && f.subnormals && f.minNormalBits == 0x0080_0000 && f.maxBits == F32_INF - one && f.overflowBits == F32_INF;
+}
+
+/**
+ * rne for a format with f32's range (SIMD build), four vectors a pass: add half an ulp less one plus the
+ * kept part's last bit, mask. The sign bit is never reached (|u| <= inf, the carry stays below it); NaN
+ * becomes the quiet NaN with its sign, as in nearestEvenBits. Returns the elements it did not round.
+ */
+function nearestEvenF32Range(shift: u32, halfMinusOne: u32, keepMask: u32, src: usize, dst: usize, n: i32): i32 {
+  if (!ASC_FEATURE_SIMD) return 0;
+  const vHalfMinusOne = i32x4.splat(halfMinusOne);
+  const vKeep = i32x4.splat(keepMask);
+  const vOne = i32x4.splat(1);
+  const vSign = i32x4.splat(F32_SIGN);
+  const vNaN = i32x4.splat(F32_QNAN);
+  const end = <usize>(n & ~15) << 2;
+  for (let p: usize = 0; p < end; p += 64) {
+    const u0 = v128.load(src + p), u1 = v128.load(src + p, 16), u2 = v128.load(src + p, 32), u3 = v128.load(src + p, 48);
+    const r0 = v128.and(i32x4.add(i32x4.add(u0, vHalfMinusOne), v128.and(i32x4.shr_u(u0, shift), vOne)), vKeep);
+    const r1 = v128.and(i32x4.add(i32x4.add(u1, vHalfMinusOne), v128.and(i32x4.shr_u(u1, shift), vOne)), vKeep);
+    const r2 = v128.and(i32x4.add(i32x4.add(u2, vHalfMinusOne), v128.and(i32x4.shr_u(u2, shift), vOne)), vKeep);
+    const r3 = v128.and(i32x4.add(i32x4.add(u3, vHalfMinusOne), v128.and(i32x4.shr_u(u3, shift), vOne)), vKeep);
+    v128.store(dst + p, v128.bitselect(v128.bitselect(u0, vNaN, vSign), r0, f32x4.ne(u0, u0)));
+    v128.store(dst + p, v128.bitselect(v128.bitselect(u1, vNaN, vSign), r1, f32x4.ne(u1, u1)), 16);
+    v128.store(dst + p, v128.bitselect(v128.bitselect(u2, vNaN, vSign), r2, f32x4.ne(u2, u2)), 32);
+    v128.store(dst + p, v128.bitselect(v128.bitselect(u3, vNaN, vSign), r3, f32x4.ne(u3, u3)), 48);
+  }
+  return n & ~15;
+}
+
 function roundArrayNearestEven(f: Format, src: usize, dst: usize, n: i32): void {
   const shift = <u32>(23 - f.m);
   const one: u32 = <u32>1 << shift;
   const halfMinusOne = (one >>> 1) - 1;
   const keepMask = ~(one - 1);
   let i = 0;
+  if (ASC_FEATURE_SIMD && hasF32Range(f, one)) i = nearestEvenF32Range(shift, halfMinusOne, keepMask, src, dst, n);
   if (ASC_FEATURE_SIMD) {
     const vHalfMinusOne = i32x4.splat(halfMinusOne);
     const vKeep = i32x4.splat(keepMask);
