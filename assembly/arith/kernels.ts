@@ -3,7 +3,7 @@
 // only hoist what is constant for a float format, and the SIMD paths compute four independent elements
 // at once (draw i of a stochastic run always goes to element i).
 import { ROUND_RNE, ROUND_SR } from "../generated/formats";
-import { Format, F32_INF, F32_QNAN, F32_SIGN, pow2 } from "./format";
+import { Format, F32_INF, F32_QNAN, F32_SIGN, pow2, pow2Bits } from "./format";
 import { roundValue } from "./rounding";
 import { Rng, drawAt, GOLDEN } from "./prng";
 import { encodeRounded, decodeCode, buildDecodeTable } from "./codec";
@@ -180,26 +180,50 @@ function roundArrayStochastic(f: Format, srBits: i32, key: u32, base: u32, src: 
       v128.store(dst + (<usize>i << 2), v128.or(sign, res));
     }
   }
+  // The scalar loop is integer-only and branch-free (a branch on the range mispredicts on inputs that
+  // mix ranges; float conversions cost more than shifts). Below 2^emin the grid is 2^subUlpExp, so the
+  // bits dropped from the f32 significand are the lowest subUlpExp + 150 - e (e the f32 biased exponent,
+  // at least 1); the 0.32 fraction is the significand shifted by that many places in 64 bits (clamped,
+  // which only drops bits past 2^-32 of an ulp, as the truncating conversion above does). With at most
+  // 23 places dropped, kept + carry is an add on the f32 bits; with more, the value is under one ulp and
+  // rounds to 0 or to the ulp itself.
+  const maxBits = f.maxBits, overflowBits = f.overflowBits;
+  if (integerEverywhere) {
+    // One rounding position for every magnitude.
+    for (; i < n; i++) {
+      const p = <usize>i << 2;
+      const u = load<u32>(src + p);
+      const a = u & ~F32_SIGN;
+      const fm = (a << toFixed) & drawMask;
+      const up = <u32>(fm + (drawAt(key, base + <u32>i) & drawMask) < fm);
+      store<u32>(dst + p, stochasticResult(((a >>> shift) + up) << shift, u, maxBits, overflowBits));
+    }
+    return;
+  }
+  const subShiftBase = f.subUlpExp + 150;
+  const ulpBits = pow2Bits(f.subUlpExp);
   for (; i < n; i++) {
     const p = <usize>i << 2;
     const u = load<u32>(src + p);
-    const draw = drawAt(key, base + <u32>i);
-    const sign = u & F32_SIGN;
-    const a = u ^ sign;
-    const isNormal = a >= minNormal;
-    const dropped = a & lowMask;
-    const ulps = reinterpret<f32>(a) * toUlps;
-    const whole = Mathf.floor(ulps);
-    const fraction = isNormal ? dropped << toFixed : <u32>((ulps - whole) * 4294967296.0);
-    const fm = fraction & drawMask;
-    const up = <u32>(fm + (draw & drawMask) < fm);
-    let res = isNormal
-      ? a - dropped + (up << shift)
-      : reinterpret<u32>((whole + <f32>up) * ulp);
-    res = select<u32>(f.overflowBits, res, res > f.maxBits);
-    res = select<u32>(F32_QNAN, res, a > F32_INF);
-    store<u32>(dst + p, sign | res);
+    const a = u & ~F32_SIGN;
+    const biased = <i32>(a >>> 23);
+    const places = select<i32>(<i32>shift, subShiftBase - max(biased, 1), a >= minNormal);
+    const significand = select<u32>((a & 0x7f_ffff) | 0x80_0000, a, biased != 0);
+    const fm = <u32>((<u64>significand << 32) >> <u64>min(places, 63)) & drawMask;
+    const up = <u32>(fm + (drawAt(key, base + <u32>i) & drawMask) < fm);
+    const clamped = <u32>min(places, 31);
+    const kept = select<u32>(((a >>> clamped) + up) << clamped, ulpBits & (0 - up), places <= 23);
+    store<u32>(dst + p, stochasticResult(kept, u, maxBits, overflowBits));
   }
+}
+
+/** The rounded magnitude past the largest value overflows, NaN stays the quiet NaN; the sign of u. */
+// @ts-ignore: decorator
+@inline function stochasticResult(kept: u32, u: u32, maxBits: u32, overflowBits: u32): u32 {
+  const a = u & ~F32_SIGN;
+  let res = select<u32>(overflowBits, kept, kept > maxBits);
+  res = select<u32>(F32_QNAN, res, a > F32_INF);
+  return (u & F32_SIGN) | res;
 }
 
 /** Rounds n values and stores their codes (u8, u16 or u32 each, by f.bytes). */
