@@ -3,7 +3,7 @@
 // only hoist what is constant for a float format, and the SIMD paths compute four independent elements
 // at once (draw i of a stochastic run always goes to element i).
 import { ROUND_RNE, ROUND_SR } from "../generated/formats";
-import { Format, F32_INF, F32_QNAN, F32_SIGN, pow2 } from "./format";
+import { Format, F32_INF, F32_QNAN, F32_SIGN, pow2, pow2Bits } from "./format";
 import { roundValue } from "./rounding";
 import { Rng, drawAt, GOLDEN } from "./prng";
 import { encodeRounded, decodeCode, buildDecodeTable } from "./codec";
@@ -45,12 +45,49 @@ export function roundArray(f: Format, mode: i32, srBits: i32, rng: Rng | null, s
   return sign | r;
 }
 
+/**
+ * True when f has f32's exponent range and encodings (bf16, tf32): subnormals from 2^-126 down, the
+ * largest value at f32's top binade, inf past it. Then rounding the f32 bits at the format's last place
+ * rounds subnormals, normals and the overflow to inf alike: no per-element range selects.
+ */
+function hasF32Range(f: Format, one: u32): bool {
+  return f.e == 8 && f.subnormals && f.minNormalBits == 0x0080_0000 && f.maxBits == F32_INF - one && f.overflowBits == F32_INF;
+}
+
+/**
+ * rne for a format with f32's range (SIMD build), four vectors a pass: add half an ulp less one plus the
+ * kept part's last bit, mask. The sign bit is never reached (|u| <= inf, the carry stays below it); NaN
+ * becomes the quiet NaN with its sign, as in nearestEvenBits. Returns the elements it did not round.
+ */
+function nearestEvenF32Range(shift: u32, halfMinusOne: u32, keepMask: u32, src: usize, dst: usize, n: i32): i32 {
+  if (!ASC_FEATURE_SIMD) return 0;
+  const vHalfMinusOne = i32x4.splat(halfMinusOne);
+  const vKeep = i32x4.splat(keepMask);
+  const vOne = i32x4.splat(1);
+  const vSign = i32x4.splat(F32_SIGN);
+  const vNaN = i32x4.splat(F32_QNAN);
+  const end = <usize>(n & ~15) << 2;
+  for (let p: usize = 0; p < end; p += 64) {
+    const u0 = v128.load(src + p), u1 = v128.load(src + p, 16), u2 = v128.load(src + p, 32), u3 = v128.load(src + p, 48);
+    const r0 = v128.and(i32x4.add(i32x4.add(u0, vHalfMinusOne), v128.and(i32x4.shr_u(u0, shift), vOne)), vKeep);
+    const r1 = v128.and(i32x4.add(i32x4.add(u1, vHalfMinusOne), v128.and(i32x4.shr_u(u1, shift), vOne)), vKeep);
+    const r2 = v128.and(i32x4.add(i32x4.add(u2, vHalfMinusOne), v128.and(i32x4.shr_u(u2, shift), vOne)), vKeep);
+    const r3 = v128.and(i32x4.add(i32x4.add(u3, vHalfMinusOne), v128.and(i32x4.shr_u(u3, shift), vOne)), vKeep);
+    v128.store(dst + p, v128.bitselect(v128.bitselect(u0, vNaN, vSign), r0, f32x4.ne(u0, u0)));
+    v128.store(dst + p, v128.bitselect(v128.bitselect(u1, vNaN, vSign), r1, f32x4.ne(u1, u1)), 16);
+    v128.store(dst + p, v128.bitselect(v128.bitselect(u2, vNaN, vSign), r2, f32x4.ne(u2, u2)), 32);
+    v128.store(dst + p, v128.bitselect(v128.bitselect(u3, vNaN, vSign), r3, f32x4.ne(u3, u3)), 48);
+  }
+  return n & ~15;
+}
+
 function roundArrayNearestEven(f: Format, src: usize, dst: usize, n: i32): void {
   const shift = <u32>(23 - f.m);
   const one: u32 = <u32>1 << shift;
   const halfMinusOne = (one >>> 1) - 1;
   const keepMask = ~(one - 1);
   let i = 0;
+  if (ASC_FEATURE_SIMD && hasF32Range(f, one)) i = nearestEvenF32Range(shift, halfMinusOne, keepMask, src, dst, n);
   if (ASC_FEATURE_SIMD) {
     const vHalfMinusOne = i32x4.splat(halfMinusOne);
     const vKeep = i32x4.splat(keepMask);
@@ -143,26 +180,50 @@ function roundArrayStochastic(f: Format, srBits: i32, key: u32, base: u32, src: 
       v128.store(dst + (<usize>i << 2), v128.or(sign, res));
     }
   }
+  // The scalar loop is integer-only and branch-free (a branch on the range mispredicts on inputs that
+  // mix ranges; float conversions cost more than shifts). Below 2^emin the grid is 2^subUlpExp, so the
+  // bits dropped from the f32 significand are the lowest subUlpExp + 150 - e (e the f32 biased exponent,
+  // at least 1); the 0.32 fraction is the significand shifted by that many places in 64 bits (clamped,
+  // which only drops bits past 2^-32 of an ulp, as the truncating conversion above does). With at most
+  // 23 places dropped, kept + carry is an add on the f32 bits; with more, the value is under one ulp and
+  // rounds to 0 or to the ulp itself.
+  const maxBits = f.maxBits, overflowBits = f.overflowBits;
+  if (integerEverywhere) {
+    // One rounding position for every magnitude.
+    for (; i < n; i++) {
+      const p = <usize>i << 2;
+      const u = load<u32>(src + p);
+      const a = u & ~F32_SIGN;
+      const fm = (a << toFixed) & drawMask;
+      const up = <u32>(fm + (drawAt(key, base + <u32>i) & drawMask) < fm);
+      store<u32>(dst + p, stochasticResult(((a >>> shift) + up) << shift, u, maxBits, overflowBits));
+    }
+    return;
+  }
+  const subShiftBase = f.subUlpExp + 150;
+  const ulpBits = pow2Bits(f.subUlpExp);
   for (; i < n; i++) {
     const p = <usize>i << 2;
     const u = load<u32>(src + p);
-    const draw = drawAt(key, base + <u32>i);
-    const sign = u & F32_SIGN;
-    const a = u ^ sign;
-    const isNormal = a >= minNormal;
-    const dropped = a & lowMask;
-    const ulps = reinterpret<f32>(a) * toUlps;
-    const whole = Mathf.floor(ulps);
-    const fraction = isNormal ? dropped << toFixed : <u32>((ulps - whole) * 4294967296.0);
-    const fm = fraction & drawMask;
-    const up = <u32>(fm + (draw & drawMask) < fm);
-    let res = isNormal
-      ? a - dropped + (up << shift)
-      : reinterpret<u32>((whole + <f32>up) * ulp);
-    res = select<u32>(f.overflowBits, res, res > f.maxBits);
-    res = select<u32>(F32_QNAN, res, a > F32_INF);
-    store<u32>(dst + p, sign | res);
+    const a = u & ~F32_SIGN;
+    const biased = <i32>(a >>> 23);
+    const places = select<i32>(<i32>shift, subShiftBase - max(biased, 1), a >= minNormal);
+    const significand = select<u32>((a & 0x7f_ffff) | 0x80_0000, a, biased != 0);
+    const fm = <u32>((<u64>significand << 32) >> <u64>min(places, 63)) & drawMask;
+    const up = <u32>(fm + (drawAt(key, base + <u32>i) & drawMask) < fm);
+    const clamped = <u32>min(places, 31);
+    const kept = select<u32>(((a >>> clamped) + up) << clamped, ulpBits & (0 - up), places <= 23);
+    store<u32>(dst + p, stochasticResult(kept, u, maxBits, overflowBits));
   }
+}
+
+/** The rounded magnitude past the largest value overflows, NaN stays the quiet NaN; the sign of u. */
+// @ts-ignore: decorator
+@inline function stochasticResult(kept: u32, u: u32, maxBits: u32, overflowBits: u32): u32 {
+  const a = u & ~F32_SIGN;
+  let res = select<u32>(overflowBits, kept, kept > maxBits);
+  res = select<u32>(F32_QNAN, res, a > F32_INF);
+  return (u & F32_SIGN) | res;
 }
 
 /** Rounds n values and stores their codes (u8, u16 or u32 each, by f.bytes). */

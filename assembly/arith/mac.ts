@@ -6,6 +6,7 @@
 //   reference.ts   the reference kernel (every mode and format), fast mode, the plain f32 loop
 //   job.ts         the job the kernels read; probe.ts, what its operands allow; hoisted.ts, per-format constants
 //   kernels-f64.ts, kernels-f64x2.ts, kernels-f32x4.ts   the specialised exact kernels
+//   kernels-f32-plain.ts   fp32 products and sums (SIMD build): the f32 GEMM itself, register-blocked
 //   gemm.ts        the dispatcher that picks the cheapest kernel giving the reference's bits, the entry point
 export {
   MacSpec, macSpecNew, FP32_WORD, MAC_SR_MAX_OUTPUTS, GEMM_OK, GEMM_BAD_FORMAT, GEMM_BAD_ROUNDING, GEMM_BAD_SR_BITS,

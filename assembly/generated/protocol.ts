@@ -112,6 +112,7 @@ export const TRAIN_REPLY_LAST_LOSS_OFFSET: i32 = 8;
 export const TRAIN_REPLY_PRECISION_SWITCHES_OFFSET: i32 = 12;
 export const TRAIN_REPLY_SWITCHES_OFFSET: i32 = 16;
 export const TRAIN_REPLY_FIXED_SIZE: i32 = 16;
+export const TRAIN_REPLY_SWITCHES_ITEM_SIZE: i32 = 5;
 export const EVAL_EXPERIENCE_OFFSET: i32 = 0;
 export const EVAL_FLAGS_OFFSET: i32 = 2;
 export const EVAL_FIXED_SIZE: i32 = 3;

@@ -73,6 +73,33 @@ export function beginStep(opt: Optimizer): void {
 }
 
 /**
+ * Adam with fp32 state and weights and no master copy (SIMD build): the scalar step's f32 operations in
+ * the same order, four parameters per vector (IEEE add, multiply, divide and square root round each lane
+ * exactly as the scalar operation does). Parameters first .. first+count-1, count a multiple of 4.
+ */
+function adamPlain32x4(ctx: Context, opt: Optimizer, first: i32, count: i32): void {
+  const vLr = f32x4.splat(opt.lr), vDecay = f32x4.splat(opt.weightDecay);
+  const vBeta1 = f32x4.splat(opt.beta1), vBeta2 = f32x4.splat(opt.beta2);
+  const vRest1 = f32x4.splat(1 - opt.beta1), vRest2 = f32x4.splat(1 - opt.beta2);
+  const vCorrection1 = f32x4.splat(opt.correction1), vCorrection2 = f32x4.splat(opt.correction2);
+  const vEpsilon = f32x4.splat(opt.epsilon);
+  const decay = opt.weightDecay != 0;
+  const start = <usize>first << 2, end = <usize>(first + count) << 2;
+  const grads = ctx.grads, weights = ctx.weights, m1 = opt.state1, m2 = opt.state2;
+  for (let at = start; at < end; at += 16) {
+    let g = v128.load(grads + at);
+    const w = v128.load(weights + at);
+    if (decay) g = f32x4.add(g, f32x4.mul(vDecay, w));
+    const m = f32x4.add(f32x4.mul(vBeta1, v128.load(m1 + at)), f32x4.mul(vRest1, g));
+    const v = f32x4.add(f32x4.mul(vBeta2, v128.load(m2 + at)), f32x4.mul(f32x4.mul(vRest2, g), g));
+    v128.store(m1 + at, m);
+    v128.store(m2 + at, v);
+    const step = f32x4.div(f32x4.div(m, vCorrection1), f32x4.add(f32x4.sqrt(f32x4.div(v, vCorrection2)), vEpsilon));
+    v128.store(weights + at, f32x4.sub(w, f32x4.mul(vLr, step)));
+  }
+}
+
+/**
  * Updates parameters first .. first+n-1 from their (unscaled) gradients. With health counted, the range
  * is updated layer by layer, in the same order, so each layer's rows get its own counts.
  */
@@ -110,6 +137,13 @@ function updateSpan<T>(ctx: Context, opt: Optimizer, first: i32, n: i32, rows: u
   const state = ctx.optimizer;
   const rng = ctx.optimizerRng;
   const lr = opt.lr, decay = opt.weightDecay;
+  if (!counting && ASC_FEATURE_SIMD && !segmented(ctx) && opt.kind != OPTIMIZER_SGD && state.format == null && ctx.weight.format == null && !ctx.master.present) {
+    // fp32 throughout: nothing is rounded and no draw is taken, so four at a time give the same bits.
+    const count = n & ~3;
+    adamPlain32x4(ctx, opt, first, count);
+    first += count;
+    n -= count;
+  }
   const master = ctx.master.present;
   const stateRounds = state.format != null, masterRounds = ctx.master.format != null;
   const health = changetype<Health>(opt.health);

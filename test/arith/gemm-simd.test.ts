@@ -148,6 +148,61 @@ describe("transposed W in panels", () => {
   });
 });
 
+describe("transposed W through the f64x2 kernels", () => {
+  // The SIMD build copies columns of a transposed W into a panel of 2048 values: blocks of 8 columns up to
+  // k = 256, of 4 up to k = 512, the scalar kernel past that; n leaves partial blocks and single columns.
+  // Stochastic sums and products show that each output keeps its own draws.
+  it("every panel width, partial blocks, sr and rne, equals the reference in both builds", () => {
+    const r = new Random(0x7a4e);
+    const failures: string[] = [];
+    for (const k of [1, 9, 100, 256, 257, 512, 513]) {
+      const n = r.pick([5, 13, 21, 37]);
+      const job = makeJob(r, { m: 3, n, k }, r.pick(OPERANDS), { transW: true, transX: r.chance(0.5), padW: r.int(0, 2), padZ: r.int(0, 2) });
+      const specs = KERNEL_SPECS(r);
+      for (const spec of [specs[10], specs[11], specs[12], specs[1]]) {
+        failures.push(...againstReference(job, spec));
+        if (failures.length > 8) break;
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it("wide operands (no f32 shortcut) with accumulate: the SIMD build equals the scalar build", () => {
+    const r = new Random(0x7a4f);
+    const failures: string[] = [];
+    for (let c = 0; c < 40 && failures.length < 8; c++) {
+      const job = makeJob(r, { m: r.int(1, 5), n: r.int(1, 70), k: r.int(1, 300) }, ["wide", r.pick(["wide", "e4m3", "fp16"] as Family[])],
+        { transW: true, accumulate: r.chance(0.5) });
+      const spec = r.pick(KERNEL_SPECS(r));
+      failures.push(...compareBits(simd.run(job, spec), scalar.run(job, spec), job, `simd vs scalar ${describeSpec(spec)}`));
+    }
+    expect(failures).toEqual([]);
+  });
+});
+
+describe("plain f32 kernel (fp32 products and sums, exact or fast mode)", () => {
+  // Register blocks of 4 rows x 8 columns, then single rows and blocks of 4 columns, then single outputs;
+  // a transposed W goes through the panel in slabs of 256 rows, its sums kept in Z between slabs.
+  it("every block and remainder, both transposes, accumulate, inf and NaN operands, equals the reference in both builds", () => {
+    const r = new Random(0xf32b);
+    const failures: string[] = [];
+    const shapes = [
+      { m: 9, n: 21, k: 5 }, { m: 4, n: 8, k: 1 }, { m: 7, n: 12, k: 300 }, { m: 5, n: 19, k: 513 }, { m: 1, n: 3, k: 40 }, { m: 12, n: 40, k: 257 },
+    ];
+    for (const shape of shapes) {
+      for (const transW of [false, true]) {
+        const job = makeJob(r, shape, r.pick(OPERANDS), { transW, transX: r.chance(0.5) });
+        for (const fast of [false, true]) {
+          const spec: Spec = { mul: r.pick([null, F.fp32]), mulMode: "rne", acc: r.pick([null, F.fp32]), accMode: "rne", fma: r.chance(0.3), fast, srBits: 32, srKey: 1 };
+          failures.push(...againstReference(job, spec));
+        }
+      }
+      if (failures.length > 8) break;
+    }
+    expect(failures).toEqual([]);
+  });
+});
+
 describe("products rounded to an fp32 variant", () => {
   it("saturating or subnormal-free fp32 products keep exact ties of the accumulator (an inf elsewhere in X)", () => {
     // Row 0: (1 + 2^-10) + 2^-11 is an fp16 tie that goes up to the even 1 + 2^-9; a product one f32 ulp off

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { loadDevice } from "../../host/device/module";
 import { parseFormat, parseRounding } from "../../host/formats/parse";
+import { refFormat } from "../helpers/reference.js";
 
 const FORMATS = ["e4m3", "e5m2", "e3m2", "e2m3", "e2m1", "fp16", "bf16", "tf32", "e5m0", "e1m2", "fixed8.4", "fixed16.8"];
 const N = 4099; // not a multiple of 4: exercises the scalar tail after the SIMD body
@@ -54,6 +55,42 @@ describe.each([false, true])("array kernels (simd=%s)", (simd) => {
           }
         });
       }
+    }
+  }
+});
+
+describe("formats with f32's exponent range, rne (the SIMD build adds and masks, no range selects)", () => {
+  // Ties at zero, in the subnormals, at the smallest normal and at the largest value (which rounds to
+  // inf), inf, NaN with payloads and signs: both builds against the exact reference, every value at
+  // each of 16 positions so the unrolled body and the tail both meet it.
+  const EDGES = [
+    0x00000000, 0x00000001, 0x00007fff, 0x00008000, 0x00018000, 0x0000c000, 0x007f8000, 0x007fffff, 0x00800000,
+    0x3f808000, 0x3f818000, 0x3f80c000, 0x3f807fff, 0x7f7f0000, 0x7f7f7fff, 0x7f7f8000, 0x7f7fffff, 0x7f800000,
+    0x7f800001, 0x7fc12345, 0x7fffffff, 0x7f7e8000, 0x7f7effff, 0x00001000, 0x00000800, 0x3f800800, 0x3f801000,
+  ];
+  const cases: [string, ReturnType<typeof refFormat>][] = [
+    ["bf16", refFormat({ kind: "float", e: 8, m: 7, specials: "ieee", subnormals: true, saturate: false })],
+    ["tf32", refFormat({ kind: "float", e: 8, m: 10, specials: "ieee", subnormals: true, saturate: false })],
+  ];
+  for (const simd of [false, true]) {
+    for (const [name, ref] of cases) {
+      it(`${name}, simd=${simd}: every edge value, both signs, equals the exact reference`, () => {
+        const device = loadDevice({ simd });
+        const x = device.exports;
+        const fmt = x.fmt_new(parseFormat(name).word);
+        const values = [...EDGES, ...EDGES.map((b) => (b | 0x80000000) >>> 0)];
+        const n = values.length * 16 + 3;
+        const src = device.alloc(n * 4), dst = device.alloc(n * 4);
+        const input = new Uint32Array(n);
+        for (let i = 0; i < n; i++) input[i] = values[(i * 7 + (i >> 4)) % values.length];
+        device.u32(src, n).set(input);
+        expect(x.round_array(fmt, parseRounding("rne"), 0, 0, src, dst, n)).toBe(0);
+        const got = device.u32(dst, n);
+        for (let i = 0; i < n; i++) {
+          const want = ref.round(input[i], "rne") >>> 0;
+          if (got[i] !== want) throw new Error(`${name} rne x=${hex(input[i])} at ${i}: kernel ${hex(got[i])}, reference ${hex(want)}`);
+        }
+      });
     }
   }
 });

@@ -19,7 +19,7 @@ const batches = Array.from({ length: STEPS }, () => ({
   labels: Array.from({ length: BATCH }, () => rng.below(4)),
 }));
 
-function model(optimizer: OptimizerSpec): DeviceModel {
+function model(optimizer: OptimizerSpec, simd = false): DeviceModel {
   const config: ModelConfig = {
     seed: 3,
     maxBatch: BATCH,
@@ -30,7 +30,7 @@ function model(optimizer: OptimizerSpec): DeviceModel {
     precision: parsePrecision("fp32"),
     optimizer,
   };
-  return DeviceModel.create(loadDevice(), config);
+  return DeviceModel.create(loadDevice({ simd }), config);
 }
 
 /** One step of the published algorithm in float64; `state` carries the moments between steps. */
@@ -60,8 +60,8 @@ function adam(o: OptimizerSpec, params: number): Step {
   };
 }
 
-function check(optimizer: OptimizerSpec, algorithm: (o: OptimizerSpec, params: number) => Step): void {
-  const device = model(optimizer);
+function check(optimizer: OptimizerSpec, algorithm: (o: OptimizerSpec, params: number) => Step, simd = false): void {
+  const device = model(optimizer, simd);
   let weights = Float64Array.from(device.readWeightsF32());
   const step = algorithm(optimizer, weights.length);
   for (let t = 1; t <= STEPS; t++) {
@@ -92,6 +92,23 @@ describe("optimizer steps equal the published algorithms (float64, several steps
   it("SGD with momentum and weight decay", () => check({ ...defaultOptimizer("sgd"), lr: 0.05, momentum: 0.5, weightDecay: 0.01 }, sgd));
   it("Adam", () => check({ ...defaultOptimizer("adam"), lr: 0.01 }, adam));
   it("Adam with weight decay and other betas", () => check({ ...defaultOptimizer("adam"), lr: 0.003, weightDecay: 0.05, beta1: 0.8, beta2: 0.99 }, adam));
+  // The SIMD build updates fp32 Adam four parameters per vector.
+  it("Adam, SIMD build", () => check({ ...defaultOptimizer("adam"), lr: 0.01 }, adam, true));
+  it("Adam with weight decay and other betas, SIMD build", () => check({ ...defaultOptimizer("adam"), lr: 0.003, weightDecay: 0.05, beta1: 0.8, beta2: 0.99 }, adam, true));
+
+  it("fp32 Adam gives the same weight bits in the scalar and the SIMD build", () => {
+    const o = { ...defaultOptimizer("adam"), lr: 0.003, weightDecay: 0.05, beta1: 0.8, beta2: 0.99 };
+    const devices = [model(o, false), model(o, true)];
+    for (let t = 1; t <= STEPS; t++) {
+      for (const device of devices) {
+        device.putBatch(batches[t - 1].inputs, batches[t - 1].labels);
+        expect(device.train(BATCH)).toBe(true);
+      }
+      const [scalar, simd] = devices.map((d) => { const w = d.readWeightsF32(); return new Uint32Array(w.buffer, w.byteOffset, w.length); });
+      const differ = scalar.findIndex((bits, i) => bits !== simd[i]);
+      if (differ >= 0) throw new Error(`step ${t}, parameter ${differ}: scalar 0x${scalar[differ].toString(16)}, SIMD 0x${simd[differ].toString(16)}`);
+    }
+  });
 
   it("Adam's first step moves every weight with a non-zero gradient by lr (the bias-corrected ratio is sign(g))", () => {
     const o = { ...defaultOptimizer("adam"), lr: 0.01 };

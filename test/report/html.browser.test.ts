@@ -62,7 +62,7 @@ describe("a run's HTML report in Chromium", () => {
       const box = await page.locator("svg.heatmap").boundingBox();
       expect(box!.width).toBeGreaterThan(100);
       // The best cell (99%) is drawn lighter than the worst (0%): viridis runs dark to light.
-      const fill = (row: number, col: number) => page.locator(`rect.cell[data-row="${row}"][data-col="${col}"]`).getAttribute("fill");
+      const fill = (row: number, col: number) => page.locator(`svg.heatmap rect.cell[data-row="${row}"][data-col="${col}"]`).getAttribute("fill");
       const luminance = (rgb: string | null) => rgb!.match(/\d+/g)!.map(Number).reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
       expect(luminance(await fill(0, 0))).toBeGreaterThan(luminance(await fill(0, 1)));
       expect(await page.locator(".status").textContent()).toBe("complete: 3 of 3 experiences");

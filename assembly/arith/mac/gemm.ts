@@ -13,7 +13,8 @@ import { gemmReference, gemmFast } from "./reference";
 import { hoist, hoistedMul, hoistedAcc, KIND_GENERAL, KIND_EXACT, KIND_RNE, KIND_SR } from "./hoisted";
 import { exactKernel } from "./kernels-f64";
 import { exactKernelSimd } from "./kernels-f64x2";
-import { tryExact32 } from "./kernels-f32x4";
+import { tryExact32, panel, PANEL_FLOATS } from "./kernels-f32x4";
+import { gemmPlain32 } from "./kernels-f32-plain";
 
 /** The kind of kernel rounding to `f` with `mode` can use. */
 function kindFor(f: Format, mode: i32): i32 {
@@ -23,28 +24,98 @@ function kindFor(f: Format, mode: i32): i32 {
   return KIND_GENERAL;
 }
 
-/** One (product, sum, exactness) case: f64x2 blocks of 8, then of 4 (SIMD build), then the scalar kernel. */
+/** Columns [first, n): f64x2 blocks of 8, then of 4 (SIMD build), then the scalar kernel. */
 // @ts-ignore: decorator
-@inline function exactCase(mulKind: i32, accKind: i32, exactSum: bool, key: u32, srBits: i32, first: i32): void {
+@inline function exactColumns(mulKind: i32, accKind: i32, exactSum: bool, key: u32, srBits: i32, first: i32): void {
   const from = ASC_FEATURE_SIMD
     ? exactKernelSimd(mulKind, accKind, exactSum, key, srBits, 1, exactKernelSimd(mulKind, accKind, exactSum, key, srBits, 2, first))
     : first;
   exactKernel(mulKind, accKind, exactSum, key, srBits, from);
 }
 
+/** Columns of a transposed W per panel for depth k: blocks of 8 (or 4) that fit the panel; 0 when none does. */
+function panelColumns(k: i32): i32 {
+  const fit = PANEL_FLOATS / k;
+  return fit >= 8 ? fit & ~7 : fit >= 4 ? 4 : 0;
+}
+
 // One function per (product, sum, exactness) case, so each inner loop carries only its own work.
-function exactExactRneE(key: u32, srBits: i32, from: i32): void { exactCase(KIND_EXACT, KIND_RNE, true, key, srBits, from); }
-function exactExactRneO(key: u32, srBits: i32, from: i32): void { exactCase(KIND_EXACT, KIND_RNE, false, key, srBits, from); }
-function exactExactSrE(key: u32, srBits: i32, from: i32): void { exactCase(KIND_EXACT, KIND_SR, true, key, srBits, from); }
-function exactExactSrO(key: u32, srBits: i32, from: i32): void { exactCase(KIND_EXACT, KIND_SR, false, key, srBits, from); }
-function exactRneRneE(key: u32, srBits: i32, from: i32): void { exactCase(KIND_RNE, KIND_RNE, true, key, srBits, from); }
-function exactRneRneO(key: u32, srBits: i32, from: i32): void { exactCase(KIND_RNE, KIND_RNE, false, key, srBits, from); }
-function exactRneSrE(key: u32, srBits: i32, from: i32): void { exactCase(KIND_RNE, KIND_SR, true, key, srBits, from); }
-function exactRneSrO(key: u32, srBits: i32, from: i32): void { exactCase(KIND_RNE, KIND_SR, false, key, srBits, from); }
-function exactSrRneE(key: u32, srBits: i32, from: i32): void { exactCase(KIND_SR, KIND_RNE, true, key, srBits, from); }
-function exactSrRneO(key: u32, srBits: i32, from: i32): void { exactCase(KIND_SR, KIND_RNE, false, key, srBits, from); }
-function exactSrSrE(key: u32, srBits: i32, from: i32): void { exactCase(KIND_SR, KIND_SR, true, key, srBits, from); }
-function exactSrSrO(key: u32, srBits: i32, from: i32): void { exactCase(KIND_SR, KIND_SR, false, key, srBits, from); }
+function exactExactRneE(key: u32, srBits: i32, from: i32): void { exactColumns(KIND_EXACT, KIND_RNE, true, key, srBits, from); }
+function exactExactRneO(key: u32, srBits: i32, from: i32): void { exactColumns(KIND_EXACT, KIND_RNE, false, key, srBits, from); }
+function exactExactSrE(key: u32, srBits: i32, from: i32): void { exactColumns(KIND_EXACT, KIND_SR, true, key, srBits, from); }
+function exactExactSrO(key: u32, srBits: i32, from: i32): void { exactColumns(KIND_EXACT, KIND_SR, false, key, srBits, from); }
+function exactRneRneE(key: u32, srBits: i32, from: i32): void { exactColumns(KIND_RNE, KIND_RNE, true, key, srBits, from); }
+function exactRneRneO(key: u32, srBits: i32, from: i32): void { exactColumns(KIND_RNE, KIND_RNE, false, key, srBits, from); }
+function exactRneSrE(key: u32, srBits: i32, from: i32): void { exactColumns(KIND_RNE, KIND_SR, true, key, srBits, from); }
+function exactRneSrO(key: u32, srBits: i32, from: i32): void { exactColumns(KIND_RNE, KIND_SR, false, key, srBits, from); }
+function exactSrRneE(key: u32, srBits: i32, from: i32): void { exactColumns(KIND_SR, KIND_RNE, true, key, srBits, from); }
+function exactSrRneO(key: u32, srBits: i32, from: i32): void { exactColumns(KIND_SR, KIND_RNE, false, key, srBits, from); }
+function exactSrSrE(key: u32, srBits: i32, from: i32): void { exactColumns(KIND_SR, KIND_SR, true, key, srBits, from); }
+function exactSrSrO(key: u32, srBits: i32, from: i32): void { exactColumns(KIND_SR, KIND_SR, false, key, srBits, from); }
+
+/** The (product, sum, exactness) case of products of kind mulKind, sums of kind accKind, sums exact in f64 or not. */
+function exactCaseOf(mulKind: i32, accKind: i32, exactSum: bool): i32 {
+  return (mulKind - KIND_EXACT) * 4 + (accKind - KIND_RNE) * 2 + (exactSum ? 0 : 1);
+}
+
+/**
+ * Columns [from, n) of the job in case `which` (exactCaseOf). A switch, not function values: those would
+ * be objects in the module's static data and move every address a board reports.
+ */
+function exactRun(which: i32, key: u32, srBits: i32, from: i32): void {
+  switch (which) {
+    case 0: exactExactRneE(key, srBits, from); break;
+    case 1: exactExactRneO(key, srBits, from); break;
+    case 2: exactExactSrE(key, srBits, from); break;
+    case 3: exactExactSrO(key, srBits, from); break;
+    case 4: exactRneRneE(key, srBits, from); break;
+    case 5: exactRneRneO(key, srBits, from); break;
+    case 6: exactRneSrE(key, srBits, from); break;
+    case 7: exactRneSrO(key, srBits, from); break;
+    case 8: exactSrRneE(key, srBits, from); break;
+    case 9: exactSrRneO(key, srBits, from); break;
+    case 10: exactSrSrE(key, srBits, from); break;
+    default: exactSrSrO(key, srBits, from); break;
+  }
+}
+
+/**
+ * W stored transposed (SIMD build): the f64x2 kernels read W rows, so the columns [first, n) go through
+ * the panel a few at a time, copied row-major. Each row of Z is then a one-row job whose column indices
+ * are the real output indices i*n + j (its X, Z and panel pointers shifted to match), so every output
+ * keeps its own draws and the bits of the full job. False when no block of columns fits the panel.
+ */
+function exactTransposed(which: i32, key: u32, srBits: i32, first: i32): bool {
+  const k = job.k;
+  const width = panelColumns(k);
+  if (width == 0) return false;
+  const m = job.m, n = job.n, x = job.x, xRow = job.xRow, w = job.w, wK = job.wK, wCol = job.wCol, z = job.z, ldz = job.ldz;
+  job.m = 1;
+  job.wCol = 1;
+  for (let j0 = first; j0 < n; j0 += width) {
+    const cols = min(width, n - j0);
+    let dst = panel;
+    for (let kk = 0; kk < k; kk++) {
+      let src = at(w, kk, wK, j0, wCol);
+      for (let c = 0; c < cols; c++) {
+        store<f32>(dst + (<usize>c << 2), load<f32>(src));
+        src += <usize>wCol << 2;
+      }
+      dst += <usize>cols << 2;
+    }
+    job.wK = cols;
+    for (let i = 0; i < m; i++) {
+      const o = i * n + j0; // the first output's index in the full job
+      job.n = o + cols;
+      job.x = at(x, i, xRow, 0, 1);
+      job.z = at(z, i, ldz, 0, 1) - (<usize>(i * n) << 2);
+      job.w = panel - (<usize>o << 2);
+      exactRun(which, key, srBits, o);
+    }
+  }
+  job.m = m; job.n = n; job.x = x; job.w = w; job.wK = wK; job.wCol = wCol; job.z = z;
+  return true;
+}
 
 /** Exact mode: probes the operands, picks the cheapest kernel that gives the reference's bits. */
 function gemmExact(spec: MacSpec): void {
@@ -100,9 +171,10 @@ function gemmExact(spec: MacSpec): void {
   const exact32 = noProducts ||
     (rangeX.width + rangeW.width <= 24 && productLsb >= -149 && productMsb <= 126);
   const plainProducts = spec.fma || mulKind == KIND_EXACT ? exact32 : isIdentityOnF32(mul, mulMode);
-  if (!ASC_FEATURE_SIMD && plainProducts && isIdentityOnF32(acc, accMode)) {
+  if (plainProducts && isIdentityOnF32(acc, accMode)) {
     // fp32 sums with rne: each step is one f32 multiply and one f32 add, the fast-mode loop exactly.
-    gemmFast(spec);
+    if (ASC_FEATURE_SIMD) gemmPlain32();
+    else gemmFast(spec);
     return;
   }
   const from = tryExact32(spec, mul, mulMode, mulKind, acc, accMode, exact32);
@@ -110,21 +182,9 @@ function gemmExact(spec: MacSpec): void {
   hoist(hoistedMul, mul, srBits);
   hoist(hoistedAcc, acc, srBits);
   const key = spec.srKey;
-  const which = (mulKind - KIND_EXACT) * 4 + (accKind - KIND_RNE) * 2 + (exactSum ? 0 : 1);
-  switch (which) {
-    case 0: exactExactRneE(key, srBits, from); break;
-    case 1: exactExactRneO(key, srBits, from); break;
-    case 2: exactExactSrE(key, srBits, from); break;
-    case 3: exactExactSrO(key, srBits, from); break;
-    case 4: exactRneRneE(key, srBits, from); break;
-    case 5: exactRneRneO(key, srBits, from); break;
-    case 6: exactRneSrE(key, srBits, from); break;
-    case 7: exactRneSrO(key, srBits, from); break;
-    case 8: exactSrRneE(key, srBits, from); break;
-    case 9: exactSrRneO(key, srBits, from); break;
-    case 10: exactSrSrE(key, srBits, from); break;
-    default: exactSrSrO(key, srBits, from); break;
-  }
+  const which = exactCaseOf(mulKind, accKind, exactSum);
+  if (ASC_FEATURE_SIMD && job.wCol != 1 && exactTransposed(which, key, srBits, from)) return;
+  exactRun(which, key, srBits, from);
 }
 
 /**
@@ -151,6 +211,8 @@ export function gemm(m: i32, n: i32, k: i32, x: usize, ldx: i32, transX: bool, w
     if (!accumulate) for (let i = 0; i < m; i++) memory.fill(at(z, i, ldz, 0, 1), 0, <usize>n << 2);
     return;
   }
-  if (spec.fast) gemmFast(spec);
+  // Fast mode with fp32 rne sums rounds nothing at the end: it is the plain f32 GEMM.
+  if (spec.fast && ASC_FEATURE_SIMD && isIdentityOnF32(accFormat(spec), accRounding(spec))) gemmPlain32();
+  else if (spec.fast) gemmFast(spec);
   else gemmExact(spec);
 }

@@ -73,11 +73,13 @@ function magicRounds(f: Format): bool {
 }
 
 /**
- * Rows of a transposed W per panel, and the panel (PANEL_K x 32 f32). It is allocated when the module
- * starts, below anything the device code allocates later and frees between commands.
+ * Rows of a transposed W per panel, and the panel (PANEL_K x 32 f32), which the f64x2 kernels' column
+ * panels share (gemm.ts). It is allocated when the module starts, below anything the device code
+ * allocates later and frees between commands.
  */
 const PANEL_K: i32 = 64;
-const panel: usize = ASC_FEATURE_SIMD ? heap.alloc(<usize>(PANEL_K * 32) << 2) : 0;
+export const PANEL_FLOATS: i32 = PANEL_K * 32;
+export const panel: usize = ASC_FEATURE_SIMD ? heap.alloc(<usize>PANEL_FLOATS << 2) : 0;
 
 /** Copies W(k0..kEnd-1, j..j+width-1) into the panel, row after row. */
 function packPanel(j: i32, width: i32, k0: i32, kEnd: i32): void {

@@ -77,7 +77,7 @@ export interface RunFlags {
   quiet?: boolean;
   timeout?: string;
   trainChunk?: string;
-  checkpointEvery: string;
+  checkpointEvery?: string;
   flashDir: string;
   resume?: string;
 }
@@ -179,7 +179,8 @@ export function planFromFlags(flags: RunFlags, command: Command): ClPlan {
   const seed = integerOption("--seed", flags.seed, 0, Number.MAX_SAFE_INTEGER);
   const timeoutMs = flags.timeout !== undefined ? integerOption("--timeout", flags.timeout, 1, 0x7fff_ffff) : undefined;
   const trainChunk = flags.trainChunk !== undefined ? integerOption("--train-chunk", flags.trainChunk, 1, 0x7fff_ffff) : undefined;
-  if (!CHECKPOINT_EVERY.includes(flags.checkpointEvery as never)) throw expected(`--checkpoint-every to be one of ${CHECKPOINT_EVERY.join(", ")}`, flags.checkpointEvery);
+  // deploy takes run's flags but not --checkpoint-every, so it may be absent.
+  if (flags.checkpointEvery !== undefined && !CHECKPOINT_EVERY.includes(flags.checkpointEvery as never)) throw expected(`--checkpoint-every to be one of ${CHECKPOINT_EVERY.join(", ")}`, flags.checkpointEvery);
   const batch = integerOption("--batch", flags.batch, 1, 65535);
   const optimizer = optimizerFrom(flags);
   if (flags.epochs !== undefined && flags.iterations !== undefined) throw new UsageError("--epochs and --iterations exclude each other; give one");
