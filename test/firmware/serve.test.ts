@@ -150,7 +150,7 @@ describe("a session with the stand-in device module", () => {
       request("DEPLOY of the same module with a bad configuration", MessageType.DEPLOY, encodePayload("DEPLOY", { config: new TextEncoder().encode('{"format":"fp32","bad":true}'), module: suite.standin.bytes }));
       request("DEPLOY of the same module that traps in the device", MessageType.DEPLOY, encodePayload("DEPLOY", { config: new TextEncoder().encode('{"format":"fp32","trap":true}'), module: suite.standin.bytes }));
       request("EVAL after the failed DEPLOYs", MessageType.EVAL, evalPayload(0));
-      request("TRAIN with an unknown flag", MessageType.TRAIN, Uint8Array.from([...train(1).subarray(0, 12), 2]));
+      request("TRAIN with an unknown flag", MessageType.TRAIN, Uint8Array.from([...train(1).subarray(0, 12), 0x80]));
       request("DATA with split 2", MessageType.DATA, Uint8Array.from([0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
       request("HELLO with a payload", MessageType.HELLO, new Uint8Array(1));
       request("a RESULT sent to the board", MessageType.RESULT, new Uint8Array([1]));
@@ -243,12 +243,12 @@ describe("traps and refusals keep the board answering (fixture module, 64-byte f
       const unreachable = await boardError(board.request("TRAIN", train(0xdead)));
       expect(unreachable.code).toBe(ErrorCode.TRAP);
       expect(unreachable.detail).toMatch(/^the device module trapped in TRAIN: trap in export 'cmd_run': .*unreachable/i);
-      expect(await board.request("TRAIN", train(5))).toEqual({ iterations: 5, meanLoss: 0.5, lastLoss: 0.25 });
+      expect(await board.request("TRAIN", train(5))).toEqual({ iterations: 5, meanLoss: 0.5, lastLoss: 0.25, precisionSwitches: 0, switches: [] });
 
       const outOfBounds = await boardError(board.request("TRAIN", train(0xbeef)));
       expect(outOfBounds.code).toBe(ErrorCode.TRAP);
       expect(outOfBounds.detail).toMatch(/out.of.bounds/i);
-      expect(await board.request("TRAIN", train(6))).toEqual({ iterations: 6, meanLoss: 0.5, lastLoss: 0.25 });
+      expect(await board.request("TRAIN", train(6))).toEqual({ iterations: 6, meanLoss: 0.5, lastLoss: 0.25, precisionSwitches: 0, switches: [] });
 
       // A trap inside DEPLOY's configuration; then a DEPLOY that works.
       const inDeploy = await boardError(board.deploy({ config: new TextEncoder().encode("trap"), module: suite.fixture.bytes }));
