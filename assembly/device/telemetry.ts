@@ -18,7 +18,7 @@ import {
 } from "../nn/abi";
 import { Health, healthRow, rangeUsed } from "../nn/health";
 import { healthReset } from "../nn/model";
-import { roleAt } from "../nn/context";
+import { layerRole } from "../nn/overrides";
 import {
   backendJobs, backendMacs, backendReset, backendMacUnits, backendCpuMacs, PATH_ACCELERATOR, PATH_CPU_NO_ACCELERATOR,
   PATH_CPU_FORMAT, PATH_CPU_ROUNDING, PATH_CPU_MODE, PATH_CPU_EMPTY, PATH_CPU_REFUSED, KERNEL_EXACT, KERNEL_EXACT_SR, KERNEL_FAST,
@@ -95,7 +95,7 @@ function writeHealth(at: usize, items: i32): u32 {
     for (let r = 0; r < ROLE_COUNT; r++) {
       const row = healthRow(block, l, r);
       if (!counted(row)) continue;
-      const role = roleAt(ctx, r);
+      const role = layerRole(ctx, l, r);
       const maxAbs = word(row, H_MAX_ABS);
       store<u16>(p, <u16>l);
       store<u8>(p + 2, <u8>r);

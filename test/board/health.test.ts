@@ -14,6 +14,7 @@ import { refFormat } from "../helpers/reference.js";
 import { rangeShare, rangeShareOf } from "../helpers/health.js";
 import { learning, runOn } from "../helpers/cl-run.js";
 import { smallRun } from "../helpers/run-options.js";
+import { defaultOptimizer } from "../../host/train/config.js";
 
 const REF = {
   e4m3: refFormat({ kind: "float", e: 4, m: 3, specials: "fn", subnormals: true, saturate: false }),
@@ -112,5 +113,16 @@ describe("a run with --health", () => {
       expect(new Set(t.eval.health!.map((h) => h.role))).toEqual(new Set(["activation"]));
     }
     for (const t of plain.report.telemetry) expect(t.train.health).toBeUndefined();
+  });
+
+  test("with a layer's weights in a width of their own, counting stores each layer's weights in its own format (SGD, no master copy)", async () => {
+    // Layer 0 keeps bf16 weights, the output layer fp32: the counted update must write each layer's store.
+    const options = smallRun({ precision: "fp32,layer0.weight=bf16:rne", optimizer: defaultOptimizer("sgd") });
+    const plain = await runOn("sim", options);
+    const counted = await runOn("sim", { ...options, health: true });
+    expect(learning(counted.report)).toEqual(learning(plain.report));
+    expect(counted.report.modelChecksum).toBe(plain.report.modelChecksum);
+    const weightRows = counted.report.telemetry[0].train.health!.filter((h) => h.role === "weight");
+    expect(weightRows.map((h) => [h.layer, h.format])).toEqual([[0, "bf16"], [2, "fp32"]]);
   });
 });
