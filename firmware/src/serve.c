@@ -12,6 +12,7 @@
 #include "board.h"
 #include "serve.h"
 #include "uart.h"
+#include "virtio_console.h"
 
 /* QEMU hw/riscv/virt.c: the PLIC at 0x0C000000 (SiFive PLIC layout), UART0 on interrupt source 10,
  * context 0 = hart 0 in machine mode. */
@@ -49,22 +50,31 @@ static void uart_fast(void) {
   *uart_reg(UART_FCR_OFFSET) = UART_FCR_ENABLE_CLEAR_TRIGGER14;
 }
 
-static void enable_rx_wakeup(void) {
-  *reg32(PLIC_PRIORITY(UART0_IRQ)) = 1;
-  *reg32(PLIC_ENABLE_CONTEXT0 + 4u * (UART0_IRQ / 32u)) |= 1u << (UART0_IRQ % 32u);
+static void enable_irq(uint32_t source) {
+  *reg32(PLIC_PRIORITY(source)) = 1;
+  *reg32(PLIC_ENABLE_CONTEXT0 + 4u * (source / 32u)) |= 1u << (source % 32u);
+}
+
+static void enable_rx_wakeup(uint32_t virtio_irq) {
+  enable_irq(UART0_IRQ);
+  if (virtio_irq != 0) enable_irq(virtio_irq);
   *reg32(PLIC_THRESHOLD_CONTEXT0) = 0;
   *uart_reg(UART_IER_OFFSET) = UART_IER_RX_DATA;
   /* -march=rv32imac names no Zicsr (GCC 12 follows the ISA manual that split it out); the core has it. */
   __asm__ volatile(".option push\n.option arch, +zicsr\ncsrs mie, %0\n.option pop" ::"r"(MIE_MEIE));
 }
 
-static uint8_t next_byte(void) {
+/* The host's bytes come on the virtio console when the machine has one (the host then sends nothing
+ * on the UART), else on the UART. */
+static uint8_t next_byte(int virtio) {
   for (;;) {
-    int byte = uart_try_getc();
+    int byte = virtio ? virtio_console_try_getc() : uart_try_getc();
     if (byte >= 0) return (uint8_t)byte;
     __asm__ volatile("wfi");
-    /* Claim and complete whatever woke the hart, so the PLIC can signal the next interrupt. */
+    /* Claim and complete whatever woke the hart, so the PLIC can signal the next interrupt; the
+     * virtio device holds its interrupt line up until it is acknowledged. */
     uint32_t source = *reg32(PLIC_CLAIM_CONTEXT0);
+    if (virtio) virtio_console_ack();
     if (source != 0) *reg32(PLIC_CLAIM_CONTEXT0) = source;
   }
 }
@@ -75,9 +85,10 @@ void board_serve(void) {
   static const uint8_t delimiter = 0;
   uart_fast();
   protocol_init();
-  enable_rx_wakeup();
+  uint32_t virtio_irq = virtio_console_init();
+  enable_rx_wakeup(virtio_irq);
   /* A lone delimiter: ends whatever partial frame the host holds (docs/protocol.md) and tells it the
    * board now listens; bytes sent before this may have been dropped while the UART was being reset. */
   board_send(&delimiter, 1);
-  for (;;) protocol_receive_byte(next_byte());
+  for (;;) protocol_receive_byte(next_byte(virtio_irq != 0));
 }

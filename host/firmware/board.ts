@@ -34,17 +34,24 @@ export interface QemuBoardOptions {
   accelStatsFile?: string;
 }
 
-/** The manifest's qemu settings: transport.ramMb (default 128) and transport.icount (a shift, or false/absent). */
-export function qemuSettings(manifest: BoardManifest): { ramMb: number; icountShift?: number } {
-  const { ramMb = 128, icount } = manifest.transport as { ramMb?: unknown; icount?: unknown };
+/**
+ * The manifest's qemu settings: transport.ramMb (default 128), transport.icount (a shift, or
+ * false/absent) and transport.input ("uart", the default, or "virtio": the host's bytes go to the board
+ * on a virtio console, which QEMU feeds 4 KiB at a time where its 16550 takes 14 bytes).
+ */
+export function qemuSettings(manifest: BoardManifest): { ramMb: number; icountShift?: number; input: "uart" | "virtio" } {
+  const { ramMb = 128, icount, input = "uart" } = manifest.transport as { ramMb?: unknown; icount?: unknown; input?: unknown };
   if (typeof ramMb !== "number" || !Number.isInteger(ramMb) || ramMb < 1) {
     throw new UsageError(`${manifest.file}: key "transport.ramMb": expected a whole number of MiB, received ${JSON.stringify(ramMb)}`);
   }
-  if (icount === undefined || icount === false) return { ramMb };
+  if (input !== "uart" && input !== "virtio") {
+    throw new UsageError(`${manifest.file}: key "transport.input": expected "uart" or "virtio", received ${JSON.stringify(input)}`);
+  }
+  if (icount === undefined || icount === false) return { ramMb, input };
   if (typeof icount !== "number" || !Number.isInteger(icount) || icount < 0 || icount > 10) {
     throw new UsageError(`${manifest.file}: key "transport.icount": expected an icount shift 0..10 or false, received ${JSON.stringify(icount)}`);
   }
-  return { ramMb, icountShift: icount };
+  return { ramMb, icountShift: icount, input };
 }
 
 function repoRoot(): string {
@@ -91,8 +98,14 @@ export class QemuTransport extends BaseTransport {
     readonly image: FirmwareImage,
     board: string,
     received: Uint8Array = new Uint8Array(0),
+    /** The virtio console's connection, when the host's bytes go that way (transport.input "virtio"). */
+    private readonly input?: { socket: Socket; server: Server },
   ) {
     super();
+    input?.socket.setNoDelay(true);
+    input?.socket.on("error", () => {
+      // As the UART's: QEMU's exit says why the link ended.
+    });
     this.description = `${board} on QEMU (pid ${qemu.pid})`;
     socket.setNoDelay(true);
     // Bytes that came before anyone could listen (the board's first delimiter) go to the first listeners.
@@ -111,6 +124,8 @@ export class QemuTransport extends BaseTransport {
         this.emitClose({ reason, expected: this.closing && !exit.fault, diagnostics: this.diagnostics() });
         server.close();
         socket.destroy();
+        input?.server.close();
+        input?.socket.destroy();
       },
       (err: Error) => this.emitClose({ reason: `${this.description}: ${err.message}`, expected: false }),
     );
@@ -123,7 +138,7 @@ export class QemuTransport extends BaseTransport {
   }
 
   protected send(bytes: Uint8Array): void {
-    this.socket.write(bytes);
+    (this.input?.socket ?? this.socket).write(bytes);
   }
 
   /** Ends the link and stops QEMU; resolves once QEMU has exited. */
@@ -133,9 +148,11 @@ export class QemuTransport extends BaseTransport {
       return;
     }
     this.closing = true;
+    this.input?.socket.end();
     this.socket.end();
     await this.qemu.stop();
     this.server.close();
+    this.input?.server.close();
   }
 }
 
@@ -146,31 +163,41 @@ export class QemuTransport extends BaseTransport {
  */
 export async function openQemuBoard(manifest: BoardManifest, options: QemuBoardOptions = {}): Promise<QemuTransport> {
   const image = await buildQemuBoardImage(manifest, options);
-  const { icountShift } = qemuSettings(manifest);
+  const { icountShift, input } = qemuSettings(manifest);
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
 
-  const server = createServer();
-  await new Promise<void>((resolveListen, rejectListen) => {
-    server.once("error", rejectListen);
-    server.listen(0, LOOPBACK, () => resolveListen());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const listen = async (): Promise<{ server: Server; port: number }> => {
+    const server = createServer();
+    await new Promise<void>((resolveListen, rejectListen) => {
+      server.once("error", rejectListen);
+      server.listen(0, LOOPBACK, () => resolveListen());
+    });
+    return { server, port: (server.address() as AddressInfo).port };
+  };
+  const { server, port } = await listen();
+  const inputServer = input === "virtio" ? await listen().catch((err) => (server.close(), Promise.reject(err))) : undefined;
+  const closeServers = () => {
+    server.close();
+    inputServer?.server.close();
+  };
   const qemuOptions: QemuOptions = { icountShift, flashFile: options.flashFile !== undefined ? resolve(options.flashFile) : undefined };
   if (manifest.accelerator.present) {
     if (!image.accelDevice) throw new RunError(`the image in ${dirname(image.elf)} has no accelerator device process (edgecl-accel-device): rebuild it`);
     qemuOptions.accelDevice = image.accelDevice;
     qemuOptions.accelStatsFile = options.accelStatsFile;
   }
-  options.log?.(`starting QEMU for ${manifest.id}, UART on tcp ${LOOPBACK}:${port}`);
+  options.log?.(`starting QEMU for ${manifest.id}, UART on tcp ${LOOPBACK}:${port}${inputServer ? `, input on a virtio console on tcp ${LOOPBACK}:${inputServer.port}` : ""}`);
   let qemu: QemuProcess;
   try {
-    qemu = startQemu(image, { kind: "tcp", host: LOOPBACK, port }, qemuOptions);
+    qemu = startQemu(image, { kind: "tcp", host: LOOPBACK, port, inputPort: inputServer?.port }, qemuOptions);
   } catch (err) {
-    server.close();
+    closeServers();
     throw err;
   }
   let timer: NodeJS.Timeout | undefined;
   try {
+    // QEMU connects its chardevs before the machine runs; the firmware's first delimiter on the UART says it listens.
+    const inputSocket = inputServer ? new Promise<Socket>((resolveInput) => inputServer.server.once("connection", resolveInput)) : undefined;
     const { socket, received } = await new Promise<{ socket: Socket; received: Uint8Array }>((resolveReady, rejectReady) => {
       timer = setTimeout(
         () => rejectReady(new RunError(`the firmware on QEMU (pid ${qemu.pid}) did not answer on ${LOOPBACK}:${port} within ${connectTimeoutMs} ms`)),
@@ -189,10 +216,12 @@ export async function openQemuBoard(manifest: BoardManifest, options: QemuBoardO
     });
     // One board, one link: later connections to the port are refused.
     server.on("connection", (extra: Socket) => extra.destroy());
-    return new QemuTransport(qemu, socket, server, image, manifest.id, received);
+    const inputLink = inputServer && inputSocket ? { socket: await inputSocket, server: inputServer.server } : undefined;
+    inputServer?.server.on("connection", (extra: Socket) => extra.destroy());
+    return new QemuTransport(qemu, socket, server, image, manifest.id, received, inputLink);
   } catch (err) {
     await qemu.stop();
-    server.close();
+    closeServers();
     throw err;
   } finally {
     clearTimeout(timer);

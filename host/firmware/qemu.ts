@@ -9,7 +9,12 @@ import { RunError, expected } from "../errors.js";
 import { tiedToHost } from "../transport/tied.js";
 import { requireToolchain } from "./toolchain.js";
 
-export type SerialTarget = { kind: "stdio" } | { kind: "tcp"; host: string; port: number };
+/**
+ * Where the UART goes. With `inputPort`, the host's bytes go to the board on a virtio console that
+ * connects to that port instead (firmware/src/virtio_console.h): QEMU's 16550 takes at most 14 bytes
+ * per turn of its event loop, a virtio console 4 KiB; the board still answers on the UART.
+ */
+export type SerialTarget = { kind: "stdio" } | { kind: "tcp"; host: string; port: number; inputPort?: number };
 
 export interface QemuImage {
   elf: string;
@@ -86,8 +91,14 @@ export function qemuArgs(image: QemuImage, serial: SerialTarget, options: QemuOp
   if (options.flashFile !== undefined) args.push("-drive", `if=pflash,unit=0,format=raw,file=${options.flashFile}`);
   if (serial.kind === "stdio") args.push("-serial", "stdio");
   else if (serial.kind === "tcp") {
-    if (!Number.isInteger(serial.port) || serial.port < 1 || serial.port > 65535) throw expected("a TCP port 1..65535", serial.port);
+    for (const port of [serial.port, ...(serial.inputPort === undefined ? [] : [serial.inputPort])]) {
+      if (!Number.isInteger(port) || port < 1 || port > 65535) throw expected("a TCP port 1..65535", port);
+    }
     args.push("-chardev", `socket,id=uart0,host=${serial.host},port=${serial.port},server=off,nodelay=on`, "-serial", "chardev:uart0");
+    if (serial.inputPort !== undefined) {
+      args.push("-chardev", `socket,id=input0,host=${serial.host},port=${serial.inputPort},server=off,nodelay=on`);
+      args.push("-device", "virtio-serial-device", "-device", "virtconsole,chardev=input0");
+    }
   } else throw expected('serial kind "stdio" or "tcp"', (serial as { kind: unknown }).kind);
   args.push("-kernel", image.elf);
   return args;
