@@ -32,6 +32,8 @@ export interface QemuBoardOptions {
   log?: (line: string) => void;
   /** Where the accelerator's device process writes its counters (JSON) when the board stops. */
   accelStatsFile?: string;
+  /** Overrides the manifest's transport.input: the channel the host's bytes take to the board (the image is the same). */
+  input?: "uart" | "virtio";
 }
 
 /**
@@ -163,7 +165,9 @@ export class QemuTransport extends BaseTransport {
  */
 export async function openQemuBoard(manifest: BoardManifest, options: QemuBoardOptions = {}): Promise<QemuTransport> {
   const image = await buildQemuBoardImage(manifest, options);
-  const { icountShift, input } = qemuSettings(manifest);
+  const { icountShift, input: manifestInput } = qemuSettings(manifest);
+  const input = options.input ?? manifestInput;
+  if (input !== "uart" && input !== "virtio") throw expected('an input channel "uart" or "virtio"', input);
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
 
   const listen = async (): Promise<{ server: Server; port: number }> => {

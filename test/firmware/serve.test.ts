@@ -11,7 +11,7 @@ import { loadAccelerator } from "../../board/sim/mmio.js";
 import { type BoardManifest } from "../../host/manifest/manifest.js";
 import { parseFormat } from "../../host/formats/parse.js";
 import { NAMED_FORMATS } from "../../host/generated/formats.js";
-import { buildQemuBoardImage, type QemuTransport } from "../../host/firmware/index.js";
+import { buildQemuBoardImage, qemuArgs, qemuSettings, type QemuTransport } from "../../host/firmware/index.js";
 import { decodeErrorReply, decodeResult, encodeFrame, encodePayload, ErrorCode, MessageType, PROTOCOL_VERSION, splitIntoChunks, type Frame } from "../../host/protocol/index.js";
 import { batch } from "../helpers/board.js";
 import { boardError, bootBoard, derivedManifest, expectSameReply, FirmwareSuite, fnv1a, FrameLink, protocolBoards, SimReference } from "./helpers.js";
@@ -24,7 +24,7 @@ const suite = new FirmwareSuite("serve", async () => {
   ({ rv32, tiny } = await protocolBoards(suite));
   rv32Fixture = derivedManifest(suite.dir, "qemu-rv32", "qemu-rv32-fixture", {});
   await buildQemuBoardImage(rv32Fixture, { wasm: suite.fixture.file, buildDir: join(suite.dir, "rv32-fixture") });
-});
+}, { timeoutMs: 600_000 }); // three images built from scratch: minutes on a loaded machine
 
 function client(transport: QemuTransport, board: string): BoardClient {
   return new BoardClient(transport, { board, timeoutMs: 10_000 });
@@ -95,10 +95,26 @@ describe("the QEMU board's link", () => {
       await second.close();
     }
   });
+
+  test("transport.input names the channel of the host's bytes: a virtio console beside the UART, or the UART alone", () => {
+    const image = { elf: "edgecl.elf", ramMb: 128 };
+    const uart = qemuArgs(image, { kind: "tcp", host: "127.0.0.1", port: 5000 });
+    expect(uart.join(" ")).toContain("-chardev socket,id=uart0,host=127.0.0.1,port=5000,server=off,nodelay=on -serial chardev:uart0");
+    expect(uart).not.toContain("virtconsole,chardev=input0");
+    const virtio = qemuArgs(image, { kind: "tcp", host: "127.0.0.1", port: 5000, inputPort: 5001 });
+    expect(virtio.join(" ")).toContain("-chardev socket,id=input0,host=127.0.0.1,port=5001,server=off,nodelay=on -device virtio-serial-device -device virtconsole,chardev=input0");
+    expect(() => qemuArgs(image, { kind: "tcp", host: "127.0.0.1", port: 5000, inputPort: 70000 })).toThrow("expected a TCP port 1..65535, received 70000");
+    expect(qemuSettings(derivedManifest(suite.dir, "qemu-rv32", "qemu-no-input", { input: undefined })).input).toBe("uart");
+    const bad = derivedManifest(suite.dir, "qemu-rv32", "qemu-bad-input", { input: "usb" });
+    expect(() => qemuSettings(bad)).toThrow(`${bad.file}: key "transport.input": expected "uart" or "virtio", received "usb"`);
+  });
 });
 
 describe("a session with the stand-in device module", () => {
-  test("every reply equals the simulated board's for the same frames, chunked DATA, checkpoints and repeats included", async () => {
+  // qemu-rv32 takes the host's bytes on a virtio console (transport.input), 4 KiB buffers that frames
+  // cross; the same image on its UART alone must answer the same.
+  test.each(["virtio", "uart"] as const)("input on the %s: every reply equals the simulated board's for the same frames, chunked DATA, checkpoints and repeats included", async (input) => {
+    expect(rv32.transport.input).toBe("virtio");
     await suite.withBoard(rv32, suite.standin.file, "rv32-standin", async (transport) => {
       const link = new FrameLink(transport);
       const sim = new SimReference(rv32);
@@ -182,7 +198,7 @@ describe("a session with the stand-in device module", () => {
       // iterations, and TRAIN 7 run once makes 10 (twice would make 17).
       const evalReply = decodeResult("EVAL", afterRepeat.payload);
       expect("ok" in evalReply && evalReply.ok.correct).toBe(3 + 7);
-    });
+    }, { input });
   });
 });
 
