@@ -2,15 +2,13 @@
 //
 //   npm run fuzz -- --frames N --board B [--seed S] [--batch K] [--timeout MS]
 //
-// The learner it sets up first (and whose traffic it mutates) is a one-experience Split MNIST MLP with a
-// hidden layer of 16, fp32, 32 training and 16 test samples, 2 steps of 8. Prints a line per 10 % of the
+// The learner it sets up first (and whose traffic it mutates) is scripts/fuzz-learner.mjs's. Prints a line per 10 % of the
 // frames and a summary; exits 1 when a crash, a hang, a reply that does not decode or an unexplained
 // model change was seen, 2 on bad arguments.
 import { Command, CommanderError } from "commander";
 import { openBoard } from "../dist/host/client/connect.js";
 import { fuzzBoard } from "../dist/host/client/fuzz.js";
-import { planRun } from "../dist/host/cl/run.js";
-import { defaultOptimizer } from "../dist/host/train/config.js";
+import { fuzzPlan, setUpFuzzLearner } from "./fuzz-learner.mjs";
 
 const program = new Command("fuzz")
   .requiredOption("--frames <n>", "frames to send")
@@ -41,36 +39,8 @@ const seed = whole("seed", options.seed, 0);
 const batch = whole("batch", options.batch, 1);
 const timeoutMs = whole("timeout", options.timeout, 1);
 
-const { plan } = planRun({
-  benchmark: "split-mnist",
-  scenario: "class",
-  strategy: "naive",
-  precision: "fp32",
-  seed,
-  model: "mlp:16",
-  iterations: 2,
-  batch: 8,
-  optimizer: defaultOptimizer("sgd"),
-  experiences: 1,
-  trainSamples: 32,
-  testSamples: 16,
-  board: options.board,
-  manifest: options.manifest,
-});
-
-async function setUp(client) {
-  const hello = await client.hello();
-  await client.deploy(typeof plan.deploy === "function" ? plan.deploy(hello) : plan.deploy);
-  const { train, test } = plan.experiences[0];
-  for (const [split, samples] of [["train", train], ["test", test]]) {
-    await client.data({ experience: 0, split, inputs: samples.inputs, labels: samples.labels, features: plan.features, encoding: plan.encoding });
-  }
-  await client.train({ experience: 0, iterations: plan.iterations, batchSize: plan.batchSize, seed: plan.trainSeed(0, 0) });
-  await client.eval({ experience: 0 });
-  await client.checkpoint(0);
-  await client.restore(0);
-  await client.telemetry();
-}
+const plan = fuzzPlan(seed, options.board, options.manifest);
+const setUp = (client) => setUpFuzzLearner(plan, client);
 
 const started = performance.now();
 let nextReport = frames / 10;
