@@ -206,6 +206,13 @@ static int call(const char *name, uint8_t type, uint32_t nargs, int32_t a0, int3
   return 1;
 }
 
+uint32_t device_image_piece_bytes(void) {
+  runtime_value_t result;
+  runtime_error_t err;
+  if (!instantiated || runtime_call("cmd_image_pieces", NULL, 0, &result, &err) != RUNTIME_OK || result.type != RUNTIME_I32) return 0;
+  return (uint32_t)result.as.i32;
+}
+
 int device_read(uint32_t offset, void *dst, uint32_t length) {
   runtime_error_t err;
   return runtime_memory_read(offset, dst, length, &err) == RUNTIME_OK;

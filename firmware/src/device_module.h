@@ -49,6 +49,11 @@ int device_reinstantiate(uint8_t request_type, reply_t *reply);
 int device_run(uint8_t type, const uint8_t *payload, uint32_t length, uint32_t *body_offset, uint32_t *body_length,
                reply_t *reply);
 
+/* The size of the pieces CHECKPOINT and RESTORE pass the image in, when the module takes it so (its
+ * export cmd_image_pieces, docs/protocol.md "CHECKPOINT and RESTORE in pieces"); 0 when it takes the
+ * whole image. */
+uint32_t device_image_piece_bytes(void);
+
 /* Copies bytes of linear memory (a reply body); 0 when the range is not inside it. */
 int device_read(uint32_t offset, void *dst, uint32_t length);
 

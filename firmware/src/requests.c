@@ -298,6 +298,58 @@ static void put_bytes_and_crc(uint8_t type, uint32_t bytes, uint32_t crc, reply_
   put_le32(body + 4, crc);
 }
 
+/* Bytes before a piece's data in the module's CHECKPOINT and RESTORE payloads: slot or pass u8, offset u32. */
+#define PIECE_HEADER 5u
+/* The image header's u32 at this offset is the bytes of its regions: the image is 16 + that + 4 bytes. */
+#define IMAGE_REGIONS_OFFSET 12u
+#define IMAGE_HEADER_BYTES 16u
+
+/* flash_source_t that asks the device for the image piece by piece (docs/protocol.md, "CHECKPOINT and
+ * RESTORE in pieces"), so that its linear memory never holds the whole image. The first piece was
+ * asked for before the flash was touched, and is kept. */
+typedef struct {
+  uint8_t slot;
+  uint32_t piece_bytes;
+  uint8_t first[EDGECL_IMAGE_PIECE_SIZE];
+  uint32_t first_length;
+  reply_t *reply;
+  int refused; /* the device answered a piece with an ERROR, which is in the reply */
+} image_pieces_t;
+
+static int image_piece(image_pieces_t *pieces, uint32_t at, uint32_t *offset, uint32_t *length) {
+  uint8_t request[PIECE_HEADER];
+  request[0] = pieces->slot;
+  put_le32(request + 1, at);
+  pieces->refused = 1;
+  if (!run(EDGECL_MSG_CHECKPOINT, request, sizeof request, offset, length, pieces->reply)) return 0;
+  if (*length == 0 || *length > pieces->piece_bytes) {
+    reply_error(pieces->reply, EDGECL_MSG_CHECKPOINT, EDGECL_ERR_INTERNAL, "expected a piece of the checkpoint image at byte %lu of at most %lu bytes, received %lu",
+                (unsigned long)at, (unsigned long)pieces->piece_bytes, (unsigned long)*length);
+    return 0;
+  }
+  pieces->refused = 0;
+  return 1;
+}
+
+static int from_image_pieces(void *context, uint32_t at, uint8_t *dst, uint32_t length) {
+  image_pieces_t *pieces = context;
+  while (length > 0) {
+    uint32_t offset, got;
+    if (at < pieces->first_length) {
+      got = pieces->first_length - at < length ? pieces->first_length - at : length;
+      memcpy(dst, pieces->first + at, got);
+    } else {
+      if (!image_piece(pieces, at, &offset, &got)) return 0;
+      if (got > length) got = length;
+      if (!device_read(offset, dst, got)) return 0;
+    }
+    at += got;
+    dst += got;
+    length -= got;
+  }
+  return 1;
+}
+
 static void checkpoint(const uint8_t *payload, uint32_t length, reply_t *reply) {
   if (!check_layout(&checkpoint_layout, EDGECL_MSG_CHECKPOINT, payload, length, reply)) return;
   uint8_t slot = payload[EDGECL_CHECKPOINT_SLOT_OFFSET];
@@ -307,13 +359,49 @@ static void checkpoint(const uint8_t *payload, uint32_t length, reply_t *reply) 
     return;
   }
   uint32_t offset, image_length, crc;
-  if (!run(EDGECL_MSG_CHECKPOINT, payload, length, &offset, &image_length, reply)) return;
   char detail[FLASH_DETAIL_MAX];
-  flash_status_t status = flash_write(slot, image_length, from_linear_memory, &offset, &crc, detail, sizeof detail);
+  flash_status_t status;
+  uint32_t piece_bytes = device_image_piece_bytes();
+  if (piece_bytes >= IMAGE_HEADER_BYTES && piece_bytes <= EDGECL_IMAGE_PIECE_SIZE) {
+    /* The first piece (offset 0 packs the learner's state) gives the image's length, before any erase. */
+    static image_pieces_t pieces;
+    pieces.slot = slot;
+    pieces.piece_bytes = piece_bytes;
+    pieces.reply = reply;
+    pieces.first_length = 0;
+    if (!image_piece(&pieces, 0, &offset, &pieces.first_length) || !device_read(offset, pieces.first, pieces.first_length)) return;
+    if (pieces.first_length < IMAGE_HEADER_BYTES) {
+      reply_error(reply, EDGECL_MSG_CHECKPOINT, EDGECL_ERR_INTERNAL, "expected the checkpoint image's %u-byte header in its first piece, received %lu bytes",
+                  (unsigned)IMAGE_HEADER_BYTES, (unsigned long)pieces.first_length);
+      return;
+    }
+    image_length = IMAGE_HEADER_BYTES + le32(pieces.first + IMAGE_REGIONS_OFFSET) + 4u;
+    status = flash_write(slot, image_length, from_image_pieces, &pieces, &crc, detail, sizeof detail);
+    /* A piece the device refused has its ERROR in the reply already. */
+    if (status == FLASH_FAULT && pieces.refused) return;
+  } else {
+    if (!run(EDGECL_MSG_CHECKPOINT, payload, length, &offset, &image_length, reply)) return;
+    status = flash_write(slot, image_length, from_linear_memory, &offset, &crc, detail, sizeof detail);
+  }
   if (status == FLASH_OK)
     put_bytes_and_crc(EDGECL_MSG_CHECKPOINT, image_length, crc, reply);
   else
     reply_error(reply, EDGECL_MSG_CHECKPOINT, status == FLASH_TOO_LARGE ? EDGECL_ERR_DOES_NOT_FIT : EDGECL_ERR_INTERNAL, "%s", detail);
+}
+
+/* Hands the image to the device piece by piece: every piece checked (pass 0), then written (pass 1). */
+static int restore_pieces(const uint8_t *image, uint32_t image_length, uint32_t piece_bytes, reply_t *reply) {
+  static uint8_t request[PIECE_HEADER + EDGECL_IMAGE_PIECE_SIZE];
+  for (uint8_t pass = 0; pass <= 1; pass++)
+    for (uint32_t at = 0; at < image_length; at += piece_bytes) {
+      uint32_t n = image_length - at < piece_bytes ? image_length - at : piece_bytes;
+      uint32_t offset, body_length;
+      request[0] = pass;
+      put_le32(request + 1, at);
+      memcpy(request + PIECE_HEADER, image + at, n);
+      if (!run(EDGECL_MSG_RESTORE, request, PIECE_HEADER + n, &offset, &body_length, reply)) return 0;
+    }
+  return 1;
 }
 
 static void restore(const uint8_t *payload, uint32_t length, reply_t *reply) {
@@ -331,8 +419,13 @@ static void restore(const uint8_t *payload, uint32_t length, reply_t *reply) {
     not_deployed(EDGECL_MSG_RESTORE, reply);
     return;
   }
-  /* The device gets the image itself as the request payload, validates it and loads it or refuses it. */
-  if (!run(EDGECL_MSG_RESTORE, image, image_length, &offset, &body_length, reply)) return;
+  /* The device validates the image and loads it or refuses it, changing nothing: in pieces when it
+   * takes them, else the image itself as the request payload. */
+  uint32_t piece_bytes = device_image_piece_bytes();
+  if (piece_bytes > 0 && piece_bytes <= EDGECL_IMAGE_PIECE_SIZE) {
+    if (!restore_pieces(image, image_length, piece_bytes, reply)) return;
+  } else if (!run(EDGECL_MSG_RESTORE, image, image_length, &offset, &body_length, reply))
+    return;
   put_bytes_and_crc(EDGECL_MSG_RESTORE, image_length, crc, reply);
 }
 

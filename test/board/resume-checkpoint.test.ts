@@ -6,14 +6,12 @@
 import { describe, expect, test } from "vitest";
 import { loadAccelerator } from "../../board/sim/mmio.js";
 import { Flash } from "../../board/sim/flash.js";
-import { BoardLostError } from "../../host/client/errors.js";
-import { runExperiences, RunInterruptedError, type RunPlan, type RunStep } from "../../host/client/runner.js";
+import type { RunPlan } from "../../host/client/runner.js";
 import { planRun } from "../../host/cl/run.js";
 import { defaultOptimizer } from "../../host/train/config.js";
-import type { Progress } from "../../host/report/progress.js";
-import type { Report } from "../../host/report/types.js";
 import { connectInProcess, manifest } from "../helpers/board.js";
 import { comparableReport } from "../helpers/run-process.js";
+import { runStoppingAt, type StoppedRun } from "../helpers/cl-run.js";
 
 const STRATEGIES = ["naive", "cumulative", "replay", "latent-replay", "gdumb", "agem", "ewc", "online-ewc", "si", "lwf", "packnet"];
 const BOARD = manifest("sim");
@@ -25,31 +23,10 @@ function plan(strategy: string, seed = 7): RunPlan {
   }).plan;
 }
 
-interface Outcome {
-  report: Report;
-  /** The experiences of the TRAIN requests sent, and the progress log. */
-  trained: number[];
-  log: string[];
-}
-
 /** Runs `p` on a board with `flash`; with `stopAt`, the board is lost as experience stopAt starts. */
-async function run(p: RunPlan, flash: Flash, stopAt?: number): Promise<Outcome> {
+async function run(p: RunPlan, flash: Flash, stopAt?: number): Promise<StoppedRun> {
   const { client } = connectInProcess({ manifest: BOARD, flash, accelerator: await loadAccelerator(BOARD) }, 60_000);
-  const trained: number[] = [];
-  const log: string[] = [];
-  const progress: Progress = { start() {}, update() {}, stop() {}, log: (line) => void log.push(line) };
-  const onStep = (s: RunStep) => {
-    if (s.request === "TRAIN") trained.push(s.experience!);
-    if (s.request === "DATA" && s.experience === stopAt && s.target === undefined) throw new BoardLostError("sim", "DATA", "stopped by the test");
-  };
-  try {
-    return { report: await runExperiences(client, p, { onStep, progress }), trained, log };
-  } catch (err) {
-    if (err instanceof RunInterruptedError) return { report: err.report, trained, log };
-    throw err;
-  } finally {
-    await client.close();
-  }
+  return runStoppingAt(client, "sim", p, stopAt);
 }
 
 const newFlash = () => new Flash(BOARD.memory.flashBytes);

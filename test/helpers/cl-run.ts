@@ -1,7 +1,10 @@
 // A whole continual-learning run on a simulated board, in this process and through the protocol, as
 // `edgecl run` plans it: the report and the CRC of the learner's checkpoint afterwards.
 import { loadAccelerator } from "../../board/sim/mmio.js";
-import { runExperiences } from "../../host/client/runner.js";
+import type { BoardClient } from "../../host/client/client.js";
+import { BoardLostError } from "../../host/client/errors.js";
+import { runExperiences, RunInterruptedError, type RunPlan, type RunStep } from "../../host/client/runner.js";
+import type { Progress } from "../../host/report/progress.js";
 import { loadBoard } from "../../host/manifest/manifest.js";
 import { planRun, type ClRunOptions } from "../../host/cl/run.js";
 import { checkReport } from "../../host/report/io.js";
@@ -39,3 +42,33 @@ export const learning = (r: Report) => ({
   losses: r.telemetry.map((t) => [t.train.meanLoss, t.train.lastLoss, t.eval.loss]),
 });
 
+
+export interface StoppedRun {
+  report: Report;
+  /** The experiences of the TRAIN requests sent. */
+  trained: number[];
+  /** The progress log (a resumed run says first how it resumes). */
+  log: string[];
+}
+
+/**
+ * Runs `plan` on `client` (closed afterwards); with `stopAt`, the board named `board` is lost as
+ * experience stopAt starts, and the report is the partial one the run saves.
+ */
+export async function runStoppingAt(client: BoardClient, board: string, plan: RunPlan, stopAt?: number): Promise<StoppedRun> {
+  const trained: number[] = [];
+  const log: string[] = [];
+  const progress: Progress = { start() {}, update() {}, stop() {}, log: (line) => void log.push(line) };
+  const onStep = (s: RunStep) => {
+    if (s.request === "TRAIN") trained.push(s.experience!);
+    if (s.request === "DATA" && s.experience === stopAt && s.target === undefined) throw new BoardLostError(board, "DATA", "stopped by the test");
+  };
+  try {
+    return { report: await runExperiences(client, plan, { onStep, progress }), trained, log };
+  } catch (err) {
+    if (err instanceof RunInterruptedError) return { report: err.report, trained, log };
+    throw err;
+  } finally {
+    await client.close();
+  }
+}
