@@ -144,6 +144,20 @@ function cellsOf(statFile: string): Record<string, number> {
   return design.num_cells_by_type ?? {};
 }
 
+/** The yosys whose `help synth_ice40` coarseWithoutShare copies; another may run other passes there. */
+export const ICE40_SCRIPT_YOSYS = "0.23";
+
+/** Throws unless `yosys -V` printed the version coarseWithoutShare was copied from. */
+export function checkIce40Yosys(versionLine: string): void {
+  const version = /^Yosys (\S+)/.exec(versionLine.trim())?.[1];
+  if (version === ICE40_SCRIPT_YOSYS) return;
+  throw new Error(
+    `expected yosys ${ICE40_SCRIPT_YOSYS} for the ice40 target (its synth_ice40 coarse step is restated without share in hw/synth.ts), ` +
+      `received ${version ? `yosys ${version}` : JSON.stringify(versionLine.trim())}: compare that version's \`help synth_ice40\` ` +
+      "with coarseWithoutShare and update both",
+  );
+}
+
 /**
  * The `coarse` step of yosys 0.23's synth_ice40 (its `help synth_ice40`) without `share`; the steps before and
  * after it run as synth_ice40 itself runs them.
@@ -165,6 +179,7 @@ export function synthIce40(dir: string, files: string[], includeDir: string): Ic
   requireTool("yosys", "yosys");
   requireTool("nextpnr-ice40", "nextpnr-ice40");
   requireTool("icepack", "fpga-icestorm");
+  checkIce40Yosys(run("yosys", ["-V"], ".", "yosys -V"));
   mkdirSync(dir, { recursive: true });
   const synth = (dsp: boolean): Ice40Result => {
     const flags = `${dsp ? "-dsp " : ""}-top edgecl_synth_wrap`;

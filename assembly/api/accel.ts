@@ -10,6 +10,13 @@ export function accel_present(): i32 {
   return accelPresent() ? 1 : 0;
 }
 
+/** 0 when gemm would take the job, else the negative status accel_gemm documents for it. */
+function refusal(m: i32, n: i32, k: i32, ldx: i32, transX: i32, ldw: i32, transW: i32, ldz: i32, spec: usize): i32 {
+  if (spec == 0) return -107;
+  const reason = gemmCheck(m, n, k, ldx, transX != 0, ldw, transW != 0, ldz, changetype<MacSpec>(spec));
+  return reason == GEMM_OK ? 0 : -100 - reason;
+}
+
 /**
  * The job on the accelerator alone: 0 done, 1..255 the accelerator's error code (nothing written),
  * -1 no accelerator, -2 timed out; below that, minus 100 minus the GEMM_* reason gemm would refuse with,
@@ -17,11 +24,9 @@ export function accel_present(): i32 {
  */
 export function accel_gemm(m: i32, n: i32, k: i32, x: usize, ldx: i32, transX: i32, w: usize, ldw: i32, transW: i32,
                            z: usize, ldz: i32, accumulate: i32, spec: usize): i32 {
-  if (spec == 0) return -107;
-  const s = changetype<MacSpec>(spec);
-  const reason = gemmCheck(m, n, k, ldx, transX != 0, ldw, transW != 0, ldz, s);
-  if (reason != GEMM_OK) return -100 - reason;
-  return accelGemm(m, n, k, x, ldx, transX != 0, w, ldw, transW != 0, z, ldz, accumulate != 0, s);
+  const refused = refusal(m, n, k, ldx, transX, ldw, transW, ldz, spec);
+  if (refused != 0) return refused;
+  return accelGemm(m, n, k, x, ldx, transX != 0, w, ldw, transW != 0, z, ldz, accumulate != 0, changetype<MacSpec>(spec));
 }
 
 /**
@@ -31,11 +36,9 @@ export function accel_gemm(m: i32, n: i32, k: i32, x: usize, ldx: i32, transX: i
  */
 export function gemm_on_backend(m: i32, n: i32, k: i32, x: usize, ldx: i32, transX: i32, w: usize, ldw: i32, transW: i32,
                                 z: usize, ldz: i32, accumulate: i32, spec: usize): i32 {
-  if (spec == 0) return -107;
-  const s = changetype<MacSpec>(spec);
-  const reason = gemmCheck(m, n, k, ldx, transX != 0, ldw, transW != 0, ldz, s);
-  if (reason != GEMM_OK) return -100 - reason;
-  return gemmOnBackend(m, n, k, x, ldx, transX != 0, w, ldw, transW != 0, z, ldz, accumulate != 0, s);
+  const refused = refusal(m, n, k, ldx, transX, ldw, transW, ldz, spec);
+  if (refused != 0) return refused;
+  return gemmOnBackend(m, n, k, x, ldx, transX != 0, w, ldw, transW != 0, z, ldz, accumulate != 0, changetype<MacSpec>(spec));
 }
 
 /** Jobs and MACs per path (0..6, as gemm_on_backend returns) since accel_stats_reset. */

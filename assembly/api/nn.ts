@@ -60,14 +60,16 @@ export function nn_set_head(handle: i32, head: i32): i32 {
   return NN_OK;
 }
 
+/** NN_OK when `handle` names a model and its first `batch` labels are in range, else the status saying why not. */
+function batchStatus(handle: i32, batch: i32): i32 {
+  return valid(handle) ? checkLabels(modelOf(handle), batch) : NN_BAD_MODEL;
+}
+
 /** Forward, backward and one optimizer step on the first `batch` samples; 1 if the step applied, 0 if skipped. */
 export function nn_train(handle: i32, batch: i32): i32 {
-  if (!valid(handle)) return NN_BAD_MODEL;
-  const model = modelOf(handle);
-  const status = checkLabels(model, batch);
+  const status = nn_backward(handle, batch);
   if (status != NN_OK) return status;
-  backward(model, batch);
-  return step(model) ? 1 : 0;
+  return step(modelOf(handle)) ? 1 : 0;
 }
 
 /**
@@ -75,21 +77,15 @@ export function nn_train(handle: i32, batch: i32): i32 {
  * the loss scale, rounded to the gradient format.
  */
 export function nn_backward(handle: i32, batch: i32): i32 {
-  if (!valid(handle)) return NN_BAD_MODEL;
-  const model = modelOf(handle);
-  const status = checkLabels(model, batch);
-  if (status != NN_OK) return status;
-  backward(model, batch);
-  return NN_OK;
+  const status = batchStatus(handle, batch);
+  if (status == NN_OK) backward(modelOf(handle), batch);
+  return status;
 }
 
 /** Evaluates the first `batch` samples; returns how many it classified right. */
 export function nn_evaluate(handle: i32, batch: i32): i32 {
-  if (!valid(handle)) return NN_BAD_MODEL;
-  const model = modelOf(handle);
-  const status = checkLabels(model, batch);
-  if (status != NN_OK) return status;
-  return evaluate(model, batch);
+  const status = batchStatus(handle, batch);
+  return status == NN_OK ? evaluate(modelOf(handle), batch) : status;
 }
 
 /** f32 gradients, one per parameter. */

@@ -5,7 +5,7 @@
 // weight store gets it rounded to the weight format.
 import { Context } from "./context";
 import { loadStored, storeRounded, roundOne } from "./precision";
-import { weightAt, putWeight, segmented, segmentOf, segmentBase } from "./overrides";
+import { weightAt, putWeight, segmented, layerRole, weightsF32 } from "./overrides";
 import { OPTIMIZER_SGD, ROLE_WEIGHT, ROLE_MASTER, ROLE_OPTIMIZER } from "./abi";
 import { Health, Tally, healthRow, tallyStart, tallyValue, largestFinite, tally } from "./health";
 
@@ -61,15 +61,19 @@ export function beginStep(opt: Optimizer): void {
   return ctx.master.present ? loadStored(ctx.master, opt.master, i) : weightAt(ctx, i);
 }
 
+/** Sets master weight i (when there is a master copy) to v rounded to its format; returns what it holds. */
+// @ts-ignore: decorator
+@inline function putMaster(ctx: Context, opt: Optimizer, i: i32, v: f32): f32 {
+  if (!ctx.master.present) return v;
+  const w = roundOne(ctx.master, ctx.masterRng, v);
+  storeRounded(ctx.master, opt.master, i, w);
+  return w;
+}
+
 /** Sets weight i (master and stored weight) to v, rounding to each role. */
 // @ts-ignore: decorator
 @inline export function setWeight(ctx: Context, opt: Optimizer, i: i32, v: f32): void {
-  let w = v;
-  if (ctx.master.present) {
-    w = roundOne(ctx.master, ctx.masterRng, w);
-    storeRounded(ctx.master, opt.master, i, w);
-  }
-  putWeight(ctx, i, w);
+  putWeight(ctx, i, putMaster(ctx, opt, i, v));
 }
 
 /**
@@ -147,13 +151,8 @@ function updateSpan<T>(ctx: Context, opt: Optimizer, first: i32, n: i32, rows: u
   const master = ctx.master.present;
   const stateRounds = state.format != null, masterRounds = ctx.master.format != null;
   const health = changetype<Health>(opt.health);
-  // Counting, the span is one layer's (updateRange): its weights are stored in its own role (overrides.ts).
-  let weightRole = ctx.weight, weightBase = ctx.weights;
-  if (counting && segmented(ctx)) {
-    const segment = segmentOf(ctx.layers, first);
-    weightRole = segment.role;
-    weightBase = segmentBase(ctx, segment);
-  }
+  // Counting, the span is one layer's (updateRange), its weights stored in the layer's own role.
+  const weightRole = counting ? layerRole(ctx, layer, ROLE_WEIGHT) : ctx.weight;
   const stateTally = counting ? health.state : changetype<Tally>(0);
   const masterTally = counting ? health.master : changetype<Tally>(0);
   const weightTally = counting ? health.weight : changetype<Tally>(0);
@@ -196,18 +195,13 @@ function updateSpan<T>(ctx: Context, opt: Optimizer, first: i32, n: i32, rows: u
       setWeight(ctx, opt, i, w - lr * step);
       continue;
     }
-    // setWeight(w - delta), counted: the same roundings in the same order.
+    // setWeight(w - delta), counted: each rounding's exact value against what was stored.
     const delta = lr * step;
-    let x = w - delta;
-    if (master) {
-      const r = roundOne(ctx.master, ctx.masterRng, x);
-      if (masterRounds) tallyValue(masterTally, x, r);
-      storeRounded(ctx.master, opt.master, i, r);
-      x = r;
-    }
-    const stored = roundOne(weightRole, ctx.weightRng, x);
+    const exact = w - delta;
+    const x = putMaster(ctx, opt, i, exact);
+    if (master && masterRounds) tallyValue(masterTally, exact, x);
+    const stored = putWeight(ctx, i, x);
     if (weightRounds) tallyValue(weightTally, x, stored);
-    storeRounded(weightRole, weightBase, i, stored);
     // Swamped: the copy the update goes to (the master copy when there is one) kept its value w.
     updates += <i32>(delta != 0);
     swamped += <i32>(delta != 0 && (master ? x : stored) == w);
@@ -219,7 +213,8 @@ function updateSpan<T>(ctx: Context, opt: Optimizer, first: i32, n: i32, rows: u
     if (states == 2) stateTally.largest = max(stateTally.largest, largestFinite(opt.state2 + (<usize>first << 2), n));
   }
   if (master && !masterRounds) masterTally.largest = largestFinite(opt.master + (<usize>first << 2), n);
-  if (!weightRounds) weightTally.largest = largestFinite(weightBase + (<usize>first << 2), n);
+  // An fp32 weight format stores f32 values, which weightsF32 hands over in place (no scratch).
+  if (!weightRounds) weightTally.largest = largestFinite(weightsF32(ctx, first, n, 0), n);
   if (states > 0) tallyRow(healthRow(rows, layer, ROLE_OPTIMIZER), states * n, stateTally, 0, 0);
   if (master) tallyRow(healthRow(rows, layer, ROLE_MASTER), n, masterTally, updates, swamped);
   tallyRow(healthRow(rows, layer, ROLE_WEIGHT), n, weightTally, master ? 0 : updates, master ? 0 : swamped);

@@ -145,14 +145,21 @@ export function weightAt(ctx: Context, i: i32): f32 {
   return loadStored(s.role, segmentBase(ctx, s), i);
 }
 
-/** Stores weight i rounded to its layer's weight format (a draw of the weight stream when it rounds by sr). */
-export function putWeight(ctx: Context, i: i32, v: f32): void {
-  if (!segmented(ctx)) {
-    storeRounded(ctx.weight, ctx.weights, i, roundOne(ctx.weight, ctx.weightRng, v));
-    return;
+/**
+ * Stores weight i rounded to its layer's weight format (a draw of the weight stream when it rounds by sr);
+ * returns the value stored, for the health counters. Inlined: it is the optimizer's last step per parameter.
+ */
+// @ts-ignore: decorator
+@inline export function putWeight(ctx: Context, i: i32, v: f32): f32 {
+  let role = ctx.weight, base = ctx.weights;
+  if (segmented(ctx)) {
+    const s = segmentOf(ctx.layers, i);
+    role = s.role;
+    base = segmentBase(ctx, s);
   }
-  const s = segmentOf(ctx.layers, i);
-  storeRounded(s.role, segmentBase(ctx, s), i, roundOne(s.role, ctx.weightRng, v));
+  const stored = roundOne(role, ctx.weightRng, v);
+  storeRounded(role, base, i, stored);
+  return stored;
 }
 
 /** Stores a value every weight format holds exactly (zero), without a draw. */

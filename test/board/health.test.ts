@@ -1,6 +1,7 @@
 // Numeric health through TELEMETRY: a learner deployed with FLAG_HEALTH on the simulated board reports
 // one item per layer and role that rounded values, with counts that follow from the work done, a range
-// share that follows from max |x| and the format's definition, and a reset that empties the list.
+// share that follows from max |x| and the format's definition (floats and fixed point), and a reset that
+// empties the list.
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, test } from "vitest";
 import { CFG_FLAGS, FLAG_HEALTH } from "../../assembly/nn/abi.js";
@@ -20,9 +21,16 @@ const REF = {
   e4m3: refFormat({ kind: "float", e: 4, m: 3, specials: "fn", subnormals: true, saturate: false }),
   e5m2: refFormat({ kind: "float", e: 5, m: 2, specials: "ieee", subnormals: true, saturate: false }),
 } as const;
+/** Fixed point fixed<WL>.<FL> from its definition in reference.ts (two's complement, WL bits, FL of them fraction). */
+const fixedRef = (name: string) => {
+  const [, wl, fl] = /^fixed(\d+)\.(\d+)$/.exec(name)!;
+  return refFormat({ kind: "fixed", e: Number(wl), m: Number(fl), specials: "none", subnormals: true, saturate: true });
+};
 // fp32 from IEEE 754 itself (enumerating its values in the oracle would take 2^31 entries).
 const share = (format: string, maxAbs: number) =>
-  format === "fp32" ? rangeShareOf(2 ** -149, (2 - 2 ** -23) * 2 ** 127, maxAbs) : rangeShare(REF[format as keyof typeof REF], maxAbs);
+  format === "fp32" ? rangeShareOf(2 ** -149, (2 - 2 ** -23) * 2 ** 127, maxAbs)
+  : format.startsWith("fixed") ? rangeShare(fixedRef(format), maxAbs)
+  : rangeShare(REF[format as keyof typeof REF], maxAbs);
 
 let module: Uint8Array;
 beforeAll(() => {
@@ -113,6 +121,20 @@ describe("a run with --health", () => {
       expect(new Set(t.eval.health!.map((h) => h.role))).toEqual(new Set(["activation"]));
     }
     for (const t of plain.report.telemetry) expect(t.train.health).toBeUndefined();
+  });
+
+  test("fixed point: each row's range used is its max |x| on the binade scale from 2^-FL to (2^(WL-1) - 1) 2^-FL", async () => {
+    const options = smallRun({ precision: "fp32,activation=fixed8.4,weight=fixed16.8,layer2.activation=fixed12.6", health: true });
+    const { report } = await runOn("sim", options);
+    const rows = report.telemetry.flatMap((t) => [...t.train.health!, ...t.eval.health!]).filter((h) => h.format.startsWith("fixed"));
+    expect(new Set(rows.map((h) => `${h.layer}.${h.role}=${h.format}`))).toEqual(
+      new Set(["0.activation=fixed8.4", "2.activation=fixed12.6", "0.weight=fixed16.8", "2.weight=fixed16.8"]),
+    );
+    // By hand for fixed8.4: 2^-4 .. 127 * 2^-4 spans log2(127) binades, of which max |x| = 1 uses 4.
+    expect(rangeShare(fixedRef("fixed8.4"), 1)).toBeCloseTo(4 / Math.log2(127), 15);
+    for (const h of rows) expect(h.rangeUsed, `${h.layer}.${h.role}=${h.format}`).toBeCloseTo(share(h.format, h.maxAbs), 12);
+    // Not every row pinned to an end of the scale, where the clamp alone would agree.
+    expect(rows.some((h) => h.rangeUsed > 0 && h.rangeUsed < 1)).toBe(true);
   });
 
   test("with a layer's weights in a width of their own, counting stores each layer's weights in its own format (SGD, no master copy)", async () => {
