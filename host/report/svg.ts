@@ -572,3 +572,75 @@ export function shareGridSvg(rows: string[], experiences: number, values: Array<
   parts.push(close);
   return parts.join("");
 }
+
+/** A stretch of training steps [from, to) in which a row ran in one format. */
+export interface TimelineSegment {
+  from: number;
+  to: number;
+  format: string;
+  rounding: string;
+}
+
+export interface TimelineRow {
+  /** e.g. "layer 0 · weight" or "all layers · acc". */
+  label: string;
+  layer: number | "all";
+  role: string;
+  segments: TimelineSegment[];
+}
+
+/**
+ * Which format each row (a layer and role) ran in over the training steps: one bar per row, a
+ * coloured segment per format (the legend lists formats from the narrowest), a tick at every switch
+ * and a dashed line where each experience starts.
+ */
+export function timelineSvg(rows: TimelineRow[], experienceStarts: number[], totalSteps: number, formats: string[], text: FigureText): string {
+  const rowH = 24;
+  const labelW = Math.max(80, ...rows.map((r) => r.label.length * TICK_SIZE * 0.6 + 12));
+  const legendW = Math.max(90, ...formats.map((f) => f.length * TICK_SIZE * 0.6 + 32));
+  const plotW = 560;
+  const plotH = rows.length * rowH;
+  const { frame, open, close } = figure("timeline", text, { left: Math.ceil(labelW) + 28, right: Math.ceil(legendW), top: 22, bottom: 44 }, plotW, plotH);
+  const sx = (step: number) => frame.left + (totalSteps > 0 ? (step / totalSteps) * plotW : 0);
+  const colour = (format: string) => CATEGORICAL[Math.max(0, formats.indexOf(format)) % CATEGORICAL.length];
+  const parts = [open];
+  const xTicks = ticks(0, totalSteps).filter((v) => Number.isInteger(v));
+  for (const v of xTicks) {
+    parts.push(`<line x1="${r2(sx(v))}" x2="${r2(sx(v))}" y1="${frame.top + plotH}" y2="${frame.top + plotH + 4}" stroke="#333"/>`);
+    parts.push(`<text class="tick" x="${r2(sx(v))}" y="${frame.top + plotH + 17}" text-anchor="middle">${v}</text>`);
+  }
+  parts.push(`<line x1="${frame.left}" x2="${frame.left + plotW}" y1="${frame.top + plotH}" y2="${frame.top + plotH}" stroke="#333"/>`);
+  parts.push(`<text class="axis-title x" x="${frame.left + plotW / 2}" y="${frame.top + plotH + 36}" text-anchor="middle" font-size="${LABEL_SIZE}">training step (counted over the run)</text>`);
+  parts.push(`<text class="axis-title y" transform="translate(16 ${frame.top + plotH / 2}) rotate(-90)" text-anchor="middle" font-size="${LABEL_SIZE}">layer · role</text>`);
+  rows.forEach((row, i) => {
+    const y = frame.top + i * rowH;
+    parts.push(`<text class="tick" x="${frame.left - 8}" y="${y + rowH / 2 + 4}" text-anchor="end">${esc(row.label)}</text>`);
+    const out = [`<g class="timeline-row" data-layer="${row.layer}" data-role="${esc(row.role)}">`];
+    row.segments.forEach((s, k) => {
+      const x0 = sx(s.from);
+      const w = Math.max(0.5, sx(s.to) - x0);
+      out.push(
+        `<rect class="segment" data-from="${s.from}" data-to="${s.to}" data-format="${esc(s.format)}" data-rounding="${esc(s.rounding)}" x="${r2(x0)}" y="${y + 3}" width="${r2(w)}" height="${rowH - 6}" fill="${colour(s.format)}"><title>${esc(row.label)}: ${esc(s.format)}:${esc(s.rounding)}, steps ${s.from} to ${s.to - 1}</title></rect>`,
+      );
+      // A format's name where its stretch is wide enough to hold it.
+      if (w > s.format.length * MIN_TEXT_SIZE * 0.62 + 6) {
+        out.push(`<text x="${r2(x0 + w / 2)}" y="${y + rowH / 2 + 4}" text-anchor="middle" font-size="${MIN_TEXT_SIZE}" fill="#fff">${esc(s.format)}</text>`);
+      }
+      if (k > 0) out.push(`<line class="switch" data-step="${s.from}" x1="${r2(x0)}" x2="${r2(x0)}" y1="${y}" y2="${y + rowH}" stroke="#000" stroke-width="1"/>`);
+    });
+    out.push("</g>");
+    parts.push(out.join(""));
+  });
+  experienceStarts.forEach((start, j) => {
+    parts.push(
+      `<line class="experience-start" data-experience="${j}" x1="${r2(sx(start))}" x2="${r2(sx(start))}" y1="${frame.top - 4}" y2="${frame.top + plotH}" stroke="#555" stroke-dasharray="3 3"/>` +
+        `<text class="tick" x="${r2(sx(start) + 3)}" y="${frame.top - 8}">e${j}</text>`,
+    );
+  });
+  const lx = frame.left + plotW + 16;
+  formats.forEach((f, k) => {
+    parts.push(`<g class="legend" data-format="${esc(f)}"><rect x="${lx}" y="${frame.top + 18 * k}" width="12" height="12" fill="${colour(f)}"/><text x="${lx + 16}" y="${frame.top + 18 * k + 10}">${esc(f)}</text></g>`);
+  });
+  parts.push(close);
+  return parts.join("");
+}
