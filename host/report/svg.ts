@@ -611,7 +611,8 @@ export function timelineSvg(rows: TimelineRow[], experienceStarts: number[], tot
   }
   parts.push(`<line x1="${frame.left}" x2="${frame.left + plotW}" y1="${frame.top + plotH}" y2="${frame.top + plotH}" stroke="#333"/>`);
   parts.push(`<text class="axis-title x" x="${frame.left + plotW / 2}" y="${frame.top + plotH + 36}" text-anchor="middle" font-size="${LABEL_SIZE}">training step (counted over the run)</text>`);
-  parts.push(`<text class="axis-title y" transform="translate(16 ${frame.top + plotH / 2}) rotate(-90)" text-anchor="middle" font-size="${LABEL_SIZE}">layer · role</text>`);
+  // Above the row labels rather than turned along them: a few rows are shorter than the title.
+  parts.push(`<text class="axis-title y" x="${frame.left - 8}" y="${frame.top - 8}" text-anchor="end" font-size="${LABEL_SIZE}">layer · role</text>`);
   rows.forEach((row, i) => {
     const y = frame.top + i * rowH;
     parts.push(`<text class="tick" x="${frame.left - 8}" y="${y + rowH / 2 + 4}" text-anchor="end">${esc(row.label)}</text>`);
