@@ -450,7 +450,13 @@ export function scatterSvg(
   x: ScatterAxis,
   cls: string,
   text: FigureText,
-  options: { fullScale?: boolean; /** Indices of the points on a Pareto front, in x order. */ front?: number[] } = {},
+  options: {
+    fullScale?: boolean;
+    /** Indices of the points on a Pareto front, in x order. */
+    front?: number[];
+    /** Leave off the labels of points off the front that would overlap a label already placed (front first). */
+    declutter?: boolean;
+  } = {},
 ): string {
   const { frame, open, close } = figure(`scatter ${cls}`, text, { left: 64, right: 28, top: 8, bottom: 44 }, 520, 260);
   const lows = points.map((p) => p.x - (p.xErr ?? 0));
@@ -488,6 +494,22 @@ export function scatterSvg(
   }
   const onFront = new Set(front);
   const labelsAt = new Map<string, number>();
+  const hidden = new Set<number>();
+  if (options.declutter) {
+    // Label boxes estimated from the text's length, placed as below: front first, then the rest in order.
+    const placed: Array<[number, number, number, number]> = [];
+    const order = [...front, ...points.map((_, i) => i).filter((i) => !onFront.has(i))];
+    for (const i of order) {
+      const cx = a.sx(tx(points[i].x));
+      const cy = a.sy(points[i].y);
+      const w = points[i].label.length * TICK_SIZE * 0.6;
+      const right = cx > frame.left + a.plotW * 0.6;
+      const box: [number, number, number, number] = [right ? cx - 8 - w : cx + 8, cy - 8 - TICK_SIZE, right ? cx - 8 : cx + 8 + w, cy - 6];
+      const overlaps = placed.some((b) => box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3]);
+      if (overlaps && !onFront.has(i)) hidden.add(i);
+      else placed.push(box);
+    }
+  }
   points.forEach((p, index) => {
     const colour = CATEGORICAL[p.run % CATEGORICAL.length];
     const cx = r2(a.sx(tx(p.x)));
@@ -510,7 +532,7 @@ export function scatterSvg(
     const ly = cy - 8 + 14 * stacked + (stacked > 0 ? 10 : 0);
     const value = `${(100 * p.y).toFixed(2)}%${p.yErr ? ` ± ${(100 * p.yErr).toFixed(2)}` : ""}, ${Number((p.x / unit.factor).toPrecision(4))} ${unit.name}`;
     const ring = onFront.has(index) ? ' stroke="#000" stroke-width="1.5"' : "";
-    const label = p.unlabelled ? "" : `<text class="point-label" x="${right ? cx - 8 : cx + 8}" y="${ly}" text-anchor="${right ? "end" : "start"}">${esc(p.label)}</text>`;
+    const label = p.unlabelled || hidden.has(index) ? "" : `<text class="point-label" x="${right ? cx - 8 : cx + 8}" y="${ly}" text-anchor="${right ? "end" : "start"}">${esc(p.label)}</text>`;
     parts.push(
       `<g class="point${onFront.has(index) ? " on-front" : ""}" data-run="${p.run}">${bars.join("")}<circle cx="${cx}" cy="${cy}" r="5" fill="${colour}"${ring}><title>${esc(p.label)}: ${esc(value)}</title></circle>${label}</g>`,
     );

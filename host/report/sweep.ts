@@ -97,7 +97,7 @@ function panelPlanes(panels: SweepPanels): string {
       const scatter: ScatterPoint[] = plotted.map(({ p, i }) => ({ x: p.energyJ!.mean, y: p.accuracy!.mean, xErr: p.energyJ!.sd || undefined, yErr: p.accuracy!.sd || undefined, label: p.label, run: i }));
       const front = panel.front.map((i) => plotted.findIndex((q) => q.i === i));
       const title = `Accuracy against energy${panels.panelAxes.length ? `: ${panel.label}` : ""}`;
-      out.push(`<figure>${scatterSvg(scatter, { label: "total energy", unit: "J", log: true }, `accuracy-energy-panel panel-${k}`, { title, caption: `Average accuracy after the last experience against the run's modelled energy (docs/energy.md), mean over seeds (${panels.pointAxes.join(", ") || "every run"}).` }, { front })}</figure>`);
+      out.push(`<figure>${scatterSvg(scatter, { label: "total energy", unit: "J", log: true }, `accuracy-energy-panel panel-${k}`, { title, caption: `Average accuracy after the last experience against the run's modelled energy (docs/energy.md), mean over seeds, one point per ${panels.pointAxes.join(" × ") || "sweep"}. Labels that would overlap are left off points off the front; every point's name is in its tooltip and the table below.` }, { front, declutter: true })}</figure>`);
     } else {
       out.push('<p class="note">No finished run with energy.</p>');
     }
