@@ -130,11 +130,11 @@ function expectedTimeline(report: Report, layers: Array<number | "all">): Map<st
   for (const layer of layers) {
     for (const role of roles) {
       const fixed = own.find((o) => o.layer === layer && o.role === role);
-      if (!fixed && !rows.some((r) => r.role === role)) continue;
+      if (!fixed && !rows.some((r) => r.role === role && (r.layer === "all" || r.layer === layer))) continue;
       let at = 0;
       let format = fixed ? fixed.format : specRole(role);
       const segments: Array<[number, number, string]> = [];
-      for (const r of fixed ? [] : rows.filter((r) => r.role === role)) {
+      for (const r of fixed ? [] : rows.filter((r) => r.role === role && (r.layer === "all" || r.layer === layer))) {
         if (r.step > at) segments.push([at, r.step, format]);
         at = r.step;
         format = r.format;
@@ -182,6 +182,18 @@ describe("the precision timeline of a real run", () => {
     expect(expected.get("0.weight")).toEqual([[0, 16, "e5m2"]]);
     expect(expected.get("2.acc")).toEqual([[0, 3, "fp32"], [3, 8, "fp16"], [8, 11, "fp32"], [11, 16, "fp16"]]);
     await inPage("timeline-layers.html", renderHtml(report), async (page) => {
+      expect(await drawnTimeline(page)).toEqual(expected);
+    });
+  });
+
+  test("adaptive: each layer's roles move on their own, one row per layer and role that moved", async () => {
+    const { report } = await runOn("sim", smallRun({ precisionPolicy: "adaptive:activation+error+gradient:fp16>fp32:underflow=0.003,range=0.62,widen=1,narrow=3", iterations: 12 }));
+    const rows = report.telemetry.flatMap((t) => t.precision!.timeline);
+    const layers = [...new Set(rows.map((r) => r.layer))].sort();
+    expect(layers.length).toBeGreaterThan(0);
+    expect(layers.every((l) => typeof l === "number")).toBe(true);
+    const expected = expectedTimeline(report, layers);
+    await inPage("timeline-adaptive.html", renderHtml(report), async (page) => {
       expect(await drawnTimeline(page)).toEqual(expected);
     });
   });
