@@ -59,15 +59,14 @@ export function reportFigures(report: Report, options: FigureOptions = {}): Figu
   figures.push(...healthFigures(report, run));
   const timeline = precisionTimeline(report);
   if (timeline) {
-    const truncated = report.telemetry.filter((t) => t.precision && t.precision.switches > new Set(t.precision.timeline.map((r) => r.step)).size).map((t) => t.experience);
     figures.push({
       name: "precision-timeline",
       svg: timelineSvg(timeline.rows, timeline.experienceStarts, timeline.totalSteps, timeline.formats, {
         title: `Precision over training: ${run}`,
         caption:
           `The format each layer and role ran in at every training step (${String(report.config.precisionPolicy ?? "static")}), from the report's precision timeline; ` +
-          `a black tick is a switch, a dashed line the start of experience eJ. Only roles a switch or a layer's own format changes are drawn; "all layers" rows hold for every layer.` +
-          (truncated.length ? ` Experience${truncated.length > 1 ? "s" : ""} ${truncated.join(", ")} made more switches than the device listed: later ones are not drawn.` : ""),
+          `a black tick is a switch, a dashed line the start of experience eJ. Only roles a switch or a layer's own format changes are drawn; "all layers" rows hold for every layer. ` +
+          "The device lists the first 32 switches of each training request.",
       }),
     });
   }
@@ -90,7 +89,16 @@ function formatBits(name: string): number {
  * from step to step. Null when the run never switched and has no per-layer precision.
  */
 export function precisionTimeline(report: Report): { rows: TimelineRow[]; experienceStarts: number[]; totalSteps: number; formats: string[] } | null {
-  const events = report.telemetry.flatMap((t) => t.precision?.timeline ?? []);
+  // A training request that follows others in an experience may list that experience's earlier switches
+  // again: each switch is drawn once, in step order.
+  const seen = new Set<string>();
+  const events = report.telemetry
+    .flatMap((t) => t.precision?.timeline ?? [])
+    .filter((e) => {
+      const key = `${e.step}|${e.layer}|${e.role}|${e.format}|${e.rounding}`;
+      return seen.has(key) ? false : (seen.add(key), true);
+    })
+    .sort((a, b) => a.step - b.step);
   const perLayer = (report.config.precisionLayers ?? null) as Array<{ layer: number; roles: Record<string, string> }> | null;
   if (!events.length && !perLayer?.length) return null;
   let spec;

@@ -124,7 +124,8 @@ function expectedTimeline(report: Report, layers: Array<number | "all">): Map<st
   const specRole = (role: string) => new RegExp(`(?:^|,)${role}=([^:,]+)`).exec(String(report.config.precisionSpec))![1];
   const own = [...String(report.config.precision).matchAll(/layer(\d+)\.(\w+)=([^:,]+)/g)].map((m) => ({ layer: Number(m[1]), role: m[2], format: m[3] }));
   const total = report.telemetry.reduce((n, t) => n + t.train.iterations, 0);
-  const rows = report.telemetry.flatMap((t) => t.precision?.timeline ?? []);
+  // Each switch once: a training request that follows others may list its experience's switches again.
+  const rows = [...new Map(report.telemetry.flatMap((t) => t.precision?.timeline ?? []).map((r) => [JSON.stringify(r), r])).values()];
   const roles = new Set([...rows.map((r) => r.role), ...own.map((o) => o.role)]);
   const out = new Map<string, Array<[number, number, string]>>();
   for (const layer of layers) {
@@ -195,6 +196,16 @@ describe("the precision timeline of a real run", () => {
     const expected = expectedTimeline(report, layers);
     await inPage("timeline-adaptive.html", renderHtml(report), async (page) => {
       expect(await drawnTimeline(page)).toEqual(expected);
+    });
+  });
+
+  test("training in requests of 2 steps: each switch drawn once, the stretches tiling the run without overlap", async () => {
+    const { report } = await runOn("sim", smallRun({ precisionPolicy: "boundary:3@acc=fp32", iterations: 8, trainChunk: 2 }));
+    const expected = expectedTimeline(report, ["all"]);
+    expect(expected.get("all.acc")).toEqual([[0, 3, "fp32"], [3, 8, "fp16"], [8, 11, "fp32"], [11, 16, "fp16"]]);
+    await inPage("timeline-chunks.html", renderHtml(report), async (page) => {
+      expect(await drawnTimeline(page)).toEqual(expected);
+      expect(await countOf(page, "svg.timeline line.switch")).toBe(3);
     });
   });
 
