@@ -33,7 +33,7 @@ const finished = results.runs.filter((r) => r.state === "finished").length;
 const pct = (x) => (100 * x).toFixed(1);
 const mj = (x) => (1000 * x).toFixed(1);
 const meanSd = (v, show) => (v ? `${show(v.mean)} ± ${show(v.sd)}` : "–");
-const signed = (x) => `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(1)}`;
+const signed = (x) => (Math.abs(x) < 0.05 ? "0.0" : `${x > 0 ? "+" : "−"}${Math.abs(x).toFixed(1)}`);
 
 /** What the policy or preset of a setting is, for the legend. */
 function describe(setting) {
