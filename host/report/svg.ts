@@ -495,8 +495,11 @@ export function scatterSvg(
   const onFront = new Set(front);
   const labelsAt = new Map<string, number>();
   const hidden = new Set<number>();
+  /** Baseline offset of a label from its point: above it, or below where above is taken. */
+  const labelDy = new Map<number, number>();
   if (options.declutter) {
-    // Label boxes estimated from the text's length, placed as below: front first, then the rest in order.
+    // Label boxes estimated from the text's length, front first, then the rest in order: a label goes
+    // above its point, else below it; a front label that fits neither goes above, any other is left off.
     const placed: Array<[number, number, number, number]> = [];
     const order = [...front, ...points.map((_, i) => i).filter((i) => !onFront.has(i))];
     for (const i of order) {
@@ -504,10 +507,15 @@ export function scatterSvg(
       const cy = a.sy(points[i].y);
       const w = points[i].label.length * TICK_SIZE * 0.6;
       const right = cx > frame.left + a.plotW * 0.6;
-      const box: [number, number, number, number] = [right ? cx - 8 - w : cx + 8, cy - 8 - TICK_SIZE, right ? cx - 8 : cx + 8 + w, cy - 6];
-      const overlaps = placed.some((b) => box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3]);
-      if (overlaps && !onFront.has(i)) hidden.add(i);
-      else placed.push(box);
+      const box = (dy: number): [number, number, number, number] => [right ? cx - 8 - w : cx + 8, cy + dy - TICK_SIZE, right ? cx - 8 : cx + 8 + w, cy + dy + 2];
+      const free = (b: [number, number, number, number]) => !placed.some((o) => b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3]);
+      const dy = [-8, 18].find((d) => free(box(d)));
+      if (dy === undefined && !onFront.has(i)) {
+        hidden.add(i);
+        continue;
+      }
+      labelDy.set(i, dy ?? -8);
+      placed.push(box(dy ?? -8));
     }
   }
   points.forEach((p, index) => {
@@ -529,7 +537,7 @@ export function scatterSvg(
     const key = `${Math.round(cx / 8)},${Math.round(cy / 8)}`;
     const stacked = labelsAt.get(key) ?? 0;
     if (!p.unlabelled) labelsAt.set(key, stacked + 1);
-    const ly = cy - 8 + 14 * stacked + (stacked > 0 ? 10 : 0);
+    const ly = options.declutter ? cy + (labelDy.get(index) ?? -8) : cy - 8 + 14 * stacked + (stacked > 0 ? 10 : 0);
     const value = `${(100 * p.y).toFixed(2)}%${p.yErr ? ` ± ${(100 * p.yErr).toFixed(2)}` : ""}, ${Number((p.x / unit.factor).toPrecision(4))} ${unit.name}`;
     const ring = onFront.has(index) ? ' stroke="#000" stroke-width="1.5"' : "";
     const label = p.unlabelled || hidden.has(index) ? "" : `<text class="point-label" x="${right ? cx - 8 : cx + 8}" y="${ly}" text-anchor="${right ? "end" : "start"}">${esc(p.label)}</text>`;
