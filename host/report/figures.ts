@@ -2,6 +2,7 @@
 // what the HTML pages embed and what `edgecl report --figures DIR` writes one file each.
 import { comparabilityWarnings, groupBySeed, labelRuns } from "./labels.js";
 import { parseFormat } from "../formats/parse.js";
+import { costFront } from "../sweep/pareto.js";
 import { parsePrecision } from "../precision/parse.js";
 import { ROLE_NAMES } from "../precision/spec.js";
 import { accuracyCurvesSvg, energyBarsSvg, energySplitBarsSvg, heatMapSvg, scatterSvg, shareGridSvg, timelineSvg, type ScatterPoint, type TimelineRow } from "./svg.js";
@@ -228,9 +229,16 @@ export function comparisonFigures(reports: Report[], options: FigureOptions = {}
     .filter((g) => g.energy !== null)
     .map((g) => ({ x: g.energy!.mean, y: g.accuracy!.mean, xErr: g.energy!.std || undefined, yErr: g.accuracy!.std || undefined, label: g.label, run: g.runs[0] }));
   if (energyPoints.length) {
+    const front = costFront(energyPoints);
     figures.push({
       name: "accuracy-energy",
-      svg: scatterSvg(energyPoints, { label: "total energy", unit: "J", log: true }, "accuracy-energy", { title: "Average accuracy against total energy", caption: `Each point is a configuration; up and to the left is better.${errorNote}` }, options),
+      svg: scatterSvg(
+        energyPoints,
+        { label: "total energy", unit: "J", log: true },
+        "accuracy-energy",
+        { title: "Average accuracy against total energy", caption: `Each point is a configuration; up and to the left is better. The dashed staircase is the Pareto front of the points: none is both more accurate and cheaper than one on it (ringed).${errorNote}` },
+        { ...options, front },
+      ),
     });
   }
   const memoryPoints: ScatterPoint[] = withAccuracy.map((g) => ({ x: g.learnerBytes.mean, y: g.accuracy!.mean, xErr: g.learnerBytes.std || undefined, yErr: g.accuracy!.std || undefined, label: g.label, run: g.runs[0] }));

@@ -111,6 +111,10 @@ describe("the comparison page in Chromium", () => {
       // Lower energy sits further left on the plot.
       const x = async (run: number) => (await page.locator(`svg.accuracy-energy g.point[data-run="${run}"] circle`).boundingBox())!.x;
       expect(await x(1)).toBeLessThan(await x(0));
+      // fp8 is as accurate as fp8-mixed (the same fixture) at 0.2 mJ against 7.5 mJ: the front is fp8 alone.
+      expect(cheap.metrics.avgAccuracy).toBe(runs[0].report.metrics.avgAccuracy);
+      expect(await page.locator("svg.accuracy-energy g.point.on-front").evaluateAll((gs) => gs.map((g) => g.getAttribute("data-run")))).toEqual(["1"]);
+      expect(await countOf(page, "svg.accuracy-energy path.front")).toBe(1);
     });
   });
 });
