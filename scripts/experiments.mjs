@@ -13,6 +13,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { markedSection, withSection } from "./results-sections.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const protocol = JSON.parse(readFileSync(join(root, "experiments", "split-mnist.json"), "utf8"));
@@ -153,7 +154,10 @@ function render() {
   L.push("");
   for (const line of protocol.differences) L.push(`- ${line}`);
   L.push("");
-  writeFileSync(join(root, "docs", "results.md"), L.join("\n"));
+  // The precision-switching section comes from its own sweep (scripts/precision-results.mjs): kept as it is.
+  const file = join(root, "docs", "results.md");
+  const kept = existsSync(file) ? markedSection(readFileSync(file, "utf8")) : "";
+  writeFileSync(file, kept ? withSection(L.join("\n"), kept) : L.join("\n"));
 }
 
 render();

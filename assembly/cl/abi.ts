@@ -46,7 +46,19 @@ export const CL_POLICY_HIGH = 17;
 export const CL_POLICY_CHANGE_COUNT = 18;
 /** schedule: CHANGE_WORDS words each: CHANGE_* trigger, its experience or step, the state from then on. A step runs in the state of the last change (in list order) whose trigger has passed; state 0 before any. */
 export const CL_POLICY_CHANGES = 19;
-export const CL_WORD_COUNT = 67;
+/** adaptive: bit mask (1 << ROLE_*) of the roles each layer with weights controls on its own (activation, error, gradient); rung k >= 1 of a controlled role is its format in state k, rung 0 the run's. */
+export const CL_POLICY_ROLES = 67;
+/** adaptive, f32: a step whose underflow share (underflows / values) of a layer's role exceeds this is a step to widen. */
+export const CL_POLICY_UNDERFLOW = 68;
+/** adaptive, f32: a step whose overflow share (overflows / values) exceeds this is a step to widen. */
+export const CL_POLICY_OVERFLOW = 69;
+/** adaptive, f32: a step with no overflow, at most half the widening shares, and range used below this is a step to narrow. */
+export const CL_POLICY_RANGE = 70;
+/** adaptive: consecutive steps to widen before a layer's role moves one rung up. */
+export const CL_POLICY_WIDEN = 71;
+/** adaptive: consecutive steps to narrow before a layer's role moves one rung down. */
+export const CL_POLICY_NARROW = 72;
+export const CL_WORD_COUNT = 73;
 
 // ---- Strategy ids (CL_STRATEGY). ----
 export const STRATEGY_NAIVE = 0;
@@ -71,7 +83,9 @@ export const POLICY_SCHEDULE = 1;
 export const POLICY_BOUNDARY = 2;
 /** CPT (Fu et al., ICLR 2021): a bit width on a cosine cycle between POLICY_LOW and POLICY_HIGH. */
 export const POLICY_CYCLIC = 3;
-export const POLICY_COUNT = 4;
+/** A controller on numeric health: each layer's controlled roles climb and descend the rungs of the states by their own figures, with hysteresis. */
+export const POLICY_ADAPTIVE = 4;
+export const POLICY_COUNT = 5;
 
 // ---- Schedule changes (CL_POLICY_CHANGES). ----
 export const CHANGE_WORDS = 3;

@@ -18,7 +18,7 @@ import { ReplayBuffer } from "./buffer";
 import { storeAt, sampleLabel, sampleValues } from "../device/store";
 import { SPLIT_TEST } from "../generated/protocol";
 import { Strategy, blobWord } from "./strategy";
-import { PolicyRun, newPolicyRun, policyBeforeStep, policyTrainStarts, policyTrains } from "./policy";
+import { PolicyRun, newPolicyRun, policyBeforeStep, policyAfterStep, policyTrainStarts, policyTrains } from "./policy";
 import { policies } from "./policies";
 import { PICK_BYTES, pickHead, pickLabel, pickValues, sortPicks, poolOf, buildPool, fillCurrent, headOf } from "./rows";
 
@@ -76,7 +76,7 @@ export function newLearner(model: Model, hooks: Strategy, blob: usize, dry: bool
   l.touched = take(dry, <u64>model.heads);
   if (model.heads > 1 || hooks.accumulates) l.acc = take(dry, <u64>model.params << 2);
   hooks.layout(l, blob, dry);
-  l.precision = newPolicyRun(blob, dry);
+  l.precision = newPolicyRun(blob, dry, model, policies);
   return l;
 }
 
@@ -190,7 +190,9 @@ export function trainStep(l: Learner, n: i32): bool {
   l.lastLoss = 0;
   l.hooks.gradient(l, n);
   l.hooks.adjustGradient(l);
-  return update(l);
+  const applied = update(l);
+  policyAfterStep(l.precision, l.model, policies);
+  return applied;
 }
 
 // ---- Experiences ----

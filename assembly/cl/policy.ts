@@ -3,9 +3,10 @@
 // of hooks (policies/<name>.ts) in the table of policies/index.ts, indexed by its POLICY_* id; the
 // learner keeps its run (the counters a rule reads) and the switches of the current TRAIN.
 //
-// A policy that reads numeric health (an adaptive controller) adds a row whose `decide` reads the
-// figures of the step that just ended from the model's telemetry and returns the state to run next: the
-// switch, its re-encoding and its record are the learner's, as for every other policy.
+// A policy that moves each layer's roles by itself (adaptive) keeps the model in state 0 and uses the
+// row's step hooks: `stepBegins` and `stepEnds` bracket a training step (its figures are the step's own),
+// and `stepEnds` switches a layer's role by `layerSwitched`, which records it as the learner records a
+// state switch.
 import { Model } from "../nn/model";
 import { switchState, adoptState, storeChanges, stateRole, copyRole } from "../nn/switch";
 import { ROLE_WEIGHT, ROLE_MASTER, ROLE_OPTIMIZER, ROLE_REPLAY } from "../nn/abi";
@@ -14,11 +15,15 @@ import { ReplayBuffer, bufferReencode, bufferFollowRole } from "./buffer";
 import { take } from "../nn/alloc";
 import {
   CL_POLICY, CL_POLICY_STEPS, CL_POLICY_PERIOD, CL_POLICY_LOW, CL_POLICY_HIGH, CL_POLICY_CHANGE_COUNT,
-  CL_POLICY_CHANGES, POLICY_STATIC, POLICY_COUNT, POLICY_MAX_CHANGES, CHANGE_WORDS,
+  CL_POLICY_CHANGES, POLICY_STATIC, POLICY_COUNT, POLICY_MAX_CHANGES, CHANGE_WORDS, CL_POLICY_ROLES,
+  CL_POLICY_UNDERFLOW, CL_POLICY_OVERFLOW, CL_POLICY_RANGE, CL_POLICY_WIDEN, CL_POLICY_NARROW,
 } from "./abi";
 import { addRegion } from "../device/image";
 import { text, num } from "../device/text";
-import { Strategy, blobWord } from "./strategy";
+import { Strategy, blobWord, blobReal } from "./strategy";
+
+/** A switch's layer and role when the whole model switched state (the TRAIN reply's 255, 255). */
+export const WHOLE_MODEL: u32 = 0xffff;
 
 /** Switches one TRAIN reply lists (the count of all of them is sent too). */
 export const SWITCH_LOG_MAX: i32 = 32;
@@ -34,13 +39,23 @@ export class PolicyRun {
   changeCount: i32 = 0;
   /** changeCount x CHANGE_WORDS words. */
   changes: usize = 0;
+  /** adaptive: the controlled roles (1 << ROLE_*), its thresholds and patiences. */
+  roles: u32 = 0;
+  underflow: f32 = 0;
+  overflow: f32 = 0;
+  range: f32 = 0;
+  widen: i32 = 0;
+  narrow: i32 = 0;
+  /** The policy's own state (a block of its file), and its bytes: a checkpoint carries it. */
+  own: usize = 0;
+  ownBytes: usize = 0;
   /** Training steps so far (over the run), the experience the last step trained and its steps so far. */
   step: i32 = 0;
   experience: i32 = -1;
   experienceStep: i32 = 0;
   /** The experience the running TRAIN names (its steps, GDumb's at the end included, belong to it). */
   training: i32 = -1;
-  /** Switches of the current TRAIN: (step, state) u32 pairs, the first SWITCH_LOG_MAX of `switches`. */
+  /** Switches of the current TRAIN: (step, state, layer << 8 | role) u32 triples, the first SWITCH_LOG_MAX of `switches`. */
   log: usize = 0;
   switches: i32 = 0;
   /** The run's counters as a checkpoint holds them. */
@@ -51,6 +66,8 @@ export class PolicyRun {
 
 function checkNothing(model: Model, run: PolicyRun, states: i32): bool { return true; }
 function baseState(run: PolicyRun): i32 { return 0; }
+function layOutNothing(run: PolicyRun, model: Model, dry: bool): void {}
+function nothing(run: PolicyRun, model: Model): void {}
 
 export class Policy {
   /** The name the host gives it (docs/precision.md). */
@@ -64,10 +81,17 @@ export class Policy {
   check: (model: Model, run: PolicyRun, states: i32) => bool = checkNothing;
   /** The state the next step (run.step, run.experience, run.experienceStep) runs in: 0 .. states. */
   decide: (run: PolicyRun) => i32 = baseState;
+  /** Takes the policy's own state (run.own, run.ownBytes) when the learner is laid out. */
+  layout: (run: PolicyRun, model: Model, dry: bool) => void = layOutNothing;
+  /** Around each training step, after `decide`'s switch and after the update. */
+  stepBegins: (run: PolicyRun, model: Model) => void = nothing;
+  stepEnds: (run: PolicyRun, model: Model) => void = nothing;
+  /** After RESTORE put run.own back: the model follows it. */
+  restored: (run: PolicyRun, model: Model) => void = nothing;
 }
 
 /** The policy's run for the strategy blob at `blob`; 0 for the static policy, which never switches. */
-export function newPolicyRun(blob: usize, dry: bool): PolicyRun {
+export function newPolicyRun(blob: usize, dry: bool, model: Model, policies: StaticArray<Policy>): PolicyRun {
   const kind = <i32>blobWord(blob, CL_POLICY);
   if (kind == POLICY_STATIC) return changetype<PolicyRun>(0);
   const run = new PolicyRun();
@@ -75,9 +99,10 @@ export function newPolicyRun(blob: usize, dry: bool): PolicyRun {
   const changeBytes = <usize>(POLICY_MAX_CHANGES * CHANGE_WORDS) << 2;
   run.changes = take(dry, changeBytes);
   if (!dry) memory.copy(run.changes, blob + (<usize>CL_POLICY_CHANGES << 2), changeBytes);
-  run.log = take(dry, <u64>SWITCH_LOG_MAX << 3);
+  run.log = take(dry, <u64>SWITCH_LOG_MAX * 12);
   run.saved = take(dry, 32);
   run.replayBefore = newRole();
+  policies[kind].layout(run, model, dry);
   return run;
 }
 
@@ -88,6 +113,12 @@ function readWords(run: PolicyRun, blob: usize): void {
   run.low = <i32>blobWord(blob, CL_POLICY_LOW);
   run.high = <i32>blobWord(blob, CL_POLICY_HIGH);
   run.changeCount = <i32>min<u32>(blobWord(blob, CL_POLICY_CHANGE_COUNT), <u32>POLICY_MAX_CHANGES);
+  run.roles = blobWord(blob, CL_POLICY_ROLES);
+  run.underflow = blobReal(blob, CL_POLICY_UNDERFLOW);
+  run.overflow = blobReal(blob, CL_POLICY_OVERFLOW);
+  run.range = blobReal(blob, CL_POLICY_RANGE);
+  run.widen = <i32>blobWord(blob, CL_POLICY_WIDEN);
+  run.narrow = <i32>blobWord(blob, CL_POLICY_NARROW);
 }
 
 /** A word of a schedule change. */
@@ -169,25 +200,44 @@ export function policyBeforeStep(run: PolicyRun, model: Model, buffer: ReplayBuf
     if (replay) copyRole(run.replayBefore, ctx.replay);
     switchState(model, s);
     if (replay) bufferReencode(buffer, run.replayBefore, ctx.states.rng);
-    if (run.switches < SWITCH_LOG_MAX) {
-      const at = run.log + (<usize>run.switches << 3);
-      store<u32>(at, <u32>run.step);
-      store<u32>(at + 4, <u32>s);
-    }
-    run.switches++;
+    logSwitch(run, run.step, s, WHOLE_MODEL);
   }
+  policies[run.kind].stepBegins(run, model);
   run.step++;
   run.experienceStep++;
 }
 
-/** Switch i of the current TRAIN: its step and state. */
-export function switchStep(run: PolicyRun, i: i32): u32 { return load<u32>(run.log + (<usize>i << 3)); }
-export function switchTo(run: PolicyRun, i: i32): u32 { return load<u32>(run.log + (<usize>i << 3) + 4); }
+/** After a training step's update (applied or skipped). */
+export function policyAfterStep(run: PolicyRun, model: Model, policies: StaticArray<Policy>): void {
+  if (changetype<usize>(run) != 0) policies[run.kind].stepEnds(run, model);
+}
+
+function logSwitch(run: PolicyRun, step: i32, s: i32, where: u32): void {
+  if (run.switches < SWITCH_LOG_MAX) {
+    const at = run.log + <usize>run.switches * 12;
+    store<u32>(at, <u32>step);
+    store<u32>(at + 4, <u32>s);
+    store<u32>(at + 8, where);
+  }
+  run.switches++;
+}
+
+/** Records that `layer`'s role r runs in its rung `s` (the role's format in state s) from the next step on. */
+export function layerSwitched(run: PolicyRun, layer: i32, r: i32, s: i32): void {
+  logSwitch(run, run.step, s, <u32>(layer << 8 | r));
+}
+
+/** Switch i of the current TRAIN: its step, state, and layer << 8 | role (WHOLE_MODEL for a state switch). */
+export function switchStep(run: PolicyRun, i: i32): u32 { return load<u32>(run.log + <usize>i * 12); }
+export function switchTo(run: PolicyRun, i: i32): u32 { return load<u32>(run.log + <usize>i * 12 + 4); }
+export function switchWhere(run: PolicyRun, i: i32): u32 { return load<u32>(run.log + <usize>i * 12 + 8); }
 
 // ---- CHECKPOINT and RESTORE: the counters and the current state (its stores are in the image as they are) ----
 
 export function policyRegions(run: PolicyRun): void {
-  if (changetype<usize>(run) != 0) addRegion(run.saved, 32);
+  if (changetype<usize>(run) == 0) return;
+  addRegion(run.saved, 32);
+  if (run.ownBytes != 0) addRegion(run.own, run.ownBytes);
 }
 
 export function policyPack(run: PolicyRun, model: Model): void {
@@ -199,7 +249,7 @@ export function policyPack(run: PolicyRun, model: Model): void {
   store<u32>(run.saved + 16, model.ctx.states.rng.counter);
 }
 
-export function policyUnpack(run: PolicyRun, model: Model, buffer: ReplayBuffer): void {
+export function policyUnpack(run: PolicyRun, model: Model, buffer: ReplayBuffer, policies: StaticArray<Policy>): void {
   if (changetype<usize>(run) == 0) return;
   run.step = load<i32>(run.saved);
   run.experience = load<i32>(run.saved + 4);
@@ -207,6 +257,7 @@ export function policyUnpack(run: PolicyRun, model: Model, buffer: ReplayBuffer)
   run.training = run.experience;
   adoptState(model, load<i32>(run.saved + 12));
   model.ctx.states.rng.counter = load<u32>(run.saved + 16);
+  policies[run.kind].restored(run, model);
   // The image holds the buffer's slots in the restored state's replay format.
   if (changetype<usize>(buffer) != 0) bufferFollowRole(buffer);
 }

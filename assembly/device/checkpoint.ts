@@ -19,6 +19,7 @@ import { needDeployment, noRoomForImage, badImage, badPiece } from "./messages";
 import { configCrc } from "./deploy";
 import { storeCapacity, ROLE_WEIGHT, ROLE_MASTER, ROLE_OPTIMIZER } from "../nn";
 import { policyRegions, policyPack, policyUnpack } from "../cl/policy";
+import { policies } from "../cl/policies";
 
 /** The state a checkpoint holds, in a fixed order. */
 const scalars = memory.data(256);
@@ -100,7 +101,7 @@ function unpackScalars(l: Learner): void {
   ctx.jobsEval = load<u32>(scalars + 92);
   notePeak(load<u64>(scalars + SCALARS_PEAK));
   l.hooks.unpack(l, scalars);
-  policyUnpack(l.precision, model, l.buffer);
+  policyUnpack(l.precision, model, l.buffer, policies);
 }
 
 export function checkpoint(length: u32): i32 {

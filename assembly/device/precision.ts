@@ -1,5 +1,5 @@
 // The precision switches a TRAIN made (assembly/cl/policy.ts), as its reply lists them.
-import { PolicyRun, SWITCH_LOG_MAX, switchStep, switchTo } from "../cl/policy";
+import { PolicyRun, SWITCH_LOG_MAX, switchStep, switchTo, switchWhere } from "../cl/policy";
 import { deployed, learner } from "../cl/state";
 import { MAC_FORMAT_BYTES } from "../nn";
 import { setU32, replyTail, putU16, putU32, putU8, putF64, replyLen, setU16 } from "./reply";
@@ -13,6 +13,9 @@ export function putSwitches(run: PolicyRun, countOffset: i32, listOffset: i32): 
   for (let i = 0; i < listed; i++) {
     putU32(switchStep(run, i));
     putU8(switchTo(run, i));
+    const where = switchWhere(run, i);
+    putU8(where >> 8);
+    putU8(where & 0xff);
   }
 }
 

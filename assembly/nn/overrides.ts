@@ -11,7 +11,7 @@ import {
   ROLE_ERROR, ROLE_GRADIENT, ROLE_MUL, ROLE_ACC, CFG_ROLES, LAYER_LINEAR, LAYER_CONV, GEMM_FMA, GEMM_FAST, NN_OK,
   NN_BAD_OVERRIDE, MUL_FORMATS_MAX,
 } from "./abi";
-import { stateRole, storeChanges } from "./switch";
+import { stateRole, storeChanges, copyRole } from "./switch";
 import { allocZeroed } from "./alloc";
 import { Context, roleAt, configureMac } from "./context";
 import { Role, newRole, readRole, loadStored, storeRounded, roundOne, decodeStored } from "./precision";
@@ -54,23 +54,14 @@ export function readOverrides(config: usize, model: Model, gemmFlags: u32): i32 
   if (count < 0 || count > CFG_MAX_OVERRIDES) return NN_BAD_OVERRIDE;
   if (count == 0) return NN_OK;
   const ctx = model.ctx;
-  const roles = new LayerRoles();
-  roles.gemmFlags = gemmFlags;
-  roles.sets = allocZeroed(<usize>model.layerCount << alignof<usize>());
-  roles.base = allocZeroed(<usize>ROLE_COUNT << alignof<usize>());
-  for (let r = 0; r < ROLE_COUNT; r++) store<usize>(slot(roles.base, r), changetype<usize>(roleAt(ctx, r)));
+  const roles = newLayerRoles(model, gemmFlags);
   for (let o = 0; o < count; o++) {
     const at = config + (<usize>(CFG_OVERRIDES + o * OVERRIDE_WORDS) << 2);
     const index = <i32>load<u32>(at), r = <i32>load<u32>(at + 4);
     if (index < 0 || index >= model.layerCount || !overridable(r)) return NN_BAD_OVERRIDE;
     const layer = model.layer(index);
     if (layer.kind != LAYER_LINEAR && layer.kind != LAYER_CONV) return NN_BAD_OVERRIDE;
-    let set = load<usize>(slot(roles.sets, index));
-    if (set == 0) {
-      set = allocZeroed(<usize>ROLE_COUNT << alignof<usize>());
-      memory.copy(set, roles.base, <usize>ROLE_COUNT << alignof<usize>());
-      store<usize>(slot(roles.sets, index), set);
-    }
+    const set = layerSet(roles, index);
     // readRole reads role r at CFG_ROLES + r * ROLE_WORDS: the override's words through a moved base.
     const role = newRole();
     const status = readRole(at + 8 - (<usize>(CFG_ROLES + r * ROLE_WORDS) << 2), r, role);
@@ -79,6 +70,43 @@ export function readOverrides(config: usize, model: Model, gemmFlags: u32): i32 
   }
   ctx.layers = roles;
   return layOutSegments(model, roles);
+}
+
+function newLayerRoles(model: Model, gemmFlags: u32): LayerRoles {
+  const roles = new LayerRoles();
+  roles.gemmFlags = gemmFlags;
+  roles.sets = allocZeroed(<usize>model.layerCount << alignof<usize>());
+  roles.base = allocZeroed(<usize>ROLE_COUNT << alignof<usize>());
+  for (let r = 0; r < ROLE_COUNT; r++) store<usize>(slot(roles.base, r), changetype<usize>(roleAt(model.ctx, r)));
+  return roles;
+}
+
+/** Layer `index`'s role set, made (every slot the model's role) when it has none. */
+function layerSet(roles: LayerRoles, index: i32): usize {
+  let set = load<usize>(slot(roles.sets, index));
+  if (set == 0) {
+    set = allocZeroed(<usize>ROLE_COUNT << alignof<usize>());
+    memory.copy(set, roles.base, <usize>ROLE_COUNT << alignof<usize>());
+    store<usize>(slot(roles.sets, index), set);
+  }
+  return set;
+}
+
+/**
+ * Gives layer `index` its own Role for role r, a copy of the model's (a policy that moves each layer's
+ * role by itself, cl/policies/adaptive.ts), and returns it; false-y (0) when a layer<N>.<role> item
+ * already pins that role.
+ */
+export function ownLayerRole(model: Model, index: i32, r: i32, gemmFlags: u32): Role {
+  const ctx = model.ctx;
+  if (changetype<usize>(ctx.layers) == 0) ctx.layers = newLayerRoles(model, gemmFlags);
+  const roles = ctx.layers;
+  const set = layerSet(roles, index);
+  if (load<usize>(slot(set, r)) != load<usize>(slot(roles.base, r))) return changetype<Role>(0);
+  const role = newRole();
+  copyRole(role, roleAt(ctx, r));
+  store<usize>(slot(set, r), changetype<usize>(role));
+  return role;
 }
 
 /**

@@ -16,7 +16,7 @@ import { modulePath } from "../device/module.js";
 import { expected, UsageError } from "../errors.js";
 import type { DataSplit } from "../data/index.js";
 import { checkSeed, Rng } from "../data/rng.js";
-import { encodePolicy, layerPrecision, parsePolicy, parsePrecision, precisionText, shortPrecisionText, type PrecisionSpec } from "../precision/index.js";
+import { encodePolicy, layerPrecision, parsePolicy, parsePrecision, policyCountsHealth, precisionText, shortPrecisionText, type PrecisionSpec } from "../precision/index.js";
 import { chw, deviceSeed, encodeConfig, type OptimizerSpec } from "../train/config.js";
 import { describeModel, parseModelSpec } from "../train/model-spec.js";
 import type { Report } from "../report/types.js";
@@ -192,6 +192,8 @@ export function planRun(options: ClRunOptions): ClPlan {
   const seed = checkSeed(options.seed, "--seed");
   const precision = typeof options.precision === "string" ? parsePrecision(options.precision) : options.precision;
   const policy = parsePolicy(options.precisionPolicy ?? "static", precision);
+  // adaptive reads numeric health on the device: its runs count it, as --health would.
+  const countsHealth = options.health === true || policyCountsHealth(policy);
   const modelSpec = parseModelSpec(options.model);
   const strategyName = parseStrategyName(options.strategy);
   const boardSpec = options.board ?? "sim";
@@ -226,7 +228,7 @@ export function planRun(options: ClRunOptions): ClPlan {
     precision,
     optimizer: options.optimizer,
     policy,
-    health: options.health === true,
+    health: countsHealth,
   });
   const strategyWords = encodeStrategy(strategy, modelSpec.layers, memoryLimit);
   encodePolicy(policy, strategyWords);
@@ -251,7 +253,7 @@ export function planRun(options: ClRunOptions): ClPlan {
     ...(precision.layers ? { precisionLayers: layerPrecision(precision, [...modelSpec.layers.map((l) => l.kind), "linear"]) } : {}),
     precisionPolicy: policy.text,
     ...(policy.name !== "static" ? { precisionStates: policy.states.map((s) => shortPrecisionText(s)) } : {}),
-    ...(options.health ? { health: true } : {}),
+    ...(countsHealth ? { health: true } : {}),
     seed,
     deviceSeed: deviceSeed(seed),
     model: modelSpec.text,

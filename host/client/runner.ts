@@ -16,7 +16,10 @@ import {
   REPORT_SCHEMA, REPORT_VERSION, type EvalTelemetry, type HealthRow, type PhaseCounters, type PrecisionTelemetry, type Provenance, type Report,
   type TrainTelemetry,
 } from "../report/types.js";
-import { timelineEntries, type PrecisionSpec } from "../precision/index.js";
+import { timelineEntries, layerTimelineEntry, type PrecisionSpec } from "../precision/index.js";
+
+/** A TRAIN reply switch's layer when the whole model switched state. */
+const WHOLE_MODEL = 255;
 import { ROLE_NAMES } from "../precision/spec.js";
 import { TrainFlag } from "../protocol/index.js";
 import type { BoardClient, HelloReply, TelemetryReply } from "./client.js";
@@ -438,6 +441,10 @@ export async function runExperiences(client: BoardClient, plan: RunPlan, hooks: 
         if (plan.precisionStates) {
           precision.switches += trained.precisionSwitches;
           for (const s of trained.switches) {
+            if (s.layer !== WHOLE_MODEL) {
+              precision.timeline.push(layerTimelineEntry(plan.precisionStates, s));
+              continue;
+            }
             precision.timeline.push(...timelineEntries(plan.precisionStates, precisionState, s.state, s.step));
             precisionState = s.state;
           }

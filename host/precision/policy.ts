@@ -7,6 +7,8 @@
 //   schedule:<at>@<spec>[;<at>@<spec>...]    at = e<N> (experience N starts) or s<N> (run step N)
 //   boundary:<steps>[@<spec>]                <spec> for the first <steps> steps of every experience
 //   cyclic:<low>-<high>:<period>[:<role>+<role>...]   CPT's cosine cycle of bit widths (default roles weight+activation)
+//   adaptive:<role>+<role>...:<format>[><format>...][:<key>=<value>,...]   each layer's roles climb the
+//                                            rungs (the run's format, then these) by their numeric health
 //
 // A <spec> without a preset changes the run's spec (e.g. "acc=fp32,error=fp16"); with one it replaces it.
 import * as nn from "../../assembly/nn/abi.js";
@@ -17,7 +19,7 @@ import { encodeRoles } from "./encode.js";
 import { lossScaleText, parsePrecision, shortPrecisionText } from "./parse.js";
 import { ROLE_NAMES, type PrecisionSpec, type RoleName } from "./spec.js";
 
-export const POLICY_NAMES = ["static", "schedule", "boundary", "cyclic"] as const;
+export const POLICY_NAMES = ["static", "schedule", "boundary", "cyclic", "adaptive"] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
 
 export interface ScheduleChange {
@@ -38,14 +40,34 @@ export interface PrecisionPolicy {
   period: number;
   low: number;
   high: number;
-  /** cyclic: the roles whose width cycles. */
+  /** cyclic: the roles whose width cycles; adaptive: the roles each layer moves on its own. */
   roles: RoleName[];
+  /** adaptive: the controller's thresholds and patiences. */
+  adaptive?: AdaptiveSettings;
 }
+
+/** adaptive's settings (docs/precision.md, Policies). */
+export interface AdaptiveSettings {
+  /** A step widens when a layer's role loses more than this share of its values to underflow ... */
+  underflow: number;
+  /** ... or to overflow. */
+  overflow: number;
+  /** A step narrows when no value overflowed, underflows are at most half `underflow`, and the range used is below this. */
+  range: number;
+  /** Steps in a row to move one rung up, and down. */
+  widen: number;
+  narrow: number;
+}
+
+export const ADAPTIVE_DEFAULTS: AdaptiveSettings = { underflow: 0.01, overflow: 0.001, range: 0.6, widen: 2, narrow: 50 };
+/** The roles adaptive may move: compute roles numeric health counts. */
+export const ADAPTIVE_ROLES: readonly RoleName[] = ["activation", "error", "gradient"];
 
 /** CPT's forward roles (Fu et al., ICLR 2021, Sec. 3: weights and activations cycle, gradients stay). */
 export const CYCLIC_DEFAULT_ROLES: readonly RoleName[] = ["weight", "activation"];
 
-const ALLOWED = "static, schedule:<e<N>|s<N>>@<spec>[;...], boundary:<steps>[@<spec>] or cyclic:<low>-<high>:<period>[:<role>+<role>...]";
+const ALLOWED =
+  "static, schedule:<e<N>|s<N>>@<spec>[;...], boundary:<steps>[@<spec>], cyclic:<low>-<high>:<period>[:<role>+<role>...] or adaptive:<role>+<role>...:<format>[><format>...][:<key>=<value>,...]";
 
 function positive(what: string, text: string, min = 1, max = 2 ** 31 - 1): number {
   const value = Number(text);
@@ -132,6 +154,55 @@ function parseCyclic(params: string, base: PrecisionSpec): Pick<PrecisionPolicy,
   return { low, high, period, roles: roles as RoleName[], states };
 }
 
+/** A share from 0 to 1. */
+function fraction(what: string, text: string): number {
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isFinite(value) || value < 0 || value > 1) throw expected(`${what} from 0 to 1`, text);
+  return value;
+}
+
+function parseAdaptive(params: string, base: PrecisionSpec): Pick<PrecisionPolicy, "roles" | "states" | "adaptive"> {
+  const parts = params.split(":");
+  const usage = "adaptive:<role>+<role>...:<format>[><format>...][:<key>=<value>,...]";
+  if (parts.length < 2 || parts.length > 3) throw expected(usage, `adaptive:${params}`);
+  const roles = parts[0].split("+").map((r) => r.trim().toLowerCase());
+  for (const role of roles) {
+    if (!(ADAPTIVE_ROLES as readonly string[]).includes(role)) throw expected(`adaptive roles among ${ADAPTIVE_ROLES.join(", ")} (the compute roles numeric health counts)`, role);
+  }
+  if (new Set(roles).size !== roles.length) throw expected("each adaptive role once", parts[0]);
+  for (const o of base.layers ?? []) {
+    if ((roles as string[]).includes(o.role)) throw expected(`adaptive roles no layer<N>.<role> item pins (each layer's own rung moves them)`, `layer${o.layer}.${o.role} with adaptive's ${o.role}`);
+  }
+  const rungs = parts[1].split(">").map((f) => f.trim());
+  if (rungs.length > nn.PRECISION_MAX_STATES) throw expected(`at most ${nn.PRECISION_MAX_STATES} adaptive rungs above the run's format`, rungs.length);
+  const states = [base];
+  for (const rung of rungs) {
+    const format = parseFormat(rung);
+    if (format.kind === "mxfloat" || format.kind === "mxint") throw expected("an adaptive rung that is not a block (MX) format", rung);
+    const spec = structuredClone(base);
+    for (const role of roles as RoleName[]) {
+      if (role === "master") continue;
+      spec[role] = { ...spec[role], format: format.id };
+    }
+    checkState(spec, base, `the adaptive rung "${rung}"`);
+    // One state per rung, even when two rungs give the same spec: rung k is state k.
+    states.push(spec);
+  }
+  const settings: AdaptiveSettings = { ...ADAPTIVE_DEFAULTS };
+  const seen = new Set<string>();
+  for (const item of parts[2] === undefined ? [] : parts[2].split(",")) {
+    const eq = item.indexOf("=");
+    const key = (eq < 0 ? item : item.slice(0, eq)).trim().toLowerCase();
+    const value = eq < 0 ? "" : item.slice(eq + 1).trim();
+    if (!(key in ADAPTIVE_DEFAULTS)) throw expected(`an adaptive setting underflow=, overflow=, range= (shares 0..1), widen= or narrow= (steps)`, item.trim());
+    if (seen.has(key)) throw expected("each adaptive setting once", item.trim());
+    seen.add(key);
+    const k = key as keyof AdaptiveSettings;
+    settings[k] = k === "widen" || k === "narrow" ? positive(`adaptive ${k} steps`, value) : fraction(`an adaptive ${k} share`, value);
+  }
+  return { roles: roles as RoleName[], states, adaptive: settings };
+}
+
 /** Parses --precision-policy against the run's spec; a bad part is a UsageError naming it and what is allowed. */
 export function parsePolicy(text: string, base: PrecisionSpec): PrecisionPolicy {
   const source = String(text ?? "").trim();
@@ -166,6 +237,8 @@ export function parsePolicy(text: string, base: PrecisionSpec): PrecisionPolicy 
     const high = at < 0 ? "weight=fp32,activation=fp32,error=fp32,gradient=fp32,mul=fp32,acc=fp32" : params.slice(at + 1);
     // State 1 is the higher precision even when it equals the run's spec (then nothing switches).
     policy.states.push(stateSpec(high, base, `the boundary spec "${high}"`));
+  } else if (name === "adaptive") {
+    Object.assign(policy, parseAdaptive(params, base));
   } else {
     Object.assign(policy, parseCyclic(params, base));
   }
@@ -185,6 +258,11 @@ export function policyText(policy: PrecisionPolicy): string {
       return `boundary:${policy.steps}@${spec(1)}`;
     case "cyclic":
       return `cyclic:${policy.low}-${policy.high}:${policy.period}:${policy.roles.join("+")}`;
+    case "adaptive": {
+      const a = policy.adaptive!;
+      const rungs = policy.states.slice(1).map((s) => s[policy.roles[0] as Exclude<RoleName, "master">].format);
+      return `adaptive:${policy.roles.join("+")}:${rungs.join(">")}:underflow=${a.underflow},overflow=${a.overflow},range=${a.range},widen=${a.widen},narrow=${a.narrow}`;
+    }
   }
 }
 
@@ -200,6 +278,19 @@ const POLICY_IDS: Record<PolicyName, number> = {
   schedule: cl.POLICY_SCHEDULE,
   boundary: cl.POLICY_BOUNDARY,
   cyclic: cl.POLICY_CYCLIC,
+  adaptive: cl.POLICY_ADAPTIVE,
+};
+
+const ROLE_IDS: Record<RoleName, number> = {
+  weight: nn.ROLE_WEIGHT,
+  activation: nn.ROLE_ACTIVATION,
+  error: nn.ROLE_ERROR,
+  gradient: nn.ROLE_GRADIENT,
+  mul: nn.ROLE_MUL,
+  acc: nn.ROLE_ACC,
+  master: nn.ROLE_MASTER,
+  optimizer: nn.ROLE_OPTIMIZER,
+  replay: nn.ROLE_REPLAY,
 };
 
 /** Writes the rule's words into a strategy blob. */
@@ -213,16 +304,48 @@ export function encodePolicy(policy: PrecisionPolicy, words: Uint32Array): void 
   policy.changes.forEach((c, i) => {
     words.set([c.trigger === "experience" ? cl.CHANGE_EXPERIENCE : cl.CHANGE_STEP, c.at, c.state], cl.CL_POLICY_CHANGES + i * cl.CHANGE_WORDS);
   });
+  const a = policy.adaptive;
+  if (policy.name !== "adaptive" || !a) return;
+  words[cl.CL_POLICY_ROLES] = policy.roles.reduce((mask, r) => mask | (1 << ROLE_IDS[r]), 0);
+  const reals = new Float32Array(words.buffer, words.byteOffset, words.length);
+  reals[cl.CL_POLICY_UNDERFLOW] = a.underflow;
+  reals[cl.CL_POLICY_OVERFLOW] = a.overflow;
+  reals[cl.CL_POLICY_RANGE] = a.range;
+  words[cl.CL_POLICY_WIDEN] = a.widen;
+  words[cl.CL_POLICY_NARROW] = a.narrow;
+}
+
+/** True when the policy reads numeric health on the device (the model must count it: FLAG_HEALTH). */
+export function policyCountsHealth(policy: PrecisionPolicy): boolean {
+  return policy.name === "adaptive";
 }
 
 /** One row of a precision timeline: from `step` on, `role` of `layer` ("all": every layer) is in `format`. */
 export interface TimelineEntry {
   step: number;
+  /** The state switched to; for one layer's role, its rung (the role's format in that state). */
   state: number;
-  layer: "all";
+  layer: "all" | number;
   role: RoleName;
   format: string;
   rounding: string;
+}
+
+/** A TRAIN reply's switch: the whole model's state (layer and role 255), or one layer's role to a rung. */
+export interface SwitchItem {
+  step: number;
+  state: number;
+  layer: number;
+  role: number;
+}
+
+/** A switch of one layer's role (adaptive), as its timeline row. */
+export function layerTimelineEntry(states: readonly PrecisionSpec[], s: SwitchItem): TimelineEntry {
+  const role = ROLE_NAMES.find((r) => ROLE_IDS[r] === s.role);
+  const spec = states[s.state];
+  const resolved = role === undefined || spec === undefined ? null : role === "master" ? spec.master : spec[role];
+  if (!role || !resolved) throw new Error(`a precision switch names role ${s.role} in state ${s.state}, which the run's states do not have`);
+  return { step: s.step, state: s.state, layer: s.layer, role, format: resolved.format, rounding: resolved.rounding };
 }
 
 /** The roles a switch from state `from` to state `to` at `step` changes, as timeline rows. */

@@ -284,6 +284,8 @@ export const REPLY_LAYOUTS = {
     { name: "switches", type: "list", of: [
       { name: "step", type: "u32" },
       { name: "state", type: "u8" },
+      { name: "layer", type: "u8" },
+      { name: "role", type: "u8" },
     ] },
   ],
   EVAL: [

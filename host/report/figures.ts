@@ -1,7 +1,11 @@
 // The figures of a report and of a comparison, each a self-contained SVG with its title and caption:
 // what the HTML pages embed and what `edgecl report --figures DIR` writes one file each.
 import { comparabilityWarnings, groupBySeed, labelRuns } from "./labels.js";
-import { accuracyCurvesSvg, energyBarsSvg, energySplitBarsSvg, heatMapSvg, scatterSvg, shareGridSvg, type ScatterPoint } from "./svg.js";
+import { parseFormat } from "../formats/parse.js";
+import { costFront } from "../sweep/pareto.js";
+import { parsePrecision } from "../precision/parse.js";
+import { ROLE_NAMES } from "../precision/spec.js";
+import { accuracyCurvesSvg, energyBarsSvg, energySplitBarsSvg, heatMapSvg, scatterSvg, shareGridSvg, timelineSvg, type ScatterPoint, type TimelineRow } from "./svg.js";
 import type { HealthRow, Report } from "./types.js";
 import { describeRun } from "./labels.js";
 
@@ -54,7 +58,88 @@ export function reportFigures(report: Report, options: FigureOptions = {}): Figu
     }
   }
   figures.push(...healthFigures(report, run));
+  const timeline = precisionTimeline(report);
+  if (timeline) {
+    figures.push({
+      name: "precision-timeline",
+      svg: timelineSvg(timeline.rows, timeline.experienceStarts, timeline.totalSteps, timeline.formats, {
+        title: `Precision over training: ${run}`,
+        caption:
+          `The format each layer and role ran in at every training step (${String(report.config.precisionPolicy ?? "static")}), from the report's precision timeline; ` +
+          `a black tick is a switch, a dashed line the start of experience eJ. Only roles a switch or a layer's own format changes are drawn; "all layers" rows hold for every layer. ` +
+          "The device lists the first 32 switches of each training request.",
+      }),
+    });
+  }
   return figures;
+}
+
+/** Bits of a format, for ordering a legend from the narrowest; 0 for a name this host does not parse. */
+function formatBits(name: string): number {
+  try {
+    const f = parseFormat(name);
+    return f.kind === "float" ? 1 + f.e + f.m : f.e;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * The rows of a run's precision timeline: for every layer (or "all" layers when the run has no
+ * per-layer precision) and every role a switch or a layer's own format changes, the format it ran in
+ * from step to step. Null when the run never switched and has no per-layer precision.
+ */
+export function precisionTimeline(report: Report): { rows: TimelineRow[]; experienceStarts: number[]; totalSteps: number; formats: string[] } | null {
+  // A training request that follows others in an experience may list that experience's earlier switches
+  // again: each switch is drawn once, in step order.
+  const seen = new Set<string>();
+  const events = report.telemetry
+    .flatMap((t) => t.precision?.timeline ?? [])
+    .filter((e) => {
+      const key = `${e.step}|${e.layer}|${e.role}|${e.format}|${e.rounding}`;
+      return seen.has(key) ? false : (seen.add(key), true);
+    })
+    .sort((a, b) => a.step - b.step);
+  const perLayer = (report.config.precisionLayers ?? null) as Array<{ layer: number; roles: Record<string, string> }> | null;
+  if (!events.length && !perLayer?.length) return null;
+  let spec;
+  try {
+    spec = parsePrecision(String(report.config.precision ?? "fp32"));
+  } catch {
+    return null;
+  }
+  const own = new Set((spec.layers ?? []).map((o) => `${o.layer}.${o.role}`));
+  const layerIds = new Set<number>(perLayer?.map((l) => l.layer) ?? []);
+  for (const e of events) if (typeof e.layer === "number") layerIds.add(e.layer);
+  const layers: Array<number | "all"> = layerIds.size ? [...layerIds].sort((a, b) => a - b) : ["all"];
+  const switched = new Set(events.map((e) => e.role));
+  const experienceStarts: number[] = [];
+  let totalSteps = 0;
+  for (const t of report.telemetry) {
+    experienceStarts.push(totalSteps);
+    totalSteps += t.train.iterations ?? 0;
+  }
+  const rows: TimelineRow[] = [];
+  for (const layer of layers) {
+    for (const role of ROLE_NAMES) {
+      const fixed = own.has(`${layer}.${role}`);
+      if (!switched.has(role) && !fixed) continue;
+      const start = perLayer?.find((l) => l.layer === layer)?.roles[role] ?? (role === "master" ? (spec.master ? `${spec.master.format}:${spec.master.rounding}` : "none") : `${spec[role].format}:${spec[role].rounding}`);
+      const [format0, rounding0 = ""] = start.split(":");
+      const segments = [{ from: 0, to: totalSteps, format: format0, rounding: rounding0 }];
+      // A layer's own format holds through every switch (docs/precision.md, Per-layer roles).
+      const mine = fixed ? [] : events.filter((e) => e.role === role && (e.layer === "all" || e.layer === layer));
+      for (const e of mine) {
+        const last = segments[segments.length - 1];
+        if (e.step <= last.from) segments.pop();
+        else last.to = e.step;
+        segments.push({ from: e.step, to: totalSteps, format: e.format, rounding: e.rounding });
+      }
+      rows.push({ label: layer === "all" ? `all layers · ${role}` : `layer ${layer} · ${role}`, layer, role, segments: segments.filter((s) => s.to > s.from) });
+    }
+  }
+  const formats = [...new Set(rows.flatMap((r) => r.segments.map((s) => s.format)))].sort((a, b) => formatBits(a) - formatBits(b) || a.localeCompare(b));
+  return { rows, experienceStarts, totalSteps, formats };
 }
 
 /**
@@ -144,9 +229,16 @@ export function comparisonFigures(reports: Report[], options: FigureOptions = {}
     .filter((g) => g.energy !== null)
     .map((g) => ({ x: g.energy!.mean, y: g.accuracy!.mean, xErr: g.energy!.std || undefined, yErr: g.accuracy!.std || undefined, label: g.label, run: g.runs[0] }));
   if (energyPoints.length) {
+    const front = costFront(energyPoints);
     figures.push({
       name: "accuracy-energy",
-      svg: scatterSvg(energyPoints, { label: "total energy", unit: "J", log: true }, "accuracy-energy", { title: "Average accuracy against total energy", caption: `Each point is a configuration; up and to the left is better.${errorNote}` }, options),
+      svg: scatterSvg(
+        energyPoints,
+        { label: "total energy", unit: "J", log: true },
+        "accuracy-energy",
+        { title: "Average accuracy against total energy", caption: `Each point is a configuration; up and to the left is better. The dashed staircase is the Pareto front of the points: none is both more accurate and cheaper than one on it (ringed).${errorNote}` },
+        { ...options, front },
+      ),
     });
   }
   const memoryPoints: ScatterPoint[] = withAccuracy.map((g) => ({ x: g.learnerBytes.mean, y: g.accuracy!.mean, xErr: g.learnerBytes.std || undefined, yErr: g.accuracy!.std || undefined, label: g.label, run: g.runs[0] }));

@@ -104,6 +104,13 @@ export function renderHtml(report: Report, title = "edgecl run report", options:
     body.push("</div>");
   }
 
+  if (figures.has("precision-timeline")) {
+    const switches = report.telemetry.reduce((n, t) => n + (t.precision?.switches ?? 0), 0);
+    body.push("<h2>Precision over training</h2>");
+    body.push(`<p>Policy <code>${esc(String(c.precisionPolicy ?? "static"))}</code>: ${switches} switch${switches === 1 ? "" : "es"} (${report.telemetry.map((t) => `experience ${t.experience} ${t.precision?.switches ?? 0}`).join(", ")}).</p>`);
+    body.push(`<figure>${figures.get("precision-timeline")}</figure>`);
+  }
+
   body.push("<h2>Energy</h2>");
   if (figures.has("energy")) {
     body.push('<div class="plots">');

@@ -450,7 +450,13 @@ export function scatterSvg(
   x: ScatterAxis,
   cls: string,
   text: FigureText,
-  options: { fullScale?: boolean; /** Indices of the points on a Pareto front, in x order. */ front?: number[] } = {},
+  options: {
+    fullScale?: boolean;
+    /** Indices of the points on a Pareto front, in x order. */
+    front?: number[];
+    /** Leave off the labels of points off the front that would overlap a label already placed (front first). */
+    declutter?: boolean;
+  } = {},
 ): string {
   const { frame, open, close } = figure(`scatter ${cls}`, text, { left: 64, right: 28, top: 8, bottom: 44 }, 520, 260);
   const lows = points.map((p) => p.x - (p.xErr ?? 0));
@@ -488,6 +494,30 @@ export function scatterSvg(
   }
   const onFront = new Set(front);
   const labelsAt = new Map<string, number>();
+  const hidden = new Set<number>();
+  /** Baseline offset of a label from its point: above it, or below where above is taken. */
+  const labelDy = new Map<number, number>();
+  if (options.declutter) {
+    // Label boxes estimated from the text's length, front first, then the rest in order: a label goes
+    // above its point, else below it; a front label that fits neither goes above, any other is left off.
+    const placed: Array<[number, number, number, number]> = [];
+    const order = [...front, ...points.map((_, i) => i).filter((i) => !onFront.has(i))];
+    for (const i of order) {
+      const cx = a.sx(tx(points[i].x));
+      const cy = a.sy(points[i].y);
+      const w = points[i].label.length * TICK_SIZE * 0.6;
+      const right = cx > frame.left + a.plotW * 0.6;
+      const box = (dy: number): [number, number, number, number] => [right ? cx - 8 - w : cx + 8, cy + dy - TICK_SIZE, right ? cx - 8 : cx + 8 + w, cy + dy + 2];
+      const free = (b: [number, number, number, number]) => !placed.some((o) => b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3]);
+      const dy = [-8, 18].find((d) => free(box(d)));
+      if (dy === undefined && !onFront.has(i)) {
+        hidden.add(i);
+        continue;
+      }
+      labelDy.set(i, dy ?? -8);
+      placed.push(box(dy ?? -8));
+    }
+  }
   points.forEach((p, index) => {
     const colour = CATEGORICAL[p.run % CATEGORICAL.length];
     const cx = r2(a.sx(tx(p.x)));
@@ -507,10 +537,10 @@ export function scatterSvg(
     const key = `${Math.round(cx / 8)},${Math.round(cy / 8)}`;
     const stacked = labelsAt.get(key) ?? 0;
     if (!p.unlabelled) labelsAt.set(key, stacked + 1);
-    const ly = cy - 8 + 14 * stacked + (stacked > 0 ? 10 : 0);
+    const ly = options.declutter ? cy + (labelDy.get(index) ?? -8) : cy - 8 + 14 * stacked + (stacked > 0 ? 10 : 0);
     const value = `${(100 * p.y).toFixed(2)}%${p.yErr ? ` ± ${(100 * p.yErr).toFixed(2)}` : ""}, ${Number((p.x / unit.factor).toPrecision(4))} ${unit.name}`;
     const ring = onFront.has(index) ? ' stroke="#000" stroke-width="1.5"' : "";
-    const label = p.unlabelled ? "" : `<text class="point-label" x="${right ? cx - 8 : cx + 8}" y="${ly}" text-anchor="${right ? "end" : "start"}">${esc(p.label)}</text>`;
+    const label = p.unlabelled || hidden.has(index) ? "" : `<text class="point-label" x="${right ? cx - 8 : cx + 8}" y="${ly}" text-anchor="${right ? "end" : "start"}">${esc(p.label)}</text>`;
     parts.push(
       `<g class="point${onFront.has(index) ? " on-front" : ""}" data-run="${p.run}">${bars.join("")}<circle cx="${cx}" cy="${cy}" r="5" fill="${colour}"${ring}><title>${esc(p.label)}: ${esc(value)}</title></circle>${label}</g>`,
     );
@@ -569,6 +599,79 @@ export function shareGridSvg(rows: string[], experiences: number, values: Array<
   }
   bar.push(`<text class="axis-title colorbar-title" transform="translate(${barX + 56} ${frame.top + height / 2}) rotate(-90)" text-anchor="middle" font-size="${LABEL_SIZE}">${esc(scaleTitle)}</text></g>`);
   parts.push(bar.join(""));
+  parts.push(close);
+  return parts.join("");
+}
+
+/** A stretch of training steps [from, to) in which a row ran in one format. */
+export interface TimelineSegment {
+  from: number;
+  to: number;
+  format: string;
+  rounding: string;
+}
+
+export interface TimelineRow {
+  /** e.g. "layer 0 · weight" or "all layers · acc". */
+  label: string;
+  layer: number | "all";
+  role: string;
+  segments: TimelineSegment[];
+}
+
+/**
+ * Which format each row (a layer and role) ran in over the training steps: one bar per row, a
+ * coloured segment per format (the legend lists formats from the narrowest), a tick at every switch
+ * and a dashed line where each experience starts.
+ */
+export function timelineSvg(rows: TimelineRow[], experienceStarts: number[], totalSteps: number, formats: string[], text: FigureText): string {
+  const rowH = 24;
+  const labelW = Math.max(80, ...rows.map((r) => r.label.length * TICK_SIZE * 0.6 + 12));
+  const legendW = Math.max(90, ...formats.map((f) => f.length * TICK_SIZE * 0.6 + 32));
+  const plotW = 560;
+  const plotH = rows.length * rowH;
+  const { frame, open, close } = figure("timeline", text, { left: Math.ceil(labelW) + 28, right: Math.ceil(legendW), top: 22, bottom: 44 }, plotW, plotH);
+  const sx = (step: number) => frame.left + (totalSteps > 0 ? (step / totalSteps) * plotW : 0);
+  const colour = (format: string) => CATEGORICAL[Math.max(0, formats.indexOf(format)) % CATEGORICAL.length];
+  const parts = [open];
+  const xTicks = ticks(0, totalSteps).filter((v) => Number.isInteger(v));
+  for (const v of xTicks) {
+    parts.push(`<line x1="${r2(sx(v))}" x2="${r2(sx(v))}" y1="${frame.top + plotH}" y2="${frame.top + plotH + 4}" stroke="#333"/>`);
+    parts.push(`<text class="tick" x="${r2(sx(v))}" y="${frame.top + plotH + 17}" text-anchor="middle">${v}</text>`);
+  }
+  parts.push(`<line x1="${frame.left}" x2="${frame.left + plotW}" y1="${frame.top + plotH}" y2="${frame.top + plotH}" stroke="#333"/>`);
+  parts.push(`<text class="axis-title x" x="${frame.left + plotW / 2}" y="${frame.top + plotH + 36}" text-anchor="middle" font-size="${LABEL_SIZE}">training step (counted over the run)</text>`);
+  // Above the row labels rather than turned along them: a few rows are shorter than the title.
+  parts.push(`<text class="axis-title y" x="${frame.left - 8}" y="${frame.top - 8}" text-anchor="end" font-size="${LABEL_SIZE}">layer · role</text>`);
+  rows.forEach((row, i) => {
+    const y = frame.top + i * rowH;
+    parts.push(`<text class="tick" x="${frame.left - 8}" y="${y + rowH / 2 + 4}" text-anchor="end">${esc(row.label)}</text>`);
+    const out = [`<g class="timeline-row" data-layer="${row.layer}" data-role="${esc(row.role)}">`];
+    row.segments.forEach((s, k) => {
+      const x0 = sx(s.from);
+      const w = Math.max(0.5, sx(s.to) - x0);
+      out.push(
+        `<rect class="segment" data-from="${s.from}" data-to="${s.to}" data-format="${esc(s.format)}" data-rounding="${esc(s.rounding)}" x="${r2(x0)}" y="${y + 3}" width="${r2(w)}" height="${rowH - 6}" fill="${colour(s.format)}"><title>${esc(row.label)}: ${esc(s.format)}:${esc(s.rounding)}, steps ${s.from} to ${s.to - 1}</title></rect>`,
+      );
+      // A format's name where its stretch is wide enough to hold it.
+      if (w > s.format.length * MIN_TEXT_SIZE * 0.62 + 6) {
+        out.push(`<text x="${r2(x0 + w / 2)}" y="${y + rowH / 2 + 4}" text-anchor="middle" font-size="${MIN_TEXT_SIZE}" fill="#fff">${esc(s.format)}</text>`);
+      }
+      if (k > 0) out.push(`<line class="switch" data-step="${s.from}" x1="${r2(x0)}" x2="${r2(x0)}" y1="${y}" y2="${y + rowH}" stroke="#000" stroke-width="1"/>`);
+    });
+    out.push("</g>");
+    parts.push(out.join(""));
+  });
+  experienceStarts.forEach((start, j) => {
+    parts.push(
+      `<line class="experience-start" data-experience="${j}" x1="${r2(sx(start))}" x2="${r2(sx(start))}" y1="${frame.top - 4}" y2="${frame.top + plotH}" stroke="#555" stroke-dasharray="3 3"/>` +
+        `<text class="tick" x="${r2(sx(start) + 3)}" y="${frame.top - 8}">e${j}</text>`,
+    );
+  });
+  const lx = frame.left + plotW + 16;
+  formats.forEach((f, k) => {
+    parts.push(`<g class="legend" data-format="${esc(f)}"><rect x="${lx}" y="${frame.top + 18 * k}" width="12" height="12" fill="${colour(f)}"/><text x="${lx + 16}" y="${frame.top + 18 * k + 10}">${esc(f)}</text></g>`);
+  });
   parts.push(close);
   return parts.join("");
 }

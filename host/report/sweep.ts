@@ -3,6 +3,7 @@
 // run in a table, and the same runs as CSV (one row each). One self-contained page, as html.ts.
 import { axisEffect, type EffectRow } from "../sweep/effects.js";
 import { costFront } from "../sweep/pareto.js";
+import { sweepPanels, type MeanSd, type SweepPanels } from "../sweep/panels.js";
 import type { SweepResults, SweepRun } from "../sweep/results.js";
 import { field } from "./csv.js";
 import { htmlTable, learnerBytes, page } from "./html.js";
@@ -71,6 +72,53 @@ function plane(
     `<figure>${svg}<figcaption>${esc(caption)} The dashed staircase is the Pareto front: no run is both more accurate and cheaper than a run on it (ringed and labelled).</figcaption></figure>`,
     htmlTable(["run", ...results.record.axes.map((a) => a.name), "average accuracy", axis.label], rows, "front"),
   ].join("\n");
+}
+
+/** "mean ± sd" in a unit, or a dash. */
+function meanSdText(v: MeanSd | null, show: (x: number) => string): string {
+  return v === null ? "–" : `${show(v.mean)} ± ${show(v.sd)}`;
+}
+
+/**
+ * One accuracy-energy plane per panel (scenario, strategy, ... : docs/sweeps.md), each point a
+ * configuration's mean over its seeds with ± one standard deviation as bars, the front of the means
+ * marked, and every configuration of the panel in a table.
+ */
+function panelPlanes(panels: SweepPanels): string {
+  const by = panels.panelAxes.length ? ` per ${panels.panelAxes.join(" × ")}` : "";
+  const out = [
+    `<h2>${esc(`Accuracy against energy${by}, mean over seeds`)}</h2>`,
+    `<p class="note">Runs that differ only in their seed are one point: the mean of their average accuracy and energy, the bars ± one sample standard deviation. The front is that of the means: no configuration of the panel is both more accurate and cheaper than one on it.</p>`,
+  ];
+  panels.panels.forEach((panel, k) => {
+    const plotted = panel.points.map((p, i) => ({ p, i })).filter(({ p }) => p.accuracy && p.energyJ);
+    if (panels.panelAxes.length) out.push(`<h3>${esc(panel.label)}</h3>`);
+    if (plotted.length) {
+      const scatter: ScatterPoint[] = plotted.map(({ p, i }) => ({ x: p.energyJ!.mean, y: p.accuracy!.mean, xErr: p.energyJ!.sd || undefined, yErr: p.accuracy!.sd || undefined, label: p.label, run: i }));
+      const front = panel.front.map((i) => plotted.findIndex((q) => q.i === i));
+      const title = `Accuracy against energy${panels.panelAxes.length ? `: ${panel.label}` : ""}`;
+      out.push(`<figure>${scatterSvg(scatter, { label: "total energy", unit: "J", log: true }, `accuracy-energy-panel panel-${k}`, { title, caption: `Average accuracy after the last experience against the run's modelled energy (docs/energy.md), mean over seeds, one point per ${panels.pointAxes.join(" × ") || "sweep"}. Labels that would overlap are left off points off the front; every point's name is in its tooltip and the table below.` }, { front, declutter: true })}</figure>`);
+    } else {
+      out.push('<p class="note">No finished run with energy.</p>');
+    }
+    const onFront = new Set(panel.front);
+    out.push(
+      htmlTable(
+        [...panels.pointAxes, "seeds", "average accuracy", "energy", "learner memory", "peak linear memory", "on the front"],
+        panel.points.map((p, i) => [
+          ...panels.pointAxes.map((a) => p.axes[a]),
+          `${p.accuracy?.n ?? 0} of ${p.runs.length}`,
+          meanSdText(p.accuracy, (x) => percent(x)),
+          meanSdText(p.energyJ, joules),
+          p.learnerBytes ? bytes(Math.round(p.learnerBytes.mean)) : "–",
+          p.peakLinearMemoryBytes ? bytes(Math.round(p.peakLinearMemoryBytes.mean)) : "–",
+          onFront.has(i) ? "yes" : "",
+        ]),
+        "panel",
+      ),
+    );
+  });
+  return out.join("\n");
 }
 
 function effectTable(results: SweepResults, axis: { name: string; values: string[] }): string {
@@ -161,6 +209,9 @@ export function renderSweepHtml(results: SweepResults): string {
   body.push(
     plane(results, "accuracy-memory", "Accuracy against memory", (f) => f.learnerBytes, { label: "learner memory", unit: "B", format: bytes, logBase: 2 }, "Learner memory: the deployed model with its optimiser state and the strategy's buffers, as the board reported at DEPLOY."),
   );
+
+  const panels = sweepPanels(results);
+  if (panels) body.push(panelPlanes(panels));
 
   body.push("<h2>Effect of each axis, the others fixed</h2>");
   body.push(

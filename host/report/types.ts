@@ -112,7 +112,7 @@ export interface PrecisionTelemetry {
   /** Switches in all (the timeline lists those the device reported: the first 32 of each TRAIN). */
   switches: number;
   /** From `step` (over the run) on, `role` of `layer` runs in `format` with `rounding`; `state` indexes config.precisionStates. */
-  timeline: Array<{ step: number; state: number; layer: "all"; role: string; format: string; rounding: string }>;
+  timeline: Array<{ step: number; state: number; layer: "all" | number; role: string; format: string; rounding: string }>;
 }
 
 export interface ExperienceTelemetry {

@@ -52,7 +52,7 @@ describe("a switch of the weight format between steps", () => {
     const before = codes(b, e, 2);
 
     const narrowed = train(b, 1);
-    expect(narrowed.switches).toEqual([{ step: 2, state: 1 }]);
+    expect(narrowed.switches).toEqual([{ step: 2, state: 1, layer: 255, role: 255 }]);
     expect(e.cl_weights_bytes()).toBe(e.cl_params());
     const after = codes(b, e, 1);
     let changed = 0;
@@ -65,7 +65,7 @@ describe("a switch of the weight format between steps", () => {
     expect(changed).toBeGreaterThan(before.length / 2); // most fp16 values are not e4m3 values
 
     const widened = train(b, 2);
-    expect(widened.switches).toEqual([{ step: 4, state: 0 }]);
+    expect(widened.switches).toEqual([{ step: 4, state: 0, layer: 255, role: 255 }]);
     expect(e.cl_weights_bytes()).toBe(2 * e.cl_params());
     codes(b, e, 2).forEach((code, i) => {
       expect(bitsF32(fp16.decode(code)), `weight ${i}`).toBe(bitsF32(e4m3.decode(after[i])));
@@ -108,7 +108,7 @@ describe("a switch of the replay format between steps", () => {
 
     b.ok("DATA", dataPayload("class", 1, "train", 64));
     const reply = b.ok("TRAIN", trainPayload(1, 1, 16, 5, 1)); // continues experience 1: the buffer keeps its samples
-    expect(reply.switches).toEqual([{ step: 2, state: 1 }]);
+    expect(reply.switches).toEqual([{ step: 2, state: 1, layer: 255, role: 255 }]);
     expect(e.cl_buffer_count(buffer)).toBe(held);
     expect(e.cl_buffer_sample_bytes(buffer)).toBe(784);
     const after = b.device.u8(e.cl_buffer_data(buffer) >>> 0, held * 784).slice();

@@ -140,6 +140,21 @@ describe("precision switched on the device mid-run (docs/precision.md, Policies)
   }, 240_000);
 });
 
+describe("adaptive precision: each layer's roles moved by its numeric health on the device", () => {
+  const run = { ...RUN, precisionPolicy: "adaptive:activation+error+gradient:fp16>fp32:underflow=0.003,range=0.62,widen=1,narrow=3", iterations: 12 };
+
+  test("qemu-rv32 gives the simulated board's report, every layer's switches included", async () => {
+    if (setupError) throw setupError;
+    const onQemu = await runContinual({ ...run, board: "qemu-rv32" });
+    const onSim = await runContinual({ ...run, board: "sim" });
+    expect(onSim.telemetry.flatMap((t) => t.precision!.timeline).some((row) => typeof row.layer === "number")).toBe(true);
+    expect(onQemu.telemetry.map((t) => t.precision)).toEqual(onSim.telemetry.map((t) => t.precision));
+    expect(onQemu.telemetry.map((t) => t.train.health)).toEqual(onSim.telemetry.map((t) => t.train.health));
+    expect(onQemu.modelChecksum).toBe(onSim.modelChecksum);
+    expect(boardSpecific(onQemu)).toEqual(boardSpecific(onSim));
+  }, 240_000);
+});
+
 describe("numeric health (--health): the firmware's TELEMETRY health list gives the simulated board's report", () => {
   test("qemu-rv32 against sim: every health row of every phase, and everything else, bit for bit", async () => {
     if (setupError) throw setupError;

@@ -10,7 +10,7 @@ import { makeBenchmark } from "../../host/cl/benchmarks.js";
 import { encodeStrategy, resolveStrategy, rowsPerStep, type StrategyOverrides } from "../../host/cl/strategies.js";
 import { loadMnist } from "../../host/data/index.js";
 import { Rng } from "../../host/data/rng.js";
-import { encodePolicy, parsePolicy, parsePrecision } from "../../host/precision/index.js";
+import { encodePolicy, parsePolicy, parsePrecision, policyCountsHealth } from "../../host/precision/index.js";
 import { encodePayload } from "../../host/protocol/index.js";
 import { defaultOptimizer, encodeConfig } from "../../host/train/config.js";
 import { parseModelSpec } from "../../host/train/model-spec.js";
@@ -85,6 +85,8 @@ export interface SetupOptions {
   seed?: number;
   /** --precision-policy (default static). */
   policy?: string;
+  /** Count numeric health (default: when the policy reads it). */
+  health?: boolean;
   /** Adam's learning rate (default torch's 1e-3; 0 keeps the weights where a switch leaves them). */
   lr?: number;
 }
@@ -109,6 +111,7 @@ export function deployConfig(o: SetupOptions): Uint8Array {
     precision,
     optimizer: { ...defaultOptimizer("adam"), ...(o.lr !== undefined ? { lr: o.lr } : {}) },
     policy,
+    health: o.health ?? policyCountsHealth(policy),
   });
   const cl = encodeStrategy(strategy, layers, o.memoryLimit ?? 64 << 20);
   encodePolicy(policy, cl);

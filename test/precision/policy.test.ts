@@ -51,7 +51,8 @@ describe("parsePolicy", () => {
   });
 
   it.each([
-    ["adaptive", /a precision policy: static, schedule/],
+    ["adaptive", /parameters after adaptive/],
+    ["nonsense:3", /a precision policy: static, schedule/],
     ["static:3", /static without parameters/],
     ["boundary", /parameters after boundary/],
     ["boundary:0", /boundary steps from 1/],
@@ -113,6 +114,23 @@ describe("a run's precision timeline", () => {
     expect(switches(sim.report)).toEqual(expectedSwitches(2 * iterations, (t) => (t % iterations < 4 ? 1 : 0)));
     expect(sim.report.telemetry.map((t) => t.precision!.switches)).toEqual([2, 2]);
     expect(noaccel.report.modelChecksum).toBe(sim.report.modelChecksum);
+    expect(noaccel.checkpointCrc).toBe(sim.checkpointCrc);
+  });
+
+  it("adaptive names the layer whose role moved, counts health, and gives the same bits on sim and sim-noaccel", async () => {
+    const [sim, noaccel] = await runs("adaptive:activation+error+gradient:fp16>fp32:underflow=0.003,range=0.62,widen=1,narrow=3");
+    const rows = sim.report.telemetry.flatMap((t) => t.precision!.timeline);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      // mlp:16's layers with weights: 0 and 2; rung 1 is fp16, rung 2 fp32, rung 0 the run's (fp8-mixed).
+      expect([0, 2]).toContain(row.layer);
+      const base = row.role === "activation" ? "e4m3" : "e5m2";
+      expect(row.format).toBe([base, "fp16", "fp32"][row.state]);
+    }
+    expect(sim.report.config.health).toBe(true);
+    expect(sim.report.telemetry[0].train.health!.length).toBeGreaterThan(0);
+    expect(learning(noaccel.report)).toEqual(learning(sim.report));
+    expect(noaccel.report.telemetry.map((t) => t.precision)).toEqual(sim.report.telemetry.map((t) => t.precision));
     expect(noaccel.checkpointCrc).toBe(sim.checkpointCrc);
   });
 

@@ -5,5 +5,6 @@ import { staticPolicy } from "./static";
 import { schedulePolicy } from "./schedule";
 import { boundaryPolicy } from "./boundary";
 import { cyclicPolicy } from "./cyclic";
+import { adaptivePolicy } from "./adaptive";
 
-export const policies: StaticArray<Policy> = [staticPolicy(), schedulePolicy(), boundaryPolicy(), cyclicPolicy()];
+export const policies: StaticArray<Policy> = [staticPolicy(), schedulePolicy(), boundaryPolicy(), cyclicPolicy(), adaptivePolicy()];
