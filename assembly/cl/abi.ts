@@ -58,7 +58,11 @@ export const CL_POLICY_RANGE = 70;
 export const CL_POLICY_WIDEN = 71;
 /** adaptive: consecutive steps to narrow before a layer's role moves one rung down. */
 export const CL_POLICY_NARROW = 72;
-export const CL_WORD_COUNT = 73;
+/** boundary: 0, state 1 after every experience start; W >= 2, state 1 after every drift of the training loss, detected over windows of W step losses (docs/precision.md, Policies), experience starts ignored. */
+export const CL_POLICY_DRIFT_WINDOW = 73;
+/** boundary with drift, f32: a window whose mean exceeds the plateau's mean by more than this many of the plateau's standard deviations is a drift. */
+export const CL_POLICY_DRIFT_K = 74;
+export const CL_WORD_COUNT = 75;
 
 // ---- Strategy ids (CL_STRATEGY). ----
 export const STRATEGY_NAIVE = 0;
@@ -79,7 +83,7 @@ export const STRATEGY_COUNT = 11;
 export const POLICY_STATIC = 0;
 /** A list of (experience or step, state) changes. */
 export const POLICY_SCHEDULE = 1;
-/** State 1 for the first POLICY_STEPS steps of every experience, then state 0. */
+/** State 1 for the first POLICY_STEPS steps of every experience (or, with POLICY_DRIFT_WINDOW, after every drift of the loss), then state 0. */
 export const POLICY_BOUNDARY = 2;
 /** CPT (Fu et al., ICLR 2021): a bit width on a cosine cycle between POLICY_LOW and POLICY_HIGH. */
 export const POLICY_CYCLIC = 3;

@@ -191,7 +191,7 @@ export function trainStep(l: Learner, n: i32): bool {
   l.hooks.gradient(l, n);
   l.hooks.adjustGradient(l);
   const applied = update(l);
-  policyAfterStep(l.precision, l.model, policies);
+  policyAfterStep(l.precision, l.model, l.lastLoss / <f64>n, policies);
   return applied;
 }
 

@@ -5,7 +5,8 @@
 //
 //   static                                   every step in the run's spec (the default)
 //   schedule:<at>@<spec>[;<at>@<spec>...]    at = e<N> (experience N starts) or s<N> (run step N)
-//   boundary:<steps>[@<spec>]                <spec> for the first <steps> steps of every experience
+//   boundary:<steps>[@<spec>][:drift[=<window>[,<k>]]]   <spec> for the first <steps> steps of every
+//                                            experience (with drift: after every drift of the loss)
 //   cyclic:<low>-<high>:<period>[:<role>+<role>...]   CPT's cosine cycle of bit widths (default roles weight+activation)
 //   adaptive:<role>+<role>...:<format>[><format>...][:<key>=<value>,...]   each layer's roles climb the
 //                                            rungs (the run's format, then these) by their numeric health
@@ -44,7 +45,21 @@ export interface PrecisionPolicy {
   roles: RoleName[];
   /** adaptive: the controller's thresholds and patiences. */
   adaptive?: AdaptiveSettings;
+  /** boundary for task-free streams: the loss-drift detector that starts its steps instead of experiences. */
+  drift?: DriftSettings;
 }
+
+/** boundary's drift detector (docs/precision.md, Policies). */
+export interface DriftSettings {
+  /** Step losses a window holds. */
+  window: number;
+  /** A window's mean above the plateau's by more than k of the plateau's standard deviations is a drift. */
+  k: number;
+}
+
+export const DRIFT_DEFAULTS: DriftSettings = { window: 10, k: 3 };
+/** Longest drift window (assembly/cl/policies/boundary.ts). */
+export const DRIFT_WINDOW_MAX = 1024;
 
 /** adaptive's settings (docs/precision.md, Policies). */
 export interface AdaptiveSettings {
@@ -67,7 +82,7 @@ export const ADAPTIVE_ROLES: readonly RoleName[] = ["activation", "error", "grad
 export const CYCLIC_DEFAULT_ROLES: readonly RoleName[] = ["weight", "activation"];
 
 const ALLOWED =
-  "static, schedule:<e<N>|s<N>>@<spec>[;...], boundary:<steps>[@<spec>], cyclic:<low>-<high>:<period>[:<role>+<role>...] or adaptive:<role>+<role>...:<format>[><format>...][:<key>=<value>,...]";
+  "static, schedule:<e<N>|s<N>>@<spec>[;...], boundary:<steps>[@<spec>][:drift[=<window>[,<k>]]], cyclic:<low>-<high>:<period>[:<role>+<role>...] or adaptive:<role>+<role>...:<format>[><format>...][:<key>=<value>,...]";
 
 function positive(what: string, text: string, min = 1, max = 2 ** 31 - 1): number {
   const value = Number(text);
@@ -154,6 +169,19 @@ function parseCyclic(params: string, base: PrecisionSpec): Pick<PrecisionPolicy,
   return { low, high, period, roles: roles as RoleName[], states };
 }
 
+/** `drift[=<window>[,<k>]]` of boundary. */
+function parseDrift(text: string): DriftSettings {
+  const eq = text.indexOf("=");
+  if (eq < 0) return { ...DRIFT_DEFAULTS };
+  const parts = text.slice(eq + 1).split(",");
+  if (parts.length > 2) throw expected("boundary's drift=<window>[,<k>]", text);
+  const window = positive("a boundary drift window in steps", parts[0].trim(), 2, DRIFT_WINDOW_MAX);
+  if (parts[1] === undefined) return { window, k: DRIFT_DEFAULTS.k };
+  const k = Number(parts[1]);
+  if (parts[1].trim() === "" || !Number.isFinite(k) || k < 0 || k > 1e6) throw expected("a boundary drift threshold k from 0 to 1e6 standard deviations", parts[1].trim());
+  return { window, k };
+}
+
 /** A share from 0 to 1. */
 function fraction(what: string, text: string): number {
   const value = Number(text);
@@ -208,7 +236,7 @@ export function parsePolicy(text: string, base: PrecisionSpec): PrecisionPolicy 
   const source = String(text ?? "").trim();
   const colon = source.indexOf(":");
   const name = (colon < 0 ? source : source.slice(0, colon)).trim().toLowerCase();
-  const params = colon < 0 ? "" : source.slice(colon + 1);
+  let params = colon < 0 ? "" : source.slice(colon + 1);
   const policy: PrecisionPolicy = { name: "static", text: "static", states: [base], changes: [], steps: 0, period: 0, low: 0, high: 0, roles: [] };
   if (!(POLICY_NAMES as readonly string[]).includes(name)) throw expected(`a precision policy: ${ALLOWED}`, source);
   policy.name = name as PolicyName;
@@ -232,6 +260,11 @@ export function parsePolicy(text: string, base: PrecisionSpec): PrecisionPolicy 
       });
     }
   } else if (name === "boundary") {
+    const driftAt = params.search(/:drift(=[^:@]*)?\s*$/i);
+    if (driftAt >= 0) {
+      policy.drift = parseDrift(params.slice(driftAt + 1));
+      params = params.slice(0, driftAt);
+    }
     const at = params.indexOf("@");
     policy.steps = positive("boundary steps", at < 0 ? params : params.slice(0, at));
     const high = at < 0 ? "weight=fp32,activation=fp32,error=fp32,gradient=fp32,mul=fp32,acc=fp32" : params.slice(at + 1);
@@ -255,7 +288,7 @@ export function policyText(policy: PrecisionPolicy): string {
     case "schedule":
       return `schedule:${policy.changes.map((c) => `${c.trigger === "experience" ? "e" : "s"}${c.at}@${spec(c.state)}`).join(";")}`;
     case "boundary":
-      return `boundary:${policy.steps}@${spec(1)}`;
+      return `boundary:${policy.steps}@${spec(1)}${policy.drift ? `:drift=${policy.drift.window},${policy.drift.k}` : ""}`;
     case "cyclic":
       return `cyclic:${policy.low}-${policy.high}:${policy.period}:${policy.roles.join("+")}`;
     case "adaptive": {
@@ -301,6 +334,10 @@ export function encodePolicy(policy: PrecisionPolicy, words: Uint32Array): void 
   words[cl.CL_POLICY_LOW] = policy.low;
   words[cl.CL_POLICY_HIGH] = policy.high;
   words[cl.CL_POLICY_CHANGE_COUNT] = policy.changes.length;
+  if (policy.drift) {
+    words[cl.CL_POLICY_DRIFT_WINDOW] = policy.drift.window;
+    new Float32Array(words.buffer, words.byteOffset, words.length)[cl.CL_POLICY_DRIFT_K] = policy.drift.k;
+  }
   policy.changes.forEach((c, i) => {
     words.set([c.trigger === "experience" ? cl.CHANGE_EXPERIENCE : cl.CHANGE_STEP, c.at, c.state], cl.CL_POLICY_CHANGES + i * cl.CHANGE_WORDS);
   });
