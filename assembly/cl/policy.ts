@@ -17,7 +17,7 @@ import {
   CL_POLICY, CL_POLICY_STEPS, CL_POLICY_PERIOD, CL_POLICY_LOW, CL_POLICY_HIGH, CL_POLICY_CHANGE_COUNT,
   CL_POLICY_CHANGES, POLICY_STATIC, POLICY_COUNT, POLICY_MAX_CHANGES, CHANGE_WORDS, CL_POLICY_ROLES,
   CL_POLICY_UNDERFLOW, CL_POLICY_OVERFLOW, CL_POLICY_RANGE, CL_POLICY_WIDEN, CL_POLICY_NARROW,
-  CL_POLICY_DRIFT_WINDOW, CL_POLICY_DRIFT_K,
+  CL_POLICY_DRIFT_WINDOW, CL_POLICY_DRIFT_K, CL_POLICY_SWAMP,
 } from "./abi";
 import { addRegion } from "../device/image";
 import { text, num } from "../device/text";
@@ -42,6 +42,7 @@ export class PolicyRun {
   changes: usize = 0;
   /** adaptive: the controlled roles (1 << ROLE_*), its thresholds and patiences. */
   roles: u32 = 0;
+  swamp: f32 = 0;
   underflow: f32 = 0;
   overflow: f32 = 0;
   range: f32 = 0;
@@ -66,7 +67,7 @@ export class PolicyRun {
   switches: i32 = 0;
   /** The run's counters as a checkpoint holds them. */
   saved: usize = 0;
-  /** The replay role before a switch, while the buffer is re-encoded from it. */
+  /** The replay role before a switch, while the buffer is re-encoded from it (adaptive: a layer's weight role). */
   replayBefore: Role = changetype<Role>(0);
 }
 
@@ -120,6 +121,7 @@ function readWords(run: PolicyRun, blob: usize): void {
   run.high = <i32>blobWord(blob, CL_POLICY_HIGH);
   run.changeCount = <i32>min<u32>(blobWord(blob, CL_POLICY_CHANGE_COUNT), <u32>POLICY_MAX_CHANGES);
   run.roles = blobWord(blob, CL_POLICY_ROLES);
+  run.swamp = blobReal(blob, CL_POLICY_SWAMP);
   run.underflow = blobReal(blob, CL_POLICY_UNDERFLOW);
   run.overflow = blobReal(blob, CL_POLICY_OVERFLOW);
   run.range = blobReal(blob, CL_POLICY_RANGE);

@@ -63,20 +63,22 @@ export const DRIFT_WINDOW_MAX = 1024;
 
 /** adaptive's settings (docs/precision.md, Policies). */
 export interface AdaptiveSettings {
-  /** A step widens when a layer's role loses more than this share of its values to underflow ... */
+  /** A step widens when more than this share of a layer's weight updates is swamped ... */
+  swamp: number;
+  /** ... or more than this share of its values is lost to underflow ... */
   underflow: number;
   /** ... or to overflow. */
   overflow: number;
-  /** A step narrows when no value overflowed, underflows are at most half `underflow`, and the range used is below this. */
+  /** A step narrows when no value overflowed, swamped updates and underflows are at most half their thresholds, and the range used is below this. */
   range: number;
   /** Steps in a row to move one rung up, and down. */
   widen: number;
   narrow: number;
 }
 
-export const ADAPTIVE_DEFAULTS: AdaptiveSettings = { underflow: 0.01, overflow: 0.001, range: 0.6, widen: 2, narrow: 50 };
-/** The roles adaptive may move: compute roles numeric health counts. */
-export const ADAPTIVE_ROLES: readonly RoleName[] = ["activation", "error", "gradient"];
+export const ADAPTIVE_DEFAULTS: AdaptiveSettings = { swamp: 0.5, underflow: 0.01, overflow: 0.001, range: 0.6, widen: 2, narrow: 50 };
+/** The roles adaptive may move: those numeric health counts per layer. */
+export const ADAPTIVE_ROLES: readonly RoleName[] = ["weight", "activation", "error", "gradient"];
 
 /** CPT's forward roles (Fu et al., ICLR 2021, Sec. 3: weights and activations cycle, gradients stay). */
 export const CYCLIC_DEFAULT_ROLES: readonly RoleName[] = ["weight", "activation"];
@@ -195,7 +197,7 @@ function parseAdaptive(params: string, base: PrecisionSpec): Pick<PrecisionPolic
   if (parts.length < 2 || parts.length > 3) throw expected(usage, `adaptive:${params}`);
   const roles = parts[0].split("+").map((r) => r.trim().toLowerCase());
   for (const role of roles) {
-    if (!(ADAPTIVE_ROLES as readonly string[]).includes(role)) throw expected(`adaptive roles among ${ADAPTIVE_ROLES.join(", ")} (the compute roles numeric health counts)`, role);
+    if (!(ADAPTIVE_ROLES as readonly string[]).includes(role)) throw expected(`adaptive roles among ${ADAPTIVE_ROLES.join(", ")} (those numeric health counts per layer)`, role);
   }
   if (new Set(roles).size !== roles.length) throw expected("each adaptive role once", parts[0]);
   for (const o of base.layers ?? []) {
@@ -222,7 +224,7 @@ function parseAdaptive(params: string, base: PrecisionSpec): Pick<PrecisionPolic
     const eq = item.indexOf("=");
     const key = (eq < 0 ? item : item.slice(0, eq)).trim().toLowerCase();
     const value = eq < 0 ? "" : item.slice(eq + 1).trim();
-    if (!(key in ADAPTIVE_DEFAULTS)) throw expected(`an adaptive setting underflow=, overflow=, range= (shares 0..1), widen= or narrow= (steps)`, item.trim());
+    if (!(key in ADAPTIVE_DEFAULTS)) throw expected(`an adaptive setting swamp=, underflow=, overflow=, range= (shares 0..1), widen= or narrow= (steps)`, item.trim());
     if (seen.has(key)) throw expected("each adaptive setting once", item.trim());
     seen.add(key);
     const k = key as keyof AdaptiveSettings;
@@ -294,7 +296,7 @@ export function policyText(policy: PrecisionPolicy): string {
     case "adaptive": {
       const a = policy.adaptive!;
       const rungs = policy.states.slice(1).map((s) => s[policy.roles[0] as Exclude<RoleName, "master">].format);
-      return `adaptive:${policy.roles.join("+")}:${rungs.join(">")}:underflow=${a.underflow},overflow=${a.overflow},range=${a.range},widen=${a.widen},narrow=${a.narrow}`;
+      return `adaptive:${policy.roles.join("+")}:${rungs.join(">")}:swamp=${a.swamp},underflow=${a.underflow},overflow=${a.overflow},range=${a.range},widen=${a.widen},narrow=${a.narrow}`;
     }
   }
 }
@@ -345,6 +347,7 @@ export function encodePolicy(policy: PrecisionPolicy, words: Uint32Array): void 
   if (policy.name !== "adaptive" || !a) return;
   words[cl.CL_POLICY_ROLES] = policy.roles.reduce((mask, r) => mask | (1 << ROLE_IDS[r]), 0);
   const reals = new Float32Array(words.buffer, words.byteOffset, words.length);
+  reals[cl.CL_POLICY_SWAMP] = a.swamp;
   reals[cl.CL_POLICY_UNDERFLOW] = a.underflow;
   reals[cl.CL_POLICY_OVERFLOW] = a.overflow;
   reals[cl.CL_POLICY_RANGE] = a.range;

@@ -131,6 +131,8 @@ describe("precision switched on the device mid-run (docs/precision.md, Policies)
     ["cyclic", { ...RUN, precision: "fp8-mixed,layer2.acc=fp32", precisionPolicy: "cyclic:6-8:4", iterations: 6 }],
     // Each layer's roles moved by its own numeric health.
     ["adaptive", { ...RUN, precisionPolicy: "adaptive:activation+error+gradient:fp16>fp32:underflow=0.003,range=0.62,widen=1,narrow=3", iterations: 12 }],
+    // Each layer's weight format moved by its swamped updates: a move re-encodes the layer's weights.
+    ["adaptive on weights", { ...RUN, precision: "fp8-pure", precisionPolicy: "adaptive:weight:bf16>fp32:swamp=0.7,widen=2,narrow=2", iterations: 12 }],
     // The loss-window drift detector, where experience 1's new classes raise the loss.
     ["boundary with drift", { ...RUN, scenario: "class" as const, precisionPolicy: "boundary:3@acc=fp32,weight=fp16:drift=4,1", iterations: 10 }],
   ])("%s: qemu-rv32 gives the simulated board's report, switches, timeline and health included", async (_, run) => {
