@@ -46,19 +46,25 @@ export const CL_POLICY_HIGH = 17;
 export const CL_POLICY_CHANGE_COUNT = 18;
 /** schedule: CHANGE_WORDS words each: CHANGE_* trigger, its experience or step, the state from then on. A step runs in the state of the last change (in list order) whose trigger has passed; state 0 before any. */
 export const CL_POLICY_CHANGES = 19;
-/** adaptive: bit mask (1 << ROLE_*) of the roles each layer with weights controls on its own (activation, error, gradient); rung k >= 1 of a controlled role is its format in state k, rung 0 the run's. */
+/** adaptive: bit mask (1 << ROLE_*) of the roles each layer with weights controls on its own (weight, activation, error, gradient); rung k >= 1 of a controlled role is its format in state k, rung 0 the run's. */
 export const CL_POLICY_ROLES = 67;
+/** adaptive, f32: a step whose swamped share (swamped / updates) of a layer's role exceeds this is a step to widen. */
+export const CL_POLICY_SWAMP = 68;
 /** adaptive, f32: a step whose underflow share (underflows / values) of a layer's role exceeds this is a step to widen. */
-export const CL_POLICY_UNDERFLOW = 68;
+export const CL_POLICY_UNDERFLOW = 69;
 /** adaptive, f32: a step whose overflow share (overflows / values) exceeds this is a step to widen. */
-export const CL_POLICY_OVERFLOW = 69;
+export const CL_POLICY_OVERFLOW = 70;
 /** adaptive, f32: a step with no overflow, at most half the widening shares, and range used below this is a step to narrow. */
-export const CL_POLICY_RANGE = 70;
+export const CL_POLICY_RANGE = 71;
 /** adaptive: consecutive steps to widen before a layer's role moves one rung up. */
-export const CL_POLICY_WIDEN = 71;
+export const CL_POLICY_WIDEN = 72;
 /** adaptive: consecutive steps to narrow before a layer's role moves one rung down. */
-export const CL_POLICY_NARROW = 72;
-export const CL_WORD_COUNT = 73;
+export const CL_POLICY_NARROW = 73;
+/** boundary: 0, state 1 after every experience start; W >= 2, state 1 after every drift of the training loss, detected over windows of W step losses (docs/precision.md, Policies), experience starts ignored. */
+export const CL_POLICY_DRIFT_WINDOW = 74;
+/** boundary with drift, f32: a window whose mean exceeds the plateau's mean by more than this many of the plateau's standard deviations is a drift. */
+export const CL_POLICY_DRIFT_K = 75;
+export const CL_WORD_COUNT = 76;
 
 // ---- Strategy ids (CL_STRATEGY). ----
 export const STRATEGY_NAIVE = 0;
@@ -79,7 +85,7 @@ export const STRATEGY_COUNT = 11;
 export const POLICY_STATIC = 0;
 /** A list of (experience or step, state) changes. */
 export const POLICY_SCHEDULE = 1;
-/** State 1 for the first POLICY_STEPS steps of every experience, then state 0. */
+/** State 1 for the first POLICY_STEPS steps of every experience (or, with POLICY_DRIFT_WINDOW, after every drift of the loss), then state 0. */
 export const POLICY_BOUNDARY = 2;
 /** CPT (Fu et al., ICLR 2021): a bit width on a cosine cycle between POLICY_LOW and POLICY_HIGH. */
 export const POLICY_CYCLIC = 3;

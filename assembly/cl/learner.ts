@@ -191,7 +191,7 @@ export function trainStep(l: Learner, n: i32): bool {
   l.hooks.gradient(l, n);
   l.hooks.adjustGradient(l);
   const applied = update(l);
-  policyAfterStep(l.precision, l.model, policies);
+  policyAfterStep(l.precision, l.model, l.lastLoss / <f64>n, policies);
   return applied;
 }
 
@@ -215,11 +215,15 @@ export function trainScratchBytes(l: Learner, n: i32): u64 {
 export function seedTrain(l: Learner, seed: u32): void {
   l.rng.key = streamKey(seed, STREAM_SHUFFLE);
   l.rng.counter = 0;
-  policyTrainStarts(l.precision);
   if (l.buffer != changetype<ReplayBuffer>(0)) {
     l.buffer.rng.key = streamKey(seed, STREAM_BUFFER);
     l.buffer.rng.counter = 0;
   }
+}
+
+/** A TRAIN request starts (one that FOLLOWS others too): its reply lists only its own precision switches. */
+export function trainRequestStarts(l: Learner): void {
+  policyTrainStarts(l.precision);
 }
 
 /** Step losses summed, and steps, over the requests of the experience in training (device/train.ts). */

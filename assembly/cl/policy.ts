@@ -17,6 +17,7 @@ import {
   CL_POLICY, CL_POLICY_STEPS, CL_POLICY_PERIOD, CL_POLICY_LOW, CL_POLICY_HIGH, CL_POLICY_CHANGE_COUNT,
   CL_POLICY_CHANGES, POLICY_STATIC, POLICY_COUNT, POLICY_MAX_CHANGES, CHANGE_WORDS, CL_POLICY_ROLES,
   CL_POLICY_UNDERFLOW, CL_POLICY_OVERFLOW, CL_POLICY_RANGE, CL_POLICY_WIDEN, CL_POLICY_NARROW,
+  CL_POLICY_DRIFT_WINDOW, CL_POLICY_DRIFT_K, CL_POLICY_SWAMP,
 } from "./abi";
 import { addRegion } from "../device/image";
 import { text, num } from "../device/text";
@@ -41,11 +42,17 @@ export class PolicyRun {
   changes: usize = 0;
   /** adaptive: the controlled roles (1 << ROLE_*), its thresholds and patiences. */
   roles: u32 = 0;
+  swamp: f32 = 0;
   underflow: f32 = 0;
   overflow: f32 = 0;
   range: f32 = 0;
   widen: i32 = 0;
   narrow: i32 = 0;
+  /** boundary: the drift detector's window of step losses (0: experience starts trigger) and its k. */
+  driftWindow: i32 = 0;
+  driftK: f32 = 0;
+  /** The mean loss of the step that just ended (stepEnds reads it). */
+  loss: f64 = 0;
   /** The policy's own state (a block of its file), and its bytes: a checkpoint carries it. */
   own: usize = 0;
   ownBytes: usize = 0;
@@ -60,7 +67,7 @@ export class PolicyRun {
   switches: i32 = 0;
   /** The run's counters as a checkpoint holds them. */
   saved: usize = 0;
-  /** The replay role before a switch, while the buffer is re-encoded from it. */
+  /** The replay role before a switch, while the buffer is re-encoded from it (adaptive: a layer's weight role). */
   replayBefore: Role = changetype<Role>(0);
 }
 
@@ -114,11 +121,14 @@ function readWords(run: PolicyRun, blob: usize): void {
   run.high = <i32>blobWord(blob, CL_POLICY_HIGH);
   run.changeCount = <i32>min<u32>(blobWord(blob, CL_POLICY_CHANGE_COUNT), <u32>POLICY_MAX_CHANGES);
   run.roles = blobWord(blob, CL_POLICY_ROLES);
+  run.swamp = blobReal(blob, CL_POLICY_SWAMP);
   run.underflow = blobReal(blob, CL_POLICY_UNDERFLOW);
   run.overflow = blobReal(blob, CL_POLICY_OVERFLOW);
   run.range = blobReal(blob, CL_POLICY_RANGE);
   run.widen = <i32>blobWord(blob, CL_POLICY_WIDEN);
   run.narrow = <i32>blobWord(blob, CL_POLICY_NARROW);
+  run.driftWindow = <i32>blobWord(blob, CL_POLICY_DRIFT_WINDOW);
+  run.driftK = blobReal(blob, CL_POLICY_DRIFT_K);
 }
 
 /** A word of a schedule change. */
@@ -207,9 +217,11 @@ export function policyBeforeStep(run: PolicyRun, model: Model, buffer: ReplayBuf
   run.experienceStep++;
 }
 
-/** After a training step's update (applied or skipped). */
-export function policyAfterStep(run: PolicyRun, model: Model, policies: StaticArray<Policy>): void {
-  if (changetype<usize>(run) != 0) policies[run.kind].stepEnds(run, model);
+/** After a training step's update (applied or skipped), whose mean loss over its rows was `loss`. */
+export function policyAfterStep(run: PolicyRun, model: Model, loss: f64, policies: StaticArray<Policy>): void {
+  if (changetype<usize>(run) == 0) return;
+  run.loss = loss;
+  policies[run.kind].stepEnds(run, model);
 }
 
 function logSwitch(run: PolicyRun, step: i32, s: i32, where: u32): void {

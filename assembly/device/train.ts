@@ -9,7 +9,7 @@ import {
   TRAIN_REPLY_LAST_LOSS_OFFSET, TRAIN_REPLY_PRECISION_SWITCHES_OFFSET, TRAIN_REPLY_SWITCHES_OFFSET,
 } from "../generated/protocol";
 import { putSwitches } from "./precision";
-import { seedTrain, train as trainLearner, trainScratchBytes } from "../cl/learner";
+import { seedTrain, trainRequestStarts, train as trainLearner, trainScratchBytes } from "../cl/learner";
 import { poolFrom } from "../cl/rows";
 import { learner } from "../cl/state";
 import { storeAt, storeClear } from "./store";
@@ -69,6 +69,7 @@ export function train(length: u32): i32 {
   if (scratch == 0) return fail(ERR_DOES_NOT_FIT);
   l.scratch = scratch;
   if (!follows) seedTrain(l, seed);
+  trainRequestStarts(l);
   const atEnd = l.hooks.trainsAtEnd;
   const meanLoss = trainLearner(l, experience, <i32>(atEnd ? steps : <u64>iterations), batch, scratch, endsExperience, follows);
   chainExperience = endsExperience ? -1 : experience;

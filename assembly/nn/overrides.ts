@@ -122,6 +122,12 @@ function layOutSegments(model: Model, roles: LayerRoles): i32 {
   }
   if (!pinned) return NN_OK;
   if (storeChanges(model.ctx, ROLE_WEIGHT)) return NN_BAD_OVERRIDE;
+  addSegments(model, roles, 0);
+  return NN_OK;
+}
+
+/** A Segment per layer with parameters, in order, each `widest` bytes a value (0: its own weight role's). */
+function addSegments(model: Model, roles: LayerRoles, widest: i32): void {
   let count = 0;
   for (let i = 0; i < model.layerCount; i++) if (model.layer(i).paramsPerHead > 0) count++;
   roles.segments = allocZeroed(<usize>count << alignof<usize>());
@@ -134,10 +140,32 @@ function layOutSegments(model: Model, roles: LayerRoles): i32 {
     s.end = layer.paramBase + layer.paramsPerHead * layer.heads;
     s.offset = offset;
     s.role = layerRole(model.ctx, i, ROLE_WEIGHT);
-    offset += <usize>(s.end - s.first) * <usize>s.role.bytes;
+    offset += <usize>(s.end - s.first) * <usize>(widest > 0 ? widest : s.role.bytes);
     store<usize>(slot(roles.segments, roles.segmentCount++), changetype<usize>(s));
   }
-  return NN_OK;
+}
+
+/**
+ * The weight store layer by layer for a policy that moves each layer's weight format by itself
+ * (cl/policies/adaptive.ts): every layer's values in the container of the widest state (`widest` bytes
+ * a value: the store as laid out), so a layer's format changes within its own place and the store keeps
+ * one run of bytes. The values, stored at DEPLOY in the model's weight role, move to that container
+ * (the same format, so exactly; from the last value down, as the container only widens); each layer's
+ * own weight Role (ownLayerRole) takes the container's width. Nothing is moved with `dry`.
+ */
+export function segmentWeights(model: Model, widest: i32, dry: bool): void {
+  const ctx = model.ctx;
+  const roles = ctx.layers;
+  addSegments(model, roles, widest);
+  if (!dry && ctx.weight.bytes != widest) {
+    const from = ctx.weight;
+    for (let i = model.params - 1; i >= 0; i--) {
+      const v = loadStored(from, ctx.weights, i);
+      const s = segmentOf(roles, i);
+      storeRounded(s.role, segmentBase(ctx, s), i, v);
+    }
+  }
+  model.modelBytes = <f64>weightStoreBytes(model, widest);
 }
 
 /** The segment holding parameter i (segments are in parameter order; accesses mostly go forward). */

@@ -28,8 +28,8 @@ static uint32_t memory_limit_bytes(void) { return runtime_memory_limit_pages() *
 #define TELEMETRY_REPLY_BYTES(count, health) (TELEMETRY_HEALTH_COUNT_OFFSET(count) + 2u + EDGECL_TELEMETRY_REPLY_HEALTH_ITEM_SIZE * (health))
 
 /* TRAIN's reply with `count` switches items: the fixed part, the list's u16 count and items
- * ({step: u32, state: u8}), the last field. */
-#define TRAIN_REPLY_BYTES(count) (EDGECL_TRAIN_REPLY_FIXED_SIZE + 2u + 5u * (count))
+ * ({step: u32, state: u8, layer: u8, role: u8}), the last field. */
+#define TRAIN_REPLY_BYTES(count) (EDGECL_TRAIN_REPLY_FIXED_SIZE + 2u + EDGECL_TRAIN_REPLY_SWITCHES_ITEM_SIZE * (count))
 
 /* What the board counts itself since its counters were last reset, as the simulated board's
  * BoardCounters (board/sim/board.ts): the accelerator's work is taken after every command and added up

@@ -5,7 +5,8 @@
 //
 //   static                                   every step in the run's spec (the default)
 //   schedule:<at>@<spec>[;<at>@<spec>...]    at = e<N> (experience N starts) or s<N> (run step N)
-//   boundary:<steps>[@<spec>]                <spec> for the first <steps> steps of every experience
+//   boundary:<steps>[@<spec>][:drift[=<window>[,<k>]]]   <spec> for the first <steps> steps of every
+//                                            experience (with drift: after every drift of the loss)
 //   cyclic:<low>-<high>:<period>[:<role>+<role>...]   CPT's cosine cycle of bit widths (default roles weight+activation)
 //   adaptive:<role>+<role>...:<format>[><format>...][:<key>=<value>,...]   each layer's roles climb the
 //                                            rungs (the run's format, then these) by their numeric health
@@ -44,30 +45,46 @@ export interface PrecisionPolicy {
   roles: RoleName[];
   /** adaptive: the controller's thresholds and patiences. */
   adaptive?: AdaptiveSettings;
+  /** boundary for task-free streams: the loss-drift detector that starts its steps instead of experiences. */
+  drift?: DriftSettings;
 }
+
+/** boundary's drift detector (docs/precision.md, Policies). */
+export interface DriftSettings {
+  /** Step losses a window holds. */
+  window: number;
+  /** A window's mean above the plateau's by more than k of the plateau's standard deviations is a drift. */
+  k: number;
+}
+
+export const DRIFT_DEFAULTS: DriftSettings = { window: 10, k: 3 };
+/** Longest drift window (assembly/cl/policies/boundary.ts). */
+export const DRIFT_WINDOW_MAX = 1024;
 
 /** adaptive's settings (docs/precision.md, Policies). */
 export interface AdaptiveSettings {
-  /** A step widens when a layer's role loses more than this share of its values to underflow ... */
+  /** A step widens when more than this share of a layer's weight updates is swamped ... */
+  swamp: number;
+  /** ... or more than this share of its values is lost to underflow ... */
   underflow: number;
   /** ... or to overflow. */
   overflow: number;
-  /** A step narrows when no value overflowed, underflows are at most half `underflow`, and the range used is below this. */
+  /** A step narrows when no value overflowed, swamped updates and underflows are at most half their thresholds, and the range used is below this. */
   range: number;
   /** Steps in a row to move one rung up, and down. */
   widen: number;
   narrow: number;
 }
 
-export const ADAPTIVE_DEFAULTS: AdaptiveSettings = { underflow: 0.01, overflow: 0.001, range: 0.6, widen: 2, narrow: 50 };
-/** The roles adaptive may move: compute roles numeric health counts. */
-export const ADAPTIVE_ROLES: readonly RoleName[] = ["activation", "error", "gradient"];
+export const ADAPTIVE_DEFAULTS: AdaptiveSettings = { swamp: 0.5, underflow: 0.01, overflow: 0.001, range: 0.6, widen: 2, narrow: 50 };
+/** The roles adaptive may move: those numeric health counts per layer. */
+export const ADAPTIVE_ROLES: readonly RoleName[] = ["weight", "activation", "error", "gradient"];
 
 /** CPT's forward roles (Fu et al., ICLR 2021, Sec. 3: weights and activations cycle, gradients stay). */
 export const CYCLIC_DEFAULT_ROLES: readonly RoleName[] = ["weight", "activation"];
 
 const ALLOWED =
-  "static, schedule:<e<N>|s<N>>@<spec>[;...], boundary:<steps>[@<spec>], cyclic:<low>-<high>:<period>[:<role>+<role>...] or adaptive:<role>+<role>...:<format>[><format>...][:<key>=<value>,...]";
+  "static, schedule:<e<N>|s<N>>@<spec>[;...], boundary:<steps>[@<spec>][:drift[=<window>[,<k>]]], cyclic:<low>-<high>:<period>[:<role>+<role>...] or adaptive:<role>+<role>...:<format>[><format>...][:<key>=<value>,...]";
 
 function positive(what: string, text: string, min = 1, max = 2 ** 31 - 1): number {
   const value = Number(text);
@@ -154,6 +171,19 @@ function parseCyclic(params: string, base: PrecisionSpec): Pick<PrecisionPolicy,
   return { low, high, period, roles: roles as RoleName[], states };
 }
 
+/** `drift[=<window>[,<k>]]` of boundary. */
+function parseDrift(text: string): DriftSettings {
+  const eq = text.indexOf("=");
+  if (eq < 0) return { ...DRIFT_DEFAULTS };
+  const parts = text.slice(eq + 1).split(",");
+  if (parts.length > 2) throw expected("boundary's drift=<window>[,<k>]", text);
+  const window = positive("a boundary drift window in steps", parts[0].trim(), 2, DRIFT_WINDOW_MAX);
+  if (parts[1] === undefined) return { window, k: DRIFT_DEFAULTS.k };
+  const k = Number(parts[1]);
+  if (parts[1].trim() === "" || !Number.isFinite(k) || k < 0 || k > 1e6) throw expected("a boundary drift threshold k from 0 to 1e6 standard deviations", parts[1].trim());
+  return { window, k };
+}
+
 /** A share from 0 to 1. */
 function fraction(what: string, text: string): number {
   const value = Number(text);
@@ -167,7 +197,7 @@ function parseAdaptive(params: string, base: PrecisionSpec): Pick<PrecisionPolic
   if (parts.length < 2 || parts.length > 3) throw expected(usage, `adaptive:${params}`);
   const roles = parts[0].split("+").map((r) => r.trim().toLowerCase());
   for (const role of roles) {
-    if (!(ADAPTIVE_ROLES as readonly string[]).includes(role)) throw expected(`adaptive roles among ${ADAPTIVE_ROLES.join(", ")} (the compute roles numeric health counts)`, role);
+    if (!(ADAPTIVE_ROLES as readonly string[]).includes(role)) throw expected(`adaptive roles among ${ADAPTIVE_ROLES.join(", ")} (those numeric health counts per layer)`, role);
   }
   if (new Set(roles).size !== roles.length) throw expected("each adaptive role once", parts[0]);
   for (const o of base.layers ?? []) {
@@ -194,7 +224,7 @@ function parseAdaptive(params: string, base: PrecisionSpec): Pick<PrecisionPolic
     const eq = item.indexOf("=");
     const key = (eq < 0 ? item : item.slice(0, eq)).trim().toLowerCase();
     const value = eq < 0 ? "" : item.slice(eq + 1).trim();
-    if (!(key in ADAPTIVE_DEFAULTS)) throw expected(`an adaptive setting underflow=, overflow=, range= (shares 0..1), widen= or narrow= (steps)`, item.trim());
+    if (!(key in ADAPTIVE_DEFAULTS)) throw expected(`an adaptive setting swamp=, underflow=, overflow=, range= (shares 0..1), widen= or narrow= (steps)`, item.trim());
     if (seen.has(key)) throw expected("each adaptive setting once", item.trim());
     seen.add(key);
     const k = key as keyof AdaptiveSettings;
@@ -208,7 +238,7 @@ export function parsePolicy(text: string, base: PrecisionSpec): PrecisionPolicy 
   const source = String(text ?? "").trim();
   const colon = source.indexOf(":");
   const name = (colon < 0 ? source : source.slice(0, colon)).trim().toLowerCase();
-  const params = colon < 0 ? "" : source.slice(colon + 1);
+  let params = colon < 0 ? "" : source.slice(colon + 1);
   const policy: PrecisionPolicy = { name: "static", text: "static", states: [base], changes: [], steps: 0, period: 0, low: 0, high: 0, roles: [] };
   if (!(POLICY_NAMES as readonly string[]).includes(name)) throw expected(`a precision policy: ${ALLOWED}`, source);
   policy.name = name as PolicyName;
@@ -232,6 +262,11 @@ export function parsePolicy(text: string, base: PrecisionSpec): PrecisionPolicy 
       });
     }
   } else if (name === "boundary") {
+    const driftAt = params.search(/:drift(=[^:@]*)?\s*$/i);
+    if (driftAt >= 0) {
+      policy.drift = parseDrift(params.slice(driftAt + 1));
+      params = params.slice(0, driftAt);
+    }
     const at = params.indexOf("@");
     policy.steps = positive("boundary steps", at < 0 ? params : params.slice(0, at));
     const high = at < 0 ? "weight=fp32,activation=fp32,error=fp32,gradient=fp32,mul=fp32,acc=fp32" : params.slice(at + 1);
@@ -255,13 +290,13 @@ export function policyText(policy: PrecisionPolicy): string {
     case "schedule":
       return `schedule:${policy.changes.map((c) => `${c.trigger === "experience" ? "e" : "s"}${c.at}@${spec(c.state)}`).join(";")}`;
     case "boundary":
-      return `boundary:${policy.steps}@${spec(1)}`;
+      return `boundary:${policy.steps}@${spec(1)}${policy.drift ? `:drift=${policy.drift.window},${policy.drift.k}` : ""}`;
     case "cyclic":
       return `cyclic:${policy.low}-${policy.high}:${policy.period}:${policy.roles.join("+")}`;
     case "adaptive": {
       const a = policy.adaptive!;
       const rungs = policy.states.slice(1).map((s) => s[policy.roles[0] as Exclude<RoleName, "master">].format);
-      return `adaptive:${policy.roles.join("+")}:${rungs.join(">")}:underflow=${a.underflow},overflow=${a.overflow},range=${a.range},widen=${a.widen},narrow=${a.narrow}`;
+      return `adaptive:${policy.roles.join("+")}:${rungs.join(">")}:swamp=${a.swamp},underflow=${a.underflow},overflow=${a.overflow},range=${a.range},widen=${a.widen},narrow=${a.narrow}`;
     }
   }
 }
@@ -301,6 +336,10 @@ export function encodePolicy(policy: PrecisionPolicy, words: Uint32Array): void 
   words[cl.CL_POLICY_LOW] = policy.low;
   words[cl.CL_POLICY_HIGH] = policy.high;
   words[cl.CL_POLICY_CHANGE_COUNT] = policy.changes.length;
+  if (policy.drift) {
+    words[cl.CL_POLICY_DRIFT_WINDOW] = policy.drift.window;
+    new Float32Array(words.buffer, words.byteOffset, words.length)[cl.CL_POLICY_DRIFT_K] = policy.drift.k;
+  }
   policy.changes.forEach((c, i) => {
     words.set([c.trigger === "experience" ? cl.CHANGE_EXPERIENCE : cl.CHANGE_STEP, c.at, c.state], cl.CL_POLICY_CHANGES + i * cl.CHANGE_WORDS);
   });
@@ -308,6 +347,7 @@ export function encodePolicy(policy: PrecisionPolicy, words: Uint32Array): void 
   if (policy.name !== "adaptive" || !a) return;
   words[cl.CL_POLICY_ROLES] = policy.roles.reduce((mask, r) => mask | (1 << ROLE_IDS[r]), 0);
   const reals = new Float32Array(words.buffer, words.byteOffset, words.length);
+  reals[cl.CL_POLICY_SWAMP] = a.swamp;
   reals[cl.CL_POLICY_UNDERFLOW] = a.underflow;
   reals[cl.CL_POLICY_OVERFLOW] = a.overflow;
   reals[cl.CL_POLICY_RANGE] = a.range;

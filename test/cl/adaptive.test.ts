@@ -9,22 +9,23 @@ import { UsageError } from "../../host/errors.js";
 import { edgeclInProcess } from "../helpers/cli.js";
 import { CommandBoard, testFormat } from "../helpers/device.js";
 import { refFormat } from "../helpers/reference.js";
-import { rangeShare } from "../helpers/health.js";
+import { rangeShare, rangeShareOf } from "../helpers/health.js";
 import { dataPayload, deployPayload, trainPayload, type SetupOptions } from "../helpers/learner.js";
 
 /** ROLE_* of spec/config.json, as docs/precision.md names them. */
-const ROLE = { activation: 1, error: 2, gradient: 3 } as const;
+const ROLE = { weight: 0, activation: 1, error: 2, gradient: 3 } as const;
 type Controlled = keyof typeof ROLE;
 
-interface HealthItem { layer: number; role: number; format: number; values: number; overflows: number; underflows: number; maxAbs: number }
+interface HealthItem { layer: number; role: number; format: number; values: number; overflows: number; underflows: number; updates: number; swamped: number; maxAbs: number }
 interface SwitchItem { step: number; state: number; layer: number; role: number }
 
-interface Rule { underflow: number; overflow: number; range: number; widen: number; narrow: number }
+interface Rule { swamp: number; underflow: number; overflow: number; range: number; widen: number; narrow: number }
 
 /**
  * The rule of docs/precision.md applied to one step's figures of one layer's role: a step widens when
- * its underflow or overflow share passes the threshold, narrows when nothing overflowed, underflows are
- * at most half the threshold and the range used (in the format the step ran in) is below `range`; a run
+ * its swamped, underflow or overflow share passes the threshold, narrows when nothing overflowed,
+ * swamped updates and underflows are at most half their thresholds and the range used (in the format
+ * the step ran in) is below `range`; a run
  * of `widen` (`narrow`) such steps moves one rung up (down); a step with no value changes nothing.
  */
 class Controller {
@@ -37,9 +38,12 @@ class Controller {
     if (!item || item.values === 0) return false;
     const f32 = Math.fround;
     const under = item.underflows / item.values, over = item.overflows / item.values;
-    const range = rangeShare(refFormat(testFormat(this.rungs[this.level]).spec), item.maxAbs);
-    const wide = under > f32(this.rule.underflow) || over > f32(this.rule.overflow);
-    const narrow = item.overflows === 0 && under <= f32(this.rule.underflow) / 2 && range < f32(this.rule.range);
+    const name = this.rungs[this.level];
+    // fp32 from IEEE 754's figures (2^-149 .. (2 - 2^-23) 2^127); the oracle's tables are for narrower formats.
+    const range = name === "fp32" ? rangeShareOf(2 ** -149, (2 - 2 ** -23) * 2 ** 127, item.maxAbs) : rangeShare(refFormat(testFormat(name).spec), item.maxAbs);
+    const swamp = item.updates > 0 ? item.swamped / item.updates : 0;
+    const wide = swamp > f32(this.rule.swamp) || under > f32(this.rule.underflow) || over > f32(this.rule.overflow);
+    const narrow = item.overflows === 0 && swamp <= f32(this.rule.swamp) / 2 && under <= f32(this.rule.underflow) / 2 && range < f32(this.rule.range);
     this.above = wide ? Math.min(this.above + 1, this.rule.widen) : 0;
     this.below = narrow ? Math.min(this.below + 1, this.rule.narrow) : 0;
     let moved = false;
@@ -92,9 +96,9 @@ function follow(b: CommandBoard, steps: number, roles: Controlled[], base: Recor
 }
 
 describe("adaptive", () => {
-  const rule: Rule = { underflow: 0.003, overflow: 0.001, range: 0.62, widen: 1, narrow: 3 };
-  const text = (roles: string, rungs: string) =>
-    `adaptive:${roles}:${rungs}:underflow=${rule.underflow},overflow=${rule.overflow},range=${rule.range},widen=${rule.widen},narrow=${rule.narrow}`;
+  const rule: Rule = { swamp: 0.5, underflow: 0.003, overflow: 0.001, range: 0.62, widen: 1, narrow: 3 };
+  const text = (roles: string, rungs: string, r: Rule = rule) =>
+    `adaptive:${roles}:${rungs}:swamp=${r.swamp},underflow=${r.underflow},overflow=${r.overflow},range=${r.range},widen=${r.widen},narrow=${r.narrow}`;
 
   it("moves each layer's roles as its rule applied to the step's health says, and the health rows name the rung's format", () => {
     const b = deploy({ precision: "fp8-mixed", policy: text("activation+error+gradient", "fp16>fp32") });
@@ -106,6 +110,16 @@ describe("adaptive", () => {
     expect(want.some((s) => s.state === 0)).toBe(true);
     expect(new Set(want.map((s) => s.layer)).size).toBe(2);
   });
+
+  it("moves each layer's weight format by its swamped updates (fp8-pure: the weight store takes the updates)", () => {
+    // fp8-pure: no master copy, so the e4m3 weights take the updates and their row counts the swamped ones.
+    const weightRule: Rule = { ...rule, swamp: 0.7, underflow: 1, overflow: 1, widen: 2, narrow: 2 };
+    const b = deploy({ precision: "fp8-pure", policy: text("weight", "bf16>fp32", weightRule) });
+    const { got, want, formats } = follow(b, 30, ["weight"], { weight: "e4m3", activation: "", error: "", gradient: "" }, ["bf16", "fp32"], weightRule);
+    expect(got).toEqual(want);
+    for (const [where, format, expected] of formats) expect(format, where).toBe(expected);
+    expect(want.some((s) => s.state >= 1)).toBe(true);
+  });
 });
 
 describe("adaptive on the device", () => {
@@ -113,8 +127,11 @@ describe("adaptive on the device", () => {
   const checksum = (b: CommandBoard) => b.ok("TELEMETRY", encodePayload("TELEMETRY", { flags: 0 })).modelChecksum;
   const train = (b: CommandBoard, steps: number) => b.ok("TRAIN", trainPayload(0, steps, 16, 5, 1));
 
-  it("is carried by a checkpoint: each layer's rung and its runs of steps; restoring and going on gives the bits of going on", () => {
-    const b = deploy({ precision: "fp8-mixed", policy });
+  it.each([
+    ["compute roles", "fp8-mixed", policy],
+    ["weights", "fp8-pure", "adaptive:weight+activation:bf16>fp32:swamp=0.7,underflow=0.003,range=0.62,widen=2,narrow=2"],
+  ])("is carried by a checkpoint (%s): each layer's rung and its runs of steps; restoring and going on gives the bits of going on", (_, precision, policy) => {
+    const b = deploy({ precision, policy });
     const first = train(b, 6) as { switches: SwitchItem[] };
     expect(first.switches.length).toBeGreaterThan(0);
     const reply = b.run("CHECKPOINT", encodePayload("CHECKPOINT", { slot: 0 }));
@@ -133,6 +150,14 @@ describe("adaptive on the device", () => {
       return { replies: [train(b, 10), train(b, 10)], checksum: checksum(b) };
     };
     expect(run()).toEqual(run());
+  });
+
+  it("is refused at DEPLOY on weight with a strategy that keeps copies of the stored weights", () => {
+    const b = new CommandBoard();
+    const refused = b.run("DEPLOY", deployPayload({ strategy: "lwf", model: "mlp:16", precision: "fp8-pure", policy: "adaptive:weight:bf16" }));
+    if (!("error" in refused)) throw new Error("expected a refusal");
+    expect(refused.error).toBe("BAD_CONFIG");
+    expect(refused.message).toMatch(/keeps the weight, master and optimizer formats with lwf/);
   });
 
   it("is refused at DEPLOY without health counting, naming the flag", () => {
@@ -154,13 +179,14 @@ describe("adaptive's parameters", () => {
       ["fp16", "fp16", "e5m2", "e4m3"],
       ["fp32", "fp32", "e5m2", "e4m3"],
     ]);
-    expect(p.adaptive).toEqual({ underflow: 0.01, overflow: 0.001, range: 0.6, widen: 2, narrow: 50 });
+    expect(p.adaptive).toEqual({ swamp: 0.5, underflow: 0.01, overflow: 0.001, range: 0.6, widen: 2, narrow: 50 });
     expect(parsePolicy(p.text, fp8)).toEqual(p);
-    expect(parsePolicy("adaptive:gradient:bf16:narrow=7,underflow=0.5", fp8).adaptive).toEqual({ underflow: 0.5, overflow: 0.001, range: 0.6, widen: 2, narrow: 7 });
+    expect(parsePolicy("adaptive:gradient:bf16:narrow=7,underflow=0.5", fp8).adaptive).toEqual({ swamp: 0.5, underflow: 0.5, overflow: 0.001, range: 0.6, widen: 2, narrow: 7 });
   });
 
   it.each([
-    ["adaptive:weight:bf16", /adaptive roles among activation, error, gradient/],
+    ["adaptive:master:bf16", /adaptive roles among weight, activation, error, gradient/],
+    ["adaptive:weight:bf16:swamp=2", /adaptive swamp share from 0 to 1/],
     ["adaptive:activation+activation:bf16", /each adaptive role once/],
     ["adaptive:activation", /adaptive:<role>\+<role>/],
     ["adaptive:activation:e9m2", /exponent bits E in 1..8/],
@@ -170,7 +196,7 @@ describe("adaptive's parameters", () => {
     ["adaptive:activation:bf16:range=-0.1", /adaptive range share from 0 to 1/],
     ["adaptive:activation:bf16:widen=0", /adaptive widen steps from 1/],
     ["adaptive:activation:bf16:narrow=x", /adaptive narrow steps from 1/],
-    ["adaptive:activation:bf16:speed=3", /an adaptive setting underflow=, overflow=, range=/],
+    ["adaptive:activation:bf16:speed=3", /an adaptive setting swamp=, underflow=, overflow=, range=/],
     ["adaptive:activation:bf16:widen=2,widen=3", /each adaptive setting once/],
   ])("refuses %s, naming what is allowed", (text, message) => {
     expect(() => parsePolicy(text, fp8)).toThrow(UsageError);

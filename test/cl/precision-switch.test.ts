@@ -134,6 +134,13 @@ describe("a switch mid-run", () => {
     expect(run(policy).checksum).not.toBe(run("static").checksum);
   });
 
+  it("is listed once: a TRAIN that FOLLOWS another lists only its own switches", () => {
+    const { b } = board({ precision: "fp8-mixed", policy: "schedule:s2@acc=fp32;s5@acc=bf16" });
+    expect(b.ok("TRAIN", trainPayload(0, 3, 16, 5, 1)).switches).toEqual([{ step: 2, state: 1, layer: 255, role: 255 }]);
+    expect(b.ok("TRAIN", trainPayload(0, 1, 16, 5, 3)).switches).toEqual([]);
+    expect(b.ok("TRAIN", trainPayload(0, 2, 16, 5, 3)).switches).toEqual([{ step: 5, state: 2, layer: 255, role: 255 }]);
+  });
+
   it("is carried by a checkpoint: restoring and going on gives the bits of going on", () => {
     const { b } = board({ precision: "fp8-mixed", policy: "boundary:3@weight=fp16,optimizer=bf16" });
     train(b, 2); // ends inside the boundary's fp16 phase

@@ -35,8 +35,8 @@ describe("gen-config", () => {
     expect(nn.get("CFG_LAYERS")).toBe(16 + 9 * 3 + 5 + 8 * 9 * 3 + 1 + 32 * 5 + 1);
     expect([nn.get("NN_BAD_VERSION"), nn.get("NN_BAD_CONFIG"), nn.get("NN_BAD_MODEL")]).toEqual([-20, -21, -30]);
     const cl = constants(join(root, "assembly/cl/abi.ts"));
-    // 13 strategy words, then the precision policy: 6 words and 16 schedule changes of 3.
-    expect(cl.get("CL_WORD_COUNT")).toBe(13 + 6 + 16 * 3);
+    // 13 strategy words, then the precision policy: 6 words, 16 schedule changes of 3 words, adaptive's 7 words (roles, swamp, underflow, overflow, range, widen, narrow) and boundary's drift window and k.
+    expect(cl.get("CL_WORD_COUNT")).toBe(13 + 6 + 16 * 3 + 7 + 2);
     expect(cl.get("STRATEGY_COUNT")).toBe(11);
   });
 

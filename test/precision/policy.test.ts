@@ -134,6 +134,26 @@ describe("a run's precision timeline", () => {
     expect(noaccel.checkpointCrc).toBe(sim.checkpointCrc);
   });
 
+  it("adaptive moves each layer's weight format with the same bits on sim and sim-noaccel, checkpoint included", async () => {
+    const [sim, noaccel] = await runs("adaptive:weight:bf16>fp32:swamp=0.7,widen=2,narrow=2", { precision: "fp8-pure" });
+    const rows = sim.report.telemetry.flatMap((t) => t.precision!.timeline);
+    expect(rows.some((row) => row.role === "weight" && typeof row.layer === "number")).toBe(true);
+    expect(learning(noaccel.report)).toEqual(learning(sim.report));
+    expect(noaccel.report.modelChecksum).toBe(sim.report.modelChecksum);
+    expect(noaccel.checkpointCrc).toBe(sim.checkpointCrc);
+  });
+
+  it("boundary with drift switches where the loss rises, with the same bits on sim and sim-noaccel", async () => {
+    const [sim, noaccel] = await runs("boundary:3@acc=fp32,weight=fp16:drift=4,1", { scenario: "class" });
+    expect(sim.report.config.precisionPolicy).toBe("boundary:3@fp8-mixed,weight=fp16:rne,acc=fp32:rne:drift=4,1");
+    // The run's first steps, then at least one drift when experience 1's new classes raise the loss.
+    expect(switches(sim.report)[0]).toEqual([0, 1]);
+    expect(switches(sim.report).some(([step, state]) => state === 1 && step > iterations)).toBe(true);
+    expect(learning(noaccel.report)).toEqual(learning(sim.report));
+    expect(noaccel.report.telemetry.map((t) => t.precision)).toEqual(sim.report.telemetry.map((t) => t.precision));
+    expect(noaccel.checkpointCrc).toBe(sim.checkpointCrc);
+  });
+
   it("schedule switches where its experience and step triggers pass, the last change in list order winning", async () => {
     const [sim] = await runs("schedule:s5@acc=fp32;e1@fp8-mixed;s16@acc=bf16");
     expect(switches(sim.report)).toEqual([
