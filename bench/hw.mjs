@@ -1,8 +1,9 @@
 // The accelerator as hardware (docs/hardware.md): simulation speed of the verilated RTL next to the
 // wasm engine's on one GEMM; synthesis of the two SR random sources, of one MAC lane per format
 // configuration (fixed formats and modes, activity measured in a Verilator run of that configuration),
-// and of the whole accelerator with a 1 x 1 array (controller + one lane), for the iCE40 UP5K and the
-// OSU 0.18 um cells. Writes every result to out/bench-hw.json.
+// and of the whole accelerator with a 1 x 1 array (controller + one lane) and with the board's array
+// (hierarchy kept: the lane mapped once), for the iCE40 UP5K and the OSU 0.18 um cells. Writes every
+// result to out/bench-hw.json.
 // Usage: npm run bench -- hw   (or: node bench/run.mjs hw; takes tens of minutes on two cores)
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -19,7 +20,7 @@ import { parseFormat, parseRounding } from "../dist/host/formats/parse.js";
 const BOARD = "sim-rtl";
 const { id, config } = boardAccelerator(BOARD);
 const work = join("build", "hw", "bench");
-const results = { board: BOARD, simulation: null, sr: {}, lanes: [], accel1x1: null };
+const results = { board: BOARD, simulation: null, sr: {}, lanes: [], accel1x1: null, accel: null };
 const fmt = (v, d = 2) => (v === null || v === undefined ? "n/a" : Number(v).toFixed(d));
 const timed = (label, f) => {
   const t = Date.now();
@@ -129,19 +130,21 @@ for (const l of results.lanes) {
   console.log(`  ${l.label.padEnd(44)} ${fmt(l.asic.areaUm2 / 1e6, 3).padStart(8)} ${fmt(l.asic.fmaxMHz, 1).padStart(9)} ${fmt(l.asic.energyPerCyclePj, 1).padStart(7)} ${fmt(l.activity.activity, 3).padStart(9)} ${(fmt(100 * l.srAreaShare, 0) + "%").padStart(8)} ${String(l.ice40?.luts ?? "-").padStart(6)} ${String(l.ice40?.dsps ?? "-").padStart(5)}  ${l.ice40 ? (l.ice40.fits ? "yes" : "no") : "-"}`);
 }
 
-// ---- the whole accelerator with a 1 x 1 array: the controller and register block plus one lane.
-{
-  const small = { ...config, rows: 1, cols: 1 };
-  const dir = join(work, "accel-1x1");
-  const src = unitSources("accel", small, dir);
-  const ice40 = timed("accel 1x1 ice40", () => synthIce40(join(dir, "ice40"), prepareWrapped(join(dir, "ice40"), src.files, src.top), src.includeDir));
-  const asic = timed("accel 1x1 asic", () => synthAsic(join(dir, "asic"), src.files, src.includeDir, src.top, { activity: 0.1, source: "default 0.1" }));
-  const laneArea = results.lanes.find((l) => l.fixed === "fp32:rne,fp32:rne")?.asic.areaUm2;
-  results.accel1x1 = { ice40, asic };
-  console.log(`\nWhole accelerator, 1 x 1 array, every format and mode of ${BOARD} at run time:`);
+// ---- the whole accelerator: a 1 x 1 array (the controller and register block plus one lane) and the
+// board's own array, each with its lane and seed modules synthesized once and instanced (docs/hardware.md).
+for (const [label, rows, cols] of [["accel1x1", 1, 1], ["accel", config.rows, config.cols]]) {
+  const array = { ...config, rows, cols };
+  const dir = join(work, `accel-${rows}x${cols}`);
+  const src = unitSources("accel", array, dir);
+  const ice40 = timed(`accel ${rows}x${cols} ice40`, () => synthIce40(join(dir, "ice40"), prepareWrapped(join(dir, "ice40"), src.files, src.top), src.includeDir, src.keep));
+  const asic = timed(`accel ${rows}x${cols} asic`, () => synthAsic(join(dir, "asic"), src.files, src.includeDir, src.top, { activity: 0.1, source: "default 0.1" }, undefined, src.keep));
+  results[label] = { rows, cols, ice40, asic };
+  const fit = ice40.arrayThatFits;
+  console.log(`\nWhole accelerator, ${rows} x ${cols} array, every format and mode of ${BOARD} at run time:`);
   console.log(`  iCE40 UP5K: ${ice40.luts} LUTs (of ${UP5K.luts}), ${ice40.dsps} DSPs (of ${UP5K.dsps}), ${ice40.flipFlops} flip-flops, BRAM ${ice40.brams}; fits: ${ice40.fits ? "yes, Fmax " + fmt(ice40.fmaxMHz, 1) + " MHz" : "no"}`);
-  console.log(`  OSU 0.18 um: ${fmt(asic.areaUm2 / 1e6, 3)} mm2, critical path ${fmt(asic.criticalPathNs)} ns (${fmt(asic.fmaxMHz, 1)} MHz)`);
-  if (laneArea) console.log(`  a ${config.rows} x ${config.cols} array at about ${fmt((asic.areaUm2 + (config.rows * config.cols - 1) * laneArea) / 1e6, 2)} mm2 (the 1 x 1 design plus ${config.rows * config.cols - 1} fp32 lanes)`);
+  if (fit) console.log(`  the array size that fits: ${fit.lanes ? `${fit.rows} x ${fit.cols}` : "none"} (a lane ${fit.perLane.luts} LUTs, ${fit.perLane.dsps} DSPs; the rest ${fit.rest.luts} LUTs, ${fit.rest.dsps} DSPs)`);
+  console.log(`  OSU 0.18 um: ${fmt(asic.areaUm2 / 1e6, 3)} mm2, critical path ${fmt(asic.criticalPathNs)} ns (${fmt(asic.fmaxMHz, 1)} MHz), ${fmt(asic.energyPerCyclePj, 0)} pJ per cycle at activity 0.1`);
+  for (const m of asic.hierarchy ?? []) console.log(`    ${String(m.instances).padStart(3)} x ${m.module.padEnd(16)} ${fmt(m.areaUm2 / 1e6, 4)} mm2 each`);
 }
 
 mkdirSync("out", { recursive: true });

@@ -83,6 +83,41 @@ export interface Ice40Result {
   /** After place and route (null when the design does not fit the device). */
   fmaxMHz: number | null;
   bitstream: string | null;
+  /** Synthesized with hierarchy kept: each module once, with its instance count (null: flat). */
+  hierarchy: ModuleStat[] | null;
+  /** The largest array whose lanes fit the device, from the per-lane and per-design figures (null: flat). */
+  arrayThatFits: ArrayFit | null;
+}
+
+/** One module of a design synthesized with hierarchy kept, as yosys's `stat` reports it. */
+export interface ModuleStat {
+  module: string;
+  /** Instances in the whole design (1 for the top). */
+  instances: number;
+  /** Cells of one instance by type, submodule instances included under their module names. */
+  cellsByType: Record<string, number>;
+  /** One instance's own cells (submodule instances counted as one cell each), as yosys counts them. */
+  cells: number;
+  /** Chip area of one instance's own cells from `stat -liberty` (asic only). */
+  areaUm2?: number;
+}
+
+/** iCE40 resources: LUT4s, DSP blocks, BRAM blocks. */
+export interface Ice40Resources {
+  luts: number;
+  dsps: number;
+  brams: number;
+}
+
+export interface ArrayFit {
+  /** What one lane costs (its modules' cells) and what the design costs besides its lanes. */
+  perLane: Ice40Resources;
+  rest: Ice40Resources;
+  /** Largest lane count with rest + lanes x perLane within the device (0: not even one lane). */
+  lanes: number;
+  /** An array of at most that many lanes, rows x cols, rows <= cols, as square as the largest product allows. */
+  rows: number;
+  cols: number;
 }
 
 export interface AsicResult {
@@ -99,6 +134,8 @@ export interface AsicResult {
   /** Energy of one clock cycle at clockMHz: total power x period. */
   energyPerCyclePj: number;
   netlist: string;
+  /** Synthesized with hierarchy kept: each module once, with its instance count and area (null: flat). */
+  hierarchy: ModuleStat[] | null;
 }
 
 export interface ActivitySource {
@@ -134,7 +171,65 @@ export function prepareWrapped(dir: string, files: string[], module: string): st
 // 128-bit rounding shifters, a 67-bit aligner) yosys 0.23's share pass grew past 17 GB without finishing,
 // while the lane maps in under two minutes and 200 MB without it. The datapath has no mutually exclusive
 // operators worth merging (each operator serves every step), so little area is given up.
-const readCmd = (files: string[], includeDir: string) => files.map((f) => `read_verilog -sv -I${resolve(includeDir)} ${resolve(f)}`).join("; ");
+//
+// Modules named in `keep` are synthesized once each and instantiated (yosys keep_hierarchy: `flatten`,
+// which `synth -flatten` and synth_ice40 run, leaves them alone); everything else is flattened into its parent as before.
+const readCmd = (files: string[], includeDir: string, keep: string[] = []) =>
+  [...files.map((f) => `read_verilog -sv -I${resolve(includeDir)} ${resolve(f)}`), ...(keep.length ? [`setattr -mod -set keep_hierarchy 1 ${keep.join(" ")}`] : [])].join("; ");
+
+/** The modules of a yosys `stat -json` (and `stat -liberty` text, for areas), each with its instance count under `top`. */
+export function hierarchyOf(statJson: string, top: string, statText?: string): ModuleStat[] {
+  const json = JSON.parse(statJson.slice(statJson.indexOf("{")));
+  const modules: Record<string, { num_cells: number; num_cells_by_type?: Record<string, number> }> = {};
+  for (const [name, m] of Object.entries(json.modules ?? {})) modules[name.replace(/^\\/, "")] = m as (typeof modules)[string];
+  if (!modules[top]) throw new Error(`expected module ${top} in yosys's stat, received ${Object.keys(modules).join(", ")}`);
+  const areas = new Map<string, number>();
+  for (const m of (statText ?? "").matchAll(/Chip area for module '\\?([^']+)':\s*([\d.]+)/g)) areas.set(m[1], Number(m[2]));
+  const instances = new Map<string, number>();
+  const walk = (name: string, count: number) => {
+    instances.set(name, (instances.get(name) ?? 0) + count);
+    for (const [type, n] of Object.entries(modules[name].num_cells_by_type ?? {})) if (modules[type]) walk(type, count * n);
+  };
+  walk(top, 1);
+  return [...instances].map(([module, n]) => ({
+    module, instances: n, cellsByType: modules[module].num_cells_by_type ?? {}, cells: modules[module].num_cells,
+    ...(statText === undefined ? {} : { areaUm2: areas.get(module) ?? NaN }),
+  }));
+}
+
+/** The module hierarchy of a design as elaborated (no synthesis: seconds), with `keep` modules kept as instances. */
+export function elaboratedHierarchy(dir: string, files: string[], includeDir: string, top: string, keep: string[]): ModuleStat[] {
+  dir = resolve(dir);
+  requireTool("yosys", "yosys");
+  mkdirSync(dir, { recursive: true });
+  run("yosys", ["-q", "-p", `${readCmd(files, includeDir, keep)}; hierarchy -top ${top}; proc; flatten; opt_clean; tee -q -o hierarchy.json stat -json`], dir, "yosys hierarchy");
+  return hierarchyOf(readFileSync(join(dir, "hierarchy.json"), "utf8"), top);
+}
+
+/**
+ * The largest array that fits `device`: a lane costs what its modules (`laneModules`, instanced `lanes`
+ * times in the design synthesized) cost; the rest is the design's total less the lanes. Lanes whose
+ * multipliers are in DSPs count their DSPs against the device's: a lane beyond the DSPs would need its
+ * multipliers in LUTs, which this rule does not count (it errs towards fewer lanes).
+ */
+export function arrayThatFits(total: Ice40Resources, lanes: number, perLane: Ice40Resources, device: Ice40Resources = UP5K): ArrayFit {
+  if (!(Number.isInteger(lanes) && lanes >= 1)) throw new Error(`expected a lane count >= 1, received ${lanes}`);
+  const keys = ["luts", "dsps", "brams"] as const;
+  const rest = Object.fromEntries(keys.map((k) => [k, total[k] - lanes * perLane[k]])) as unknown as Ice40Resources;
+  let n = Infinity;
+  for (const k of keys) {
+    const room = device[k] - rest[k];
+    if (room < 0) n = 0;
+    else if (perLane[k] > 0) n = Math.min(n, Math.floor(room / perLane[k]));
+  }
+  if (!Number.isFinite(n)) throw new Error("expected a lane that costs some LUTs, DSPs or BRAM, received one that costs none");
+  let rows = 0, cols = 0;
+  for (let r = 1; r * r <= n; r++) {
+    const c = Math.floor(n / r);
+    if (r * c > rows * cols || (r * c === rows * cols && c - r < cols - rows)) { rows = r; cols = c; }
+  }
+  return { perLane, rest, lanes: n, rows, cols };
+}
 
 /** Cells by type from yosys `stat -json`. */
 function cellsOf(statFile: string): Record<string, number> {
@@ -174,7 +269,12 @@ function coarseWithoutShare(dsp: boolean): string {
   ].join("; ");
 }
 
-export function synthIce40(dir: string, files: string[], includeDir: string): Ice40Result {
+/**
+ * `keep`: modules to synthesize once and keep as instances (the array's lanes); the first of them is the
+ * lane, instanced `lanes` times. A kept design is counted (LUTs, DSPs, BRAM, per module and in total) and,
+ * when it fits, flattened for place and route; the array that fits the device follows from its modules.
+ */
+export function synthIce40(dir: string, files: string[], includeDir: string, keep: string[] = []): Ice40Result {
   dir = resolve(dir);
   requireTool("yosys", "yosys");
   requireTool("nextpnr-ice40", "nextpnr-ice40");
@@ -183,20 +283,34 @@ export function synthIce40(dir: string, files: string[], includeDir: string): Ic
   mkdirSync(dir, { recursive: true });
   const synth = (dsp: boolean): Ice40Result => {
     const flags = `${dsp ? "-dsp " : ""}-top edgecl_synth_wrap`;
-    const script = `${readCmd(files, includeDir)}; synth_ice40 ${flags} -run :coarse; ${coarseWithoutShare(dsp)}; synth_ice40 ${flags} -run map_ram: -json ice40.json; tee -q -o ice40-stat.json stat -json`;
+    const script = `${readCmd(files, includeDir, keep)}; synth_ice40 ${flags} -run :coarse; ${coarseWithoutShare(dsp)}; synth_ice40 ${flags} -run map_ram: -json ice40.json; tee -q -o ice40-stat.json stat -json`;
     run("yosys", ["-q", "-p", script], dir, "yosys synth_ice40");
     const cells = cellsOf(join(dir, "ice40-stat.json"));
-    const count = (prefix: string) => Object.entries(cells).filter(([k]) => k.startsWith(prefix)).reduce((s, [, v]) => s + v, 0);
+    const count = (prefix: string, of = cells) => Object.entries(of).filter(([k]) => k.startsWith(prefix)).reduce((s, [, v]) => s + v, 0);
     const luts = count("SB_LUT4"), dsps = count("SB_MAC16"), brams = count("SB_RAM40");
+    let hierarchy: ModuleStat[] | null = null, fit: ArrayFit | null = null;
+    if (keep.length) {
+      hierarchy = hierarchyOf(readFileSync(join(dir, "ice40-stat.json"), "utf8"), "edgecl_synth_wrap");
+      const lane = hierarchy.filter((m) => keep.includes(m.module));
+      const lanes = lane.find((m) => m.module === keep[0])?.instances ?? 0;
+      if (lanes) {
+        const per = (prefix: string) => lane.reduce((s, m) => s + (m.instances / lanes) * count(prefix, m.cellsByType), 0);
+        fit = arrayThatFits({ luts, dsps, brams }, lanes, { luts: per("SB_LUT4"), dsps: per("SB_MAC16"), brams: per("SB_RAM40") });
+      }
+    }
     return {
       device: UP5K.name, dspMapping: dsp, luts, carries: count("SB_CARRY"), flipFlops: count("SB_DFF"), dsps, brams,
       fits: luts <= UP5K.luts && dsps <= UP5K.dsps && brams <= UP5K.brams, fmaxMHz: null, bitstream: null,
+      hierarchy, arrayThatFits: fit,
     };
   };
   let result = synth(true);
-  // More multipliers than the 8 DSPs: the same design with every multiplier in LUTs.
-  if (result.dsps > UP5K.dsps) result = synth(false);
+  // More multipliers than the 8 DSPs: the same design with every multiplier in LUTs. A kept hierarchy (an
+  // array) is not synthesized again: its counts with DSPs already say it does not fit, and how many lanes do.
+  if (result.dsps > UP5K.dsps && !keep.length) result = synth(false);
   if (!result.fits) return result;
+  // nextpnr places a flat netlist: the kept modules flattened, nothing else changed.
+  if (keep.length) run("yosys", ["-q", "-p", "read_json ice40.json; setattr -mod -unset keep_hierarchy; flatten; write_json ice40.json"], dir, "yosys flatten");
   run("nextpnr-ice40", ["--up5k", "--package", "sg48", "--json", "ice40.json", "--asc", "ice40.asc", "--report", "ice40-pnr.json",
     "--pcf-allow-unconstrained", "--timing-allow-fail", "--freq", "12", "--seed", "1", "-q"], dir, "nextpnr-ice40");
   const report = JSON.parse(readFileSync(join(dir, "ice40-pnr.json"), "utf8"));
@@ -217,7 +331,7 @@ function libertyVoltage(liberty: string): number {
  * outputs at the clock edge (a virtual clock for a combinational unit), so the critical path is the
  * unit's own worst input-, register- or output-bound path.
  */
-export function synthAsic(dir: string, files: string[], includeDir: string, top: string, activity: ActivitySource, clockMHz?: number): AsicResult {
+export function synthAsic(dir: string, files: string[], includeDir: string, top: string, activity: ActivitySource, clockMHz?: number, keep: string[] = []): AsicResult {
   dir = resolve(dir);
   requireTool("yosys", "yosys");
   requireTool("sta", "opensta");
@@ -225,7 +339,7 @@ export function synthAsic(dir: string, files: string[], includeDir: string, top:
   const lib = OSU018_LIBERTY;
   mkdirSync(dir, { recursive: true });
   const script = [
-    readCmd(files, includeDir),
+    readCmd(files, includeDir, keep),
     `synth -flatten -noshare -top ${top}`,
     `dfflibmap -liberty ${lib}`,
     `abc -liberty ${lib}`,
@@ -242,7 +356,9 @@ export function synthAsic(dir: string, files: string[], includeDir: string, top:
   const stat = JSON.parse(statText.slice(statText.indexOf("{")));
   const design = stat.design ?? Object.values(stat.modules ?? {})[0];
   const cells = design.num_cells_by_type ?? {};
-  const clocked = /\bclk_i\b/.test(readFileSync(join(dir, "asic.v"), "utf8").split(");")[0]);
+  // The top's ports (a kept hierarchy writes every module, the top not necessarily first).
+  const netlist = readFileSync(join(dir, "asic.v"), "utf8");
+  const clocked = /\bclk_i\b/.test(netlist.slice(netlist.search(new RegExp(`^module ${top}\\b`, "m"))).split(");")[0]);
   const flipFlops = Object.entries(cells).filter(([k]) => /^DFF/.test(k)).reduce((s, [, v]) => s + (v as number), 0);
   const sta = (periodNs: number) => {
     const tcl = [
@@ -273,11 +389,13 @@ export function synthAsic(dir: string, files: string[], includeDir: string, top:
   const second = sta(1000 / clock);
   const total = /^Total\s+([\d.eE+-]+)\s+([\d.eE+-]+)\s+([\d.eE+-]+)\s+([\d.eE+-]+)/m.exec(second);
   if (!total) throw new Error(`OpenSTA: expected a Total line in report_power, received:\n${second.slice(-2000)}`);
+  const statTxt = readFileSync(join(dir, "asic-stat.txt"), "utf8");
   const powerW = { internal: Number(total[1]), switching: Number(total[2]), leakage: Number(total[3]), total: Number(total[4]) };
   return {
     library: "OSU 0.18 um (osu018_stdcells.lib, Debian qflow-tech-osu018)",
     voltage: libertyVoltage(lib),
-    areaUm2: Number(/Chip area for (?:top )?module.*?:\s*([\d.]+)/.exec(readFileSync(join(dir, "asic-stat.txt"), "utf8"))?.[1] ?? NaN),
+    // With hierarchy kept, yosys's own total over the instances ("top module"); flat, the one module's.
+    areaUm2: Number((/Chip area for top module.*?:\s*([\d.]+)/.exec(statTxt) ?? /Chip area for module.*?:\s*([\d.]+)/.exec(statTxt))?.[1] ?? NaN),
     cells: design.num_cells,
     flipFlops,
     criticalPathNs,
@@ -287,5 +405,6 @@ export function synthAsic(dir: string, files: string[], includeDir: string, top:
     powerW,
     energyPerCyclePj: (powerW.total / (clock * 1e6)) * 1e12,
     netlist: join(dir, "asic.v"),
+    hierarchy: keep.length ? hierarchyOf(statText, top, statTxt) : null,
   };
 }

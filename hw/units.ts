@@ -5,14 +5,22 @@ import { writeFileSync, mkdirSync } from "node:fs";
 import { RTL_TEMPLATES, TOP_MODULE, generateRtl } from "./generate.js";
 import type { AcceleratorConfig } from "../board/accel/model.js";
 
-export const UNITS = ["accel", "lane", "sr-counter", "sr-xorshift", "sr-xorshift64", "op-mul", "op-round", "op-add"] as const;
+export const UNITS = ["accel", "lane", "sr-seed", "sr-counter", "sr-xorshift", "sr-xorshift64", "op-mul", "op-round", "op-add"] as const;
 export type UnitName = (typeof UNITS)[number];
 
 export interface UnitSources {
   files: string[];
   top: string;
   includeDir: string;
+  /**
+   * Modules synthesized once and kept as instances: the array's per-lane modules, the lane first. The
+   * default 4 x 4 array flattened takes hours; kept, each distinct module is mapped once.
+   */
+  keep?: string[];
 }
+
+/** The per-lane modules of the accelerator's array (edgecl_accel.sv instantiates both ROWS x COLS times). */
+export const ARRAY_MODULES = ["edgecl_mac_lane", "edgecl_sr_seed"];
 
 const LANE_FILES = ["edgecl_unpack.sv", "edgecl_mul.sv", "edgecl_add.sv", "edgecl_round.sv", "edgecl_fmt_decode.sv", "edgecl_mac_lane.sv"];
 const template = (name: string) => join(RTL_TEMPLATES, name);
@@ -59,7 +67,7 @@ endmodule
  * and the lane's operators one by one (the exact multiplier, the rounding unit for any format word and
  * mode, the exact adder with alignment, add and normalisation).
  */
-const ONE_FILE_UNITS: Record<Exclude<UnitName, "accel" | "lane">, string> = {
+const ONE_FILE_UNITS: Record<Exclude<UnitName, "accel" | "lane" | "sr-seed">, string> = {
   "sr-counter": "edgecl_fmix32",
   "sr-xorshift": "edgecl_sr_xorshift",
   "sr-xorshift64": "edgecl_sr_xorshift64",
@@ -73,7 +81,7 @@ export function unitSources(unit: UnitName, config: AcceleratorConfig, dir: stri
   switch (unit) {
     case "accel": {
       const rtl = generateRtl(config, join(dir, "rtl"));
-      return { files: rtl.files, top: TOP_MODULE, includeDir: rtl.dir };
+      return { files: rtl.files, top: TOP_MODULE, includeDir: rtl.dir, keep: ARRAY_MODULES };
     }
     case "lane": {
       if (!fixed) return { files: LANE_FILES.map(template), top: "edgecl_mac_lane", includeDir: RTL_TEMPLATES };
@@ -82,6 +90,9 @@ export function unitSources(unit: UnitName, config: AcceleratorConfig, dir: stri
       writeFileSync(wrapper, fixedLaneSource(fixed));
       return { files: [...LANE_FILES.map(template), wrapper], top: "edgecl_lane_fixed", includeDir: RTL_TEMPLATES };
     }
+    case "sr-seed":
+      // An output's seed, two counter hashes: the smallest design with a kept hierarchy (one module, two instances).
+      return { files: ["edgecl_fmix32.sv", "edgecl_sr_seed.sv"].map(template), top: "edgecl_sr_seed", includeDir: RTL_TEMPLATES, keep: ["edgecl_fmix32"] };
     default: {
       const top = ONE_FILE_UNITS[unit];
       return { files: [template(`${top}.sv`)], top, includeDir: RTL_TEMPLATES };

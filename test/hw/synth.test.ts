@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { edgeclSources } from "../helpers/cli.js";
-import { OSU018_LIBERTY } from "../../hw/synth";
+import { libertyAreas } from "./liberty";
 
 const TIMEOUT = 240_000;
 
@@ -16,14 +16,6 @@ function synth(target: string, out: string): Record<string, any> {
   expect(r.stderr).toBe("");
   expect(r.code).toBe(0);
   return JSON.parse(r.stdout);
-}
-
-/** Cell areas straight from the liberty file: `cell (NAME) { ... area : A; ...`. */
-function libertyAreas(): Map<string, number> {
-  const areas = new Map<string, number>();
-  const text = readFileSync(OSU018_LIBERTY, "utf8");
-  for (const m of text.matchAll(/cell\s*\(\s*"?(\w+)"?\s*\)\s*\{[^}]*?area\s*:\s*([\d.]+)/g)) areas.set(m[1], Number(m[2]));
-  return areas;
 }
 
 describe("edgecl hw synth, a small unit", () => {

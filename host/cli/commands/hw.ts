@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { boardAccelerator, generateRtl } from "../../../hw/generate.js";
 import { UNITS, UnitName, unitSources, FixedLane } from "../../../hw/units.js";
-import { prepareWrapped, synthAsic, synthIce40, ActivitySource } from "../../../hw/synth.js";
+import { prepareWrapped, synthAsic, synthIce40, ActivitySource, ModuleStat } from "../../../hw/synth.js";
 import { measureActivity } from "../../../hw/activity.js";
 import { parseFormat, parseRounding } from "../../formats/parse.js";
 import { expected } from "../../errors.js";
@@ -93,7 +93,7 @@ function synthCommand(): Command {
       let result: Record<string, unknown>;
       if (options.target === "ice40") {
         const files = prepareWrapped(dir, sources.files, sources.top);
-        result = { ...base, target: "ice40", ice40: synthIce40(dir, files, sources.includeDir) };
+        result = { ...base, target: "ice40", ice40: synthIce40(dir, files, sources.includeDir, sources.keep) };
       } else {
         let activity: ActivitySource;
         if (options.activity === "vcd") {
@@ -104,7 +104,7 @@ function synthCommand(): Command {
           if (!(a > 0 && a <= 2)) throw expected('--activity a number in (0, 2] or "vcd"', options.activity);
           activity = { activity: a, source: options.activity === undefined ? `default ${DEFAULT_ACTIVITY}` : "given" };
         }
-        result = { ...base, target: "asic", asic: synthAsic(dir, sources.files, sources.includeDir, sources.top, activity, clockMHz) };
+        result = { ...base, target: "asic", asic: synthAsic(dir, sources.files, sources.includeDir, sources.top, activity, clockMHz, sources.keep) };
       }
       writeFileSync(join(dir, "synth.json"), JSON.stringify(result, null, 2) + "\n");
       if (options.json) {
@@ -120,11 +120,23 @@ function printResult(result: Record<string, unknown>, file: string): void {
   if (result.ice40) {
     const r = result.ice40 as ReturnType<typeof synthIce40>;
     console.log(`  LUTs ${r.luts}, carries ${r.carries}, flip-flops ${r.flipFlops}, DSPs ${r.dsps}, BRAM ${r.brams}; fits ${r.device}: ${r.fits ? "yes" : "no"}; Fmax ${r.fmaxMHz === null ? "n/a (not placed)" : r.fmaxMHz.toFixed(1) + " MHz"}`);
+    printHierarchy(r.hierarchy, (m) => `${m.cellsByType.SB_LUT4 ?? 0} LUTs, ${m.cellsByType.SB_MAC16 ?? 0} DSPs`);
+    const f = r.arrayThatFits;
+    if (f) {
+      const per = `a lane ${f.perLane.luts} LUTs, ${f.perLane.dsps} DSPs; the rest ${f.rest.luts} LUTs, ${f.rest.dsps} DSPs`;
+      console.log(`  the array size that fits: ${f.lanes ? `${f.rows}x${f.cols} (at most ${f.lanes} lanes)` : "none (not even one lane)"}: ${per}`);
+    }
   } else {
     const r = result.asic as ReturnType<typeof synthAsic>;
     console.log(`  area ${(r.areaUm2 / 1e6).toFixed(4)} mm2, ${r.cells} cells, critical path ${r.criticalPathNs.toFixed(2)} ns (Fmax ${r.fmaxMHz.toFixed(1)} MHz)`);
+    printHierarchy(r.hierarchy, (m) => `${m.areaUm2?.toFixed(0)} um2`);
     console.log(`  power ${(r.powerW.total * 1e3).toFixed(3)} mW at ${r.clockMHz.toFixed(1)} MHz, ${r.voltage} V, activity ${r.activity.activity} (${r.activity.source}): ${r.energyPerCyclePj.toFixed(2)} pJ per cycle`);
   }
+}
+
+/** A kept hierarchy, one module a line: instances x one instance's own cells. */
+function printHierarchy(modules: ModuleStat[] | null, figures: (m: ModuleStat) => string): void {
+  for (const m of modules ?? []) console.log(`    ${String(m.instances).padStart(3)} x ${m.module}: ${m.cells} cells, ${figures(m)} each`);
 }
 
 export function hwCommand(): Command {
