@@ -79,8 +79,8 @@ L.push("");
 /**
  * Mean number of format changes per finished run: distinct (step, layer, role) rows of its precision
  * timeline, so a whole-model switch counts each role it changes and adaptive each layer's move. Rows,
- * not the reports' switch counts: a training request that follows others lists its experience's switches
- * again. A dash for static runs.
+ * not the reports' switch counts: reports written before TRAIN replies listed only their own request's
+ * switches count an experience's switches again after each follow-on request. A dash for static runs.
  */
 function switches(point) {
   const counts = point.runs

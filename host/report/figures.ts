@@ -90,8 +90,8 @@ function formatBits(name: string): number {
  * from step to step. Null when the run never switched and has no per-layer precision.
  */
 export function precisionTimeline(report: Report): { rows: TimelineRow[]; experienceStarts: number[]; totalSteps: number; formats: string[] } | null {
-  // A training request that follows others in an experience may list that experience's earlier switches
-  // again: each switch is drawn once, in step order.
+  // Reports written before TRAIN replies listed only their own request's switches repeat an experience's
+  // earlier switches after each follow-on request: each switch is drawn once, in step order.
   const seen = new Set<string>();
   const events = report.telemetry
     .flatMap((t) => t.precision?.timeline ?? [])
