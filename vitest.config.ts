@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -6,6 +7,10 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Vitest's default leaves one core to its own process (one worker on a 2-core machine), but many
+    // test files spend their time waiting on QEMU, gcc, yosys or chromium, so one worker per core
+    // keeps both cores busy (docs/benchmarks.md, "Test suite").
+    maxWorkers: Math.max(1, availableParallelism()),
     reporters: ["default", "./test/support/summary-reporter.ts"],
   },
 });
