@@ -7,7 +7,13 @@ import { Context } from "./context";
 import { loadStored, storeRounded, roundOne } from "./precision";
 import { weightAt, putWeight, segmented, layerRole, weightsF32 } from "./overrides";
 import { OPTIMIZER_SGD, ROLE_WEIGHT, ROLE_MASTER, ROLE_OPTIMIZER } from "./abi";
+import { encodeArray } from "../arith/kernels";
+import { ROUND_SR } from "../generated/formats";
 import { Health, Tally, healthRow, tallyStart, tallyValue, largestFinite, tally } from "./health";
+
+/** Parameters per run of the vector update with a master copy, and the run's rounded values. */
+const UPDATE_RUN: i32 = 256;
+const updateScratch = memory.data(UPDATE_RUN << 2, 16);
 
 @final @unmanaged
 export class Optimizer {
@@ -81,7 +87,7 @@ export function beginStep(opt: Optimizer): void {
  * the same order, four parameters per vector (IEEE add, multiply, divide and square root round each lane
  * exactly as the scalar operation does). Parameters first .. first+count-1, count a multiple of 4.
  */
-function adamPlain32x4(ctx: Context, opt: Optimizer, first: i32, count: i32): void {
+function adamPlain32x4(ctx: Context, opt: Optimizer, first: i32, count: i32, params: usize): void {
   const vLr = f32x4.splat(opt.lr), vDecay = f32x4.splat(opt.weightDecay);
   const vBeta1 = f32x4.splat(opt.beta1), vBeta2 = f32x4.splat(opt.beta2);
   const vRest1 = f32x4.splat(1 - opt.beta1), vRest2 = f32x4.splat(1 - opt.beta2);
@@ -89,7 +95,7 @@ function adamPlain32x4(ctx: Context, opt: Optimizer, first: i32, count: i32): vo
   const vEpsilon = f32x4.splat(opt.epsilon);
   const decay = opt.weightDecay != 0;
   const start = <usize>first << 2, end = <usize>(first + count) << 2;
-  const grads = ctx.grads, weights = ctx.weights, m1 = opt.state1, m2 = opt.state2;
+  const grads = ctx.grads, weights = params, m1 = opt.state1, m2 = opt.state2;
   for (let at = start; at < end; at += 16) {
     let g = v128.load(grads + at);
     const w = v128.load(weights + at);
@@ -141,12 +147,28 @@ function updateSpan<T>(ctx: Context, opt: Optimizer, first: i32, n: i32, rows: u
   const state = ctx.optimizer;
   const rng = ctx.optimizerRng;
   const lr = opt.lr, decay = opt.weightDecay;
-  if (!counting && ASC_FEATURE_SIMD && !segmented(ctx) && opt.kind != OPTIMIZER_SGD && state.format == null && ctx.weight.format == null && !ctx.master.present) {
-    // fp32 throughout: nothing is rounded and no draw is taken, so four at a time give the same bits.
+  if (!counting && ASC_FEATURE_SIMD && !segmented(ctx) && opt.kind != OPTIMIZER_SGD && state.format == null) {
     const count = n & ~3;
-    adamPlain32x4(ctx, opt, first, count);
-    first += count;
-    n -= count;
+    if (ctx.weight.format == null && !ctx.master.present) {
+      // fp32 throughout: nothing is rounded and no draw is taken, so four at a time give the same bits.
+      adamPlain32x4(ctx, opt, first, count, ctx.weights);
+      first += count;
+      n -= count;
+    } else if (ctx.master.present && ctx.master.format == null && ctx.weight.format != null && ctx.weight.mode != ROUND_SR &&
+               !ctx.weight.format!.isBlock && ctx.weight.bytes <= 2 && ctx.weight.bytes == ctx.weight.format!.bytes) {
+      // An fp32 master copy and weights stored as codes, rounded without draws (fp8-mixed, fp16-mixed,
+      // bf16): the master moves four at a time, then the weights are its values rounded and encoded as
+      // runs, the bits storeRounded gives one at a time.
+      const weight = ctx.weight.format!;
+      for (let done = 0; done < count; done += UPDATE_RUN) {
+        const run = min(UPDATE_RUN, count - done);
+        const at = first + done;
+        adamPlain32x4(ctx, opt, at, run, opt.master);
+        encodeArray(weight, ctx.weight.mode, ctx.weight.srBits, null, opt.master + (<usize>at << 2), ctx.weights + <usize>at * <usize>weight.bytes, run, updateScratch);
+      }
+      first += count;
+      n -= count;
+    }
   }
   const master = ctx.master.present;
   const stateRounds = state.format != null, masterRounds = ctx.master.format != null;

@@ -9,7 +9,7 @@ import { Format } from "../format";
 import { MacSpec, mulFormat, mulRounding, accFormat, accRounding, isIdentityOnF32 } from "./spec";
 import { at, job } from "./job";
 import { probe, rangeX, rangeW, rangeZ, RANGE_NONE_MSB } from "./probe";
-import { gemmReference, gemmFast } from "./reference";
+import { gemmReference, gemmFast, fastSums, roundFastOutputs } from "./reference";
 import { hoist, hoistedMul, hoistedAcc, KIND_GENERAL, KIND_EXACT, KIND_RNE, KIND_SR } from "./hoisted";
 import { exactKernel } from "./kernels-f64";
 import { exactKernelSimd } from "./kernels-f64x2";
@@ -211,8 +211,13 @@ export function gemm(m: i32, n: i32, k: i32, x: usize, ldx: i32, transX: bool, w
     if (!accumulate) for (let i = 0; i < m; i++) memory.fill(at(z, i, ldz, 0, 1), 0, <usize>n << 2);
     return;
   }
-  // Fast mode with fp32 rne sums rounds nothing at the end: it is the plain f32 GEMM.
-  if (spec.fast && ASC_FEATURE_SIMD && isIdentityOnF32(accFormat(spec), accRounding(spec))) gemmPlain32();
-  else if (spec.fast) gemmFast(spec);
-  else gemmExact(spec);
+  if (spec.fast) {
+    // Fast mode's sums are the plain f32 GEMM's, which the SIMD build runs blocked; with fp32 rne sums
+    // nothing is rounded at the end (gemmPlain32 makes NaN canonical itself).
+    if (ASC_FEATURE_SIMD) gemmPlain32();
+    else fastSums();
+    if (!ASC_FEATURE_SIMD || !isIdentityOnF32(accFormat(spec), accRounding(spec))) roundFastOutputs(spec);
+  } else {
+    gemmExact(spec);
+  }
 }

@@ -3,6 +3,7 @@
 // fast mode (f32 sums, one rounding per output) and the plain f32 loop the benchmarks compare against.
 import { ROUND_SR } from "../../generated/formats";
 import { roundValue } from "../rounding";
+import { roundArray } from "../kernels";
 import { laneSeed, laneDraw, xorshift64 } from "../prng";
 import { MacSpec, mulFormat, mulRounding, accFormat, accRounding, isIdentityOnF32 } from "./spec";
 import { roundDouble, roundSum } from "./rounding";
@@ -48,6 +49,12 @@ export function macStep(spec: MacSpec, s: f32, x: f32, w: f32, mulDraw: u32, acc
 // to acc with the first draw of the output's lane stream.
 
 export function gemmFast(spec: MacSpec): void {
+  fastSums();
+  roundFastOutputs(spec);
+}
+
+/** Fast mode's f32 sums, one output after another in increasing k (the SIMD build's gemmPlain32 gives the same bits). */
+export function fastSums(): void {
   const m = job.m, n = job.n, k = job.k;
   const xRow = job.xRow, xK = job.xK, wK = job.wK, wCol = job.wCol;
   const x = job.x, w = job.w;
@@ -96,10 +103,22 @@ export function gemmFast(spec: MacSpec): void {
       store<f32>(at(job.z, i, job.ldz, j, 1), s);
     }
   }
+}
+
+/** Fast mode's one rounding per output, to acc, with the first draw of the output's lane stream. */
+export function roundFastOutputs(spec: MacSpec): void {
+  const m = job.m, n = job.n;
   const acc = spec.acc;
   const mode = spec.accMode;
   const identity = acc == null || isIdentityOnF32(acc, mode);
   for (let i = 0; i < m; i++) {
+    if (!identity && mode != ROUND_SR) {
+      // No draws: a row is one run of the array kernels, which give roundValue's bits.
+      const row = at(job.z, i, job.ldz, 0, 1);
+      roundArray(acc!, mode, spec.srBits, null, row, row, n);
+      for (let j = 0; j < n; j++) store<f32>(row + (<usize>j << 2), canonical(load<f32>(row + (<usize>j << 2))));
+      continue;
+    }
     for (let j = 0; j < n; j++) {
       const zp = at(job.z, i, job.ldz, j, 1);
       let s = load<f32>(zp);
