@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { BoardClient } from "../../host/client/client.js";
 import { modulePath } from "../../host/device/module.js";
 import { loadBoard } from "../../host/manifest/manifest.js";
-import { buildQemuBoardImage, openQemuBoard, requireToolchain } from "../../host/firmware/index.js";
+import { buildQemuBoardImage, openQemuBoard, qemuArgs, requireToolchain } from "../../host/firmware/index.js";
 import { dataPayload, deployConfig, trainPayload } from "../helpers/learner.js";
 import { alive, childrenWith, completed, edgeclBackground, until } from "../helpers/run-process.js";
 
@@ -97,6 +97,14 @@ async function train(model: string, batch: number, steps: number, stats: string,
 }
 
 describe("qemu-rv32: the accelerator is a device process behind a PCIe BAR", () => {
+  test("QEMU traces MMIO only when asked, into the file given", () => {
+    const image = { elf: "edgecl.elf", ramMb: 128 };
+    expect(qemuArgs(image, { kind: "stdio" })).not.toContain("-trace");
+    expect(qemuArgs(image, { kind: "stdio" })).not.toContain("-D");
+    const traced = qemuArgs(image, { kind: "stdio" }, { traceFile: "/tmp/x/trace.log" }).join(" ");
+    expect(traced).toContain("-trace enable=memory_region_ops_read -trace enable=memory_region_ops_write -D /tmp/x/trace.log");
+  });
+
   test("the device process runs every accelerated GEMM; the firmware's accesses reach it through the BAR; QEMU's trace shows a doorbell per START and the interrupt waking the firmware", async () => {
     if (setupError) throw setupError;
     const stats = join(dir, "stats.json");
