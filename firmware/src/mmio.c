@@ -117,8 +117,9 @@ static int probe(void) {
     if (!msix_to_msip(dev)) return 0;
     *msip = 0;
     __asm__ volatile(".option push\n.option arch, +zicsr\ncsrs mie, %0\n.option pop" ::"r"(MIE_MSIE));
-    /* The host starts the device process with QEMU; it serves within moments (if it dies, the host
-     * stops the board). The wait is the host's, not device time. */
+    /* QEMU cannot realize the device before its server, the device process, has handed it the BAR,
+     * and the process marks READY before it listens: this finds it set. The wait is the host's, not
+     * device time. */
     uint64_t from = now_ns();
     while (words->ready != ACCEL_DEVICE_READY_MAGIC) {
     }
