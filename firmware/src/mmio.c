@@ -15,8 +15,9 @@
  * The interrupt: QEMU 7.2's ivshmem-doorbell always signals through MSI-X (it has no INTx mode; a
  * notification while MSI-X is off is dropped), and virt without AIA has no MSI controller. An MSI is
  * a memory write by the device, so the firmware aims vector 0's message at the CLINT's MSIP word of
- * hart 0: the device's notification becomes a machine software interrupt, which wakes WFI (mie.MSIE;
- * mstatus.MIE stays 0, so nothing traps: RISC-V privileged spec 3.3.3). The firmware clears MSIP.
+ * hart 0: the device's notification becomes a machine software interrupt, which wakes WFI (mie.MSIE,
+ * set only while the firmware waits for the device; mstatus.MIE stays 0, so nothing traps: RISC-V
+ * privileged spec 3.3.3). The firmware clears MSIP.
  *
  * ACCEL=0 (qemu-rv32-noaccel): nothing answers: reads float high, writes go nowhere, nothing is counted. */
 #include "mmio.h"
@@ -116,7 +117,6 @@ static int probe(void) {
     /* Without its interrupt the firmware could not sleep on the device: then it is not used at all. */
     if (!msix_to_msip(dev)) return 0;
     *msip = 0;
-    __asm__ volatile(".option push\n.option arch, +zicsr\ncsrs mie, %0\n.option pop" ::"r"(MIE_MSIE));
     /* QEMU cannot realize the device before its server, the device process, has handed it the BAR,
      * and the process marks READY before it listens: this finds it set. The wait is the host's, not
      * device time. */
@@ -157,20 +157,23 @@ static uint64_t now_ns(void) {
 /*
  * Sleeps until the device has notified the guest since the last wake (at once if it already has).
  * MSIP stays set until the firmware clears it, so a notification that comes before the WFI is not
- * lost; one left from an earlier change only costs the caller another look. The UART's interrupt
- * (serve.c) is shut out meanwhile, so its bytes wait for the loop that claims it.
+ * lost; one left from an earlier change only costs the caller another look. Only MSIP wakes the hart
+ * here (the UART's interrupt, serve.c, is shut out meanwhile and waits for the loop that claims it),
+ * and only here: a notification the firmware did not wait for must not wake serve.c's WFI, which
+ * would then return at once until the next job cleared MSIP.
  */
 static void wait_for_device(void) {
   words->irq_waits++;
   uint32_t mie;
   /* -march=rv32imac names no Zicsr (GCC 12 follows the ISA manual that split it out); the core has it. */
-  __asm__ volatile(".option push\n.option arch, +zicsr\ncsrrc %0, mie, %1\n.option pop" : "=r"(mie) : "r"(MIE_MEIE));
+  __asm__ volatile(".option push\n.option arch, +zicsr\ncsrr %0, mie\n.option pop" : "=r"(mie));
+  __asm__ volatile(".option push\n.option arch, +zicsr\ncsrw mie, %0\n.option pop" ::"r"((mie & ~MIE_MEIE) | MIE_MSIE));
   __asm__ volatile("wfi");
   if (*msip != 0) {
     *msip = 0;
     words->irq_wakes++;
   }
-  __asm__ volatile(".option push\n.option arch, +zicsr\ncsrs mie, %0\n.option pop" ::"r"(mie & MIE_MEIE));
+  __asm__ volatile(".option push\n.option arch, +zicsr\ncsrw mie, %0\n.option pop" ::"r"(mie));
 }
 
 /* Stores `value` in a doorbell word (CTRL or COMMAND), rings the device on `vector` and sleeps until it
