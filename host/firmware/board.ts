@@ -32,6 +32,8 @@ export interface QemuBoardOptions {
   log?: (line: string) => void;
   /** Where the accelerator's device process writes its counters (JSON) when the board stops. */
   accelStatsFile?: string;
+  /** Off by default: QEMU's trace of every MMIO access goes to this file (QemuOptions.traceFile). */
+  traceFile?: string;
   /** Overrides the manifest's transport.input: the channel the host's bytes take to the board (the image is the same). */
   input?: "uart" | "virtio";
 }
@@ -184,7 +186,11 @@ export async function openQemuBoard(manifest: BoardManifest, options: QemuBoardO
     server.close();
     inputServer?.server.close();
   };
-  const qemuOptions: QemuOptions = { icountShift, flashFile: options.flashFile !== undefined ? resolve(options.flashFile) : undefined };
+  const qemuOptions: QemuOptions = {
+    icountShift,
+    flashFile: options.flashFile !== undefined ? resolve(options.flashFile) : undefined,
+    traceFile: options.traceFile !== undefined ? resolve(options.traceFile) : undefined,
+  };
   if (manifest.accelerator.present) {
     if (!image.accelDevice) throw new RunError(`the image in ${dirname(image.elf)} has no accelerator device process (edgecl-accel-device): rebuild it`);
     qemuOptions.accelDevice = image.accelDevice;

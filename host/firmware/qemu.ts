@@ -2,7 +2,7 @@
 // (stdio) or a TCP connection QEMU opens to a socket the host already listens on, so nothing the board
 // prints before the host is ready is lost.
 import { execFileSync, spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { closeSync, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { RunError, expected } from "../errors.js";
@@ -33,13 +33,23 @@ export interface QemuOptions {
   icountShift?: number;
   /**
    * The accelerator's device process (firmware/device/, built as <image dir>/edgecl-accel-device): QEMU
-   * then runs with its RAM in a shared file and an ivshmem-plain device whose BAR the process serves.
-   * It starts and stops with QEMU; if it dies first, QEMU is stopped and the exit names it (`fault`).
+   * then runs with its RAM in a shared file and an ivshmem-doorbell device whose server the process is
+   * (it serves the BAR and the doorbells). It starts before QEMU and stops after it; if it dies first,
+   * QEMU is stopped and the exit names it (`fault`).
    */
   accelDevice?: string;
-  /** Where the device process writes its counters (JSON) when it is stopped. */
+  /** Where the device process writes its counters and a line per START (JSON) when it is stopped. */
   accelStatsFile?: string;
+  /**
+   * Off by default. QEMU's log of every MMIO access (trace events memory_region_ops_read and
+   * memory_region_ops_write: address, value, size and the region's name) goes to this file
+   * (docs/boards.md says how to read it). It grows by a line per access: for short runs.
+   */
+  traceFile?: string;
 }
+
+/** QEMU's trace events that record every load and store reaching an MMIO region (QEMU's system/memory.c). */
+export const QEMU_MMIO_TRACE_EVENTS = ["memory_region_ops_read", "memory_region_ops_write"] as const;
 
 /** The files QEMU shares with the accelerator's device process. */
 export interface SharedMemory {
@@ -48,6 +58,10 @@ export interface SharedMemory {
   /** The ivshmem device's BAR2: the register block and the board's words. */
   barFile: string;
   barBytes: number;
+  /** The device process's ivshmem server socket, which hands QEMU the BAR and the eventfds. */
+  socket: string;
+  /** Interrupt vectors per peer (ivshmem's `vectors`), as the device process says. */
+  vectors: number;
 }
 
 /** QEMU hw/riscv/virt.c: each of the two CFI flash banks is 32 MiB. */
@@ -78,8 +92,15 @@ export function qemuArgs(image: QemuImage, serial: SerialTarget, options: QemuOp
   if (shared) {
     // Guest RAM and the accelerator's BAR in files the device process maps too (its DMA and its registers).
     args.push("-object", `memory-backend-file,id=guest-ram,size=${image.ramMb}M,mem-path=${shared.ramFile},share=on`);
-    args.push("-object", `memory-backend-file,id=accel-bar,size=${shared.barBytes},mem-path=${shared.barFile},share=on`);
-    args.push("-device", "ivshmem-plain,memdev=accel-bar");
+    // The BAR comes from the server, with the doorbells' eventfds (the device interrupts through MSI-X,
+    // firmware/src/mmio.c). ioeventfd=off: a Doorbell write then reaches ivshmem's MMIO handler, which
+    // QEMU traces, rather than an eventfd QEMU signals before any handler or trace event runs.
+    args.push("-chardev", `socket,id=accel-server,path=${shared.socket}`);
+    args.push("-device", `ivshmem-doorbell,chardev=accel-server,vectors=${shared.vectors},ioeventfd=off`);
+  }
+  if (options.traceFile !== undefined) {
+    for (const event of QEMU_MMIO_TRACE_EVENTS) args.push("-trace", `enable=${event}`);
+    args.push("-D", options.traceFile);
   }
   args.push("-semihosting-config", "enable=on,target=native");
   if (options.icountShift !== undefined) {
@@ -147,21 +168,58 @@ interface AccelDevice {
   closed: Promise<void>;
 }
 
+/** A positive integer the device binary prints for `option` (its own constants, src/accel_device.h). */
+function deviceConstant(binary: string, option: string): number {
+  const value = Number(execFileSync(binary, [option], { encoding: "utf8" }).trim());
+  if (!Number.isInteger(value) || value <= 0) throw new RunError(`${binary} ${option} printed no positive integer`);
+  return value;
+}
+
+/** How long the device process may take to listen on its socket (it maps RAM and makes its engine). */
+const DEVICE_LISTEN_TIMEOUT_MS = 20_000;
+
+/**
+ * Waits, blocking, until the device process listens (its socket appears only then): QEMU connects to
+ * it while it starts, so it must be there first. A process that ends first is a zombie or gone.
+ */
+function awaitListening(socket: string, pid: number, logFile: string, binary: string): void {
+  const tick = new Int32Array(new SharedArrayBuffer(4));
+  const deadline = Date.now() + DEVICE_LISTEN_TIMEOUT_MS;
+  while (!existsSync(socket)) {
+    let state = "";
+    try {
+      state = /\) (\S)/.exec(readFileSync(`/proc/${pid}/stat`, "utf8"))?.[1] ?? "";
+    } catch {
+      state = running(pid) ? "" : "X";
+    }
+    const log = () => (existsSync(logFile) ? readFileSync(logFile, "utf8").trim() : "");
+    if (state === "Z" || state === "X") throw new RunError(`the accelerator's device process (${binary}) ended before it served${log() ? `: ${log()}` : ""}`);
+    if (Date.now() > deadline) throw new RunError(`the accelerator's device process (${binary}, pid ${pid}) did not listen on ${socket} within ${DEVICE_LISTEN_TIMEOUT_MS} ms${log() ? `: ${log()}` : ""}`);
+    Atomics.wait(tick, 0, 0, 2);
+  }
+}
+
 function startAccelDevice(binary: string, ramMb: number, statsFile: string | undefined): AccelDevice {
   if (!existsSync(binary)) throw expected("the accelerator's device process (built with the image by firmware/Makefile)", binary, "rebuild the image");
-  // The BAR's size is the device's own (src/accel_device.h): it says it, the host and QEMU use it.
-  const barBytes = Number(execFileSync(binary, ["--bar-bytes"], { encoding: "utf8" }).trim());
-  if (!Number.isInteger(barBytes) || barBytes <= 0) throw new RunError(`${binary} --bar-bytes printed no size`);
+  // The BAR's size and the vectors are the device's own (src/accel_device.h): it says them, the host and QEMU use them.
+  const barBytes = deviceConstant(binary, "--bar-bytes");
+  const vectors = deviceConstant(binary, "--vectors");
   const dir = sharedDir();
-  const shared = { ramFile: join(dir, "ram"), barFile: join(dir, "bar"), barBytes };
+  const shared = { ramFile: join(dir, "ram"), barFile: join(dir, "bar"), barBytes, socket: join(dir, "server"), vectors };
   sizedFile(shared.ramFile, ramMb * 1024 * 1024);
   sizedFile(shared.barFile, barBytes);
-  const args = ["--ram", shared.ramFile, "--bar", shared.barFile, ...(statsFile ? ["--stats", statsFile] : [])];
+  const args = ["--ram", shared.ramFile, "--bar", shared.barFile, "--socket", shared.socket, ...(statsFile ? ["--stats", statsFile] : [])];
   const tied = tiedToHost(binary, args);
-  const child = spawn(tied.command, tied.args, { stdio: ["ignore", "ignore", "pipe"], detached: tied.detached });
-  let stderr = "";
-  child.stderr?.setEncoding("utf8");
-  child.stderr?.on("data", (chunk: string) => (stderr += chunk));
+  // Its messages go to a file, which can be read while the host waits for the socket without an event loop.
+  const logFile = join(dir, "device.log");
+  const log = openSync(logFile, "w");
+  let child: ChildProcess;
+  try {
+    child = spawn(tied.command, tied.args, { stdio: ["ignore", "ignore", log], detached: tied.detached });
+  } finally {
+    closeSync(log);
+  }
+  const stderr = () => (existsSync(logFile) ? readFileSync(logFile, "utf8") : "");
   const device: AccelDevice = { child, shared, dir, closed: Promise.resolve() };
   device.closed = new Promise<void>((resolveClosed) => {
     child.once("error", (err) => {
@@ -170,10 +228,19 @@ function startAccelDevice(binary: string, ramMb: number, statsFile: string | und
     });
     child.once("close", (code, signal) => {
       const how = signal ? `was killed by ${signal}` : `exited with status ${code}`;
-      device.fault = `the accelerator's device process (${binary}, pid ${child.pid}) ${how}${stderr.trim() ? `: ${stderr.trim()}` : ""}`;
+      const said = stderr().trim();
+      device.fault = `the accelerator's device process (${binary}, pid ${child.pid}) ${how}${said ? `: ${said}` : ""}`;
       resolveClosed();
     });
   });
+  try {
+    if (child.pid === undefined) throw new RunError(`could not start the accelerator's device process ${binary}`);
+    awaitListening(shared.socket, child.pid, logFile, binary);
+  } catch (err) {
+    child.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   return device;
 }
 
