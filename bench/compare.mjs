@@ -12,7 +12,7 @@
 // A peer that is missing is skipped with the reason; the exit code is 0 either way.
 // Usage: npm run bench -- compare   (or: node bench/run.mjs compare after a build)
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,6 +22,7 @@ import { parseFormat, parseRounding } from "../dist/host/formats/parse.js";
 import { parsePrecision } from "../dist/host/precision/index.js";
 import { DeviceModel, defaultOptimizer, parseModelSpec } from "../dist/host/train/index.js";
 import { ROUNDING_CASES, bestRate, quantizeInputs } from "./lib/quantize.mjs";
+import { cpfloatRun } from "./lib/cpfloat.mjs";
 
 const PYTHON = "/usr/bin/python3";
 const BATCH = 64;
@@ -127,60 +128,6 @@ function torchRun() {
   }
 }
 
-/** Why CPFloat cannot be compared here, or null when CPFLOAT_ROOT is a CPFloat tree and gcc is installed. */
-function cpfloatSkip(root) {
-  if (!root) return "CPFLOAT_ROOT is not set; point it at a CPFloat source tree (https://github.com/north-numerical-computing/cpfloat) to compare";
-  if (!existsSync(join(root, "src", "cpfloat_binary32.h"))) {
-    return `expected a CPFloat source tree at CPFLOAT_ROOT, received ${root} (no src/cpfloat_binary32.h)`;
-  }
-  const gcc = spawnSync("gcc", ["--version"], { encoding: "utf8" });
-  if (gcc.error || gcc.status !== 0) return "gcc not found; install gcc to build the CPFloat driver";
-  return null;
-}
-
-/**
- * CPFloat's rates (values/s by "format mode") and its rne results on `inputs`, from bench/peers/cpfloat_round.c
- * built -O3 in a temporary directory against $CPFLOAT_ROOT/src, with the PCG library when the tree has it
- * built (deps/pcg-c/src/libpcg_random.a, CPFloat's `make libpcg`; otherwise its sr draws come from libc's
- * rand()), or { skipped: reason }.
- */
-function cpfloatRun(inputs) {
-  const root = process.env.CPFLOAT_ROOT;
-  const skipped = cpfloatSkip(root);
-  if (skipped) return { skipped };
-  const dir = mkdtempSync(join(tmpdir(), "edgecl-cpfloat-"));
-  try {
-    const pcgHeader = join(root, "deps", "pcg-c", "include", "pcg_variants.h");
-    const pcgLib = join(root, "deps", "pcg-c", "src", "libpcg_random.a");
-    const pcg = existsSync(pcgHeader) && existsSync(pcgLib);
-    const flags = ["-O3", "-march=native", "-std=gnu99"];
-    const binary = join(dir, "cpfloat_round");
-    const build = spawnSync("gcc", [...flags, "-I", join(root, "src"), ...(pcg ? ["-include", pcgHeader] : []),
-      "-o", binary, join(here, "peers", "cpfloat_round.c"), ...(pcg ? [pcgLib] : []), "-lm"], { encoding: "utf8" });
-    if (build.status !== 0) {
-      const error = build.stderr.split("\n").find((line) => line.includes("error")) ?? build.stderr.trim().split("\n").pop();
-      return { skipped: `gcc could not build bench/peers/cpfloat_round.c against ${root}/src: ${error}` };
-    }
-    const file = join(dir, "inputs.f32");
-    writeFileSync(file, new Uint8Array(inputs.buffer, inputs.byteOffset, inputs.byteLength));
-    const run = spawnSync(binary, [file, String(inputs.length), dir, String(QUANTIZE_SECONDS)], { encoding: "utf8" });
-    if (run.status !== 0) throw new Error(`the CPFloat driver exited with ${run.status}: ${run.stderr.trim()}`);
-    const rates = {};
-    for (const line of run.stdout.trim().split("\n")) {
-      const { format, mode, valuesPerSecond } = JSON.parse(line);
-      rates[`${format} ${mode}`] = valuesPerSecond;
-    }
-    const rne = {};
-    for (const [format] of ROUNDING_CASES) {
-      rne[format] ??= new Float32Array(readFileSync(join(dir, `${format}-rne.f32`)).buffer.slice(0));
-    }
-    const rng = pcg ? "PCG32 from deps/pcg-c" : "libc rand() (no deps/pcg-c/src/libpcg_random.a: run CPFloat's make libpcg)";
-    return { rates, rne, built: `gcc ${flags.join(" ")}, sr draws from ${rng}` };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 /** edgecl's round_array on `inputs`, scalar and SIMD builds: rates by "format mode" and the rne results. */
 function edgeclQuantize(inputs) {
   const builds = {};
@@ -255,7 +202,7 @@ if (torch.skipped) {
   ratio("edgecl fp32 epoch / PyTorch fp32 epoch", train, `<= 1.5x: ${train <= 1.5 ? "met" : "not met"}`);
   ratio("edgecl fp32 GEMM, gemm() / PyTorch fp32 GEMM", gemm.viaGemm / torch.gemmSeconds, "(no goal)");
 }
-const cpfloat = cpfloatRun(quantizeInputs(QUANTIZE_COUNT));
+const cpfloat = cpfloatRun(process.env.CPFLOAT_ROOT, quantizeInputs(QUANTIZE_COUNT), QUANTIZE_SECONDS);
 if (cpfloat.skipped) {
   console.log(`  CPFloat: skipped: ${cpfloat.skipped}`);
 } else {
