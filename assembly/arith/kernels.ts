@@ -248,33 +248,53 @@ function isFormat(f: Format, m: i32, emin: i32, subUlpExp: i32, maxBits: u32, ov
  * shift + max(eminBiased - biased, 0), the same count as the general loop below, and an f32 subnormal,
  * whose hidden bit this formula gets wrong, is far under one ulp either way (fraction 0, result 0).
  * Past 23 places the shifts of `kept` wrap and the select discards them. The draw of element k is
- * fmix32((base + k) * GOLDEN ^ key), drawAt's, with the product kept as a running sum. With
- * `nanIsOverflow` (overflow gives the quiet NaN) a NaN input needs no select of its own: its exponent
- * field survives the rounding, so the result is past the largest value.
+ * fmix32((base + k) * GOLDEN ^ key), drawAt's, with the product kept as a running sum; four elements a
+ * pass, which spreads the loop's own work (V8 checks for interrupts on every back edge).
  */
 // @ts-ignore: decorator
 @inline function stochasticWithSubnormals(
   m: i32, emin: i32, ulpBits: u32, maxBits: u32, overflowBits: u32, nanIsOverflow: bool, drawMask: u32,
   key: u32, base: u32, src: usize, dst: usize, i: i32, n: i32,
 ): void {
-  const shift = 23 - m;
-  const eminBiased = emin + 127;
   let h = (base + <u32>i) * GOLDEN;
   const delta = dst - src;
-  const end = src + (<usize>n << 2);
-  for (let p = src + (<usize>i << 2); p < end; p += 4) {
-    const u = load<u32>(p);
-    const a = u & ~F32_SIGN;
-    const places = shift + max(eminBiased - <i32>(a >>> 23), 0);
-    const significand = (a & 0x7f_ffff) | 0x80_0000;
-    const fm = <u32>((<u64>significand << 32) >> <u64><u32>min(places, 63)) & drawMask;
-    const up = <u32>(fm + (fmix32(h ^ key) & drawMask) < fm);
-    h += GOLDEN;
-    const kept = select<u32>(((a >>> places) + up) << places, ulpBits & (0 - up), places <= 23);
-    let res = select<u32>(overflowBits, kept, kept > maxBits);
-    if (!nanIsOverflow) res = select<u32>(F32_QNAN, res, a > F32_INF);
-    store<u32>(p + delta, (u & F32_SIGN) | res);
+  let p = src + (<usize>i << 2);
+  const end4 = p + (<usize>((n - i) & ~3) << 2);
+  for (; p < end4; p += 16) {
+    stochasticOne(p, p + delta, h, m, emin, ulpBits, maxBits, overflowBits, nanIsOverflow, drawMask, key);
+    stochasticOne(p + 4, p + 4 + delta, h + GOLDEN, m, emin, ulpBits, maxBits, overflowBits, nanIsOverflow, drawMask, key);
+    stochasticOne(p + 8, p + 8 + delta, h + GOLDEN * 2, m, emin, ulpBits, maxBits, overflowBits, nanIsOverflow, drawMask, key);
+    stochasticOne(p + 12, p + 12 + delta, h + GOLDEN * 3, m, emin, ulpBits, maxBits, overflowBits, nanIsOverflow, drawMask, key);
+    h += GOLDEN * 4;
   }
+  const end = src + (<usize>n << 2);
+  for (; p < end; p += 4) {
+    stochasticOne(p, p + delta, h, m, emin, ulpBits, maxBits, overflowBits, nanIsOverflow, drawMask, key);
+    h += GOLDEN;
+  }
+}
+
+/**
+ * One element of stochasticWithSubnormals, `h` its draw's counter times GOLDEN. With `nanIsOverflow`
+ * (overflow gives the quiet NaN) a NaN input needs no select of its own: its exponent field survives the
+ * rounding, so the result is past the largest value.
+ */
+// @ts-ignore: decorator
+@inline function stochasticOne(
+  from: usize, to: usize, h: u32, m: i32, emin: i32, ulpBits: u32, maxBits: u32, overflowBits: u32,
+  nanIsOverflow: bool, drawMask: u32, key: u32,
+): void {
+  const u = load<u32>(from);
+  const a = u & ~F32_SIGN;
+  // Clamped at 63 for the 64-bit shift (past 55 places the fraction is 0 anyway); one count for every shift.
+  const places = <u32>min(23 - m + max(emin + 127 - <i32>(a >>> 23), 0), 63);
+  const significand = (a & 0x7f_ffff) | 0x80_0000;
+  const fm = <u32>((<u64>significand << 32) >> <u64>places) & drawMask;
+  const up = <u32>(fm + (fmix32(h ^ key) & drawMask) < fm);
+  const kept = select<u32>(((a >>> places) + up) << places, ulpBits & (0 - up), places <= 23);
+  let res = select<u32>(overflowBits, kept, kept > maxBits);
+  if (!nanIsOverflow) res = select<u32>(F32_QNAN, res, a > F32_INF);
+  store<u32>(to, (u ^ a) | res);
 }
 
 /** The rounded magnitude past the largest value overflows, NaN stays the quiet NaN; the sign of u. */
