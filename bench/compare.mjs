@@ -9,7 +9,8 @@
 //   the 10^6 f32 inputs of `bench formats` to e4m3, bf16 and fp16 with rne and sr, through
 //   bench/peers/cpfloat_round.c built -O3 with gcc into a temporary directory, against edgecl's round_array
 //   (scalar and SIMD builds) in the same run; CPFloat's rne results are checked against edgecl's bit for bit.
-// A peer that is missing is skipped with the reason; the exit code is 0 either way.
+// A peer that is missing is skipped with the reason; the exit code is 0 either way (1 when CPFloat's rne
+// results differ from edgecl's other than by the one difference by design).
 // Usage: npm run bench -- compare   (or: node bench/run.mjs compare after a build)
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
