@@ -243,10 +243,10 @@ function isFormat(f: Format, m: i32, emin: i32, subUlpExp: i32, maxBits: u32, ov
 }
 
 /**
- * The scalar sr loop from element i for a float format with subnormals, whose 2^-149-scaled significands
- * fall at least 57 places under its last place (every format with e <= 7): the places dropped are
- * shift + max(eminBiased - biased, 0), the same count as the general loop below, and an f32 subnormal,
- * whose hidden bit this formula gets wrong, is far under one ulp either way (fraction 0, result 0).
+ * The scalar sr loop from element i for a float format with subnormals whose last place lies at least 56
+ * places above an f32 subnormal's (shift + emin + 127 >= 57: every format with e <= 7). The places dropped
+ * are shift + max(eminBiased - biased, 0), the count of the general loop below; an f32 subnormal, whose
+ * hidden bit and exponent this formula gets wrong, is far under one ulp either way (fraction 0, result 0).
  * Past 23 places the shifts of `kept` wrap and the select discards them. The draw of element k is
  * fmix32((base + k) * GOLDEN ^ key), drawAt's, with the product kept as a running sum; four elements a
  * pass, which spreads the loop's own work (V8 checks for interrupts on every back edge).
