@@ -5,11 +5,15 @@
 //   an MLP 784-100-100-10, batch 64, Adam, on the embedded digits edgecl trains on (the same samples, passed
 //   through a temporary file), and an fp32 GEMM 256 x 256 x 256 against edgecl's gemm() with fp32 sums.
 // - edgecl's fp8-mixed epoch against its fp32 epoch (issue 16: goal <= 3x), SIMD build.
-// - CPFloat only from a source tree the user points CPFLOAT_ROOT at (it is in no package registry).
-// A peer that is missing is skipped with the reason; the exit code is 0 either way.
+// - CPFloat only from a source tree the user points CPFLOAT_ROOT at (it is in no package registry): rounding
+//   the 10^6 f32 inputs of `bench formats` to e4m3, bf16 and fp16 with rne and sr, through
+//   bench/peers/cpfloat_round.c built -O3 with gcc into a temporary directory, against edgecl's round_array
+//   (scalar and SIMD builds) in the same run; CPFloat's rne results are checked against edgecl's bit for bit.
+// A peer that is missing is skipped with the reason; the exit code is 0 either way (1 when CPFloat's rne
+// results differ from edgecl's other than by the one difference by design).
 // Usage: npm run bench -- compare   (or: node bench/run.mjs compare after a build)
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,6 +22,8 @@ import { loadMnist } from "../dist/host/data/index.js";
 import { parseFormat, parseRounding } from "../dist/host/formats/parse.js";
 import { parsePrecision } from "../dist/host/precision/index.js";
 import { DeviceModel, defaultOptimizer, parseModelSpec } from "../dist/host/train/index.js";
+import { ROUNDING_CASES, bestRate, quantizeInputs } from "./lib/quantize.mjs";
+import { cpfloatRun } from "./lib/cpfloat.mjs";
 
 const PYTHON = "/usr/bin/python3";
 const BATCH = 64;
@@ -25,6 +31,9 @@ const SIZE = 784;
 const GEMM = 256;
 const MIN_PASSES = 5;
 const MIN_SECONDS = 1;
+// Rounding: the inputs, cases and timing of `bench formats` (bench/lib/quantize.mjs), 10^6 values.
+const QUANTIZE_COUNT = 1_000_000;
+const QUANTIZE_SECONDS = 0.3;
 const here = dirname(fileURLToPath(import.meta.url));
 const { train } = loadMnist();
 const count = train.labels.length;
@@ -120,13 +129,47 @@ function torchRun() {
   }
 }
 
-function cpfloatSkip() {
-  const root = process.env.CPFLOAT_ROOT;
-  if (!root) return "CPFLOAT_ROOT is not set; point it at a CPFloat source tree (https://github.com/north-numerical-computing/cpfloat) to compare";
-  if (!existsSync(join(root, "src", "cpfloat_binary32.h"))) {
-    return `expected a CPFloat source tree at CPFLOAT_ROOT, received ${root} (no src/cpfloat_binary32.h)`;
+/** edgecl's round_array on `inputs`, scalar and SIMD builds: rates by "format mode" and the rne results. */
+function edgeclQuantize(inputs) {
+  const builds = {};
+  for (const simd of [false, true]) {
+    const device = loadDevice({ simd });
+    const x = device.exports;
+    const N = inputs.length;
+    const src = device.alloc(N * 4), dst = device.alloc(N * 4);
+    device.f32(src, N).set(inputs);
+    const rates = {}, rne = {};
+    for (const [format, mode] of ROUNDING_CASES) {
+      const fmt = x.fmt_new(parseFormat(format).word);
+      const rng = x.rng_new(1, 0);
+      const code = parseRounding(mode);
+      rates[`${format} ${mode}`] = bestRate(() => x.round_array(fmt, code, 0, rng, src, dst, N), N, QUANTIZE_SECONDS);
+      if (mode === "rne") rne[format] = device.f32(dst, N).slice();
+    }
+    builds[simd ? "simd" : "scalar"] = { rates, rne };
   }
-  return `CPFLOAT_ROOT=${root} is a CPFloat tree, but this benchmark has no CPFloat harness yet (needs a C driver built -O3 against src/cpfloat_binary32.h, timing cpfloatf with clock())`;
+  return builds;
+}
+
+/**
+ * CPFloat's rne results against edgecl's, bit for bit. The one difference by design: CPFloat's E4M3
+ * (precision 4, emax 8, no infinities) has a largest value of 480 at the code OCP E4M3 gives to NaN,
+ * so where it rounds to ±480 edgecl's e4m3 overflows to NaN. Returns counts and the first other mismatch.
+ */
+function crossCheck(format, ours, theirs) {
+  const a = new Uint32Array(ours.buffer, ours.byteOffset, ours.length);
+  const b = new Uint32Array(theirs.buffer, theirs.byteOffset, theirs.length);
+  let equal = 0, bothNaN = 0, ocpNaN = 0, other = 0, first = null;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === b[i]) equal++;
+    else if (Number.isNaN(ours[i]) && Number.isNaN(theirs[i])) bothNaN++;
+    else if (format === "e4m3" && Number.isNaN(ours[i]) && Math.abs(theirs[i]) === 480) ocpNaN++;
+    else {
+      other++;
+      first ??= i;
+    }
+  }
+  return { equal, bothNaN, ocpNaN, other, first };
 }
 
 const cpu = cpus()[0]?.model.trim() ?? "unknown CPU";
@@ -160,4 +203,38 @@ if (torch.skipped) {
   ratio("edgecl fp32 epoch / PyTorch fp32 epoch", train, `<= 1.5x: ${train <= 1.5 ? "met" : "not met"}`);
   ratio("edgecl fp32 GEMM, gemm() / PyTorch fp32 GEMM", gemm.viaGemm / torch.gemmSeconds, "(no goal)");
 }
-console.log(`  CPFloat: skipped: ${cpfloatSkip()}`);
+const cpfloat = cpfloatRun(process.env.CPFLOAT_ROOT, quantizeInputs(QUANTIZE_COUNT), QUANTIZE_SECONDS);
+if (cpfloat.skipped) {
+  console.log(`  CPFloat: skipped: ${cpfloat.skipped}`);
+} else {
+  const ours = edgeclQuantize(quantizeInputs(QUANTIZE_COUNT));
+  console.log(`rounding ${QUANTIZE_COUNT.toLocaleString("en")} f32 values (the inputs of bench formats), best pass in CPU time, one thread`);
+  console.log(`CPFloat from ${process.env.CPFLOAT_ROOT}: ${cpfloat.built}; edgecl: round_array`);
+  console.log("  M values/s      CPFloat   edgecl scalar   ÷ CPFloat   edgecl SIMD   ÷ CPFloat");
+  const m = (v) => (v / 1e6).toFixed(0).padStart(8);
+  const r = (v) => `${v.toFixed(2)}x`.padStart(9);
+  for (const [format, mode] of ROUNDING_CASES) {
+    const key = `${format} ${mode}`, theirs = cpfloat.rates[key];
+    const scalar = ours.scalar.rates[key], simd = ours.simd.rates[key];
+    const goal = key === "bf16 rne" ? `   goal (issue 16) SIMD >= CPFloat: ${simd >= theirs ? "met" : "not met"}` : "";
+    console.log(`  ${key.padEnd(10)} ${m(theirs)}   ${m(scalar)}       ${r(scalar / theirs)}   ${m(simd)}     ${r(simd / theirs)}${goal}`);
+  }
+  console.log("rne cross-check, CPFloat against edgecl, bit for bit (both builds):");
+  for (const [format, mode] of ROUNDING_CASES) {
+    if (mode !== "rne") continue;
+    for (const build of ["scalar", "simd"]) {
+      const edgecl = ours[build].rne[format], theirs = cpfloat.rne[format];
+      const c = crossCheck(format, edgecl, theirs);
+      const parts = [`${c.equal.toLocaleString("en")} equal`];
+      if (c.bothNaN) parts.push(`${c.bothNaN.toLocaleString("en")} NaN in both with other sign or payload bits`);
+      if (c.ocpNaN) parts.push(`${c.ocpNaN.toLocaleString("en")} where CPFloat's E4M3 gives ±480 and OCP E4M3 NaN (expected)`);
+      if (c.other) {
+        const hex = (v) => `0x${(new Uint32Array(new Float32Array([v]).buffer)[0] >>> 0).toString(16).padStart(8, "0")}`;
+        const x = quantizeInputs(c.first + 1)[c.first];
+        parts.push(`${c.other.toLocaleString("en")} OTHER MISMATCHES, the first: input ${x} (${hex(x)}) gives ${edgecl[c.first]} (${hex(edgecl[c.first])}) in edgecl, ${theirs[c.first]} (${hex(theirs[c.first])}) in CPFloat`);
+        process.exitCode = 1;
+      }
+      console.log(`  ${format} rne ${build.padEnd(6)}: ${parts.join(", ")}`);
+    }
+  }
+}

@@ -6,6 +6,7 @@
 import { cpus, loadavg } from "node:os";
 import { loadDevice } from "../dist/host/device/module.js";
 import { parseFormat, parseRounding } from "../dist/host/formats/parse.js";
+import { ROUNDING_CASES, bestRate, quantizeInputs } from "./lib/quantize.mjs";
 
 const SIZES = [1_000_000, 16_384];
 const MIN_SECONDS = 0.3;
@@ -13,39 +14,12 @@ const MIN_SECONDS = 0.3;
 function makeInput(device, N) {
   const src = device.alloc(N * 4);
   const dst = device.alloc(N * 4);
-  const values = device.f32(src, N);
-  // Fixed, seed-free pattern spanning many binades, both signs, with subnormal-range values for e4m3.
-  let s = 0x12345678;
-  for (let i = 0; i < N; i++) {
-    s ^= s << 13; s ^= s >>> 17; s ^= s << 5;
-    const mantissa = ((s >>> 0) / 2 ** 32) * 2 - 1;
-    values[i] = mantissa * 2 ** (((s >>> 8) & 31) - 16);
-  }
+  device.f32(src, N).set(quantizeInputs(N));
   return { src, dst };
 }
 
-/**
- * Best pass over at least 30 passes and MIN_SECONDS of CPU time, in values per second; a pass repeats
- * the call until it has rounded at least 10^6 values, so that it lasts well above the clock's microsecond.
- */
-function rate(fn, N) {
-  fn();
-  const repeats = Math.ceil(1_000_000 / N);
-  let best = Infinity, total = 0;
-  for (let p = 0; p < 30 || total < MIN_SECONDS; p++) {
-    const t0 = process.cpuUsage();
-    for (let r = 0; r < repeats; r++) fn();
-    const t = process.cpuUsage(t0);
-    const dt = (t.user + t.system) / 1e6;
-    total += dt;
-    if (dt > 0 && dt < best) best = dt;
-  }
-  return (N * repeats) / best;
-}
+const rate = (fn, N) => bestRate(fn, N, MIN_SECONDS);
 
-const cases = [
-  ["e4m3", "rne"], ["e4m3", "sr"], ["bf16", "rne"], ["bf16", "sr"], ["fp16", "rne"], ["fp16", "sr"],
-];
 const rows = [];
 const checksums = {};
 for (const N of SIZES) {
@@ -56,7 +30,7 @@ for (const N of SIZES) {
     const build = simd ? "simd" : "scalar";
     const copy = rate(() => x.copy_array(src, dst, N), N);
     rows.push({ N, build, kernel: "f32 copy (baseline)", mvps: copy / 1e6, ratio: 1 });
-    for (const [name, mode] of cases) {
+    for (const [name, mode] of ROUNDING_CASES) {
       const fmt = x.fmt_new(parseFormat(name).word);
       const rng = x.rng_new(1, 0);
       const code = parseRounding(mode);

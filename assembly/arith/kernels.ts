@@ -5,7 +5,7 @@
 import { ROUND_RNE, ROUND_SR } from "../generated/formats";
 import { Format, F32_INF, F32_QNAN, F32_SIGN, pow2, pow2Bits } from "./format";
 import { roundValue } from "./rounding";
-import { Rng, drawAt, GOLDEN } from "./prng";
+import { Rng, drawAt, fmix32, GOLDEN } from "./prng";
 import { encodeRounded, decodeCode, buildDecodeTable } from "./codec";
 
 /** Rounds n f32 values from src to dst (which may alias). Consumes n draws from rng when mode is sr. */
@@ -200,8 +200,28 @@ function roundArrayStochastic(f: Format, srBits: i32, key: u32, base: u32, src: 
     }
     return;
   }
-  const subShiftBase = f.subUlpExp + 150;
   const ulpBits = pow2Bits(f.subUlpExp);
+  if (f.subnormals && <i32>shift + f.emin + 127 >= 57) {
+    // The formats of the presets get their own copy of the loop with their constants as literals: V8
+    // recomputes a loop's invariants inside it (and spills) rather than keep them in registers, which
+    // costs more than the rounding. Each copy is used only when the format's fields are its literals.
+    const fullDraws = drawMask == 0xffff_ffff;
+    if (fullDraws && isFormat(f, 3, -6, -9, 0x43e0_0000, F32_QNAN)) {
+      // e4m3 (OCP FP8 E4M3): max 448 (0x43e00000); overflow and NaN are both the quiet NaN.
+      stochasticWithSubnormals(3, -6, 0x3b00_0000, 0x43e0_0000, F32_QNAN, true, 0xffff_ffff, key, base, src, dst, i, n);
+    } else if (fullDraws && isFormat(f, 2, -14, -16, 0x4760_0000, F32_INF)) {
+      // e5m2 (OCP FP8 E5M2): max 57344 (0x47600000), ulp below 2^-14 is 2^-16 (0x37800000).
+      stochasticWithSubnormals(2, -14, 0x3780_0000, 0x4760_0000, F32_INF, false, 0xffff_ffff, key, base, src, dst, i, n);
+    } else if (fullDraws && isFormat(f, 10, -14, -24, 0x477f_e000, F32_INF)) {
+      // fp16 (IEEE binary16): max 65504 (0x477fe000), ulp below 2^-14 is 2^-24 (0x33800000).
+      stochasticWithSubnormals(10, -14, 0x3380_0000, 0x477f_e000, F32_INF, false, 0xffff_ffff, key, base, src, dst, i, n);
+    } else {
+      stochasticWithSubnormals(f.m, f.emin, ulpBits, f.maxBits, f.overflowBits, false, drawMask, key, base, src, dst, i, n);
+    }
+    return;
+  }
+  // Without subnormals the grid below 2^emin is 2^emin itself, so the places dropped jump at 2^emin.
+  const subShiftBase = f.subUlpExp + 150;
   for (; i < n; i++) {
     const p = <usize>i << 2;
     const u = load<u32>(src + p);
@@ -215,6 +235,66 @@ function roundArrayStochastic(f: Format, srBits: i32, key: u32, base: u32, src: 
     const kept = select<u32>(((a >>> clamped) + up) << clamped, ulpBits & (0 - up), places <= 23);
     store<u32>(dst + p, stochasticResult(kept, u, maxBits, overflowBits));
   }
+}
+
+/** True when the float format f has these fields (the guard of a loop specialised to them). */
+function isFormat(f: Format, m: i32, emin: i32, subUlpExp: i32, maxBits: u32, overflowBits: u32): bool {
+  return f.m == m && f.emin == emin && f.subUlpExp == subUlpExp && f.maxBits == maxBits && f.overflowBits == overflowBits;
+}
+
+/**
+ * The scalar sr loop from element i for a float format with subnormals whose last place lies at least 56
+ * places above an f32 subnormal's (shift + emin + 127 >= 57: every format with e <= 7). The places dropped
+ * are shift + max(eminBiased - biased, 0), the count of the general loop below; an f32 subnormal, whose
+ * hidden bit and exponent this formula gets wrong, is far under one ulp either way (fraction 0, result 0).
+ * Past 23 places the shifts of `kept` wrap and the select discards them. The draw of element k is
+ * fmix32((base + k) * GOLDEN ^ key), drawAt's, with the product kept as a running sum; four elements a
+ * pass, which spreads the loop's own work (V8 checks for interrupts on every back edge).
+ */
+// @ts-ignore: decorator
+@inline function stochasticWithSubnormals(
+  m: i32, emin: i32, ulpBits: u32, maxBits: u32, overflowBits: u32, nanIsOverflow: bool, drawMask: u32,
+  key: u32, base: u32, src: usize, dst: usize, i: i32, n: i32,
+): void {
+  let h = (base + <u32>i) * GOLDEN;
+  const delta = dst - src;
+  let p = src + (<usize>i << 2);
+  const end4 = p + (<usize>((n - i) & ~3) << 2);
+  for (; p < end4; p += 16) {
+    stochasticOne(p, p + delta, h, m, emin, ulpBits, maxBits, overflowBits, nanIsOverflow, drawMask, key);
+    stochasticOne(p + 4, p + 4 + delta, h + GOLDEN, m, emin, ulpBits, maxBits, overflowBits, nanIsOverflow, drawMask, key);
+    stochasticOne(p + 8, p + 8 + delta, h + GOLDEN * 2, m, emin, ulpBits, maxBits, overflowBits, nanIsOverflow, drawMask, key);
+    stochasticOne(p + 12, p + 12 + delta, h + GOLDEN * 3, m, emin, ulpBits, maxBits, overflowBits, nanIsOverflow, drawMask, key);
+    h += GOLDEN * 4;
+  }
+  const end = src + (<usize>n << 2);
+  for (; p < end; p += 4) {
+    stochasticOne(p, p + delta, h, m, emin, ulpBits, maxBits, overflowBits, nanIsOverflow, drawMask, key);
+    h += GOLDEN;
+  }
+}
+
+/**
+ * One element of stochasticWithSubnormals, `h` its draw's counter times GOLDEN. With `nanIsOverflow`
+ * (overflow gives the quiet NaN) a NaN input needs no select of its own: its exponent field survives the
+ * rounding, so the result is past the largest value.
+ */
+// @ts-ignore: decorator
+@inline function stochasticOne(
+  from: usize, to: usize, h: u32, m: i32, emin: i32, ulpBits: u32, maxBits: u32, overflowBits: u32,
+  nanIsOverflow: bool, drawMask: u32, key: u32,
+): void {
+  const u = load<u32>(from);
+  const a = u & ~F32_SIGN;
+  // Clamped at 63 for the 64-bit shift (past 55 places the fraction is 0 anyway); one count for every shift.
+  const places = <u32>min(23 - m + max(emin + 127 - <i32>(a >>> 23), 0), 63);
+  const significand = (a & 0x7f_ffff) | 0x80_0000;
+  const fm = <u32>((<u64>significand << 32) >> <u64>places) & drawMask;
+  const up = <u32>(fm + (fmix32(h ^ key) & drawMask) < fm);
+  const kept = select<u32>(((a >>> places) + up) << places, ulpBits & (0 - up), places <= 23);
+  let res = select<u32>(overflowBits, kept, kept > maxBits);
+  if (!nanIsOverflow) res = select<u32>(F32_QNAN, res, a > F32_INF);
+  store<u32>(to, (u ^ a) | res);
 }
 
 /** The rounded magnitude past the largest value overflows, NaN stays the quiet NaN; the sign of u. */

@@ -67,6 +67,22 @@ describe("fast paths", () => {
     expect(failures).toEqual([]);
   });
 
+  it("fp8-mixed sums (e4m3 operands, fp16 products and sums with sr and 32 random bits): the shifts the SIMD kernel takes as literals", () => {
+    const r = new Random(0xf816);
+    const failures: string[] = [];
+    for (const operands of [["e4m3", "e4m3"], ["tiny", "e4m3"], ["extreme", "e4m3"], ["e4m3-specials", "e4m3"]] as [Family, Family][]) {
+      for (const fma of [false, true]) {
+        const spec: Spec = { mul: fma ? null : F.fp16, mulMode: "sr", acc: F.fp16, accMode: "sr", fma, fast: false, srBits: 32, srKey: r.next() };
+        for (const accumulate of [false, true]) {
+          // W row-major: the SIMD kernel's layout (a transposed W takes the panel copy first).
+          const job = makeJob(r, { m: r.int(1, 3), n: r.int(28, 75), k: r.int(1, 48) }, operands, { accumulate, transW: false });
+          failures.push(...againstReference(job, spec));
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
   it("operands that fit (small e4m3, e5m2) and that do not (full-range, f32), every kernel spec", () => {
     const r = new Random(0xf17);
     const failures: string[] = [];

@@ -24,11 +24,16 @@ function kindFor(f: Format, mode: i32): i32 {
   return KIND_GENERAL;
 }
 
-/** Columns [first, n): f64x2 blocks of 8, then of 4 (SIMD build), then the scalar kernel. */
+/**
+ * Columns [first, n): f64x2 blocks of 8, then of 4 (SIMD build), then the scalar kernel. `drawShift` and
+ * `drop` are hoistedAcc's srDrawShift and srDrop, or the same values as literals (exactExactSrE).
+ */
 // @ts-ignore: decorator
-@inline function exactColumns(mulKind: i32, accKind: i32, exactSum: bool, key: u32, srBits: i32, first: i32): void {
+@inline function exactColumns(mulKind: i32, accKind: i32, exactSum: bool, key: u32, srBits: i32, first: i32,
+  drawShift: i32 = <i32>hoistedAcc.srDrawShift, drop: i32 = <i32>hoistedAcc.srDrop): void {
   const from = ASC_FEATURE_SIMD
-    ? exactKernelSimd(mulKind, accKind, exactSum, key, srBits, 1, exactKernelSimd(mulKind, accKind, exactSum, key, srBits, 2, first))
+    ? exactKernelSimd(mulKind, accKind, exactSum, key, srBits, 1,
+      exactKernelSimd(mulKind, accKind, exactSum, key, srBits, 2, first, drawShift, drop), drawShift, drop)
     : first;
   exactKernel(mulKind, accKind, exactSum, key, srBits, from);
 }
@@ -42,7 +47,11 @@ function panelColumns(k: i32): i32 {
 // One function per (product, sum, exactness) case, so each inner loop carries only its own work.
 function exactExactRneE(key: u32, srBits: i32, from: i32): void { exactColumns(KIND_EXACT, KIND_RNE, true, key, srBits, from); }
 function exactExactRneO(key: u32, srBits: i32, from: i32): void { exactColumns(KIND_EXACT, KIND_RNE, false, key, srBits, from); }
-function exactExactSrE(key: u32, srBits: i32, from: i32): void { exactColumns(KIND_EXACT, KIND_SR, true, key, srBits, from); }
+function exactExactSrE(key: u32, srBits: i32, from: i32): void {
+  // fp16 sums with 32 random bits (fp8-mixed): the draw's shifts as literals, 0 and 52 - 10 - 32.
+  if (ASC_FEATURE_SIMD && hoistedAcc.srDrawShift == 0 && hoistedAcc.srDrop == 10) exactColumns(KIND_EXACT, KIND_SR, true, key, srBits, from, 0, 10);
+  else exactColumns(KIND_EXACT, KIND_SR, true, key, srBits, from);
+}
 function exactExactSrO(key: u32, srBits: i32, from: i32): void { exactColumns(KIND_EXACT, KIND_SR, false, key, srBits, from); }
 function exactRneRneE(key: u32, srBits: i32, from: i32): void { exactColumns(KIND_RNE, KIND_RNE, true, key, srBits, from); }
 function exactRneRneO(key: u32, srBits: i32, from: i32): void { exactColumns(KIND_RNE, KIND_RNE, false, key, srBits, from); }

@@ -52,11 +52,12 @@ import { at, job, storeCanonical } from "./job";
  * normal binade by adding 2^emin with its sign (exact: the sums' grid and 2^emin lie within 53 bits), whose
  * ulp is the subnormal one, and 2^emin comes off again afterwards (rare: both lanes take that path).
  * `states` are the lanes' streams after the draw's step (the draw is their upper word); `finite` skips the
- * overflow and NaN checks (sumsStayFinite).
+ * overflow and NaN checks (sumsStayFinite). `drawShift` and `drop` are the hoisted srDrawShift and srDrop
+ * (literals where the caller knows them: a vector shift by an immediate is one instruction).
  */
 // @ts-ignore: decorator
-@inline function stochasticSum64x2(u: v128, states: v128, finite: bool, h: Hoisted, vKeep: v128, vMin: v128, vMax: v128, vOver: v128): v128 {
-  const random = i64x2.shl(i64x2.shr_u(states, 32 + <i32>h.srDrawShift), <i32>h.srDrop);
+@inline function stochasticSum64x2(u: v128, states: v128, finite: bool, drawShift: i32, drop: i32, vKeep: v128, vMin: v128, vMax: v128, vOver: v128): v128 {
+  const random = i64x2.shl(i64x2.shr_u(states, 32 + drawShift), drop);
   const small = v128.and(f64x2.lt(f64x2.abs(u), vMin), f64x2.ne(u, f64x2.splat(0)));
   if (!v128.any_true(small)) {
     let r = v128.and(i64x2.add(u, random), vKeep);
@@ -151,8 +152,9 @@ function sumsStayFinite(mulKind: i32, mul: Format, acc: Format, k: i32): bool {
  */
 // @ts-ignore: decorator
 @inline function sumStep64x2(accKind: i32, exactSum: bool, biased: bool, finite: bool, s: v128, t: v128, states: v128, srBits: i32, h: Hoisted,
+  drawShift: i32, drop: i32,
   vExpK: v128, vMinLess: v128, vMagicSub: v128, vOverFrom: v128, vOverValue: v128, vLow: v128, vMin: v128, vMax: v128, vOver: v128, vKeep: v128): v128 {
-  if (accKind == KIND_SR && exactSum && biased) return stochasticSum64x2(f64x2.add(s, t), states, finite, h, vKeep, vMin, vMax, vOver);
+  if (accKind == KIND_SR && exactSum && biased) return stochasticSum64x2(f64x2.add(s, t), states, finite, drawShift, drop, vKeep, vMin, vMax, vOver);
   return round64x2(accKind, exactSum ? f64x2.add(s, t) : sumToOdd64x2(s, t), i64x2.shr_u(states, 32), srBits, h,
     vExpK, vMinLess, vMagicSub, vOverFrom, vOverValue, vLow, vMin, vMax, vOver);
 }
@@ -162,7 +164,7 @@ function sumsStayFinite(mulKind: i32, mul: Format, acc: Format, k: i32): bool {
  * row-major. Returns the first column it did not compute.
  */
 // @ts-ignore: decorator
-@inline export function exactKernelSimd(mulKind: i32, accKind: i32, exactSum: bool, key: u32, srBits: i32, quads: i32, from: i32): i32 {
+@inline export function exactKernelSimd(mulKind: i32, accKind: i32, exactSum: bool, key: u32, srBits: i32, quads: i32, from: i32, drawShift: i32, drop: i32): i32 {
   const m = job.m, n = job.n, k = job.k;
   if (job.wCol != 1) return from;
   const width = quads * 4;
@@ -222,9 +224,9 @@ function sumsStayFinite(mulKind: i32, mul: Format, acc: Format, k: i32): bool {
         let t23 = f64x2.mul(xv, f64x2.promote_low_f32x4(i32x4.shuffle(wv, wv, 2, 3, 0, 1)));
         t01 = round64x2(mulKind, t01, md01, srBits, mh, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmLow, vmMin, vmMax, vmOver);
         t23 = round64x2(mulKind, t23, md23, srBits, mh, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmLow, vmMin, vmMax, vmOver);
-        s01 = sumStep64x2(accKind, exactSum, biased, finite, s01, t01, r01, srBits, ah,
+        s01 = sumStep64x2(accKind, exactSum, biased, finite, s01, t01, r01, srBits, ah, drawShift, drop,
           vaExpK, vaMinLess, vaMagicSub, vaOverFrom, vaOverValue, vaLow, vaMin, vaMax, vaOver, vaKeep);
-        s23 = sumStep64x2(accKind, exactSum, biased, finite, s23, t23, r23, srBits, ah,
+        s23 = sumStep64x2(accKind, exactSum, biased, finite, s23, t23, r23, srBits, ah, drawShift, drop,
           vaExpK, vaMinLess, vaMagicSub, vaOverFrom, vaOverValue, vaLow, vaMin, vaMax, vaOver, vaKeep);
         if (quads > 1) {
           // Outputs 4-7, the same steps.
@@ -238,9 +240,9 @@ function sumsStayFinite(mulKind: i32, mul: Format, acc: Format, k: i32): bool {
           let t67 = f64x2.mul(xv, f64x2.promote_low_f32x4(i32x4.shuffle(wv2, wv2, 2, 3, 0, 1)));
           t45 = round64x2(mulKind, t45, md45, srBits, mh, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmLow, vmMin, vmMax, vmOver);
           t67 = round64x2(mulKind, t67, md67, srBits, mh, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmLow, vmMin, vmMax, vmOver);
-          s45 = sumStep64x2(accKind, exactSum, biased, finite, s45, t45, r45, srBits, ah,
+          s45 = sumStep64x2(accKind, exactSum, biased, finite, s45, t45, r45, srBits, ah, drawShift, drop,
             vaExpK, vaMinLess, vaMagicSub, vaOverFrom, vaOverValue, vaLow, vaMin, vaMax, vaOver, vaKeep);
-          s67 = sumStep64x2(accKind, exactSum, biased, finite, s67, t67, r67, srBits, ah,
+          s67 = sumStep64x2(accKind, exactSum, biased, finite, s67, t67, r67, srBits, ah, drawShift, drop,
             vaExpK, vaMinLess, vaMagicSub, vaOverFrom, vaOverValue, vaLow, vaMin, vaMax, vaOver, vaKeep);
         }
         xp += xStep;
