@@ -9,7 +9,7 @@
  * (a base pointer and size, or load/store functions) and the engine, and forwards its bus accesses to
  * accel_model_read32 / accel_model_write32 (the device process, firmware/device/). Floating point must be IEEE 754 binary32/binary64 with
  * every operation rounded once (FLT_EVAL_METHOD 0, no contraction: build with -ffp-contract=off and
- * without -ffast-math); soft-float on rv32imac qualifies.
+ * without -ffast-math); the image's rv32imafdc (F and D) and SSE on x86-64 qualify.
  */
 #ifndef EDGECL_ACCEL_MODEL_H
 #define EDGECL_ACCEL_MODEL_H

@@ -14,9 +14,8 @@ uint64_t clock_ticks(void) {
   return ((uint64_t)hi << 32) | lo;
 }
 
-/* csrr with Zicsr switched on for this one instruction: -march=rv32imac names no Zicsr, which the
- * assembler wants for the mnemonic, though every machine-mode RISC-V core has the CSR instructions. */
-#define CSR_READ(csr, out) __asm__ volatile(".option push\n.option arch, +zicsr\ncsrr %0, " #csr "\n.option pop" : "=r"(out))
+/* Zicsr comes with F (-march=rv32imafdc), so the assembler takes the mnemonic as it is. */
+#define CSR_READ(csr, out) __asm__ volatile("csrr %0, " #csr : "=r"(out))
 
 uint64_t clock_instret(void) {
   uint32_t hi, lo, again;

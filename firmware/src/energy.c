@@ -1,5 +1,5 @@
 /* The CPU path's energy: see energy.h. Every operation is the simulated board's, in its order, so the
- * two boards give the same bits (IEEE 754 binary64, rounded once per operation: soft-float here). */
+ * two boards give the same bits (IEEE 754 binary64, rounded once per operation: the D extension here). */
 #include "energy.h"
 
 #include "board_config.h"

@@ -174,7 +174,7 @@ int selftest_run(void) {
   CALL("add", i32(2), i32(40));
   CALL("add", i32(INT32_MAX), i32(1));
 
-  /* f32 arithmetic on a core without an FPU: libgcc's soft-float must round as IEEE 754 does. */
+  /* f32 arithmetic on the F extension: rounded to nearest even, product and sum apart (never fused). */
   CALL("mul_add", f32_bits(0x3f800800), f32_bits(0x3f800800), f32_bits(0xbf801000));
   CALL("div", f32_bits(0x3f800000), f32_bits(0x40400000));
   CALL("sqrt", f32_bits(0x40000000));

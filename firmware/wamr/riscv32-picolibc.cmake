@@ -1,4 +1,4 @@
-# CMake toolchain file: Debian's riscv64-unknown-elf GCC targeting rv32imac/ilp32 with picolibc, no
+# CMake toolchain file: Debian's riscv64-unknown-elf GCC targeting rv32imafdc/ilp32d with picolibc, no
 # operating system. The Makefile passes the architecture and picolibc flags in CMAKE_C_FLAGS and
 # CMAKE_ASM_FLAGS, the same ones the rest of the image is compiled with.
 set (CMAKE_SYSTEM_NAME Generic)

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildFirmware, runQemu, startQemu, type FirmwareImage, type QemuRun } from "../../host/firmware/index.js";
 import { assemble, elfSizes, FirmwareSuite, wat as watFile } from "./helpers.js";
-import { expectCompleteRun, expectTranscript, expectTrapsAnswered, expectTwoRoundings, lines, selftestSteps, steps } from "./selftest-reference.js";
+import { expectCompleteRun, expectHardFloat, expectTranscript, expectTrapsAnswered, expectTwoRoundings, lines, selftestSteps, steps } from "./selftest-reference.js";
 
 const fixture = fileURLToPath(new URL("./fixtures/selftest.wat", import.meta.url));
 const deviceWasm = fileURLToPath(new URL("../../build/device.wasm", import.meta.url));
@@ -44,6 +44,11 @@ describe("firmware on QEMU virt (wasm2c runtime)", () => {
   it("rounds f32 like WebAssembly: product and sum rounded separately, never fused", () => {
     suite.ready();
     expectTwoRoundings(run.output);
+  });
+
+  it("is built for the F and D extensions: no soft-float routine, no fused multiply-add", () => {
+    suite.ready();
+    expectHardFloat(image.elf);
   });
 
   it("turns each trap into an error and keeps answering", () => {
@@ -126,5 +131,6 @@ describe("firmware on QEMU virt (wasm2c runtime)", () => {
     expect(lines(booted.output).slice(0, 2)).toEqual(["edgecl selftest: runtime wasm2c, memory limit 512 pages", "instantiate -> ok"]);
     expect(booted.exit.code).toBe(0);
     expect(device.moduleSizes.text).toBeGreaterThan(0);
+    expectHardFloat(device.elf);
   });
 });

@@ -1,6 +1,7 @@
 // Independent references for the firmware self-test transcripts (firmware/src/selftest.c), shared by
 // the wasm2c and WAMR suites: bit patterns and expected values worked out in the host's own arithmetic,
 // the steps every runtime prints, and how a transcript is read and judged.
+import { execFileSync } from "node:child_process";
 import { expect } from "vitest";
 import type { QemuRun } from "../../host/firmware/index.js";
 
@@ -127,6 +128,35 @@ export function expectTwoRoundings(output: string): void {
   expect(f32Bits(Math.fround(Math.SQRT2))).toBe(0x3fb504f3);
   const got = new Map(steps(output));
   expect(got.get(`call mul_add(f32 ${hex8(ONE_PLUS_2M12)}, f32 ${hex8(ONE_PLUS_2M12)}, f32 ${hex8(MINUS_ONE_PLUS_2M11)})`)).toBe("f32 0x00000000");
+}
+
+// libgcc's i64 <-> f32/f64 conversions on rv32 split the integer into 32-bit halves and join them with
+// one fused operation in binary64, which is how they round once (hi x 2^32 is exact); nothing else may fuse.
+const FUSED_ON_PURPOSE = /^__(float(un)?di[sd]f|fix(uns)?[sd]fdi)$/;
+
+/**
+ * The image is built for hardware floating point (firmware/Makefile: rv32imafdc, ilp32d): F and D in
+ * its RISC-V attributes, the double-float ABI in its ELF flags, no libgcc soft-float routine linked,
+ * and no fused multiply-add (WebAssembly rounds a product and a sum apart: -ffp-contract=off).
+ */
+export function expectHardFloat(elf: string): void {
+  const attributes = execFileSync("riscv64-unknown-elf-readelf", ["-A", "-h", elf], { encoding: "utf8" });
+  const arch = /Tag_RISCV_arch: "([^"]+)"/.exec(attributes)?.[1] ?? "";
+  // e.g. "rv32i2p1_m2p0_a2p1_f2p2_d2p2_c2p0_zicsr2p0_zmmul1p0" -> i, m, a, f, d, c, zicsr, zmmul
+  const extensions = arch.replace(/^rv32/, "").split("_").map((ext) => ext.replace(/\d+p\d+$/, ""));
+  expect(extensions.slice(0, 6), arch).toEqual(["i", "m", "a", "f", "d", "c"]);
+  expect(attributes).toMatch(/Flags:.*double-float ABI/);
+  const symbols = execFileSync("riscv64-unknown-elf-nm", [elf], { encoding: "utf8" });
+  for (const routine of ["__addsf3", "__mulsf3", "__divsf3", "__adddf3", "__muldf3", "__divdf3"]) expect(symbols).not.toMatch(new RegExp(` T ${routine}$`, "m"));
+  const code = execFileSync("riscv64-unknown-elf-objdump", ["-d", "--no-show-raw-insn", elf], { encoding: "utf8", maxBuffer: 256 << 20 });
+  const fused: string[] = [];
+  let fn = "";
+  for (const line of code.split("\n")) {
+    const label = /^[0-9a-f]+ <(.+)>:$/.exec(line);
+    if (label) fn = label[1];
+    else if (/\sf(n)?m(add|sub)\.[sdh]\s/.test(line) && !FUSED_ON_PURPOSE.test(fn)) fused.push(`${fn}: ${line.trim()}`);
+  }
+  expect(fused).toEqual([]);
 }
 
 /** The six trapping steps print a trap each, and the steps after them still answer. */
