@@ -3,8 +3,9 @@
  * board/accel/engine.ts's WasmGemmEngine, step for step: X and W are copied as they lie (same strides),
  * Z compactly (row stride n), into one region of the private instance's memory that grows when a job
  * needs more (the device's allocator never frees, so the region is reused); formats and specs are made
- * once per setting, the SR key written into a spec's key word (found by probing); a job whose Z
- * overlaps X or W runs output by output in the array's order.
+ * once per setting, the SR key written into a spec's key word (found by probing); a packed operand of
+ * 1- or 2-byte codes is copied as codes and decoded to f32 by the module's own codec (decode_array);
+ * a job whose Z overlaps X or W runs output by output in the array's order.
  */
 #include "gemm_engine.h"
 
@@ -88,6 +89,12 @@ static uint32_t call_mac_spec_new(const uint32_t *a, uint32_t key) {
   return Z_deviceZ_mac_spec_new(&instance, a[0], a[1], a[2], a[3], a[4], a[5], a[6], key);
 }
 
+static uint32_t call_decode_array(uint32_t format, uint32_t codes, uint32_t to, uint32_t count) {
+  wasm_rt_trap_t trap = wasm_rt_impl_try();
+  if (trap != WASM_RT_TRAP_NONE) die("decode_array of %u codes trapped (%d)", count, (int)trap);
+  return Z_deviceZ_decode_array(&instance, format, codes, to, count);
+}
+
 static uint32_t call_gemm(const accel_job_t *job, uint32_t x, uint32_t w, uint32_t z, uint32_t spec) {
   wasm_rt_trap_t trap = wasm_rt_impl_try();
   if (trap != WASM_RT_TRAP_NONE) die("gemm trapped (%d) on a %u x %u x %u job", (int)trap, job->m, job->n, job->k);
@@ -164,7 +171,7 @@ static uint32_t reserve(uint32_t bytes) {
   return region;
 }
 
-/* f32 elements an operand spans: (stored rows - 1) * stride + row length (validated to fit the memory). */
+/* Elements an operand spans: (stored rows - 1) * stride + row length (validated to fit the memory). */
 static uint32_t span(uint32_t rows, uint32_t stride, uint32_t row) {
   return (rows - 1u) * stride + row;
 }
@@ -184,6 +191,50 @@ static void words_in(const accel_memory_t *memory, uint32_t from, uint8_t *to, u
     uint32_t word = memory->load32(memory->ctx, from + 4u * i);
     memcpy(to + 4u * i, &word, 4);
   }
+}
+
+/* Bytes from the board's memory: through load32 a word at a time, each aligned word that holds some of
+ * them (a linear memory is whole 64 KiB pages, so such a word lies inside it). */
+static void bytes_in(const accel_memory_t *memory, uint32_t from, uint8_t *to, uint32_t count) {
+  uint8_t *base = memory->base(memory->ctx);
+  if (base != NULL) {
+    memcpy(to, base + from, count);
+    return;
+  }
+  for (uint32_t i = 0; i < count;) {
+    const uint32_t at = from + i, word = memory->load32(memory->ctx, at & ~3u);
+    for (uint32_t b = at & 3u; b < 4u && i < count; b++, i++) to[i] = (uint8_t)(word >> (8u * b));
+  }
+}
+
+/* `count` elements of an operand at byte `from` of the board's memory as f32 at `to` in the engine's:
+ * words as they lie (every NaN payload as the board stored it), or codes of `word` copied to `staging`
+ * and decoded there. A code is the low 1 + e + m bits of its byte or u16 (little-endian); the bits
+ * above are ignored. */
+static void operand_in(const accel_memory_t *memory, uint32_t from, uint32_t count, uint32_t width, uint32_t word, uint32_t to,
+                       uint32_t staging) {
+  if (width == 4u) {
+    words_in(memory, from, engine_memory() + to, count);
+    return;
+  }
+  uint8_t *codes = engine_memory() + staging;
+  bytes_in(memory, from, codes, count * width);
+  accel_format_t f;
+  accel_format_decode(word, &f);
+  if ((uint32_t)f.bits < 8u * width) {
+    const uint32_t mask = (1u << f.bits) - 1u;
+    for (uint32_t i = 0; i < count; i++) {
+      if (width == 1u) codes[i] &= (uint8_t)mask;
+      else {
+        const uint32_t code = ((uint32_t)codes[2u * i] | (uint32_t)codes[2u * i + 1u] << 8) & mask;
+        codes[2u * i] = (uint8_t)code;
+        codes[2u * i + 1u] = (uint8_t)(code >> 8);
+      }
+    }
+  }
+  const uint32_t format = format_of(word);
+  if (format == 0 || call_decode_array(format, staging, to, count) != 0)
+    die("decode_array refused format word 0x%08x; expected a float format the model validated", word);
 }
 
 static void words_out(const accel_memory_t *memory, const uint8_t *from, uint32_t to, uint32_t count) {
@@ -206,11 +257,15 @@ static void run_copied(const accel_memory_t *memory, const accel_job_t *job, int
   const uint32_t w_elements = span(job->trans_w ? n : k, job->ldw, job->trans_w ? k : n);
   const uint32_t spec = spec_of(job);
   const uint32_t z_elements = m * n;
-  const uint32_t base = reserve(4u * (align4(x_elements) + align4(w_elements) + z_elements));
+  /* Packed codes wait in a staging area after Z until decoded into X's or W's place. */
+  const uint32_t x_codes = job->x_bytes < 4u ? align4(x_elements * job->x_bytes) / 4u : 0u;
+  const uint32_t w_codes = job->w_bytes < 4u ? align4(w_elements * job->w_bytes) / 4u : 0u;
+  const uint32_t base = reserve(4u * (align4(x_elements) + align4(w_elements) + align4(z_elements) + x_codes + w_codes));
   const uint32_t x_at = base, w_at = x_at + 4u * align4(x_elements), z_at = w_at + 4u * align4(w_elements);
+  const uint32_t x_codes_at = z_at + 4u * align4(z_elements), w_codes_at = x_codes_at + 4u * x_codes;
+  operand_in(memory, job->x, x_elements, job->x_bytes, job->x_format.word, x_at, x_codes_at);
+  operand_in(memory, job->w, w_elements, job->w_bytes, job->w_format.word, w_at, w_codes_at);
   uint8_t *engine = engine_memory();
-  words_in(memory, job->x, engine + x_at, x_elements);
-  words_in(memory, job->w, engine + w_at, w_elements);
   if (job->accumulate)
     for (uint32_t i = 0; i < m; i++) words_in(memory, job->z + 4u * i * job->ldz, engine + z_at + 4u * i * n, n);
   const uint32_t status = spec == 0 ? (uint32_t)-7 : call_gemm(job, x_at, w_at, z_at, spec);
@@ -243,8 +298,8 @@ static void run_in_order(const accel_memory_t *memory, const accel_job_t *job) {
         continue;
       }
       one.m = one.n = 1;
-      one.x = job->x + 4u * (job->trans_x ? i : i * job->ldx);
-      one.w = job->w + 4u * (job->trans_w ? j * job->ldw : j);
+      one.x = job->x + job->x_bytes * (job->trans_x ? i : i * job->ldx);
+      one.w = job->w + job->w_bytes * (job->trans_w ? j * job->ldw : j);
       one.z = job->z + 4u * (i * job->ldz + j);
       run_copied(memory, &one, 1, 0, 0);
     }
@@ -256,8 +311,8 @@ static void run(void *ctx, const accel_memory_t *memory, const accel_job_t *job)
   const uint32_t m = job->m, n = job->n, k = job->k;
   /* Z written over X or W: the array reads what earlier outputs wrote, in its own order. */
   const uint64_t z_end = job->z + 4ull * span(m, job->ldz, n);
-  const uint64_t x_end = job->x + 4ull * span(job->trans_x ? k : m, job->ldx, job->trans_x ? m : k);
-  const uint64_t w_end = job->w + 4ull * span(job->trans_w ? n : k, job->ldw, job->trans_w ? k : n);
+  const uint64_t x_end = job->x + (uint64_t)job->x_bytes * span(job->trans_x ? k : m, job->ldx, job->trans_x ? m : k);
+  const uint64_t w_end = job->w + (uint64_t)job->w_bytes * span(job->trans_w ? n : k, job->ldw, job->trans_w ? k : n);
   if ((job->x < z_end && job->z < x_end) || (job->w < z_end && job->z < w_end)) {
     run_in_order(memory, job);
     return;
