@@ -7,7 +7,8 @@ import {
   ACCEL_STATUS_OFFSET, ACCEL_STATUS_BUSY_SHIFT, ACCEL_STATUS_ERROR_SHIFT, ACCEL_STATUS_ERROR_MASK,
   ACCEL_X_ADDR_OFFSET, ACCEL_W_ADDR_OFFSET, ACCEL_Z_ADDR_OFFSET, ACCEL_M_OFFSET, ACCEL_N_OFFSET, ACCEL_K_OFFSET,
   ACCEL_LDX_OFFSET, ACCEL_LDW_OFFSET, ACCEL_LDZ_OFFSET, ACCEL_OP_OFFSET, ACCEL_OP_ACCUMULATE_SHIFT,
-  ACCEL_OP_TRANS_X_SHIFT, ACCEL_OP_TRANS_W_SHIFT, ACCEL_MUL_FMT_OFFSET, ACCEL_ACC_FMT_OFFSET, ACCEL_ROUND_OFFSET,
+  ACCEL_OP_TRANS_X_SHIFT, ACCEL_OP_TRANS_W_SHIFT, ACCEL_OP_PACK_W_SHIFT, ACCEL_CAPS_MODES_OFFSET,
+  ACCEL_CAPS_MODES_PACKED_SHIFT, ACCEL_MUL_FMT_OFFSET, ACCEL_ACC_FMT_OFFSET, ACCEL_ROUND_OFFSET,
   ACCEL_ROUND_MUL_SHIFT, ACCEL_ROUND_ACC_SHIFT, ACCEL_MAC_OFFSET, ACCEL_MAC_FMA_SHIFT, ACCEL_MAC_FAST_SHIFT,
   ACCEL_SR_BITS_OFFSET, ACCEL_SR_KEY_OFFSET, ACCEL_X_FMT_OFFSET, ACCEL_W_FMT_OFFSET, ACCEL_FMT_FP32_WORD,
 } from "../generated/regmap";
@@ -48,15 +49,37 @@ export function accelPresent(): bool {
     ((id >>> ACCEL_ID_MAJOR_SHIFT) & ACCEL_ID_MAJOR_MASK) == ACCEL_ID_MAJOR;
 }
 
-// Storage formats of X and W for the accelerator's traffic accounting (X_FMT, W_FMT); the values
-// themselves are always read from f32 containers.
+// Formats of X and W (X_FMT, W_FMT): what their values are stored in. X is always handed over in f32
+// containers; W may also be handed over as its packed codes (accelOfferPackedW).
 let operandFormatX: u32 = ACCEL_FMT_FP32_WORD;
 let operandFormatW: u32 = ACCEL_FMT_FP32_WORD;
+// W's packed codes for the next jobs (0: none), in format packedWordW, `packedBytesW` bytes each.
+let packedW: usize = 0;
+let packedWordW: u32 = 0;
+let packedBytesW: u32 = 0;
 
-/** Sets the storage formats the next jobs' X and W are charged at (format words; fp32 until set). */
+/** Sets the formats the next jobs' X and W are stored in (format words; fp32 until set). */
 export function accelSetOperandFormats(x: u32, w: u32): void {
   operandFormatX = x;
   operandFormatW = w;
+}
+
+/**
+ * Offers W of the next jobs as packed codes too: `codes` holds the same elements as the f32 W at the same
+ * strides, `bytes` (1 or 2) each, of float format `word`. An accelerator that reads packed operands
+ * (CAPS_MODES.PACKED) reads them instead of the containers; the CPU path always takes the f32 W.
+ * accelOfferPackedW(0, 0, 0) withdraws the offer.
+ */
+export function accelOfferPackedW(codes: usize, word: u32, bytes: u32): void {
+  packedW = codes;
+  packedWordW = word;
+  packedBytesW = bytes;
+}
+
+/** The packed W address to program, or 0 when W goes in f32 containers. */
+function packedWAddress(): usize {
+  if (packedW == 0 || (packedBytesW != 1 && packedBytesW != 2) || packedW % packedBytesW != 0) return 0;
+  return ((accelRead(ACCEL_CAPS_MODES_OFFSET) >>> ACCEL_CAPS_MODES_PACKED_SHIFT) & 1) != 0 ? packedW : 0;
 }
 
 /** The format word and rounding of a spec's product or sum: null means fp32 with rne (arith/mac.ts). */
@@ -84,11 +107,12 @@ export function accelSetOperandFormats(x: u32, w: u32): void {
 export function accelGemm(m: i32, n: i32, k: i32, x: usize, ldx: i32, transX: bool, w: usize, ldw: i32, transW: bool,
                           z: usize, ldz: i32, accumulate: bool, spec: MacSpec): i32 {
   if (!accelPresent()) return ACCEL_NOT_PRESENT;
+  const packed = packedWAddress();
   // Clear: registers, status and counters back to reset.
   accelWrite(ACCEL_CTRL_OFFSET, <u32>1 << ACCEL_CTRL_CLEAR_SHIFT);
   // Configure.
   accelWrite(ACCEL_X_ADDR_OFFSET, <u32>x);
-  accelWrite(ACCEL_W_ADDR_OFFSET, <u32>w);
+  accelWrite(ACCEL_W_ADDR_OFFSET, packed != 0 ? <u32>packed : <u32>w);
   accelWrite(ACCEL_Z_ADDR_OFFSET, <u32>z);
   accelWrite(ACCEL_M_OFFSET, <u32>m);
   accelWrite(ACCEL_N_OFFSET, <u32>n);
@@ -97,7 +121,8 @@ export function accelGemm(m: i32, n: i32, k: i32, x: usize, ldx: i32, transX: bo
   accelWrite(ACCEL_LDW_OFFSET, <u32>ldw);
   accelWrite(ACCEL_LDZ_OFFSET, <u32>ldz);
   accelWrite(ACCEL_OP_OFFSET,
-    (<u32>accumulate << ACCEL_OP_ACCUMULATE_SHIFT) | (<u32>transX << ACCEL_OP_TRANS_X_SHIFT) | (<u32>transW << ACCEL_OP_TRANS_W_SHIFT));
+    (<u32>accumulate << ACCEL_OP_ACCUMULATE_SHIFT) | (<u32>transX << ACCEL_OP_TRANS_X_SHIFT) | (<u32>transW << ACCEL_OP_TRANS_W_SHIFT) |
+    (<u32>(packed != 0) << ACCEL_OP_PACK_W_SHIFT));
   accelWrite(ACCEL_MUL_FMT_OFFSET, specMulWord(spec));
   accelWrite(ACCEL_ACC_FMT_OFFSET, specAccWord(spec));
   accelWrite(ACCEL_ROUND_OFFSET, (specMulMode(spec) << ACCEL_ROUND_MUL_SHIFT) | (specAccMode(spec) << ACCEL_ROUND_ACC_SHIFT));
@@ -106,7 +131,7 @@ export function accelGemm(m: i32, n: i32, k: i32, x: usize, ldx: i32, transX: bo
   accelWrite(ACCEL_SR_BITS_OFFSET, <u32>spec.srBits);
   accelWrite(ACCEL_SR_KEY_OFFSET, spec.srKey);
   accelWrite(ACCEL_X_FMT_OFFSET, operandFormatX);
-  accelWrite(ACCEL_W_FMT_OFFSET, operandFormatW);
+  accelWrite(ACCEL_W_FMT_OFFSET, packed != 0 ? packedWordW : operandFormatW);
   // Start.
   accelWrite(ACCEL_CTRL_OFFSET, <u32>1 << ACCEL_CTRL_START_SHIFT);
   // Poll.

@@ -3,7 +3,7 @@
 import { Rng, streamKey, ROUND_SR } from "../arith";
 import { MacSpec, macSpecNew, macSpecUsesSr, MAC_SR_MAX_OUTPUTS } from "../arith/mac";
 import { gemmOnBackend } from "../accel/backend";
-import { accelSetOperandFormats } from "../accel/driver";
+import { accelSetOperandFormats, accelOfferPackedW } from "../accel/driver";
 import { ACCEL_FMT_E4M3_WORD, ACCEL_FMT_FP16_WORD, ACCEL_FMT_FP32_WORD } from "../generated/regmap";
 import { Role, newRole, roundRun } from "./precision";
 import {
@@ -13,7 +13,7 @@ import {
 } from "./abi";
 import { allocZeroed } from "./alloc";
 import { PrecisionStates } from "./switch";
-import { LayerRoles, weightsF32 } from "./overrides";
+import { LayerRoles, weightsF32, offerPackedWeights } from "./overrides";
 import { healthRow, healthBefore, healthAfter, addUnderflows, inPass } from "./health";
 
 // Random streams of a run: stream ids under the run seed (streamKey(seed, id)), documented in docs/precision.md.
@@ -204,6 +204,17 @@ export function gemmJob(ctx: Context, macSlot: i32, m: i32, n: i32, k: i32, x: u
     const xBlock = x + (<usize>(transX ? first : first * ldx) << 2);
     gemmOnBackend(block, n, k, xBlock, ldx, transX, w, ldw, transW, z + (<usize>(first * ldz) << 2), ldz, accumulate, ctx.spec);
   }
+}
+
+/**
+ * gemmJob whose W is the stored parameters first.. (their f32 values at w, with the store's layout): an
+ * accelerator that reads packed operands reads their codes instead (docs/accelerator.md).
+ */
+export function weightGemmJob(ctx: Context, macSlot: i32, first: i32, m: i32, n: i32, k: i32, x: usize, ldx: i32, transX: bool,
+                              w: usize, ldw: i32, transW: bool, z: usize, ldz: i32, accumulate: bool): void {
+  offerPackedWeights(ctx, first);
+  gemmJob(ctx, macSlot, m, n, k, x, ldx, transX, w, ldw, transW, z, ldz, accumulate);
+  accelOfferPackedW(0, 0, 0);
 }
 
 /** Where forward MACs are counted in the current pass. */

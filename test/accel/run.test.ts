@@ -2,7 +2,8 @@
 // protocol on the simulated boards as `edgecl run` plans them: with and without the accelerator the
 // learner ends with the same bits; the accelerator's counters in the report follow from the jobs' shapes
 // (docs/accelerator.md's cost table, worked here by hand); fp8-mixed costs less modelled energy than fp32
-// (less arithmetic; the operands move as f32 containers in both), and `edgecl report` says by how much.
+// (less arithmetic; less memory traffic only where operands move packed: the weights), and `edgecl report`
+// says by how much.
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -70,16 +71,17 @@ function jobCycles(m: number, n: number, k: number, accumulate: boolean, xBytes:
 
 describe("the accelerator's figures in the report", () => {
   it("a training phase: 7 jobs per step, their cycles worked from the job shapes, utilisation = MACs / (16 x cycles)", () => {
-    // fp8-mixed: every operand and Z moves in f32 containers (4 bytes), whatever format its values are rounded to.
-    // Per step: forward Linear 784->32 and 32->2 (Z starts from the bias: accumulate); backward of the
-    // output layer dW, db, dX; of the first layer dW and db (no error below the input).
+    // fp8-mixed: the weight store holds e4m3 codes, which the accelerator reads packed (1 byte each);
+    // activations and errors (rounded to e4m3 / e5m2 but held as f32), the input and Z move in f32
+    // containers (4 bytes). Per step: forward Linear 784->32 and 32->2 (Z starts from the bias:
+    // accumulate); backward of the output layer dW, db, dX; of the first layer dW and db (no error below the input).
     const B = BATCH;
     const stepCycles =
-      jobCycles(B, HIDDEN, INPUTS, true, 4, 4, 4) +
-      jobCycles(B, CLASSES, HIDDEN, true, 4, 4, 4) +
+      jobCycles(B, HIDDEN, INPUTS, true, 4, 1, 4) +
+      jobCycles(B, CLASSES, HIDDEN, true, 4, 1, 4) +
       jobCycles(HIDDEN, CLASSES, B, false, 4, 4, 4) +
       jobCycles(1, CLASSES, B, false, 4, 4, 4) +
-      jobCycles(B, HIDDEN, CLASSES, false, 4, 4, 4) +
+      jobCycles(B, HIDDEN, CLASSES, false, 4, 1, 4) +
       jobCycles(INPUTS, HIDDEN, B, false, 4, 4, 4) +
       jobCycles(1, HIDDEN, B, false, 4, 4, 4);
     const stepMacs = B * HIDDEN * INPUTS + B * CLASSES * HIDDEN + HIDDEN * CLASSES * B + CLASSES * B + B * HIDDEN * CLASSES + INPUTS * HIDDEN * B + HIDDEN * B;
@@ -158,10 +160,12 @@ describe("fp8-mixed against fp32 on sim", () => {
     writeFileSync(join(dir, "fp8-mixed.json"), JSON.stringify(accelerated.report));
   });
 
-  it("costs less energy for the same run: under half the arithmetic; the same memory traffic (f32 containers in both)", () => {
+  it("costs less energy for the same run: under half the arithmetic, and less memory traffic (the weights move as e4m3 codes)", () => {
     const fp8 = accelerated.report.energy!, full = fp32.report.energy!;
     expect(fp8.breakdown!.accelerator).toBeLessThan(full.breakdown!.accelerator / 2);
-    expect(fp8.breakdown!.memory).toBeCloseTo(full.breakdown!.memory, 15);
+    // Activations, errors and Z move as f32 containers in both runs: only the weights' reads shrink (4 to 1 byte).
+    expect(fp8.breakdown!.memory).toBeLessThan(full.breakdown!.memory);
+    expect(fp8.breakdown!.memory).toBeGreaterThan(full.breakdown!.memory / 4);
     expect(fp8.totalJ).toBeLessThan(full.totalJ);
     // The same work: the same GEMM jobs of the same shapes.
     expect(accelerated.report.accelerator!.jobs).toBe(fp32.report.accelerator!.jobs);

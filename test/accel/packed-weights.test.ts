@@ -1,0 +1,29 @@
+// The learner hands its weight store to the accelerator as packed codes (docs/accelerator.md, Training on
+// the backend): whole runs on `sim` (which reads them) give the bits of `sim-noaccel` (the CPU kernel on
+// the decoded f32 weights), with every job accepted, for a convolutional model, for 2-byte codes, and for
+// a weight store laid out layer by layer whose second layer's u16 codes start at an odd byte (those go as
+// f32 containers).
+import { describe, expect, it } from "vitest";
+import { learning, runOn, type Run } from "../helpers/cl-run.js";
+import { smallRun } from "../helpers/run-options.js";
+
+const cases: Array<[string, Parameters<typeof smallRun>[0]]> = [
+  ["a convolutional model in fp8-mixed (e4m3 codes, 1 byte)", { model: "cnn:4c3,p2,fc8", iterations: 4, trainSamples: 64, testSamples: 16 }],
+  ["bf16 weights (u16 codes)", { precision: "bf16", iterations: 6 }],
+  // 784 x 15 + 15 = 11775 e4m3 codes before layer 2's fp16 codes: they start at an odd byte.
+  ["layer 0 in e4m3, layer 2 in fp16 after an odd number of bytes", { model: "mlp:15", precision: "fp8-mixed,layer2.weight=fp16", iterations: 6 }],
+];
+
+describe("packed weights on the accelerator give the CPU kernel's bits", () => {
+  it.each(cases)("%s", async (_, overrides) => {
+    const options = smallRun(overrides);
+    const [accelerated, cpu]: Run[] = await Promise.all([runOn("sim", options), runOn("sim-noaccel", options)]);
+    expect(learning(accelerated.report)).toEqual(learning(cpu.report));
+    expect(accelerated.report.modelChecksum).toBe(cpu.report.modelChecksum);
+    expect(accelerated.checkpointCrc).toBe(cpu.checkpointCrc);
+    // Every job ran on the accelerator: none refused (a misaligned or unsupported packed W would be).
+    const a = accelerated.report.accelerator!;
+    expect(a.jobs).toBeGreaterThan(0);
+    expect(a.cpuFallbacks).toBe(0);
+  }, 300_000);
+});
