@@ -94,6 +94,8 @@ export const ACCEL_OP_PACK_X_SHIFT: u32 = 3;
 export const ACCEL_OP_PACK_X_MASK: u32 = 0x00000001;
 export const ACCEL_OP_PACK_W_SHIFT: u32 = 4;
 export const ACCEL_OP_PACK_W_MASK: u32 = 0x00000001;
+export const ACCEL_OP_PACK_Z_SHIFT: u32 = 5;
+export const ACCEL_OP_PACK_Z_MASK: u32 = 0x00000001;
 /** format word products are rounded to (reset: fp32) */
 export const ACCEL_MUL_FMT_OFFSET: u32 = 0x00000038;
 /** reset value of MUL_FMT */
@@ -206,7 +208,7 @@ export const ACCEL_ERR_NONE: u32 = 0;
 export const ACCEL_ERR_UNSUPPORTED_FORMAT: u32 = 1;
 /** a rounding code in ROUND is unknown or not supported (CAPS_MODES.ROUNDING), or SR_BITS is above 32 */
 export const ACCEL_ERR_UNSUPPORTED_ROUNDING: u32 = 2;
-/** an element of X, W or Z lies outside the WASM linear memory (each element counted at its width: OP.PACK_X / OP.PACK_W) */
+/** an element of X, W or Z lies outside the WASM linear memory (each element counted at its width: OP.PACK_X / OP.PACK_W / OP.PACK_Z) */
 export const ACCEL_ERR_OUT_OF_BOUNDS: u32 = 3;
 /** M, N or K is 0 */
 export const ACCEL_ERR_ZERO_DIMENSION: u32 = 4;
@@ -216,7 +218,7 @@ export const ACCEL_ERR_BUSY: u32 = 5;
 export const ACCEL_ERR_BAD_OP: u32 = 6;
 /** LDX, LDW or LDZ is smaller than the row it steps over (strides count elements, whatever their width) */
 export const ACCEL_ERR_BAD_STRIDE: u32 = 7;
-/** X_ADDR or W_ADDR is not a multiple of its operand's element width (4 for f32 containers; packed: 1, 2 or 4 by the storage width of X_FMT / W_FMT), or Z_ADDR is not a multiple of 4 (Z holds f32 containers) */
+/** X_ADDR, W_ADDR or Z_ADDR is not a multiple of its operand's element width (4 for f32 containers; packed: 1, 2 or 4 by the storage width of X_FMT / W_FMT / ACC_FMT) */
 export const ACCEL_ERR_MISALIGNED: u32 = 8;
 /** bit of e4m3 in CAPS_FORMATS */
 export const ACCEL_FMT_E4M3_BIT: u32 = 0;

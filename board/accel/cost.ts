@@ -4,8 +4,8 @@
 // streaming K steps; each step reads one element of X per tile row and one of W per tile column and
 // every MAC unit does one multiply-accumulate. So a job reads X once per column of tiles, W once per row
 // of tiles, Z once when accumulating, and writes Z once. Each element costs the bytes the array moves for
-// it: an operand packed in its storage width (OP.PACK_X, OP.PACK_W) 1, 2 or 4 bytes by X_FMT / W_FMT, an
-// f32 container 4; Z is always f32 containers.
+// it: an operand packed in its storage width (OP.PACK_X, OP.PACK_W, OP.PACK_Z) 1, 2 or 4 bytes by X_FMT /
+// W_FMT / ACC_FMT, an f32 container 4.
 import { EnergyParams, addPj, multiplyPj, srPj, memoryPj } from "./energy.js";
 import { FloatFormat } from "./format.js";
 
@@ -54,9 +54,10 @@ export interface CostJob {
   srBits: number;
   xFormat: FloatFormat;
   wFormat: FloatFormat;
-  /** X (W) holds codes of xFormat (wFormat) in their storage width; false: f32 containers. */
+  /** X (W, Z) holds codes of xFormat (wFormat, acc) in their storage width; false: f32 containers. */
   packX: boolean;
   packW: boolean;
+  packZ: boolean;
 }
 
 export interface JobCost {
@@ -76,7 +77,7 @@ export interface JobCost {
 const ROUND_SR = 6;
 const FP32_P = 24;
 const FP32_BITS = 32;
-/** Bytes of an f32 container: Z's elements, and X's or W's when not packed. */
+/** Bytes of an f32 container: an element of an operand that is not packed. */
 export const CONTAINER_BYTES = 4;
 
 /** Bytes one stored code of the format takes (docs/formats.md, Storage). */
@@ -94,7 +95,7 @@ export function jobCost(shape: ArrayShape, energy: EnergyParams, job: CostJob): 
   const macs = m * n * k;
   const tileRows = Math.ceil(m / shape.rows);
   const tileCols = Math.ceil(n / shape.cols);
-  const zBytes = CONTAINER_BYTES;
+  const zBytes = elementBytes(job.acc, job.packZ);
   const bytesRead = m * k * tileCols * elementBytes(job.xFormat, job.packX) + k * n * tileRows * elementBytes(job.wFormat, job.packW) + (job.accumulate ? m * n * zBytes : 0);
   const bytesWritten = m * n * zBytes;
   const computeCycles = tileRows * tileCols * k;

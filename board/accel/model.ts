@@ -6,7 +6,7 @@ import * as R from "../../host/generated/regmap.js";
 import { ROUNDING, ROUND_SR } from "../../host/generated/formats.js";
 import { FloatFormat, floatFormat, floatWordProblem } from "./format.js";
 import { EngineName, ENGINE_NAMES, GemmEngine, makeEngine } from "./engine.js";
-import { ArrayShape, CONTAINER_BYTES, CYCLE_MODELS, CycleModel, JobCost, elementBytes, jobCost } from "./cost.js";
+import { ArrayShape, CYCLE_MODELS, CycleModel, JobCost, elementBytes, jobCost } from "./cost.js";
 import { EnergyParams, HOROWITZ_2014, energyParamsFrom } from "./energy.js";
 import { circuitEnergy } from "./circuit.js";
 
@@ -19,7 +19,7 @@ export interface AcceleratorConfig extends ArrayShape {
   rounding: string[];
   fma: boolean;
   fast: boolean;
-  /** Operands packed in their storage width (OP.PACK_X, OP.PACK_W) are read; false: f32 containers only. */
+  /** Operands packed in their storage width (OP.PACK_X, OP.PACK_W, OP.PACK_Z) are read and written; false: f32 containers only. */
   packed: boolean;
   /** STATUS reads that still show BUSY after a START (0: DONE at once). */
   busyPolls: number;
@@ -323,7 +323,7 @@ export class AcceleratorModel {
   /** The programmed job, or a JobError naming the first problem, checked in the order docs/accelerator.md gives. */
   private validate() {
     const op = this.reg(R.ACCEL_OP_OFFSET);
-    const packBits = (1 << R.ACCEL_OP_PACK_X_SHIFT) | (1 << R.ACCEL_OP_PACK_W_SHIFT);
+    const packBits = (1 << R.ACCEL_OP_PACK_X_SHIFT) | (1 << R.ACCEL_OP_PACK_W_SHIFT) | (1 << R.ACCEL_OP_PACK_Z_SHIFT);
     const opBits = (1 << R.ACCEL_OP_ACCUMULATE_SHIFT) | (1 << R.ACCEL_OP_TRANS_X_SHIFT) | (1 << R.ACCEL_OP_TRANS_W_SHIFT) | (this.config.packed ? packBits : 0);
     if ((op & ~opBits) !== 0) throw new JobError(R.ACCEL_ERR_BAD_OP, R.ACCEL_OP_OFFSET);
     const mac = this.reg(R.ACCEL_MAC_OFFSET);
@@ -338,6 +338,7 @@ export class AcceleratorModel {
     const transW = ((op >>> R.ACCEL_OP_TRANS_W_SHIFT) & 1) === 1;
     const packX = ((op >>> R.ACCEL_OP_PACK_X_SHIFT) & 1) === 1;
     const packW = ((op >>> R.ACCEL_OP_PACK_W_SHIFT) & 1) === 1;
+    const packZ = ((op >>> R.ACCEL_OP_PACK_Z_SHIFT) & 1) === 1;
 
     const m = this.reg(R.ACCEL_M_OFFSET), n = this.reg(R.ACCEL_N_OFFSET), k = this.reg(R.ACCEL_K_OFFSET);
     for (const [value, offset] of [[m, R.ACCEL_M_OFFSET], [n, R.ACCEL_N_OFFSET], [k, R.ACCEL_K_OFFSET]]) {
@@ -369,7 +370,7 @@ export class AcceleratorModel {
 
     // Elements are aligned to their own width: a packed operand's storage width, or an f32 container's.
     const x = this.reg(R.ACCEL_X_ADDR_OFFSET), w = this.reg(R.ACCEL_W_ADDR_OFFSET), z = this.reg(R.ACCEL_Z_ADDR_OFFSET);
-    const xBytes = elementBytes(xFormat, packX), wBytes = elementBytes(wFormat, packW), zBytes = CONTAINER_BYTES;
+    const xBytes = elementBytes(xFormat, packX), wBytes = elementBytes(wFormat, packW), zBytes = elementBytes(acc, packZ);
     for (const [address, width, offset] of [[x, xBytes, R.ACCEL_X_ADDR_OFFSET], [w, wBytes, R.ACCEL_W_ADDR_OFFSET], [z, zBytes, R.ACCEL_Z_ADDR_OFFSET]]) {
       if (address % width !== 0) throw new JobError(R.ACCEL_ERR_MISALIGNED, offset);
     }
@@ -385,7 +386,7 @@ export class AcceleratorModel {
       mul, mulMode, acc, accMode, fma, fast,
       srBits: srBitsRegister === 0 ? 32 : srBitsRegister,
       srKey: this.reg(R.ACCEL_SR_KEY_OFFSET),
-      xFormat, wFormat, packX, packW, xBytes, wBytes,
+      xFormat, wFormat, packX, packW, packZ, xBytes, wBytes, zBytes,
     };
   }
 

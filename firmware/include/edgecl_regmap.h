@@ -77,6 +77,8 @@
 #define EDGECL_ACCEL_OP_PACK_X_MASK 0x00000001u
 #define EDGECL_ACCEL_OP_PACK_W_SHIFT 4u
 #define EDGECL_ACCEL_OP_PACK_W_MASK 0x00000001u
+#define EDGECL_ACCEL_OP_PACK_Z_SHIFT 5u
+#define EDGECL_ACCEL_OP_PACK_Z_MASK 0x00000001u
 #define EDGECL_ACCEL_MUL_FMT_OFFSET 0x00000038u /* format word products are rounded to (reset: fp32) */
 #define EDGECL_ACCEL_MUL_FMT_RESET 0x00170800u /* reset value of MUL_FMT */
 #define EDGECL_ACCEL_ACC_FMT_OFFSET 0x0000003Cu /* format word the running sum is rounded to after every add (reset: fp32) */
@@ -142,12 +144,12 @@
 #define EDGECL_ACCEL_ERR_NONE 0u /* no error */
 #define EDGECL_ACCEL_ERR_UNSUPPORTED_FORMAT 1u /* MUL_FMT, ACC_FMT, X_FMT or W_FMT names a format this accelerator does not support (CAPS_FORMATS), or is not a valid float format word */
 #define EDGECL_ACCEL_ERR_UNSUPPORTED_ROUNDING 2u /* a rounding code in ROUND is unknown or not supported (CAPS_MODES.ROUNDING), or SR_BITS is above 32 */
-#define EDGECL_ACCEL_ERR_OUT_OF_BOUNDS 3u /* an element of X, W or Z lies outside the WASM linear memory (each element counted at its width: OP.PACK_X / OP.PACK_W) */
+#define EDGECL_ACCEL_ERR_OUT_OF_BOUNDS 3u /* an element of X, W or Z lies outside the WASM linear memory (each element counted at its width: OP.PACK_X / OP.PACK_W / OP.PACK_Z) */
 #define EDGECL_ACCEL_ERR_ZERO_DIMENSION 4u /* M, N or K is 0 */
 #define EDGECL_ACCEL_ERR_BUSY 5u /* a register was written or START issued while a job was running; the write was ignored */
 #define EDGECL_ACCEL_ERR_BAD_OP 6u /* OP or MAC has a reserved bit set, or asks for a mode this accelerator lacks (CAPS_MODES: FMA, FAST, PACKED) */
 #define EDGECL_ACCEL_ERR_BAD_STRIDE 7u /* LDX, LDW or LDZ is smaller than the row it steps over (strides count elements, whatever their width) */
-#define EDGECL_ACCEL_ERR_MISALIGNED 8u /* X_ADDR or W_ADDR is not a multiple of its operand's element width (4 for f32 containers; packed: 1, 2 or 4 by the storage width of X_FMT / W_FMT), or Z_ADDR is not a multiple of 4 (Z holds f32 containers) */
+#define EDGECL_ACCEL_ERR_MISALIGNED 8u /* X_ADDR, W_ADDR or Z_ADDR is not a multiple of its operand's element width (4 for f32 containers; packed: 1, 2 or 4 by the storage width of X_FMT / W_FMT / ACC_FMT) */
 #define EDGECL_ACCEL_FMT_E4M3_BIT 0u /* bit of e4m3 in CAPS_FORMATS */
 #define EDGECL_ACCEL_FMT_E4M3_WORD 0x00030410u /* format word of e4m3 */
 #define EDGECL_ACCEL_FMT_E5M2_BIT 1u /* bit of e5m2 in CAPS_FORMATS */

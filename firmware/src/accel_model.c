@@ -182,7 +182,7 @@ static uint32_t storage_bytes(const accel_format_t *f) {
   return f->bits <= 8 ? 1u : f->bits <= 16 ? 2u : 4u;
 }
 
-/* Bytes of an f32 container: Z's elements, and X's or W's when not packed. */
+/* Bytes of an f32 container: an element of an operand that is not packed. */
 #define CONTAINER_BYTES 4u
 
 /* Bytes the array reads for one element of an operand (board/accel/cost.ts elementBytes). */
@@ -196,7 +196,7 @@ static void account(accel_model_t *model, const accel_job_t *job) {
   const uint64_t macs = m * n * k;
   const uint64_t tile_rows = (m + c->rows - 1u) / c->rows;
   const uint64_t tile_cols = (n + c->cols - 1u) / c->cols;
-  const uint64_t z_bytes = CONTAINER_BYTES;
+  const uint64_t z_bytes = job->z_bytes;
   const uint64_t bytes_read = m * k * tile_cols * job->x_bytes +
                               k * n * tile_rows * job->w_bytes + (job->accumulate ? m * n * z_bytes : 0u);
   const uint64_t bytes_written = m * n * z_bytes;
@@ -408,7 +408,8 @@ static uint32_t validate(const accel_model_t *model, uint32_t memory_size, accel
   } while (0)
   const accel_config_t *c = &model->config;
   const uint32_t op = reg(model, EDGECL_ACCEL_OP_OFFSET);
-  const uint32_t pack_bits = (1u << EDGECL_ACCEL_OP_PACK_X_SHIFT) | (1u << EDGECL_ACCEL_OP_PACK_W_SHIFT);
+  const uint32_t pack_bits =
+      (1u << EDGECL_ACCEL_OP_PACK_X_SHIFT) | (1u << EDGECL_ACCEL_OP_PACK_W_SHIFT) | (1u << EDGECL_ACCEL_OP_PACK_Z_SHIFT);
   const uint32_t op_bits = (1u << EDGECL_ACCEL_OP_ACCUMULATE_SHIFT) | (1u << EDGECL_ACCEL_OP_TRANS_X_SHIFT) |
                            (1u << EDGECL_ACCEL_OP_TRANS_W_SHIFT) | (c->packed ? pack_bits : 0u);
   if ((op & ~op_bits) != 0) REFUSE(EDGECL_ACCEL_ERR_BAD_OP, EDGECL_ACCEL_OP_OFFSET);
@@ -423,6 +424,7 @@ static uint32_t validate(const accel_model_t *model, uint32_t memory_size, accel
   job->trans_w = (op >> EDGECL_ACCEL_OP_TRANS_W_SHIFT) & 1u;
   job->pack_x = (op >> EDGECL_ACCEL_OP_PACK_X_SHIFT) & 1u;
   job->pack_w = (op >> EDGECL_ACCEL_OP_PACK_W_SHIFT) & 1u;
+  job->pack_z = (op >> EDGECL_ACCEL_OP_PACK_Z_SHIFT) & 1u;
   job->fma = fma;
   job->fast = fast;
 
@@ -477,14 +479,15 @@ static uint32_t validate(const accel_model_t *model, uint32_t memory_size, accel
   /* Elements are aligned to their own width: a packed operand's storage width, or an f32 container's. */
   job->x_bytes = element_bytes(&job->x_format, job->pack_x);
   job->w_bytes = element_bytes(&job->w_format, job->pack_w);
+  job->z_bytes = element_bytes(&job->acc, job->pack_z);
   if (job->x % job->x_bytes != 0) REFUSE(EDGECL_ACCEL_ERR_MISALIGNED, EDGECL_ACCEL_X_ADDR_OFFSET);
   if (job->w % job->w_bytes != 0) REFUSE(EDGECL_ACCEL_ERR_MISALIGNED, EDGECL_ACCEL_W_ADDR_OFFSET);
-  if (job->z % CONTAINER_BYTES != 0) REFUSE(EDGECL_ACCEL_ERR_MISALIGNED, EDGECL_ACCEL_Z_ADDR_OFFSET);
+  if (job->z % job->z_bytes != 0) REFUSE(EDGECL_ACCEL_ERR_MISALIGNED, EDGECL_ACCEL_Z_ADDR_OFFSET);
   if (operand_end(job->x, job->trans_x ? job->k : job->m, job->ldx, job->trans_x ? job->m : job->k, job->x_bytes) > memory_size)
     REFUSE(EDGECL_ACCEL_ERR_OUT_OF_BOUNDS, EDGECL_ACCEL_X_ADDR_OFFSET);
   if (operand_end(job->w, job->trans_w ? job->n : job->k, job->ldw, job->trans_w ? job->k : job->n, job->w_bytes) > memory_size)
     REFUSE(EDGECL_ACCEL_ERR_OUT_OF_BOUNDS, EDGECL_ACCEL_W_ADDR_OFFSET);
-  if (operand_end(job->z, job->m, job->ldz, job->n, CONTAINER_BYTES) > memory_size)
+  if (operand_end(job->z, job->m, job->ldz, job->n, job->z_bytes) > memory_size)
     REFUSE(EDGECL_ACCEL_ERR_OUT_OF_BOUNDS, EDGECL_ACCEL_Z_ADDR_OFFSET);
   return EDGECL_ACCEL_ERR_NONE;
 #undef REFUSE

@@ -94,6 +94,8 @@ export const ACCEL_OP_PACK_X_SHIFT = 3;
 export const ACCEL_OP_PACK_X_MASK = 0x00000001;
 export const ACCEL_OP_PACK_W_SHIFT = 4;
 export const ACCEL_OP_PACK_W_MASK = 0x00000001;
+export const ACCEL_OP_PACK_Z_SHIFT = 5;
+export const ACCEL_OP_PACK_Z_MASK = 0x00000001;
 /** format word products are rounded to (reset: fp32) */
 export const ACCEL_MUL_FMT_OFFSET = 0x00000038;
 /** reset value of MUL_FMT */
@@ -206,7 +208,7 @@ export const ACCEL_ERR_NONE = 0;
 export const ACCEL_ERR_UNSUPPORTED_FORMAT = 1;
 /** a rounding code in ROUND is unknown or not supported (CAPS_MODES.ROUNDING), or SR_BITS is above 32 */
 export const ACCEL_ERR_UNSUPPORTED_ROUNDING = 2;
-/** an element of X, W or Z lies outside the WASM linear memory (each element counted at its width: OP.PACK_X / OP.PACK_W) */
+/** an element of X, W or Z lies outside the WASM linear memory (each element counted at its width: OP.PACK_X / OP.PACK_W / OP.PACK_Z) */
 export const ACCEL_ERR_OUT_OF_BOUNDS = 3;
 /** M, N or K is 0 */
 export const ACCEL_ERR_ZERO_DIMENSION = 4;
@@ -216,7 +218,7 @@ export const ACCEL_ERR_BUSY = 5;
 export const ACCEL_ERR_BAD_OP = 6;
 /** LDX, LDW or LDZ is smaller than the row it steps over (strides count elements, whatever their width) */
 export const ACCEL_ERR_BAD_STRIDE = 7;
-/** X_ADDR or W_ADDR is not a multiple of its operand's element width (4 for f32 containers; packed: 1, 2 or 4 by the storage width of X_FMT / W_FMT), or Z_ADDR is not a multiple of 4 (Z holds f32 containers) */
+/** X_ADDR, W_ADDR or Z_ADDR is not a multiple of its operand's element width (4 for f32 containers; packed: 1, 2 or 4 by the storage width of X_FMT / W_FMT / ACC_FMT) */
 export const ACCEL_ERR_MISALIGNED = 8;
 /** bit of e4m3 in CAPS_FORMATS */
 export const ACCEL_FMT_E4M3_BIT = 0;
@@ -356,7 +358,7 @@ export const REGISTERS: readonly Register[] = [
         "lsb": 10,
         "bits": 1,
         "mask": 1,
-        "meaning": "operands packed in their storage width (OP.PACK_X, OP.PACK_W) are supported"
+        "meaning": "operands packed in their storage width (OP.PACK_X, OP.PACK_W, OP.PACK_Z) are supported"
       }
     ],
     "reserved": 4294965248
@@ -483,9 +485,16 @@ export const REGISTERS: readonly Register[] = [
         "bits": 1,
         "mask": 1,
         "meaning": "1: W holds codes of W_FMT in its storage width, as PACK_X; 0: W holds f32 containers"
+      },
+      {
+        "name": "PACK_Z",
+        "lsb": 5,
+        "bits": 1,
+        "mask": 1,
+        "meaning": "1: Z holds codes of ACC_FMT in its storage width, as PACK_X: the job writes (and with ACCUMULATE first reads) codes; 0: Z holds f32 containers"
       }
     ],
-    "reserved": 4294967264
+    "reserved": 4294967232
   },
   {
     "name": "MUL_FMT",
@@ -772,7 +781,7 @@ export const ACCEL_ERRORS: readonly { name: string; code: number; meaning: strin
   {
     "name": "OUT_OF_BOUNDS",
     "code": 3,
-    "meaning": "an element of X, W or Z lies outside the WASM linear memory (each element counted at its width: OP.PACK_X / OP.PACK_W)"
+    "meaning": "an element of X, W or Z lies outside the WASM linear memory (each element counted at its width: OP.PACK_X / OP.PACK_W / OP.PACK_Z)"
   },
   {
     "name": "ZERO_DIMENSION",
@@ -797,7 +806,7 @@ export const ACCEL_ERRORS: readonly { name: string; code: number; meaning: strin
   {
     "name": "MISALIGNED",
     "code": 8,
-    "meaning": "X_ADDR or W_ADDR is not a multiple of its operand's element width (4 for f32 containers; packed: 1, 2 or 4 by the storage width of X_FMT / W_FMT), or Z_ADDR is not a multiple of 4 (Z holds f32 containers)"
+    "meaning": "X_ADDR, W_ADDR or Z_ADDR is not a multiple of its operand's element width (4 for f32 containers; packed: 1, 2 or 4 by the storage width of X_FMT / W_FMT / ACC_FMT)"
   }
 ];
 export const ACCEL_FORMATS: readonly { bit: number; id: string; e: number; m: number; specials: string; word: number }[] = [

@@ -154,7 +154,7 @@ module edgecl_accel (
   assign w_step_k4 = (trans_w ? 32'd1 : ldw) << 2;
   assign w_step_j4 = (trans_w ? ldw : 32'd1) << 2;
   // Every fetch and write-back moves one f32 container: this circuit reads no packed operands
-  // (CAPS_MODES.PACKED is 0, OP.PACK_X and OP.PACK_W are BAD_OP), so X_FMT and W_FMT only get checked.
+  // (CAPS_MODES.PACKED is 0, OP.PACK_X, OP.PACK_W and OP.PACK_Z are BAD_OP), so X_FMT and W_FMT only get checked.
   logic [2:0] x_bytes, w_bytes, z_bytes;
   assign x_bytes = 3'd4;
   assign w_bytes = 3'd4;

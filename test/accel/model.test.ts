@@ -129,9 +129,10 @@ describe("every error code on a bad job", () => {
     ["OUT_OF_BOUNDS", "X_ADDR", (j) => (j.X_ADDR = (1 << 16) - 16)],
     ["OUT_OF_BOUNDS", "W_ADDR", (j) => (j.W_ADDR = 0xfffffff0)],
     ["OUT_OF_BOUNDS", "Z_ADDR", (j) => (j.LDZ = 100000)],
-    ["BAD_OP", "OP", (j) => (j.OP = 0x20)],
+    ["BAD_OP", "OP", (j) => (j.OP = 0x40)],
     ["BAD_OP", "OP", (j) => (j.OP = 8), { packed: false }],
     ["BAD_OP", "OP", (j) => (j.OP = 16), { packed: false }],
+    ["BAD_OP", "OP", (j) => (j.OP = 32), { packed: false }],
     ["BAD_OP", "MAC", (j) => (j.MAC = 4)],
     ["BAD_OP", "MAC", (j) => (j.MAC = 3)],
     ["BAD_OP", "MAC", (j) => (j.MAC = 1), { fma: false }],
@@ -148,8 +149,12 @@ describe("every error code on a bad job", () => {
     ["MISALIGNED", "X_ADDR", (j) => { j.OP = 8; j.X_FMT = word("fp16"); j.X_ADDR += 1; }],
     ["MISALIGNED", "W_ADDR", (j) => { j.OP = 16; j.W_FMT = word("bf16"); j.W_ADDR += 3; }],
     ["MISALIGNED", "W_ADDR", (j) => { j.OP = 16; j.W_FMT = word("tf32"); j.W_ADDR += 2; }],
-    // Z holds f32 containers whatever X and W hold.
+    // Z holds f32 containers whatever X and W hold, unless packed itself: then ACC_FMT's codes, 2 bytes for fp16.
     ["MISALIGNED", "Z_ADDR", (j) => { j.OP = 24; j.X_FMT = word("e4m3"); j.W_FMT = word("e4m3"); j.Z_ADDR += 2; }],
+    ["MISALIGNED", "Z_ADDR", (j) => { j.OP = 32; j.ACC_FMT = word("fp16"); j.Z_ADDR += 1; }],
+    ["MISALIGNED", "Z_ADDR", (j) => { j.OP = 32; j.Z_ADDR += 2; }], // ACC_FMT fp32: a packed Z is still 4 bytes an element
+    // 3 x 5 bf16 codes take 30 bytes, 28 are left.
+    ["OUT_OF_BOUNDS", "Z_ADDR", (j) => { j.OP = 32; j.ACC_FMT = word("bf16"); j.Z_ADDR = (1 << 16) - 28; }],
     // A packed operand's extent counts its own width: 3 x 4 fp16 codes take 24 bytes, 20 are left.
     ["OUT_OF_BOUNDS", "X_ADDR", (j) => { j.OP = 8; j.X_FMT = word("fp16"); j.X_ADDR = (1 << 16) - 20; }],
   ];
@@ -343,8 +348,8 @@ describe("packed operands: codes decoded as the format's definition gives", () =
     expect(hex(r.read("ERROR_INFO"))).toBe(hex(reg("X_ADDR") - BASE));
   });
 
-  it("a board without packed operands refuses PACK_X and PACK_W (BAD_OP at OP); the RTL engine has none", () => {
-    for (const op of [8, 16]) {
+  it("a board without packed operands refuses PACK_X, PACK_W and PACK_Z (BAD_OP at OP); the RTL engine has none", () => {
+    for (const op of [8, 16, 32]) {
       const r = rig({ ...DEFAULT_ACCELERATOR, packed: false });
       r.program({ ...validJob(r), OP: op });
       r.write("CTRL", 1);
@@ -354,6 +359,84 @@ describe("packed operands: codes decoded as the format's definition gives", () =
     expect(acceleratorConfigFrom({ engine: "rtl" }, undefined, "board/x.json").packed).toBe(false);
     expect(() => acceleratorConfigFrom({ engine: "rtl", packed: true }, undefined, "board/x.json"))
       .toThrow('board/x.json: accelerator.packed: expected false with engine "rtl" (the RTL reads f32 containers only), received true');
+  });
+});
+
+describe("packed Z: codes of ACC_FMT written, and read when accumulating", () => {
+  // Every fp16 and bf16 accumulator variant (saturating, without subnormals). Z is M x 1 with LDZ 2, so a
+  // code of padding lies between outputs and must stay as it was; Z starts 2 bytes past a multiple of 4.
+  const formats = sweepFormats().filter((f) => f.spec.kind === "float" && ((f.spec.e === 5 && f.spec.m === 10) || (f.spec.e === 8 && f.spec.m === 7)));
+  const PAD = 0xa5a5;
+  const codes = [
+    ...Array.from({ length: 512 }, (_, i) => (i * 0x9e37 + 11) & 0xffff),
+    0x0000, 0x8000, 0x0001, 0x8001, 0x03ff, 0x0400, 0x3c00, 0x7bff, 0x7c00, 0xfc00, 0x7e00, 0x3f80, 0x7f7f, 0x7f80, 0xff80, 0x7fc0,
+  ];
+
+  const F32_INF = 0x7f800000;
+  const f32Bits = (v: number) => new Uint32Array(Float32Array.of(v).buffer)[0];
+  const valueOf = (bits: number) => new Float32Array(Uint32Array.of(bits).buffer)[0];
+  /** What an accumulator of `ref` holds after summing to `bits` (f32, exact here): rne, flushing where the format has no subnormals, saturating where it saturates (inf too). */
+  const held = (ref: ReturnType<typeof refFormat>, bits: number) => ref.round(bits, "rne");
+
+  /** A rig with Z's codes (n of them, LDZ 2, padding between) at an address that is 2 mod 4; returns Z's address. */
+  function zCodes(r: ReturnType<typeof rig>, values: number[]): number {
+    const region = r.place(new Float32Array(values.length + 2));
+    const at = region + 2;
+    const view = new Uint16Array(r.memory, at, 2 * values.length);
+    values.forEach((c, i) => { view[2 * i] = c; view[2 * i + 1] = PAD; });
+    return at;
+  }
+
+  it.each(formats.map((f) => [f.label, f] as const))("%s: Z = X·[1] writes the code of each X value (an independent decoder reads them)", (_, format) => {
+    const ref = refFormat(format.spec);
+    // X: every value a code of the format stands for (so the sum, X·1, is already in ACC_FMT).
+    const values = codes.map((c) => ref.decode(c));
+    const r = rig();
+    const x = r.place(new Float32Array(Uint32Array.from(values).buffer));
+    const one = r.place(new Float32Array([1]));
+    const n = values.length;
+    const z = zCodes(r, new Array(n).fill(0x1234));
+    r.program({ X_ADDR: x, W_ADDR: one, Z_ADDR: z, M: n, N: 1, K: 1, LDX: 1, LDW: 1, LDZ: 2, OP: 32, ACC_FMT: format.word });
+    r.write("CTRL", 1);
+    expect(hex(r.read("STATUS"))).toBe(hex(STATUS_DONE));
+    const got = new Uint16Array(r.memory, z, 2 * n);
+    // The sum starts from +0, so -0 comes out +0.
+    const wrong = values.map((v) => held(ref, f32Bits(0 + valueOf(v)))).flatMap((want, i) => {
+      const back = ref.decode(got[2 * i]);
+      const same = isNaNBits(want) ? isNaNBits(back) : back === want;
+      const padded = got[2 * i + 1] === PAD;
+      return same && padded ? [] : [`output ${i}: code ${hex(got[2 * i], 4)} = ${showF32(back)}, expected ${showF32(want)}${padded ? "" : `; padding now ${hex(got[2 * i + 1], 4)}`}`];
+    });
+    expect(wrong.slice(0, 5).join("\n")).toBe("");
+    // Written: 2 bytes an output, not 4.
+    expect(r.read("BYTES_WRITTEN_LO")).toBe(2 * n);
+  });
+
+  it.each(formats.map((f) => [f.label, f] as const))("%s: Z += X·W starts from Z's codes; the result's codes are read back", (_, format) => {
+    const ref = refFormat(format.spec);
+    const r = rig();
+    const n = codes.length;
+    // x = 1 for the first half of the finite starts (z + 1, rounded rne); else -0 (z + -0·1 is z, -0 included).
+    const half = n >> 1;
+    const starts = codes.map((c) => ref.decode(c));
+    const xs = starts.map((b, i) => (i < half && (b & 0x7fffffff) < F32_INF ? 1 : -0));
+    const x = r.place(Float32Array.from(xs));
+    const one = r.place(new Float32Array([1]));
+    const z = zCodes(r, codes);
+    r.program({ X_ADDR: x, W_ADDR: one, Z_ADDR: z, M: n, N: 1, K: 1, LDX: 1, LDW: 1, LDZ: 2, OP: 1 | 32, ACC_FMT: format.word });
+    r.write("CTRL", 1);
+    expect(hex(r.read("STATUS"))).toBe(hex(STATUS_DONE));
+    const got = new Uint16Array(r.memory, z, 2 * n);
+    const wrong = codes.flatMap((c, i) => {
+      const start = starts[i];
+      const want = held(ref, xs[i] === 1 ? f32Bits(valueOf(start) + 1) : start);
+      const back = ref.decode(got[2 * i]);
+      const same = isNaNBits(want) ? isNaNBits(back) : back === want;
+      return same && got[2 * i + 1] === PAD ? [] : [`Z code ${hex(c, 4)} (${showF32(start)}) + ${xs[i] === 1 ? "1" : "-0"}: code ${hex(got[2 * i], 4)} = ${showF32(back)}, expected ${showF32(want)}`];
+    });
+    expect(wrong.slice(0, 5).join("\n")).toBe("");
+    // Read: X (4 bytes) and W once per tile ([1], 4 bytes each), Z 2 bytes an output.
+    expect(r.read("BYTES_READ_LO")).toBe(4 * n + 4 * Math.ceil(n / 4) + 2 * n);
   });
 });
 

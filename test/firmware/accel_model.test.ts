@@ -143,17 +143,17 @@ function randomJob(s: BusScript, r: TestRandom, index: number): void {
   let srBits = r.pick([0, 0, 32, r.int(1, 32), r.int(1, 8)]);
   const key = r.u32();
   let xFmt = r.pick(OPERAND_WORDS), wFmt = r.pick(OPERAND_WORDS);
-  // Operands packed in their storage width (OP.PACK_X, OP.PACK_W): mostly where the configuration reads
-  // them, now and then where it does not (the BAD_OP refusal must agree too).
+  // Operands packed in their storage width (OP.PACK_X, OP.PACK_W, OP.PACK_Z): mostly where the
+  // configuration reads them, now and then where it does not (the BAD_OP refusal must agree too).
   const pack = () => (cfg.packed ? r.int(0, 2) === 0 : r.int(0, 19) === 0);
-  const packX = pack(), packW = pack();
-  let op = (accumulate ? 1 : 0) | (transX ? 2 : 0) | (transW ? 4 : 0) | (packX ? 8 : 0) | (packW ? 16 : 0);
+  const packX = pack(), packW = pack(), packZ = pack();
+  let op = (accumulate ? 1 : 0) | (transX ? 2 : 0) | (transW ? 4 : 0) | (packX ? 8 : 0) | (packW ? 16 : 0) | (packZ ? 32 : 0);
   // Bytes per element: a packed operand's storage width (1 + e + m bits in 1, 2 or 4 bytes), else a container's 4.
   const width = (word: number, packed: boolean) => {
     const bits = 1 + ((word >>> 8) & 0xff) + ((word >>> 16) & 0xff);
     return !packed || bits > 16 ? 4 : bits > 8 ? 2 : 1;
   };
-  const xWidth = width(xFmt, packX), wWidth = width(wFmt, packW);
+  const xWidth = width(xFmt, packX), wWidth = width(wFmt, packW), zWidth = width(accWord, packZ);
   const breakage: Breakage = r.int(0, 9) === 0 ? r.pick(BREAKAGES) : "none";
 
   // Operands at random aligned places, with gaps, inside the memory.
@@ -177,18 +177,19 @@ function randomJob(s: BusScript, r: TestRandom, index: number): void {
     for (let a = here; a < start + elems * bytes; a += 4) s.poke(a, r.u32());
     return start;
   };
-  let x = operand(xElems, xWidth), w = operand(wElems, wWidth), z = place(zElems);
+  let x = operand(xElems, xWidth), w = operand(wElems, wWidth);
+  // Z including the padding between rows, which must stay untouched: f32 values, or random codes.
+  const zPadded = m * ldz;
+  let z = operand(zPadded, zWidth);
   if (r.int(0, 49) === 0) z = x; // Z over X: both models compute in place, element by element
-  // Z including the padding between rows, which must stay untouched.
-  const zPadded = m * ldz, zPlaced = z, ldzPlaced = ldz;
-  for (let i = 0; i < zPadded && z + 4 * i + 4 <= s.memoryBytes; i++) s.poke(z + 4 * i, operandBits(r));
+  const zPlaced = z, ldzPlaced = ldz;
 
   switch (breakage) {
     case "misaligned": if (r.int(0, 1)) x += 2; else z += 1; break;
     case "out of bounds": if (r.int(0, 1)) w = s.memoryBytes - 4 * r.int(0, 3); else ldz = 1 << 20; break;
     case "stride": if (r.int(0, 1)) ldx = (transX ? m : k) - 1; else ldw = (transW ? k : n) - 1; break;
     case "zero": if (r.int(0, 2) === 0) m = 0; else if (r.int(0, 1)) n = 0; else k = 0; break;
-    case "op bits": op |= 0x20 << r.int(0, 26); break;
+    case "op bits": op |= 0x40 << r.int(0, 25); break;
     case "mac bits": mac = r.pick([3, 4, 0x100]); break;
     case "format": mulWord = r.pick([0x00010210, 0x00030410 ^ 0x100, WORD.fp32 + 0x10000]); mac = 0; break;
     case "bad word": if (r.int(0, 1)) xFmt = r.pick([0xff, 0x01000000 | FP32, 0x00180800]); else accWord = 0x00000901; break;
@@ -219,8 +220,13 @@ function randomJob(s: BusScript, r: TestRandom, index: number): void {
   }
   s.read(at("ERROR_INFO"), "ERROR_INFO");
   for (const name of COUNTERS) s.read(at(name), name);
-  for (let i = 0; i < zPadded && zPlaced + 4 * i + 4 <= s.memoryBytes; i++) {
-    s.peek(zPlaced + 4 * i, `Z[${Math.floor(i / ldzPlaced)}][${i % ldzPlaced}]${i % ldzPlaced >= n ? " (padding)" : ""}`);
+  if (zWidth === 4) {
+    for (let i = 0; i < zPadded && zPlaced + 4 * i + 4 <= s.memoryBytes; i++) {
+      s.peek(zPlaced + 4 * i, `Z[${Math.floor(i / ldzPlaced)}][${i % ldzPlaced}]${i % ldzPlaced >= n ? " (padding)" : ""}`);
+    }
+  } else {
+    // Codes: the words that hold them (the final memory comparison checks every byte too).
+    for (let a = zPlaced & ~3; a < zPlaced + zWidth * zPadded && a + 4 <= s.memoryBytes; a += 4) s.peek(a, `Z codes at byte ${a - zPlaced}`);
   }
 }
 
