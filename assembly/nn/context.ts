@@ -3,7 +3,7 @@
 import { Rng, streamKey, ROUND_SR } from "../arith";
 import { MacSpec, macSpecNew, macSpecUsesSr, MAC_SR_MAX_OUTPUTS } from "../arith/mac";
 import { gemmOnBackend } from "../accel/backend";
-import { accelSetOperandFormats, accelOfferPackedW } from "../accel/driver";
+import { accelSetOperandFormats, accelOfferPackedW, accelPackOperands } from "../accel/driver";
 import { ACCEL_FMT_E4M3_WORD, ACCEL_FMT_FP16_WORD, ACCEL_FMT_FP32_WORD } from "../generated/regmap";
 import { Role, newRole, roundRun } from "./precision";
 import {
@@ -169,12 +169,15 @@ function storageWord(role: Role): u32 {
 /**
  * Where a job's X and W are stored, by the pass it belongs to: forward X = activations, W = weights;
  * backward to the weights X = the layer's input activations (or the run of ones), W = errors; backward
- * to the data X = errors, W = weights.
+ * to the data X = errors, W = weights. Their values are already rounded to those roles, and Z's to the
+ * accumulator, so an accelerator that reads packed operands may take them all as codes.
  */
 function setOperandFormats(ctx: Context, macSlot: i32): void {
-  if (macSlot == T_MACS_FORWARD || macSlot == T_MACS_EVAL) accelSetOperandFormats(storageWord(ctx.activation), storageWord(ctx.weight));
-  else if (macSlot == T_MACS_BACKWARD_DATA) accelSetOperandFormats(storageWord(ctx.error), storageWord(ctx.weight));
-  else accelSetOperandFormats(storageWord(ctx.activation), storageWord(ctx.error));
+  let x = ctx.activation, w = ctx.weight;
+  if (macSlot == T_MACS_BACKWARD_DATA) x = ctx.error;
+  else if (macSlot != T_MACS_FORWARD && macSlot != T_MACS_EVAL) w = ctx.error;
+  accelSetOperandFormats(storageWord(x), storageWord(w));
+  accelPackOperands(x.format, w.format, true);
 }
 
 /**
