@@ -5,7 +5,7 @@
 // sample), MAC.FAST, 2-byte codes, a layer whose inputs are not values of its activation format (those
 // go in f32 containers) and a layer with fp32 sums (its Z stays in containers).
 import { describe, expect, it } from "vitest";
-import { learning, runOn, type Run } from "../helpers/cl-run.js";
+import { expectAcceleratorBits, learning, runOn, type Run } from "../helpers/cl-run.js";
 import { smallRun } from "../helpers/run-options.js";
 
 const cases: Array<[string, Parameters<typeof smallRun>[0]]> = [
@@ -20,14 +20,7 @@ const cases: Array<[string, Parameters<typeof smallRun>[0]]> = [
 
 describe("packed activations, errors and Z give the CPU kernel's bits", () => {
   it.each(cases)("%s", async (_, overrides) => {
-    const options = smallRun(overrides);
-    const [accelerated, cpu]: Run[] = await Promise.all([runOn("sim", options), runOn("sim-noaccel", options)]);
-    expect(learning(accelerated.report)).toEqual(learning(cpu.report));
-    expect(accelerated.report.modelChecksum).toBe(cpu.report.modelChecksum);
-    expect(accelerated.checkpointCrc).toBe(cpu.checkpointCrc);
-    const a = accelerated.report.accelerator!;
-    expect(a.jobs).toBeGreaterThan(0);
-    expect(a.cpuFallbacks).toBe(0);
+    await expectAcceleratorBits(smallRun(overrides));
   }, 300_000);
 });
 
