@@ -9,13 +9,13 @@ export const ACCEL_ID_MAGIC: u32 = 0x0000EDC1;
 /** register-map major version */
 export const ACCEL_ID_MAJOR: u32 = 1;
 /** register-map minor version */
-export const ACCEL_ID_MINOR: u32 = 0;
+export const ACCEL_ID_MINOR: u32 = 1;
 /** a read on a board without the accelerator */
 export const ACCEL_ABSENT: u32 = 0xFFFFFFFF;
 /** identification: magic number and register-map version */
 export const ACCEL_ID_OFFSET: u32 = 0x00000000;
 /** reset value of ID */
-export const ACCEL_ID_RESET: u32 = 0xEDC10100;
+export const ACCEL_ID_RESET: u32 = 0xEDC10101;
 export const ACCEL_ID_MINOR_SHIFT: u32 = 0;
 export const ACCEL_ID_MINOR_MASK: u32 = 0x000000FF;
 export const ACCEL_ID_MAJOR_SHIFT: u32 = 8;
@@ -42,6 +42,8 @@ export const ACCEL_CAPS_MODES_FMA_SHIFT: u32 = 8;
 export const ACCEL_CAPS_MODES_FMA_MASK: u32 = 0x00000001;
 export const ACCEL_CAPS_MODES_FAST_SHIFT: u32 = 9;
 export const ACCEL_CAPS_MODES_FAST_MASK: u32 = 0x00000001;
+export const ACCEL_CAPS_MODES_PACKED_SHIFT: u32 = 10;
+export const ACCEL_CAPS_MODES_PACKED_MASK: u32 = 0x00000001;
 /** byte offset of X in the WASM linear memory */
 export const ACCEL_X_ADDR_OFFSET: u32 = 0x00000010;
 /** reset value of X_ADDR */
@@ -88,6 +90,12 @@ export const ACCEL_OP_TRANS_X_SHIFT: u32 = 1;
 export const ACCEL_OP_TRANS_X_MASK: u32 = 0x00000001;
 export const ACCEL_OP_TRANS_W_SHIFT: u32 = 2;
 export const ACCEL_OP_TRANS_W_MASK: u32 = 0x00000001;
+export const ACCEL_OP_PACK_X_SHIFT: u32 = 3;
+export const ACCEL_OP_PACK_X_MASK: u32 = 0x00000001;
+export const ACCEL_OP_PACK_W_SHIFT: u32 = 4;
+export const ACCEL_OP_PACK_W_MASK: u32 = 0x00000001;
+export const ACCEL_OP_PACK_Z_SHIFT: u32 = 5;
+export const ACCEL_OP_PACK_Z_MASK: u32 = 0x00000001;
 /** format word products are rounded to (reset: fp32) */
 export const ACCEL_MUL_FMT_OFFSET: u32 = 0x00000038;
 /** reset value of MUL_FMT */
@@ -120,11 +128,11 @@ export const ACCEL_SR_BITS_RESET: u32 = 0x00000000;
 export const ACCEL_SR_KEY_OFFSET: u32 = 0x0000004C;
 /** reset value of SR_KEY */
 export const ACCEL_SR_KEY_RESET: u32 = 0x00000000;
-/** storage format of X's values: sets the bytes the modelled hardware reads per element (values are read from f32 containers) */
+/** format of X's values; with OP.PACK_X the format of the codes X holds (decoded as docs/formats.md gives), without it X holds f32 containers (4 bytes per element) and X_FMT is only checked to be a float format word */
 export const ACCEL_X_FMT_OFFSET: u32 = 0x00000050;
 /** reset value of X_FMT */
 export const ACCEL_X_FMT_RESET: u32 = 0x00170800;
-/** storage format of W's values, as X_FMT */
+/** format of W's values, as X_FMT (with OP.PACK_W) */
 export const ACCEL_W_FMT_OFFSET: u32 = 0x00000054;
 /** reset value of W_FMT */
 export const ACCEL_W_FMT_RESET: u32 = 0x00170800;
@@ -200,17 +208,17 @@ export const ACCEL_ERR_NONE: u32 = 0;
 export const ACCEL_ERR_UNSUPPORTED_FORMAT: u32 = 1;
 /** a rounding code in ROUND is unknown or not supported (CAPS_MODES.ROUNDING), or SR_BITS is above 32 */
 export const ACCEL_ERR_UNSUPPORTED_ROUNDING: u32 = 2;
-/** an element of X, W or Z lies outside the WASM linear memory */
+/** an element of X, W or Z lies outside the WASM linear memory (each element counted at its width: OP.PACK_X / OP.PACK_W / OP.PACK_Z) */
 export const ACCEL_ERR_OUT_OF_BOUNDS: u32 = 3;
 /** M, N or K is 0 */
 export const ACCEL_ERR_ZERO_DIMENSION: u32 = 4;
 /** a register was written or START issued while a job was running; the write was ignored */
 export const ACCEL_ERR_BUSY: u32 = 5;
-/** OP or MAC has a reserved bit set, or asks for a mode this accelerator lacks (CAPS_MODES) */
+/** OP or MAC has a reserved bit set, or asks for a mode this accelerator lacks (CAPS_MODES: FMA, FAST, PACKED) */
 export const ACCEL_ERR_BAD_OP: u32 = 6;
-/** LDX, LDW or LDZ is smaller than the row it steps over */
+/** LDX, LDW or LDZ is smaller than the row it steps over (strides count elements, whatever their width) */
 export const ACCEL_ERR_BAD_STRIDE: u32 = 7;
-/** X_ADDR, W_ADDR or Z_ADDR is not a multiple of 4 (operands are f32 containers) */
+/** X_ADDR, W_ADDR or Z_ADDR is not a multiple of its operand's element width (4 for f32 containers; packed: 1, 2 or 4 by the storage width of X_FMT / W_FMT / ACC_FMT) */
 export const ACCEL_ERR_MISALIGNED: u32 = 8;
 /** bit of e4m3 in CAPS_FORMATS */
 export const ACCEL_FMT_E4M3_BIT: u32 = 0;

@@ -3,7 +3,7 @@
 import { Rng, streamKey, ROUND_SR } from "../arith";
 import { MacSpec, macSpecNew, macSpecUsesSr, MAC_SR_MAX_OUTPUTS } from "../arith/mac";
 import { gemmOnBackend } from "../accel/backend";
-import { accelSetOperandFormats } from "../accel/driver";
+import { accelSetOperandFormats, accelOfferPackedW, accelPackOperands } from "../accel/driver";
 import { ACCEL_FMT_E4M3_WORD, ACCEL_FMT_FP16_WORD, ACCEL_FMT_FP32_WORD } from "../generated/regmap";
 import { Role, newRole, roundRun } from "./precision";
 import {
@@ -13,7 +13,7 @@ import {
 } from "./abi";
 import { allocZeroed } from "./alloc";
 import { PrecisionStates } from "./switch";
-import { LayerRoles, weightsF32 } from "./overrides";
+import { LayerRoles, weightsF32, offerPackedWeights } from "./overrides";
 import { healthRow, healthBefore, healthAfter, addUnderflows, inPass } from "./health";
 
 // Random streams of a run: stream ids under the run seed (streamKey(seed, id)), documented in docs/precision.md.
@@ -169,12 +169,15 @@ function storageWord(role: Role): u32 {
 /**
  * Where a job's X and W are stored, by the pass it belongs to: forward X = activations, W = weights;
  * backward to the weights X = the layer's input activations (or the run of ones), W = errors; backward
- * to the data X = errors, W = weights.
+ * to the data X = errors, W = weights. Their values are already rounded to those roles, and Z's to the
+ * accumulator, so an accelerator that reads packed operands may take them all as codes.
  */
 function setOperandFormats(ctx: Context, macSlot: i32): void {
-  if (macSlot == T_MACS_FORWARD || macSlot == T_MACS_EVAL) accelSetOperandFormats(storageWord(ctx.activation), storageWord(ctx.weight));
-  else if (macSlot == T_MACS_BACKWARD_DATA) accelSetOperandFormats(storageWord(ctx.error), storageWord(ctx.weight));
-  else accelSetOperandFormats(storageWord(ctx.activation), storageWord(ctx.error));
+  let x = ctx.activation, w = ctx.weight;
+  if (macSlot == T_MACS_BACKWARD_DATA) x = ctx.error;
+  else if (macSlot != T_MACS_FORWARD && macSlot != T_MACS_EVAL) w = ctx.error;
+  accelSetOperandFormats(storageWord(x), storageWord(w));
+  accelPackOperands(x.format, w.format, true);
 }
 
 /**
@@ -204,6 +207,17 @@ export function gemmJob(ctx: Context, macSlot: i32, m: i32, n: i32, k: i32, x: u
     const xBlock = x + (<usize>(transX ? first : first * ldx) << 2);
     gemmOnBackend(block, n, k, xBlock, ldx, transX, w, ldw, transW, z + (<usize>(first * ldz) << 2), ldz, accumulate, ctx.spec);
   }
+}
+
+/**
+ * gemmJob whose W is the stored parameters first.. (their f32 values at w, with the store's layout): an
+ * accelerator that reads packed operands reads their codes instead (docs/accelerator.md).
+ */
+export function weightGemmJob(ctx: Context, macSlot: i32, first: i32, m: i32, n: i32, k: i32, x: usize, ldx: i32, transX: bool,
+                              w: usize, ldw: i32, transW: bool, z: usize, ldz: i32, accumulate: bool): void {
+  offerPackedWeights(ctx, first);
+  gemmJob(ctx, macSlot, m, n, k, x, ldx, transX, w, ldw, transW, z, ldz, accumulate);
+  accelOfferPackedW(0, 0, 0);
 }
 
 /** Where forward MACs are counted in the current pass. */

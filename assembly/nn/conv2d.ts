@@ -2,7 +2,7 @@
 // col[oh*OW + ow][(ky*k + kx)*C + c] = x[oh*s - p + ky][ow*s - p + kx][c] (0 outside), then
 // Y_sample = col.W + b with W of shape (k*k*C) x OC. Working one sample at a time keeps the scratch to
 // one sample's columns, as a device with little memory must.
-import { Context, gemmJob, forwardSlot, roundActivations, roundErrors, roundGradients, paramsF32, gradAt } from "./context";
+import { Context, gemmJob, weightGemmJob, forwardSlot, roundActivations, roundErrors, roundGradients, paramsF32, gradAt } from "./context";
 import { Layer } from "./layer";
 import { T_MACS_BACKWARD_DATA, T_MACS_BACKWARD_WEIGHT } from "./abi";
 
@@ -64,7 +64,7 @@ export function convForward(ctx: Context, layer: Layer, batch: i32): void {
     const y = layer.output.sample(s);
     for (let q = 0; q < positions; q++) memory.copy(y + (<usize>(q * outputs) << 2), b, <usize>outputs << 2);
     im2col(layer, layer.input.sample(s), ctx.col);
-    gemmJob(ctx, forwardSlot(ctx), positions, outputs, rowValues, ctx.col, rowValues, false, w, outputs, false, y, outputs, true);
+    weightGemmJob(ctx, forwardSlot(ctx), first, positions, outputs, rowValues, ctx.col, rowValues, false, w, outputs, false, y, outputs, true);
   }
   roundActivations(ctx, layer.output.data, batch * layer.output.size);
 }
@@ -83,7 +83,7 @@ export function convBackward(ctx: Context, layer: Layer, batch: i32, dy: usize, 
     gemmJob(ctx, T_MACS_BACKWARD_WEIGHT, rowValues, outputs, positions, ctx.col, rowValues, true, dys, outputs, false, gw, outputs, s > 0);
     gemmJob(ctx, T_MACS_BACKWARD_WEIGHT, 1, outputs, positions, ctx.ones, positions, false, dys, outputs, false, gb, outputs, s > 0);
     if (dx != 0) {
-      gemmJob(ctx, T_MACS_BACKWARD_DATA, positions, rowValues, outputs, dys, outputs, false, w, outputs, true, ctx.dcol, rowValues, false);
+      weightGemmJob(ctx, T_MACS_BACKWARD_DATA, first, positions, rowValues, outputs, dys, outputs, false, w, outputs, true, ctx.dcol, rowValues, false);
       col2im(layer, ctx.dcol, dx + (<usize>(s * inSize) << 2));
     }
   }

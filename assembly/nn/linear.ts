@@ -1,7 +1,7 @@
 // Linear: Y = X.W + b, X batch x in (the input read flat), W in x out, b out.
 // The bias is each output's initial accumulator value, so it enters the dot product like one more term
 // already held in the accumulator, as a MAC array would load it.
-import { Context, gemmJob, forwardSlot, roundActivations, roundErrors, roundGradients, paramsF32, gradAt } from "./context";
+import { Context, gemmJob, weightGemmJob, forwardSlot, roundActivations, roundErrors, roundGradients, paramsF32, gradAt } from "./context";
 import { Layer } from "./layer";
 import { T_MACS_BACKWARD_DATA, T_MACS_BACKWARD_WEIGHT } from "./abi";
 
@@ -12,7 +12,7 @@ export function linearForward(ctx: Context, layer: Layer, batch: i32, head: i32)
   const b = paramsF32(ctx, first + inputs * outputs, outputs, ctx.biasScratch);
   const y = layer.output.data;
   for (let s = 0; s < batch; s++) memory.copy(y + (<usize>(s * outputs) << 2), b, <usize>outputs << 2);
-  gemmJob(ctx, forwardSlot(ctx), batch, outputs, inputs, layer.input.data, inputs, false, w, outputs, false, y, outputs, true);
+  weightGemmJob(ctx, forwardSlot(ctx), first, batch, outputs, inputs, layer.input.data, inputs, false, w, outputs, false, y, outputs, true);
   roundActivations(ctx, y, batch * outputs);
 }
 
@@ -26,6 +26,6 @@ export function linearBackward(ctx: Context, layer: Layer, batch: i32, head: i32
   roundGradients(ctx, gw, inputs * outputs + outputs);
   if (dx == 0) return;
   const w = paramsF32(ctx, first, inputs * outputs, ctx.weightScratch);
-  gemmJob(ctx, T_MACS_BACKWARD_DATA, batch, inputs, outputs, dy, outputs, false, w, outputs, true, dx, inputs, false);
+  weightGemmJob(ctx, T_MACS_BACKWARD_DATA, first, batch, inputs, outputs, dy, outputs, false, w, outputs, true, dx, inputs, false);
   roundErrors(ctx, dx, batch * inputs);
 }

@@ -16,6 +16,7 @@ import { allocZeroed } from "./alloc";
 import { Context, roleAt, configureMac } from "./context";
 import { Role, newRole, readRole, loadStored, storeRounded, roundOne, decodeStored } from "./precision";
 import { Model } from "./model";
+import { accelOfferPackedW } from "../accel/driver";
 
 @final @unmanaged
 export class LayerRoles {
@@ -226,6 +227,22 @@ export function putWeightExact(ctx: Context, i: i32, v: f32): void {
   }
   const s = segmentOf(ctx.layers, i);
   storeRounded(s.role, segmentBase(ctx, s), i, v);
+}
+
+/**
+ * Offers the accelerator parameters first.. (one layer's) as the next jobs' packed W when they are stored
+ * as 1- or 2-byte codes of a float format; withdraws the offer otherwise (f32 and fixed-point stores).
+ */
+export function offerPackedWeights(ctx: Context, first: i32): void {
+  let role = ctx.weight, base = ctx.weights;
+  if (segmented(ctx)) {
+    const s = segmentOf(ctx.layers, first);
+    role = s.role;
+    base = segmentBase(ctx, s);
+  }
+  const f = role.format;
+  if (f == null || !f.isFloat || role.bytes == 4) accelOfferPackedW(0, 0, 0);
+  else accelOfferPackedW(base + <usize>first * <usize>role.bytes, role.word, <u32>role.bytes);
 }
 
 /** f32 values of parameters first .. first+n-1 (one layer's): the store itself, or decoded into `scratch`. */

@@ -89,6 +89,19 @@ export function anyPacked(ctx: Context): bool {
   return false;
 }
 
+/** The widest code (1 or 2 bytes) of a float format role `index` has in some state; 0 when it has none. */
+export function widestCode(ctx: Context, index: i32): i32 {
+  const states = ctx.states;
+  const count = changetype<usize>(states) == 0 ? 0 : states.count;
+  let widest = 0;
+  for (let s = 0; s <= count; s++) {
+    const role = count == 0 ? roleAt(ctx, index) : stateRole(states, s, index);
+    const f = role.format;
+    if (f != null && f.isFloat && f.bytes < 4) widest = max(widest, f.bytes);
+  }
+  return widest;
+}
+
 /** True when some state stores role `index` in another format than state 0. */
 export function storeChanges(ctx: Context, index: i32): bool {
   const states = ctx.states;

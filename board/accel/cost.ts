@@ -3,8 +3,9 @@
 // Dataflow: the rows x cols MAC array computes one tile of Z (up to rows x cols outputs) at a time,
 // streaming K steps; each step reads one element of X per tile row and one of W per tile column and
 // every MAC unit does one multiply-accumulate. So a job reads X once per column of tiles, W once per row
-// of tiles, Z once when accumulating, and writes Z once. Operands cost their storage width (1, 2 or 4
-// bytes: X_FMT, W_FMT; Z holds values of ACC_FMT).
+// of tiles, Z once when accumulating, and writes Z once. Each element costs the bytes the array moves for
+// it: an operand packed in its storage width (OP.PACK_X, OP.PACK_W, OP.PACK_Z) 1, 2 or 4 bytes by X_FMT /
+// W_FMT / ACC_FMT, an f32 container 4.
 import { EnergyParams, addPj, multiplyPj, srPj, memoryPj } from "./energy.js";
 import { FloatFormat } from "./format.js";
 
@@ -53,6 +54,10 @@ export interface CostJob {
   srBits: number;
   xFormat: FloatFormat;
   wFormat: FloatFormat;
+  /** X (W, Z) holds codes of xFormat (wFormat, acc) in their storage width; false: f32 containers. */
+  packX: boolean;
+  packW: boolean;
+  packZ: boolean;
 }
 
 export interface JobCost {
@@ -72,10 +77,17 @@ export interface JobCost {
 const ROUND_SR = 6;
 const FP32_P = 24;
 const FP32_BITS = 32;
+/** Bytes of an f32 container: an element of an operand that is not packed. */
+export const CONTAINER_BYTES = 4;
 
 /** Bytes one stored code of the format takes (docs/formats.md, Storage). */
 export function storageBytes(f: FloatFormat): number {
   return f.bits <= 8 ? 1 : f.bits <= 16 ? 2 : 4;
+}
+
+/** Bytes the array reads for one element of an operand: its storage width when packed, else a container's. */
+export function elementBytes(format: FloatFormat, packed: boolean): number {
+  return packed ? storageBytes(format) : CONTAINER_BYTES;
 }
 
 export function jobCost(shape: ArrayShape, energy: EnergyParams, job: CostJob): JobCost {
@@ -83,8 +95,8 @@ export function jobCost(shape: ArrayShape, energy: EnergyParams, job: CostJob): 
   const macs = m * n * k;
   const tileRows = Math.ceil(m / shape.rows);
   const tileCols = Math.ceil(n / shape.cols);
-  const zBytes = storageBytes(job.acc);
-  const bytesRead = m * k * tileCols * storageBytes(job.xFormat) + k * n * tileRows * storageBytes(job.wFormat) + (job.accumulate ? m * n * zBytes : 0);
+  const zBytes = elementBytes(job.acc, job.packZ);
+  const bytesRead = m * k * tileCols * elementBytes(job.xFormat, job.packX) + k * n * tileRows * elementBytes(job.wFormat, job.packW) + (job.accumulate ? m * n * zBytes : 0);
   const bytesWritten = m * n * zBytes;
   const computeCycles = tileRows * tileCols * k;
   const memoryCycles = Math.ceil((bytesRead + bytesWritten) / shape.bandwidthBytesPerCycle);

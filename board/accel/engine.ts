@@ -15,13 +15,21 @@ import { readFileSync } from "node:fs";
 import { modulePath } from "../../host/device/module.js";
 import { ROUND_RNE, ROUND_SR } from "../../host/generated/formats.js";
 import type { CostJob } from "./cost.js";
+import { floatFormat } from "./format.js";
 import type { AcceleratorConfig } from "./model.js";
 
 export const ENGINE_NAMES = ["wasm", "rtl"] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 
-/** A validated job: what the cost model reads, plus the operands (byte offsets in linear memory, multiples of 4). */
-export interface GemmJob extends Omit<CostJob, "xFormat" | "wFormat"> {
+/**
+ * A validated job: what the cost model reads, plus the operands (byte offsets in linear memory). X, W and
+ * Z hold xBytes / wBytes / zBytes per element: codes of xFormat / wFormat / acc when packed (1 or 2 bytes;
+ * 4 is the f32 value itself), f32 containers otherwise; each address is a multiple of its width.
+ */
+export interface GemmJob extends CostJob {
+  xBytes: number;
+  wBytes: number;
+  zBytes: number;
   x: number;
   ldx: number;
   transX: boolean;
@@ -64,19 +72,25 @@ interface GemmExports {
   fmt_new(word: number): number;
   mac_spec_new(mulFmt: number, mulMode: number, accFmt: number, accMode: number, fma: number, fast: number, srBits: number, srKey: number): number;
   gemm(m: number, n: number, k: number, x: number, ldx: number, transX: number, w: number, ldw: number, transW: number, z: number, ldz: number, accumulate: number, spec: number): number;
+  decode_array(fmt: number, src: number, dst: number, n: number): number;
+  encode_array(fmt: number, mode: number, srBits: number, rng: number, src: number, dst: number, n: number): number;
 }
 
-const REQUIRED = ["memory", "alloc", "fmt_new", "mac_spec_new", "gemm"] as const;
+const REQUIRED = ["memory", "alloc", "fmt_new", "mac_spec_new", "gemm", "decode_array", "encode_array"] as const;
 
-/** f32 elements an operand spans: (stored rows - 1) * stride + row length. */
+/** Elements an operand spans: (stored rows - 1) * stride + row length. */
 const span = (rows: number, stride: number, row: number) => (rows - 1) * stride + row;
 const align4 = (elements: number) => (elements + 3) & ~3; // 16-byte aligned regions
 
 /**
  * The device's own GEMM in a private instance. X and W are copied as they lie (same strides), Z compactly
  * (row stride n), into one region of the instance's memory that grows when a job needs more (the device
- * runtime never frees, so the region is reused). A job whose Z overlaps X or W runs output by output in
- * the array's order (`inOrder` counts them, runInOrder says how).
+ * runtime never frees, so the region is reused). A packed operand of 1- or 2-byte codes is copied as
+ * codes and decoded to f32 by the device's own codec (decode_array, the decoder the learner's weight store
+ * uses), so it reaches gemm as the values its f32 containers would hold; a packed Z is decoded the same
+ * way before an accumulating job and encoded (encode_array: Z's values are already rounded to ACC_FMT, so
+ * this is exact) after it. A job whose Z overlaps X or W
+ * runs output by output in the array's order (`inOrder` counts them, runInOrder says how).
  */
 export class WasmGemmEngine implements GemmEngine {
   readonly name = "wasm";
@@ -175,9 +189,9 @@ export class WasmGemmEngine implements GemmEngine {
   run(memory: ArrayBuffer, job: GemmJob): void {
     const { m, n, k, ldx, ldw, ldz, transX, transW } = job;
     // Z written over X or W: the array reads what earlier outputs wrote, in its own order.
-    const zEnd = job.z + 4 * span(m, ldz, n);
-    const overlaps = (start: number, elements: number) => start < zEnd && job.z < start + 4 * elements;
-    if (overlaps(job.x, span(transX ? k : m, ldx, transX ? m : k)) || overlaps(job.w, span(transW ? n : k, ldw, transW ? k : n))) {
+    const zEnd = job.z + job.zBytes * span(m, ldz, n);
+    const overlaps = (start: number, bytes: number) => start < zEnd && job.z < start + bytes;
+    if (overlaps(job.x, job.xBytes * span(transX ? k : m, ldx, transX ? m : k)) || overlaps(job.w, job.wBytes * span(transW ? n : k, ldw, transW ? k : n))) {
       this.inOrder++;
       this.runInOrder(memory, job);
       return;
@@ -199,11 +213,62 @@ export class WasmGemmEngine implements GemmEngine {
           this.runCopied(memory, { ...job, m: i + 1 }, { i, j });
           continue;
         }
-        const x = job.x + 4 * (job.transX ? i : i * job.ldx);
-        const w = job.w + 4 * (job.transW ? j * job.ldw : j);
-        this.runCopied(memory, { ...job, m: 1, n: 1, x, w, z: job.z + 4 * (i * job.ldz + j) }, { i: 0, j: 0 });
+        const x = job.x + job.xBytes * (job.transX ? i : i * job.ldx);
+        const w = job.w + job.wBytes * (job.transW ? j * job.ldw : j);
+        this.runCopied(memory, { ...job, m: 1, n: 1, x, w, z: job.z + job.zBytes * (i * job.ldz + j) }, { i: 0, j: 0 });
       }
     }
+  }
+
+  /**
+   * `elements` of an operand at byte `from` of the board's memory as f32 at `to` in the instance: words as
+   * they lie (so every NaN payload arrives as the board stored it), or codes of `word` copied to `staging`
+   * and decoded there. A code is the low 1 + e + m bits of its byte or u16; the bits above are ignored.
+   */
+  private operandIn(memory: ArrayBuffer, from: number, elements: number, width: number, word: number, to: number, staging: number): void {
+    const engine = this.exports.memory.buffer;
+    if (width === 4) {
+      new Uint32Array(engine, to, elements).set(new Uint32Array(memory, from, elements));
+      return;
+    }
+    const codes = width === 1 ? new Uint8Array(engine, staging, elements) : new Uint16Array(engine, staging, elements);
+    codes.set(width === 1 ? new Uint8Array(memory, from, elements) : new Uint16Array(memory, from, elements));
+    const bits = floatFormat(word).bits;
+    if (bits < 8 * width) codes.forEach((c, i) => (codes[i] = c & ((1 << bits) - 1)));
+    const status = this.exports.decode_array(this.format(word), staging, to, elements);
+    if (status !== 0) throw new Error(`accelerator engine "wasm": the device's decode_array refused format word 0x${(word >>> 0).toString(16)} (status ${status}); expected a float format the model validated`);
+  }
+
+  /**
+   * Z's m x n values from the board (row stride ldz) to `to` in the instance (row stride n): words as they
+   * lie, or codes gathered to `staging` and decoded there, as operandIn.
+   */
+  private zIn(memory: ArrayBuffer, job: GemmJob, to: number, staging: number): void {
+    const { m, n, ldz, zBytes } = job;
+    const engine = this.exports.memory.buffer;
+    if (zBytes === 4) {
+      copyRows(new Uint32Array(memory, job.z, span(m, ldz, n)), ldz, new Uint32Array(engine, to, m * n), n, m, n);
+      return;
+    }
+    const Codes = zBytes === 1 ? Uint8Array : Uint16Array;
+    copyRows(new Codes(memory, job.z, span(m, ldz, n)), ldz, new Codes(engine, staging, m * n), n, m, n);
+    this.operandIn(engine, staging, m * n, zBytes, job.acc.word, to, staging);
+  }
+
+  /** Z's values at `from` in the instance (row stride n) to the board, every output or only `only`: words, or codes of ACC_FMT. */
+  private zOut(memory: ArrayBuffer, job: GemmJob, from: number, staging: number, only: { i: number; j: number } | null): void {
+    const { m, n, ldz, zBytes } = job;
+    const engine = this.exports.memory.buffer;
+    let at = from;
+    if (zBytes !== 4) {
+      const status = this.exports.encode_array(this.format(job.acc.word), ROUND_RNE, 32, 0, from, staging, m * n);
+      if (status !== 0) throw new Error(`accelerator engine "wasm": the device's encode_array refused format word 0x${(job.acc.word >>> 0).toString(16)} (status ${status}); expected a float format the model validated`);
+      at = staging;
+    }
+    const Codes = zBytes === 1 ? Uint8Array : zBytes === 2 ? Uint16Array : Uint32Array;
+    const z = new Codes(engine, at, m * n);
+    if (only) new Codes(memory, job.z + zBytes * (only.i * ldz + only.j), 1)[0] = z[only.i * n + only.j];
+    else copyRows(z, n, new Codes(memory, job.z, span(m, ldz, n)), ldz, m, n);
   }
 
   /** Runs the job on copies of its operands; stores every output back, or only `only`. */
@@ -213,25 +278,25 @@ export class WasmGemmEngine implements GemmEngine {
     const wElements = span(transW ? n : k, ldw, transW ? k : n);
     const spec = this.spec(job);
     const zElements = m * n;
-    const base = this.reserve(4 * (align4(xElements) + align4(wElements) + zElements));
+    // Packed codes wait in a staging area after Z until decoded into X's, W's or Z's place (Z's on the way out too).
+    const codes = (elements: number, width: number) => (width < 4 ? align4(elements * width) / 4 : 0);
+    const xCodes = codes(xElements, job.xBytes), wCodes = codes(wElements, job.wBytes), zCodes = codes(zElements, job.zBytes);
+    const base = this.reserve(4 * (align4(xElements) + align4(wElements) + align4(zElements) + xCodes + wCodes + zCodes));
     const xAt = base, wAt = xAt + 4 * align4(xElements), zAt = wAt + 4 * align4(wElements);
-    const engine = this.exports.memory.buffer;
-    // Words, not f32 values, so every NaN payload arrives as the board stored it.
-    new Uint32Array(engine, xAt, xElements).set(new Uint32Array(memory, job.x, xElements));
-    new Uint32Array(engine, wAt, wElements).set(new Uint32Array(memory, job.w, wElements));
-    const z = new Uint32Array(engine, zAt, zElements);
-    if (job.accumulate) copyRows(new Uint32Array(memory, job.z, span(m, ldz, n)), ldz, z, n, m, n);
+    const xCodesAt = zAt + 4 * align4(zElements), wCodesAt = xCodesAt + 4 * xCodes, zCodesAt = wCodesAt + 4 * wCodes;
+    this.operandIn(memory, job.x, xElements, job.xBytes, job.xFormat.word, xAt, xCodesAt);
+    this.operandIn(memory, job.w, wElements, job.wBytes, job.wFormat.word, wAt, wCodesAt);
+    if (job.accumulate) this.zIn(memory, job, zAt, zCodesAt);
     const status = spec === 0 ? -7 : this.exports.gemm(m, n, k, xAt, ldx, transX ? 1 : 0, wAt, ldw, transW ? 1 : 0, zAt, n, job.accumulate ? 1 : 0, spec);
     // The device refuses one kind of job the model lets through: stochastic rounding past 2^32 outputs,
     // whose positions would not fit a u32 (docs/gemm.md); no such job fits a 32-bit memory.
     if (status !== 0) throw new Error(`accelerator engine "wasm": the device's gemm refused a ${m} x ${n} x ${k} job (status ${status}); expected a job it runs (a stochastic one of at most 2^32 outputs)`);
-    if (only) new Uint32Array(memory, job.z + 4 * (only.i * ldz + only.j), 1)[0] = z[only.i * n + only.j];
-    else copyRows(z, n, new Uint32Array(memory, job.z, span(m, ldz, n)), ldz, m, n);
+    this.zOut(memory, job, zAt, zCodesAt, only);
   }
 }
 
 /** Copies an m x n block between row strides (one copy when both are dense). */
-function copyRows(from: Uint32Array, fromStride: number, to: Uint32Array, toStride: number, m: number, n: number): void {
+function copyRows<T extends Uint8Array | Uint16Array | Uint32Array>(from: T, fromStride: number, to: T, toStride: number, m: number, n: number): void {
   if (fromStride === n && toStride === n) {
     to.set(from.subarray(0, m * n));
     return;

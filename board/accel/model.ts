@@ -6,7 +6,7 @@ import * as R from "../../host/generated/regmap.js";
 import { ROUNDING, ROUND_SR } from "../../host/generated/formats.js";
 import { FloatFormat, floatFormat, floatWordProblem } from "./format.js";
 import { EngineName, ENGINE_NAMES, GemmEngine, makeEngine } from "./engine.js";
-import { ArrayShape, CYCLE_MODELS, CycleModel, JobCost, jobCost } from "./cost.js";
+import { ArrayShape, CYCLE_MODELS, CycleModel, JobCost, elementBytes, jobCost } from "./cost.js";
 import { EnergyParams, HOROWITZ_2014, energyParamsFrom } from "./energy.js";
 import { circuitEnergy } from "./circuit.js";
 
@@ -19,6 +19,8 @@ export interface AcceleratorConfig extends ArrayShape {
   rounding: string[];
   fma: boolean;
   fast: boolean;
+  /** Operands packed in their storage width (OP.PACK_X, OP.PACK_W, OP.PACK_Z) are read and written; false: f32 containers only. */
+  packed: boolean;
   /** STATUS reads that still show BUSY after a START (0: DONE at once). */
   busyPolls: number;
   energy: EnergyParams;
@@ -41,6 +43,7 @@ export const DEFAULT_ACCELERATOR: AcceleratorConfig = {
   rounding: ["rne", "rz", "sr"],
   fma: true,
   fast: true,
+  packed: true,
   busyPolls: 0,
   energy: HOROWITZ_2014,
   engine: "wasm",
@@ -98,6 +101,10 @@ export function acceleratorConfigFrom(accelerator: unknown, energy: unknown, fil
     if (typeof v !== "number" || !(v > 0) || !Number.isFinite(v)) throw new Error(`${where(key)}: expected a number > 0, received ${JSON.stringify(g[key])}`);
     return v;
   };
+  const engine = engineName(g.engine, where("engine"));
+  // The generated RTL fetches 32-bit words and has no code decoder: it reads f32 containers only.
+  const packed = flag("packed", engine !== "rtl");
+  if (packed && engine === "rtl") throw new Error(`${where("packed")}: expected false with engine "rtl" (the RTL reads f32 containers only), received true`);
   return {
     rows: integer("rows", 1, 255, d.rows),
     cols: integer("cols", 1, 255, d.cols),
@@ -109,9 +116,10 @@ export function acceleratorConfigFrom(accelerator: unknown, energy: unknown, fil
     rounding: names("rounding", [...ROUND_CODE.keys()], d.rounding),
     fma: flag("fma", d.fma),
     fast: flag("fast", d.fast),
+    packed,
     busyPolls: integer("busyPolls", 0, 1000, d.busyPolls),
     cycleModel: cycleModel(g.cycleModel, where("cycleModel")),
-    engine: engineName(g.engine, where("engine")),
+    engine,
     energy: energyParamsFrom(energy, `${file}: energy`, circuitEnergy),
   };
 }
@@ -174,7 +182,8 @@ export class AcceleratorModel {
     this.caps = {
       formats: ((this.productMask << R.ACCEL_CAPS_FORMATS_PRODUCT_SHIFT) | (this.accumulatorMask << R.ACCEL_CAPS_FORMATS_ACCUMULATOR_SHIFT)) >>> 0,
       array: ((config.rows << R.ACCEL_CAPS_ARRAY_ROWS_SHIFT) | (config.cols << R.ACCEL_CAPS_ARRAY_COLS_SHIFT)) >>> 0,
-      modes: ((this.roundingMask << R.ACCEL_CAPS_MODES_ROUNDING_SHIFT) | ((config.fma ? 1 : 0) << R.ACCEL_CAPS_MODES_FMA_SHIFT) | ((config.fast ? 1 : 0) << R.ACCEL_CAPS_MODES_FAST_SHIFT)) >>> 0,
+      modes: ((this.roundingMask << R.ACCEL_CAPS_MODES_ROUNDING_SHIFT) | ((config.fma ? 1 : 0) << R.ACCEL_CAPS_MODES_FMA_SHIFT) |
+        ((config.fast ? 1 : 0) << R.ACCEL_CAPS_MODES_FAST_SHIFT) | ((config.packed ? 1 : 0) << R.ACCEL_CAPS_MODES_PACKED_SHIFT)) >>> 0,
     };
     this.reset();
   }
@@ -314,7 +323,8 @@ export class AcceleratorModel {
   /** The programmed job, or a JobError naming the first problem, checked in the order docs/accelerator.md gives. */
   private validate() {
     const op = this.reg(R.ACCEL_OP_OFFSET);
-    const opBits = (1 << R.ACCEL_OP_ACCUMULATE_SHIFT) | (1 << R.ACCEL_OP_TRANS_X_SHIFT) | (1 << R.ACCEL_OP_TRANS_W_SHIFT);
+    const packBits = (1 << R.ACCEL_OP_PACK_X_SHIFT) | (1 << R.ACCEL_OP_PACK_W_SHIFT) | (1 << R.ACCEL_OP_PACK_Z_SHIFT);
+    const opBits = (1 << R.ACCEL_OP_ACCUMULATE_SHIFT) | (1 << R.ACCEL_OP_TRANS_X_SHIFT) | (1 << R.ACCEL_OP_TRANS_W_SHIFT) | (this.config.packed ? packBits : 0);
     if ((op & ~opBits) !== 0) throw new JobError(R.ACCEL_ERR_BAD_OP, R.ACCEL_OP_OFFSET);
     const mac = this.reg(R.ACCEL_MAC_OFFSET);
     const fma = ((mac >>> R.ACCEL_MAC_FMA_SHIFT) & 1) === 1;
@@ -326,6 +336,9 @@ export class AcceleratorModel {
     const accumulate = ((op >>> R.ACCEL_OP_ACCUMULATE_SHIFT) & 1) === 1;
     const transX = ((op >>> R.ACCEL_OP_TRANS_X_SHIFT) & 1) === 1;
     const transW = ((op >>> R.ACCEL_OP_TRANS_W_SHIFT) & 1) === 1;
+    const packX = ((op >>> R.ACCEL_OP_PACK_X_SHIFT) & 1) === 1;
+    const packW = ((op >>> R.ACCEL_OP_PACK_W_SHIFT) & 1) === 1;
+    const packZ = ((op >>> R.ACCEL_OP_PACK_Z_SHIFT) & 1) === 1;
 
     const m = this.reg(R.ACCEL_M_OFFSET), n = this.reg(R.ACCEL_N_OFFSET), k = this.reg(R.ACCEL_K_OFFSET);
     for (const [value, offset] of [[m, R.ACCEL_M_OFFSET], [n, R.ACCEL_N_OFFSET], [k, R.ACCEL_K_OFFSET]]) {
@@ -355,23 +368,25 @@ export class AcceleratorModel {
     if (ldw < (transW ? k : n)) throw new JobError(R.ACCEL_ERR_BAD_STRIDE, R.ACCEL_LDW_OFFSET);
     if (ldz < n) throw new JobError(R.ACCEL_ERR_BAD_STRIDE, R.ACCEL_LDZ_OFFSET);
 
+    // Elements are aligned to their own width: a packed operand's storage width, or an f32 container's.
     const x = this.reg(R.ACCEL_X_ADDR_OFFSET), w = this.reg(R.ACCEL_W_ADDR_OFFSET), z = this.reg(R.ACCEL_Z_ADDR_OFFSET);
-    for (const [address, offset] of [[x, R.ACCEL_X_ADDR_OFFSET], [w, R.ACCEL_W_ADDR_OFFSET], [z, R.ACCEL_Z_ADDR_OFFSET]]) {
-      if (address % 4 !== 0) throw new JobError(R.ACCEL_ERR_MISALIGNED, offset);
+    const xBytes = elementBytes(xFormat, packX), wBytes = elementBytes(wFormat, packW), zBytes = elementBytes(acc, packZ);
+    for (const [address, width, offset] of [[x, xBytes, R.ACCEL_X_ADDR_OFFSET], [w, wBytes, R.ACCEL_W_ADDR_OFFSET], [z, zBytes, R.ACCEL_Z_ADDR_OFFSET]]) {
+      if (address % width !== 0) throw new JobError(R.ACCEL_ERR_MISALIGNED, offset);
     }
-    // One past the last byte each operand touches: (stored rows - 1) * stride + row length, in f32s.
+    // One past the last byte each operand touches: (stored rows - 1) * stride + row length, in elements.
     const bytes = this.memory().byteLength;
-    const end = (base: number, rows: number, stride: number, row: number) => base + ((rows - 1) * stride + row) * 4;
-    if (end(x, transX ? k : m, ldx, transX ? m : k) > bytes) throw new JobError(R.ACCEL_ERR_OUT_OF_BOUNDS, R.ACCEL_X_ADDR_OFFSET);
-    if (end(w, transW ? n : k, ldw, transW ? k : n) > bytes) throw new JobError(R.ACCEL_ERR_OUT_OF_BOUNDS, R.ACCEL_W_ADDR_OFFSET);
-    if (end(z, m, ldz, n) > bytes) throw new JobError(R.ACCEL_ERR_OUT_OF_BOUNDS, R.ACCEL_Z_ADDR_OFFSET);
+    const end = (base: number, rows: number, stride: number, row: number, width: number) => base + ((rows - 1) * stride + row) * width;
+    if (end(x, transX ? k : m, ldx, transX ? m : k, xBytes) > bytes) throw new JobError(R.ACCEL_ERR_OUT_OF_BOUNDS, R.ACCEL_X_ADDR_OFFSET);
+    if (end(w, transW ? n : k, ldw, transW ? k : n, wBytes) > bytes) throw new JobError(R.ACCEL_ERR_OUT_OF_BOUNDS, R.ACCEL_W_ADDR_OFFSET);
+    if (end(z, m, ldz, n, zBytes) > bytes) throw new JobError(R.ACCEL_ERR_OUT_OF_BOUNDS, R.ACCEL_Z_ADDR_OFFSET);
 
     return {
       m, n, k, x, ldx, transX, w, ldw, transW, z, ldz, accumulate,
       mul, mulMode, acc, accMode, fma, fast,
       srBits: srBitsRegister === 0 ? 32 : srBitsRegister,
       srKey: this.reg(R.ACCEL_SR_KEY_OFFSET),
-      xFormat, wFormat,
+      xFormat, wFormat, packX, packW, packZ, xBytes, wBytes, zBytes,
     };
   }
 

@@ -3,8 +3,11 @@
  * board/accel/engine.ts's WasmGemmEngine, step for step: X and W are copied as they lie (same strides),
  * Z compactly (row stride n), into one region of the private instance's memory that grows when a job
  * needs more (the device's allocator never frees, so the region is reused); formats and specs are made
- * once per setting, the SR key written into a spec's key word (found by probing); a job whose Z
- * overlaps X or W runs output by output in the array's order.
+ * once per setting, the SR key written into a spec's key word (found by probing); a packed operand of
+ * 1- or 2-byte codes is copied as codes and decoded to f32 by the module's own codec (decode_array),
+ * a packed Z decoded so before an accumulating job and encoded (encode_array: its values are already
+ * rounded to ACC_FMT, so exactly) after it; a job whose Z overlaps X or W runs output by output in the
+ * array's order.
  */
 #include "gemm_engine.h"
 
@@ -88,6 +91,18 @@ static uint32_t call_mac_spec_new(const uint32_t *a, uint32_t key) {
   return Z_deviceZ_mac_spec_new(&instance, a[0], a[1], a[2], a[3], a[4], a[5], a[6], key);
 }
 
+static uint32_t call_decode_array(uint32_t format, uint32_t codes, uint32_t to, uint32_t count) {
+  wasm_rt_trap_t trap = wasm_rt_impl_try();
+  if (trap != WASM_RT_TRAP_NONE) die("decode_array of %u codes trapped (%d)", count, (int)trap);
+  return Z_deviceZ_decode_array(&instance, format, codes, to, count);
+}
+
+static uint32_t call_encode_array(uint32_t format, uint32_t from, uint32_t codes, uint32_t count) {
+  wasm_rt_trap_t trap = wasm_rt_impl_try();
+  if (trap != WASM_RT_TRAP_NONE) die("encode_array of %u values trapped (%d)", count, (int)trap);
+  return Z_deviceZ_encode_array(&instance, format, EDGECL_ROUND_RNE, 32u, 0u, from, codes, count);
+}
+
 static uint32_t call_gemm(const accel_job_t *job, uint32_t x, uint32_t w, uint32_t z, uint32_t spec) {
   wasm_rt_trap_t trap = wasm_rt_impl_try();
   if (trap != WASM_RT_TRAP_NONE) die("gemm trapped (%d) on a %u x %u x %u job", (int)trap, job->m, job->n, job->k);
@@ -164,7 +179,7 @@ static uint32_t reserve(uint32_t bytes) {
   return region;
 }
 
-/* f32 elements an operand spans: (stored rows - 1) * stride + row length (validated to fit the memory). */
+/* Elements an operand spans: (stored rows - 1) * stride + row length (validated to fit the memory). */
 static uint32_t span(uint32_t rows, uint32_t stride, uint32_t row) {
   return (rows - 1u) * stride + row;
 }
@@ -186,6 +201,57 @@ static void words_in(const accel_memory_t *memory, uint32_t from, uint8_t *to, u
   }
 }
 
+/* Bytes from the board's memory: through load32 a word at a time, each aligned word that holds some of
+ * them (a linear memory is whole 64 KiB pages, so such a word lies inside it). */
+static void bytes_in(const accel_memory_t *memory, uint32_t from, uint8_t *to, uint32_t count) {
+  uint8_t *base = memory->base(memory->ctx);
+  if (base != NULL) {
+    memcpy(to, base + from, count);
+    return;
+  }
+  for (uint32_t i = 0; i < count;) {
+    const uint32_t at = from + i, word = memory->load32(memory->ctx, at & ~3u);
+    for (uint32_t b = at & 3u; b < 4u && i < count; b++, i++) to[i] = (uint8_t)(word >> (8u * b));
+  }
+}
+
+static void codes_to_f32(uint32_t count, uint32_t width, uint32_t word, uint32_t to, uint32_t staging);
+
+/* `count` elements of an operand at byte `from` of the board's memory as f32 at `to` in the engine's:
+ * words as they lie (every NaN payload as the board stored it), or codes of `word` copied to `staging`
+ * and decoded there (codes_to_f32). */
+static void operand_in(const accel_memory_t *memory, uint32_t from, uint32_t count, uint32_t width, uint32_t word, uint32_t to,
+                       uint32_t staging) {
+  if (width == 4u) {
+    words_in(memory, from, engine_memory() + to, count);
+    return;
+  }
+  bytes_in(memory, from, engine_memory() + staging, count * width);
+  codes_to_f32(count, width, word, to, staging);
+}
+
+/* `count` codes of `word` at `staging` in the engine's memory, `width` bytes each, as f32 at `to`. A code
+ * is the low 1 + e + m bits of its byte or u16 (little-endian); the bits above are ignored. */
+static void codes_to_f32(uint32_t count, uint32_t width, uint32_t word, uint32_t to, uint32_t staging) {
+  uint8_t *codes = engine_memory() + staging;
+  accel_format_t f;
+  accel_format_decode(word, &f);
+  if ((uint32_t)f.bits < 8u * width) {
+    const uint32_t mask = (1u << f.bits) - 1u;
+    for (uint32_t i = 0; i < count; i++) {
+      if (width == 1u) codes[i] &= (uint8_t)mask;
+      else {
+        const uint32_t code = ((uint32_t)codes[2u * i] | (uint32_t)codes[2u * i + 1u] << 8) & mask;
+        codes[2u * i] = (uint8_t)code;
+        codes[2u * i + 1u] = (uint8_t)(code >> 8);
+      }
+    }
+  }
+  const uint32_t format = format_of(word);
+  if (format == 0 || call_decode_array(format, staging, to, count) != 0)
+    die("decode_array refused format word 0x%08x; expected a float format the model validated", word);
+}
+
 static void words_out(const accel_memory_t *memory, const uint8_t *from, uint32_t to, uint32_t count) {
   uint8_t *base = memory->base(memory->ctx);
   if (base != NULL) {
@@ -199,6 +265,22 @@ static void words_out(const accel_memory_t *memory, const uint8_t *from, uint32_
   }
 }
 
+/* Bytes to the board's memory: through load32 / store32 a word at a time, merging into each aligned word
+ * that holds some of them. */
+static void bytes_out(const accel_memory_t *memory, const uint8_t *from, uint32_t to, uint32_t count) {
+  uint8_t *base = memory->base(memory->ctx);
+  if (base != NULL) {
+    memcpy(base + to, from, count);
+    return;
+  }
+  for (uint32_t i = 0; i < count;) {
+    const uint32_t at = to + i, aligned = at & ~3u;
+    uint32_t word = memory->load32(memory->ctx, aligned);
+    for (uint32_t b = at & 3u; b < 4u && i < count; b++, i++) word = (word & ~(0xffu << (8u * b))) | (uint32_t)from[i] << (8u * b);
+    memory->store32(memory->ctx, aligned, word);
+  }
+}
+
 /* Runs the job on copies of its operands; stores every output back, or only output (oi, oj). */
 static void run_copied(const accel_memory_t *memory, const accel_job_t *job, int only, uint32_t oi, uint32_t oj) {
   const uint32_t m = job->m, n = job->n, k = job->k;
@@ -206,13 +288,23 @@ static void run_copied(const accel_memory_t *memory, const accel_job_t *job, int
   const uint32_t w_elements = span(job->trans_w ? n : k, job->ldw, job->trans_w ? k : n);
   const uint32_t spec = spec_of(job);
   const uint32_t z_elements = m * n;
-  const uint32_t base = reserve(4u * (align4(x_elements) + align4(w_elements) + z_elements));
+  /* Packed codes wait in a staging area after Z until decoded into X's, W's or Z's place (Z's on the way out too). */
+  const uint32_t x_codes = job->x_bytes < 4u ? align4(x_elements * job->x_bytes) / 4u : 0u;
+  const uint32_t w_codes = job->w_bytes < 4u ? align4(w_elements * job->w_bytes) / 4u : 0u;
+  const uint32_t z_codes = job->z_bytes < 4u ? align4(z_elements * job->z_bytes) / 4u : 0u;
+  const uint32_t base = reserve(4u * (align4(x_elements) + align4(w_elements) + align4(z_elements) + x_codes + w_codes + z_codes));
   const uint32_t x_at = base, w_at = x_at + 4u * align4(x_elements), z_at = w_at + 4u * align4(w_elements);
+  const uint32_t x_codes_at = z_at + 4u * align4(z_elements), w_codes_at = x_codes_at + 4u * x_codes;
+  const uint32_t z_codes_at = w_codes_at + 4u * w_codes, zb = job->z_bytes;
+  operand_in(memory, job->x, x_elements, job->x_bytes, job->x_format.word, x_at, x_codes_at);
+  operand_in(memory, job->w, w_elements, job->w_bytes, job->w_format.word, w_at, w_codes_at);
   uint8_t *engine = engine_memory();
-  words_in(memory, job->x, engine + x_at, x_elements);
-  words_in(memory, job->w, engine + w_at, w_elements);
-  if (job->accumulate)
+  if (job->accumulate && zb == 4u)
     for (uint32_t i = 0; i < m; i++) words_in(memory, job->z + 4u * i * job->ldz, engine + z_at + 4u * i * n, n);
+  if (job->accumulate && zb != 4u) {
+    for (uint32_t i = 0; i < m; i++) bytes_in(memory, job->z + zb * i * job->ldz, engine + z_codes_at + zb * i * n, zb * n);
+    codes_to_f32(z_elements, zb, job->acc.word, z_at, z_codes_at);
+  }
   const uint32_t status = spec == 0 ? (uint32_t)-7 : call_gemm(job, x_at, w_at, z_at, spec);
   /* The device refuses one kind of job the model lets through: stochastic rounding past 2^31 - 1 MACs,
    * whose draw positions would not fit a u32 (docs/gemm.md); the device's own driver splits such jobs. */
@@ -220,6 +312,18 @@ static void run_copied(const accel_memory_t *memory, const accel_job_t *job, int
     die("refused a %u x %u x %u job (status %d); expected a job it runs (a stochastic one of at most 2^31 - 1 MACs)", m, n, k,
         (int)status);
   engine = engine_memory();
+  if (zb != 4u) {
+    const uint32_t format = format_of(job->acc.word);
+    if (format == 0 || call_encode_array(format, z_at, z_codes_at, z_elements) != 0)
+      die("encode_array refused format word 0x%08x; expected a float format the model validated", job->acc.word);
+    engine = engine_memory();
+    if (only) {
+      bytes_out(memory, engine + z_codes_at + zb * (oi * n + oj), job->z + zb * (oi * job->ldz + oj), zb);
+      return;
+    }
+    for (uint32_t i = 0; i < m; i++) bytes_out(memory, engine + z_codes_at + zb * i * n, job->z + zb * i * job->ldz, zb * n);
+    return;
+  }
   if (only) {
     words_out(memory, engine + z_at + 4u * (oi * n + oj), job->z + 4u * (oi * job->ldz + oj), 1);
     return;
@@ -243,9 +347,9 @@ static void run_in_order(const accel_memory_t *memory, const accel_job_t *job) {
         continue;
       }
       one.m = one.n = 1;
-      one.x = job->x + 4u * (job->trans_x ? i : i * job->ldx);
-      one.w = job->w + 4u * (job->trans_w ? j * job->ldw : j);
-      one.z = job->z + 4u * (i * job->ldz + j);
+      one.x = job->x + job->x_bytes * (job->trans_x ? i : i * job->ldx);
+      one.w = job->w + job->w_bytes * (job->trans_w ? j * job->ldw : j);
+      one.z = job->z + job->z_bytes * (i * job->ldz + j);
       run_copied(memory, &one, 1, 0, 0);
     }
   }
@@ -255,9 +359,9 @@ static void run(void *ctx, const accel_memory_t *memory, const accel_job_t *job)
   (void)ctx;
   const uint32_t m = job->m, n = job->n, k = job->k;
   /* Z written over X or W: the array reads what earlier outputs wrote, in its own order. */
-  const uint64_t z_end = job->z + 4ull * span(m, job->ldz, n);
-  const uint64_t x_end = job->x + 4ull * span(job->trans_x ? k : m, job->ldx, job->trans_x ? m : k);
-  const uint64_t w_end = job->w + 4ull * span(job->trans_w ? n : k, job->ldw, job->trans_w ? k : n);
+  const uint64_t z_end = job->z + (uint64_t)job->z_bytes * span(m, job->ldz, n);
+  const uint64_t x_end = job->x + (uint64_t)job->x_bytes * span(job->trans_x ? k : m, job->ldx, job->trans_x ? m : k);
+  const uint64_t w_end = job->w + (uint64_t)job->w_bytes * span(job->trans_w ? n : k, job->ldw, job->trans_w ? k : n);
   if ((job->x < z_end && job->z < x_end) || (job->w < z_end && job->z < w_end)) {
     run_in_order(memory, job);
     return;

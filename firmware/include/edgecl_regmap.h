@@ -18,10 +18,10 @@
 #define EDGECL_ACCEL_SPAN 0x00001000u /* bytes of address space the block decodes */
 #define EDGECL_ACCEL_ID_MAGIC 0x0000EDC1u /* ID.MAGIC on every edgecl accelerator */
 #define EDGECL_ACCEL_ID_MAJOR 1u /* register-map major version */
-#define EDGECL_ACCEL_ID_MINOR 0u /* register-map minor version */
+#define EDGECL_ACCEL_ID_MINOR 1u /* register-map minor version */
 #define EDGECL_ACCEL_ABSENT 0xFFFFFFFFu /* a read on a board without the accelerator */
 #define EDGECL_ACCEL_ID_OFFSET 0x00000000u /* identification: magic number and register-map version */
-#define EDGECL_ACCEL_ID_RESET 0xEDC10100u /* reset value of ID */
+#define EDGECL_ACCEL_ID_RESET 0xEDC10101u /* reset value of ID */
 #define EDGECL_ACCEL_ID_MINOR_SHIFT 0u
 #define EDGECL_ACCEL_ID_MINOR_MASK 0x000000FFu
 #define EDGECL_ACCEL_ID_MAJOR_SHIFT 8u
@@ -45,6 +45,8 @@
 #define EDGECL_ACCEL_CAPS_MODES_FMA_MASK 0x00000001u
 #define EDGECL_ACCEL_CAPS_MODES_FAST_SHIFT 9u
 #define EDGECL_ACCEL_CAPS_MODES_FAST_MASK 0x00000001u
+#define EDGECL_ACCEL_CAPS_MODES_PACKED_SHIFT 10u
+#define EDGECL_ACCEL_CAPS_MODES_PACKED_MASK 0x00000001u
 #define EDGECL_ACCEL_X_ADDR_OFFSET 0x00000010u /* byte offset of X in the WASM linear memory */
 #define EDGECL_ACCEL_X_ADDR_RESET 0x00000000u /* reset value of X_ADDR */
 #define EDGECL_ACCEL_W_ADDR_OFFSET 0x00000014u /* byte offset of W in the WASM linear memory */
@@ -71,6 +73,12 @@
 #define EDGECL_ACCEL_OP_TRANS_X_MASK 0x00000001u
 #define EDGECL_ACCEL_OP_TRANS_W_SHIFT 2u
 #define EDGECL_ACCEL_OP_TRANS_W_MASK 0x00000001u
+#define EDGECL_ACCEL_OP_PACK_X_SHIFT 3u
+#define EDGECL_ACCEL_OP_PACK_X_MASK 0x00000001u
+#define EDGECL_ACCEL_OP_PACK_W_SHIFT 4u
+#define EDGECL_ACCEL_OP_PACK_W_MASK 0x00000001u
+#define EDGECL_ACCEL_OP_PACK_Z_SHIFT 5u
+#define EDGECL_ACCEL_OP_PACK_Z_MASK 0x00000001u
 #define EDGECL_ACCEL_MUL_FMT_OFFSET 0x00000038u /* format word products are rounded to (reset: fp32) */
 #define EDGECL_ACCEL_MUL_FMT_RESET 0x00170800u /* reset value of MUL_FMT */
 #define EDGECL_ACCEL_ACC_FMT_OFFSET 0x0000003Cu /* format word the running sum is rounded to after every add (reset: fp32) */
@@ -91,9 +99,9 @@
 #define EDGECL_ACCEL_SR_BITS_RESET 0x00000000u /* reset value of SR_BITS */
 #define EDGECL_ACCEL_SR_KEY_OFFSET 0x0000004Cu /* key of the SR lane streams (docs/gemm.md) */
 #define EDGECL_ACCEL_SR_KEY_RESET 0x00000000u /* reset value of SR_KEY */
-#define EDGECL_ACCEL_X_FMT_OFFSET 0x00000050u /* storage format of X's values: sets the bytes the modelled hardware reads per element (values are read from f32 containers) */
+#define EDGECL_ACCEL_X_FMT_OFFSET 0x00000050u /* format of X's values; with OP.PACK_X the format of the codes X holds (decoded as docs/formats.md gives), without it X holds f32 containers (4 bytes per element) and X_FMT is only checked to be a float format word */
 #define EDGECL_ACCEL_X_FMT_RESET 0x00170800u /* reset value of X_FMT */
-#define EDGECL_ACCEL_W_FMT_OFFSET 0x00000054u /* storage format of W's values, as X_FMT */
+#define EDGECL_ACCEL_W_FMT_OFFSET 0x00000054u /* format of W's values, as X_FMT (with OP.PACK_W) */
 #define EDGECL_ACCEL_W_FMT_RESET 0x00170800u /* reset value of W_FMT */
 #define EDGECL_ACCEL_CTRL_OFFSET 0x00000060u /* control; reads return 0 */
 #define EDGECL_ACCEL_CTRL_RESET 0x00000000u /* reset value of CTRL */
@@ -136,12 +144,12 @@
 #define EDGECL_ACCEL_ERR_NONE 0u /* no error */
 #define EDGECL_ACCEL_ERR_UNSUPPORTED_FORMAT 1u /* MUL_FMT, ACC_FMT, X_FMT or W_FMT names a format this accelerator does not support (CAPS_FORMATS), or is not a valid float format word */
 #define EDGECL_ACCEL_ERR_UNSUPPORTED_ROUNDING 2u /* a rounding code in ROUND is unknown or not supported (CAPS_MODES.ROUNDING), or SR_BITS is above 32 */
-#define EDGECL_ACCEL_ERR_OUT_OF_BOUNDS 3u /* an element of X, W or Z lies outside the WASM linear memory */
+#define EDGECL_ACCEL_ERR_OUT_OF_BOUNDS 3u /* an element of X, W or Z lies outside the WASM linear memory (each element counted at its width: OP.PACK_X / OP.PACK_W / OP.PACK_Z) */
 #define EDGECL_ACCEL_ERR_ZERO_DIMENSION 4u /* M, N or K is 0 */
 #define EDGECL_ACCEL_ERR_BUSY 5u /* a register was written or START issued while a job was running; the write was ignored */
-#define EDGECL_ACCEL_ERR_BAD_OP 6u /* OP or MAC has a reserved bit set, or asks for a mode this accelerator lacks (CAPS_MODES) */
-#define EDGECL_ACCEL_ERR_BAD_STRIDE 7u /* LDX, LDW or LDZ is smaller than the row it steps over */
-#define EDGECL_ACCEL_ERR_MISALIGNED 8u /* X_ADDR, W_ADDR or Z_ADDR is not a multiple of 4 (operands are f32 containers) */
+#define EDGECL_ACCEL_ERR_BAD_OP 6u /* OP or MAC has a reserved bit set, or asks for a mode this accelerator lacks (CAPS_MODES: FMA, FAST, PACKED) */
+#define EDGECL_ACCEL_ERR_BAD_STRIDE 7u /* LDX, LDW or LDZ is smaller than the row it steps over (strides count elements, whatever their width) */
+#define EDGECL_ACCEL_ERR_MISALIGNED 8u /* X_ADDR, W_ADDR or Z_ADDR is not a multiple of its operand's element width (4 for f32 containers; packed: 1, 2 or 4 by the storage width of X_FMT / W_FMT / ACC_FMT) */
 #define EDGECL_ACCEL_FMT_E4M3_BIT 0u /* bit of e4m3 in CAPS_FORMATS */
 #define EDGECL_ACCEL_FMT_E4M3_WORD 0x00030410u /* format word of e4m3 */
 #define EDGECL_ACCEL_FMT_E5M2_BIT 1u /* bit of e5m2 in CAPS_FORMATS */

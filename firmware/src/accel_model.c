@@ -178,8 +178,16 @@ static double memory_pj(const accel_energy_t *e, uint64_t bytes) {
 }
 
 /* Bytes one stored code of the format takes (docs/formats.md, Storage). */
-static uint64_t storage_bytes(const accel_format_t *f) {
+static uint32_t storage_bytes(const accel_format_t *f) {
   return f->bits <= 8 ? 1u : f->bits <= 16 ? 2u : 4u;
+}
+
+/* Bytes of an f32 container: an element of an operand that is not packed. */
+#define CONTAINER_BYTES 4u
+
+/* Bytes the array reads for one element of an operand (board/accel/cost.ts elementBytes). */
+static uint32_t element_bytes(const accel_format_t *f, int packed) {
+  return packed ? storage_bytes(f) : CONTAINER_BYTES;
 }
 
 static void account(accel_model_t *model, const accel_job_t *job) {
@@ -188,9 +196,9 @@ static void account(accel_model_t *model, const accel_job_t *job) {
   const uint64_t macs = m * n * k;
   const uint64_t tile_rows = (m + c->rows - 1u) / c->rows;
   const uint64_t tile_cols = (n + c->cols - 1u) / c->cols;
-  const uint64_t z_bytes = storage_bytes(&job->acc);
-  const uint64_t bytes_read = m * k * tile_cols * storage_bytes(&job->x_format) +
-                              k * n * tile_rows * storage_bytes(&job->w_format) + (job->accumulate ? m * n * z_bytes : 0u);
+  const uint64_t z_bytes = job->z_bytes;
+  const uint64_t bytes_read = m * k * tile_cols * job->x_bytes +
+                              k * n * tile_rows * job->w_bytes + (job->accumulate ? m * n * z_bytes : 0u);
   const uint64_t bytes_written = m * n * z_bytes;
   const uint64_t compute_cycles = tile_rows * tile_cols * k;
   const double memory_cycles = ceil_nonneg((double)(bytes_read + bytes_written) / c->bandwidth_bytes_per_cycle);
@@ -308,7 +316,8 @@ const char *accel_model_init(accel_model_t *model, const accel_config_t *config,
   model->caps_array = (config->rows << EDGECL_ACCEL_CAPS_ARRAY_ROWS_SHIFT) | (config->cols << EDGECL_ACCEL_CAPS_ARRAY_COLS_SHIFT);
   model->caps_modes = (config->rounding << EDGECL_ACCEL_CAPS_MODES_ROUNDING_SHIFT) |
                       ((config->fma ? 1u : 0u) << EDGECL_ACCEL_CAPS_MODES_FMA_SHIFT) |
-                      ((config->fast ? 1u : 0u) << EDGECL_ACCEL_CAPS_MODES_FAST_SHIFT);
+                      ((config->fast ? 1u : 0u) << EDGECL_ACCEL_CAPS_MODES_FAST_SHIFT) |
+                      ((config->packed ? 1u : 0u) << EDGECL_ACCEL_CAPS_MODES_PACKED_SHIFT);
   accel_model_reset(model);
   return NULL;
 }
@@ -381,12 +390,12 @@ static int format_from(const accel_model_t *model, uint32_t offset, uint32_t all
   return 0;
 }
 
-/* One past the last byte an operand touches: base + ((stored rows - 1) * stride + row length) * 4,
+/* One past the last byte an operand touches: base + ((stored rows - 1) * stride + row length) * width,
  * or UINT64_MAX when that exceeds any memory (the TypeScript compares the same exact value). */
-static uint64_t operand_end(uint32_t base, uint32_t rows, uint32_t stride, uint32_t row) {
+static uint64_t operand_end(uint32_t base, uint32_t rows, uint32_t stride, uint32_t row, uint32_t width) {
   uint64_t elements = (uint64_t)(rows - 1u) * stride + row;
   if (elements > ((uint64_t)1 << 40)) return UINT64_MAX;
-  return base + elements * 4u;
+  return base + elements * width;
 }
 
 /* The programmed job, or an error code with the register it is about, checked in the order
@@ -399,8 +408,10 @@ static uint32_t validate(const accel_model_t *model, uint32_t memory_size, accel
   } while (0)
   const accel_config_t *c = &model->config;
   const uint32_t op = reg(model, EDGECL_ACCEL_OP_OFFSET);
+  const uint32_t pack_bits =
+      (1u << EDGECL_ACCEL_OP_PACK_X_SHIFT) | (1u << EDGECL_ACCEL_OP_PACK_W_SHIFT) | (1u << EDGECL_ACCEL_OP_PACK_Z_SHIFT);
   const uint32_t op_bits = (1u << EDGECL_ACCEL_OP_ACCUMULATE_SHIFT) | (1u << EDGECL_ACCEL_OP_TRANS_X_SHIFT) |
-                           (1u << EDGECL_ACCEL_OP_TRANS_W_SHIFT);
+                           (1u << EDGECL_ACCEL_OP_TRANS_W_SHIFT) | (c->packed ? pack_bits : 0u);
   if ((op & ~op_bits) != 0) REFUSE(EDGECL_ACCEL_ERR_BAD_OP, EDGECL_ACCEL_OP_OFFSET);
   const uint32_t mac = reg(model, EDGECL_ACCEL_MAC_OFFSET);
   const int fma = (mac >> EDGECL_ACCEL_MAC_FMA_SHIFT) & 1u;
@@ -411,6 +422,9 @@ static uint32_t validate(const accel_model_t *model, uint32_t memory_size, accel
   job->accumulate = (op >> EDGECL_ACCEL_OP_ACCUMULATE_SHIFT) & 1u;
   job->trans_x = (op >> EDGECL_ACCEL_OP_TRANS_X_SHIFT) & 1u;
   job->trans_w = (op >> EDGECL_ACCEL_OP_TRANS_W_SHIFT) & 1u;
+  job->pack_x = (op >> EDGECL_ACCEL_OP_PACK_X_SHIFT) & 1u;
+  job->pack_w = (op >> EDGECL_ACCEL_OP_PACK_W_SHIFT) & 1u;
+  job->pack_z = (op >> EDGECL_ACCEL_OP_PACK_Z_SHIFT) & 1u;
   job->fma = fma;
   job->fast = fast;
 
@@ -462,14 +476,18 @@ static uint32_t validate(const accel_model_t *model, uint32_t memory_size, accel
   job->x = reg(model, EDGECL_ACCEL_X_ADDR_OFFSET);
   job->w = reg(model, EDGECL_ACCEL_W_ADDR_OFFSET);
   job->z = reg(model, EDGECL_ACCEL_Z_ADDR_OFFSET);
-  if (job->x % 4u != 0) REFUSE(EDGECL_ACCEL_ERR_MISALIGNED, EDGECL_ACCEL_X_ADDR_OFFSET);
-  if (job->w % 4u != 0) REFUSE(EDGECL_ACCEL_ERR_MISALIGNED, EDGECL_ACCEL_W_ADDR_OFFSET);
-  if (job->z % 4u != 0) REFUSE(EDGECL_ACCEL_ERR_MISALIGNED, EDGECL_ACCEL_Z_ADDR_OFFSET);
-  if (operand_end(job->x, job->trans_x ? job->k : job->m, job->ldx, job->trans_x ? job->m : job->k) > memory_size)
+  /* Elements are aligned to their own width: a packed operand's storage width, or an f32 container's. */
+  job->x_bytes = element_bytes(&job->x_format, job->pack_x);
+  job->w_bytes = element_bytes(&job->w_format, job->pack_w);
+  job->z_bytes = element_bytes(&job->acc, job->pack_z);
+  if (job->x % job->x_bytes != 0) REFUSE(EDGECL_ACCEL_ERR_MISALIGNED, EDGECL_ACCEL_X_ADDR_OFFSET);
+  if (job->w % job->w_bytes != 0) REFUSE(EDGECL_ACCEL_ERR_MISALIGNED, EDGECL_ACCEL_W_ADDR_OFFSET);
+  if (job->z % job->z_bytes != 0) REFUSE(EDGECL_ACCEL_ERR_MISALIGNED, EDGECL_ACCEL_Z_ADDR_OFFSET);
+  if (operand_end(job->x, job->trans_x ? job->k : job->m, job->ldx, job->trans_x ? job->m : job->k, job->x_bytes) > memory_size)
     REFUSE(EDGECL_ACCEL_ERR_OUT_OF_BOUNDS, EDGECL_ACCEL_X_ADDR_OFFSET);
-  if (operand_end(job->w, job->trans_w ? job->n : job->k, job->ldw, job->trans_w ? job->k : job->n) > memory_size)
+  if (operand_end(job->w, job->trans_w ? job->n : job->k, job->ldw, job->trans_w ? job->k : job->n, job->w_bytes) > memory_size)
     REFUSE(EDGECL_ACCEL_ERR_OUT_OF_BOUNDS, EDGECL_ACCEL_W_ADDR_OFFSET);
-  if (operand_end(job->z, job->m, job->ldz, job->n) > memory_size)
+  if (operand_end(job->z, job->m, job->ldz, job->n, job->z_bytes) > memory_size)
     REFUSE(EDGECL_ACCEL_ERR_OUT_OF_BOUNDS, EDGECL_ACCEL_Z_ADDR_OFFSET);
   return EDGECL_ACCEL_ERR_NONE;
 #undef REFUSE

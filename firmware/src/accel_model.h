@@ -46,6 +46,7 @@ typedef struct {
   uint32_t rounding;                  /* CAPS_MODES.ROUNDING: bit r = rounding code r (spec/formats.json) */
   int fma;                            /* MAC.FMA supported */
   int fast;                           /* MAC.FAST supported */
+  int packed;                         /* OP.PACK_X / OP.PACK_W / OP.PACK_Z supported: operands in their storage width */
   uint32_t busy_polls;                /* STATUS reads that still show BUSY after a START (0: done at once) */
   accel_energy_t energy;
 } accel_config_t;
@@ -74,11 +75,14 @@ typedef struct {
 enum { ACCEL_OVERFLOW_MAX = 0, ACCEL_OVERFLOW_INF = 1, ACCEL_OVERFLOW_NAN = 2 };
 
 /* A validated job, as the engine that computes Z takes it: byte offsets and element strides in the
- * memory, the formats decoded, modes as spec/formats.json codes, sr_bits 1..32. */
+ * memory, the formats decoded, modes as spec/formats.json codes, sr_bits 1..32. X, W and Z hold x_bytes /
+ * w_bytes / z_bytes per element: codes of x_format / w_format / acc when packed (1 or 2 bytes; 4 is the
+ * f32 value itself), f32 containers otherwise; each address is a multiple of its width. */
 typedef struct {
   uint32_t m, n, k;
   uint32_t x, ldx, w, ldw, z, ldz;
-  int trans_x, trans_w, accumulate, fma, fast;
+  uint32_t x_bytes, w_bytes, z_bytes;
+  int trans_x, trans_w, pack_x, pack_w, pack_z, accumulate, fma, fast;
   accel_format_t mul, acc, x_format, w_format;
   int mul_mode, acc_mode, sr_bits;
   uint32_t sr_key;

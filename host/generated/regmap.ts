@@ -9,13 +9,13 @@ export const ACCEL_ID_MAGIC = 0x0000EDC1;
 /** register-map major version */
 export const ACCEL_ID_MAJOR = 1;
 /** register-map minor version */
-export const ACCEL_ID_MINOR = 0;
+export const ACCEL_ID_MINOR = 1;
 /** a read on a board without the accelerator */
 export const ACCEL_ABSENT = 0xFFFFFFFF;
 /** identification: magic number and register-map version */
 export const ACCEL_ID_OFFSET = 0x00000000;
 /** reset value of ID */
-export const ACCEL_ID_RESET = 0xEDC10100;
+export const ACCEL_ID_RESET = 0xEDC10101;
 export const ACCEL_ID_MINOR_SHIFT = 0;
 export const ACCEL_ID_MINOR_MASK = 0x000000FF;
 export const ACCEL_ID_MAJOR_SHIFT = 8;
@@ -42,6 +42,8 @@ export const ACCEL_CAPS_MODES_FMA_SHIFT = 8;
 export const ACCEL_CAPS_MODES_FMA_MASK = 0x00000001;
 export const ACCEL_CAPS_MODES_FAST_SHIFT = 9;
 export const ACCEL_CAPS_MODES_FAST_MASK = 0x00000001;
+export const ACCEL_CAPS_MODES_PACKED_SHIFT = 10;
+export const ACCEL_CAPS_MODES_PACKED_MASK = 0x00000001;
 /** byte offset of X in the WASM linear memory */
 export const ACCEL_X_ADDR_OFFSET = 0x00000010;
 /** reset value of X_ADDR */
@@ -88,6 +90,12 @@ export const ACCEL_OP_TRANS_X_SHIFT = 1;
 export const ACCEL_OP_TRANS_X_MASK = 0x00000001;
 export const ACCEL_OP_TRANS_W_SHIFT = 2;
 export const ACCEL_OP_TRANS_W_MASK = 0x00000001;
+export const ACCEL_OP_PACK_X_SHIFT = 3;
+export const ACCEL_OP_PACK_X_MASK = 0x00000001;
+export const ACCEL_OP_PACK_W_SHIFT = 4;
+export const ACCEL_OP_PACK_W_MASK = 0x00000001;
+export const ACCEL_OP_PACK_Z_SHIFT = 5;
+export const ACCEL_OP_PACK_Z_MASK = 0x00000001;
 /** format word products are rounded to (reset: fp32) */
 export const ACCEL_MUL_FMT_OFFSET = 0x00000038;
 /** reset value of MUL_FMT */
@@ -120,11 +128,11 @@ export const ACCEL_SR_BITS_RESET = 0x00000000;
 export const ACCEL_SR_KEY_OFFSET = 0x0000004C;
 /** reset value of SR_KEY */
 export const ACCEL_SR_KEY_RESET = 0x00000000;
-/** storage format of X's values: sets the bytes the modelled hardware reads per element (values are read from f32 containers) */
+/** format of X's values; with OP.PACK_X the format of the codes X holds (decoded as docs/formats.md gives), without it X holds f32 containers (4 bytes per element) and X_FMT is only checked to be a float format word */
 export const ACCEL_X_FMT_OFFSET = 0x00000050;
 /** reset value of X_FMT */
 export const ACCEL_X_FMT_RESET = 0x00170800;
-/** storage format of W's values, as X_FMT */
+/** format of W's values, as X_FMT (with OP.PACK_W) */
 export const ACCEL_W_FMT_OFFSET = 0x00000054;
 /** reset value of W_FMT */
 export const ACCEL_W_FMT_RESET = 0x00170800;
@@ -200,17 +208,17 @@ export const ACCEL_ERR_NONE = 0;
 export const ACCEL_ERR_UNSUPPORTED_FORMAT = 1;
 /** a rounding code in ROUND is unknown or not supported (CAPS_MODES.ROUNDING), or SR_BITS is above 32 */
 export const ACCEL_ERR_UNSUPPORTED_ROUNDING = 2;
-/** an element of X, W or Z lies outside the WASM linear memory */
+/** an element of X, W or Z lies outside the WASM linear memory (each element counted at its width: OP.PACK_X / OP.PACK_W / OP.PACK_Z) */
 export const ACCEL_ERR_OUT_OF_BOUNDS = 3;
 /** M, N or K is 0 */
 export const ACCEL_ERR_ZERO_DIMENSION = 4;
 /** a register was written or START issued while a job was running; the write was ignored */
 export const ACCEL_ERR_BUSY = 5;
-/** OP or MAC has a reserved bit set, or asks for a mode this accelerator lacks (CAPS_MODES) */
+/** OP or MAC has a reserved bit set, or asks for a mode this accelerator lacks (CAPS_MODES: FMA, FAST, PACKED) */
 export const ACCEL_ERR_BAD_OP = 6;
-/** LDX, LDW or LDZ is smaller than the row it steps over */
+/** LDX, LDW or LDZ is smaller than the row it steps over (strides count elements, whatever their width) */
 export const ACCEL_ERR_BAD_STRIDE = 7;
-/** X_ADDR, W_ADDR or Z_ADDR is not a multiple of 4 (operands are f32 containers) */
+/** X_ADDR, W_ADDR or Z_ADDR is not a multiple of its operand's element width (4 for f32 containers; packed: 1, 2 or 4 by the storage width of X_FMT / W_FMT / ACC_FMT) */
 export const ACCEL_ERR_MISALIGNED = 8;
 /** bit of e4m3 in CAPS_FORMATS */
 export const ACCEL_FMT_E4M3_BIT = 0;
@@ -242,7 +250,7 @@ export const REGISTERS: readonly Register[] = [
     "name": "ID",
     "offset": 0,
     "access": "ro",
-    "reset": 3988848896,
+    "reset": 3988848897,
     "meaning": "identification: magic number and register-map version",
     "fields": [
       {
@@ -344,9 +352,16 @@ export const REGISTERS: readonly Register[] = [
         "bits": 1,
         "mask": 1,
         "meaning": "f32 accumulation with one final rounding (MAC.FAST) is supported"
+      },
+      {
+        "name": "PACKED",
+        "lsb": 10,
+        "bits": 1,
+        "mask": 1,
+        "meaning": "operands packed in their storage width (OP.PACK_X, OP.PACK_W, OP.PACK_Z) are supported"
       }
     ],
-    "reserved": 4294966272
+    "reserved": 4294965248
   },
   {
     "name": "X_ADDR",
@@ -456,9 +471,30 @@ export const REGISTERS: readonly Register[] = [
         "bits": 1,
         "mask": 1,
         "meaning": "W is stored N x K: element (k, j) at W[j*LDW + k]"
+      },
+      {
+        "name": "PACK_X",
+        "lsb": 3,
+        "bits": 1,
+        "mask": 1,
+        "meaning": "1: X holds codes of X_FMT in its storage width (u8 for formats of <= 8 bits, u16 for <= 16, f32 above); 0: X holds f32 containers"
+      },
+      {
+        "name": "PACK_W",
+        "lsb": 4,
+        "bits": 1,
+        "mask": 1,
+        "meaning": "1: W holds codes of W_FMT in its storage width, as PACK_X; 0: W holds f32 containers"
+      },
+      {
+        "name": "PACK_Z",
+        "lsb": 5,
+        "bits": 1,
+        "mask": 1,
+        "meaning": "1: Z holds codes of ACC_FMT in its storage width, as PACK_X: the job writes (and with ACCUMULATE first reads) codes; 0: Z holds f32 containers"
       }
     ],
-    "reserved": 4294967288
+    "reserved": 4294967232
   },
   {
     "name": "MUL_FMT",
@@ -549,7 +585,7 @@ export const REGISTERS: readonly Register[] = [
     "offset": 80,
     "access": "rw",
     "reset": 1509376,
-    "meaning": "storage format of X's values: sets the bytes the modelled hardware reads per element (values are read from f32 containers)",
+    "meaning": "format of X's values; with OP.PACK_X the format of the codes X holds (decoded as docs/formats.md gives), without it X holds f32 containers (4 bytes per element) and X_FMT is only checked to be a float format word",
     "fields": [],
     "reserved": 0
   },
@@ -558,7 +594,7 @@ export const REGISTERS: readonly Register[] = [
     "offset": 84,
     "access": "rw",
     "reset": 1509376,
-    "meaning": "storage format of W's values, as X_FMT",
+    "meaning": "format of W's values, as X_FMT (with OP.PACK_W)",
     "fields": [],
     "reserved": 0
   },
@@ -745,7 +781,7 @@ export const ACCEL_ERRORS: readonly { name: string; code: number; meaning: strin
   {
     "name": "OUT_OF_BOUNDS",
     "code": 3,
-    "meaning": "an element of X, W or Z lies outside the WASM linear memory"
+    "meaning": "an element of X, W or Z lies outside the WASM linear memory (each element counted at its width: OP.PACK_X / OP.PACK_W / OP.PACK_Z)"
   },
   {
     "name": "ZERO_DIMENSION",
@@ -760,17 +796,17 @@ export const ACCEL_ERRORS: readonly { name: string; code: number; meaning: strin
   {
     "name": "BAD_OP",
     "code": 6,
-    "meaning": "OP or MAC has a reserved bit set, or asks for a mode this accelerator lacks (CAPS_MODES)"
+    "meaning": "OP or MAC has a reserved bit set, or asks for a mode this accelerator lacks (CAPS_MODES: FMA, FAST, PACKED)"
   },
   {
     "name": "BAD_STRIDE",
     "code": 7,
-    "meaning": "LDX, LDW or LDZ is smaller than the row it steps over"
+    "meaning": "LDX, LDW or LDZ is smaller than the row it steps over (strides count elements, whatever their width)"
   },
   {
     "name": "MISALIGNED",
     "code": 8,
-    "meaning": "X_ADDR, W_ADDR or Z_ADDR is not a multiple of 4 (operands are f32 containers)"
+    "meaning": "X_ADDR, W_ADDR or Z_ADDR is not a multiple of its operand's element width (4 for f32 containers; packed: 1, 2 or 4 by the storage width of X_FMT / W_FMT / ACC_FMT)"
   }
 ];
 export const ACCEL_FORMATS: readonly { bit: number; id: string; e: number; m: number; specials: string; word: number }[] = [

@@ -74,12 +74,6 @@ module edgecl_accel (
   function automatic logic mode_ok(input logic [3:0] mode);
     mode_ok = mode <= 4'd6 && ROUND_MASK[mode[2:0]];
   endfunction
-  /** Bytes one stored element of a format takes: 1 + e + m bits in 1, 2 or 4 bytes. */
-  function automatic logic [2:0] storage_bytes(input logic [31:0] word);
-    logic [8:0] bits;
-    bits = 9'd1 + 9'(word[15:8]) + 9'(word[23:16]);
-    storage_bytes = bits <= 8 ? 3'd1 : bits <= 16 ? 3'd2 : 3'd4;
-  endfunction
 
   logic [7:0]  check_err;
   logic [11:0] check_reg;
@@ -159,10 +153,12 @@ module edgecl_accel (
   assign x_step_k4 = (trans_x ? ldx : 32'd1) << 2;
   assign w_step_k4 = (trans_w ? 32'd1 : ldw) << 2;
   assign w_step_j4 = (trans_w ? ldw : 32'd1) << 2;
+  // Every fetch and write-back moves one f32 container: this circuit reads no packed operands
+  // (CAPS_MODES.PACKED is 0, OP.PACK_X, OP.PACK_W and OP.PACK_Z are BAD_OP), so X_FMT and W_FMT only get checked.
   logic [2:0] x_bytes, w_bytes, z_bytes;
-  assign x_bytes = storage_bytes(rw_q[RW_X_FMT]);
-  assign w_bytes = storage_bytes(rw_q[RW_W_FMT]);
-  assign z_bytes = storage_bytes(rw_q[RW_ACC_FMT]);
+  assign x_bytes = 3'd4;
+  assign w_bytes = 3'd4;
+  assign z_bytes = 3'd4;
 
   logic [31:0] rows_left, cols_left;
   logic [7:0]  act_rows, act_cols;

@@ -43,9 +43,9 @@ describe("on the simulated boards", () => {
     expect(x.gemm_on_backend(m, n, k, xs, k, 0, ws, n, 0, za, n, 1, spec)).toBe(0);
     const totals = bus.totals();
     expect(totals.jobs).toBe(2);
-    // Each job: ceil(13/4) * ceil(11/4) * 17 = 204 compute cycles, fp32 operands: 13*17*3*4 + 17*11*4*4 = 5644 bytes
-    // read (+ 13*11*2 for Z on the accumulating job), 286 written: memory-bound at 16 B/cycle, plus 20 set-up.
-    expect(totals.cycles).toBe(20 + Math.ceil((5644 + 286) / 16) + 20 + Math.ceil((5644 + 286 + 286) / 16));
+    // Each job: ceil(13/4) * ceil(11/4) * 17 = 204 compute cycles, f32 containers: 13*17*3*4 + 17*11*4*4 = 5644 bytes
+    // read (+ 13*11*4 for Z on the accumulating job), 572 written: memory-bound at 16 B/cycle, plus 20 set-up.
+    expect(totals.cycles).toBe(20 + Math.ceil((5644 + 572) / 16) + 20 + Math.ceil((5644 + 572 + 572) / 16));
     expect(totals.energyJ).toBeGreaterThan(0);
   });
 

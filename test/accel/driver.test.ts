@@ -194,7 +194,7 @@ describe("the driver's bus sequence", () => {
     const x = d.alloc(64), w = d.alloc(64), z = d.alloc(64);
     expect(d.exports.accel_gemm(2, 3, 4, x, 5, 1, w, 4, 1, z, 3, 1, spec)).toBe(0);
     const ops = d.trace.map(([rw, offset, value]) => `${rw} ${offset.toString(16)} ${value.toString(16)}`);
-    expect(ops[0]).toBe("r 0 edc10100");
+    expect(ops[0]).toBe("r 0 edc10101");
     expect(ops[1]).toBe("w 60 2");
     const start = ops.indexOf("w 60 1");
     expect(ops.slice(start + 1)).toEqual(["r 64 2"]);

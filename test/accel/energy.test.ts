@@ -92,7 +92,7 @@ describe("never fewer joules for more bits", () => {
     const wider = (a: string, b: string) => { const x = parseFormat(a), y = parseFormat(b); return y.e >= x.e && y.m >= x.m; };
     const base: CostJob = {
       m: 33, n: 17, k: 29, accumulate: true, mul: f("e4m3"), mulMode: 0, acc: f("fp16"), accMode: 6, fma: false, fast: false,
-      srBits: 13, xFormat: f("e4m3"), wFormat: f("e4m3"),
+      srBits: 13, xFormat: f("e4m3"), wFormat: f("e4m3"), packX: true, packW: true, packZ: true,
     };
     const total = (job: CostJob) => jobCost(DEFAULT_ACCELERATOR, P, job).energyPj.total;
     for (const role of ["mul", "acc", "xFormat", "wFormat"] as const) {
@@ -110,10 +110,10 @@ describe("never fewer joules for more bits", () => {
     expect(jobCost(DEFAULT_ACCELERATOR, counter, base).energyPj.total).toBeGreaterThan(total(base));
   });
 
-  it("memory: operands stored wider move more bytes and cost more, part by part", () => {
+  it("memory: operands packed wider move more bytes and cost more, part by part", () => {
     const base: CostJob = {
       m: 9, n: 7, k: 21, accumulate: true, mul: f("fp16"), mulMode: 0, acc: f("fp16"), accMode: 0, fma: false, fast: false,
-      srBits: 32, xFormat: f("e4m3"), wFormat: f("e4m3"),
+      srBits: 32, xFormat: f("e4m3"), wFormat: f("e4m3"), packX: true, packW: true, packZ: true,
     };
     const cost = (job: CostJob) => jobCost(DEFAULT_ACCELERATOR, P, job);
     const order = ["e4m3", "fp16", "fp32"];
@@ -126,13 +126,23 @@ describe("never fewer joules for more bits", () => {
         expect(wide.energyPj.multiply + wide.energyPj.add + wide.energyPj.sr).toBe(narrow.energyPj.multiply + narrow.energyPj.add + narrow.energyPj.sr);
       }
     }
-    // X is read once per column of 4-wide tiles (2 here), W once per row of tiles (3): hand count for e4m3.
+    // X is read once per column of 4-wide tiles (2 here), W once per row of tiles (3): hand count for e4m3
+    // codes, and Z (accumulating) in fp16 codes, read once and written once.
     expect(cost(base).bytesRead).toBe(9 * 21 * 2 * 1 + 21 * 7 * 3 * 1 + 9 * 7 * 2);
+    expect(cost(base).bytesWritten).toBe(9 * 7 * 2);
+    // A packed Z moves ACC_FMT's storage width: an fp32 accumulator's 4 bytes, as a container does.
+    expect(cost({ ...base, acc: f("fp32") }).bytesWritten).toBe(9 * 7 * 4);
+    expect(cost({ ...base, packZ: false }).bytesWritten).toBe(9 * 7 * 4);
+    // In f32 containers an operand moves 4 bytes an element, whatever its format.
+    for (const operand of ["e4m3", "fp16", "fp32"]) {
+      expect(cost({ ...base, xFormat: f(operand), wFormat: f(operand), packX: false, packW: false, packZ: false }).bytesRead).toBe(9 * 21 * 2 * 4 + 21 * 7 * 3 * 4 + 9 * 7 * 4);
+    }
   });
 
   it("an fp32 job costs more than the same job in e4m3 x e4m3 -> fp16 with rne; storage widths are 1, 2, 4 bytes", () => {
     const job = (mul: string, acc: string, operand: string): CostJob => ({
-      m: 64, n: 64, k: 64, accumulate: false, mul: f(mul), mulMode: 0, acc: f(acc), accMode: 0, fma: false, fast: false, srBits: 32, xFormat: f(operand), wFormat: f(operand),
+      m: 64, n: 64, k: 64, accumulate: false, mul: f(mul), mulMode: 0, acc: f(acc), accMode: 0, fma: false, fast: false, srBits: 32,
+      xFormat: f(operand), wFormat: f(operand), packX: true, packW: true, packZ: true,
     });
     const fp32 = jobCost(DEFAULT_ACCELERATOR, P, job("fp32", "fp32", "fp32")).energyPj;
     const fp8 = jobCost(DEFAULT_ACCELERATOR, P, job("e4m3", "fp16", "e4m3")).energyPj;

@@ -9,7 +9,9 @@ import { parseFormat } from "../../host/formats/parse";
 import { Fmt, MODE_NAMES, referenceGemm } from "../helpers/gemm-reference";
 
 import { ROUND_RNE as RNE, ROUND_RNA as RNA, ROUND_RZ as RZ, ROUND_RU as RU, ROUND_RD as RD, ROUND_RO as RO, ROUND_SR as SR } from "../../host/generated/formats";
-import { hex, showF32 } from "../helpers/bits";
+import { hex, isNaNBits, showF32 } from "../helpers/bits";
+import { sweepFormats } from "../helpers/formats";
+import { refFormat } from "../helpers/reference";
 
 const spec = JSON.parse(readFileSync(join(import.meta.dirname, "../../spec/regmap.json"), "utf8"));
 const BASE = 0x40000000;
@@ -70,9 +72,10 @@ describe("reset values", () => {
     // Default: products e4m3, e5m2, fp16, bf16, fp32 (bits 0-4), sums fp16, bf16, fp32 (bits 2-4).
     expect(hex(r.read("CAPS_FORMATS"))).toBe(hex(0x001c001f));
     expect(hex(r.read("CAPS_ARRAY"))).toBe(hex(0x0404)); // 4 rows, 4 columns
-    // rne (0), rz (2), sr (6) -> 0x45; fma bit 8, fast bit 9.
-    expect(hex(r.read("CAPS_MODES"))).toBe(hex(0x345));
-    expect(hex(r.read("ID"))).toBe(hex(0xedc10100));
+    // rne (0), rz (2), sr (6) -> 0x45; fma bit 8, fast bit 9, packed operands bit 10.
+    expect(hex(r.read("CAPS_MODES"))).toBe(hex(0x745));
+    expect(hex(rig({ ...DEFAULT_ACCELERATOR, packed: false }).read("CAPS_MODES"))).toBe(hex(0x345));
+    expect(hex(r.read("ID"))).toBe(hex(0xedc10101));
   });
 
   it("reads outside the block return all ones; CTRL and unmapped offsets read 0; read-only registers ignore writes", () => {
@@ -86,7 +89,7 @@ describe("reset values", () => {
     r.write("ID", 0x12345678);
     r.write("STATUS", 0xffff);
     r.write("CYCLES_LO", 99);
-    expect(hex(r.read("ID"))).toBe(hex(0xedc10100));
+    expect(hex(r.read("ID"))).toBe(hex(0xedc10101));
     expect(r.read("STATUS")).toBe(0);
     expect(r.read("CYCLES_LO")).toBe(0);
   });
@@ -126,7 +129,10 @@ describe("every error code on a bad job", () => {
     ["OUT_OF_BOUNDS", "X_ADDR", (j) => (j.X_ADDR = (1 << 16) - 16)],
     ["OUT_OF_BOUNDS", "W_ADDR", (j) => (j.W_ADDR = 0xfffffff0)],
     ["OUT_OF_BOUNDS", "Z_ADDR", (j) => (j.LDZ = 100000)],
-    ["BAD_OP", "OP", (j) => (j.OP = 8)],
+    ["BAD_OP", "OP", (j) => (j.OP = 0x40)],
+    ["BAD_OP", "OP", (j) => (j.OP = 8), { packed: false }],
+    ["BAD_OP", "OP", (j) => (j.OP = 16), { packed: false }],
+    ["BAD_OP", "OP", (j) => (j.OP = 32), { packed: false }],
     ["BAD_OP", "MAC", (j) => (j.MAC = 4)],
     ["BAD_OP", "MAC", (j) => (j.MAC = 3)],
     ["BAD_OP", "MAC", (j) => (j.MAC = 1), { fma: false }],
@@ -137,7 +143,20 @@ describe("every error code on a bad job", () => {
     ["BAD_STRIDE", "LDW", (j) => { j.OP = 4; j.LDW = 3; }],
     ["BAD_STRIDE", "LDZ", (j) => (j.LDZ = 4)],
     ["MISALIGNED", "X_ADDR", (j) => (j.X_ADDR += 2)],
+    ["MISALIGNED", "W_ADDR", (j) => (j.W_ADDR += 2)],
     ["MISALIGNED", "Z_ADDR", (j) => (j.Z_ADDR += 1)],
+    // Packed operands align to their storage width: 2 bytes for fp16 and bf16, 4 for formats above 16 bits.
+    ["MISALIGNED", "X_ADDR", (j) => { j.OP = 8; j.X_FMT = word("fp16"); j.X_ADDR += 1; }],
+    ["MISALIGNED", "W_ADDR", (j) => { j.OP = 16; j.W_FMT = word("bf16"); j.W_ADDR += 3; }],
+    ["MISALIGNED", "W_ADDR", (j) => { j.OP = 16; j.W_FMT = word("tf32"); j.W_ADDR += 2; }],
+    // Z holds f32 containers whatever X and W hold, unless packed itself: then ACC_FMT's codes, 2 bytes for fp16.
+    ["MISALIGNED", "Z_ADDR", (j) => { j.OP = 24; j.X_FMT = word("e4m3"); j.W_FMT = word("e4m3"); j.Z_ADDR += 2; }],
+    ["MISALIGNED", "Z_ADDR", (j) => { j.OP = 32; j.ACC_FMT = word("fp16"); j.Z_ADDR += 1; }],
+    ["MISALIGNED", "Z_ADDR", (j) => { j.OP = 32; j.Z_ADDR += 2; }], // ACC_FMT fp32: a packed Z is still 4 bytes an element
+    // 3 x 5 bf16 codes take 30 bytes, 28 are left.
+    ["OUT_OF_BOUNDS", "Z_ADDR", (j) => { j.OP = 32; j.ACC_FMT = word("bf16"); j.Z_ADDR = (1 << 16) - 28; }],
+    // A packed operand's extent counts its own width: 3 x 4 fp16 codes take 24 bytes, 20 are left.
+    ["OUT_OF_BOUNDS", "X_ADDR", (j) => { j.OP = 8; j.X_FMT = word("fp16"); j.X_ADDR = (1 << 16) - 20; }],
   ];
   it.each(cases)("%s at %s", (error, register, change, config) => {
     const r = rig({ ...DEFAULT_ACCELERATOR, ...config });
@@ -209,26 +228,48 @@ describe("counters match the job", () => {
     expect(r.model.lastJob!.utilisation).toBeCloseTo(210 / (16 * 66), 12);
   });
 
-  it("e4m3 operands with fp16 sums and sr: storage widths and SR draws change the bill", () => {
+  // The job both tests below run: 8 x 8 x 8 of ones, Z += X·W from zeros, e4m3 products, fp16 sums with sr.
+  const onesJob = (r: ReturnType<typeof rig>, x: number, w: number, z: number, op: number) => ({
+    X_ADDR: x, W_ADDR: w, Z_ADDR: z, M: 8, N: 8, K: 8, LDX: 8, LDW: 8, LDZ: 8, OP: op,
+    MUL_FMT: word("e4m3"), ACC_FMT: word("fp16"), ROUND: RNE | (SR << 4), SR_BITS: 8, X_FMT: word("e4m3"), W_FMT: word("e4m3"),
+  });
+  // 512 MACs: e4m3 multiply 1.1 * (4/11)^2, fp16 add 0.4, one SR per MAC (an 8-bit LFSR step and an
+  // 8-bit add, Horowitz's 8-bit integer add 0.03 pJ each); memory at 100 pJ per 64-bit access.
+  const onesPj = (accesses: number) => 512 * (1.1 * (4 / 11) ** 2 + 0.4 + 2 * 0.03) + accesses * 100;
+
+  it("e4m3 operands packed as codes: one byte per element read; Z in f32 containers; SR draws change the bill", () => {
+    const r = rig();
+    // 1.0 in e4m3 (bias 7): sign 0, exponent field 0111, mantissa 000 = 0x38. X at an odd address: bytes align anywhere.
+    const codes = r.place(new Float32Array(40));
+    new Uint8Array(r.memory, codes + 1, 128).fill(0x38);
+    const z = r.place(new Float32Array(8 * 8));
+    r.program(onesJob(r, codes + 1, codes + 65, z, 1 | 8 | 16));
+    r.write("CTRL", 1);
+    expect(r.read("STATUS")).toBe(STATUS_DONE);
+    // Reads: X 64 * 2 tile columns * 1 byte + W 64 * 2 tile rows * 1 byte + Z 64 * 4 bytes (accumulate) = 512.
+    expect(r.read("BYTES_READ_LO")).toBe(512);
+    expect(r.read("BYTES_WRITTEN_LO")).toBe(256);
+    // Compute: 4 tiles * 8 = 32 cycles; memory ceil(768 / 16) = 48; + 20 setup.
+    expect(r.read("CYCLES_LO")).toBe(68);
+    expect(r.read("ENERGY_FJ_LO")).toBe(Math.round(onesPj((512 + 256) / 8) * 1000));
+    // Every output is 8 ones summed: exact in fp16, so sr leaves it.
+    expect(Array.from(r.f32(z, 64))).toEqual(new Array(64).fill(8));
+  });
+
+  it("e4m3 operands in f32 containers: 4 bytes per element read, whatever X_FMT and W_FMT say", () => {
     const r = rig();
     const x = r.place(new Float32Array(8 * 8).fill(1));
     const w = r.place(new Float32Array(8 * 8).fill(1));
     const z = r.place(new Float32Array(8 * 8));
-    r.program({
-      X_ADDR: x, W_ADDR: w, Z_ADDR: z, M: 8, N: 8, K: 8, LDX: 8, LDW: 8, LDZ: 8, OP: 1,
-      MUL_FMT: word("e4m3"), ACC_FMT: word("fp16"), ROUND: RNE | (SR << 4), SR_BITS: 8, X_FMT: word("e4m3"), W_FMT: word("e4m3"),
-    });
+    r.program(onesJob(r, x, w, z, 1));
     r.write("CTRL", 1);
     expect(r.read("STATUS")).toBe(STATUS_DONE);
-    // Reads: X 64 * 2 tile columns * 1 byte + W 64 * 2 tile rows * 1 byte + Z 64 * 2 bytes (accumulate) = 384.
-    expect(r.read("BYTES_READ_LO")).toBe(384);
-    expect(r.read("BYTES_WRITTEN_LO")).toBe(128);
-    // Compute: 4 tiles * 8 = 32 cycles; memory ceil(512 / 16) = 32; + 20 setup.
-    expect(r.read("CYCLES_LO")).toBe(52);
-    // 512 MACs: e4m3 multiply 1.1 * (4/11)^2, fp16 add 0.4, one SR per MAC (an 8-bit LFSR step and an
-    // 8-bit add, Horowitz's 8-bit integer add 0.03 pJ each); memory (384 + 128) / 8 = 64 accesses * 100 pJ.
-    const pj = 512 * (1.1 * (4 / 11) ** 2 + 0.4 + 2 * 0.03) + 64 * 100;
-    expect(r.read("ENERGY_FJ_LO")).toBe(Math.round(pj * 1000));
+    // Reads: (64 * 2 + 64 * 2) * 4 bytes + Z 64 * 4 = 1280; memory ceil(1536 / 16) = 96 cycles > 32, + 20.
+    expect(r.read("BYTES_READ_LO")).toBe(1280);
+    expect(r.read("BYTES_WRITTEN_LO")).toBe(256);
+    expect(r.read("CYCLES_LO")).toBe(116);
+    expect(r.read("ENERGY_FJ_LO")).toBe(Math.round(onesPj((1280 + 256) / 8) * 1000));
+    expect(Array.from(r.f32(z, 64))).toEqual(new Array(64).fill(8));
   });
 
   it("64-bit counters carry into the high word", () => {
@@ -242,6 +283,160 @@ describe("counters match the job", () => {
     const fj = r.read("ENERGY_FJ_HI") * 2 ** 32 + r.read("ENERGY_FJ_LO");
     expect(r.read("ENERGY_FJ_HI")).toBeGreaterThan(0);
     expect(fj).toBe(Math.round(r.model.lastJob!.energyPj.total * 1000));
+  });
+});
+
+describe("packed operands: codes decoded as the format's definition gives", () => {
+  // Codes of each swept float format (all of them up to 8 bits; for 16 bits a spread and the edges of
+  // the exponent field) read packed as X (M x 1 against W = [1]) and as W (1 x N against X = [1]), from
+  // an address that is not a multiple of 4. Each output is -0 + code value · 1: the value itself, signed
+  // zeros included, so Z shows the model's decoding, held to the exact reference (test/helpers/reference.ts).
+  const ONE = 0x3f800000, NEG_ZERO = 0x80000000;
+  const codesOf = (bits: number): number[] => {
+    if (bits <= 8) return Array.from({ length: 2 ** bits }, (_, c) => c);
+    const spread = Array.from({ length: 1024 }, (_, i) => (i * 0x9e37) & 0xffff);
+    return [...spread, 0x0000, 0x8000, 0x0001, 0x8001, 0x7fff, 0xffff, 0x7c00, 0xfc00, 0x7f80, 0xff80, 0x03ff, 0x0400, 0x7bff, 0x7f7f];
+  };
+  const formats = sweepFormats().filter((f) => f.spec.kind === "float");
+
+  it.each(formats.map((f) => [f.label, f] as const))("%s", (_, format) => {
+    const ref = refFormat(format.spec);
+    const width = ref.bits <= 8 ? 1 : 2;
+    const codes = codesOf(ref.bits);
+    for (const operand of ["X", "W"] as const) {
+      const r = rig();
+      const n = codes.length;
+      const region = r.place(new Float32Array(Math.ceil((n * width) / 4) + 1));
+      const at = region + width; // a multiple of the width, not of 4
+      const view = new DataView(r.memory);
+      codes.forEach((c, i) => (width === 1 ? view.setUint8(at + i, c) : view.setUint16(at + 2 * i, c, true)));
+      const one = r.place(new Float32Array([1]));
+      const z = r.place(new Float32Array(n));
+      new Uint32Array(r.memory, z, n).fill(NEG_ZERO);
+      const job = operand === "X"
+        ? { X_ADDR: at, W_ADDR: one, M: n, N: 1, LDX: 1, LDW: 1, LDZ: 1, OP: 1 | 8, X_FMT: format.word }
+        : { X_ADDR: one, W_ADDR: at, M: 1, N: n, LDX: 1, LDW: n, LDZ: n, OP: 1 | 16, W_FMT: format.word };
+      r.program({ ...job, Z_ADDR: z, K: 1 });
+      r.write("CTRL", 1);
+      expect(hex(r.read("STATUS")), `${operand} ${format.label}`).toBe(hex(STATUS_DONE));
+      const got = new Uint32Array(r.memory, z, n);
+      const wrong = codes.flatMap((c, i) => {
+        const want = ref.decode(c);
+        // A NaN keeps neither sign nor payload through the arithmetic (the gemm gives its canonical NaN).
+        const same = isNaNBits(want) ? isNaNBits(got[i]) : got[i] === want;
+        return same ? [] : [`${operand} code ${hex(c, width * 2)} of ${format.label}: got ${showF32(got[i])}, expected ${showF32(want)}`];
+      });
+      expect(wrong.slice(0, 5).join("\n")).toBe("");
+      // The bytes read: the codes (one tile column or row), the container [1] once per tile, Z (accumulating).
+      expect(r.read("BYTES_READ_LO"), `${operand} ${format.label}`).toBe(n * width + 4 * Math.ceil(n / 4) + 4 * n);
+    }
+  });
+
+  it("a packed operand ends sooner: 12 e4m3 codes fit in the last 12 bytes of memory, 12 f32 containers do not", () => {
+    const r = rig();
+    const job = validJob(r);
+    const end = r.memory.byteLength - 12;
+    new Uint8Array(r.memory, end, 12).fill(0x38); // 1.0 in e4m3
+    r.program({ ...job, X_ADDR: end, X_FMT: word("e4m3"), OP: 8 });
+    r.write("CTRL", 1);
+    expect(hex(r.read("STATUS"))).toBe(hex(STATUS_DONE));
+    // X (3 x 4 ones) times W (4 x 5 twos): every output 8.
+    expect(Array.from(r.f32(job.Z_ADDR, 15))).toEqual(new Array(15).fill(8));
+    r.program({ OP: 0 });
+    r.write("CTRL", 1);
+    expect(errorOf(r.read("STATUS"))).toBe(ERR.OUT_OF_BOUNDS);
+    expect(hex(r.read("ERROR_INFO"))).toBe(hex(reg("X_ADDR") - BASE));
+  });
+
+  it("a board without packed operands refuses PACK_X, PACK_W and PACK_Z (BAD_OP at OP); the RTL engine has none", () => {
+    for (const op of [8, 16, 32]) {
+      const r = rig({ ...DEFAULT_ACCELERATOR, packed: false });
+      r.program({ ...validJob(r), OP: op });
+      r.write("CTRL", 1);
+      expect(errorOf(r.read("STATUS"))).toBe(ERR.BAD_OP);
+      expect(hex(r.read("ERROR_INFO"))).toBe(hex(reg("OP") - BASE));
+    }
+    expect(acceleratorConfigFrom({ engine: "rtl" }, undefined, "board/x.json").packed).toBe(false);
+    expect(() => acceleratorConfigFrom({ engine: "rtl", packed: true }, undefined, "board/x.json"))
+      .toThrow('board/x.json: accelerator.packed: expected false with engine "rtl" (the RTL reads f32 containers only), received true');
+  });
+});
+
+describe("packed Z: codes of ACC_FMT written, and read when accumulating", () => {
+  // Every fp16 and bf16 accumulator variant (saturating, without subnormals). Z is M x 1 with LDZ 2, so a
+  // code of padding lies between outputs and must stay as it was; Z starts 2 bytes past a multiple of 4.
+  const formats = sweepFormats().filter((f) => f.spec.kind === "float" && ((f.spec.e === 5 && f.spec.m === 10) || (f.spec.e === 8 && f.spec.m === 7)));
+  const PAD = 0xa5a5;
+  const codes = [
+    ...Array.from({ length: 512 }, (_, i) => (i * 0x9e37 + 11) & 0xffff),
+    0x0000, 0x8000, 0x0001, 0x8001, 0x03ff, 0x0400, 0x3c00, 0x7bff, 0x7c00, 0xfc00, 0x7e00, 0x3f80, 0x7f7f, 0x7f80, 0xff80, 0x7fc0,
+  ];
+
+  const F32_INF = 0x7f800000;
+  const f32Bits = (v: number) => new Uint32Array(Float32Array.of(v).buffer)[0];
+  const valueOf = (bits: number) => new Float32Array(Uint32Array.of(bits).buffer)[0];
+  /** What an accumulator of `ref` holds after summing to `bits` (f32, exact here): rne, flushing where the format has no subnormals, saturating where it saturates (inf too). */
+  const held = (ref: ReturnType<typeof refFormat>, bits: number) => ref.round(bits, "rne");
+
+  /** A rig with Z's codes (n of them, LDZ 2, padding between) at an address that is 2 mod 4; returns Z's address. */
+  function zCodes(r: ReturnType<typeof rig>, values: number[]): number {
+    const region = r.place(new Float32Array(values.length + 2));
+    const at = region + 2;
+    const view = new Uint16Array(r.memory, at, 2 * values.length);
+    values.forEach((c, i) => { view[2 * i] = c; view[2 * i + 1] = PAD; });
+    return at;
+  }
+
+  it.each(formats.map((f) => [f.label, f] as const))("%s: Z = X·[1] writes the code of each X value (an independent decoder reads them)", (_, format) => {
+    const ref = refFormat(format.spec);
+    // X: every value a code of the format stands for (so the sum, X·1, is already in ACC_FMT).
+    const values = codes.map((c) => ref.decode(c));
+    const r = rig();
+    const x = r.place(new Float32Array(Uint32Array.from(values).buffer));
+    const one = r.place(new Float32Array([1]));
+    const n = values.length;
+    const z = zCodes(r, new Array(n).fill(0x1234));
+    r.program({ X_ADDR: x, W_ADDR: one, Z_ADDR: z, M: n, N: 1, K: 1, LDX: 1, LDW: 1, LDZ: 2, OP: 32, ACC_FMT: format.word });
+    r.write("CTRL", 1);
+    expect(hex(r.read("STATUS"))).toBe(hex(STATUS_DONE));
+    const got = new Uint16Array(r.memory, z, 2 * n);
+    // The sum starts from +0, so -0 comes out +0.
+    const wrong = values.map((v) => held(ref, f32Bits(0 + valueOf(v)))).flatMap((want, i) => {
+      const back = ref.decode(got[2 * i]);
+      const same = isNaNBits(want) ? isNaNBits(back) : back === want;
+      const padded = got[2 * i + 1] === PAD;
+      return same && padded ? [] : [`output ${i}: code ${hex(got[2 * i], 4)} = ${showF32(back)}, expected ${showF32(want)}${padded ? "" : `; padding now ${hex(got[2 * i + 1], 4)}`}`];
+    });
+    expect(wrong.slice(0, 5).join("\n")).toBe("");
+    // Written: 2 bytes an output, not 4.
+    expect(r.read("BYTES_WRITTEN_LO")).toBe(2 * n);
+  });
+
+  it.each(formats.map((f) => [f.label, f] as const))("%s: Z += X·W starts from Z's codes; the result's codes are read back", (_, format) => {
+    const ref = refFormat(format.spec);
+    const r = rig();
+    const n = codes.length;
+    // x = 1 for the first half of the finite starts (z + 1, rounded rne); else -0 (z + -0·1 is z, -0 included).
+    const half = n >> 1;
+    const starts = codes.map((c) => ref.decode(c));
+    const xs = starts.map((b, i) => (i < half && (b & 0x7fffffff) < F32_INF ? 1 : -0));
+    const x = r.place(Float32Array.from(xs));
+    const one = r.place(new Float32Array([1]));
+    const z = zCodes(r, codes);
+    r.program({ X_ADDR: x, W_ADDR: one, Z_ADDR: z, M: n, N: 1, K: 1, LDX: 1, LDW: 1, LDZ: 2, OP: 1 | 32, ACC_FMT: format.word });
+    r.write("CTRL", 1);
+    expect(hex(r.read("STATUS"))).toBe(hex(STATUS_DONE));
+    const got = new Uint16Array(r.memory, z, 2 * n);
+    const wrong = codes.flatMap((c, i) => {
+      const start = starts[i];
+      const want = held(ref, xs[i] === 1 ? f32Bits(valueOf(start) + 1) : start);
+      const back = ref.decode(got[2 * i]);
+      const same = isNaNBits(want) ? isNaNBits(back) : back === want;
+      return same && got[2 * i + 1] === PAD ? [] : [`Z code ${hex(c, 4)} (${showF32(start)}) + ${xs[i] === 1 ? "1" : "-0"}: code ${hex(got[2 * i], 4)} = ${showF32(back)}, expected ${showF32(want)}`];
+    });
+    expect(wrong.slice(0, 5).join("\n")).toBe("");
+    // Read: X (4 bytes) and W once per tile ([1], 4 bytes each), Z 2 bytes an output.
+    expect(r.read("BYTES_READ_LO")).toBe(4 * n + 4 * Math.ceil(n / 4) + 2 * n);
   });
 });
 
@@ -385,8 +580,8 @@ describe("as a board makes it", () => {
     const memory = new WebAssembly.Memory({ initial: 1, maximum: 4 });
     const manifest = JSON.parse(readFileSync(join(import.meta.dirname, "../../board/sim.json"), "utf8"));
     const model = new AcceleratorModel({ manifest: { id: "sim", ...manifest }, memory: () => memory });
-    expect(model.read32(0) >>> 0).toBe(0xedc10100);
-    expect(model.read32(BASE) >>> 0).toBe(0xedc10100);
+    expect(model.read32(0) >>> 0).toBe(0xedc10101);
+    expect(model.read32(BASE) >>> 0).toBe(0xedc10101);
     expect(model.config.rows).toBe(manifest.accelerator.rows);
     const f32 = new Float32Array(memory.buffer);
     f32.set([1, 2, 3, 4], 16);

@@ -57,7 +57,7 @@ describe("gen-regmap", () => {
     ["a repeated error code", (s: any) => (s.errors[2].code = 1), "errors: expected unique codes, received 1"],
     ["an unknown format", (s: any) => (s.formats.list[0].id = "fp8"), 'formats.list[0].id: expected a float format of spec/formats.json'],
     ["a config reset on a writable register", (s: any) => (s.registers[4].reset = "config"), 'registers.X_ADDR.reset: expected a hex value (only read-only registers take theirs from the configuration), received "config"'],
-    ["an ID reset that disagrees with id", (s: any) => (s.id.minor = 3), "registers.ID.reset: expected 0xEDC10103 (from id), received \"0xEDC10100\""],
+    ["an ID reset that disagrees with id", (s: any) => (s.id.minor = 3), "registers.ID.reset: expected 0xEDC10103 (from id), received \"0xEDC10101\""],
   ])("refuses a spec with %s, naming where", (name, edit, message) => {
     const result = gen(copyWithSpec(`bad-${name.replace(/\W+/g, "-")}`, "spec/regmap.json", edit));
     expect(result.status).toBe(1);

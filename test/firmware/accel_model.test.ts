@@ -34,7 +34,7 @@ const OPERAND_WORDS = [WORD.fp32, WORD.e4m3, WORD.e5m2, WORD.fp16, WORD.bf16, 0x
 
 const simManifest = JSON.parse(readFileSync(new URL("../../board/sim.json", import.meta.url), "utf8"));
 
-/** Four configurations: every mode, the sim board's manifest, and two odd shapes with their own energy figures. */
+/** Four configurations: every mode, the sim board's manifest, and two odd shapes with their own energy figures (one without packed operands). */
 const CONFIGS: Array<[string, AcceleratorConfig]> = [
   ["every format and mode", {
     ...DEFAULT_ACCELERATOR,
@@ -55,11 +55,11 @@ const CONFIGS: Array<[string, AcceleratorConfig]> = [
       srDrawPj: 1.3, srAddPjPerBit: 0.0071, memoryPjPer64Bits: 13.1,
     },
   }],
-  ["255 x 1 array, 0.3 B/cycle", {
+  ["255 x 1 array, 0.3 B/cycle, f32 containers only", {
     ...DEFAULT_ACCELERATOR,
     rows: 255, cols: 1, bandwidthBytesPerCycle: 0.3, setupCycles: 0, busyPolls: 1,
     productFormats: ["bf16", "e5m2"], accumulatorFormats: ["fp32", "fp16"],
-    rounding: ["rz", "ro", "sr", "rne"], fma: false, fast: true,
+    rounding: ["rz", "ro", "sr", "rne"], fma: false, fast: true, packed: false,
     energy: {
       ...HOROWITZ_2014,
       multiply: [{ format: "bf16", p: 8, bits: 16, pj: 0.6 }],
@@ -143,7 +143,17 @@ function randomJob(s: BusScript, r: TestRandom, index: number): void {
   let srBits = r.pick([0, 0, 32, r.int(1, 32), r.int(1, 8)]);
   const key = r.u32();
   let xFmt = r.pick(OPERAND_WORDS), wFmt = r.pick(OPERAND_WORDS);
-  let op = (accumulate ? 1 : 0) | (transX ? 2 : 0) | (transW ? 4 : 0);
+  // Operands packed in their storage width (OP.PACK_X, OP.PACK_W, OP.PACK_Z): mostly where the
+  // configuration reads them, now and then where it does not (the BAD_OP refusal must agree too).
+  const pack = () => (cfg.packed ? r.int(0, 2) === 0 : r.int(0, 19) === 0);
+  const packX = pack(), packW = pack(), packZ = pack();
+  let op = (accumulate ? 1 : 0) | (transX ? 2 : 0) | (transW ? 4 : 0) | (packX ? 8 : 0) | (packW ? 16 : 0) | (packZ ? 32 : 0);
+  // Bytes per element: a packed operand's storage width (1 + e + m bits in 1, 2 or 4 bytes), else a container's 4.
+  const width = (word: number, packed: boolean) => {
+    const bits = 1 + ((word >>> 8) & 0xff) + ((word >>> 16) & 0xff);
+    return !packed || bits > 16 ? 4 : bits > 8 ? 2 : 1;
+  };
+  const xWidth = width(xFmt, packX), wWidth = width(wFmt, packW), zWidth = width(accWord, packZ);
   const breakage: Breakage = r.int(0, 9) === 0 ? r.pick(BREAKAGES) : "none";
 
   // Operands at random aligned places, with gaps, inside the memory.
@@ -156,20 +166,30 @@ function randomJob(s: BusScript, r: TestRandom, index: number): void {
     cursor += 4 * (elems + r.int(0, 16));
     return here;
   };
-  let x = place(xElems), w = place(wElems), z = place(zElems);
+  // An operand of codes starts at any multiple of its width inside its aligned region, filled with random codes.
+  const operand = (elems: number, bytes: number) => {
+    const here = place(elems + 2);
+    if (bytes === 4) {
+      for (let i = 0; i < elems; i++) s.poke(here + 4 * i, operandBits(r));
+      return here;
+    }
+    const start = here + bytes * r.int(0, 3);
+    for (let a = here; a < start + elems * bytes; a += 4) s.poke(a, r.u32());
+    return start;
+  };
+  let x = operand(xElems, xWidth), w = operand(wElems, wWidth);
+  // Z including the padding between rows, which must stay untouched: f32 values, or random codes.
+  const zPadded = m * ldz;
+  let z = operand(zPadded, zWidth);
   if (r.int(0, 49) === 0) z = x; // Z over X: both models compute in place, element by element
-  for (let i = 0; i < xElems; i++) s.poke(x + 4 * i, operandBits(r));
-  for (let i = 0; i < wElems; i++) s.poke(w + 4 * i, operandBits(r));
-  // Z including the padding between rows, which must stay untouched.
-  const zPadded = m * ldz, zPlaced = z, ldzPlaced = ldz;
-  for (let i = 0; i < zPadded && z + 4 * i + 4 <= s.memoryBytes; i++) s.poke(z + 4 * i, operandBits(r));
+  const zPlaced = z, ldzPlaced = ldz;
 
   switch (breakage) {
     case "misaligned": if (r.int(0, 1)) x += 2; else z += 1; break;
     case "out of bounds": if (r.int(0, 1)) w = s.memoryBytes - 4 * r.int(0, 3); else ldz = 1 << 20; break;
     case "stride": if (r.int(0, 1)) ldx = (transX ? m : k) - 1; else ldw = (transW ? k : n) - 1; break;
     case "zero": if (r.int(0, 2) === 0) m = 0; else if (r.int(0, 1)) n = 0; else k = 0; break;
-    case "op bits": op |= 8 << r.int(0, 28); break;
+    case "op bits": op |= 0x40 << r.int(0, 25); break;
     case "mac bits": mac = r.pick([3, 4, 0x100]); break;
     case "format": mulWord = r.pick([0x00010210, 0x00030410 ^ 0x100, WORD.fp32 + 0x10000]); mac = 0; break;
     case "bad word": if (r.int(0, 1)) xFmt = r.pick([0xff, 0x01000000 | FP32, 0x00180800]); else accWord = 0x00000901; break;
@@ -200,8 +220,13 @@ function randomJob(s: BusScript, r: TestRandom, index: number): void {
   }
   s.read(at("ERROR_INFO"), "ERROR_INFO");
   for (const name of COUNTERS) s.read(at(name), name);
-  for (let i = 0; i < zPadded && zPlaced + 4 * i + 4 <= s.memoryBytes; i++) {
-    s.peek(zPlaced + 4 * i, `Z[${Math.floor(i / ldzPlaced)}][${i % ldzPlaced}]${i % ldzPlaced >= n ? " (padding)" : ""}`);
+  if (zWidth === 4) {
+    for (let i = 0; i < zPadded && zPlaced + 4 * i + 4 <= s.memoryBytes; i++) {
+      s.peek(zPlaced + 4 * i, `Z[${Math.floor(i / ldzPlaced)}][${i % ldzPlaced}]${i % ldzPlaced >= n ? " (padding)" : ""}`);
+    }
+  } else {
+    // Codes: the words that hold them (the final memory comparison checks every byte too).
+    for (let a = zPlaced & ~3; a < zPlaced + zWidth * zPadded && a + 4 <= s.memoryBytes; a += 4) s.peek(a, `Z codes at byte ${a - zPlaced}`);
   }
 }
 
@@ -279,7 +304,7 @@ describe("the firmware's configuration: firmware/src/accel_config.mjs reads a ma
   const custom = {
     accelerator: {
       present: true, rows: 7, cols: 2, productFormats: ["e5m2", "fp16"], accumulatorFormats: ["bf16"], rounding: ["ru", "rd", "sr"],
-      fma: false, fast: true, bandwidthBytesPerCycle: 5.5, setupCycles: 3, busyPolls: 2,
+      fma: false, fast: true, bandwidthBytesPerCycle: 5.5, setupCycles: 3, busyPolls: 2, packed: false,
     },
     energy: {
       multiply: [{ format: "fp32", p: 24, bits: 32, pj: 4.1 }, { format: "fp16", p: 11, bits: 16, pj: 0.9 }, { format: "fp8", p: 4, bits: 8, pj: 0.3 }],

@@ -72,6 +72,7 @@ function configWords(config: AcceleratorConfig): Buffer {
   u32(mask(config.rounding, ROUND_CODE));
   u32(config.fma ? 1 : 0);
   u32(config.fast ? 1 : 0);
+  u32(config.packed ? 1 : 0);
   u32(config.busyPolls);
   u32(config.energy.multiply.length);
   for (const a of config.energy.multiply) {

@@ -10,6 +10,7 @@ import { planRun, type ClRunOptions } from "../../host/cl/run.js";
 import { checkReport } from "../../host/report/io.js";
 import type { Report } from "../../host/report/types.js";
 import { connectInProcess } from "./board.js";
+import { expect } from "vitest";
 import { expectValidReport } from "./report-schema.js";
 
 export interface Run {
@@ -42,6 +43,22 @@ export const learning = (r: Report) => ({
   losses: r.telemetry.map((t) => [t.train.meanLoss, t.train.lastLoss, t.eval.loss]),
 });
 
+
+/**
+ * Runs `options` on `sim` and on `sim-noaccel` and expects the same learner, bit for bit, with every job
+ * on the accelerator (none refused): a job the accelerator computes gives the CPU kernel's bits. Returns
+ * the `sim` run.
+ */
+export async function expectAcceleratorBits(options: ClRunOptions): Promise<Run> {
+  const [accelerated, cpu] = await Promise.all([runOn("sim", options), runOn("sim-noaccel", options)]);
+  expect(learning(accelerated.report)).toEqual(learning(cpu.report));
+  expect(accelerated.report.modelChecksum).toBe(cpu.report.modelChecksum);
+  expect(accelerated.checkpointCrc).toBe(cpu.checkpointCrc);
+  const a = accelerated.report.accelerator!;
+  expect(a.jobs).toBeGreaterThan(0);
+  expect(a.cpuFallbacks).toBe(0);
+  return accelerated;
+}
 
 export interface StoppedRun {
   report: Report;
