@@ -63,7 +63,9 @@ export function regmapHeader(): string {
 
 /** The board's configuration as localparams; the capability values are read from the model itself. */
 export function configHeader(config: AcceleratorConfig): string {
-  const model = new AcceleratorModel(config, () => new ArrayBuffer(0)); // never runs a job: no engine is made
+  // The circuit reads f32 containers only, so it never advertises packed operands, whatever the
+  // manifest lets the model do.
+  const model = new AcceleratorModel({ ...config, packed: false }, () => new ArrayBuffer(0)); // never runs a job: no engine is made
   const formats = model.read32(R.ACCEL_CAPS_FORMATS_OFFSET);
   const array = model.read32(R.ACCEL_CAPS_ARRAY_OFFSET);
   const modes = model.read32(R.ACCEL_CAPS_MODES_OFFSET);
