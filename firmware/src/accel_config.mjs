@@ -63,6 +63,7 @@ async function header(file) {
     `    .cols = ${config.cols}u,`,
     `    .bandwidth_bytes_per_cycle = ${cDouble(config.bandwidthBytesPerCycle)},`,
     `    .setup_cycles = ${config.setupCycles}u,`,
+    `    .cycle_model_rtl = ${config.cycleModel === "rtl" ? 1 : 0},`,
     `    .product_formats = 0x${mask(config.productFormats, formatBit).toString(16)}u,`,
     `    .accumulator_formats = 0x${mask(config.accumulatorFormats, formatBit).toString(16)}u,`,
     `    .rounding = 0x${mask(config.rounding, roundCode).toString(16)}u,`,

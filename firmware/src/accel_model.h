@@ -41,6 +41,7 @@ typedef struct {
   uint32_t rows, cols;                /* MAC array, 1..255 each */
   double bandwidth_bytes_per_cycle;   /* operand bytes the memory port moves per cycle, > 0 */
   uint32_t setup_cycles;              /* cycles to start a job */
+  int cycle_model_rtl;                /* cycles of the generated circuit (board/accel/cost.ts rtlCycles), else overlapped */
   uint32_t product_formats;           /* CAPS_FORMATS.PRODUCT: bit i = format with bit i in spec/regmap.json */
   uint32_t accumulator_formats;       /* CAPS_FORMATS.ACCUMULATOR */
   uint32_t rounding;                  /* CAPS_MODES.ROUNDING: bit r = rounding code r (spec/formats.json) */
