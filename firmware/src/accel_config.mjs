@@ -56,6 +56,8 @@ async function header(file) {
     ` * minstret counts virtual nanoseconds, the clock mtime follows). */`,
     `#define EDGECL_ACCEL_CLOCK_HZ ${cDouble(config.clockHz)}`,
     `#define EDGECL_QEMU_ICOUNT ${icount === undefined || icount === false ? 0 : 1}`,
+    `/* What computes Z in the device process: 1 the verilated RTL (its harness given with --rtl), 0 the device module's gemm. */`,
+    `#define EDGECL_ACCEL_ENGINE_RTL ${config.engine === "rtl" ? 1 : 0}`,
     "",
     "/* Unused where only the model's host (the device process) needs it. */",
     "static const accel_config_t edgecl_accel_config __attribute__((unused)) = {",
