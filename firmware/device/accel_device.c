@@ -3,7 +3,7 @@
  * built with the host's gcc by firmware/Makefile, one binary per board: its configuration is the
  * board manifest's, generated into accel_config.h).
  *
- *   edgecl-accel-device --ram FILE --bar FILE --socket PATH [--stats FILE]
+ *   edgecl-accel-device --ram FILE --bar FILE --socket PATH [--stats FILE] [--rtl BINARY]
  *   edgecl-accel-device --bar-bytes          the size the BAR file must have, for the host and QEMU
  *
  * FILE --ram is the guest's RAM (QEMU -object memory-backend-file,share=on), --bar the shared memory
@@ -15,7 +15,8 @@
  * spec/regmap.json in the BAR (src/accel_device.h has the protocol): when the firmware rings CTRL it
  * latches the registers, sets STATUS.BUSY, takes the doorbell, runs the job on the accelerator model
  * (src/accel_model.c: validation, cycles, energy) straight on guest RAM, Z computed by the device
- * module's own gemm (gemm_engine.c), then publishes the counters and STATUS. Between doorbells it
+ * module's own gemm (gemm_engine.c), or on a board whose accelerator engine is "rtl" by the verilated RTL
+ * (rtl_engine.c; BINARY is the harness hw/verilate.ts builds), then publishes the counters and STATUS. Between doorbells it
  * sleeps in ppoll. The socket appears (renamed into place) only once the process serves, and it
  * prints "ready" on stdout; on SIGTERM or SIGINT it writes its counters and a line per job to --stats
  * (JSON) and exits 0. Any problem with its files is a message on stderr and exit 2.
@@ -41,6 +42,7 @@
 #include "accel_model.h"
 #include "edgecl_regmap.h"
 #include "gemm_engine.h"
+#include "rtl_engine.h"
 
 static volatile sig_atomic_t stopping;
 
@@ -295,12 +297,15 @@ static void serve_doorbells(accel_model_t *m) {
 static void write_stats(const char *file) {
   FILE *out = fopen(file, "w");
   if (out == NULL) fail("cannot write", file);
+  const rtl_engine_stats_t rtl = rtl_engine_stats();
   fprintf(out,
           "{\"jobs\": %llu, \"refused\": %llu, \"macs\": %llu, \"cycles\": %llu, \"doorbells\": %u, \"statusReads\": %u, "
-          "\"busyReads\": %u, \"busyJobs\": %u, \"irqWaits\": %u, \"irqWakes\": %u,\n \"starts\": [",
+          "\"busyReads\": %u, \"busyJobs\": %u, \"irqWaits\": %u, \"irqWakes\": %u,\n \"engine\": \"%s\", \"rtlJobs\": %llu, "
+          "\"rtlFallbacks\": %llu, \"rtlCycles\": %llu,\n \"starts\": [",
           (unsigned long long)words->jobs, (unsigned long long)refused, (unsigned long long)words->macs,
           (unsigned long long)words->cycles, words->doorbells, words->status_reads, words->busy_reads, words->busy_jobs,
-          words->irq_waits, words->irq_wakes);
+          words->irq_waits, words->irq_wakes, EDGECL_ACCEL_ENGINE_RTL ? "rtl" : "wasm", (unsigned long long)rtl.jobs,
+          (unsigned long long)rtl.fallbacks, (unsigned long long)rtl.cycles);
   for (size_t i = 0; i < job_log_count; i++) {
     uint32_t after = i + 1 < job_log_count ? job_log[i + 1].busy_jobs_before : words->busy_jobs;
     fprintf(out, "%s\n  {\"ns\": %llu, \"ran\": %s, \"sawBusy\": %s}", i ? "," : "", (unsigned long long)job_log[i].ns,
@@ -312,13 +317,13 @@ static void write_stats(const char *file) {
 
 static void usage(const char *problem) {
   fprintf(stderr,
-          "edgecl-accel-device: %s\nusage: edgecl-accel-device --ram FILE --bar FILE --socket PATH [--stats FILE] | --bar-bytes | --vectors\n",
+          "edgecl-accel-device: %s\nusage: edgecl-accel-device --ram FILE --bar FILE --socket PATH [--stats FILE] [--rtl BINARY] | --bar-bytes | --vectors\n",
           problem);
   exit(2);
 }
 
 int main(int argc, char **argv) {
-  const char *ram_file = NULL, *bar_file = NULL, *socket_path = NULL, *stats_file = NULL;
+  const char *ram_file = NULL, *bar_file = NULL, *socket_path = NULL, *stats_file = NULL, *rtl_binary = NULL;
   if (argc == 2 && strcmp(argv[1], "--bar-bytes") == 0) {
     printf("%u\n", ACCEL_DEVICE_BAR_BYTES);
     return 0;
@@ -333,9 +338,13 @@ int main(int argc, char **argv) {
     else if (strcmp(argv[i], "--bar") == 0) bar_file = argv[++i];
     else if (strcmp(argv[i], "--socket") == 0) socket_path = argv[++i];
     else if (strcmp(argv[i], "--stats") == 0) stats_file = argv[++i];
-    else usage("expected --ram, --bar, --socket or --stats");
+    else if (strcmp(argv[i], "--rtl") == 0) rtl_binary = argv[++i];
+    else usage("expected --ram, --bar, --socket, --stats or --rtl");
   }
   if (ram_file == NULL || bar_file == NULL || socket_path == NULL) usage("expected --ram FILE, --bar FILE and --socket PATH");
+  if (EDGECL_ACCEL_ENGINE_RTL && rtl_binary == NULL)
+    usage("expected --rtl BINARY: this board's accelerator engine is \"rtl\" (hw/verilate.ts builds the harness)");
+  if (!EDGECL_ACCEL_ENGINE_RTL && rtl_binary != NULL) usage("expected no --rtl: this board's accelerator engine is the device module's gemm");
   size_t bar_bytes;
   int bar_fd;
   ram = map_file(ram_file, 1, &ram_bytes, NULL);
@@ -344,7 +353,8 @@ int main(int argc, char **argv) {
 
   accel_model_t model;
   accel_memory_t memory = {window_size_of, window_base_of, NULL, NULL, NULL};
-  const char *problem = accel_model_init(&model, &edgecl_accel_config, memory, gemm_engine());
+  const accel_engine_t engine = EDGECL_ACCEL_ENGINE_RTL ? rtl_engine(rtl_binary) : gemm_engine();
+  const char *problem = accel_model_init(&model, &edgecl_accel_config, memory, engine);
   if (problem != NULL) {
     fprintf(stderr, "edgecl-accel-device: the board's accelerator configuration was refused: %s\n", problem);
     return 2;

@@ -190,6 +190,16 @@ static uint32_t element_bytes(const accel_format_t *f, int packed) {
   return packed ? storage_bytes(f) : CONTAINER_BYTES;
 }
 
+/* Cycles of a job on the generated circuit (board/accel/cost.ts rtlCycles, hw/rtl/edgecl_accel.sv): four
+ * 33-cycle products and one to decide; per tile 3 of control, the Z load when accumulating, K steps of
+ * ROWS + COLS fetches, one of latency and one MAC, the final rounding in fast mode, the write-back. */
+static uint64_t rtl_cycles(const accel_config_t *c, const accel_job_t *job) {
+  const uint64_t lanes = (uint64_t)c->rows * c->cols;
+  const uint64_t tiles = (uint64_t)((job->m + c->rows - 1u) / c->rows) * ((job->n + c->cols - 1u) / c->cols);
+  const uint64_t per_tile = 3u + (job->accumulate ? lanes + 1u : 0u) + (uint64_t)job->k * (c->rows + c->cols + 2u) + (job->fast ? 1u : 0u) + lanes;
+  return 4u * 33u + 1u + tiles * per_tile;
+}
+
 static void account(accel_model_t *model, const accel_job_t *job) {
   const accel_config_t *c = &model->config;
   const uint64_t m = job->m, n = job->n, k = job->k;
@@ -203,7 +213,8 @@ static void account(accel_model_t *model, const accel_job_t *job) {
   const uint64_t compute_cycles = tile_rows * tile_cols * k;
   const double memory_cycles = ceil_nonneg((double)(bytes_read + bytes_written) / c->bandwidth_bytes_per_cycle);
   const uint64_t memory_whole = memory_cycles >= 18446744073709551615.0 ? UINT64_MAX : (uint64_t)memory_cycles;
-  const uint64_t cycles = c->setup_cycles + (compute_cycles > memory_whole ? compute_cycles : memory_whole);
+  const uint64_t overlapped = c->setup_cycles + (compute_cycles > memory_whole ? compute_cycles : memory_whole);
+  const uint64_t cycles = c->cycle_model_rtl ? rtl_cycles(c, job) : overlapped;
 
   /* Which units each MAC uses, by mode: a multiplier of the product's width and an adder of the sum's. */
   const accel_energy_t *e = &c->energy;

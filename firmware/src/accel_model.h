@@ -3,7 +3,7 @@
  * cycle and energy counters, each exactly as board/accel/ (TypeScript) defines them
  * (docs/accelerator.md, docs/energy.md): the same job gives the same error code and the same counter
  * values on this model and on the TypeScript model. Z is computed by an engine (accel_engine_t): the
- * device module's own gemm, as on every board.
+ * device module's own gemm, as on every board, or the verilated RTL (engine "rtl").
  *
  * Portable C99 with no platform code: its host provides the linear memory through accel_memory_t
  * (a base pointer and size, or load/store functions) and the engine, and forwards its bus accesses to
@@ -41,6 +41,7 @@ typedef struct {
   uint32_t rows, cols;                /* MAC array, 1..255 each */
   double bandwidth_bytes_per_cycle;   /* operand bytes the memory port moves per cycle, > 0 */
   uint32_t setup_cycles;              /* cycles to start a job */
+  int cycle_model_rtl;                /* cycles of the generated circuit (board/accel/cost.ts rtlCycles), else overlapped */
   uint32_t product_formats;           /* CAPS_FORMATS.PRODUCT: bit i = format with bit i in spec/regmap.json */
   uint32_t accumulator_formats;       /* CAPS_FORMATS.ACCUMULATOR */
   uint32_t rounding;                  /* CAPS_MODES.ROUNDING: bit r = rounding code r (spec/formats.json) */
@@ -89,8 +90,8 @@ typedef struct {
 } accel_job_t;
 
 /* What computes a job's Z in the memory (docs/gemm.md). The model owns registers, validation, cycles
- * and energy; the arithmetic is the device module's own gemm (firmware/device/gemm_engine.h runs it),
- * never a copy of it. An engine that cannot run a job the model accepted does not return. */
+ * and energy; the arithmetic is the device module's own gemm (firmware/device/gemm_engine.h runs it)
+ * or the circuit generated from the same configuration (firmware/device/rtl_engine.h), never a copy of it. An engine that cannot run a job the model accepted does not return. */
 typedef struct {
   void (*run)(void *ctx, const accel_memory_t *memory, const accel_job_t *job);
   void *ctx;

@@ -66,6 +66,8 @@ export interface ClRunOptions {
   data?: DataSplit;
   /** Flash folder of a process board. */
   flashDir?: string;
+  /** QEMU boards with the accelerator: where its device process writes its counters (JSON) when the board stops. */
+  accelStatsFile?: string;
   hooks?: RunHooks;
   /** Time a board may take to answer a request, ms, before the work of a TRAIN (default: the manifest's transport.timeoutMs). */
   timeoutMs?: number;
@@ -316,12 +318,12 @@ export function planRun(options: ClRunOptions): ClPlan {
  * closed (a board process ends with it): the request in flight fails and the run stops as for a lost
  * board, with the report of the completed experiences.
  */
-export async function runPlanned(planned: ClPlan, options: Pick<ClRunOptions, "hooks" | "flashDir"> & { stop?: AbortSignal } = {}): Promise<Report> {
+export async function runPlanned(planned: ClPlan, options: Pick<ClRunOptions, "hooks" | "flashDir" | "accelStatsFile"> & { stop?: AbortSignal } = {}): Promise<Report> {
   const { plan, boardSpec, manifest } = planned;
   let client: BoardClient;
   if (boardSpec === "inline") client = inlineBoard(manifest!);
   else {
-    const opened = await openBoard(boardSpec, { flashDir: options.flashDir, manifest: planned.manifestName, timeoutMs: planned.timeoutMs });
+    const opened = await openBoard(boardSpec, { flashDir: options.flashDir, accelStatsFile: options.accelStatsFile, manifest: planned.manifestName, timeoutMs: planned.timeoutMs });
     client = opened.client;
     if (plan.provenance) plan.provenance.firmware = firmwareIdentity(opened.transport);
   }

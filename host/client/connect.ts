@@ -23,6 +23,8 @@ export interface OpenBoardOptions {
   /** Overrides the manifest's transport.timeoutMs. */
   timeoutMs?: number;
   log?: (line: string) => void;
+  /** QEMU boards with the accelerator: where its device process writes its counters (JSON) when the board stops. */
+  accelStatsFile?: string;
 }
 
 export interface OpenedBoard {
@@ -78,7 +80,7 @@ export async function openBoard(spec: string, options: OpenBoardOptions = {}): P
         case "qemu": {
           // The firmware tools build the image if needed and start QEMU with its UART on a loopback socket.
           const { openQemuBoard } = await import("../firmware/board.js");
-          transport = await openQemuBoard(manifest, { flashFile: options.flashDir ? join(options.flashDir, `${manifest.id}.bin`) : undefined, log: options.log });
+          transport = await openQemuBoard(manifest, { flashFile: options.flashDir ? join(options.flashDir, `${manifest.id}.bin`) : undefined, log: options.log, accelStatsFile: options.accelStatsFile });
           break;
         }
         default:

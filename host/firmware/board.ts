@@ -5,6 +5,8 @@
 import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import type { BoardManifest } from "../manifest/manifest.js";
+import { acceleratorConfigFrom } from "../../board/accel/model.js";
+import { verilate } from "../../hw/verilate.js";
 import { RunError, UsageError, expected } from "../errors.js";
 import { BaseTransport } from "../transport/transport.js";
 import { buildFirmware, firmwareDir, type FirmwareImage, type FirmwareRuntime } from "./build.js";
@@ -79,7 +81,7 @@ export async function buildQemuBoardImage(manifest: BoardManifest, options: Qemu
   const wasm = resolve(options.wasm ?? join(repoRoot(), "build", "device.wasm"));
   const outDir = resolve(options.buildDir ?? join(repoRoot(), "build", "firmware", `${manifest.id}-${runtime}`));
   options.log?.(`building the ${runtime} firmware image for ${manifest.id} in ${outDir}`);
-  return buildFirmware({
+  const image = await buildFirmware({
     outDir,
     wasm,
     entry: "serve",
@@ -88,6 +90,22 @@ export async function buildQemuBoardImage(manifest: BoardManifest, options: Qemu
     board: manifest.file,
     ramMb,
   });
+  return manifest.accelerator.present ? { ...image, ...accelRtl(manifest, options) } : image;
+}
+
+/**
+ * The verilated RTL of the board's accelerator when its engine is "rtl": built by hw/verilate.ts once per
+ * exact RTL (build/hw/, shared with sim-rtl's engine and test/hw), which the device process then runs.
+ */
+function accelRtl(manifest: BoardManifest, options: QemuBoardOptions): { accelRtl?: string } {
+  const config = acceleratorConfigFrom(manifest.accelerator, manifest.energy, manifest.file);
+  if (config.engine !== "rtl") return {};
+  options.log?.(`verilating the accelerator of ${manifest.id} (hw/verilate.ts)`);
+  try {
+    return { accelRtl: verilate(config, manifest.id).binary };
+  } catch (err) {
+    throw new RunError(`${manifest.file}: accelerator engine "rtl": ${(err as Error).message}`);
+  }
 }
 
 /** The link to a firmware image running on QEMU: its UART over one TCP connection. */
@@ -194,6 +212,7 @@ export async function openQemuBoard(manifest: BoardManifest, options: QemuBoardO
   if (manifest.accelerator.present) {
     if (!image.accelDevice) throw new RunError(`the image in ${dirname(image.elf)} has no accelerator device process (edgecl-accel-device): rebuild it`);
     qemuOptions.accelDevice = image.accelDevice;
+    qemuOptions.accelRtl = image.accelRtl;
     qemuOptions.accelStatsFile = options.accelStatsFile;
   }
   options.log?.(`starting QEMU for ${manifest.id}, UART on tcp ${LOOPBACK}:${port}${inputServer ? `, input on a virtio console on tcp ${LOOPBACK}:${inputServer.port}` : ""}`);

@@ -53,6 +53,8 @@ export interface FirmwareImage {
   moduleSizes: SectionSizes;
   /** The accelerator's device process (host code), built beside an image whose board has the accelerator. */
   accelDevice?: string;
+  /** The verilated RTL's harness the device process runs its jobs on (a board whose accelerator engine is "rtl"). */
+  accelRtl?: string;
 }
 
 export function firmwareDir(): string {

@@ -40,6 +40,8 @@ export interface QemuOptions {
   accelDevice?: string;
   /** Where the device process writes its counters and a line per START (JSON) when it is stopped. */
   accelStatsFile?: string;
+  /** The verilated RTL's harness (hw/verilate.ts) the device process computes Z on: its `--rtl`, for a board whose engine is "rtl". */
+  accelRtl?: string;
   /**
    * Off by default. QEMU's log of every MMIO access (trace events memory_region_ops_read and
    * memory_region_ops_write: address, value, size and the region's name) goes to this file
@@ -199,7 +201,7 @@ function awaitListening(socket: string, pid: number, logFile: string, binary: st
   }
 }
 
-function startAccelDevice(binary: string, ramMb: number, statsFile: string | undefined): AccelDevice {
+function startAccelDevice(binary: string, ramMb: number, statsFile: string | undefined, rtl: string | undefined): AccelDevice {
   if (!existsSync(binary)) throw expected("the accelerator's device process (built with the image by firmware/Makefile)", binary, "rebuild the image");
   // The BAR's size and the vectors are the device's own (src/accel_device.h): it says them, the host and QEMU use them.
   const barBytes = deviceConstant(binary, "--bar-bytes");
@@ -208,7 +210,7 @@ function startAccelDevice(binary: string, ramMb: number, statsFile: string | und
   const shared = { ramFile: join(dir, "ram"), barFile: join(dir, "bar"), barBytes, socket: join(dir, "server"), vectors };
   sizedFile(shared.ramFile, ramMb * 1024 * 1024);
   sizedFile(shared.barFile, barBytes);
-  const args = ["--ram", shared.ramFile, "--bar", shared.barFile, "--socket", shared.socket, ...(statsFile ? ["--stats", statsFile] : [])];
+  const args = ["--ram", shared.ramFile, "--bar", shared.barFile, "--socket", shared.socket, ...(statsFile ? ["--stats", statsFile] : []), ...(rtl ? ["--rtl", rtl] : [])];
   const tied = tiedToHost(binary, args);
   // Its messages go to a file, which can be read while the host waits for the socket without an event loop.
   const logFile = join(dir, "device.log");
@@ -261,7 +263,7 @@ async function stopDevice(device: AccelDevice): Promise<void> {
 export function startQemu(image: QemuImage, serial: SerialTarget = { kind: "stdio" }, options: QemuOptions = {}): QemuProcess {
   requireToolchain(["run"]);
   if (options.flashFile !== undefined) prepareFlashFile(options.flashFile);
-  const device = options.accelDevice !== undefined ? startAccelDevice(options.accelDevice, image.ramMb, options.accelStatsFile) : undefined;
+  const device = options.accelDevice !== undefined ? startAccelDevice(options.accelDevice, image.ramMb, options.accelStatsFile, options.accelRtl) : undefined;
   // QEMU dies with the host, however the host dies (SIGKILL included: tied.ts); and a host that
   // exits without stopping it kills it on the way out where setpriv is missing.
   const tied = tiedToHost("qemu-system-riscv32", qemuArgs(image, serial, options, device?.shared));

@@ -34,7 +34,7 @@ const OPERAND_WORDS = [WORD.fp32, WORD.e4m3, WORD.e5m2, WORD.fp16, WORD.bf16, 0x
 
 const simManifest = JSON.parse(readFileSync(new URL("../../board/sim.json", import.meta.url), "utf8"));
 
-/** Four configurations: every mode, the sim board's manifest, and two odd shapes with their own energy figures (one without packed operands). */
+/** Four configurations: every mode, the sim board's manifest, and two odd shapes with their own energy figures (one without packed operands, with the circuit's cycles). */
 const CONFIGS: Array<[string, AcceleratorConfig]> = [
   ["every format and mode", {
     ...DEFAULT_ACCELERATOR,
@@ -55,9 +55,9 @@ const CONFIGS: Array<[string, AcceleratorConfig]> = [
       srDrawPj: 1.3, srAddPjPerBit: 0.0071, memoryPjPer64Bits: 13.1,
     },
   }],
-  ["255 x 1 array, 0.3 B/cycle, f32 containers only", {
+  ["255 x 1 array, 0.3 B/cycle, f32 containers only, the circuit's cycles", {
     ...DEFAULT_ACCELERATOR,
-    rows: 255, cols: 1, bandwidthBytesPerCycle: 0.3, setupCycles: 0, busyPolls: 1,
+    rows: 255, cols: 1, bandwidthBytesPerCycle: 0.3, setupCycles: 0, busyPolls: 1, cycleModel: "rtl",
     productFormats: ["bf16", "e5m2"], accumulatorFormats: ["fp32", "fp16"],
     rounding: ["rz", "ro", "sr", "rne"], fma: false, fast: true, packed: false,
     energy: {
@@ -313,7 +313,7 @@ describe("the firmware's configuration: firmware/src/accel_config.mjs reads a ma
     },
   };
 
-  it.each(["board/qemu-rv32.json", "board/sim.json", "custom"])("%s: the generated header configures the C model to answer as the TypeScript model", (which) => {
+  it.each(["board/qemu-rv32.json", "board/sim-rtl.json", "board/sim.json", "custom"])("%s: the generated header configures the C model to answer as the TypeScript model", (which) => {
     ready();
     const file = which === "custom" ? join(tmp, "custom.json") : new URL(`../../${which}`, import.meta.url).pathname;
     if (which === "custom") writeFileSync(file, JSON.stringify(custom));
@@ -322,7 +322,8 @@ describe("the firmware's configuration: firmware/src/accel_config.mjs reads a ma
     writeFileSync(header, generate("header", file));
     expect(generate("present", file)).toBe("1\n");
     const exe = buildHarness(tmp, engine, { name: "configured by the header", flags: ["-O2", `-DHARNESS_CONFIG_HEADER="${header}"`] }, `harness-${which.replace(/\W/g, "_")}`);
-    const config = acceleratorConfigFrom(manifest.accelerator, manifest.energy, which);
+    // The engine computes Z only (the device's gemm or the RTL, the same bits): the TypeScript side takes the device's.
+    const config = { ...acceleratorConfigFrom(manifest.accelerator, manifest.energy, which), engine: "wasm" as const };
     const s = new BusScript(config, MEMORY_BYTES);
     const r = new TestRandom(0xc0f19);
     s.context = "capabilities";

@@ -6,7 +6,7 @@
  *   accel_model_harness SCRIPT OUT
  *
  * SCRIPT (little-endian): "ACMJ", the configuration (accel_config_t, field by field: u32 rows, cols;
- * f64 bandwidth; u32 setup, product, accumulator, rounding, fma, fast, packed, busy polls; u32 count and
+ * f64 bandwidth; u32 setup, product, accumulator, rounding, fma, fast, packed, busy polls, cycle model (1: rtl); u32 count and
  * count x (f64 width, f64 pj) for multiply, then for add; f64 sr draw, sr add per bit, memory per
  * 64 bits), u32 memory size and its bytes, u32 op count, then ops of 9 u32 words each:
  *   0 write32  address value
@@ -111,6 +111,7 @@ int main(int argc, char **argv) {
   config.fast = (int)u32();
   config.packed = (int)u32();
   config.busy_polls = u32();
+  config.cycle_model_rtl = (int)u32();
   config.energy.multiply_count = u32();
   if (config.energy.multiply_count > ACCEL_ENERGY_ANCHORS_MAX) fail("too many multiply anchors");
   for (uint32_t i = 0; i < config.energy.multiply_count; i++) {

@@ -74,6 +74,7 @@ function configWords(config: AcceleratorConfig): Buffer {
   u32(config.fast ? 1 : 0);
   u32(config.packed ? 1 : 0);
   u32(config.busyPolls);
+  u32(config.cycleModel === "rtl" ? 1 : 0);
   u32(config.energy.multiply.length);
   for (const a of config.energy.multiply) {
     f64(a.p);

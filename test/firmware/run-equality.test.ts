@@ -3,7 +3,7 @@
 // firmware under QEMU and on the simulated board gives the same JSON report, bit for bit: every
 // accuracy and loss, the device's checksum of the final weights, MACs, the accelerator's jobs and
 // cycles, and the energy estimate. The reference is the simulated board (board/sim, V8), a separate
-// implementation of the board side; what may differ is listed in `boardSpecific` with the reason, and
+// implementation of the board side; what may differ is listed in `boardSpecific` (same-report.ts) with the reason, and
 // the linear-memory figures are held to the simulated board running the firmware's module. Then the
 // CPU path's energy for each GEMM mode a configuration can select, against MACs x instructions per MAC x
 // pJ per instruction worked out here.
@@ -20,6 +20,7 @@ import { loadBoard } from "../../host/manifest/manifest.js";
 import { modulePath } from "../../host/device/module.js";
 import { buildQemuBoardImage, openQemuBoard, requireToolchain } from "../../host/firmware/index.js";
 import { smallRun } from "../helpers/run-options.js";
+import { boardSpecific, expectSameReport } from "./same-report.js";
 import type { Report } from "../../host/report/types.js";
 import { dataPayload, deployConfig, evalPayload, trainPayload } from "../helpers/learner.js";
 import { CL_REPLAY_BATCH, CL_WORD_COUNT } from "../../assembly/cl/abi.js";
@@ -70,25 +71,6 @@ const memoryFigures = (report: Report) => ({
   phases: report.telemetry.map((t) => [t.train.memoryUsedBytes, t.train.memoryPeakBytes, t.eval.memoryUsedBytes, t.eval.memoryPeakBytes]),
 });
 
-/**
- * The report as JSON, without what legitimately differs between the boards: device time (measured),
- * the board's identity and limits (HELLO, and the board named in config), the module (the simulated
- * board runs the SIMD build, device-simd.wasm, whose static data take other addresses, so its linear
- * memory figures differ by that; the SIMD and scalar builds give the same bits, test/nn).
- */
-function boardSpecific(report: Report): unknown {
-  const drop = new Set(["timeUs", "memoryUsedBytes", "memoryPeakBytes"]);
-  const json = JSON.parse(JSON.stringify(report, (key, value) => (drop.has(key) ? undefined : value)));
-  delete json.board;
-  // When and how each run was made, and which board answered: the provenance differs by design.
-  delete json.provenance;
-  delete json.config.board;
-  delete json.config.module;
-  delete json.memory.peakLinearMemoryBytes;
-  delete json.memory.linearMemoryLimitBytes;
-  return json;
-}
-
 describe("split-mnist (task, 2 experiences, mlp:16, fp8-mixed with sr): the firmware's report equals the simulated board's", () => {
   test.each(PAIRS)("%s against %s (%s)", async (qemu, sim, runtime) => {
     if (setupError) throw setupError;
@@ -109,15 +91,7 @@ describe("split-mnist (task, 2 experiences, mlp:16, fp8-mixed with sr): the firm
     // The precision spec rounds the accumulator stochastically, so the stream of random bits is part of what is compared.
     expect(onSim.config.precisionSpec).toMatch(/acc=fp16:sr/);
 
-    // The headline fields first, for a readable failure; then everything else.
-    expect(onQemu.accuracy).toEqual(onSim.accuracy);
-    expect(onQemu.untrained).toEqual(onSim.untrained);
-    expect(onSim.modelChecksum).toMatch(/^[0-9a-f]{8}$/);
-    expect(onQemu.modelChecksum).toBe(onSim.modelChecksum);
-    expect(onQemu.accelerator).toEqual(onSim.accelerator);
-    expect(onQemu.energy).toEqual(onSim.energy);
-    expect(onSim.energy?.totalJ).toBeGreaterThan(0);
-    expect(boardSpecific(onQemu)).toEqual(boardSpecific(onSim));
+    expectSameReport(onQemu, onSim);
 
     // The simulated board running device.wasm, the module the firmware runs: the memory figures too.
     const onScalar = await runContinual({ ...RUN, board: scalarSim(sim) });

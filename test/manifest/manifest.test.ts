@@ -55,6 +55,17 @@ describe("board manifests", () => {
     expect(json.map((b) => b.id)).toEqual(boardIds());
   });
 
+  it("qemu-rv32-rtl is qemu-rv32 with sim-rtl's accelerator and energy (so their reports can be compared bit for bit)", () => {
+    const rtl = loadBoard("qemu-rv32-rtl");
+    const qemu = loadBoard("qemu-rv32");
+    const sim = loadBoard("sim-rtl");
+    expect(rtl.accelerator).toEqual(sim.accelerator);
+    expect(rtl.accelerator).toMatchObject({ engine: "rtl", cycleModel: "rtl" });
+    expect(rtl.energy).toEqual(sim.energy);
+    const board = (m: typeof rtl) => ({ cpu: m.cpu, memory: m.memory, transport: m.transport, runtime: m.runtime });
+    expect(board(rtl)).toEqual(board(qemu));
+  });
+
   it("qemu-rv32-wamr is qemu-rv32 on WAMR, and says what it needs where no WAMR tree is named", async () => {
     const wamr = loadBoard("qemu-rv32-wamr");
     const wasm2c = loadBoard("qemu-rv32");

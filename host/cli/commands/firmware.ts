@@ -51,10 +51,11 @@ function buildCommand(): Command {
         buildDir: options.out,
       });
       if (options.json) {
-        console.log(JSON.stringify({ board: manifest.id, runtime: image.runtime, elf: image.elf, ramMb: image.ramMb, sizes: image.sizes, moduleSizes: image.moduleSizes }));
+        console.log(JSON.stringify({ board: manifest.id, runtime: image.runtime, elf: image.elf, ramMb: image.ramMb, sizes: image.sizes, moduleSizes: image.moduleSizes, ...(image.accelRtl ? { accelRtl: image.accelRtl } : {}) }));
         return;
       }
       console.log(`${manifest.id} (${image.runtime}): ${image.elf}`);
+      if (image.accelRtl) console.log(`accelerator RTL (verilated): ${image.accelRtl}`);
       const moduleName = image.runtime === "wamr" ? "module bytes" : "module (wasm2c)";
       console.log(table([["", "text", "data", "bss", "total"], row("image", image.sizes), row(moduleName, image.moduleSizes)]));
     });
