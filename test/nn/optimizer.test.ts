@@ -86,6 +86,19 @@ function check(optimizer: OptimizerSpec, algorithm: (o: OptimizerSpec, params: n
   }
 }
 
+/** Trains the scalar and the SIMD build on the same batches, holding their weights equal bit for bit after every step. */
+function trainAlike(scalarDevice: DeviceModel, simdDevice: DeviceModel): void {
+  for (let t = 1; t <= STEPS; t++) {
+    for (const device of [scalarDevice, simdDevice]) {
+      device.putBatch(batches[t - 1].inputs, batches[t - 1].labels);
+      expect(device.train(BATCH)).toBe(true);
+    }
+    const [scalar, simd] = [scalarDevice, simdDevice].map((d) => { const w = d.readWeightsF32(); return new Uint32Array(w.buffer, w.byteOffset, w.length); });
+    const differ = scalar.findIndex((bits, i) => bits !== simd[i]);
+    if (differ >= 0) throw new Error(`step ${t}, parameter ${differ}: scalar 0x${scalar[differ].toString(16)}, SIMD 0x${simd[differ].toString(16)}`);
+  }
+}
+
 describe("optimizer steps equal the published algorithms (float64, several steps from the first)", () => {
   it("SGD", () => check({ ...defaultOptimizer("sgd"), lr: 0.05 }, sgd));
   it("SGD with momentum 0.9", () => check({ ...defaultOptimizer("sgd"), lr: 0.05, momentum: 0.9 }, sgd));
@@ -99,15 +112,7 @@ describe("optimizer steps equal the published algorithms (float64, several steps
   it("fp32 Adam gives the same weight bits in the scalar and the SIMD build", () => {
     const o = { ...defaultOptimizer("adam"), lr: 0.003, weightDecay: 0.05, beta1: 0.8, beta2: 0.99 };
     const devices = [model(o, false), model(o, true)];
-    for (let t = 1; t <= STEPS; t++) {
-      for (const device of devices) {
-        device.putBatch(batches[t - 1].inputs, batches[t - 1].labels);
-        expect(device.train(BATCH)).toBe(true);
-      }
-      const [scalar, simd] = devices.map((d) => { const w = d.readWeightsF32(); return new Uint32Array(w.buffer, w.byteOffset, w.length); });
-      const differ = scalar.findIndex((bits, i) => bits !== simd[i]);
-      if (differ >= 0) throw new Error(`step ${t}, parameter ${differ}: scalar 0x${scalar[differ].toString(16)}, SIMD 0x${simd[differ].toString(16)}`);
-    }
+    trainAlike(devices[0], devices[1]);
   });
 
   // With an fp32 master copy the SIMD build moves the master four parameters per vector, then rounds and
@@ -119,15 +124,7 @@ describe("optimizer steps equal the published algorithms (float64, several steps
       const devices = [model(o, false, precision, "mlp:31"), model(o, true, precision, "mlp:31")];
       const start = devices[0].readWeightsF32();
       expect(start.length).toBe(531);
-      for (let t = 1; t <= STEPS; t++) {
-        for (const device of devices) {
-          device.putBatch(batches[t - 1].inputs, batches[t - 1].labels);
-          expect(device.train(BATCH)).toBe(true);
-        }
-        const [scalar, simd] = devices.map((d) => { const w = d.readWeightsF32(); return new Uint32Array(w.buffer, w.byteOffset, w.length); });
-        const differ = scalar.findIndex((bits, i) => bits !== simd[i]);
-        if (differ >= 0) throw new Error(`step ${t}, parameter ${differ}: scalar 0x${scalar[differ].toString(16)}, SIMD 0x${simd[differ].toString(16)}`);
-      }
+      trainAlike(devices[0], devices[1]);
       // The steps moved the stored weights, so the comparison covers the update.
       const end = devices[1].readWeightsF32();
       expect(end.some((w, i) => w !== start[i])).toBe(true);
