@@ -5,8 +5,7 @@ import { spawn, ChildProcess, execFileSync } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-
-const CMD = { quit: 0, size: 1, load: 2, write: 3, read: 4, run: 5, dump: 6, trace: 7 } as const;
+import { HARNESS_COMMANDS as CMD } from "../host/generated/harness.js";
 
 export class RtlSim {
   private readonly child: ChildProcess;

@@ -9,6 +9,9 @@ import { AcceleratorConfig } from "../board/accel/model.js";
 import { GeneratedRtl, generateRtl, repoRoot } from "./generate.js";
 
 export const HARNESS = join(repoRoot(), "hw", "tb", "edgecl_tb.cpp");
+/** The harness's command codes, generated from spec/rtl-harness.json. */
+const HARNESS_HEADER_DIR = join(repoRoot(), "firmware", "include");
+const HARNESS_HEADER = join(HARNESS_HEADER_DIR, "edgecl_harness.h");
 
 export interface VerilatedModel {
   binary: string;
@@ -34,33 +37,42 @@ export function requireTool(tool: string, debianPackage: string): void {
 export function verilate(config: AcceleratorConfig, boardId: string, options: { trace?: boolean } = {}): VerilatedModel {
   requireTool("verilator", "verilator");
   const root = repoRoot();
-  const scratch = join(root, "build", "hw", `${boardId}-gen`);
+  const scratch = join(root, "build", "hw", `${boardId}-gen-${process.pid}`);
   const rtl0 = generateRtl(config, scratch);
-  const key = createHash("sha256").update(rtl0.hash).update(readFileSync(HARNESS)).update(options.trace ? "trace" : "").digest("hex").slice(0, 12);
+  const key = createHash("sha256").update(rtl0.hash).update(readFileSync(HARNESS)).update(readFileSync(HARNESS_HEADER)).update(options.trace ? "trace" : "").digest("hex").slice(0, 12);
   const dir = join(root, "build", "hw", `verilated-${key}`);
   const binary = join(dir, "obj", "edgecl_tb");
   const rtl = generateRtl(config, join(dir, "rtl"));
   rmSync(scratch, { recursive: true, force: true });
   if (existsSync(binary)) return { binary, rtl, built: false };
-  mkdirSync(dir, { recursive: true });
-  const obj = join(dir, "obj.tmp");
-  rmSync(obj, { recursive: true, force: true });
+  // Test files in parallel may build the same configuration at once: each builds from its own copy of
+  // the sources in its own folder, and the first to finish moves its objects into place.
+  const work = join(dir, `build-${process.pid}`);
+  rmSync(work, { recursive: true, force: true });
+  const own = generateRtl(config, join(work, "rtl"));
+  const obj = join(work, "obj");
   const args = [
     "--cc", "--exe", "--build", "-j", "2", "-O3", "--x-assign", "fast", "--x-initial", "fast",
     "-Wno-fatal", "-Wno-WIDTH", "-Wno-LATCH",
-    "--top-module", rtl.top, "-I" + rtl.dir, "--Mdir", obj, "-o", "edgecl_tb",
-    "-CFLAGS", `-O1 -DEDGECL_REG_STATUS=0x${R.ACCEL_STATUS_OFFSET.toString(16)}${options.trace ? " -DEDGECL_TRACE" : ""}`,
+    "--top-module", own.top, "-I" + own.dir, "--Mdir", obj, "-o", "edgecl_tb",
+    "-CFLAGS", `-O1 -I${HARNESS_HEADER_DIR} -DEDGECL_REG_STATUS=0x${R.ACCEL_STATUS_OFFSET.toString(16)}${options.trace ? " -DEDGECL_TRACE" : ""}`,
     ...(options.trace ? ["--trace"] : []),
-    ...rtl.files, HARNESS,
+    ...own.files, HARNESS,
   ];
   try {
-    execFileSync("verilator", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    execFileSync("verilator", args, { cwd: work, stdio: ["ignore", "pipe", "pipe"] });
   } catch (error) {
+    rmSync(work, { recursive: true, force: true });
     const e = error as { stderr?: Buffer; stdout?: Buffer };
     throw new Error(`verilator failed for board ${boardId}:\n${(e.stderr ?? e.stdout ?? "").toString().slice(-4000)}`);
   }
   // Renamed into place only when complete, so an interrupted build is never taken for a finished one.
-  rmSync(join(dir, "obj"), { recursive: true, force: true });
-  renameSync(obj, join(dir, "obj"));
+  try {
+    renameSync(obj, join(dir, "obj"));
+  } catch (error) {
+    // Another process put the same build in place first; its binary is this one's.
+    if (!existsSync(binary)) throw error;
+  }
+  rmSync(work, { recursive: true, force: true });
   return { binary, rtl, built: true };
 }

@@ -19,11 +19,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "edgecl_harness.h"
 #include "edgecl_regmap.h"
 #include "gemm_engine.h"
-
-/* The harness's commands (hw/tb/edgecl_tb.cpp, as hw/rtl-sim.ts sends them). */
-enum { CMD_QUIT = 0, CMD_SIZE = 1, CMD_LOAD = 2, CMD_WRITE = 3, CMD_READ = 4, CMD_RUN = 5, CMD_DUMP = 6 };
 
 static int to_sim = -1, from_sim = -1;
 static pid_t child;
@@ -86,13 +84,13 @@ static void load(const accel_memory_t *memory, uint32_t from, uint32_t count) {
   if (base != NULL) memcpy(words, base + from, 4u * (size_t)count);
   else
     for (uint32_t i = 0; i < count; i++) words[i] = memory->load32(memory->ctx, from + 4u * i);
-  send3(CMD_LOAD, from, count, 3);
+  send3(EDGECL_HARNESS_LOAD, from, count, 3);
   send_words(words, count);
 }
 
 static void dump(const accel_memory_t *memory, uint32_t to, uint32_t count) {
   uint32_t *words = scratch(count);
-  send3(CMD_DUMP, to, count, 3);
+  send3(EDGECL_HARNESS_DUMP, to, count, 3);
   receive_words(words, count);
   uint8_t *base = memory->base(memory->ctx);
   if (base != NULL) memcpy(base + to, words, 4u * (size_t)count);
@@ -101,12 +99,12 @@ static void dump(const accel_memory_t *memory, uint32_t to, uint32_t count) {
 }
 
 static void write32(uint32_t offset, uint32_t value) {
-  send3(CMD_WRITE, offset, value, 3);
+  send3(EDGECL_HARNESS_WRITE, offset, value, 3);
 }
 
 static uint32_t read32(uint32_t offset) {
   uint32_t value;
-  send3(CMD_READ, offset, 0, 2);
+  send3(EDGECL_HARNESS_READ, offset, 0, 2);
   receive_words(&value, 1);
   return value;
 }
@@ -133,7 +131,7 @@ static void run(void *ctx, const accel_memory_t *memory, const accel_job_t *job)
   }
   const uint32_t size = memory->size(memory->ctx);
   if (!sized || size != memory_bytes) {
-    send3(CMD_SIZE, size, 0, 2);
+    send3(EDGECL_HARNESS_SIZE, size, 0, 2);
     memory_bytes = size;
     sized = 1;
   }
@@ -167,7 +165,7 @@ static void run(void *ctx, const accel_memory_t *memory, const accel_job_t *job)
   for (size_t i = 0; i < sizeof regs / sizeof regs[0]; i++) write32(regs[i][0], regs[i][1]);
   write32(EDGECL_ACCEL_CTRL_OFFSET, 1u << EDGECL_ACCEL_CTRL_START_SHIFT);
   uint32_t ran;
-  send3(CMD_RUN, 0, 0, 2);
+  send3(EDGECL_HARNESS_RUN, 0, 0, 2);
   receive_words(&ran, 1);
   const uint32_t status = read32(EDGECL_ACCEL_STATUS_OFFSET);
   const uint32_t error = (status >> EDGECL_ACCEL_STATUS_ERROR_SHIFT) & EDGECL_ACCEL_STATUS_ERROR_MASK;
@@ -182,7 +180,7 @@ static void run(void *ctx, const accel_memory_t *memory, const accel_job_t *job)
 /* QUIT, then wait for the harness: it must not outlive the device process. */
 static void stop(void) {
   if (child <= 0) return;
-  const uint32_t quit = CMD_QUIT;
+  const uint32_t quit = EDGECL_HARNESS_QUIT;
   (void)!write(to_sim, &quit, sizeof quit);
   close(to_sim);
   close(from_sim);

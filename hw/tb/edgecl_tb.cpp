@@ -1,20 +1,22 @@
 // Bus-level harness of the verilated accelerator: a host process drives it through two FIFOs (or
 // stdin/stdout) with little-endian 32-bit words. It owns the operand memory (a linear memory of a given
 // size, read with one cycle of latency) and the clock; the host owns the jobs and the comparisons.
-//   1 SIZE bytes            set the memory size (zero-filled)
-//   2 LOAD addr count w...  store words
-//   3 WRITE offset value    one bus write (one clock)
-//   4 READ offset           -> value
-//   5 RUN limit             clock until STATUS.BUSY is 0 -> cycles run (limit 0: none)
-//   6 DUMP addr count       -> words
-//   7 TRACE on|off          start or stop a VCD (built with --trace; path from argv[3])
-//   0 QUIT
+// Commands (spec/rtl-harness.json; their codes in edgecl_harness.h, generated from it):
+//   SIZE bytes            set the memory size (zero-filled)
+//   LOAD addr count w...  store words
+//   WRITE offset value    one bus write (one clock)
+//   READ offset           -> value
+//   RUN limit             clock until STATUS.BUSY is 0 -> cycles run (limit 0: none)
+//   DUMP addr count       -> words
+//   TRACE on|off          start or stop a VCD (built with --trace; path from argv[3])
+//   QUIT
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <vector>
 #include "Vedgecl_accel.h"
+#include "edgecl_harness.h"
 #include "verilated.h"
 #ifdef EDGECL_TRACE
 #include "verilated_vcd_c.h"
@@ -82,14 +84,14 @@ int main(int argc, char** argv) {
   for (;;) {
     uint32_t cmd = get();
     switch (cmd) {
-      case 0: top->final(); return 0;
-      case 1: {
+      case EDGECL_HARNESS_QUIT: top->final(); return 0;
+      case EDGECL_HARNESS_SIZE: {
         uint32_t bytes = get();
         mem.assign(bytes / 4, 0);
         top->mem_bytes_i = bytes;
         break;
       }
-      case 2: {
+      case EDGECL_HARNESS_LOAD: {
         uint32_t addr = get(), count = get();
         for (uint32_t i = 0; i < count; i++) {
           uint32_t w = get();
@@ -97,7 +99,7 @@ int main(int argc, char** argv) {
         }
         break;
       }
-      case 3: {
+      case EDGECL_HARNESS_WRITE: {
         top->reg_addr_i = get();
         top->reg_wdata_i = get();
         top->reg_we_i = 1;
@@ -105,7 +107,7 @@ int main(int argc, char** argv) {
         top->reg_we_i = 0;
         break;
       }
-      case 4: {
+      case EDGECL_HARNESS_READ: {
         top->reg_addr_i = get();
         top->clk_i = 0;
         top->eval();
@@ -113,7 +115,7 @@ int main(int argc, char** argv) {
         std::fflush(out);
         break;
       }
-      case 5: {
+      case EDGECL_HARNESS_RUN: {
         uint32_t limit = get();
         uint32_t cycles = 0;
         top->reg_addr_i = EDGECL_REG_STATUS;
@@ -128,13 +130,13 @@ int main(int argc, char** argv) {
         std::fflush(out);
         break;
       }
-      case 6: {
+      case EDGECL_HARNESS_DUMP: {
         uint32_t addr = get(), count = get();
         for (uint32_t i = 0; i < count; i++) put((addr >> 2) + i < mem.size() ? mem[(addr >> 2) + i] : 0);
         std::fflush(out);
         break;
       }
-      case 7: {
+      case EDGECL_HARNESS_TRACE: {
         uint32_t on = get();
 #ifdef EDGECL_TRACE
         if (on && !vcd) {
