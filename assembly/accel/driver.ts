@@ -14,7 +14,7 @@ import {
 } from "../generated/regmap";
 import { ROUND_RNE } from "../generated/formats";
 import { MacSpec } from "../arith/mac";
-import { Format, encodeRounded, decodeCode } from "../arith";
+import { Format, encodeRounded, decodeCode, decodeArray } from "../arith";
 
 // @ts-ignore: decorator
 @external("env", "mmio_read32")
@@ -153,13 +153,7 @@ function fits(f: Format, rows: i32, row: i32, ld: i32, room: usize): bool {
 /** Decodes `rows` rows of `row` codes of f at `src` to f32 at `dst`, both with row stride `ld`. */
 function unpackRows(f: Format, src: usize, rows: i32, row: i32, ld: i32, dst: usize): void {
   const bytes = <usize>f.bytes;
-  for (let r = 0; r < rows; r++) {
-    const from = src + <usize>(r * ld) * bytes, to = dst + (<usize>(r * ld) << 2);
-    for (let c = 0; c < row; c++) {
-      const code = bytes == 1 ? <u32>load<u8>(from + <usize>c) : <u32>load<u16>(from + (<usize>c << 1));
-      store<f32>(to + (<usize>c << 2), codeValue(code, f));
-    }
-  }
+  for (let r = 0; r < rows; r++) decodeArray(f, src + <usize>(r * ld) * bytes, dst + (<usize>(r * ld) << 2), row);
 }
 
 /** The format word and rounding of a spec's product or sum: null means fp32 with rne (arith/mac.ts). */

@@ -188,19 +188,6 @@ static uint32_t align4(uint32_t elements) {
   return (elements + 3u) & ~3u;
 }
 
-/* Words between the board's memory (a byte offset) and the engine's (a pointer into it). */
-static void words_in(const accel_memory_t *memory, uint32_t from, uint8_t *to, uint32_t count) {
-  uint8_t *base = memory->base(memory->ctx);
-  if (base != NULL) {
-    memcpy(to, base + from, 4u * (size_t)count);
-    return;
-  }
-  for (uint32_t i = 0; i < count; i++) {
-    uint32_t word = memory->load32(memory->ctx, from + 4u * i);
-    memcpy(to + 4u * i, &word, 4);
-  }
-}
-
 /* Bytes from the board's memory: through load32 a word at a time, each aligned word that holds some of
  * them (a linear memory is whole 64 KiB pages, so such a word lies inside it). */
 static void bytes_in(const accel_memory_t *memory, uint32_t from, uint8_t *to, uint32_t count) {
@@ -223,7 +210,7 @@ static void codes_to_f32(uint32_t count, uint32_t width, uint32_t word, uint32_t
 static void operand_in(const accel_memory_t *memory, uint32_t from, uint32_t count, uint32_t width, uint32_t word, uint32_t to,
                        uint32_t staging) {
   if (width == 4u) {
-    words_in(memory, from, engine_memory() + to, count);
+    bytes_in(memory, from, engine_memory() + to, 4u * count);
     return;
   }
   bytes_in(memory, from, engine_memory() + staging, count * width);
@@ -250,19 +237,6 @@ static void codes_to_f32(uint32_t count, uint32_t width, uint32_t word, uint32_t
   const uint32_t format = format_of(word);
   if (format == 0 || call_decode_array(format, staging, to, count) != 0)
     die("decode_array refused format word 0x%08x; expected a float format the model validated", word);
-}
-
-static void words_out(const accel_memory_t *memory, const uint8_t *from, uint32_t to, uint32_t count) {
-  uint8_t *base = memory->base(memory->ctx);
-  if (base != NULL) {
-    memcpy(base + to, from, 4u * (size_t)count);
-    return;
-  }
-  for (uint32_t i = 0; i < count; i++) {
-    uint32_t word;
-    memcpy(&word, from + 4u * i, 4);
-    memory->store32(memory->ctx, to + 4u * i, word);
-  }
 }
 
 /* Bytes to the board's memory: through load32 / store32 a word at a time, merging into each aligned word
@@ -299,11 +273,11 @@ static void run_copied(const accel_memory_t *memory, const accel_job_t *job, int
   operand_in(memory, job->x, x_elements, job->x_bytes, job->x_format.word, x_at, x_codes_at);
   operand_in(memory, job->w, w_elements, job->w_bytes, job->w_format.word, w_at, w_codes_at);
   uint8_t *engine = engine_memory();
-  if (job->accumulate && zb == 4u)
-    for (uint32_t i = 0; i < m; i++) words_in(memory, job->z + 4u * i * job->ldz, engine + z_at + 4u * i * n, n);
-  if (job->accumulate && zb != 4u) {
-    for (uint32_t i = 0; i < m; i++) bytes_in(memory, job->z + zb * i * job->ldz, engine + z_codes_at + zb * i * n, zb * n);
-    codes_to_f32(z_elements, zb, job->acc.word, z_at, z_codes_at);
+  /* Z as the board stores it: f32 values in Z's place, or codes in the staging area. */
+  const uint32_t z_stored_at = zb == 4u ? z_at : z_codes_at;
+  if (job->accumulate) {
+    for (uint32_t i = 0; i < m; i++) bytes_in(memory, job->z + zb * i * job->ldz, engine + z_stored_at + zb * i * n, zb * n);
+    if (zb != 4u) codes_to_f32(z_elements, zb, job->acc.word, z_at, z_codes_at);
   }
   const uint32_t status = spec == 0 ? (uint32_t)-7 : call_gemm(job, x_at, w_at, z_at, spec);
   /* The device refuses one kind of job the model lets through: stochastic rounding past 2^31 - 1 MACs,
@@ -311,24 +285,17 @@ static void run_copied(const accel_memory_t *memory, const accel_job_t *job, int
   if (status != 0)
     die("refused a %u x %u x %u job (status %d); expected a job it runs (a stochastic one of at most 2^31 - 1 MACs)", m, n, k,
         (int)status);
-  engine = engine_memory();
   if (zb != 4u) {
     const uint32_t format = format_of(job->acc.word);
     if (format == 0 || call_encode_array(format, z_at, z_codes_at, z_elements) != 0)
       die("encode_array refused format word 0x%08x; expected a float format the model validated", job->acc.word);
-    engine = engine_memory();
-    if (only) {
-      bytes_out(memory, engine + z_codes_at + zb * (oi * n + oj), job->z + zb * (oi * job->ldz + oj), zb);
-      return;
-    }
-    for (uint32_t i = 0; i < m; i++) bytes_out(memory, engine + z_codes_at + zb * i * n, job->z + zb * i * job->ldz, zb * n);
-    return;
   }
+  engine = engine_memory();
   if (only) {
-    words_out(memory, engine + z_at + 4u * (oi * n + oj), job->z + 4u * (oi * job->ldz + oj), 1);
+    bytes_out(memory, engine + z_stored_at + zb * (oi * n + oj), job->z + zb * (oi * job->ldz + oj), zb);
     return;
   }
-  for (uint32_t i = 0; i < m; i++) words_out(memory, engine + z_at + 4u * i * n, job->z + 4u * i * job->ldz, n);
+  for (uint32_t i = 0; i < m; i++) bytes_out(memory, engine + z_stored_at + zb * i * n, job->z + zb * i * job->ldz, zb * n);
 }
 
 /*
