@@ -14,7 +14,7 @@ import {
 import { allocZeroed } from "./alloc";
 import { PrecisionStates } from "./switch";
 import { LayerRoles, weightsF32, offerPackedWeights } from "./overrides";
-import { healthRow, healthBefore, healthAfter, addUnderflows, inPass } from "./health";
+import { healthRow, healthBefore, healthAfter, addUnderflows, inPass, countNonzero } from "./health";
 
 // Random streams of a run: stream ids under the run seed (streamKey(seed, id)), documented in docs/precision.md.
 export const STREAM_INIT: u32 = 1;
@@ -263,10 +263,9 @@ export function roundErrors(ctx: Context, ptr: usize, n: i32): void {
   }
   let nonzeroBefore = 0;
   if (row != 0) nonzeroBefore = healthBefore(row, ctx.error.format, ptr, n);
-  else for (let i = 0; i < n; i++) if (load<f32>(ptr + (<usize>i << 2)) != 0) nonzeroBefore++;
+  else nonzeroBefore = countNonzero(ptr, n);
   roundRun(ctx.error, ctx.errorRng, ptr, n);
-  let nonzeroAfter = 0;
-  for (let i = 0; i < n; i++) if (load<f32>(ptr + (<usize>i << 2)) != 0) nonzeroAfter++;
+  const nonzeroAfter = countNonzero(ptr, n);
   count(ctx, T_ERROR_VALUES, n);
   count(ctx, T_ERROR_NONZERO, nonzeroBefore);
   count(ctx, T_ERROR_FLUSHED, nonzeroBefore - nonzeroAfter);
@@ -276,10 +275,8 @@ export function roundErrors(ctx: Context, ptr: usize, n: i32): void {
 /** Rounds weight gradients to the gradient format and counts the zeros among them. */
 export function roundGradients(ctx: Context, ptr: usize, n: i32): void {
   roundCounted(ctx.gradient, ROLE_GRADIENT, ctx.gradientRng, ptr, n);
-  let zeros = 0;
-  for (let i = 0; i < n; i++) if (load<f32>(ptr + (<usize>i << 2)) == 0) zeros++;
   count(ctx, T_GRADIENT_VALUES, n);
-  count(ctx, T_GRADIENT_ZEROS, zeros);
+  count(ctx, T_GRADIENT_ZEROS, n - countNonzero(ptr, n));
 }
 
 /** f32 values of parameters first .. first+n-1: the store itself, or decoded into `scratch`. */

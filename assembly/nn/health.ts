@@ -180,9 +180,20 @@ export function healthBefore(row: usize, f: Format | null, ptr: usize, n: i32): 
 
 /** After the rounding: the values nonzero before and zero now underflowed (rounding never makes a zero nonzero). */
 export function healthAfter(row: usize, ptr: usize, n: i32, nonzeroBefore: i32): void {
-  let nonzero = 0;
-  for (let i = 0; i < n; i++) nonzero += <i32>((load<u32>(ptr + (<usize>i << 2)) & ABS_MASK) != 0);
-  addUnderflows(row, nonzeroBefore - nonzero);
+  addUnderflows(row, nonzeroBefore - countNonzero(ptr, n));
+}
+
+/** How many of the n f32 values at ptr are not ±0 (NaN counts as nonzero); four a vector in the SIMD build. */
+export function countNonzero(ptr: usize, n: i32): i32 {
+  let nonzero = 0, i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vAbs = i32x4.splat(ABS_MASK), vZero = i32x4.splat(0);
+    let lanes = vZero; // minus the count per lane: a true compare is -1
+    for (; i + 4 <= n; i += 4) lanes = i32x4.add(lanes, i32x4.ne(v128.and(v128.load(ptr + (<usize>i << 2)), vAbs), vZero));
+    nonzero = -(i32x4.extract_lane(lanes, 0) + i32x4.extract_lane(lanes, 1) + i32x4.extract_lane(lanes, 2) + i32x4.extract_lane(lanes, 3));
+  }
+  for (; i < n; i++) nonzero += <i32>((load<u32>(ptr + (<usize>i << 2)) & ABS_MASK) != 0);
+  return nonzero;
 }
 
 export function addUnderflows(row: usize, k: i32): void {

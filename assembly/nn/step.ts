@@ -14,11 +14,22 @@ const SCALE_MAX: f32 = pow2(64);
 
 /** Divides gradients first .. first+n-1 by the loss scale; false when one of them is not finite. */
 export function unscale(model: Model, first: i32, n: i32): bool {
-  const grads = model.ctx.grads;
   const scale = model.lossScale;
+  let p = model.ctx.grads + (<usize>first << 2);
+  const end = p + (<usize>n << 2);
   let ok = true;
-  for (let i = first; i < first + n; i++) {
-    const p = grads + (<usize>i << 2);
+  if (ASC_FEATURE_SIMD) {
+    // The same division lane by lane; g - g is NaN exactly where g is not finite.
+    const vScale = f32x4.splat(scale), vZero = f32x4.splat(0);
+    let notFinite = vZero;
+    for (; p + 16 <= end; p += 16) {
+      const g = f32x4.div(v128.load(p), vScale);
+      notFinite = v128.or(notFinite, f32x4.ne(f32x4.sub(g, g), vZero));
+      v128.store(p, g);
+    }
+    ok = !v128.any_true(notFinite);
+  }
+  for (; p < end; p += 4) {
     const g = load<f32>(p) / scale;
     if (g - g != 0) ok = false;
     store<f32>(p, g);

@@ -148,6 +148,38 @@ describe("boundary sums", () => {
   }
 });
 
+describe("sums near zero that stay finite", () => {
+  // Without the largest value among the operands no sum can overflow, so the SIMD build takes its kernel
+  // without overflow and NaN checks: there, the sums that fall below the smallest normal in some lanes of
+  // a block and not in others must still round on the subnormal grid. Column 0 holds 2^(emax - 6) in every
+  // row, so that the job's sums span more bits than an f32 has and go to the f64x2 kernels.
+  for (const acc of [F.fp16, F.e5m2, F.e4m3, F.bf16]) {
+    it(`${acc.name}: sums around the smallest normal and zero, stochastic and nearest, equal the reference`, () => {
+      const ref = acc.ref;
+      const r = new Random(0x5eed + ref.spec.m);
+      const n = 64, k = 6;
+      const x = new Float32Array(k).fill(1);
+      const w = new Float32Array(k * n);
+      const unit = 2 ** ref.subUlpExp;
+      // Quarters of the subnormal ulp: exact sums in f64, and fractions for the rounding to decide.
+      for (let i = 0; i < w.length; i++) w[i] = (r.int(-40, 40) + r.int(0, 3) / 4) * unit * (r.chance(0.2) ? 4 : 1);
+      for (let kk = 0; kk < k; kk++) w[kk * n] = 2 ** (ref.emax - 6);
+      const job = {
+        m: 1, n, k, x, w, z: new Float32Array(n),
+        transX: false, transW: false, padX: 0, padW: 0, padZ: 0, accumulate: false, label: `${acc.name} near zero`,
+      };
+      const failures: string[] = [];
+      for (const mode of ["sr", "rne"] as Mode[]) {
+        for (const srBits of [32, 13]) {
+          const spec: Spec = { mul: null, mulMode: "rne", acc, accMode: mode, fma: false, fast: false, srBits, srKey: 0x3c + srBits };
+          failures.push(...againstReference(job, spec));
+        }
+      }
+      expect(failures).toEqual([]);
+    });
+  }
+});
+
 describe("transposed W in panels", () => {
   it("k across several panels of 64 rows, with and without accumulate, equals the reference in both builds", () => {
     const r = new Random(0x9a7e1);

@@ -12,7 +12,7 @@ import { probe, rangeX, rangeW, rangeZ, RANGE_NONE_MSB } from "./probe";
 import { gemmReference, gemmFast, fastSums, roundFastOutputs } from "./reference";
 import { hoist, hoistedMul, hoistedAcc, KIND_GENERAL, KIND_EXACT, KIND_RNE, KIND_SR } from "./hoisted";
 import { exactKernel } from "./kernels-f64";
-import { exactKernelSimd } from "./kernels-f64x2";
+import { exactKernelSimd, sumsStayFinite } from "./kernels-f64x2";
 import { tryExact32, panel, PANEL_FLOATS } from "./kernels-f32x4";
 import { gemmPlain32 } from "./kernels-f32-plain";
 
@@ -30,12 +30,28 @@ function kindFor(f: Format, mode: i32): i32 {
  */
 // @ts-ignore: decorator
 @inline function exactColumns(mulKind: i32, accKind: i32, exactSum: bool, key: u32, srBits: i32, first: i32,
-  drawShift: i32 = <i32>hoistedAcc.srDrawShift, drop: i32 = <i32>hoistedAcc.srDrop): void {
+  biased: bool = false, finite: bool = false, drawShift: i32 = <i32>hoistedAcc.srDrawShift, drop: i32 = <i32>hoistedAcc.srDrop): void {
   const from = ASC_FEATURE_SIMD
-    ? exactKernelSimd(mulKind, accKind, exactSum, key, srBits, 1,
-      exactKernelSimd(mulKind, accKind, exactSum, key, srBits, 2, first, drawShift, drop), drawShift, drop)
+    ? exactKernelSimd(mulKind, accKind, exactSum, biased, finite, key, srBits, 1,
+      exactKernelSimd(mulKind, accKind, exactSum, biased, finite, key, srBits, 2, first, drawShift, drop), drawShift, drop)
     : first;
   exactKernel(mulKind, accKind, exactSum, key, srBits, from);
+}
+
+/** Whether acc has subnormals and whether no running sum of the job can leave acc's finite range (sumsStayFinite): set once per job. */
+let accBiased = false;
+let sumsFinite = false;
+
+/**
+ * Exact sums rounded stochastically: one instance per (biased, finite), so that neither is tested in the
+ * inner loop. fp16 sums with 32 random bits (fp8-mixed) take the draw's shifts as literals, 0 and 52 - 10 - 32.
+ */
+// @ts-ignore: decorator
+@inline function exactSrSums(mulKind: i32, key: u32, srBits: i32, from: i32): void {
+  if (!accBiased) exactColumns(mulKind, KIND_SR, true, key, srBits, from);
+  else if (!sumsFinite) exactColumns(mulKind, KIND_SR, true, key, srBits, from, true, false);
+  else if (ASC_FEATURE_SIMD && hoistedAcc.srDrawShift == 0 && hoistedAcc.srDrop == 10) exactColumns(mulKind, KIND_SR, true, key, srBits, from, true, true, 0, 10);
+  else exactColumns(mulKind, KIND_SR, true, key, srBits, from, true, true);
 }
 
 /** Columns of a transposed W per panel for depth k: blocks of 8 (or 4) that fit the panel; 0 when none does. */
@@ -47,19 +63,15 @@ function panelColumns(k: i32): i32 {
 // One function per (product, sum, exactness) case, so each inner loop carries only its own work.
 function exactExactRneE(key: u32, srBits: i32, from: i32): void { exactColumns(KIND_EXACT, KIND_RNE, true, key, srBits, from); }
 function exactExactRneO(key: u32, srBits: i32, from: i32): void { exactColumns(KIND_EXACT, KIND_RNE, false, key, srBits, from); }
-function exactExactSrE(key: u32, srBits: i32, from: i32): void {
-  // fp16 sums with 32 random bits (fp8-mixed): the draw's shifts as literals, 0 and 52 - 10 - 32.
-  if (ASC_FEATURE_SIMD && hoistedAcc.srDrawShift == 0 && hoistedAcc.srDrop == 10) exactColumns(KIND_EXACT, KIND_SR, true, key, srBits, from, 0, 10);
-  else exactColumns(KIND_EXACT, KIND_SR, true, key, srBits, from);
-}
+function exactExactSrE(key: u32, srBits: i32, from: i32): void { exactSrSums(KIND_EXACT, key, srBits, from); }
 function exactExactSrO(key: u32, srBits: i32, from: i32): void { exactColumns(KIND_EXACT, KIND_SR, false, key, srBits, from); }
 function exactRneRneE(key: u32, srBits: i32, from: i32): void { exactColumns(KIND_RNE, KIND_RNE, true, key, srBits, from); }
 function exactRneRneO(key: u32, srBits: i32, from: i32): void { exactColumns(KIND_RNE, KIND_RNE, false, key, srBits, from); }
-function exactRneSrE(key: u32, srBits: i32, from: i32): void { exactColumns(KIND_RNE, KIND_SR, true, key, srBits, from); }
+function exactRneSrE(key: u32, srBits: i32, from: i32): void { exactSrSums(KIND_RNE, key, srBits, from); }
 function exactRneSrO(key: u32, srBits: i32, from: i32): void { exactColumns(KIND_RNE, KIND_SR, false, key, srBits, from); }
 function exactSrRneE(key: u32, srBits: i32, from: i32): void { exactColumns(KIND_SR, KIND_RNE, true, key, srBits, from); }
 function exactSrRneO(key: u32, srBits: i32, from: i32): void { exactColumns(KIND_SR, KIND_RNE, false, key, srBits, from); }
-function exactSrSrE(key: u32, srBits: i32, from: i32): void { exactColumns(KIND_SR, KIND_SR, true, key, srBits, from); }
+function exactSrSrE(key: u32, srBits: i32, from: i32): void { exactSrSums(KIND_SR, key, srBits, from); }
 function exactSrSrO(key: u32, srBits: i32, from: i32): void { exactColumns(KIND_SR, KIND_SR, false, key, srBits, from); }
 
 /** The (product, sum, exactness) case of products of kind mulKind, sums of kind accKind, sums exact in f64 or not. */
@@ -135,6 +147,12 @@ function gemmExact(spec: MacSpec): void {
     gemmReference(spec);
     return;
   }
+  // fp32 products and sums with rne and no fma: whatever the probe found, the products are exact (plain)
+  // or are the fp32-rne product the step asks for, so the plain kernel is the case; skip the scans.
+  if (ASC_FEATURE_SIMD && !spec.fma && isIdentityOnF32(mul, mulMode) && isIdentityOnF32(acc, accMode)) {
+    gemmPlain32();
+    return;
+  }
   probe(rangeX, job.x, job.m, job.k, job.xRow, job.xK);
   probe(rangeW, job.w, job.k, job.n, job.wK, job.wCol);
   const noProducts = rangeX.msb == RANGE_NONE_MSB || rangeW.msb == RANGE_NONE_MSB; // every product is 0 (or not finite)
@@ -192,6 +210,8 @@ function gemmExact(spec: MacSpec): void {
   hoist(hoistedAcc, acc, srBits);
   const key = spec.srKey;
   const which = exactCaseOf(mulKind, accKind, exactSum);
+  accBiased = acc.subnormals;
+  sumsFinite = ASC_FEATURE_SIMD && accKind == KIND_SR && exactSum && accBiased && sumsStayFinite(mulKind, mul, acc, job.k);
   if (ASC_FEATURE_SIMD && job.wCol != 1 && exactTransposed(which, key, srBits, from)) return;
   exactRun(which, key, srBits, from);
 }

@@ -57,18 +57,33 @@ import { at, job, storeCanonical } from "./job";
  */
 // @ts-ignore: decorator
 @inline function stochasticSum64x2(u: v128, states: v128, finite: bool, drawShift: i32, drop: i32, vKeep: v128, vMin: v128, vMax: v128, vOver: v128): v128 {
-  const random = i64x2.shl(i64x2.shr_u(states, 32 + drawShift), drop);
   const small = v128.and(f64x2.lt(f64x2.abs(u), vMin), f64x2.ne(u, f64x2.splat(0)));
-  if (!v128.any_true(small)) {
-    let r = v128.and(i64x2.add(u, random), vKeep);
-    if (!finite) r = overflowOrNaN64x2(u, r, v128.and(u, i64x2.splat(F64_SIGN)), vMax, vOver);
-    return r;
-  }
+  if (!v128.any_true(small)) return stochasticSumNormal64x2(u, states, finite, drawShift, drop, vKeep, vMax, vOver);
+  const random = i64x2.shl(i64x2.shr_u(states, 32 + drawShift), drop);
   const sign = v128.and(u, i64x2.splat(F64_SIGN));
   const bias = v128.and(v128.or(sign, vMin), small);
   let r = v128.and(i64x2.add(f64x2.add(u, bias), random), vKeep);
   if (!finite) r = overflowOrNaN64x2(u, r, sign, vMax, vOver);
   return v128.or(f64x2.sub(r, bias), sign);
+}
+
+/** stochasticSum64x2 where no lane is a nonzero magnitude below 2^emin. */
+// @ts-ignore: decorator
+@inline function stochasticSumNormal64x2(u: v128, states: v128, finite: bool, drawShift: i32, drop: i32, vKeep: v128, vMax: v128, vOver: v128): v128 {
+  const random = i64x2.shl(i64x2.shr_u(states, 32 + drawShift), drop);
+  let r = v128.and(i64x2.add(u, random), vKeep);
+  if (!finite) r = overflowOrNaN64x2(u, r, v128.and(u, i64x2.splat(F64_SIGN)), vMax, vOver);
+  return r;
+}
+
+/**
+ * All ones in the lanes of u that are nonzero magnitudes below 2^emin: 0 < |u| < min as unsigned bits, by
+ * one signed compare of |u| + (2^63 - 1) (0 goes to the top, 1 .. to the bottom) with min + 2^63 - 1
+ * (vSmallBound). vAbs is 2^63 - 1, the mask of |u| and the addend at once.
+ */
+// @ts-ignore: decorator
+@inline function belowMin64x2(u: v128, vAbs: v128, vSmallBound: v128): v128 {
+  return i64x2.lt_s(i64x2.add(v128.and(u, vAbs), vAbs), vSmallBound);
 }
 
 /** A rounded r past the largest value gives the overflow value with u's sign; a NaN u stays NaN. */
@@ -91,7 +106,7 @@ import { at, job, storeCanonical } from "./job";
  * itself below mul's largest value), and a step rounds up by at most an ulp:
  * |s'| <= (|s| + T) (1 + 2^-m) + 2^subUlpExp of acc.
  */
-function sumsStayFinite(mulKind: i32, mul: Format, acc: Format, k: i32): bool {
+export function sumsStayFinite(mulKind: i32, mul: Format, acc: Format, k: i32): bool {
   if (rangeX.nonFinite || rangeW.nonFinite || (job.accumulate && rangeZ.nonFinite)) return false;
   let t = 0.0;
   if (rangeX.msb != RANGE_NONE_MSB && rangeW.msb != RANGE_NONE_MSB) {
@@ -159,12 +174,17 @@ function sumsStayFinite(mulKind: i32, mul: Format, acc: Format, k: i32): bool {
     vExpK, vMinLess, vMagicSub, vOverFrom, vOverValue, vLow, vMin, vMax, vOver);
 }
 
+/** exactKernelSimd's acc constants: ~low (the bits a rounding keeps) and belowMin64x2's bound. */
+let keepBits: u64 = 0;
+let belowMinBound: u64 = 0;
+
 /**
  * Blocks of 4 * quads outputs of a row (two f64x2 per four), each output in its own k order, for W stored
- * row-major. Returns the first column it did not compute.
+ * row-major. `biased` (acc has subnormals) and `finite` (sumsStayFinite) are literals at every call, so
+ * each instance carries only its own path. Returns the first column it did not compute.
  */
 // @ts-ignore: decorator
-@inline export function exactKernelSimd(mulKind: i32, accKind: i32, exactSum: bool, key: u32, srBits: i32, quads: i32, from: i32, drawShift: i32, drop: i32): i32 {
+@inline export function exactKernelSimd(mulKind: i32, accKind: i32, exactSum: bool, biased: bool, finite: bool, key: u32, srBits: i32, quads: i32, from: i32, drawShift: i32, drop: i32): i32 {
   const m = job.m, n = job.n, k = job.k;
   if (job.wCol != 1) return from;
   const width = quads * 4;
@@ -180,10 +200,11 @@ function sumsStayFinite(mulKind: i32, mul: Format, acc: Format, k: i32): bool {
   const vaExpK = i64x2.splat(ah.expK), vaMinLess = i64x2.splat(ah.minNormal - 1), vaMagicSub = i64x2.splat(ah.magicSub);
   const vaOverFrom = f64x2.splat(ah.overflowFrom), vaOverValue = f64x2.splat(ah.overflowValue);
   const vaLow = i64x2.splat(ah.low), vaMin = i64x2.splat(ah.minNormal), vaMax = i64x2.splat(ah.max), vaOver = i64x2.splat(ah.overflow);
-  const vaKeep = v128.not(vaLow);
+  // Splats of globals, not of expressions: V8 redoes a spilled splat's expression inside the loop.
+  keepBits = ~ah.low;
+  belowMinBound = ah.minNormal + 0x7fff_ffff_ffff_ffff;
+  const vaKeep = i64x2.splat(keepBits), vAbs = i64x2.splat(~F64_SIGN), vSmallBound = i64x2.splat(belowMinBound);
   const sr = mulKind == KIND_SR || accKind == KIND_SR;
-  const biased = changetype<Format>(ah.format).subnormals;
-  const finite = accKind == KIND_SR && exactSum && biased && sumsStayFinite(mulKind, changetype<Format>(mh.format), changetype<Format>(ah.format), k);
   for (let i = 0; i < m; i++) {
     for (let j = from; j < end; j += width) {
       const zp = at(z, i, ldz, j, 1);
@@ -214,36 +235,60 @@ function sumsStayFinite(mulKind: i32, mul: Format, acc: Format, k: i32): bool {
       for (let kk = 0; kk < k; kk++) {
         const xv = f64x2.splat(<f64>load<f32>(xp));
         const wv = v128.load(wp);
-        let md01 = i64x2.splat(0), md23 = i64x2.splat(0);
+        const wv2 = quads > 1 ? v128.load(wp, 16) : wv;
+        let md01 = i64x2.splat(0), md23 = i64x2.splat(0), md45 = i64x2.splat(0), md67 = i64x2.splat(0);
         if (sr) {
           r01 = xorshift64x2(r01); md01 = i64x2.shr_u(r01, 32); r01 = xorshift64x2(r01);
           r23 = xorshift64x2(r23); md23 = i64x2.shr_u(r23, 32); r23 = xorshift64x2(r23);
+          if (quads > 1) {
+            r45 = xorshift64x2(r45); md45 = i64x2.shr_u(r45, 32); r45 = xorshift64x2(r45);
+            r67 = xorshift64x2(r67); md67 = i64x2.shr_u(r67, 32); r67 = xorshift64x2(r67);
+          }
         }
-        // Outputs 0-1 and 2-3: product, its rounding to mul, the sum, its rounding to acc.
+        // Outputs 0-1, 2-3 (and 4-7): product, its rounding to mul, the sum, its rounding to acc.
         let t01 = f64x2.mul(xv, f64x2.promote_low_f32x4(wv));
         let t23 = f64x2.mul(xv, f64x2.promote_low_f32x4(i32x4.shuffle(wv, wv, 2, 3, 0, 1)));
         t01 = round64x2(mulKind, t01, md01, srBits, mh, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmLow, vmMin, vmMax, vmOver);
         t23 = round64x2(mulKind, t23, md23, srBits, mh, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmLow, vmMin, vmMax, vmOver);
-        s01 = sumStep64x2(accKind, exactSum, biased, finite, s01, t01, r01, srBits, ah, drawShift, drop,
-          vaExpK, vaMinLess, vaMagicSub, vaOverFrom, vaOverValue, vaLow, vaMin, vaMax, vaOver, vaKeep);
-        s23 = sumStep64x2(accKind, exactSum, biased, finite, s23, t23, r23, srBits, ah, drawShift, drop,
-          vaExpK, vaMinLess, vaMagicSub, vaOverFrom, vaOverValue, vaLow, vaMin, vaMax, vaOver, vaKeep);
+        let t45 = t01, t67 = t23;
         if (quads > 1) {
-          // Outputs 4-7, the same steps.
-          const wv2 = v128.load(wp, 16);
-          let md45 = i64x2.splat(0), md67 = i64x2.splat(0);
-          if (sr) {
-            r45 = xorshift64x2(r45); md45 = i64x2.shr_u(r45, 32); r45 = xorshift64x2(r45);
-            r67 = xorshift64x2(r67); md67 = i64x2.shr_u(r67, 32); r67 = xorshift64x2(r67);
-          }
-          let t45 = f64x2.mul(xv, f64x2.promote_low_f32x4(wv2));
-          let t67 = f64x2.mul(xv, f64x2.promote_low_f32x4(i32x4.shuffle(wv2, wv2, 2, 3, 0, 1)));
+          t45 = f64x2.mul(xv, f64x2.promote_low_f32x4(wv2));
+          t67 = f64x2.mul(xv, f64x2.promote_low_f32x4(i32x4.shuffle(wv2, wv2, 2, 3, 0, 1)));
           t45 = round64x2(mulKind, t45, md45, srBits, mh, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmLow, vmMin, vmMax, vmOver);
           t67 = round64x2(mulKind, t67, md67, srBits, mh, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmLow, vmMin, vmMax, vmOver);
-          s45 = sumStep64x2(accKind, exactSum, biased, finite, s45, t45, r45, srBits, ah, drawShift, drop,
+        }
+        if (accKind == KIND_SR && exactSum && biased) {
+          // Every vector's sums at once: one test for the rare magnitudes below 2^emin.
+          const u01 = f64x2.add(s01, t01), u23 = f64x2.add(s23, t23);
+          const u45 = f64x2.add(s45, t45), u67 = f64x2.add(s67, t67);
+          let small = v128.or(belowMin64x2(u01, vAbs, vSmallBound), belowMin64x2(u23, vAbs, vSmallBound));
+          if (quads > 1) small = v128.or(small, v128.or(belowMin64x2(u45, vAbs, vSmallBound), belowMin64x2(u67, vAbs, vSmallBound)));
+          if (v128.any_true(small)) {
+            s01 = stochasticSum64x2(u01, r01, finite, drawShift, drop, vaKeep, vaMin, vaMax, vaOver);
+            s23 = stochasticSum64x2(u23, r23, finite, drawShift, drop, vaKeep, vaMin, vaMax, vaOver);
+            if (quads > 1) {
+              s45 = stochasticSum64x2(u45, r45, finite, drawShift, drop, vaKeep, vaMin, vaMax, vaOver);
+              s67 = stochasticSum64x2(u67, r67, finite, drawShift, drop, vaKeep, vaMin, vaMax, vaOver);
+            }
+          } else {
+            s01 = stochasticSumNormal64x2(u01, r01, finite, drawShift, drop, vaKeep, vaMax, vaOver);
+            s23 = stochasticSumNormal64x2(u23, r23, finite, drawShift, drop, vaKeep, vaMax, vaOver);
+            if (quads > 1) {
+              s45 = stochasticSumNormal64x2(u45, r45, finite, drawShift, drop, vaKeep, vaMax, vaOver);
+              s67 = stochasticSumNormal64x2(u67, r67, finite, drawShift, drop, vaKeep, vaMax, vaOver);
+            }
+          }
+        } else {
+          s01 = sumStep64x2(accKind, exactSum, biased, finite, s01, t01, r01, srBits, ah, drawShift, drop,
             vaExpK, vaMinLess, vaMagicSub, vaOverFrom, vaOverValue, vaLow, vaMin, vaMax, vaOver, vaKeep);
-          s67 = sumStep64x2(accKind, exactSum, biased, finite, s67, t67, r67, srBits, ah, drawShift, drop,
+          s23 = sumStep64x2(accKind, exactSum, biased, finite, s23, t23, r23, srBits, ah, drawShift, drop,
             vaExpK, vaMinLess, vaMagicSub, vaOverFrom, vaOverValue, vaLow, vaMin, vaMax, vaOver, vaKeep);
+          if (quads > 1) {
+            s45 = sumStep64x2(accKind, exactSum, biased, finite, s45, t45, r45, srBits, ah, drawShift, drop,
+              vaExpK, vaMinLess, vaMagicSub, vaOverFrom, vaOverValue, vaLow, vaMin, vaMax, vaOver, vaKeep);
+            s67 = sumStep64x2(accKind, exactSum, biased, finite, s67, t67, r67, srBits, ah, drawShift, drop,
+              vaExpK, vaMinLess, vaMagicSub, vaOverFrom, vaOverValue, vaLow, vaMin, vaMax, vaOver, vaKeep);
+          }
         }
         xp += xStep;
         wp += wStep;
