@@ -2,7 +2,7 @@
 // golden-model checks. Pointers are byte offsets in linear memory; formats are fmt_new pointers (0 = null:
 // fp32 with rne); booleans are i32 (0 = false). Every entry checks its arguments once and returns a
 // negative status on bad input instead of trapping.
-import { Format } from "../arith";
+import { Format, firstLaneDrawsOf } from "../arith";
 import {
   MacSpec, macSpecNew, macSpecCheck, gemm as gemmRun, gemmCheck, gemmF32Plain, macStep, GEMM_OK,
 } from "../arith/mac";
@@ -57,6 +57,16 @@ export function gemm(m: i32, n: i32, k: i32, x: usize, ldx: i32, transX: i32, w:
 /** One exact-mode MAC step s' = round_acc(s + round_mul(x * w)) (or fused) with explicit random words, for tests of the sr rule. */
 export function mac_step(spec: usize, s: f32, x: f32, w: f32, mulDraw: u32, accDraw: u32): f32 {
   return macStep(changetype<MacSpec>(spec), s, x, w, mulDraw, accDraw);
+}
+
+/**
+ * The first draws of the lane streams of outputs first .. first+n-1 under key (u32 at dst): what fast mode
+ * rounds each output with, for tests of the stream. Returns -4 (STATUS_BAD_LENGTH) when n < 0.
+ */
+export function gemm_first_lane_draws(key: u32, first: u32, dst: usize, n: i32): i32 {
+  if (n < 0) return -4;
+  firstLaneDrawsOf(key, first, dst, n);
+  return 0;
 }
 
 /** The benchmarks' baseline: a plain f32 loop, Z = X * W, all row-major and dense. */

@@ -5,7 +5,7 @@
 import { ROUND_RNE, ROUND_SR } from "../generated/formats";
 import { Format, F32_INF, F32_QNAN, F32_SIGN, pow2, pow2Bits } from "./format";
 import { roundValue } from "./rounding";
-import { Rng, drawAt, fmix32, GOLDEN } from "./prng";
+import { Rng, drawAt, fmix32, GOLDEN, SEED_SALT, laneSeed, laneDraw, xorshift64 } from "./prng";
 import { encodeRounded, decodeCode, buildDecodeTable } from "./codec";
 
 /** Rounds n f32 values from src to dst (which may alias). Consumes n draws from rng when mode is sr. */
@@ -127,59 +127,12 @@ function roundArrayNearestEven(f: Format, src: usize, dst: usize, n: i32): void 
  */
 function roundArrayStochastic(f: Format, srBits: i32, key: u32, base: u32, src: usize, dst: usize, n: i32): void {
   const shift = <u32>(23 - f.m);
-  const lowMask: u32 = (<u32>1 << shift) - 1;
   const toFixed = 32 - shift;
   const drawMask: u32 = srBits >= 32 ? 0xffff_ffff : ~(<u32>0xffff_ffff >>> <u32>srBits);
   // e8 formats with subnormals keep one fixed rounding position: f32 subnormals are linear in 2^-149.
   const integerEverywhere = f.e == 8 && f.subnormals;
-  const toUlps = integerEverywhere ? <f32>1 : pow2(-f.subUlpExp);
-  const ulp = integerEverywhere ? <f32>1 : pow2(f.subUlpExp);
   const minNormal = integerEverywhere ? <u32>0 : f.minNormalBits;
-  let i = 0;
-  if (ASC_FEATURE_SIMD) {
-    const vSign = i32x4.splat(F32_SIGN);
-    const vLow = i32x4.splat(lowMask);
-    const vDrawMask = i32x4.splat(drawMask);
-    const vMinNormal = i32x4.splat(minNormal);
-    const vMax = i32x4.splat(f.maxBits);
-    const vOverflow = i32x4.splat(f.overflowBits);
-    const vInf = i32x4.splat(F32_INF);
-    const vNaN = i32x4.splat(F32_QNAN);
-    const vKey = i32x4.splat(key);
-    const vGolden = i32x4.splat(GOLDEN);
-    const vLane = i32x4(0, 1, 2, 3);
-    const vToUlps = f32x4.splat(toUlps);
-    const vUlp = f32x4.splat(ulp);
-    const vTwo32 = f32x4.splat(4294967296.0);
-    const vOneF = f32x4.splat(1.0);
-    for (; i + 4 <= n; i += 4) {
-      // Draws base+i .. base+i+3: drawAt lane by lane.
-      let d = v128.xor(i32x4.mul(i32x4.add(i32x4.splat(base + <u32>i), vLane), vGolden), vKey);
-      d = v128.xor(d, i32x4.shr_u(d, 16));
-      d = i32x4.mul(d, i32x4.splat(0x85ebca6b));
-      d = v128.xor(d, i32x4.shr_u(d, 13));
-      d = i32x4.mul(d, i32x4.splat(0xc2b2ae35));
-      d = v128.xor(d, i32x4.shr_u(d, 16));
-      const u = v128.load(src + (<usize>i << 2));
-      const sign = v128.and(u, vSign);
-      const a = v128.xor(u, sign);
-      const isNormal = i32x4.ge_u(a, vMinNormal);
-      const dropped = v128.and(a, vLow);
-      const keptNormal = i32x4.sub(a, dropped);
-      const ulps = f32x4.mul(a, vToUlps);
-      const whole = f32x4.floor(ulps);
-      const fractionSub = i32x4.trunc_sat_f32x4_u(f32x4.mul(f32x4.sub(ulps, whole), vTwo32));
-      const fraction = v128.bitselect(i32x4.shl(dropped, toFixed), fractionSub, isNormal);
-      const fm = v128.and(fraction, vDrawMask);
-      const carry = i32x4.lt_u(i32x4.add(fm, v128.and(d, vDrawMask)), fm); // all ones where up
-      const normal = i32x4.add(keptNormal, i32x4.shl(i32x4.shr_u(carry, 31), shift));
-      const sub = f32x4.mul(f32x4.add(whole, v128.and(carry, vOneF)), vUlp);
-      let res = v128.bitselect(normal, sub, isNormal);
-      res = v128.bitselect(vOverflow, res, i32x4.gt_u(res, vMax));
-      res = v128.bitselect(vNaN, res, i32x4.gt_u(a, vInf));
-      v128.store(dst + (<usize>i << 2), v128.or(sign, res));
-    }
-  }
+  let i = stochasticLanes(f, srBits, key, base, src, dst, n, false);
   // The scalar loop is integer-only and branch-free (a branch on the range mispredicts on inputs that
   // mix ranges; float conversions cost more than shifts). Below 2^emin the grid is 2^subUlpExp, so the
   // bits dropped from the f32 significand are the lowest subUlpExp + 150 - e (e the f32 biased exponent,
@@ -234,6 +187,114 @@ function roundArrayStochastic(f: Format, srBits: i32, key: u32, base: u32, src: 
     const clamped = <u32>min(places, 31);
     const kept = select<u32>(((a >>> clamped) + up) << clamped, ulpBits & (0 - up), places <= 23);
     store<u32>(dst + p, stochasticResult(kept, u, maxBits, overflowBits));
+  }
+}
+
+/**
+ * The SIMD body of roundArrayStochastic: four elements a vector, element i with draw `base + i` of the
+ * counter stream of `key` (drawAt), or with `laneStream` the first draw of the GEMM lane stream of output
+ * base + i (prng.ts: laneSeed, one xorshift64 step, the upper word), which fast mode's one rounding per
+ * output takes. Returns the elements it rounded (a multiple of 4; 0 in the scalar build).
+ */
+// @ts-ignore: decorator
+@inline function stochasticLanes(f: Format, srBits: i32, key: u32, base: u32, src: usize, dst: usize, n: i32, laneStream: bool): i32 {
+  if (!ASC_FEATURE_SIMD) return 0;
+  const shift = <u32>(23 - f.m);
+  const lowMask: u32 = (<u32>1 << shift) - 1;
+  const toFixed = 32 - shift;
+  const drawMask: u32 = srBits >= 32 ? 0xffff_ffff : ~(<u32>0xffff_ffff >>> <u32>srBits);
+  const integerEverywhere = f.e == 8 && f.subnormals; // as in roundArrayStochastic
+  const vSign = i32x4.splat(F32_SIGN);
+  const vLow = i32x4.splat(lowMask);
+  const vDrawMask = i32x4.splat(drawMask);
+  const vMinNormal = i32x4.splat(integerEverywhere ? <u32>0 : f.minNormalBits);
+  const vMax = i32x4.splat(f.maxBits);
+  const vOverflow = i32x4.splat(f.overflowBits);
+  const vInf = i32x4.splat(F32_INF);
+  const vNaN = i32x4.splat(F32_QNAN);
+  const vKey = i32x4.splat(key);
+  const vGolden = i32x4.splat(GOLDEN);
+  const vLane = i32x4(0, 1, 2, 3);
+  const vToUlps = f32x4.splat(integerEverywhere ? <f32>1 : pow2(-f.subUlpExp));
+  const vUlp = f32x4.splat(integerEverywhere ? <f32>1 : pow2(f.subUlpExp));
+  const vTwo32 = f32x4.splat(4294967296.0);
+  const vOneF = f32x4.splat(1.0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const h = v128.xor(i32x4.mul(i32x4.add(i32x4.splat(base + <u32>i), vLane), vGolden), vKey);
+    // Draws base+i .. base+i+3: drawAt lane by lane, or the lane streams' first draws.
+    const d = laneStream ? firstLaneDraws(h) : fmix32x4(h);
+    const u = v128.load(src + (<usize>i << 2));
+    const sign = v128.and(u, vSign);
+    const a = v128.xor(u, sign);
+    const isNormal = i32x4.ge_u(a, vMinNormal);
+    const dropped = v128.and(a, vLow);
+    const keptNormal = i32x4.sub(a, dropped);
+    const ulps = f32x4.mul(a, vToUlps);
+    const whole = f32x4.floor(ulps);
+    const fractionSub = i32x4.trunc_sat_f32x4_u(f32x4.mul(f32x4.sub(ulps, whole), vTwo32));
+    const fraction = v128.bitselect(i32x4.shl(dropped, toFixed), fractionSub, isNormal);
+    const fm = v128.and(fraction, vDrawMask);
+    const carry = i32x4.lt_u(i32x4.add(fm, v128.and(d, vDrawMask)), fm); // all ones where up
+    const normal = i32x4.add(keptNormal, i32x4.shl(i32x4.shr_u(carry, 31), shift));
+    const sub = f32x4.mul(f32x4.add(whole, v128.and(carry, vOneF)), vUlp);
+    let res = v128.bitselect(normal, sub, isNormal);
+    res = v128.bitselect(vOverflow, res, i32x4.gt_u(res, vMax));
+    res = v128.bitselect(vNaN, res, i32x4.gt_u(a, vInf));
+    v128.store(dst + (<usize>i << 2), v128.or(sign, res));
+  }
+  return i;
+}
+
+/** fmix32 (prng.ts) of four lanes. */
+// @ts-ignore: decorator
+@inline function fmix32x4(x: v128): v128 {
+  x = v128.xor(x, i32x4.shr_u(x, 16));
+  x = i32x4.mul(x, i32x4.splat(0x85ebca6b));
+  x = v128.xor(x, i32x4.shr_u(x, 13));
+  x = i32x4.mul(x, i32x4.splat(0xc2b2ae35));
+  return v128.xor(x, i32x4.shr_u(x, 16));
+}
+
+/**
+ * The first draws of four lane streams (prng.ts) from h = (o * GOLDEN) ^ key of their outputs o: laneSeed's
+ * two words, then one xorshift64 step (13, 7, 17) on (hi:lo) in 32-bit halves; the draw is the upper word.
+ */
+// @ts-ignore: decorator
+@inline function firstLaneDraws(h: v128): v128 {
+  let hi = fmix32x4(h), lo = fmix32x4(v128.xor(h, i32x4.splat(SEED_SALT)));
+  hi = v128.xor(hi, v128.or(i32x4.shl(hi, 13), i32x4.shr_u(lo, 19)));
+  lo = v128.xor(lo, i32x4.shl(lo, 13));
+  lo = v128.xor(lo, v128.or(i32x4.shr_u(lo, 7), i32x4.shl(hi, 25)));
+  hi = v128.xor(hi, i32x4.shr_u(hi, 7));
+  return v128.xor(hi, v128.or(i32x4.shl(hi, 17), i32x4.shr_u(lo, 15)));
+}
+
+/**
+ * The first draws of the lane streams of outputs first .. first+n-1 under `key`, as u32 at dst: what fast
+ * mode's rounding of each output takes (four at a time in the SIMD build).
+ */
+export function firstLaneDrawsOf(key: u32, first: u32, dst: usize, n: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 4 <= n; i += 4) {
+      const h = v128.xor(i32x4.mul(i32x4.add(i32x4.splat(first + <u32>i), i32x4(0, 1, 2, 3)), i32x4.splat(GOLDEN)), i32x4.splat(key));
+      v128.store(dst + (<usize>i << 2), firstLaneDraws(h));
+    }
+  }
+  for (; i < n; i++) store<u32>(dst + (<usize>i << 2), laneDraw(xorshift64(laneSeed(key, first + <u32>i))));
+}
+
+/**
+ * Stochastic rounding of n f32 values src -> dst (may alias) to f, element i with the first draw of the
+ * GEMM lane stream of output `first + i` (prng.ts): fast mode's one rounding per output. roundValue's
+ * bits, element by element.
+ */
+export function roundArrayLaneDraws(f: Format, srBits: i32, key: u32, first: u32, src: usize, dst: usize, n: i32): void {
+  let i = f.isFloat && f.m < 23 ? stochasticLanes(f, srBits, key, first, src, dst, n, true) : 0;
+  for (; i < n; i++) {
+    const x = load<f32>(src + (<usize>i << 2));
+    store<f32>(dst + (<usize>i << 2), roundValue(x, f, ROUND_SR, srBits, laneDraw(xorshift64(laneSeed(key, first + <u32>i)))));
   }
 }
 

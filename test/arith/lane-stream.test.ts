@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { fmix32, laneSeed, xorshift64, LaneStream } from "../helpers/stream.js";
 import { F, GemmDevice, Random, type Job, type Spec } from "./gemm-harness.js";
 import { valueOf } from "../helpers/gemm-reference.js";
+import { loadDevice } from "../../host/device/module.js";
 
 const hex64 = (v: bigint) => `0x${v.toString(16)}`;
 
@@ -40,6 +41,30 @@ describe("the lane stream's pieces, against Python integers", () => {
       const stream = new LaneStream(key, o);
       expect(draws.map(() => `0x${stream.next().toString(16)}`), `key ${key} o ${o}`).toEqual(draws);
     }
+  });
+});
+
+describe.each([false, true])("fast mode's first draw of each output (simd=%s)", (simd) => {
+  // gemm_first_lane_draws is what fast mode rounds each output with (four lanes at a time in the SIMD build,
+  // the xorshift64 step in 32-bit halves): every draw equals the helper's stream, for runs that start
+  // anywhere, end anywhere, and wrap past 2^32 - 1.
+  it("equals LaneStream's first draw for runs of every length and start", () => {
+    const device = loadDevice({ simd });
+    const x = device.exports as unknown as { gemm_first_lane_draws(key: number, first: number, dst: number, n: number): number };
+    const dst = device.alloc(64 * 4);
+    const failures: string[] = [];
+    for (const [key, first] of [[0, 0], [0x5eed, 7], [0xdeadbeef, 0xfffffff0], [0x12345678, 1000003]]) {
+      for (const n of [0, 1, 3, 4, 5, 8, 13, 64]) {
+        expect(x.gemm_first_lane_draws(key, first, dst, n)).toBe(0);
+        const got = device.u32(dst, n);
+        for (let i = 0; i < n; i++) {
+          const want = new LaneStream(key, (first + i) >>> 0).next();
+          if (got[i] !== want) failures.push(`key ${key} output ${(first + i) >>> 0}: 0x${got[i].toString(16)}, expected 0x${want.toString(16)}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(x.gemm_first_lane_draws(1, 0, dst, -1)).toBe(-4);
   });
 });
 

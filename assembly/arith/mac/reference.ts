@@ -3,11 +3,11 @@
 // fast mode (f32 sums, one rounding per output) and the plain f32 loop the benchmarks compare against.
 import { ROUND_SR } from "../../generated/formats";
 import { roundValue } from "../rounding";
-import { roundArray } from "../kernels";
+import { roundArray, roundArrayLaneDraws } from "../kernels";
 import { laneSeed, laneDraw, xorshift64 } from "../prng";
 import { MacSpec, mulFormat, mulRounding, accFormat, accRounding, isIdentityOnF32 } from "./spec";
 import { roundDouble, roundSum } from "./rounding";
-import { at, job, canonical } from "./job";
+import { at, job, canonical, storeCanonical } from "./job";
 
 export function gemmReference(spec: MacSpec): void {
   const mul = mulFormat(spec), acc = accFormat(spec);
@@ -112,20 +112,25 @@ export function roundFastOutputs(spec: MacSpec): void {
   const mode = spec.accMode;
   const identity = acc == null || isIdentityOnF32(acc, mode);
   for (let i = 0; i < m; i++) {
-    if (!identity && mode != ROUND_SR) {
-      // No draws: a row is one run of the array kernels, which give roundValue's bits.
-      const row = at(job.z, i, job.ldz, 0, 1);
+    // A row is one run of the array kernels, which give roundValue's bits; sr takes each output's first
+    // lane draw.
+    const row = at(job.z, i, job.ldz, 0, 1);
+    if (identity) {
+      // Nothing to round.
+    } else if (mode == ROUND_SR) {
+      roundArrayLaneDraws(acc!, spec.srBits, spec.srKey, <u32>(i * n), row, row, n);
+    } else {
       roundArray(acc!, mode, spec.srBits, null, row, row, n);
-      for (let j = 0; j < n; j++) store<f32>(row + (<usize>j << 2), canonical(load<f32>(row + (<usize>j << 2))));
-      continue;
     }
-    for (let j = 0; j < n; j++) {
-      const zp = at(job.z, i, job.ldz, j, 1);
-      let s = load<f32>(zp);
-      if (!identity) s = roundValue(s, acc!, mode, spec.srBits, mode == ROUND_SR ? laneDraw(xorshift64(laneSeed(spec.srKey, <u32>(i * n + j)))) : 0);
-      store<f32>(zp, canonical(s));
-    }
+    canonicalRun(row, n);
   }
+}
+
+/** Makes the NaNs among n values canonical in place (four at a time in the SIMD build). */
+function canonicalRun(p: usize, n: i32): void {
+  let j = 0;
+  if (ASC_FEATURE_SIMD) for (; j + 4 <= n; j += 4) storeCanonical(p + (<usize>j << 2), v128.load(p + (<usize>j << 2)));
+  for (; j < n; j++) store<f32>(p + (<usize>j << 2), canonical(load<f32>(p + (<usize>j << 2))));
 }
 
 /** The plain f32 loop the benchmarks compare against: what a GEMM costs with no emulation at all. */
