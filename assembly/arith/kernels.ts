@@ -371,12 +371,42 @@ function isFormat(f: Format, m: i32, emin: i32, subUlpExp: i32, maxBits: u32, ov
 export function encodeArray(f: Format, mode: i32, srBits: i32, rng: Rng | null, src: usize, dst: usize, n: i32, scratch: usize): void {
   roundArray(f, mode, srBits, rng, src, scratch, n);
   const bytes = f.bytes;
-  for (let i = 0; i < n; i++) {
+  for (let i = encodeFloatCodes(f, scratch, dst, n); i < n; i++) {
     const code = encodeRounded(load<f32>(scratch + (<usize>i << 2)), f);
     if (bytes == 1) store<u8>(dst + <usize>i, <u8>code);
     else if (bytes == 2) store<u16>(dst + (<usize>i << 1), <u16>code);
     else store<u32>(dst + (<usize>i << 2), code);
   }
+}
+
+/**
+ * encodeRounded of values already rounded to f, four a vector (SIMD build), for float formats of 1- or
+ * 2-byte codes whose subnormal ulp 2^subUlpExp has an f32 reciprocal (every format but the e8 ones):
+ * a normal magnitude's code is its f32 bits shifted and rebased, a subnormal's is the exact integer
+ * |v| / 2^subUlpExp, inf and NaN take the codes encodeRounded gives them. Returns the values it encoded.
+ */
+function encodeFloatCodes(f: Format, src: usize, dst: usize, n: i32): i32 {
+  if (!ASC_FEATURE_SIMD || !f.isFloat || f.isBlock || f.bytes > 2 || f.subUlpExp < -126) return 0;
+  const vAbs = i32x4.splat(~F32_SIGN), vInf = i32x4.splat(F32_INF);
+  const vRebase = i32x4.splat((<u32>(127 - f.bias)) << <u32>f.m);
+  const vMinNormal = i32x4.splat(f.minNormalBits);
+  const vToUnits = f32x4.splat(pow2(-f.subUlpExp));
+  const vInfCode = i32x4.splat(encodeRounded(reinterpret<f32>(F32_INF), f));
+  const vNaNCode = i32x4.splat(encodeRounded(reinterpret<f32>(F32_QNAN), f));
+  const shift = <u32>(23 - f.m), signShift = <u32>(f.bits - 1);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const u = v128.load(src + (<usize>i << 2));
+    const a = v128.and(u, vAbs);
+    let code = v128.bitselect(i32x4.sub(i32x4.shr_u(a, shift), vRebase), i32x4.trunc_sat_f32x4_u(f32x4.mul(a, vToUnits)), i32x4.ge_u(a, vMinNormal));
+    code = v128.bitselect(vInfCode, code, i32x4.eq(a, vInf));
+    code = v128.bitselect(vNaNCode, code, i32x4.gt_u(a, vInf));
+    code = v128.or(code, i32x4.shl(i32x4.shr_u(u, 31), signShift));
+    const narrow = i16x8.narrow_i32x4_u(code, code);
+    if (f.bytes == 1) v128.store32_lane(dst + <usize>i, i8x16.narrow_i16x8_u(narrow, narrow), 0);
+    else v128.store64_lane(dst + (<usize>i << 1), narrow, 0);
+  }
+  return i;
 }
 
 /** Decodes n codes (u8, u16 or u32 each, by f.bytes) to f32 values. */
