@@ -14,7 +14,7 @@ import {
 } from "../generated/regmap";
 import { ROUND_RNE } from "../generated/formats";
 import { MacSpec } from "../arith/mac";
-import { Format, encodeRounded, decodeCode, decodeArray } from "../arith";
+import { Format, encodeRounded, encodeExactFloatCodes, decodeCode, decodeArray } from "../arith";
 
 // @ts-ignore: decorator
 @external("env", "mmio_read32")
@@ -133,7 +133,7 @@ function packRows(f: Format, src: usize, rows: i32, row: i32, ld: i32, dst: usiz
   const bytes = <usize>f.bytes;
   for (let r = 0; r < rows; r++) {
     const from = src + (<usize>(r * ld) << 2), to = dst + <usize>(r * ld) * bytes;
-    for (let c = 0; c < row; c++) {
+    for (let c = encodeExactFloatCodes(f, from, to, row); c < row; c++) {
       const v = load<f32>(from + (<usize>c << 2));
       const code = encodeRounded(v, f);
       const back = codeValue(code, f);

@@ -386,10 +386,27 @@ export function encodeArray(f: Format, mode: i32, srBits: i32, rng: Rng | null, 
  * |v| / 2^subUlpExp, inf and NaN take the codes encodeRounded gives them. Returns the values it encoded.
  */
 function encodeFloatCodes(f: Format, src: usize, dst: usize, n: i32): i32 {
+  return floatCodes(f, src, dst, n, false);
+}
+
+/**
+ * The codes of values that f holds exactly, four a vector, as encodeFloatCodes for formats with
+ * subnormals; stops before the first vector with a value f does not hold, an inf or a NaN, and returns
+ * how many values it encoded (a multiple of 4; 0 in the scalar build): the caller's scalar loop decides
+ * from there.
+ */
+export function encodeExactFloatCodes(f: Format, src: usize, dst: usize, n: i32): i32 {
+  return f.subnormals ? floatCodes(f, src, dst, n, true) : 0;
+}
+
+// @ts-ignore: decorator
+@inline function floatCodes(f: Format, src: usize, dst: usize, n: i32, exactOnly: bool): i32 {
   if (!ASC_FEATURE_SIMD || !f.isFloat || f.isBlock || f.bytes > 2 || f.subUlpExp < -126) return 0;
   const vAbs = i32x4.splat(~F32_SIGN), vInf = i32x4.splat(F32_INF);
   const vRebase = i32x4.splat((<u32>(127 - f.bias)) << <u32>f.m);
   const vMinNormal = i32x4.splat(f.minNormalBits);
+  const vMax = i32x4.splat(f.maxBits);
+  const vLow = i32x4.splat((<u32>1 << <u32>(23 - f.m)) - 1);
   const vToUnits = f32x4.splat(pow2(-f.subUlpExp));
   const vInfCode = i32x4.splat(encodeRounded(reinterpret<f32>(F32_INF), f));
   const vNaNCode = i32x4.splat(encodeRounded(reinterpret<f32>(F32_QNAN), f));
@@ -398,9 +415,20 @@ function encodeFloatCodes(f: Format, src: usize, dst: usize, n: i32): i32 {
   for (; i + 4 <= n; i += 4) {
     const u = v128.load(src + (<usize>i << 2));
     const a = v128.and(u, vAbs);
-    let code = v128.bitselect(i32x4.sub(i32x4.shr_u(a, shift), vRebase), i32x4.trunc_sat_f32x4_u(f32x4.mul(a, vToUnits)), i32x4.ge_u(a, vMinNormal));
-    code = v128.bitselect(vInfCode, code, i32x4.eq(a, vInf));
-    code = v128.bitselect(vNaNCode, code, i32x4.gt_u(a, vInf));
+    const normal = i32x4.ge_u(a, vMinNormal);
+    const units = f32x4.mul(a, vToUnits);
+    if (exactOnly) {
+      // Held exactly: finite, at most max, no bits below the last place (normal) or a whole number of
+      // subnormal ulps.
+      const held = v128.and(i32x4.le_u(a, vMax),
+        v128.bitselect(i32x4.eq(v128.and(a, vLow), i32x4.splat(0)), f32x4.eq(f32x4.floor(units), units), normal));
+      if (!i32x4.all_true(held)) break;
+    }
+    let code = v128.bitselect(i32x4.sub(i32x4.shr_u(a, shift), vRebase), i32x4.trunc_sat_f32x4_u(units), normal);
+    if (!exactOnly) {
+      code = v128.bitselect(vInfCode, code, i32x4.eq(a, vInf));
+      code = v128.bitselect(vNaNCode, code, i32x4.gt_u(a, vInf));
+    }
     code = v128.or(code, i32x4.shl(i32x4.shr_u(u, 31), signShift));
     const narrow = i16x8.narrow_i32x4_u(code, code);
     if (f.bytes == 1) v128.store32_lane(dst + <usize>i, i8x16.narrow_i16x8_u(narrow, narrow), 0);
