@@ -205,6 +205,11 @@ let belowMinBound: u64 = 0;
   belowMinBound = ah.minNormal + 0x7fff_ffff_ffff_ffff;
   const vaKeep = i64x2.splat(keepBits), vAbs = i64x2.splat(~F64_SIGN), vSmallBound = i64x2.splat(belowMinBound);
   const sr = mulKind == KIND_SR || accKind == KIND_SR;
+  // A step whose x is ±0 needs no rounding of its sums: its terms are ±0 (NaN where W holds an inf or a
+  // NaN; rounding to mul keeps both), and once every sum holds a value of acc (a rounded sum, or +0 before
+  // the first step), s + t is that value, a zero of either sign or NaN, each of which sr returns
+  // unchanged: s' = s + t. Inputs, ReLU outputs and their errors are often mostly zeros.
+  const zeroSteps = accKind == KIND_SR && exactSum && biased;
   for (let i = 0; i < m; i++) {
     for (let j = from; j < end; j += width) {
       const zp = at(z, i, ldz, j, 1);
@@ -233,7 +238,8 @@ let belowMinBound: u64 = 0;
       let xp = at(x, i, xRow, 0, 1);
       let wp = at(w, 0, 1, j, 1);
       for (let kk = 0; kk < k; kk++) {
-        const xv = f64x2.splat(<f64>load<f32>(xp));
+        const xs = load<f32>(xp);
+        const xv = f64x2.splat(<f64>xs);
         const wv = v128.load(wp);
         const wv2 = quads > 1 ? v128.load(wp, 16) : wv;
         let md01 = i64x2.splat(0), md23 = i64x2.splat(0), md45 = i64x2.splat(0), md67 = i64x2.splat(0);
@@ -263,7 +269,14 @@ let belowMinBound: u64 = 0;
           const u45 = f64x2.add(s45, t45), u67 = f64x2.add(s67, t67);
           let small = v128.or(belowMin64x2(u01, vAbs, vSmallBound), belowMin64x2(u23, vAbs, vSmallBound));
           if (quads > 1) small = v128.or(small, v128.or(belowMin64x2(u45, vAbs, vSmallBound), belowMin64x2(u67, vAbs, vSmallBound)));
-          if (v128.any_true(small)) {
+          if (zeroSteps && xs == 0 && (kk > 0 || !accumulate)) {
+            s01 = u01;
+            s23 = u23;
+            if (quads > 1) {
+              s45 = u45;
+              s67 = u67;
+            }
+          } else if (v128.any_true(small)) {
             s01 = stochasticSum64x2(u01, r01, finite, drawShift, drop, vaKeep, vaMin, vaMax, vaOver);
             s23 = stochasticSum64x2(u23, r23, finite, drawShift, drop, vaKeep, vaMin, vaMax, vaOver);
             if (quads > 1) {
