@@ -181,14 +181,14 @@ describe("sums near zero that stay finite", () => {
 });
 
 describe("steps whose x is zero", () => {
-  // The f64x2 kernel skips the sums' rounding in a step whose x is ±0 once they hold fp16 values. X here is mostly ±0 (in runs and scattered), Z starts from wide
+  // The kernels skip the sums' rounding in a step whose x is ±0 once they hold values of acc. X here is mostly ±0 (in runs and scattered), Z starts from wide
   // values that fp16 does not hold (accumulate), small sums round to ±0, and one W holds an inf (0 x inf is
   // NaN, so no step may be skipped there): every case equals the exact reference in both builds.
   it("mostly zero X, accumulate from wide Z, sums rounding to -0, an inf in W: equal the reference", () => {
     const r = new Random(0x2e80);
     const failures: string[] = [];
-    for (let c = 0; c < 24; c++) {
-      const job = makeJob(r, { m: r.int(1, 5), n: r.pick([8, 12, 19, 32]), k: r.int(1, 40) }, ["e4m3", "e4m3"], { transW: r.chance(0.3), transX: false });
+    for (let c = 0; c < 40; c++) {
+      const job = makeJob(r, { m: r.int(1, 5), n: r.pick([3, 8, 12, 19, 32]), k: r.int(1, 40) }, ["e4m3", "e4m3"], { transW: r.chance(0.3), transX: false });
       const run = r.chance(0.5);
       for (let i = 0; i < job.x.length; i++) {
         if (run ? (i % job.k) < job.k / 2 : r.chance(0.7)) job.x[i] = r.chance(0.5) ? 0 : -0;
@@ -200,7 +200,9 @@ describe("steps whose x is zero", () => {
         job.accumulate = accumulate;
         // Exact products, and products rounded to e5m2 (to nearest or stochastically), which e4m3 x e4m3 overflows.
         const [mul, mulMode] = r.pick([[null, "rne"], [F.e5m2, "rne"], [F.e5m2, "sr"]] as [NamedFormat | null, Mode][]);
-        const spec: Spec = { mul, mulMode, acc: F.fp16, accMode: "sr", fma: false, fast: false, srBits: r.pick([32, 13]), srKey: r.next() };
+        // fp16 sums (exact in f64), and bf16 and subnormal-free fp16 sums, which the scalar kernel skips too.
+        const acc = r.pick([F.fp16, F.fp16, F.bf16, F.fp16nosub]);
+        const spec: Spec = { mul, mulMode, acc, accMode: "sr", fma: false, fast: false, srBits: r.pick([32, 13]), srKey: r.next() };
         failures.push(...againstReference(job, spec));
       }
       if (failures.length > 8) break;

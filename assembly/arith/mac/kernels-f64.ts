@@ -93,15 +93,21 @@ export function belowNormal64(u: u64, h: Hoisted, mode: i32, srBits: i32, draw: 
   return ASC_FEATURE_SIMD ? nearestEven64(x, h) : nearestEvenBits64(x, h);
 }
 
+/** A step's term: the exact product or its rounding to mul. */
+// @ts-ignore: decorator
+@inline function term64(mulKind: i32, product: f64, mulDraw: u32, srBits: i32, mul: Hoisted): f64 {
+  if (mulKind == KIND_RNE) return nearestEven(product, mul);
+  if (mulKind == KIND_SR) return reinterpret<f64>(stochastic64(reinterpret<u64>(product), mulDraw, srBits, mul));
+  return product;
+}
+
 /**
  * One output's MAC step in the f64 domain: the term is the exact product or its rounding to mul, the sum
  * is exact in f64 or rounded to odd, then rounded to acc, with this k's two draws of the output's lane stream.
  */
 // @ts-ignore: decorator
 @inline function step64(mulKind: i32, accKind: i32, exactSum: bool, s: f64, product: f64, mulDraw: u32, accDraw: u32, srBits: i32, mul: Hoisted, acc: Hoisted): f64 {
-  let term = product;
-  if (mulKind == KIND_RNE) term = nearestEven(product, mul);
-  else if (mulKind == KIND_SR) term = reinterpret<f64>(stochastic64(reinterpret<u64>(product), mulDraw, srBits, mul));
+  const term = term64(mulKind, product, mulDraw, srBits, mul);
   const sum = exactSum ? reinterpret<u64>(s + term) : sumToOdd(s, term);
   if (accKind == KIND_RNE) return nearestEven(reinterpret<f64>(sum), acc);
   return reinterpret<f64>(stochastic64(sum, accDraw, srBits, acc));
@@ -150,10 +156,19 @@ export function belowNormal64(u: u64, h: Hoisted, mode: i32, srBits: i32, draw: 
           r2 = xorshift64(r2); p2 = laneDraw(r2); r2 = xorshift64(r2); a2 = laneDraw(r2);
           r3 = xorshift64(r3); p3 = laneDraw(r3); r3 = xorshift64(r3); a3 = laneDraw(r3);
         }
-        s0 = step64(mulKind, accKind, exactSum, s0, xv * <f64>load<f32>(w0), p0, a0, srBits, mh, ah);
-        s1 = step64(mulKind, accKind, exactSum, s1, xv * <f64>load<f32>(w1), p1, a1, srBits, mh, ah);
-        s2 = step64(mulKind, accKind, exactSum, s2, xv * <f64>load<f32>(w2), p2, a2, srBits, mh, ah);
-        s3 = step64(mulKind, accKind, exactSum, s3, xv * <f64>load<f32>(w3), p3, a3, srBits, mh, ah);
+        if (accKind == KIND_SR && xv == 0 && (kk > 0 || !accumulate)) {
+          // x is ±0: the sums hold values of acc and their terms are ±0 or NaN, so sr returns s + t
+          // unchanged (the f64x2 kernel's zero steps); s + t is also its round to odd.
+          s0 += term64(mulKind, xv * <f64>load<f32>(w0), p0, srBits, mh);
+          s1 += term64(mulKind, xv * <f64>load<f32>(w1), p1, srBits, mh);
+          s2 += term64(mulKind, xv * <f64>load<f32>(w2), p2, srBits, mh);
+          s3 += term64(mulKind, xv * <f64>load<f32>(w3), p3, srBits, mh);
+        } else {
+          s0 = step64(mulKind, accKind, exactSum, s0, xv * <f64>load<f32>(w0), p0, a0, srBits, mh, ah);
+          s1 = step64(mulKind, accKind, exactSum, s1, xv * <f64>load<f32>(w1), p1, a1, srBits, mh, ah);
+          s2 = step64(mulKind, accKind, exactSum, s2, xv * <f64>load<f32>(w2), p2, a2, srBits, mh, ah);
+          s3 = step64(mulKind, accKind, exactSum, s3, xv * <f64>load<f32>(w3), p3, a3, srBits, mh, ah);
+        }
         xp += xStep;
         w0 += wStep; w1 += wStep; w2 += wStep; w3 += wStep;
       }
