@@ -5,7 +5,7 @@
 import { ROUND_RNE, ROUND_SR } from "../generated/formats";
 import { Format, F32_INF, F32_QNAN, F32_SIGN, pow2, pow2Bits } from "./format";
 import { roundValue } from "./rounding";
-import { Rng, drawAt, fmix32, GOLDEN, SEED_SALT, laneSeed, laneDraw, xorshift64 } from "./prng";
+import { Rng, drawAt, fmix32, GOLDEN, SEED_SALT, firstLaneDraw } from "./prng";
 import { encodeRounded, decodeCode, buildDecodeTable } from "./codec";
 
 /** Rounds n f32 values from src to dst (which may alias). Consumes n draws from rng when mode is sr. */
@@ -212,17 +212,14 @@ function roundArrayStochastic(f: Format, srBits: i32, key: u32, base: u32, src: 
   const vOverflow = i32x4.splat(f.overflowBits);
   const vInf = i32x4.splat(F32_INF);
   const vNaN = i32x4.splat(F32_QNAN);
-  const vKey = i32x4.splat(key);
-  const vGolden = i32x4.splat(GOLDEN);
-  const vLane = i32x4(0, 1, 2, 3);
   const vToUlps = f32x4.splat(integerEverywhere ? <f32>1 : pow2(-f.subUlpExp));
   const vUlp = f32x4.splat(integerEverywhere ? <f32>1 : pow2(f.subUlpExp));
   const vTwo32 = f32x4.splat(4294967296.0);
   const vOneF = f32x4.splat(1.0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
-    const h = v128.xor(i32x4.mul(i32x4.add(i32x4.splat(base + <u32>i), vLane), vGolden), vKey);
     // Draws base+i .. base+i+3: drawAt lane by lane, or the lane streams' first draws.
+    const h = positionHashes(key, base + <u32>i);
     const d = laneStream ? firstLaneDraws(h) : fmix32x4(h);
     const u = v128.load(src + (<usize>i << 2));
     const sign = v128.and(u, vSign);
@@ -244,6 +241,12 @@ function roundArrayStochastic(f: Format, srBits: i32, key: u32, base: u32, src: 
     v128.store(dst + (<usize>i << 2), v128.or(sign, res));
   }
   return i;
+}
+
+/** (o * GOLDEN) ^ key for the four positions o = first .. first+3: what drawAt and laneSeed hash. */
+// @ts-ignore: decorator
+@inline function positionHashes(key: u32, first: u32): v128 {
+  return v128.xor(i32x4.mul(i32x4.add(i32x4.splat(first), i32x4(0, 1, 2, 3)), i32x4.splat(GOLDEN)), i32x4.splat(key));
 }
 
 /** fmix32 (prng.ts) of four lanes. */
@@ -277,12 +280,9 @@ function roundArrayStochastic(f: Format, srBits: i32, key: u32, base: u32, src: 
 export function firstLaneDrawsOf(key: u32, first: u32, dst: usize, n: i32): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
-    for (; i + 4 <= n; i += 4) {
-      const h = v128.xor(i32x4.mul(i32x4.add(i32x4.splat(first + <u32>i), i32x4(0, 1, 2, 3)), i32x4.splat(GOLDEN)), i32x4.splat(key));
-      v128.store(dst + (<usize>i << 2), firstLaneDraws(h));
-    }
+    for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), firstLaneDraws(positionHashes(key, first + <u32>i)));
   }
-  for (; i < n; i++) store<u32>(dst + (<usize>i << 2), laneDraw(xorshift64(laneSeed(key, first + <u32>i))));
+  for (; i < n; i++) store<u32>(dst + (<usize>i << 2), firstLaneDraw(key, first + <u32>i));
 }
 
 /**
@@ -294,7 +294,7 @@ export function roundArrayLaneDraws(f: Format, srBits: i32, key: u32, first: u32
   let i = f.isFloat && f.m < 23 ? stochasticLanes(f, srBits, key, first, src, dst, n, true) : 0;
   for (; i < n; i++) {
     const x = load<f32>(src + (<usize>i << 2));
-    store<f32>(dst + (<usize>i << 2), roundValue(x, f, ROUND_SR, srBits, laneDraw(xorshift64(laneSeed(key, first + <u32>i)))));
+    store<f32>(dst + (<usize>i << 2), roundValue(x, f, ROUND_SR, srBits, firstLaneDraw(key, first + <u32>i)));
   }
 }
 
@@ -408,8 +408,9 @@ export function encodeExactFloatCodes(f: Format, src: usize, dst: usize, n: i32)
   const vMax = i32x4.splat(f.maxBits);
   const vLow = i32x4.splat((<u32>1 << <u32>(23 - f.m)) - 1);
   const vToUnits = f32x4.splat(pow2(-f.subUlpExp));
-  const vInfCode = i32x4.splat(encodeRounded(reinterpret<f32>(F32_INF), f));
-  const vNaNCode = i32x4.splat(encodeRounded(reinterpret<f32>(F32_QNAN), f));
+  // Exact-only runs stop before inf and NaN, so only whole encodes need their codes.
+  const vInfCode = i32x4.splat(exactOnly ? 0 : encodeRounded(reinterpret<f32>(F32_INF), f));
+  const vNaNCode = i32x4.splat(exactOnly ? 0 : encodeRounded(reinterpret<f32>(F32_QNAN), f));
   const shift = <u32>(23 - f.m), signShift = <u32>(f.bits - 1);
   let i = 0;
   for (; i + 4 <= n; i += 4) {

@@ -66,6 +66,13 @@ export function laneDraw(s: u64): u32 {
   return <u32>(s >>> 32);
 }
 
+/** The first draw of output o's lane stream: what fast mode rounds the output with. */
+// @ts-ignore: decorator
+@inline
+export function firstLaneDraw(key: u32, o: u32): u32 {
+  return laneDraw(xorshift64(laneSeed(key, o)));
+}
+
 /** Key of stream `stream` under run seed `seed`. */
 export function streamKey(seed: u32, stream: u32): u32 {
   return fmix32(fmix32(seed ^ 0x5bd1e995) + stream * GOLDEN);

@@ -205,11 +205,6 @@ let belowMinBound: u64 = 0;
   belowMinBound = ah.minNormal + 0x7fff_ffff_ffff_ffff;
   const vaKeep = i64x2.splat(keepBits), vAbs = i64x2.splat(~F64_SIGN), vSmallBound = i64x2.splat(belowMinBound);
   const sr = mulKind == KIND_SR || accKind == KIND_SR;
-  // A step whose x is ±0 needs no rounding of its sums: its terms are ±0 (NaN where W holds an inf or a
-  // NaN; rounding to mul keeps both), and once every sum holds a value of acc (a rounded sum, or +0 before
-  // the first step), s + t is that value, a zero of either sign or NaN, each of which sr returns
-  // unchanged: s' = s + t. Inputs, ReLU outputs and their errors are often mostly zeros.
-  const zeroSteps = accKind == KIND_SR && exactSum && biased;
   for (let i = 0; i < m; i++) {
     for (let j = from; j < end; j += width) {
       const zp = at(z, i, ldz, j, 1);
@@ -267,28 +262,34 @@ let belowMinBound: u64 = 0;
           // Every vector's sums at once: one test for the rare magnitudes below 2^emin.
           const u01 = f64x2.add(s01, t01), u23 = f64x2.add(s23, t23);
           const u45 = f64x2.add(s45, t45), u67 = f64x2.add(s67, t67);
-          let small = v128.or(belowMin64x2(u01, vAbs, vSmallBound), belowMin64x2(u23, vAbs, vSmallBound));
-          if (quads > 1) small = v128.or(small, v128.or(belowMin64x2(u45, vAbs, vSmallBound), belowMin64x2(u67, vAbs, vSmallBound)));
-          if (zeroSteps && xs == 0 && (kk > 0 || !accumulate)) {
+          // A step whose x is ±0 needs no rounding of its sums: its terms are ±0 (NaN where W holds an inf or a
+          // NaN; rounding to mul keeps both), and once every sum holds a value of acc (a rounded sum, or +0 before
+          // the first step), s + t is that value, a zero of either sign or NaN, each of which sr returns
+          // unchanged: s' = s + t. Inputs, ReLU outputs and their errors are often mostly zeros.
+          if (xs == 0 && (kk > 0 || !accumulate)) {
             s01 = u01;
             s23 = u23;
             if (quads > 1) {
               s45 = u45;
               s67 = u67;
             }
-          } else if (v128.any_true(small)) {
-            s01 = stochasticSum64x2(u01, r01, finite, drawShift, drop, vaKeep, vaMin, vaMax, vaOver);
-            s23 = stochasticSum64x2(u23, r23, finite, drawShift, drop, vaKeep, vaMin, vaMax, vaOver);
-            if (quads > 1) {
-              s45 = stochasticSum64x2(u45, r45, finite, drawShift, drop, vaKeep, vaMin, vaMax, vaOver);
-              s67 = stochasticSum64x2(u67, r67, finite, drawShift, drop, vaKeep, vaMin, vaMax, vaOver);
-            }
           } else {
-            s01 = stochasticSumNormal64x2(u01, r01, finite, drawShift, drop, vaKeep, vaMax, vaOver);
-            s23 = stochasticSumNormal64x2(u23, r23, finite, drawShift, drop, vaKeep, vaMax, vaOver);
-            if (quads > 1) {
-              s45 = stochasticSumNormal64x2(u45, r45, finite, drawShift, drop, vaKeep, vaMax, vaOver);
-              s67 = stochasticSumNormal64x2(u67, r67, finite, drawShift, drop, vaKeep, vaMax, vaOver);
+            let small = v128.or(belowMin64x2(u01, vAbs, vSmallBound), belowMin64x2(u23, vAbs, vSmallBound));
+            if (quads > 1) small = v128.or(small, v128.or(belowMin64x2(u45, vAbs, vSmallBound), belowMin64x2(u67, vAbs, vSmallBound)));
+            if (v128.any_true(small)) {
+              s01 = stochasticSum64x2(u01, r01, finite, drawShift, drop, vaKeep, vaMin, vaMax, vaOver);
+              s23 = stochasticSum64x2(u23, r23, finite, drawShift, drop, vaKeep, vaMin, vaMax, vaOver);
+              if (quads > 1) {
+                s45 = stochasticSum64x2(u45, r45, finite, drawShift, drop, vaKeep, vaMin, vaMax, vaOver);
+                s67 = stochasticSum64x2(u67, r67, finite, drawShift, drop, vaKeep, vaMin, vaMax, vaOver);
+              }
+            } else {
+              s01 = stochasticSumNormal64x2(u01, r01, finite, drawShift, drop, vaKeep, vaMax, vaOver);
+              s23 = stochasticSumNormal64x2(u23, r23, finite, drawShift, drop, vaKeep, vaMax, vaOver);
+              if (quads > 1) {
+                s45 = stochasticSumNormal64x2(u45, r45, finite, drawShift, drop, vaKeep, vaMax, vaOver);
+                s67 = stochasticSumNormal64x2(u67, r67, finite, drawShift, drop, vaKeep, vaMax, vaOver);
+              }
             }
           }
         } else {

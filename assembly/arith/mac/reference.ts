@@ -2,7 +2,6 @@
 // docs/gemm.md states the semantics; the specialised kernels must match it bit for bit. Beside it the
 // fast mode (f32 sums, one rounding per output) and the plain f32 loop the benchmarks compare against.
 import { ROUND_SR } from "../../generated/formats";
-import { roundValue } from "../rounding";
 import { roundArray, roundArrayLaneDraws } from "../kernels";
 import { laneSeed, laneDraw, xorshift64 } from "../prng";
 import { MacSpec, mulFormat, mulRounding, accFormat, accRounding, isIdentityOnF32 } from "./spec";
@@ -115,12 +114,9 @@ export function roundFastOutputs(spec: MacSpec): void {
     // A row is one run of the array kernels, which give roundValue's bits; sr takes each output's first
     // lane draw.
     const row = at(job.z, i, job.ldz, 0, 1);
-    if (identity) {
-      // Nothing to round.
-    } else if (mode == ROUND_SR) {
-      roundArrayLaneDraws(acc!, spec.srBits, spec.srKey, <u32>(i * n), row, row, n);
-    } else {
-      roundArray(acc!, mode, spec.srBits, null, row, row, n);
+    if (!identity) {
+      if (mode == ROUND_SR) roundArrayLaneDraws(acc!, spec.srBits, spec.srKey, <u32>(i * n), row, row, n);
+      else roundArray(acc!, mode, spec.srBits, null, row, row, n);
     }
     canonicalRun(row, n);
   }
