@@ -161,8 +161,10 @@ describe("sums near zero that stay finite", () => {
       const x = new Float32Array(k).fill(1);
       const w = new Float32Array(k * n);
       const unit = 2 ** ref.subUlpExp;
-      // Quarters of the subnormal ulp: exact sums in f64, and fractions for the rounding to decide.
-      for (let i = 0; i < w.length; i++) w[i] = (r.int(-40, 40) + r.int(0, 3) / 4) * unit * (r.chance(0.2) ? 4 : 1);
+      // Quarters of the subnormal ulp: exact sums in f64, and fractions for the rounding to decide; some in
+      // 256ths, whose bits lie below a 3-bit draw's, which a rounding must drop rather than carry from.
+      const fraction = () => (r.chance(0.3) ? r.int(0, 255) / 256 : r.int(0, 3) / 4);
+      for (let i = 0; i < w.length; i++) w[i] = (r.int(-40, 40) + fraction()) * unit * (r.chance(0.2) ? 4 : 1);
       for (let kk = 0; kk < k; kk++) w[kk * n] = 2 ** (ref.emax - 6);
       const job = {
         m: 1, n, k, x, w, z: new Float32Array(n),
@@ -170,7 +172,7 @@ describe("sums near zero that stay finite", () => {
       };
       const failures: string[] = [];
       for (const mode of ["sr", "rne"] as Mode[]) {
-        for (const srBits of [32, 13]) {
+        for (const srBits of [32, 13, 3]) {
           const spec: Spec = { mul: null, mulMode: "rne", acc, accMode: mode, fma: false, fast: false, srBits, srKey: 0x3c + srBits };
           failures.push(...againstReference(job, spec));
         }

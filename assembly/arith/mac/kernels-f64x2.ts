@@ -46,20 +46,22 @@ import { at, job, storeCanonical } from "./job";
 }
 
 /**
- * sr of two exact sums to acc (exact sums only; acc with subnormals). The r random bits are added at the top
- * of the discarded field of the f64 bits, sign in place, and the field is cut off: the carry out of the field
- * is the rounding up, as in stochastic64x2. A nonzero magnitude below 2^emin is first moved into the lowest
- * normal binade by adding 2^emin with its sign (exact: the sums' grid and 2^emin lie within 53 bits), whose
- * ulp is the subnormal one, and 2^emin comes off again afterwards (rare: both lanes take that path).
- * `states` are the lanes' streams after the draw's step (the draw is their upper word); `finite` skips the
- * overflow and NaN checks (sumsStayFinite). `drawShift` and `drop` are the hoisted srDrawShift and srDrop
- * (literals where the caller knows them: a vector shift by an immediate is one instruction).
+ * sr of two exact sums to acc (exact sums only; acc with subnormals), when some sum of the step is a nonzero
+ * magnitude below 2^emin (rare). The r random bits are added at the top of the discarded field of the f64
+ * bits, sign in place, and the field is cut off: the carry out of the field is the rounding up, as in
+ * stochastic64x2. A nonzero magnitude below 2^emin is first moved into the lowest normal binade by adding
+ * 2^emin with its sign (exact: the sums' grid and 2^emin lie within 53 bits), whose ulp is the subnormal
+ * one, and 2^emin comes off again afterwards; other lanes add 0. `states` are the lanes' streams after the
+ * draw's step (the draw is their upper word); `finite` skips the overflow and NaN checks (sumsStayFinite).
+ * `drawShift` and `drop` are the hoisted srDrawShift and srDrop (literals where the caller knows them: a
+ * vector shift by an immediate is one instruction).
  */
 // @ts-ignore: decorator
 @inline function stochasticSum64x2(u: v128, states: v128, finite: bool, drawShift: i32, drop: i32, vKeep: v128, vMin: v128, vMax: v128, vOver: v128): v128 {
   const small = v128.and(f64x2.lt(f64x2.abs(u), vMin), f64x2.ne(u, f64x2.splat(0)));
-  if (!v128.any_true(small)) return stochasticSumNormal64x2(u, states, finite, drawShift, drop, vKeep, vMax, vOver);
-  const random = i64x2.shl(i64x2.shr_u(states, 32 + drawShift), drop);
+  // The same bits as stochasticSumNormal64x2's random, written differently: one expression in both paths
+  // would be computed once above exactKernelSimd's branch between them, live through its test (spills).
+  const random = v128.and(i64x2.shr_u(states, 32 + drawShift - drop), i64x2.splat(~((<u64>1 << <u64>drop) - 1)));
   const sign = v128.and(u, i64x2.splat(F64_SIGN));
   const bias = v128.and(v128.or(sign, vMin), small);
   let r = v128.and(i64x2.add(f64x2.add(u, bias), random), vKeep);
@@ -77,13 +79,16 @@ import { at, job, storeCanonical } from "./job";
 }
 
 /**
- * All ones in the lanes of u that are nonzero magnitudes below 2^emin: 0 < |u| < min as unsigned bits, by
- * one signed compare of |u| + (2^63 - 1) (0 goes to the top, 1 .. to the bottom) with min + 2^63 - 1
- * (vSmallBound). vAbs is 2^63 - 1, the mask of |u| and the addend at once.
+ * All ones in the 32-bit lanes of the upper words of a (lanes 0, 1) and b (lanes 2, 3) whose sums are nonzero
+ * magnitudes below 2^emin. 2^emin has a zero lower word, so |u| < 2^emin exactly when the upper word of |u|
+ * is below 2^emin's; and a nonzero exact sum (of f32 products and f32 values: at least 2^-298) never has a
+ * zero upper word (that is below 2^-1042). So one signed compare of |hi| + (2^31 - 1) (0 goes to the top,
+ * 1 .. to the bottom) with hi(2^emin) + 2^31 - 1 (vSmallBound) tests four sums; vAbs is 2^31 - 1, the mask of
+ * |hi| and the addend at once.
  */
 // @ts-ignore: decorator
-@inline function belowMin64x2(u: v128, vAbs: v128, vSmallBound: v128): v128 {
-  return i64x2.lt_s(i64x2.add(v128.and(u, vAbs), vAbs), vSmallBound);
+@inline function belowMin64x2x2(a: v128, b: v128, vAbs: v128, vSmallBound: v128): v128 {
+  return i32x4.lt_s(i32x4.add(v128.and(i32x4.shuffle(a, b, 1, 3, 5, 7), vAbs), vAbs), vSmallBound);
 }
 
 /** A rounded r past the largest value gives the overflow value with u's sign; a NaN u stays NaN. */
@@ -162,21 +167,19 @@ export function sumsStayFinite(mulKind: i32, mul: Format, acc: Format, k: i32): 
 
 /**
  * The sum's step of two lanes: s + t exact or rounded to odd, then rounded to acc with the draws of `states`
- * (after the sum's step); exact sums rounded stochastically to a format with subnormals take the branch-free
- * stochasticSum64x2 (`biased`). The vectors are round64x2's, and keep = ~low.
+ * (after the sum's step). Exact sums rounded stochastically to a format with subnormals do not come here:
+ * exactKernelSimd rounds them with stochasticSumNormal64x2 and stochasticSum64x2. The vectors are round64x2's.
  */
 // @ts-ignore: decorator
-@inline function sumStep64x2(accKind: i32, exactSum: bool, biased: bool, finite: bool, s: v128, t: v128, states: v128, srBits: i32, h: Hoisted,
-  drawShift: i32, drop: i32,
-  vExpK: v128, vMinLess: v128, vMagicSub: v128, vOverFrom: v128, vOverValue: v128, vLow: v128, vMin: v128, vMax: v128, vOver: v128, vKeep: v128): v128 {
-  if (accKind == KIND_SR && exactSum && biased) return stochasticSum64x2(f64x2.add(s, t), states, finite, drawShift, drop, vKeep, vMin, vMax, vOver);
+@inline function sumStep64x2(accKind: i32, exactSum: bool, s: v128, t: v128, states: v128, srBits: i32, h: Hoisted,
+  vExpK: v128, vMinLess: v128, vMagicSub: v128, vOverFrom: v128, vOverValue: v128, vLow: v128, vMin: v128, vMax: v128, vOver: v128): v128 {
   return round64x2(accKind, exactSum ? f64x2.add(s, t) : sumToOdd64x2(s, t), i64x2.shr_u(states, 32), srBits, h,
     vExpK, vMinLess, vMagicSub, vOverFrom, vOverValue, vLow, vMin, vMax, vOver);
 }
 
-/** exactKernelSimd's acc constants: ~low (the bits a rounding keeps) and belowMin64x2's bound. */
+/** exactKernelSimd's acc constants: ~low (the bits a rounding keeps) and belowMin64x2x2's bound. */
 let keepBits: u64 = 0;
-let belowMinBound: u64 = 0;
+let belowMinBound: u32 = 0;
 
 /**
  * Blocks of 4 * quads outputs of a row (two f64x2 per four), each output in its own k order, for W stored
@@ -202,9 +205,11 @@ let belowMinBound: u64 = 0;
   const vaLow = i64x2.splat(ah.low), vaMin = i64x2.splat(ah.minNormal), vaMax = i64x2.splat(ah.max), vaOver = i64x2.splat(ah.overflow);
   // Splats of globals, not of expressions: V8 redoes a spilled splat's expression inside the loop.
   keepBits = ~ah.low;
-  belowMinBound = ah.minNormal + 0x7fff_ffff_ffff_ffff;
-  const vaKeep = i64x2.splat(keepBits), vAbs = i64x2.splat(~F64_SIGN), vSmallBound = i64x2.splat(belowMinBound);
+  belowMinBound = <u32>(ah.minNormal >>> 32) + 0x7fff_ffff;
+  const vaKeep = i64x2.splat(keepBits), vAbs = i32x4.splat(0x7fff_ffff), vSmallBound = i32x4.splat(belowMinBound);
   const sr = mulKind == KIND_SR || accKind == KIND_SR;
+  // The first k whose zero steps skip the rounding: an accumulating job's first sums are Z's, not yet values of acc.
+  const zeroFrom = accumulate ? 1 : 0;
   for (let i = 0; i < m; i++) {
     for (let j = from; j < end; j += width) {
       const zp = at(z, i, ldz, j, 1);
@@ -233,10 +238,7 @@ let belowMinBound: u64 = 0;
       let xp = at(x, i, xRow, 0, 1);
       let wp = at(w, 0, 1, j, 1);
       for (let kk = 0; kk < k; kk++) {
-        const xs = load<f32>(xp);
-        const xv = f64x2.splat(<f64>xs);
-        const wv = v128.load(wp);
-        const wv2 = quads > 1 ? v128.load(wp, 16) : wv;
+        const xv = f64x2.promote_low_f32x4(v128.load32_splat(xp)); // a broadcast load: no shuffle
         let md01 = i64x2.splat(0), md23 = i64x2.splat(0), md45 = i64x2.splat(0), md67 = i64x2.splat(0);
         if (sr) {
           r01 = xorshift64x2(r01); md01 = i64x2.shr_u(r01, 32); r01 = xorshift64x2(r01);
@@ -247,14 +249,15 @@ let belowMinBound: u64 = 0;
           }
         }
         // Outputs 0-1, 2-3 (and 4-7): product, its rounding to mul, the sum, its rounding to acc.
-        let t01 = f64x2.mul(xv, f64x2.promote_low_f32x4(wv));
-        let t23 = f64x2.mul(xv, f64x2.promote_low_f32x4(i32x4.shuffle(wv, wv, 2, 3, 0, 1)));
+        // Two values a load: a shuffle takes a vector port, which the lane streams' shifts need.
+        let t01 = f64x2.mul(xv, f64x2.promote_low_f32x4(v128.load64_zero(wp)));
+        let t23 = f64x2.mul(xv, f64x2.promote_low_f32x4(v128.load64_zero(wp, 8)));
         t01 = round64x2(mulKind, t01, md01, srBits, mh, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmLow, vmMin, vmMax, vmOver);
         t23 = round64x2(mulKind, t23, md23, srBits, mh, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmLow, vmMin, vmMax, vmOver);
         let t45 = t01, t67 = t23;
         if (quads > 1) {
-          t45 = f64x2.mul(xv, f64x2.promote_low_f32x4(wv2));
-          t67 = f64x2.mul(xv, f64x2.promote_low_f32x4(i32x4.shuffle(wv2, wv2, 2, 3, 0, 1)));
+          t45 = f64x2.mul(xv, f64x2.promote_low_f32x4(v128.load64_zero(wp, 16)));
+          t67 = f64x2.mul(xv, f64x2.promote_low_f32x4(v128.load64_zero(wp, 24)));
           t45 = round64x2(mulKind, t45, md45, srBits, mh, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmLow, vmMin, vmMax, vmOver);
           t67 = round64x2(mulKind, t67, md67, srBits, mh, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmLow, vmMin, vmMax, vmOver);
         }
@@ -266,7 +269,7 @@ let belowMinBound: u64 = 0;
           // NaN; rounding to mul keeps both), and once every sum holds a value of acc (a rounded sum, or +0 before
           // the first step), s + t is that value, a zero of either sign or NaN, each of which sr returns
           // unchanged: s' = s + t. Inputs, ReLU outputs and their errors are often mostly zeros.
-          if (xs == 0 && (kk > 0 || !accumulate)) {
+          if ((load<u32>(xp) << 1) == 0 && kk >= zeroFrom) {
             s01 = u01;
             s23 = u23;
             if (quads > 1) {
@@ -274,8 +277,8 @@ let belowMinBound: u64 = 0;
               s67 = u67;
             }
           } else {
-            let small = v128.or(belowMin64x2(u01, vAbs, vSmallBound), belowMin64x2(u23, vAbs, vSmallBound));
-            if (quads > 1) small = v128.or(small, v128.or(belowMin64x2(u45, vAbs, vSmallBound), belowMin64x2(u67, vAbs, vSmallBound)));
+            let small = belowMin64x2x2(u01, u23, vAbs, vSmallBound);
+            if (quads > 1) small = v128.or(small, belowMin64x2x2(u45, u67, vAbs, vSmallBound));
             if (v128.any_true(small)) {
               s01 = stochasticSum64x2(u01, r01, finite, drawShift, drop, vaKeep, vaMin, vaMax, vaOver);
               s23 = stochasticSum64x2(u23, r23, finite, drawShift, drop, vaKeep, vaMin, vaMax, vaOver);
@@ -293,15 +296,15 @@ let belowMinBound: u64 = 0;
             }
           }
         } else {
-          s01 = sumStep64x2(accKind, exactSum, biased, finite, s01, t01, r01, srBits, ah, drawShift, drop,
-            vaExpK, vaMinLess, vaMagicSub, vaOverFrom, vaOverValue, vaLow, vaMin, vaMax, vaOver, vaKeep);
-          s23 = sumStep64x2(accKind, exactSum, biased, finite, s23, t23, r23, srBits, ah, drawShift, drop,
-            vaExpK, vaMinLess, vaMagicSub, vaOverFrom, vaOverValue, vaLow, vaMin, vaMax, vaOver, vaKeep);
+          s01 = sumStep64x2(accKind, exactSum, s01, t01, r01, srBits, ah,
+            vaExpK, vaMinLess, vaMagicSub, vaOverFrom, vaOverValue, vaLow, vaMin, vaMax, vaOver);
+          s23 = sumStep64x2(accKind, exactSum, s23, t23, r23, srBits, ah,
+            vaExpK, vaMinLess, vaMagicSub, vaOverFrom, vaOverValue, vaLow, vaMin, vaMax, vaOver);
           if (quads > 1) {
-            s45 = sumStep64x2(accKind, exactSum, biased, finite, s45, t45, r45, srBits, ah, drawShift, drop,
-              vaExpK, vaMinLess, vaMagicSub, vaOverFrom, vaOverValue, vaLow, vaMin, vaMax, vaOver, vaKeep);
-            s67 = sumStep64x2(accKind, exactSum, biased, finite, s67, t67, r67, srBits, ah, drawShift, drop,
-              vaExpK, vaMinLess, vaMagicSub, vaOverFrom, vaOverValue, vaLow, vaMin, vaMax, vaOver, vaKeep);
+            s45 = sumStep64x2(accKind, exactSum, s45, t45, r45, srBits, ah,
+              vaExpK, vaMinLess, vaMagicSub, vaOverFrom, vaOverValue, vaLow, vaMin, vaMax, vaOver);
+            s67 = sumStep64x2(accKind, exactSum, s67, t67, r67, srBits, ah,
+              vaExpK, vaMinLess, vaMagicSub, vaOverFrom, vaOverValue, vaLow, vaMin, vaMax, vaOver);
           }
         }
         xp += xStep;
