@@ -27,6 +27,21 @@ export class Job {
 
 export const job = new Job();
 
+/**
+ * True when row i of X holds only ±0. Without accumulate and with finite W, every step of such a row is a
+ * zero step (its terms are ±0, and +0 + ±0 is +0), so its outputs are +0 whatever the draws: the kernels
+ * that skip zero steps store them without running the row's lane streams.
+ */
+export function zeroRow(i: i32): bool {
+  let p = at(job.x, i, job.xRow, 0, 1);
+  const step = <usize>job.xK << 2;
+  for (let kk = 0; kk < job.k; kk++) {
+    if ((load<u32>(p) << 1) != 0) return false;
+    p += step;
+  }
+  return true;
+}
+
 /** NaN results are stored as the one quiet NaN 0x7FC00000, whatever sign or payload the arithmetic gave. */
 // @ts-ignore: decorator
 @inline export function canonical(s: f32): f32 {

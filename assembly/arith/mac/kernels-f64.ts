@@ -7,7 +7,8 @@ import { upStochastic } from "../rounding";
 import { laneSeed, laneDraw, xorshift64 } from "../prng";
 import { roundDouble, F64_SIGN, F64_INF } from "./rounding";
 import { Hoisted, hoistedMul, hoistedAcc, KIND_RNE, KIND_SR } from "./hoisted";
-import { at, job, canonical } from "./job";
+import { at, job, canonical, zeroRow } from "./job";
+import { rangeW } from "./probe";
 
 /**
  * Round to nearest even by the FPU (the SIMD build), for a float format with m >= 1: x + M - M with M = 1.5 * 2^(e + 52 - m)
@@ -126,7 +127,12 @@ export function belowNormal64(u: u64, h: Hoisted, mode: i32, srBits: i32, draw: 
   const accumulate = job.accumulate;
   const mh = hoistedMul, ah = hoistedAcc;
   const sr = mulKind == KIND_SR || accKind == KIND_SR;
+  const zeroRows = accKind == KIND_SR && !accumulate && !rangeW.nonFinite && from < n;
   for (let i = 0; i < m; i++) {
+    if (zeroRows && zeroRow(i)) {
+      memory.fill(at(z, i, ldz, from, 1), 0, <usize>(n - from) << 2);
+      continue;
+    }
     for (let j = from; j < n; j += 4) {
       const j1 = min(j + 1, n - 1), j2 = min(j + 2, n - 1), j3 = min(j + 3, n - 1);
       let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0;

@@ -9,7 +9,7 @@ import { laneSeed } from "../prng";
 import { F64_SIGN, F64_INF } from "./rounding";
 import { Hoisted, hoistedMul, hoistedAcc, KIND_EXACT, KIND_RNE, KIND_SR } from "./hoisted";
 import { belowNormal64 } from "./kernels-f64";
-import { at, job, storeCanonical } from "./job";
+import { at, job, storeCanonical, zeroRow } from "./job";
 
 // @ts-ignore: decorator
 @inline function nearestEven64x2(x: v128, vExpK: v128, vMinLess: v128, vMagicSub: v128, vOverFrom: v128, vOverValue: v128): v128 {
@@ -210,7 +210,12 @@ let belowMinBound: u32 = 0;
   const sr = mulKind == KIND_SR || accKind == KIND_SR;
   // The first k whose zero steps skip the rounding: an accumulating job's first sums are Z's, not yet values of acc.
   const zeroFrom = accumulate ? 1 : 0;
+  const zeroRows = accKind == KIND_SR && exactSum && biased && !accumulate && !rangeW.nonFinite && end > from;
   for (let i = 0; i < m; i++) {
+    if (zeroRows && zeroRow(i)) {
+      memory.fill(at(z, i, ldz, from, 1), 0, <usize>(end - from) << 2);
+      continue;
+    }
     for (let j = from; j < end; j += width) {
       const zp = at(z, i, ldz, j, 1);
       let s01 = f64x2.splat(0), s23 = f64x2.splat(0), s45 = f64x2.splat(0), s67 = f64x2.splat(0);
