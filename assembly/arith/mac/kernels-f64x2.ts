@@ -79,16 +79,16 @@ import { at, job, storeCanonical, zeroRow } from "./job";
 }
 
 /**
- * All ones in the 32-bit lanes of the upper words of a (lanes 0, 1) and b (lanes 2, 3) whose sums are nonzero
- * magnitudes below 2^emin. 2^emin has a zero lower word, so |u| < 2^emin exactly when the upper word of |u|
- * is below 2^emin's; and a nonzero exact sum (of f32 products and f32 values: at least 2^-298) never has a
- * zero upper word (that is below 2^-1042). So one signed compare of |hi| + (2^31 - 1) (0 goes to the top,
- * 1 .. to the bottom) with hi(2^emin) + 2^31 - 1 (vSmallBound) tests four sums; vAbs is 2^31 - 1, the mask of
- * |hi| and the addend at once.
+ * The keys of the sums a (lanes 0, 1) and b (lanes 2, 3) for the test of nonzero magnitudes below 2^emin:
+ * |hi| + (2^31 - 1) as i32, hi the upper word (0 goes to the top, 1 .. to the bottom), which is below
+ * vSmallBound = hi(2^emin) + 2^31 - 1 exactly for those sums. 2^emin has a zero lower word, so |u| < 2^emin
+ * exactly when the upper word of |u| is below 2^emin's; and a nonzero exact sum (of f32 products and f32
+ * values: at least 2^-298) never has a zero upper word (that is below 2^-1042). vAbs is 2^31 - 1, the mask
+ * of |hi| and the addend at once. One signed compare tests the minimum of several keys.
  */
 // @ts-ignore: decorator
-@inline function belowMin64x2x2(a: v128, b: v128, vAbs: v128, vSmallBound: v128): v128 {
-  return i32x4.lt_s(i32x4.add(v128.and(i32x4.shuffle(a, b, 1, 3, 5, 7), vAbs), vAbs), vSmallBound);
+@inline function belowMinKeys(a: v128, b: v128, vAbs: v128): v128 {
+  return i32x4.add(v128.and(i32x4.shuffle(a, b, 1, 3, 5, 7), vAbs), vAbs);
 }
 
 /** A rounded r past the largest value gives the overflow value with u's sign; a NaN u stays NaN. */
@@ -177,7 +177,7 @@ export function sumsStayFinite(mulKind: i32, mul: Format, acc: Format, k: i32): 
     vExpK, vMinLess, vMagicSub, vOverFrom, vOverValue, vLow, vMin, vMax, vOver);
 }
 
-/** exactKernelSimd's acc constants: ~low (the bits a rounding keeps) and belowMin64x2x2's bound. */
+/** exactKernelSimd's acc constants: ~low (the bits a rounding keeps) and belowMinKeys' bound. */
 let keepBits: u64 = 0;
 let belowMinBound: u32 = 0;
 
@@ -282,8 +282,9 @@ let belowMinBound: u32 = 0;
               s67 = u67;
             }
           } else {
-            let small = belowMin64x2x2(u01, u23, vAbs, vSmallBound);
-            if (quads > 1) small = v128.or(small, belowMin64x2x2(u45, u67, vAbs, vSmallBound));
+            let keys = belowMinKeys(u01, u23, vAbs);
+            if (quads > 1) keys = i32x4.min_s(keys, belowMinKeys(u45, u67, vAbs));
+            const small = i32x4.lt_s(keys, vSmallBound);
             if (v128.any_true(small)) {
               s01 = stochasticSum64x2(u01, r01, finite, drawShift, drop, vaKeep, vaMin, vaMax, vaOver);
               s23 = stochasticSum64x2(u23, r23, finite, drawShift, drop, vaKeep, vaMin, vaMax, vaOver);
