@@ -267,37 +267,34 @@ let belowMinBound: u32 = 0;
           t67 = round64x2(mulKind, t67, md67, srBits, mh, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmLow, vmMin, vmMax, vmOver);
         }
         if (accKind == KIND_SR && exactSum && biased) {
-          // Every vector's sums at once: one test for the rare magnitudes below 2^emin.
-          const u01 = f64x2.add(s01, t01), u23 = f64x2.add(s23, t23);
-          const u45 = f64x2.add(s45, t45), u67 = f64x2.add(s67, t67);
+          // The exact sums s + t, rounded below unless the step is a zero step.
+          s01 = f64x2.add(s01, t01);
+          s23 = f64x2.add(s23, t23);
+          if (quads > 1) {
+            s45 = f64x2.add(s45, t45);
+            s67 = f64x2.add(s67, t67);
+          }
           // A step whose x is ±0 needs no rounding of its sums: its terms are ±0 (NaN where W holds an inf or a
           // NaN; rounding to mul keeps both), and once every sum holds a value of acc (a rounded sum, or +0 before
           // the first step), s + t is that value, a zero of either sign or NaN, each of which sr returns
           // unchanged: s' = s + t. Inputs, ReLU outputs and their errors are often mostly zeros.
-          if ((load<u32>(xp) << 1) == 0 && kk >= zeroFrom) {
-            s01 = u01;
-            s23 = u23;
-            if (quads > 1) {
-              s45 = u45;
-              s67 = u67;
-            }
-          } else {
-            let keys = belowMinKeys(u01, u23, vAbs);
-            if (quads > 1) keys = i32x4.min_s(keys, belowMinKeys(u45, u67, vAbs));
-            const small = i32x4.lt_s(keys, vSmallBound);
-            if (v128.any_true(small)) {
-              s01 = stochasticSum64x2(u01, r01, finite, drawShift, drop, vaKeep, vaMin, vaMax, vaOver);
-              s23 = stochasticSum64x2(u23, r23, finite, drawShift, drop, vaKeep, vaMin, vaMax, vaOver);
+          if ((load<u32>(xp) << 1) != 0 || kk < zeroFrom) {
+            // Every vector's sums at once: one test for the rare magnitudes below 2^emin.
+            let keys = belowMinKeys(s01, s23, vAbs);
+            if (quads > 1) keys = i32x4.min_s(keys, belowMinKeys(s45, s67, vAbs));
+            if (v128.any_true(i32x4.lt_s(keys, vSmallBound))) {
+              s01 = stochasticSum64x2(s01, r01, finite, drawShift, drop, vaKeep, vaMin, vaMax, vaOver);
+              s23 = stochasticSum64x2(s23, r23, finite, drawShift, drop, vaKeep, vaMin, vaMax, vaOver);
               if (quads > 1) {
-                s45 = stochasticSum64x2(u45, r45, finite, drawShift, drop, vaKeep, vaMin, vaMax, vaOver);
-                s67 = stochasticSum64x2(u67, r67, finite, drawShift, drop, vaKeep, vaMin, vaMax, vaOver);
+                s45 = stochasticSum64x2(s45, r45, finite, drawShift, drop, vaKeep, vaMin, vaMax, vaOver);
+                s67 = stochasticSum64x2(s67, r67, finite, drawShift, drop, vaKeep, vaMin, vaMax, vaOver);
               }
             } else {
-              s01 = stochasticSumNormal64x2(u01, r01, finite, drawShift, drop, vaKeep, vaMax, vaOver);
-              s23 = stochasticSumNormal64x2(u23, r23, finite, drawShift, drop, vaKeep, vaMax, vaOver);
+              s01 = stochasticSumNormal64x2(s01, r01, finite, drawShift, drop, vaKeep, vaMax, vaOver);
+              s23 = stochasticSumNormal64x2(s23, r23, finite, drawShift, drop, vaKeep, vaMax, vaOver);
               if (quads > 1) {
-                s45 = stochasticSumNormal64x2(u45, r45, finite, drawShift, drop, vaKeep, vaMax, vaOver);
-                s67 = stochasticSumNormal64x2(u67, r67, finite, drawShift, drop, vaKeep, vaMax, vaOver);
+                s45 = stochasticSumNormal64x2(s45, r45, finite, drawShift, drop, vaKeep, vaMax, vaOver);
+                s67 = stochasticSumNormal64x2(s67, r67, finite, drawShift, drop, vaKeep, vaMax, vaOver);
               }
             }
           }
