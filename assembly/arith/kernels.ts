@@ -347,8 +347,10 @@ function isFormat(f: Format, m: i32, emin: i32, subUlpExp: i32, maxBits: u32, ov
 ): void {
   const u = load<u32>(from);
   const a = u & ~F32_SIGN;
-  // Clamped at 63 for the 64-bit shift (past 55 places the fraction is 0 anyway); one count for every shift.
-  const places = <u32>min(23 - m + max(emin + 127 - <i32>(a >>> 23), 0), 63);
+  // 23 - m + max(eminBiased - e, 0) places, clamped at 63 for the 64-bit shift (past 55 the fraction is 0
+  // anyway): top - clamp(e, top - 63, eminBiased) with top = 23 - m + eminBiased, one count for every shift.
+  const eminBiased = emin + 127, top = 23 - m + eminBiased;
+  const places = <u32>(top - min(max(<i32>(a >>> 23), top - 63), eminBiased));
   const significand = (a & 0x7f_ffff) | 0x80_0000;
   const fm = <u32>((<u64>significand << 32) >> <u64>places) & drawMask;
   const up = <u32>(fm + (fmix32(h ^ key) & drawMask) < fm);
