@@ -182,6 +182,24 @@ describe("sums near zero that stay finite", () => {
   }
 });
 
+/**
+ * The job with and without accumulate, each with sr sums and a random case of the kernels that skip zero
+ * steps, against the reference in both builds: the differences.
+ */
+function zeroStepCases(r: Random, job: Job): string[] {
+  const failures: string[] = [];
+  for (const accumulate of [false, true]) {
+    job.accumulate = accumulate;
+    // Exact products, and products rounded to e5m2 (to nearest or stochastically), which e4m3 x e4m3 overflows.
+    const [mul, mulMode] = r.pick([[null, "rne"], [F.e5m2, "rne"], [F.e5m2, "sr"]] as [NamedFormat | null, Mode][]);
+    // fp16 sums (exact in f64), and bf16 and subnormal-free fp16 sums, which the scalar kernel skips too.
+    const acc = r.pick([F.fp16, F.fp16, F.bf16, F.fp16nosub]);
+    const spec: Spec = { mul, mulMode, acc, accMode: "sr", fma: false, fast: false, srBits: r.pick([32, 13]), srKey: r.next() };
+    failures.push(...againstReference(job, spec));
+  }
+  return failures;
+}
+
 describe("steps whose x is zero", () => {
   // The kernels skip the sums' rounding in a step whose x is ±0 once they hold values of acc. X here is mostly ±0 (in runs and scattered), Z starts from wide
   // values that fp16 does not hold (accumulate), small sums round to ±0, and one W holds an inf (0 x inf is
@@ -198,15 +216,7 @@ describe("steps whose x is zero", () => {
       // Tiny W values make tiny sums, which sr sends to ±0 and back.
       if (r.chance(0.5)) for (let i = 0; i < job.w.length; i++) job.w[i] = Math.fround(job.w[i] * 2 ** -12);
       if (r.chance(0.25)) job.w[r.int(0, job.w.length - 1)] = Infinity;
-      for (const accumulate of [false, true]) {
-        job.accumulate = accumulate;
-        // Exact products, and products rounded to e5m2 (to nearest or stochastically), which e4m3 x e4m3 overflows.
-        const [mul, mulMode] = r.pick([[null, "rne"], [F.e5m2, "rne"], [F.e5m2, "sr"]] as [NamedFormat | null, Mode][]);
-        // fp16 sums (exact in f64), and bf16 and subnormal-free fp16 sums, which the scalar kernel skips too.
-        const acc = r.pick([F.fp16, F.fp16, F.bf16, F.fp16nosub]);
-        const spec: Spec = { mul, mulMode, acc, accMode: "sr", fma: false, fast: false, srBits: r.pick([32, 13]), srKey: r.next() };
-        failures.push(...againstReference(job, spec));
-      }
+      failures.push(...zeroStepCases(r, job));
       if (failures.length > 8) break;
     }
     expect(failures).toEqual([]);
@@ -227,13 +237,7 @@ describe("rows of X that are all zero", () => {
         if (r.chance(0.5)) for (let kk = 0; kk < job.k; kk++) job.x[i * job.k + kk] = r.chance(0.5) ? 0 : -0;
       }
       if (r.chance(0.25)) job.w[r.int(0, job.w.length - 1)] = r.chance(0.5) ? -Infinity : NaN;
-      for (const accumulate of [false, true]) {
-        job.accumulate = accumulate;
-        const [mul, mulMode] = r.pick([[null, "rne"], [F.e5m2, "rne"], [F.e5m2, "sr"]] as [NamedFormat | null, Mode][]);
-        const acc = r.pick([F.fp16, F.fp16, F.bf16, F.fp16nosub]);
-        const spec: Spec = { mul, mulMode, acc, accMode: "sr", fma: false, fast: false, srBits: r.pick([32, 13]), srKey: r.next() };
-        failures.push(...againstReference(job, spec));
-      }
+      failures.push(...zeroStepCases(r, job));
       if (failures.length > 8) break;
     }
     expect(failures).toEqual([]);
