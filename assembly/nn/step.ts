@@ -15,24 +15,31 @@ const SCALE_MAX: f32 = pow2(64);
 /** Divides gradients first .. first+n-1 by the loss scale; false when one of them is not finite. */
 export function unscale(model: Model, first: i32, n: i32): bool {
   const scale = model.lossScale;
-  let p = model.ctx.grads + (<usize>first << 2);
+  const p = model.ctx.grads + (<usize>first << 2);
   const end = p + (<usize>n << 2);
+  // A scale of 1 (no loss scaling, as fp32 runs have) leaves every finite value as it is: only the check runs.
+  return scale == 1 ? unscaleRun(p, end, scale, false) : unscaleRun(p, end, scale, true);
+}
+
+/** unscale's loop over [p, end), with or without the division (a literal at each call). */
+// @ts-ignore: decorator
+@inline function unscaleRun(p: usize, end: usize, scale: f32, divide: bool): bool {
   let ok = true;
   if (ASC_FEATURE_SIMD) {
     // The same division lane by lane; g - g is NaN exactly where g is not finite.
     const vScale = f32x4.splat(scale), vZero = f32x4.splat(0);
     let notFinite = vZero;
     for (; p + 16 <= end; p += 16) {
-      const g = f32x4.div(v128.load(p), vScale);
+      const g = divide ? f32x4.div(v128.load(p), vScale) : v128.load(p);
       notFinite = v128.or(notFinite, f32x4.ne(f32x4.sub(g, g), vZero));
-      v128.store(p, g);
+      if (divide) v128.store(p, g);
     }
     ok = !v128.any_true(notFinite);
   }
   for (; p < end; p += 4) {
-    const g = load<f32>(p) / scale;
+    const g = divide ? load<f32>(p) / scale : load<f32>(p);
     if (g - g != 0) ok = false;
-    store<f32>(p, g);
+    if (divide) store<f32>(p, g);
   }
   return ok;
 }

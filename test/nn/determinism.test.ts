@@ -151,6 +151,20 @@ describe("loss scaling", () => {
     expect(model.readWeights()).not.toEqual(before);
   });
 
+  // A scale of 1 skips the division; the check for values that are not finite must still run.
+  it.each([false, true])("without a loss scale a step whose gradients are not finite is skipped (SIMD build: %s)", (simd) => {
+    const model = DeviceModel.create(loadDevice({ simd }), config("fp32"));
+    const before = model.readWeights();
+    // Inputs near f32's largest value overflow the first layer's sums: the loss's gradient is NaN.
+    model.putBatch(batches[0].inputs.map((v) => v * 3e38), batches[0].labels);
+    expect(model.train(BATCH)).toBe(false);
+    expect(model.readWeights()).toEqual(before);
+    expect(model.telemetry().skippedSteps).toBe(1);
+    model.putBatch(batches[0].inputs, batches[0].labels);
+    expect(model.train(BATCH)).toBe(true);
+    expect(model.readWeights()).not.toEqual(before);
+  });
+
   it.each([false, true])("without dynamic scaling an overflowing step is skipped and the static scale stays (SIMD build: %s)", (simd) => {
     const model = DeviceModel.create(loadDevice({ simd }), config("fp32,error=fp16,lossScale=1099511627776"));
     const before = model.readWeights();
