@@ -282,7 +282,8 @@ let belowMinBound: u32 = 0;
             // Every vector's sums at once: one test for the rare magnitudes below 2^emin.
             let keys = belowMinKeys(s01, s23, vAbs);
             if (quads > 1) keys = i32x4.min_s(keys, belowMinKeys(s45, s67, vAbs));
-            if (v128.any_true(i32x4.lt_s(keys, vSmallBound))) {
+            // bitmask, not any_true: one instruction where V8 spends four.
+            if (i32x4.bitmask(i32x4.lt_s(keys, vSmallBound)) != 0) {
               s01 = stochasticSum64x2(s01, r01, finite, drawShift, drop, vaKeep, vaMin, vaMax, vaOver);
               s23 = stochasticSum64x2(s23, r23, finite, drawShift, drop, vaKeep, vaMin, vaMax, vaOver);
               if (quads > 1) {
