@@ -73,10 +73,19 @@ function nearestEvenF32Range(shift: u32, halfMinusOne: u32, keepMask: u32, src: 
     const r1 = v128.and(i32x4.add(i32x4.add(u1, vHalfMinusOne), v128.and(i32x4.shr_u(u1, shift), vOne)), vKeep);
     const r2 = v128.and(i32x4.add(i32x4.add(u2, vHalfMinusOne), v128.and(i32x4.shr_u(u2, shift), vOne)), vKeep);
     const r3 = v128.and(i32x4.add(i32x4.add(u3, vHalfMinusOne), v128.and(i32x4.shr_u(u3, shift), vOne)), vKeep);
-    v128.store(dst + p, v128.bitselect(v128.bitselect(u0, vNaN, vSign), r0, f32x4.ne(u0, u0)));
-    v128.store(dst + p, v128.bitselect(v128.bitselect(u1, vNaN, vSign), r1, f32x4.ne(u1, u1)), 16);
-    v128.store(dst + p, v128.bitselect(v128.bitselect(u2, vNaN, vSign), r2, f32x4.ne(u2, u2)), 32);
-    v128.store(dst + p, v128.bitselect(v128.bitselect(u3, vNaN, vSign), r3, f32x4.ne(u3, u3)), 48);
+    const nan0 = f32x4.ne(u0, u0), nan1 = f32x4.ne(u1, u1), nan2 = f32x4.ne(u2, u2), nan3 = f32x4.ne(u3, u3);
+    // NaN is rare: one test for the sixteen values, and the selects only where one is.
+    if (i32x4.bitmask(v128.or(v128.or(nan0, nan1), v128.or(nan2, nan3))) == 0) {
+      v128.store(dst + p, r0);
+      v128.store(dst + p, r1, 16);
+      v128.store(dst + p, r2, 32);
+      v128.store(dst + p, r3, 48);
+    } else {
+      v128.store(dst + p, v128.bitselect(v128.bitselect(u0, vNaN, vSign), r0, nan0));
+      v128.store(dst + p, v128.bitselect(v128.bitselect(u1, vNaN, vSign), r1, nan1), 16);
+      v128.store(dst + p, v128.bitselect(v128.bitselect(u2, vNaN, vSign), r2, nan2), 32);
+      v128.store(dst + p, v128.bitselect(v128.bitselect(u3, vNaN, vSign), r3, nan3), 48);
+    }
   }
   return n & ~15;
 }
@@ -106,9 +115,11 @@ function roundArrayNearestEven(f: Format, src: usize, dst: usize, n: i32): void 
       const lsb = v128.and(i32x4.shr_u(a, shift), vOne);
       const normal = v128.and(i32x4.add(i32x4.add(a, vHalfMinusOne), lsb), vKeep);
       const sub = f32x4.sub(f32x4.add(a, vMagic), vMagic);
-      let r = v128.bitselect(normal, sub, i32x4.ge_u(a, vMinNormal));
-      r = v128.bitselect(vOverflow, r, i32x4.gt_u(r, vMax));
-      r = v128.bitselect(vNaN, r, i32x4.gt_u(a, vInf));
+      // Signed compares (one instruction each; unsigned ones are several): a and the thresholds are below 2^31,
+      // and so is r but where a is NaN, which the last select decides.
+      let r = v128.bitselect(sub, normal, i32x4.lt_s(a, vMinNormal));
+      r = v128.bitselect(vOverflow, r, i32x4.gt_s(r, vMax));
+      r = v128.bitselect(vNaN, r, i32x4.gt_s(a, vInf));
       v128.store(dst + (<usize>i << 2), v128.or(sign, r));
     }
   }
@@ -224,20 +235,21 @@ function roundArrayStochastic(f: Format, srBits: i32, key: u32, base: u32, src: 
     const u = v128.load(src + (<usize>i << 2));
     const sign = v128.and(u, vSign);
     const a = v128.xor(u, sign);
-    const isNormal = i32x4.ge_u(a, vMinNormal);
+    // Signed compares, as in roundArrayNearestEven: res is below 2^31 but where a is NaN.
+    const isSub = i32x4.lt_s(a, vMinNormal);
     const dropped = v128.and(a, vLow);
     const keptNormal = i32x4.sub(a, dropped);
     const ulps = f32x4.mul(a, vToUlps);
     const whole = f32x4.floor(ulps);
     const fractionSub = i32x4.trunc_sat_f32x4_u(f32x4.mul(f32x4.sub(ulps, whole), vTwo32));
-    const fraction = v128.bitselect(i32x4.shl(dropped, toFixed), fractionSub, isNormal);
+    const fraction = v128.bitselect(fractionSub, i32x4.shl(dropped, toFixed), isSub);
     const fm = v128.and(fraction, vDrawMask);
     const carry = i32x4.lt_u(i32x4.add(fm, v128.and(d, vDrawMask)), fm); // all ones where up
     const normal = i32x4.add(keptNormal, i32x4.shl(i32x4.shr_u(carry, 31), shift));
     const sub = f32x4.mul(f32x4.add(whole, v128.and(carry, vOneF)), vUlp);
-    let res = v128.bitselect(normal, sub, isNormal);
-    res = v128.bitselect(vOverflow, res, i32x4.gt_u(res, vMax));
-    res = v128.bitselect(vNaN, res, i32x4.gt_u(a, vInf));
+    let res = v128.bitselect(sub, normal, isSub);
+    res = v128.bitselect(vOverflow, res, i32x4.gt_s(res, vMax));
+    res = v128.bitselect(vNaN, res, i32x4.gt_s(a, vInf));
     v128.store(dst + (<usize>i << 2), v128.or(sign, res));
   }
   return i;
@@ -418,19 +430,20 @@ export function encodeExactFloatCodes(f: Format, src: usize, dst: usize, n: i32)
   for (; i + 4 <= n; i += 4) {
     const u = v128.load(src + (<usize>i << 2));
     const a = v128.and(u, vAbs);
-    const normal = i32x4.ge_u(a, vMinNormal);
+    const sub = i32x4.lt_s(a, vMinNormal); // a below 2^31: a signed compare, one instruction
     const units = f32x4.mul(a, vToUnits);
     if (exactOnly) {
       // Held exactly: finite, at most max, no bits below the last place (normal) or a whole number of
       // subnormal ulps.
       const held = v128.and(i32x4.le_u(a, vMax),
-        v128.bitselect(i32x4.eq(v128.and(a, vLow), i32x4.splat(0)), f32x4.eq(f32x4.floor(units), units), normal));
+        v128.bitselect(f32x4.eq(f32x4.floor(units), units), i32x4.eq(v128.and(a, vLow), i32x4.splat(0)), sub));
       if (!i32x4.all_true(held)) break;
     }
-    let code = v128.bitselect(i32x4.sub(i32x4.shr_u(a, shift), vRebase), i32x4.trunc_sat_f32x4_u(units), normal);
+    // A subnormal's units are below 2^m, where the signed conversion (one instruction) is exact.
+    let code = v128.bitselect(i32x4.trunc_sat_f32x4_s(units), i32x4.sub(i32x4.shr_u(a, shift), vRebase), sub);
     if (!exactOnly) {
       code = v128.bitselect(vInfCode, code, i32x4.eq(a, vInf));
-      code = v128.bitselect(vNaNCode, code, i32x4.gt_u(a, vInf));
+      code = v128.bitselect(vNaNCode, code, i32x4.gt_s(a, vInf));
     }
     code = v128.or(code, i32x4.shl(i32x4.shr_u(u, 31), signShift));
     const narrow = i16x8.narrow_i32x4_u(code, code);

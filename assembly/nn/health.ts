@@ -140,7 +140,7 @@ export function largestFinite(ptr: usize, n: i32): u32 {
     let acc = i32x4.splat(0);
     for (; i + 4 <= n; i += 4) {
       const a = v128.and(v128.load(ptr + (<usize>i << 2)), vAbs);
-      acc = i32x4.max_u(acc, v128.and(a, i32x4.lt_u(a, vInf)));
+      acc = i32x4.max_u(acc, v128.and(a, i32x4.lt_s(a, vInf))); // a below 2^31: a signed compare, one instruction
     }
     largest = max(max(i32x4.extract_lane(acc, 0), i32x4.extract_lane(acc, 1)), max(i32x4.extract_lane(acc, 2), i32x4.extract_lane(acc, 3)));
   }

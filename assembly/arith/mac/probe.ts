@@ -58,12 +58,13 @@ function probeRowsSimd(r: Range, base: usize, rows: i32, cols: i32, rowStride: i
     for (; b + 4 <= cols; b += 4) {
       const u = v128.and(v128.load(row + (<usize>b << 2)), vAbs);
       const zero = i32x4.eq(u, vZero);
-      if (!i32x4.all_true(v128.or(zero, v128.and(i32x4.ge_u(u, vMinNormal), i32x4.lt_u(u, vInf))))) break;
+      // Signed compares (u is below 2^31): one instruction each, where unsigned ones are several.
+      if (!i32x4.all_true(v128.or(zero, v128.andnot(i32x4.lt_s(u, vInf), i32x4.lt_s(u, vMinNormal))))) break;
       // A normal value's high bit is biased - 127. Its significand's last set bit, isolated (s & -s) and
       // converted to an f32 (exactly: a power of two), has exponent field 127 + ctz: low = biased - 277 + field.
       const biased = i32x4.shr_u(u, 23);
       const significand = v128.or(v128.and(u, i32x4.splat(0x7f_ffff)), vMinNormal);
-      const lowest = f32x4.convert_i32x4_u(v128.and(significand, i32x4.neg(significand)));
+      const lowest = f32x4.convert_i32x4_s(v128.and(significand, i32x4.neg(significand))); // at most 2^23
       const high = i32x4.sub(biased, i32x4.splat(127));
       const low = i32x4.add(i32x4.sub(biased, i32x4.splat(277)), i32x4.shr_u(lowest, 23));
       vMsb = i32x4.max_s(vMsb, v128.bitselect(vNoneMsb, high, zero));
