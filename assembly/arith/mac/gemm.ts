@@ -7,13 +7,13 @@
 import { ROUND_RNE, ROUND_SR } from "../../generated/formats";
 import { Format } from "../format";
 import { MacSpec, mulFormat, mulRounding, accFormat, accRounding, isIdentityOnF32 } from "./spec";
-import { at, job } from "./job";
+import { at, job, panel, PANEL_FLOATS } from "./job";
 import { probe, rangeX, rangeW, rangeZ, RANGE_NONE_MSB } from "./probe";
 import { gemmReference, gemmFast, fastSums, roundFastOutputs } from "./reference";
 import { hoist, hoistedMul, hoistedAcc, KIND_GENERAL, KIND_EXACT, KIND_RNE, KIND_SR } from "./hoisted";
 import { exactKernel } from "./kernels-f64";
 import { exactKernelSimd, sumsStayFinite } from "./kernels-f64x2";
-import { tryExact32, panel, PANEL_FLOATS } from "./kernels-f32x4";
+import { tryExact32 } from "./kernels-f32x4";
 import { gemmPlain32 } from "./kernels-f32-plain";
 
 /** The kind of kernel rounding to `f` with `mode` can use. */

@@ -28,6 +28,16 @@ export class Job {
 export const job = new Job();
 
 /**
+ * The panel: 16 KB, allocated when the module starts (SIMD build), below anything the device code
+ * allocates later and frees between commands. The f32 kernels take its first PANEL_FLOATS values for
+ * slabs of a transposed W (kernels-f32x4.ts, kernels-f32-plain.ts, and gemm.ts's column panels for the
+ * f64x2 kernel); the f64x2 kernel widens blocks of a row-major W into all of it.
+ */
+export const PANEL_FLOATS: i32 = 2048;
+export const PANEL_BYTES: i32 = 16384;
+export const panel: usize = ASC_FEATURE_SIMD ? heap.alloc(<usize>PANEL_BYTES) : 0;
+
+/**
  * True when row i of X holds only ±0. Without accumulate and with finite W, every step of such a row is a
  * zero step (its terms are ±0, and +0 + ±0 is +0), so its outputs are +0 whatever the draws: the kernels
  * that skip zero steps store them without running the row's lane streams.

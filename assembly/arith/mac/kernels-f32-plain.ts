@@ -4,8 +4,7 @@
 // vector once for four rows and each X value once for eight columns; every output still has its own
 // chain in k order, nothing is reassociated. A transposed W is copied into the panel in slabs of 8
 // columns and up to PLAIN_K rows; the running sums wait in Z between slabs, losslessly (f32 values).
-import { at, job, canonical, storeCanonical } from "./job";
-import { panel, PANEL_FLOATS } from "./kernels-f32x4";
+import { at, job, canonical, storeCanonical, panel, PANEL_FLOATS } from "./job";
 
 /** Rows of a transposed W per slab of 8 columns: the panel holds 8 x PLAIN_K values. */
 const PLAIN_K: i32 = PANEL_FLOATS / 8;

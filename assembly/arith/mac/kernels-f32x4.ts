@@ -9,7 +9,7 @@ import { ROUND_RNE } from "../../generated/formats";
 import { Format, F32_SIGN } from "../format";
 import { MacSpec, isIdentityOnF32 } from "./spec";
 import { hoisted32Mul, hoisted32Acc, hoist32, KIND_EXACT, KIND_RNE } from "./hoisted";
-import { at, job, storeCanonical } from "./job";
+import { at, job, storeCanonical, panel, PANEL_FLOATS } from "./job";
 
 const P32_EXACT: i32 = 0; // the f32 product is the term
 const P32_RNE: i32 = 1; // the (exact) f32 product rounded to mul
@@ -72,14 +72,8 @@ function magicRounds(f: Format): bool {
   return nearestEven32x4(sum, vaOne, vaHalf, vaKeep, vaMin, vaMagic, vaOverFrom, vaOver);
 }
 
-/**
- * Rows of a transposed W per panel, and the panel (PANEL_K x 32 f32), which the f64x2 kernels' column
- * panels share (gemm.ts). It is allocated when the module starts, below anything the device code
- * allocates later and frees between commands.
- */
-const PANEL_K: i32 = 64;
-export const PANEL_FLOATS: i32 = PANEL_K * 32;
-export const panel: usize = ASC_FEATURE_SIMD ? heap.alloc(<usize>PANEL_FLOATS << 2) : 0;
+/** Rows of a transposed W per panel of this kernel: PANEL_K x 32 f32. */
+const PANEL_K: i32 = PANEL_FLOATS / 32;
 
 /** Copies W(k0..kEnd-1, j..j+width-1) into the panel, row after row. */
 function packPanel(j: i32, width: i32, k0: i32, kEnd: i32): void {

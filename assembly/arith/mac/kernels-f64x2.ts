@@ -9,7 +9,7 @@ import { laneSeed } from "../prng";
 import { F64_SIGN, F64_INF } from "./rounding";
 import { Hoisted, hoistedMul, hoistedAcc, KIND_EXACT, KIND_RNE, KIND_SR } from "./hoisted";
 import { belowNormal64 } from "./kernels-f64";
-import { at, job, storeCanonical, zeroRow } from "./job";
+import { at, job, storeCanonical, zeroRow, panel, PANEL_BYTES } from "./job";
 
 // @ts-ignore: decorator
 @inline function nearestEven64x2(x: v128, vExpK: v128, vMinLess: v128, vMagicSub: v128, vOverFrom: v128, vOverValue: v128): v128 {
@@ -185,16 +185,52 @@ let belowMinBound: u32 = 0;
  * Blocks of 4 * quads outputs of a row (two f64x2 per four), each output in its own k order, for W stored
  * row-major. `biased` (acc has subnormals) and `finite` (sumsStayFinite) are literals at every call, so
  * each instance carries only its own path. Returns the first column it did not compute.
+ *
+ * When a block of W's columns fits the panel in f64 and at least WIDEN_ROWS rows share it, the block is
+ * widened once into the panel and every row reads it from there: a product then takes its W operand
+ * straight from memory, where reading f32 costs a conversion per two values per row.
  */
 // @ts-ignore: decorator
 @inline export function exactKernelSimd(mulKind: i32, accKind: i32, exactSum: bool, biased: bool, finite: bool, key: u32, srBits: i32, quads: i32, from: i32, drawShift: i32, drop: i32): i32 {
-  const m = job.m, n = job.n, k = job.k;
   if (job.wCol != 1) return from;
+  return job.m >= WIDEN_ROWS && job.k * quads * 32 <= PANEL_BYTES
+    ? exactBlocks(mulKind, accKind, exactSum, biased, finite, key, srBits, quads, from, drawShift, drop, true)
+    : exactBlocks(mulKind, accKind, exactSum, biased, finite, key, srBits, quads, from, drawShift, drop, false);
+}
+
+/** Rows from which widening a block of W into the panel costs less than the conversions it saves. */
+const WIDEN_ROWS = 4;
+
+/** Two values of W's row at wp + 4 * index as f64 lanes: from the f64 panel (`wide`) or widened from f32. */
+// @ts-ignore: decorator
+@inline function wPair(wp: usize, index: i32, wide: bool): v128 {
+  return wide ? v128.load(wp + (<usize>index << 3)) : f64x2.promote_low_f32x4(v128.load64_zero(wp + (<usize>index << 2)));
+}
+
+/** Widens W(0..k-1, j..j+width-1), row-major, into the panel as f64, width values a row. */
+// @ts-ignore: decorator
+@inline function widenBlock(j: i32, width: i32): void {
+  let src = at(job.w, 0, 1, j, 1), dst = panel;
+  const srcStep = <usize>job.wK << 2;
+  for (let kk = 0; kk < job.k; kk++) {
+    for (let c = 0; c < width; c += 2) v128.store(dst + (<usize>c << 3), f64x2.promote_low_f32x4(v128.load64_zero(src + (<usize>c << 2))));
+    src += srcStep;
+    dst += <usize>width << 3;
+  }
+}
+
+/**
+ * exactKernelSimd's blocks, W read in place (row by row, every block of the row) or, `wide`, from the
+ * panel (block by block, every row for a block, which is widened once).
+ */
+// @ts-ignore: decorator
+@inline function exactBlocks(mulKind: i32, accKind: i32, exactSum: bool, biased: bool, finite: bool, key: u32, srBits: i32, quads: i32, from: i32, drawShift: i32, drop: i32, wide: bool): i32 {
+  const m = job.m, n = job.n, k = job.k;
   const width = quads * 4;
   const end = from + (n - from) / width * width;
   const x = job.x, w = job.w, z = job.z, ldz = job.ldz;
   const xRow = job.xRow;
-  const xStep = <usize>job.xK << 2, wStep = <usize>job.wK << 2;
+  const xStep = <usize>job.xK << 2, wStep = wide ? <usize>width << 3 : <usize>job.wK << 2;
   const accumulate = job.accumulate;
   const mh = hoistedMul, ah = hoistedAcc;
   const vmExpK = i64x2.splat(mh.expK), vmMinLess = i64x2.splat(mh.minNormal - 1), vmMagicSub = i64x2.splat(mh.magicSub);
@@ -211,13 +247,23 @@ let belowMinBound: u32 = 0;
   // The first k whose zero steps skip the rounding: an accumulating job's first sums are Z's, not yet values of acc.
   const zeroFrom = accumulate ? 1 : 0;
   const zeroRows = accKind == KIND_SR && exactSum && biased && !accumulate && !rangeW.nonFinite && end > from;
-  for (let i = 0; i < m; i++) {
-    if (zeroRows && zeroRow(i)) {
-      memory.fill(at(z, i, ldz, from, 1), 0, <usize>(end - from) << 2);
+  const blocks = (end - from) / width;
+  // Rows outside and blocks inside, or (wide) blocks outside and rows inside.
+  const outer = wide ? blocks : m, inner = wide ? m : blocks;
+  for (let a = 0; a < outer; a++) {
+    if (!wide && zeroRows && zeroRow(a)) {
+      memory.fill(at(z, a, ldz, from, 1), 0, <usize>(end - from) << 2);
       continue;
     }
-    for (let j = from; j < end; j += width) {
+    if (wide) widenBlock(from + a * width, width);
+    for (let b = 0; b < inner; b++) {
+      const i = wide ? b : a, j = from + (wide ? a : b) * width;
       const zp = at(z, i, ldz, j, 1);
+      if (wide && zeroRows && zeroRow(i)) {
+        v128.store(zp, i64x2.splat(0));
+        if (quads > 1) v128.store(zp, i64x2.splat(0), 16);
+        continue;
+      }
       let s01 = f64x2.splat(0), s23 = f64x2.splat(0), s45 = f64x2.splat(0), s67 = f64x2.splat(0);
       if (accumulate) {
         const old = v128.load(zp);
@@ -241,7 +287,7 @@ let belowMinBound: u32 = 0;
         }
       }
       let xp = at(x, i, xRow, 0, 1);
-      let wp = at(w, 0, 1, j, 1);
+      let wp = wide ? panel : at(w, 0, 1, j, 1);
       for (let kk = 0; kk < k; kk++) {
         const xv = f64x2.promote_low_f32x4(v128.load32_splat(xp)); // a broadcast load: no shuffle
         let md01 = i64x2.splat(0), md23 = i64x2.splat(0), md45 = i64x2.splat(0), md67 = i64x2.splat(0);
@@ -255,14 +301,14 @@ let belowMinBound: u32 = 0;
         }
         // Outputs 0-1, 2-3 (and 4-7): product, its rounding to mul, the sum, its rounding to acc.
         // Two values a load: a shuffle takes a vector port, which the lane streams' shifts need.
-        let t01 = f64x2.mul(xv, f64x2.promote_low_f32x4(v128.load64_zero(wp)));
-        let t23 = f64x2.mul(xv, f64x2.promote_low_f32x4(v128.load64_zero(wp, 8)));
+        let t01 = f64x2.mul(xv, wPair(wp, 0, wide));
+        let t23 = f64x2.mul(xv, wPair(wp, 2, wide));
         t01 = round64x2(mulKind, t01, md01, srBits, mh, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmLow, vmMin, vmMax, vmOver);
         t23 = round64x2(mulKind, t23, md23, srBits, mh, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmLow, vmMin, vmMax, vmOver);
         let t45 = t01, t67 = t23;
         if (quads > 1) {
-          t45 = f64x2.mul(xv, f64x2.promote_low_f32x4(v128.load64_zero(wp, 16)));
-          t67 = f64x2.mul(xv, f64x2.promote_low_f32x4(v128.load64_zero(wp, 24)));
+          t45 = f64x2.mul(xv, wPair(wp, 4, wide));
+          t67 = f64x2.mul(xv, wPair(wp, 6, wide));
           t45 = round64x2(mulKind, t45, md45, srBits, mh, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmLow, vmMin, vmMax, vmOver);
           t67 = round64x2(mulKind, t67, md67, srBits, mh, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmLow, vmMin, vmMax, vmOver);
         }
