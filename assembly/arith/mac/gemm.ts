@@ -12,7 +12,7 @@ import { probe, rangeX, rangeW, rangeZ, RANGE_NONE_MSB } from "./probe";
 import { gemmReference, gemmFast, fastSums, roundFastOutputs } from "./reference";
 import { hoist, hoistedMul, hoistedAcc, KIND_GENERAL, KIND_EXACT, KIND_RNE, KIND_SR } from "./hoisted";
 import { exactKernel } from "./kernels-f64";
-import { exactKernelSimd, sumsStayFinite } from "./kernels-f64x2";
+import { exactKernelSimd, sumsStayFinite, widensW } from "./kernels-f64x2";
 import { tryExact32 } from "./kernels-f32x4";
 import { gemmPlain32 } from "./kernels-f32-plain";
 
@@ -212,7 +212,8 @@ function gemmExact(spec: MacSpec): void {
   const which = exactCaseOf(mulKind, accKind, exactSum);
   accBiased = acc.subnormals;
   sumsFinite = ASC_FEATURE_SIMD && accKind == KIND_SR && exactSum && accBiased && sumsStayFinite(mulKind, mul, acc, job.k);
-  if (ASC_FEATURE_SIMD && job.wCol != 1 && exactTransposed(which, key, srBits, from)) return;
+  // A transposed W goes through the panel's one-row jobs unless the f64x2 kernel widens its blocks of 8.
+  if (ASC_FEATURE_SIMD && job.wCol != 1 && !widensW(2) && exactTransposed(which, key, srBits, from)) return;
   exactRun(which, key, srBits, from);
 }
 

@@ -192,8 +192,9 @@ let belowMinBound: u32 = 0;
  */
 // @ts-ignore: decorator
 @inline export function exactKernelSimd(mulKind: i32, accKind: i32, exactSum: bool, biased: bool, finite: bool, key: u32, srBits: i32, quads: i32, from: i32, drawShift: i32, drop: i32): i32 {
-  if (job.wCol != 1) return from;
-  return job.m >= WIDEN_ROWS && job.k * quads * 32 <= PANEL_BYTES
+  const wide = widensW(quads);
+  if (job.wCol != 1 && !wide) return from;
+  return wide
     ? exactBlocks(mulKind, accKind, exactSum, biased, finite, key, srBits, quads, from, drawShift, drop, true)
     : exactBlocks(mulKind, accKind, exactSum, biased, finite, key, srBits, quads, from, drawShift, drop, false);
 }
@@ -201,19 +202,33 @@ let belowMinBound: u32 = 0;
 /** Rows from which widening a block of W into the panel costs less than the conversions it saves. */
 const WIDEN_ROWS = 4;
 
+/**
+ * Whether exactKernelSimd's blocks of 4 * quads columns read W widened into the panel: at least WIDEN_ROWS
+ * rows, and k rows of the block fit the panel as f64. W may then be stored either way (the widening
+ * gathers a transposed W's columns).
+ */
+export function widensW(quads: i32): bool {
+  return job.m >= WIDEN_ROWS && job.k * quads * 32 <= PANEL_BYTES;
+}
+
 /** Two values of W's row at wp + 4 * index as f64 lanes: from the f64 panel (`wide`) or widened from f32. */
 // @ts-ignore: decorator
 @inline function wPair(wp: usize, index: i32, wide: bool): v128 {
   return wide ? v128.load(wp + (<usize>index << 3)) : f64x2.promote_low_f32x4(v128.load64_zero(wp + (<usize>index << 2)));
 }
 
-/** Widens W(0..k-1, j..j+width-1), row-major, into the panel as f64, width values a row. */
+/** Widens W(0..k-1, j..j+width-1), stored either way, into the panel as f64, width values a row. */
 // @ts-ignore: decorator
 @inline function widenBlock(j: i32, width: i32): void {
-  let src = at(job.w, 0, 1, j, 1), dst = panel;
-  const srcStep = <usize>job.wK << 2;
+  const wCol = job.wCol;
+  let src = at(job.w, 0, job.wK, j, wCol), dst = panel;
+  const srcStep = <usize>job.wK << 2, colStep = <usize>wCol << 2;
   for (let kk = 0; kk < job.k; kk++) {
-    for (let c = 0; c < width; c += 2) v128.store(dst + (<usize>c << 3), f64x2.promote_low_f32x4(v128.load64_zero(src + (<usize>c << 2))));
+    if (wCol == 1) {
+      for (let c = 0; c < width; c += 2) v128.store(dst + (<usize>c << 3), f64x2.promote_low_f32x4(v128.load64_zero(src + (<usize>c << 2))));
+    } else {
+      for (let c = 0; c < width; c++) store<f64>(dst + (<usize>c << 3), <f64>load<f32>(src + <usize>c * colStep));
+    }
     src += srcStep;
     dst += <usize>width << 3;
   }
