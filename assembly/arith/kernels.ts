@@ -363,10 +363,15 @@ function isFormat(f: Format, m: i32, emin: i32, subUlpExp: i32, maxBits: u32, ov
   // anyway): top - clamp(e, top - 63, eminBiased) with top = 23 - m + eminBiased, one count for every shift.
   const eminBiased = emin + 127, top = 23 - m + eminBiased;
   const places = <u32>(top - min(max(<i32>(a >>> 23), top - 63), eminBiased));
+  // The significand as a 32.32 fixed-point number, shifted down by the places dropped: its lower word is
+  // the fraction the draw is added to, and the carry of that sum lands in the upper word, which is then the
+  // kept significand rounded. Put back at its place with the exponent (minus the hidden bit it holds):
+  // ((a >>> places) + carry) << places. Past 23 places the kept significand is the carry alone. The fraction
+  // needs no drawMask: the masked draw's lower bits are 0, so the fraction's bits there never carry.
   const significand = (a & 0x7f_ffff) | 0x80_0000;
-  const fm = <u32>((<u64>significand << 32) >> <u64>places) & drawMask;
-  const up = <u32>(fm + (fmix32(h ^ key) & drawMask) < fm);
-  const kept = select<u32>(((a >>> places) + up) << places, ulpBits & (0 - up), places <= 23);
+  const scaled = (<u64>significand << 32) >> <u64>places;
+  const keptSignificand = <u32>((scaled + <u64>(fmix32(h ^ key) & drawMask)) >> 32);
+  const kept = select<u32>((keptSignificand << places) + (a & F32_INF) - 0x80_0000, ulpBits & (0 - keptSignificand), places <= 23);
   let res = select<u32>(overflowBits, kept, kept > maxBits);
   if (!nanIsOverflow) res = select<u32>(F32_QNAN, res, a > F32_INF);
   store<u32>(to, (u ^ a) | res);
