@@ -30,10 +30,10 @@ function kindFor(f: Format, mode: i32): i32 {
  */
 // @ts-ignore: decorator
 @inline function exactColumns(mulKind: i32, accKind: i32, exactSum: bool, key: u32, srBits: i32, first: i32,
-  biased: bool = false, finite: bool = false, drawShift: i32 = <i32>hoistedAcc.srDrawShift, drop: i32 = <i32>hoistedAcc.srDrop): void {
+  biased: bool = false, finite: bool = false, drawShift: i32 = <i32>hoistedAcc.srDrawShift, drop: i32 = <i32>hoistedAcc.srDrop, wide: bool = false): void {
   const from = ASC_FEATURE_SIMD
     ? exactKernelSimd(mulKind, accKind, exactSum, biased, finite, key, srBits, 1,
-      exactKernelSimd(mulKind, accKind, exactSum, biased, finite, key, srBits, 2, first, drawShift, drop), drawShift, drop)
+      exactKernelSimd(mulKind, accKind, exactSum, biased, finite, key, srBits, 2, first, drawShift, drop, wide), drawShift, drop, wide)
     : first;
   exactKernel(mulKind, accKind, exactSum, key, srBits, from);
 }
@@ -47,12 +47,21 @@ let sumsFinite = false;
  * inner loop. fp16 sums with 32 random bits (fp8-mixed) take the draw's shifts as literals, 0 and 52 - 10 - 32.
  */
 // @ts-ignore: decorator
-@inline function exactSrSums(mulKind: i32, key: u32, srBits: i32, from: i32): void {
-  if (!accBiased) exactColumns(mulKind, KIND_SR, true, key, srBits, from);
-  else if (!sumsFinite) exactColumns(mulKind, KIND_SR, true, key, srBits, from, true, false);
-  else if (ASC_FEATURE_SIMD && hoistedAcc.srDrawShift == 0 && hoistedAcc.srDrop == 10) exactColumns(mulKind, KIND_SR, true, key, srBits, from, true, true, 0, 10);
-  else exactColumns(mulKind, KIND_SR, true, key, srBits, from, true, true);
+@inline function exactSrSums(mulKind: i32, key: u32, srBits: i32, from: i32, wide: bool = false): void {
+  const drawShift = <i32>hoistedAcc.srDrawShift, drop = <i32>hoistedAcc.srDrop;
+  if (!accBiased) exactColumns(mulKind, KIND_SR, true, key, srBits, from, false, false, drawShift, drop, wide);
+  else if (!sumsFinite) exactColumns(mulKind, KIND_SR, true, key, srBits, from, true, false, drawShift, drop, wide);
+  else if (ASC_FEATURE_SIMD && drawShift == 0 && drop == 10) exactColumns(mulKind, KIND_SR, true, key, srBits, from, true, true, 0, 10, wide);
+  else exactColumns(mulKind, KIND_SR, true, key, srBits, from, true, true, drawShift, drop, wide);
 }
+
+/**
+ * Stochastic exact sums whose W blocks the f64x2 kernel widens (widensW): their own functions, apart from
+ * the cases' (see exactKernelSimd), and only for these cases, the ones training runs most.
+ */
+function exactExactSrEWide(key: u32, srBits: i32, from: i32): void { exactSrSums(KIND_EXACT, key, srBits, from, true); }
+function exactRneSrEWide(key: u32, srBits: i32, from: i32): void { exactSrSums(KIND_RNE, key, srBits, from, true); }
+function exactSrSrEWide(key: u32, srBits: i32, from: i32): void { exactSrSums(KIND_SR, key, srBits, from, true); }
 
 /** Columns of a transposed W per panel for depth k: blocks of 8 (or 4) that fit the panel; 0 when none does. */
 function panelColumns(k: i32): i32 {
@@ -75,8 +84,18 @@ function exactSrSrE(key: u32, srBits: i32, from: i32): void { exactSrSums(KIND_S
 function exactSrSrO(key: u32, srBits: i32, from: i32): void { exactColumns(KIND_SR, KIND_SR, false, key, srBits, from); }
 
 /** The (product, sum, exactness) case of products of kind mulKind, sums of kind accKind, sums exact in f64 or not. */
-function exactCaseOf(mulKind: i32, accKind: i32, exactSum: bool): i32 {
+// @ts-ignore: decorator
+@inline function exactCaseOf(mulKind: i32, accKind: i32, exactSum: bool): i32 {
   return (mulKind - KIND_EXACT) * 4 + (accKind - KIND_RNE) * 2 + (exactSum ? 0 : 1);
+}
+
+const CASE_EXACT_SR_EXACT = exactCaseOf(KIND_EXACT, KIND_SR, true);
+const CASE_RNE_SR_EXACT = exactCaseOf(KIND_RNE, KIND_SR, true);
+const CASE_SR_SR_EXACT = exactCaseOf(KIND_SR, KIND_SR, true);
+
+/** Whether case `which` of this job runs with W widened into the panel (exactRun). */
+function widensCase(which: i32): bool {
+  return (which == CASE_EXACT_SR_EXACT || which == CASE_RNE_SR_EXACT || which == CASE_SR_SR_EXACT) && widensW();
 }
 
 /**
@@ -84,6 +103,12 @@ function exactCaseOf(mulKind: i32, accKind: i32, exactSum: bool): i32 {
  * be objects in the module's static data and move every address a board reports.
  */
 function exactRun(which: i32, key: u32, srBits: i32, from: i32): void {
+  if (ASC_FEATURE_SIMD && widensCase(which)) {
+    if (which == CASE_EXACT_SR_EXACT) exactExactSrEWide(key, srBits, from);
+    else if (which == CASE_RNE_SR_EXACT) exactRneSrEWide(key, srBits, from);
+    else exactSrSrEWide(key, srBits, from);
+    return;
+  }
   switch (which) {
     case 0: exactExactRneE(key, srBits, from); break;
     case 1: exactExactRneO(key, srBits, from); break;
@@ -212,8 +237,8 @@ function gemmExact(spec: MacSpec): void {
   const which = exactCaseOf(mulKind, accKind, exactSum);
   accBiased = acc.subnormals;
   sumsFinite = ASC_FEATURE_SIMD && accKind == KIND_SR && exactSum && accBiased && sumsStayFinite(mulKind, mul, acc, job.k);
-  // A transposed W goes through the panel's one-row jobs unless the f64x2 kernel widens its blocks of 8.
-  if (ASC_FEATURE_SIMD && job.wCol != 1 && !widensW(2) && exactTransposed(which, key, srBits, from)) return;
+  // A transposed W goes through the panel's one-row jobs unless the f64x2 kernel widens its blocks.
+  if (ASC_FEATURE_SIMD && job.wCol != 1 && !widensCase(which) && exactTransposed(which, key, srBits, from)) return;
   exactRun(which, key, srBits, from);
 }
 

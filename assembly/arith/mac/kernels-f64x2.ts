@@ -186,35 +186,29 @@ let belowMinBound: u32 = 0;
  * row-major. `biased` (acc has subnormals) and `finite` (sumsStayFinite) are literals at every call, so
  * each instance carries only its own path. Returns the first column it did not compute.
  *
- * When a block of W's columns fits the panel in f64 and at least WIDEN_ROWS rows share it, the block is
- * widened once into the panel and every row reads it from there: a product then takes its W operand
- * straight from memory, where reading f32 costs a conversion per two values per row.
+ * `wide` (where widensW holds): each block of W's columns is widened once into the panel as f64 and every
+ * row reads it from there, a product taking its W operand straight from memory, where reading f32 costs a
+ * conversion per two values per row; W may then be stored either way. The caller keeps wide and narrow
+ * instances in separate functions: one function holding both made V8's code for the narrow loop 2 to 3%
+ * slower.
  */
 // @ts-ignore: decorator
-@inline export function exactKernelSimd(mulKind: i32, accKind: i32, exactSum: bool, biased: bool, finite: bool, key: u32, srBits: i32, quads: i32, from: i32, drawShift: i32, drop: i32): i32 {
-  const wide = widensW(quads);
-  if (job.wCol != 1 && !wide) return from;
-  return wide
-    ? exactBlocks(mulKind, accKind, exactSum, biased, finite, key, srBits, quads, from, drawShift, drop, true)
-    : exactBlocks(mulKind, accKind, exactSum, biased, finite, key, srBits, quads, from, drawShift, drop, false);
+@inline export function exactKernelSimd(mulKind: i32, accKind: i32, exactSum: bool, biased: bool, finite: bool, key: u32, srBits: i32, quads: i32, from: i32, drawShift: i32, drop: i32, wide: bool): i32 {
+  if (!wide && job.wCol != 1) return from;
+  return exactBlocks(mulKind, accKind, exactSum, biased, finite, key, srBits, quads, from, drawShift, drop, wide);
 }
 
 /** Rows from which widening a block of W into the panel costs less than the conversions it saves. */
 const WIDEN_ROWS = 4;
 
 /**
- * Whether exactKernelSimd's blocks of 4 * quads columns read W widened into the panel: at least WIDEN_ROWS
- * rows, and k rows of the block fit the panel as f64. W may then be stored either way (the widening
- * gathers a transposed W's columns).
+ * Whether exactKernelSimd may read W widened into the panel for blocks of 8 columns (and then of 4): at
+ * least WIDEN_ROWS rows, rows of X contiguous, and k rows of a block fit the panel as f64. With X
+ * transposed (a weight gradient's X^T), running every row for each block reads X's strided values from the
+ * second cache level again for every block, which costs more than the conversions saved.
  */
-export function widensW(quads: i32): bool {
-  return job.m >= WIDEN_ROWS && job.k * quads * 32 <= PANEL_BYTES;
-}
-
-/** Two values of W's row at wp + 4 * index as f64 lanes: from the f64 panel (`wide`) or widened from f32. */
-// @ts-ignore: decorator
-@inline function wPair(wp: usize, index: i32, wide: bool): v128 {
-  return wide ? v128.load(wp + (<usize>index << 3)) : f64x2.promote_low_f32x4(v128.load64_zero(wp + (<usize>index << 2)));
+export function widensW(): bool {
+  return job.m >= WIDEN_ROWS && job.xK == 1 && job.k * 64 <= PANEL_BYTES;
 }
 
 /** Widens W(0..k-1, j..j+width-1), stored either way, into the panel as f64, width values a row. */
@@ -262,17 +256,17 @@ export function widensW(quads: i32): bool {
   // The first k whose zero steps skip the rounding: an accumulating job's first sums are Z's, not yet values of acc.
   const zeroFrom = accumulate ? 1 : 0;
   const zeroRows = accKind == KIND_SR && exactSum && biased && !accumulate && !rangeW.nonFinite && end > from;
-  const blocks = (end - from) / width;
-  // Rows outside and blocks inside, or (wide) blocks outside and rows inside.
-  const outer = wide ? blocks : m, inner = wide ? m : blocks;
+  // Rows outside and columns inside, or (wide) blocks of columns outside and rows inside.
+  const outer = wide ? (end - from) / width : m;
+  const innerFrom = wide ? 0 : from, innerEnd = wide ? m : end, innerStep = wide ? 1 : width;
   for (let a = 0; a < outer; a++) {
     if (!wide && zeroRows && zeroRow(a)) {
       memory.fill(at(z, a, ldz, from, 1), 0, <usize>(end - from) << 2);
       continue;
     }
     if (wide) widenBlock(from + a * width, width);
-    for (let b = 0; b < inner; b++) {
-      const i = wide ? b : a, j = from + (wide ? a : b) * width;
+    for (let b = innerFrom; b < innerEnd; b += innerStep) {
+      const i = wide ? b : a, j = wide ? from + a * width : b;
       const zp = at(z, i, ldz, j, 1);
       if (wide && zeroRows && zeroRow(i)) {
         v128.store(zp, i64x2.splat(0));
@@ -316,14 +310,15 @@ export function widensW(quads: i32): bool {
         }
         // Outputs 0-1, 2-3 (and 4-7): product, its rounding to mul, the sum, its rounding to acc.
         // Two values a load: a shuffle takes a vector port, which the lane streams' shifts need.
-        let t01 = f64x2.mul(xv, wPair(wp, 0, wide));
-        let t23 = f64x2.mul(xv, wPair(wp, 2, wide));
+        // W's values as f64: read from the panel (wide) or widened from f32. Offsets are immediates.
+        let t01 = f64x2.mul(xv, wide ? v128.load(wp) : f64x2.promote_low_f32x4(v128.load64_zero(wp)));
+        let t23 = f64x2.mul(xv, wide ? v128.load(wp, 16) : f64x2.promote_low_f32x4(v128.load64_zero(wp, 8)));
         t01 = round64x2(mulKind, t01, md01, srBits, mh, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmLow, vmMin, vmMax, vmOver);
         t23 = round64x2(mulKind, t23, md23, srBits, mh, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmLow, vmMin, vmMax, vmOver);
         let t45 = t01, t67 = t23;
         if (quads > 1) {
-          t45 = f64x2.mul(xv, wPair(wp, 4, wide));
-          t67 = f64x2.mul(xv, wPair(wp, 6, wide));
+          t45 = f64x2.mul(xv, wide ? v128.load(wp, 32) : f64x2.promote_low_f32x4(v128.load64_zero(wp, 16)));
+          t67 = f64x2.mul(xv, wide ? v128.load(wp, 48) : f64x2.promote_low_f32x4(v128.load64_zero(wp, 24)));
           t45 = round64x2(mulKind, t45, md45, srBits, mh, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmLow, vmMin, vmMax, vmOver);
           t67 = round64x2(mulKind, t67, md67, srBits, mh, vmExpK, vmMinLess, vmMagicSub, vmOverFrom, vmOverValue, vmLow, vmMin, vmMax, vmOver);
         }
