@@ -129,6 +129,15 @@ function roundArrayNearestEven(f: Format, src: usize, dst: usize, n: i32): void 
 }
 
 /**
+ * The draw's top srBits bits, the mask of an sr rounding with srBits random bits. Only the draw is masked:
+ * the fraction F of the discarded bits and D & mask carry out of F + D exactly when F & mask and D & mask
+ * do, since D & mask is 0 below the mask, where F's bits then can never carry (docs/formats.md).
+ */
+function drawMaskOf(srBits: i32): u32 {
+  return srBits >= 32 ? 0xffff_ffff : ~(<u32>0xffff_ffff >>> <u32>srBits);
+}
+
+/**
  * Stochastic rounding of float formats without per-element branches. The discarded fraction is taken as a
  * 0.32 fixed-point number F and the element rounds up when F + draw carries out of 32 bits, both masked to
  * the top srBits bits. That is the rule of rounding.ts (keep r bits of the fraction, add r random bits,
@@ -139,7 +148,7 @@ function roundArrayNearestEven(f: Format, src: usize, dst: usize, n: i32): void 
 function roundArrayStochastic(f: Format, srBits: i32, key: u32, base: u32, src: usize, dst: usize, n: i32): void {
   const shift = <u32>(23 - f.m);
   const toFixed = 32 - shift;
-  const drawMask: u32 = srBits >= 32 ? 0xffff_ffff : ~(<u32>0xffff_ffff >>> <u32>srBits);
+  const drawMask = drawMaskOf(srBits);
   // e8 formats with subnormals keep one fixed rounding position: f32 subnormals are linear in 2^-149.
   const integerEverywhere = f.e == 8 && f.subnormals;
   const minNormal = integerEverywhere ? <u32>0 : f.minNormalBits;
@@ -158,7 +167,7 @@ function roundArrayStochastic(f: Format, srBits: i32, key: u32, base: u32, src: 
       const p = <usize>i << 2;
       const u = load<u32>(src + p);
       const a = u & ~F32_SIGN;
-      const fm = (a << toFixed) & drawMask;
+      const fm = a << toFixed;
       const up = <u32>(fm + (drawAt(key, base + <u32>i) & drawMask) < fm);
       store<u32>(dst + p, stochasticResult(((a >>> shift) + up) << shift, u, maxBits, overflowBits));
     }
@@ -193,7 +202,7 @@ function roundArrayStochastic(f: Format, srBits: i32, key: u32, base: u32, src: 
     const biased = <i32>(a >>> 23);
     const places = select<i32>(<i32>shift, subShiftBase - max(biased, 1), a >= minNormal);
     const significand = select<u32>((a & 0x7f_ffff) | 0x80_0000, a, biased != 0);
-    const fm = <u32>((<u64>significand << 32) >> <u64>min(places, 63)) & drawMask;
+    const fm = <u32>((<u64>significand << 32) >> <u64>min(places, 63));
     const up = <u32>(fm + (drawAt(key, base + <u32>i) & drawMask) < fm);
     const clamped = <u32>min(places, 31);
     const kept = select<u32>(((a >>> clamped) + up) << clamped, ulpBits & (0 - up), places <= 23);
@@ -213,7 +222,7 @@ function roundArrayStochastic(f: Format, srBits: i32, key: u32, base: u32, src: 
   const shift = <u32>(23 - f.m);
   const lowMask: u32 = (<u32>1 << shift) - 1;
   const toFixed = 32 - shift;
-  const drawMask: u32 = srBits >= 32 ? 0xffff_ffff : ~(<u32>0xffff_ffff >>> <u32>srBits);
+  const drawMask = drawMaskOf(srBits);
   const integerEverywhere = f.e == 8 && f.subnormals; // as in roundArrayStochastic
   const vSign = i32x4.splat(F32_SIGN);
   const vLow = i32x4.splat(lowMask);
@@ -243,8 +252,7 @@ function roundArrayStochastic(f: Format, srBits: i32, key: u32, base: u32, src: 
     const whole = f32x4.floor(ulps);
     const fractionSub = i32x4.trunc_sat_f32x4_u(f32x4.mul(f32x4.sub(ulps, whole), vTwo32));
     const fraction = v128.bitselect(fractionSub, i32x4.shl(dropped, toFixed), isSub);
-    const fm = v128.and(fraction, vDrawMask);
-    const carry = i32x4.lt_u(i32x4.add(fm, v128.and(d, vDrawMask)), fm); // all ones where up
+    const carry = i32x4.lt_u(i32x4.add(fraction, v128.and(d, vDrawMask)), fraction); // all ones where up
     const normal = i32x4.add(keptNormal, i32x4.shl(i32x4.shr_u(carry, 31), shift));
     const sub = f32x4.mul(f32x4.add(whole, v128.and(carry, vOneF)), vUlp);
     let res = v128.bitselect(sub, normal, isSub);
@@ -366,8 +374,7 @@ function isFormat(f: Format, m: i32, emin: i32, subUlpExp: i32, maxBits: u32, ov
   // The significand as a 32.32 fixed-point number, shifted down by the places dropped: its lower word is
   // the fraction the draw is added to, and the carry of that sum lands in the upper word, which is then the
   // kept significand rounded. Put back at its place with the exponent (minus the hidden bit it holds):
-  // ((a >>> places) + carry) << places. Past 23 places the kept significand is the carry alone. The fraction
-  // needs no drawMask: the masked draw's lower bits are 0, so the fraction's bits there never carry.
+  // ((a >>> places) + carry) << places. Past 23 places the kept significand is the carry alone.
   const significand = (a & 0x7f_ffff) | 0x80_0000;
   const scaled = (<u64>significand << 32) >> <u64>places;
   const keptSignificand = <u32>((scaled + <u64>(fmix32(h ^ key) & drawMask)) >> 32);

@@ -31,7 +31,7 @@ export const job = new Job();
  * The panel: 16 KB, allocated when the module starts (SIMD build), below anything the device code
  * allocates later and frees between commands. The f32 kernels take its first PANEL_FLOATS values for
  * slabs of a transposed W (kernels-f32x4.ts, kernels-f32-plain.ts, and gemm.ts's column panels for the
- * f64x2 kernel); the f64x2 kernel widens blocks of a row-major W into all of it.
+ * f64x2 kernel); the f64x2 kernel widens blocks of W, stored either way, into all of it.
  */
 export const PANEL_FLOATS: i32 = 2048;
 export const PANEL_BYTES: i32 = 16384;
